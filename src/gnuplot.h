@@ -1,0 +1,42 @@
+/* gnuplot.h: finding and running gnuplot, and choosing terminals.
+ *
+ * gnuplot is run on a script *file* (never a byte-by-byte pipe: gnuplot
+ * reads stdin one byte per system call), with its stderr captured so a
+ * failure can be shown.  The child is registered for clean-up on signals. */
+#ifndef TRCOMPARE_GNUPLOT_H
+#define TRCOMPARE_GNUPLOT_H
+
+#include <stdbool.h>
+
+/* The gnuplot to run: $TRCOMPARE_GNUPLOT if set, else "gnuplot" (PATH). */
+const char *gnuplot_program(void);
+
+/* Terminal for an output file name, chosen by its extension
+ * (case-insensitive): .png pngcairo, .svg svg, .pdf pdfcairo, .eps
+ * epscairo, .txt dumb, .html canvas; .gp means "write the script" and sets
+ * *terminal to NULL.  Returns 0, or -1 with *cause ("unknown output
+ * extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)"). */
+int gnuplot_terminal_for_path(const char *path, const char **terminal, char **cause);
+
+/* Default size for TERMINAL: pixels for pngcairo/png/svg/canvas/sixelgd
+ * (1200x800), characters for dumb (the tty's size, else 120x40), and
+ * inches×100 for pdfcairo/epscairo (1000x667 meaning 10in x 6.67in). */
+void gnuplot_default_size(const char *terminal, int *width, int *height);
+
+/* True when the installed gnuplot has TERMINAL (asks it once, caches:
+ * `gnuplot -e 'print GPVAL_TERMINALS'`).  False when gnuplot is missing. */
+bool gnuplot_has_terminal(const char *terminal);
+
+/* The interactive terminal to use for a window: "qt", "wxt" or "x11" when
+ * DISPLAY or WAYLAND_DISPLAY is set and gnuplot has one, else NULL. */
+const char *gnuplot_window_terminal(void);
+
+/* Runs gnuplot on SCRIPT_PATH and waits.  stdout of gnuplot goes to our
+ * stdout (text charts); its stderr is captured.  Returns 0, or -1 with
+ * *cause: "gnuplot not found; install it (Debian: apt-get install
+ * gnuplot-nox)", "gnuplot failed (exit status 1): <first lines of its
+ * stderr>", "gnuplot was killed by signal 9".  Warnings gnuplot printed on
+ * success are returned in *warnings (malloc'd) or NULL. */
+int gnuplot_run(const char *script_path, char **warnings, char **cause);
+
+#endif

@@ -1,0 +1,44 @@
+/* http.h: concurrent GETs through one libcurl multi handle.
+ *
+ * Each request's body is handed to its sink as bytes arrive (the parser),
+ * so nothing is buffered whole.  Retries with backoff on connection
+ * failures, timeouts, 429 and 5xx (honouring Retry-After); a retried
+ * request's sink is reset first.  The token is sent as a header and never
+ * appears in any message. */
+#ifndef TRCOMPARE_HTTP_H
+#define TRCOMPARE_HTTP_H
+
+#include <stddef.h>
+
+#include "options.h"
+
+struct http_request {
+	const char *url;   /* borrowed */
+	/* Called with body bytes of a 2xx answer; returns 0, or -1 with
+	 * *cause set to stop this transfer with that error. */
+	int (*sink)(void *ctx, const void *buf, size_t len, char **cause);
+	/* Called before a retry: forget what was received so far. */
+	void (*reset)(void *ctx);
+	void *ctx;
+
+	/* results */
+	long http_status;  /* 0 when no answer came */
+	size_t bytes;      /* body bytes received on the final attempt */
+	char *error;       /* malloc'd message or NULL: "HTTP 404: Job not found
+	                      or unauthorized", libcurl's error text, the sink's */
+	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */
+};
+
+/* Performs every request, at most opts->parallel at once.  Returns 0 when
+ * all succeeded, else -1 (each request says how it went). */
+int http_fetch_all(struct http_request *reqs, size_t n, const struct options *opts);
+
+/* GET into memory (job lists): *body malloc'd and NUL-terminated.
+ * Returns 0, or -1 with *cause set. */
+int http_get(const char *url, const struct options *opts, char **body, size_t *len,
+	     long *http_status, char **cause);
+
+/* URL-escapes S (RFC 3986 unreserved kept).  malloc'd. */
+char *http_escape(const char *s);
+
+#endif

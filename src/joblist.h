@@ -1,0 +1,35 @@
+/* joblist.h: the platform's job lists (--list-jobs, --latest, labels). */
+#ifndef TRCOMPARE_JOBLIST_H
+#define TRCOMPARE_JOBLIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "options.h"
+
+struct job_info {
+	char *id, *model_name, *status, *started_at, *completed_at, *created_at;
+	double progress, current_step, total_steps, loss, eval_loss, best_eval_loss; /* NaN if absent */
+	bool stale;
+};
+
+struct joblist {
+	struct job_info *jobs;
+	size_t n;
+};
+
+/* Fetches every page of {url}/api/training/local/jobs (limit/offset),
+ * falling back to {url}/api/training/jobs; keeps jobs whose status is in
+ * opts->status (all when NULL).  Newest first.  Returns 0, or -1 with
+ * *cause set and *exit_status EXIT_FETCH or EXIT_DATA. */
+int joblist_fetch(const struct options *opts, struct joblist *out, char **cause, int *exit_status);
+void joblist_free(struct joblist *jl);
+
+/* Writes the list as text, csv or json.  Returns 0 or -1 (write error). */
+int joblist_print(const struct joblist *jl, enum list_format fmt, FILE *out);
+
+/* The job with id ID, or NULL. */
+const struct job_info *joblist_find(const struct joblist *jl, const char *id);
+
+#endif

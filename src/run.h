@@ -1,0 +1,94 @@
+/* run.h: one training job's metric history as named columns of doubles.
+ *
+ * Rows are appended while parsing (in log order); run_finish() then sorts by
+ * step and resolves repeated steps.  Column 0 is always "step".  NaN in a
+ * cell means "not logged at this step".
+ *
+ * Repeated and backwards steps (restarts): rows are sorted by step with a
+ * stable sort, so rows of one step stay in log order; rows with the same step
+ * are merged field by field, a later logged value replacing an earlier one.
+ * A job resumed from a checkpoint therefore shows what it logged last for
+ * each step.  run_finish() counts how often the step went backwards. */
+#ifndef TRCOMPARE_RUN_H
+#define TRCOMPARE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RUN_MAX_ROWS 1000000 /* rows per job (the API caps at 100 000) */
+#define RUN_MAX_COLS 64      /* distinct metric columns per job */
+
+/* Canonical column names.  "loss" in input is read as train_loss;
+ * "timestamp" (ISO-8601) is stored as "time" in seconds since the epoch. */
+#define COL_STEP "step"
+#define COL_EPOCH "epoch"
+#define COL_TIME "time"
+#define COL_TRAIN_LOSS "train_loss"
+#define COL_EVAL_LOSS "eval_loss"
+#define COL_PPL "perplexity"             /* eval perplexity */
+#define COL_TRAIN_PPL "train_perplexity"
+#define COL_LR "learning_rate"
+#define COL_GRAD_NORM "grad_norm"
+#define COL_TOKENS_PS "tokens_per_second"
+#define COL_SAMPLES_PS "samples_per_second"
+#define COL_GPU_UTIL "gpu_utilization_percent"
+#define COL_GPU_MEM "gpu_memory_allocated_gb"
+#define COL_GPU_MEM_RES "gpu_memory_reserved_gb"
+
+struct run {
+	char *arg;   /* the JOB argument as written (messages); owned */
+	char *id;    /* job_id from the body, or NULL; owned, untrusted */
+	char *label; /* legend label, raw and untrusted; owned; may be NULL
+	                until the caller sets it */
+	char *model; /* model name from the job list, or NULL; owned */
+	char *message; /* the body's "message" (e.g. "No metrics available
+	                  yet"), or NULL; owned, untrusted */
+
+	size_t nrows, cap;
+	size_t ncols;
+	char *names[RUN_MAX_COLS];  /* owned column names; names[0] = "step" */
+	double *cols[RUN_MAX_COLS]; /* cols[c][r], each of capacity cap */
+
+	/* Counters the top level turns into warnings. */
+	size_t skipped_nostep;  /* rows without a usable step */
+	size_t nonfinite;       /* values that were not finite numbers */
+	size_t ignored_fields;  /* numeric fields dropped: RUN_MAX_COLS reached */
+	size_t dup_steps;       /* rows merged into an earlier row (same step) */
+	size_t backwards;       /* times the logged step went backwards */
+	bool finished;          /* run_finish() was called */
+};
+
+/* A new empty run for JOB argument ARG (copied).  Never NULL. */
+struct run *run_new(const char *arg);
+void run_free(struct run *r);
+
+/* Index of column NAME, or -1 when the run has no such column. */
+int run_find(const struct run *r, const char *name);
+
+/* Index of column NAME, added (filled with NaN) when missing.  Returns -1
+ * when RUN_MAX_COLS columns exist already. */
+int run_col(struct run *r, const char *name);
+
+/* Appends a row for STEP with every other cell NaN.  Returns 0, or -1 with
+ * *cause set when the run already holds RUN_MAX_ROWS rows. */
+int run_add_row(struct run *r, double step, char **cause);
+
+/* Sets column COL of the last row. */
+void run_set(struct run *r, int col, double v);
+
+/* Value of column COL at row ROW; NaN when COL < 0. */
+static inline double run_get(const struct run *r, int col, size_t row)
+{
+	return col < 0 ? __builtin_nan("") : r->cols[col][row];
+}
+
+/* Sorts by step, merges repeated steps (see above), and derives perplexity
+ * where absent: exp(loss) only where the loss is finite and below 100 (the
+ * platform's rule), for perplexity from eval_loss and train_perplexity from
+ * train_loss.  Idempotent. */
+void run_finish(struct run *r);
+
+/* Index of the last row where column COL is finite, or -1. */
+long run_last_finite(const struct run *r, int col);
+
+#endif

@@ -1,0 +1,42 @@
+/* text.h: making untrusted text (ids, labels, column names from servers and
+ * files) safe for every output.  The one place that knows the quoting rules
+ * (../shared/docs/gnuplot.md, "Quoting untrusted text"). */
+#ifndef TRCOMPARE_TEXT_H
+#define TRCOMPARE_TEXT_H
+
+#include <stddef.h>
+
+#define TEXT_MAX_CHARS 200 /* characters kept of one label */
+
+/* Sanitizes LEN bytes of S (which may hold NULs): decodes UTF-8 (invalid
+ * bytes become U+FFFD), turns control characters U+0000–U+001F and
+ * U+007F–U+009F into spaces, caps the result at MAXCHARS characters
+ * (adding "…" when cut), trims surrounding spaces.  Returns malloc'd valid
+ * UTF-8 holding no control character; FALLBACK (copied) when the result
+ * is empty. */
+char *text_sanitize(const char *s, size_t len, size_t maxchars, const char *fallback);
+
+/* Gnuplot string literal for sanitized text S: double-quoted; [A-Za-z0-9 ]
+ * and -_.,:/+=()[] literal, every other byte an octal escape (bytes below
+ * 0100 as \0ooo, others as \ooo).  The result holds no quote, backquote,
+ * @, #, $, newline or NUL and never ends inside an escape.  malloc'd. */
+char *text_gp_quote(const char *s);
+
+/* JSON string literal (with quotes) for S, escaping ", \ and controls.
+ * malloc'd. */
+char *text_json_quote(const char *s);
+
+/* CSV field for S (RFC 4180): quoted when it holds , " CR or LF, and a
+ * leading = + - @ is prefixed with ' against spreadsheet formulas. malloc'd. */
+char *text_csv_field(const char *s);
+
+/* Markdown table cell for S: | \ ` * _ [ ] < > escaped with a backslash.
+ * malloc'd. */
+char *text_md_cell(const char *s);
+
+/* File name stem from label S: [A-Za-z0-9._-] kept, runs of anything else
+ * become one '_', no leading '.' or '-', at most 64 bytes, "job" when
+ * empty.  The caller makes stems unique.  malloc'd. */
+char *text_file_stem(const char *s);
+
+#endif

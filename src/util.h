@@ -1,0 +1,89 @@
+/* util.h: allocation, diagnostics, exit codes, growable buffers, atomic
+ * output files and clean-up on signals.  Shared by every module. */
+#ifndef TRCOMPARE_UTIL_H
+#define TRCOMPARE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Documented exit codes (README, man page). */
+enum exit_code {
+	EXIT_OK = 0,     /* success */
+	EXIT_DATA = 1,   /* bad input file, bad data, output or gnuplot failure */
+	EXIT_FETCH = 2,  /* a job could not be fetched (network, HTTP status) */
+	EXIT_USAGE = 64, /* usage error (argp's default, EX_USAGE) */
+};
+
+extern const char *program_name; /* "trcompare-plot" */
+
+/* Allocation that never returns NULL: on exhaustion it prints and exits 1.
+ * (Out of memory is the one error library code does not return.) */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
+
+/* Diagnostics: top level only.  "trcompare-plot: MESSAGE\n" on stderr.
+ * diag_warn prefixes "warning: " and is silenced by diag_quiet (-q). */
+extern bool diag_quiet;
+void diag_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void diag_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* A growable byte buffer; zero-initialise, free with buf_free. data is
+ * always NUL-terminated once anything was appended. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void buf_free(struct buf *b);
+
+/* Shortest round-trip text of v in the C locale ("%.17g" at most), or
+ * "NaN" when v is not finite.  out must hold FMT_DOUBLE_MAX bytes.
+ * Returns the length written. */
+#define FMT_DOUBLE_MAX 32
+int fmt_double(char *out, double v);
+
+/* Atomic output: write to a temporary file beside PATH, then rename it into
+ * place on commit; abort (or a signal) removes the temporary file.  The
+ * temporary path is registered for clean-up on SIGINT/SIGTERM/SIGHUP. */
+struct atomic_out {
+	char *path; /* owned copy of the final path */
+	char *tmp;  /* owned temporary path */
+	FILE *fp;   /* open for writing between open and commit/abort */
+};
+/* Returns 0, or -1 with *cause set (malloc'd) naming the path and reason. */
+int atomic_open(struct atomic_out *ao, const char *path, char **cause);
+/* Flushes, checks for write errors, closes and renames.  On failure the
+ * temporary file is removed and -1 returned with *cause set. */
+int atomic_commit(struct atomic_out *ao, char **cause);
+void atomic_abort(struct atomic_out *ao);
+
+/* Closes FP (stdout included) and reports any pending write error.
+ * Returns 0, or -1 with *cause set ("write error: No space left on device"). */
+int close_stream(FILE *fp, char **cause);
+
+/* Clean-up on signals: temporary paths are unlinked and the registered
+ * child process group is killed when SIGINT, SIGTERM or SIGHUP arrives; then
+ * the signal is re-raised with its default action. */
+void cleanup_install_signals(void);
+void cleanup_register_path(const char *path);   /* copies path */
+void cleanup_unregister_path(const char *path);
+void cleanup_set_child(pid_t pid);              /* 0 clears */
+
+/* True when NAME is set in the environment to a non-empty value. */
+bool env_set(const char *name);
+
+#endif

@@ -1,0 +1,62 @@
+# tests/lib.sh: shared set-up for the shell tests (sourced).
+# Every test: set -eu, C locale, a private temporary directory removed on
+# exit, helpers that pin messages and exit codes.  Exit 77 means "skipped".
+set -eu
+LC_ALL=C
+export LC_ALL
+unset TRCOMPARE_URL TRCOMPARE_TOKEN TRCOMPARE_GNUPLOT 2>/dev/null || true
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+PROG="$top_builddir/trcompare-plot"
+RUNS="$top_srcdir/examples/runs"
+DATA="$top_srcdir/tests/data"
+# Run the program under valgrind when asked (make check-valgrind).
+TRC="$PROG"
+if [ -n "${TRC_VALGRIND:-}" ]; then
+	TRC="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect $PROG"
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
+cleanup_T() { rm -rf "$T"; }
+trap cleanup_T EXIT
+
+nchecks=0
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+ok() { nchecks=$((nchecks + 1)); echo "ok $nchecks - $*"; }
+
+# trc ARGS...: run the program; stdout in $T/out, stderr in $T/err, status in $rc.
+trc() {
+	rc=0
+	$TRC "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+
+# expect_fail STATUS MESSAGE ARGS...: the program must exit STATUS and print
+# exactly MESSAGE (one line) on stderr.
+expect_fail() {
+	want_rc=$1 want_msg=$2
+	shift 2
+	trc "$@"
+	[ "$rc" -eq "$want_rc" ] || fail "trcompare-plot $*: exit $rc, want $want_rc; stderr: $(cat "$T/err")"
+	printf '%s\n' "$want_msg" >"$T/want"
+	cmp -s "$T/want" "$T/err" || fail "trcompare-plot $*: stderr differs:
+--- want
+$want_msg
+--- got
+$(cat "$T/err")"
+	ok "exit $want_rc: $want_msg"
+}
+
+# expect_ok ARGS...: the program must succeed.
+expect_ok() {
+	trc "$@"
+	[ "$rc" -eq 0 ] || fail "trcompare-plot $*: exit $rc; stderr: $(cat "$T/err")"
+}
+
+need_gnuplot() { command -v gnuplot >/dev/null 2>&1 || skip "gnuplot not installed"; }
+
+# png_size FILE: "WxH" from the PNG header.
+png_size() {
+	od -An -tu1 -j16 -N8 "$1" | awk '{printf "%dx%d\n", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}'
+}
