@@ -1,0 +1,2 @@
+/* datafile.c: see datafile.h. */
+#include "datafile.h"

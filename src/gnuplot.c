@@ -1,0 +1,2 @@
+/* gnuplot.c: see gnuplot.h. */
+#include "gnuplot.h"

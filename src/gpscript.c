@@ -1,0 +1,2 @@
+/* gpscript.c: see gpscript.h. */
+#include "gpscript.h"

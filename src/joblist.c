@@ -1,0 +1,2 @@
+/* joblist.c: see joblist.h. */
+#include "joblist.h"

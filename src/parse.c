@@ -1,0 +1,2 @@
+/* parse.c: see parse.h. */
+#include "parse.h"

@@ -1,0 +1,2 @@
+/* run.c: see run.h. */
+#include "run.h"

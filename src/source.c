@@ -1,0 +1,2 @@
+/* source.c: see source.h. */
+#include "source.h"

@@ -1,0 +1,2 @@
+/* summary.c: see summary.h. */
+#include "summary.h"

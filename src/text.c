@@ -1,0 +1,2 @@
+/* text.c: see text.h. */
+#include "text.h"

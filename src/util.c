@@ -1,0 +1,423 @@
+/* util.c: allocation, diagnostics, buffers, number formatting, atomic
+ * output files and clean-up on signals. */
+#include "config.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *program_name = "trcompare-plot";
+bool diag_quiet;
+
+/* Prints the out-of-memory message and exits: the one error we do not return. */
+static void oom(void)
+{
+	static const char msg[] = "trcompare-plot: out of memory\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
+	exit(EXIT_DATA);
+}
+
+/* malloc that never returns NULL. */
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+/* calloc that never returns NULL. */
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+/* realloc that never returns NULL. */
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+/* realloc of N elements of SIZE bytes, checking the multiplication. */
+void *xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		oom();
+	return xrealloc(p, n * size);
+}
+
+/* strdup that never returns NULL. */
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+/* Copies at most N bytes of S, NUL-terminated. */
+char *xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* vasprintf that never returns NULL. */
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		oom();
+	char *p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+/* asprintf that never returns NULL. */
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* Writes "trcompare-plot: [PREFIX]MESSAGE\n" to stderr in one write. */
+static void diag_v(const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	char *line = xasprintf("%s: %s%s\n", program_name, prefix, msg);
+	fflush(stdout);
+	fputs(line, stderr);
+	fflush(stderr);
+	free(line);
+	free(msg);
+}
+
+/* Prints an error line. */
+void diag_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_v("", fmt, ap);
+	va_end(ap);
+}
+
+/* Prints a warning line unless -q was given. */
+void diag_warn(const char *fmt, ...)
+{
+	if (diag_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	diag_v("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* Makes room for N more bytes plus a NUL. */
+static void buf_reserve(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + n + 1) {
+		if (cap > SIZE_MAX / 2)
+			oom();
+		cap *= 2;
+	}
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+/* Appends N bytes. */
+void buf_append(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* Appends a C string. */
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+/* Appends formatted text. */
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		oom();
+	buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	va_end(ap);
+}
+
+/* Frees the buffer's memory and empties it. */
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Shortest "%.Ng" (N = 15..17) that reads back as V; "NaN" if not finite.
+ * printf's %g honours LC_NUMERIC, but this program never calls setlocale
+ * for numbers, so the decimal point is always '.'. */
+int fmt_double(char *out, double v)
+{
+	if (!isfinite(v)) {
+		memcpy(out, "NaN", 4);
+		return 3;
+	}
+	if (v == 0) { /* keeps -0 readable as 0 */
+		memcpy(out, "0", 2);
+		return 1;
+	}
+	int n = 0;
+	for (int prec = 15; prec <= 17; prec++) {
+		n = snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
+		if (prec == 17 || strtod(out, NULL) == v)
+			break;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Clean-up on signals.  The handler may only use async-signal-safe calls,
+ * so the paths live in a fixed table of strdup'd strings that is written
+ * with signals blocked. */
+
+#define CLEANUP_MAX 64
+static char *volatile cleanup_paths[CLEANUP_MAX];
+static volatile pid_t cleanup_child;
+
+/* Blocks (or restores) the signals the handler catches. */
+static void cleanup_block(bool block, sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (block)
+		sigprocmask(SIG_BLOCK, &set, old);
+	else
+		sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* Removes temporary files, kills the child's process group, re-raises. */
+static void cleanup_handler(int sig)
+{
+	for (size_t i = 0; i < CLEANUP_MAX; i++)
+		if (cleanup_paths[i])
+			unlink(cleanup_paths[i]);
+	if (cleanup_child > 0) {
+		kill(-cleanup_child, SIGTERM);
+		kill(cleanup_child, SIGTERM);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Installs the handler for SIGINT, SIGTERM and SIGHUP. */
+void cleanup_install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cleanup_handler;
+	sigfillset(&sa.sa_mask);
+	int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction old;
+		/* Keep an inherited "ignore" (nohup, background jobs). */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Registers PATH for removal if a signal arrives. */
+void cleanup_register_path(const char *path)
+{
+	char *copy = xstrdup(path);
+	sigset_t old;
+	cleanup_block(true, &old);
+	for (size_t i = 0; i < CLEANUP_MAX; i++) {
+		if (!cleanup_paths[i]) {
+			cleanup_paths[i] = copy;
+			copy = NULL;
+			break;
+		}
+	}
+	cleanup_block(false, &old);
+	free(copy); /* table full: the file is still removed on normal paths */
+}
+
+/* Forgets PATH (after it was renamed into place or removed). */
+void cleanup_unregister_path(const char *path)
+{
+	sigset_t old;
+	char *victim = NULL;
+	cleanup_block(true, &old);
+	for (size_t i = 0; i < CLEANUP_MAX; i++) {
+		if (cleanup_paths[i] && strcmp(cleanup_paths[i], path) == 0) {
+			victim = cleanup_paths[i];
+			cleanup_paths[i] = NULL;
+			break;
+		}
+	}
+	cleanup_block(false, &old);
+	free(victim);
+}
+
+/* Sets the child process (group leader) to kill on a signal; 0 clears. */
+void cleanup_set_child(pid_t pid)
+{
+	cleanup_child = pid;
+}
+
+/* ---------------------------------------------------------------------
+ * Atomic output files. */
+
+/* Opens a temporary file beside PATH (".NAME.XXXXXX" in the same directory,
+ * so rename(2) is atomic). */
+int atomic_open(struct atomic_out *ao, const char *path, char **cause)
+{
+	memset(ao, 0, sizeof *ao);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (*base == '\0') {
+		*cause = xasprintf("%s: not a file name", path);
+		return -1;
+	}
+	/* Relative paths get "./" so the name never starts with '<' or '|'
+	 * (it may end up in a gnuplot "set output"). */
+	char *tmp;
+	if (!slash)
+		tmp = xasprintf("./.%s.XXXXXX", base);
+	else if (slash == path) /* "/name" */
+		tmp = xasprintf("/.%s.XXXXXX", base);
+	else
+		tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, base);
+
+	sigset_t old;
+	cleanup_block(true, &old);
+	int fd = mkstemp(tmp);
+	int saved = errno;
+	if (fd >= 0)
+		cleanup_register_path(tmp);
+	cleanup_block(false, &old);
+	if (fd < 0) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(saved));
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes 0600; an output file should get the usual mode. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	ao->fp = fdopen(fd, "w");
+	if (!ao->fp) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		cleanup_unregister_path(tmp);
+		free(tmp);
+		*cause = xasprintf("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	ao->path = xstrdup(path);
+	ao->tmp = tmp;
+	return 0;
+}
+
+/* Flushes, closes, and renames the temporary file into place. */
+int atomic_commit(struct atomic_out *ao, char **cause)
+{
+	char *why = NULL;
+	int rc = 0;
+	if (close_stream(ao->fp, &why) != 0) {
+		*cause = xasprintf("%s: %s", ao->path, why);
+		free(why);
+		rc = -1;
+	} else if (rename(ao->tmp, ao->path) != 0) {
+		*cause = xasprintf("%s: cannot write: %s", ao->path, strerror(errno));
+		rc = -1;
+	}
+	ao->fp = NULL;
+	if (rc != 0)
+		unlink(ao->tmp);
+	cleanup_unregister_path(ao->tmp);
+	free(ao->tmp);
+	free(ao->path);
+	ao->tmp = ao->path = NULL;
+	return rc;
+}
+
+/* Discards the temporary file. */
+void atomic_abort(struct atomic_out *ao)
+{
+	if (ao->fp)
+		fclose(ao->fp);
+	if (ao->tmp) {
+		unlink(ao->tmp);
+		cleanup_unregister_path(ao->tmp);
+	}
+	free(ao->tmp);
+	free(ao->path);
+	memset(ao, 0, sizeof *ao);
+}
+
+/* Closes FP and turns any write error into a message. */
+int close_stream(FILE *fp, char **cause)
+{
+	bool had_error = ferror(fp) != 0;
+	int flush = fflush(fp);
+	int saved = errno;
+	int close_rc = fclose(fp);
+	if (close_rc != 0 && flush == 0)
+		saved = errno;
+	if (had_error || flush != 0 || close_rc != 0) {
+		if (had_error && flush == 0 && close_rc == 0)
+			*cause = xstrdup("write error");
+		else
+			*cause = xasprintf("write error: %s", strerror(saved));
+		return -1;
+	}
+	return 0;
+}
+
+/* True when NAME is set to a non-empty value. */
+bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v;
+}

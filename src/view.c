@@ -1,0 +1,2 @@
+/* view.c: see view.h. */
+#include "view.h"
