@@ -1,2 +1,389 @@
 /* gnuplot.c: see gnuplot.h. */
+#include "config.h"
+
 #include "gnuplot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "text.h"
+#include "util.h"
+
+extern char **environ;
+
+#define STDERR_KEEP 4096    /* bytes of gnuplot's stderr kept for messages */
+#define POLL_MS 100         /* how often to look whether the child has exited */
+
+static const char install_hint[] =
+	"gnuplot not found; install it (Debian: apt-get install gnuplot-nox)";
+
+/* Output of one gnuplot process: the first STDERR_KEEP bytes of its stderr
+ * and how it ended. */
+struct gp_result {
+	struct buf err;  /* kept stderr */
+	bool cut;        /* more stderr was discarded */
+	int status;      /* as from waitpid */
+};
+
+const char *gnuplot_program(void)
+{
+	const char *p = getenv("TRCOMPARE_GNUPLOT");
+
+	return p != NULL && *p != '\0' ? p : "gnuplot";
+}
+
+static const struct {
+	const char *ext;
+	const char *terminal; /* NULL: write the script */
+} extensions[] = {
+	{ ".png", "pngcairo" }, { ".svg", "svg" },  { ".pdf", "pdfcairo" },
+	{ ".eps", "epscairo" }, { ".txt", "dumb" }, { ".html", "canvas" },
+	{ ".gp", NULL },
+};
+
+int gnuplot_terminal_for_path(const char *path, const char **terminal, char **cause)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+	char *shown;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base) {
+		for (size_t i = 0; i < ARRAY_SIZE(extensions); i++) {
+			if (strcasecmp(dot, extensions[i].ext) == 0) {
+				*terminal = extensions[i].terminal;
+				return 0;
+			}
+		}
+	} else {
+		dot = ""; /* no extension (a leading dot names a hidden file) */
+	}
+	shown = text_sanitize(dot, strlen(dot), 40, "");
+	*cause = xasprintf("unknown output extension '%s' "
+	                   "(known: .png .svg .pdf .eps .txt .html .gp)", shown);
+	free(shown);
+	return -1;
+}
+
+/* Size in characters of the terminal on FD, or false when FD is none. */
+static bool tty_size(int fd, int *cols, int *rows)
+{
+	struct winsize ws;
+
+	if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 20 || ws.ws_row < 10)
+		return false;
+	*cols = ws.ws_col;
+	/* One line fewer, so the shell prompt does not scroll the top away. */
+	*rows = ws.ws_row - 1;
+	return true;
+}
+
+void gnuplot_default_size(const char *terminal, int *width, int *height)
+{
+	if (terminal != NULL && strcmp(terminal, "dumb") == 0) {
+		if (!tty_size(STDOUT_FILENO, width, height)) {
+			*width = 120;
+			*height = 40;
+		}
+	} else if (terminal != NULL &&
+	           (strcmp(terminal, "pdfcairo") == 0 || strcmp(terminal, "epscairo") == 0)) {
+		*width = 1000;
+		*height = 667;
+	} else {
+		*width = 1200;
+		*height = 800;
+	}
+}
+
+/* Appends what can be read from FD now to R (keeping at most STDERR_KEEP
+ * bytes).  Returns false at end of file or on a read error. */
+static bool drain(int fd, struct gp_result *r)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof chunk);
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	if (r->err.len < STDERR_KEEP) {
+		size_t keep = STDERR_KEEP - r->err.len;
+
+		if ((size_t)n <= keep) {
+			buf_append(&r->err, chunk, (size_t)n);
+		} else {
+			buf_append(&r->err, chunk, keep);
+			r->cut = true;
+		}
+	} else {
+		r->cut = true;
+	}
+	return true;
+}
+
+/* Waits for PID, retrying on EINTR.  Returns 0 or -1 with errno. */
+static int wait_child(pid_t pid, int *status, int flags, pid_t *got)
+{
+	pid_t w;
+
+	do
+		w = waitpid(pid, status, flags);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return -1;
+	*got = w;
+	return 0;
+}
+
+/* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
+ * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R.
+ * In its own process group, registered for clean-up on signals.  Returns 0
+ * when it ran (R->status set), or -1 with *cause. */
+static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char **cause)
+{
+	const char *prog = gnuplot_program();
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t block, old, dfl;
+	int pipefd[2];
+	pid_t pid;
+	int err;
+	bool exited = false;
+
+	memset(r, 0, sizeof *r);
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		*cause = xasprintf("cannot run gnuplot: pipe: %s", strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (stdout_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, stdout_fd, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+
+	/* The child starts with no signal blocked and default dispositions
+	 * (we may ignore SIGPIPE), in a process group of its own so that the
+	 * clean-up handler can kill gnuplot and anything it started. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGHUP);
+	sigaddset(&dfl, SIGQUIT);
+	sigaddset(&dfl, SIGPIPE);
+	sigemptyset(&old);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+	                                POSIX_SPAWN_SETSIGMASK);
+
+	/* Block the clean-up signals until the child is registered, so that a
+	 * Ctrl-C right now cannot leave it orphaned. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	posix_spawnattr_setsigmask(&attr, &old);
+
+	argv[0] = (char *)prog;
+	err = posix_spawnp(&pid, prog, &fa, &attr, argv, environ);
+	if (err == 0)
+		cleanup_set_child(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(pipefd[1]);
+
+	if (err != 0) {
+		close(pipefd[0]);
+		if (err == ENOENT)
+			*cause = xstrdup(install_hint);
+		else
+			*cause = xasprintf("cannot run gnuplot '%s': %s", prog, strerror(err));
+		return -1;
+	}
+
+	/* Read stderr until end of file.  Something gnuplot started may keep
+	 * the pipe open after gnuplot exits, so look at the child now and then
+	 * and stop once it is gone and nothing more is waiting. */
+	for (;;) {
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+		int n = poll(&pfd, 1, exited ? 0 : POLL_MS);
+		pid_t got = 0;
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0) {
+			if (!drain(pipefd[0], r))
+				break;
+			continue;
+		}
+		if (exited)
+			break;
+		if (n == 0 && wait_child(pid, &r->status, WNOHANG, &got) == 0 && got == pid)
+			exited = true;
+	}
+	close(pipefd[0]);
+	if (!exited) {
+		pid_t got;
+
+		if (wait_child(pid, &r->status, 0, &got) != 0) {
+			cleanup_set_child(0);
+			*cause = xasprintf("cannot wait for gnuplot: %s", strerror(errno));
+			buf_free(&r->err);
+			return -1;
+		}
+	}
+	cleanup_set_child(0);
+	return 0;
+}
+
+/* gnuplot's stderr in R, made safe for a terminal: each line sanitized,
+ * surrounding blank lines dropped, lines joined by '\n'.  NULL when empty. */
+static char *clean_stderr(const struct gp_result *r)
+{
+	struct buf out = { 0 };
+	const char *p = r->err.data != NULL ? r->err.data : "";
+	const char *end = p + r->err.len;
+	size_t blank = 0; /* blank lines not yet written */
+
+	/* Cut a partial last line when the text was cut. */
+	if (r->cut) {
+		const char *nl = memrchr(p, '\n', r->err.len);
+
+		if (nl != NULL)
+			end = nl;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line;
+		size_t lead = 0;
+
+		/* Keep leading spaces: they align gnuplot's '^' under the error. */
+		while (lead < len && (p[lead] == ' ' || p[lead] == '\t'))
+			lead++;
+		line = text_sanitize(p + lead, len - lead, 1000, "");
+		if (*line == '\0') {
+			if (out.len > 0)
+				blank++;
+		} else {
+			for (; blank > 0; blank--)
+				buf_puts(&out, "\n");
+			if (out.len > 0)
+				buf_puts(&out, "\n");
+			for (size_t i = 0; i < lead; i++)
+				buf_puts(&out, p[i] == '\t' ? "        " : " ");
+			buf_puts(&out, line);
+		}
+		free(line);
+		p += len + (nl != NULL);
+	}
+	if (out.len > 0 && r->cut)
+		buf_printf(&out, "\n[gnuplot's messages cut after %d bytes]", STDERR_KEEP);
+	return out.data;
+}
+
+/* The cached GPVAL_TERMINALS of the installed gnuplot, padded with spaces,
+ * or NULL when gnuplot could not be asked. */
+static char *terminals;
+static bool terminals_asked;
+
+/* Asks gnuplot once for its terminals. */
+static const char *get_terminals(void)
+{
+	char *argv[] = { NULL, "-e", "print GPVAL_TERMINALS", NULL };
+	struct gp_result r;
+	char *cause = NULL;
+	int devnull;
+
+	if (terminals_asked)
+		return terminals;
+	terminals_asked = true;
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull < 0)
+		return NULL;
+	if (spawn_gnuplot(argv, devnull, &r, &cause) != 0) {
+		free(cause);
+	} else {
+		if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 && r.err.len > 0 && !r.cut) {
+			/* "print" writes to stderr: one line of names. */
+			char *nl = strchr(r.err.data, '\n');
+
+			if (nl != NULL)
+				*nl = '\0';
+			terminals = xasprintf(" %s ", r.err.data);
+		}
+		buf_free(&r.err);
+	}
+	close(devnull);
+	return terminals;
+}
+
+bool gnuplot_has_terminal(const char *terminal)
+{
+	const char *list = get_terminals();
+	char *pat;
+	bool found;
+
+	if (list == NULL || terminal == NULL || *terminal == '\0' || strchr(terminal, ' ') != NULL)
+		return false;
+	pat = xasprintf(" %s ", terminal);
+	found = strstr(list, pat) != NULL;
+	free(pat);
+	return found;
+}
+
+const char *gnuplot_window_terminal(void)
+{
+	static const char *const interactive[] = { "qt", "wxt", "x11" };
+
+	if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(interactive); i++) {
+		if (gnuplot_has_terminal(interactive[i]))
+			return interactive[i];
+	}
+	return NULL;
+}
+
+int gnuplot_run(const char *script_path, char **warnings, char **cause)
+{
+	char *argv[] = { NULL, (char *)script_path, NULL };
+	struct gp_result r;
+	char *msg;
+
+	*warnings = NULL;
+	if (spawn_gnuplot(argv, -1, &r, cause) != 0)
+		return -1;
+	msg = clean_stderr(&r);
+	buf_free(&r.err);
+	if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
+		*warnings = msg;
+		return 0;
+	}
+	if (WIFEXITED(r.status)) {
+		*cause = xasprintf("gnuplot failed (exit status %d)%s%s", WEXITSTATUS(r.status),
+		                   msg == NULL ? "" : strchr(msg, '\n') != NULL ? ":\n" : ": ",
+		                   msg == NULL ? "" : msg);
+	} else {
+		*cause = xasprintf("gnuplot was killed by signal %d%s%s",
+		                   WIFSIGNALED(r.status) ? WTERMSIG(r.status) : 0,
+		                   msg == NULL ? "" : strchr(msg, '\n') != NULL ? ":\n" : ": ",
+		                   msg == NULL ? "" : msg);
+	}
+	free(msg);
+	return -1;
+}

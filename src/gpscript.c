@@ -1,2 +1,383 @@
-/* gpscript.c: see gpscript.h. */
+/* gpscript.c: writes the gnuplot script (see gpscript.h for the rules). */
+#include "config.h"
+
 #include "gpscript.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+static const char *const default_colors[] = {
+	"#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", /* the platform's */
+	"#0891b2", "#db2777", "#65a30d", "#ca8a04", "#4f46e5", "#0d9488", "#78716c",
+};
+
+/* Colour of job I. */
+const char *gpscript_color(const struct options *opts, size_t i)
+{
+	if (opts && opts->ncolors)
+		return opts->colors[i % opts->ncolors];
+	return default_colors[i % ARRAY_SIZE(default_colors)];
+}
+
+/* "#rrggbb" mixed 65 % towards white: the faded raw line behind a smoothed one. */
+static void faded(const char *color, char out[8])
+{
+	unsigned r = 0, g = 0, b = 0;
+	if (sscanf(color, "#%2x%2x%2x", &r, &g, &b) != 3)
+		r = g = b = 0x80;
+	r = r + (255 - r) * 65 / 100;
+	g = g + (255 - g) * 65 / 100;
+	b = b + (255 - b) * 65 / 100;
+	snprintf(out, 8, "#%02x%02x%02x", r & 0xff, g & 0xff, b & 0xff);
+}
+
+/* Writes NAME = <quoted sanitized text> for untrusted TEXT. */
+static void put_string_var(FILE *out, const char *name, const char *text)
+{
+	char *clean = text_sanitize(text, strlen(text), TEXT_MAX_CHARS, "");
+	char *q = text_gp_quote(clean);
+	fprintf(out, "%s = %s\n", name, q);
+	free(q);
+	free(clean);
+}
+
+/* Writes a number the way gnuplot reads it back ("NaN" when not finite). */
+static void put_num(FILE *out, double v)
+{
+	char b[FMT_DOUBLE_MAX];
+	fmt_double(b, v);
+	fputs(b, out);
+}
+
+/* Is this terminal's size measured in characters? */
+static bool term_is_text(const char *t)
+{
+	return t && strcmp(t, "dumb") == 0;
+}
+
+/* Writes `set terminal …` with size and font, then noenhanced. */
+static void put_terminal(FILE *out, const struct gpscript *g)
+{
+	const char *t = g->terminal;
+	if (t) {
+		int w = g->width, h = g->height;
+		fprintf(out, "set terminal %s", t);
+		if (strcmp(t, "pngcairo") == 0 || strcmp(t, "svg") == 0) {
+			fprintf(out, " size %d,%d font \"sans,10\"", w ? w : 1200, h ? h : 800);
+			if (strcmp(t, "svg") == 0)
+				fputs(" background \"#ffffff\"", out);
+		} else if (strcmp(t, "pdfcairo") == 0 || strcmp(t, "epscairo") == 0) {
+			fprintf(out, " size %.2fin,%.2fin font \"sans,9\"", (w ? w : 1000) / 100.0,
+				(h ? h : 667) / 100.0);
+		} else if (strcmp(t, "dumb") == 0) {
+			fprintf(out, " size %d,%d", w ? w : 120, h ? h : 40);
+			if (g->ansi_color)
+				fputs(" ansirgb", out);
+		} else if (strcmp(t, "canvas") == 0) {
+			fprintf(out, " size %d,%d standalone mousing", w ? w : 1200, h ? h : 800);
+		} else if (w && h) {
+			fprintf(out, " size %d,%d", w, h);
+		}
+		fputc('\n', out);
+	}
+	/* Enhanced text would mangle names holding ^ _ { } @ & ~. */
+	fputs("set termoption noenhanced\n", out);
+}
+
+/* Layout of N panels: rows and columns. */
+static void layout(size_t n, int *rows, int *cols)
+{
+	if (n <= 1) {
+		*rows = *cols = 1;
+	} else if (n == 2) {
+		*rows = 1, *cols = 2;
+	} else if (n <= 4) {
+		*rows = 2, *cols = 2;
+	} else if (n <= 6) {
+		*rows = 2, *cols = 3;
+	} else {
+		int c = (int)ceil(sqrt((double)n));
+		*cols = c;
+		*rows = (int)((n + (size_t)c - 1) / (size_t)c);
+	}
+}
+
+/* The x label for the chosen axis. */
+static const char *x_label(enum x_axis x)
+{
+	switch (x) {
+	case XAXIS_EPOCH: return "epoch";
+	case XAXIS_TIME: return "time";
+	case XAXIS_RELATIVE: return "time since start (h:min)";
+	case XAXIS_STEP: break;
+	}
+	return "step";
+}
+
+/* Writes a [min:max] range, '*' for automatic ends. */
+static void put_range(FILE *out, const char *axis, struct gp_range r)
+{
+	fprintf(out, "set %srange [", axis);
+	if (isfinite(r.min))
+		put_num(out, r.min);
+	else
+		fputc('*', out);
+	fputc(':', out);
+	if (isfinite(r.max))
+		put_num(out, r.max);
+	else
+		fputc('*', out);
+	fputs("]\n", out);
+}
+
+/* Line style of one drawn series. */
+static void put_style(FILE *out, const struct panel_series *ps, bool faded_line, bool smoothed,
+		      size_t job)
+{
+	if (faded_line)
+		fprintf(out, " with lines lw 1 lc rgb F[%zu] notitle", job + 1);
+	else if (ps->dashed)
+		fprintf(out, " with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[%zu] notitle", job + 1);
+	else
+		fprintf(out, " with lines lw %s lc rgb C[%zu] notitle", smoothed ? "2" : "1.5", job + 1);
+}
+
+/* The datablock name of view series K. */
+static void block_name(char *b, size_t k)
+{
+	snprintf(b, 32, "$trc%zu", k);
+}
+
+/* Writes the inline datablocks: numbers only, generated names. */
+static void put_datablocks(FILE *out, const struct view *v)
+{
+	char name[32], num[FMT_DOUBLE_MAX];
+	for (size_t k = 0; k < v->n; k++) {
+		const struct view_series *s = &v->s[k];
+		if (s->n == 0)
+			continue;
+		block_name(name, k);
+		fprintf(out, "%s << EOD\n", name);
+		for (size_t i = 0; i < s->n; i++) {
+			int n = fmt_double(num, s->x[i]);
+			num[n++] = ' ';
+			fwrite(num, 1, (size_t)n, out);
+			n = fmt_double(num, s->y[i]);
+			num[n++] = '\n';
+			fwrite(num, 1, (size_t)n, out);
+		}
+		fputs("EOD\n", out);
+	}
+}
+
+/* Files mode: the x "using" expression for job J. */
+static void put_x_using(FILE *out, const struct gpscript *g, size_t j)
+{
+	const char *col = COL_STEP;
+	if (g->opts->xaxis == XAXIS_EPOCH)
+		col = COL_EPOCH;
+	else if (g->opts->xaxis == XAXIS_TIME || g->opts->xaxis == XAXIS_RELATIVE)
+		col = COL_TIME;
+	int c = colset_index(g->cs, col);
+	if (g->opts->xaxis == XAXIS_RELATIVE) {
+		fprintf(out, "($%d-", c);
+		put_num(out, g->jobs[j].t0);
+		fputc(')', out);
+	} else {
+		fprintf(out, "%d", c);
+	}
+}
+
+/* Writes the plot clauses of panel P; returns how many were written. */
+static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
+{
+	const struct panel *pan = &g->panels[p];
+	int nclauses = 0;
+	char name[32];
+	if (g->view) {
+		/* Faded raw lines first, so they stay behind. */
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t k = 0; k < g->view->n; k++) {
+				const struct view_series *s = &g->view->s[k];
+				if (s->panel != p || s->n == 0 || (pass == 0) != s->faded)
+					continue;
+				block_name(name, k);
+				fprintf(out, "%s%s using 1:2", nclauses ? ", \\\n     " : "plot ", name);
+				bool smoothed = !s->faded && g->opts->smooth > 0 && pan->series[s->series].smooth;
+				put_style(out, &pan->series[s->series], s->faded, smoothed, s->run);
+				nclauses++;
+			}
+		}
+		return nclauses;
+	}
+	/* Files mode: every job's file, one clause per series with a column. */
+	bool smoothing = g->opts->smooth > 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < g->njobs; j++) {
+			if (!g->jobs[j].file || g->runs[j]->nrows == 0)
+				continue;
+			for (size_t si = 0; si < pan->nseries; si++) {
+				const struct panel_series *ps = &pan->series[si];
+				bool smoothable = smoothing && ps->smooth;
+				if (pass == 0 && !smoothable)
+					continue;
+				int yc = colset_index(g->cs, ps->column);
+				if (pass == 1 && smoothable) {
+					char *sc = xasprintf("%s_smoothed", ps->column);
+					yc = colset_index(g->cs, sc);
+					free(sc);
+				}
+				if (yc <= 0 || run_find(g->runs[j], ps->column) < 0)
+					continue;
+				fprintf(out, "%s(trc_dir.D[%zu]) using ", nclauses ? ", \\\n     " : "plot ", j + 1);
+				put_x_using(out, g, j);
+				fprintf(out, ":%d", yc);
+				put_style(out, ps, pass == 0, smoothable && pass == 1, j);
+				nclauses++;
+			}
+		}
+	}
+	return nclauses;
+}
+
+/* Does any panel draw a train/eval pair (so the key explains dashes)? */
+static bool any_pair(const struct gpscript *g)
+{
+	for (size_t p = 0; p < g->npanels; p++)
+		if (g->panels[p].nseries > 1)
+			return true;
+	return false;
+}
+
+/* Writes the script. */
+int gpscript_write(FILE *out, const struct gpscript *g)
+{
+	const struct options *o = g->opts;
+	size_t nj = g->njobs;
+
+	fputs("# Generated by " PACKAGE_NAME "-plot " PACKAGE_VERSION ": a comparison of training runs.\n"
+	      "# Run it with gnuplot (5.2 or later): gnuplot THIS_FILE, load 'THIS_FILE', or pipe it in.\n", out);
+	if (g->stdin_fast)
+		/* gnuplot reads a pipe one byte per system call; reading the rest
+		 * as a file is 10-30x faster.  ARG0 is empty only on stdin. */
+		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) { trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
+	fputs("set encoding utf8\n", out);
+	put_terminal(out, g);
+	if (g->output) {
+		char *q = text_gp_quote(g->output);
+		fprintf(out, "set output %s\n", q);
+		free(q);
+	}
+
+	/* Names and colours, each once. */
+	fprintf(out, "array T[%zu]\narray C[%zu]\narray F[%zu]\n", nj, nj, nj);
+	for (size_t j = 0; j < nj; j++) {
+		char var[32], fc[8];
+		snprintf(var, sizeof var, "T[%zu]", j + 1);
+		put_string_var(out, var, g->jobs[j].label);
+		faded(g->jobs[j].color, fc);
+		fprintf(out, "C[%zu] = \"%s\"; F[%zu] = \"%s\"\n", j + 1, g->jobs[j].color, j + 1, fc);
+	}
+	fprintf(out, "array PT[%zu]\n", g->npanels);
+	for (size_t p = 0; p < g->npanels; p++) {
+		char var[32];
+		snprintf(var, sizeof var, "PT[%zu]", p + 1);
+		put_string_var(out, var, g->panels[p].title);
+	}
+	if (o->title)
+		put_string_var(out, "trc_title", o->title);
+
+	if (g->view) {
+		put_datablocks(out, g->view);
+	} else {
+		/* Files mode: data files sit beside this script, wherever it is run
+		 * from.  ARG0 is the script's path when run as a file or loaded. */
+		fprintf(out, "array D[%zu]\n", nj);
+		for (size_t j = 0; j < nj; j++) {
+			if (!g->jobs[j].file)
+				continue;
+			char var[32];
+			snprintf(var, sizeof var, "D[%zu]", j + 1);
+			char *q = text_gp_quote(g->jobs[j].file);
+			fprintf(out, "%s = %s\n", var, q);
+			free(q);
+		}
+		fputs("trc_dir = \"\"; trc_p = ARG0\n"
+		      "while (strstrt(trc_p, \"/\") > 0) { trc_i = strstrt(trc_p, \"/\"); "
+		      "trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }\n"
+		      /* A directory starting with < or | would run a command. */
+		      "if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq \"<\" || trc_dir[1:1] eq \"|\")) "
+		      "{ trc_dir = \"./\".trc_dir }\n",
+		      out);
+	}
+
+	/* Look. */
+	fputs("set datafile missing NaN\n"
+	      "set grid lc rgb \"#e5e7eb\" lw 1\n"
+	      "set border 3 lc rgb \"#6b7280\"\n"
+	      "set tics nomirror\n"
+	      "set xtics out\nset ytics out\n",
+	      out);
+	fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
+	if (o->xaxis == XAXIS_TIME)
+		fputs("set format x \"%m-%d\\n%H:%M\" timedate\n", out);
+	else if (o->xaxis == XAXIS_RELATIVE)
+		fputs("set format x \"%tH:%tM\" timedate\n", out);
+
+	int rows, cols;
+	layout(g->npanels, &rows, &cols);
+	bool text = term_is_text(g->terminal);
+	double top = text ? 0.90 : 0.91, bottom = text ? 0.04 : 0.07;
+	if (o->title)
+		top -= text ? 0.05 : 0.04;
+	fprintf(out, "set multiplot layout %d,%d margins %.2f,%.2f,%.2f,%.2f spacing %.2f,%.2f%s\n",
+		rows, cols, text ? 0.07 : 0.07, 0.98, bottom, top, text ? 0.08 : 0.07, text ? 0.12 : 0.11,
+		o->title ? " title trc_title" : "");
+
+	for (size_t p = 0; p < g->npanels; p++) {
+		const struct panel *pan = &g->panels[p];
+		fprintf(out, "# panel %zu\n", p + 1);
+		fprintf(out, "set title PT[%zu]\n", p + 1);
+		fputs(pan->logy ? "set logscale y\n" : "unset logscale y\n", out);
+		fputs(pan->exp_format ? "set format y \"%.1e\"\n" : "set format y \"% h\"\n", out);
+		put_range(out, "x", g->xrange);
+		put_range(out, "y", g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN});
+		if (p == 0) {
+			fprintf(out, "set key at screen 0.5, screen %.2f center top horizontal noautotitle "
+				     "samplen 2.5 spacing 1.1 maxrows 2\n",
+				o->title ? 0.955 : 0.995);
+		} else {
+			fputs("unset key\n", out);
+		}
+		int n = put_clauses(out, g, p);
+		if (n == 0) {
+			/* Nothing to draw here: an empty frame that says so. */
+			fputs("set label 1 \"no data\" at graph 0.5, graph 0.5 center\n"
+			      "unset logscale y\nset xrange [0:1]\nset yrange [0:1]\n"
+			      "plot 2 notitle",
+			      out);
+		}
+		if (p == 0) {
+			for (size_t j = 0; j < nj; j++)
+				fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
+			if (any_pair(g))
+				fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
+				      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
+				      out);
+		}
+		fputc('\n', out);
+		if (n == 0)
+			fputs("unset label 1\n", out);
+	}
+	fputs("unset multiplot\n", out);
+	if (g->output)
+		fputs("unset output\n", out);
+	if (g->window)
+		fputs("if (GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || GPVAL_TERM eq \"x11\") { pause mouse close }\n",
+		      out);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,61 @@
+/* gpscript.h: the gnuplot script writer — the only code that writes
+ * gnuplot syntax.  Untrusted text (labels, titles, column names) reaches the
+ * script only as text_gp_quote(text_sanitize(...)) in the arrays T[] and
+ * PT[]; datablocks hold numbers only; datablock names are generated.  The
+ * script is gnuplot 5.2 syntax (no `else if`, no function blocks). */
+#ifndef TRCOMPARE_GPSCRIPT_H
+#define TRCOMPARE_GPSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "datafile.h"
+#include "options.h"
+#include "run.h"
+#include "view.h"
+
+struct gp_job {
+	const char *label; /* sanitized */
+	const char *color; /* "#rrggbb" */
+	const char *file;  /* files mode: data file name inside the data dir */
+	double t0;         /* files mode, -x relative: the job's first time */
+};
+
+/* A panel's axis ranges; NaN = automatic. */
+struct gp_range {
+	double min, max;
+};
+
+struct gpscript {
+	const struct options *opts;
+	struct run *const *runs;
+	const struct gp_job *jobs;
+	size_t njobs;
+	const struct panel *panels;
+	size_t npanels;
+	const struct gp_range *yranges; /* one per panel */
+	struct gp_range xrange;
+
+	/* Inline mode: the series to embed as datablocks.  Files mode (view ==
+	 * NULL): plot the tidy files named in jobs[].file, columns from cs. */
+	const struct view *view;
+	const struct colset *cs;
+
+	const char *terminal; /* NULL: leave gnuplot's terminal alone */
+	int width, height;    /* the terminal's size units; 0 = default */
+	bool ansi_color;      /* dumb terminal drawing on a colour tty */
+	const char *output;   /* path for `set output`, or NULL */
+	bool stdin_fast;      /* first line: load /dev/stdin when piped */
+	bool window;          /* end with `pause mouse close` on qt/wxt/x11 */
+};
+
+/* Writes the whole script.  Returns 0, or -1 when the stream failed. */
+int gpscript_write(FILE *out, const struct gpscript *g);
+
+/* Colour of job I (0-based): opts->colors cycled, else the platform's five
+ * (#2563eb #16a34a #dc2626 #9333ea #ea580c) then seven more distinct ones
+ * (#0891b2 #db2777 #65a30d #ca8a04 #4f46e5 #0d9488 #78716c), cycling. */
+const char *gpscript_color(const struct options *opts, size_t i);
+
+#endif

@@ -24,6 +24,7 @@ struct http_request {
 	/* results */
 	long http_status;  /* 0 when no answer came */
 	size_t bytes;      /* body bytes received on the final attempt */
+	int attempts;      /* transfers made (1 + retries) */
 	char *error;       /* malloc'd message or NULL: "HTTP 404: Job not found
 	                      or unauthorized", libcurl's error text, the sink's */
 	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */
@@ -37,6 +38,13 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct options *op
  * Returns 0, or -1 with *cause set. */
 int http_get(const char *url, const struct options *opts, char **body, size_t *len,
 	     long *http_status, char **cause);
+
+/* Progress hook: when set, http_fetch_all calls FN about four times a
+ * second while transfers run (on its own thread), with the requests as they
+ * stand (bytes so far).  FN must not print from library code; the top level
+ * decides.  NULL turns it off.  Set it before http_fetch_all. */
+void http_set_progress(void (*fn)(void *ctx, const struct http_request *reqs, size_t n,
+				  double elapsed), void *ctx);
 
 /* URL-escapes S (RFC 3986 unreserved kept).  malloc'd. */
 char *http_escape(const char *s);

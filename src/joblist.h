@@ -21,8 +21,10 @@ struct joblist {
 
 /* Fetches every page of {url}/api/training/local/jobs (limit/offset),
  * falling back to {url}/api/training/jobs; keeps jobs whose status is in
- * opts->status (all when NULL).  Newest first.  Returns 0, or -1 with
- * *cause set and *exit_status EXIT_FETCH or EXIT_DATA. */
+ * opts->status (all when NULL; a comma-separated list, case-insensitive).
+ * Newest first (created_at, else started_at).  Returns 0, or -1 with *cause
+ * set and *exit_status EXIT_FETCH or EXIT_DATA, or EXIT_USAGE when
+ * opts->url is NULL ("no API URL: set TRCOMPARE_URL or --url"). */
 int joblist_fetch(const struct options *opts, struct joblist *out, char **cause, int *exit_status);
 void joblist_free(struct joblist *jl);
 
@@ -31,5 +33,13 @@ int joblist_print(const struct joblist *jl, enum list_format fmt, FILE *out);
 
 /* The job with id ID, or NULL. */
 const struct job_info *joblist_find(const struct joblist *jl, const char *id);
+
+/* Default legend labels for N jobs whose ids are IDS (entries may be NULL):
+ * the model name from JL when the id is listed, else the first 8
+ * characters of the id.  Labels that would clash get " (ID8)" appended,
+ * then " #K" if they still clash.  JL may be NULL.  Returns a malloc'd
+ * array of N malloc'd strings (raw, untrusted text; NULL where ids[i] is
+ * NULL); free each and the array. */
+char **joblist_labels(const struct joblist *jl, const char *const *ids, size_t n);
 
 #endif

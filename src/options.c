@@ -1,1 +1,418 @@
+/* options.c: the command line (GNU argp) and the environment.  Top level:
+ * usage errors print and exit 64 through argp_error(). */
+#include "config.h"
+
 #include "options.h"
+
+#include <argp.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "view.h"
+
+const char *argp_program_version = PACKAGE_NAME "-plot " PACKAGE_VERSION;
+const char *argp_program_bug_address = NULL;
+
+static const char doc[] =
+	"Compare training runs in gnuplot.\v"
+	"A JOB is a metrics file (the platform's JSON answer, a JSON array of "
+	"metric points, or JSON Lines), '-' for stdin, an http(s):// or file:// "
+	"URL, or a job id on the training platform's API (--url). Write "
+	"LABEL=JOB to set a job's legend label.\n\n"
+	"Where the chart goes: with -o FILE gnuplot renders it (the terminal "
+	"follows the extension: .png .svg .pdf .eps .txt .html; .gp writes the "
+	"script). Without -o, a script for gnuplot goes to stdout when stdout "
+	"is not a terminal (trcompare-plot JOBS | gnuplot); on a terminal a "
+	"gnuplot window opens when a display is available, else a text chart "
+	"is drawn.\n\n"
+	"Environment: TRCOMPARE_URL (API base URL), TRCOMPARE_TOKEN (API token, "
+	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run).\n\n"
+	"Exit status: 0 success; 1 data or runtime error (bad input, no data, "
+	"output not writable, gnuplot failed); 2 a job could not be fetched; "
+	"64 usage error.";
+
+static const char args_doc[] = "JOB...";
+
+enum {
+	OPT_SIZE = 256, OPT_DATA, OPT_COLORS, OPT_TITLE, OPT_URL, OPT_ENDPOINT,
+	OPT_TOKEN_FILE, OPT_API_KEY_HEADER, OPT_NETRC, OPT_CACERT, OPT_INSECURE,
+	OPT_PARALLEL, OPT_RETRY, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
+	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
+	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
+	OPT_XRANGE, OPT_YRANGE,
+};
+
+static const struct argp_option option_table[] = {
+	{NULL, 0, NULL, 0, "Output:", 1},
+	{"output", 'o', "FILE", 0, "Render the chart to FILE (terminal from the extension), or write the script to FILE.gp", 1},
+	{"terminal", 't', "NAME", 0, "gnuplot terminal (pngcairo, svg, pdfcairo, epscairo, dumb, canvas, qt, ...)", 1},
+	{"size", OPT_SIZE, "W,H", 0, "Chart size: pixels (png, svg, html), characters (dumb), or inches with 'in' (pdf, eps: 10in,6.5in)", 1},
+	{"data-dir", 'd', "DIR", 0, "Write one tidy data file per job and DIR/compare.gp that plots them", 1},
+	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
+	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
+	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
+	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
+	{"title", OPT_TITLE, "TEXT", 0, "Title above the chart", 1},
+	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
+	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
+
+	{NULL, 0, NULL, 0, "Chart:", 2},
+	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
+	{"smooth", OPT_SMOOTH, "W", 0, "Smooth train-like series with TensorBoard's EMA, 0 <= W < 1 (default 0: off; 0.6 is TensorBoard's default); the raw line stays faded behind", 2},
+	{"max-points", OPT_MAX_POINTS, "N", 0, "Points per drawn series (default: from the output's width, about 4 per pixel column; 0 keeps all)", 2},
+	{"ignore-outliers", OPT_IGNORE_OUTLIERS, NULL, 0, "y ranges from the 5th-95th percentile with a margin", 2},
+	{"logy", OPT_LOGY, "PANELS", 0, "Log-scale y for these panels (comma-separated; perplexity is log by default)", 2},
+	{"xrange", OPT_XRANGE, "MIN:MAX", 0, "x range of every panel (either side may be empty)", 2},
+	{"yrange", OPT_YRANGE, "PANEL=MIN:MAX,...", 0, "y range per panel", 2},
+
+	{NULL, 0, NULL, 0, "Training platform API:", 3},
+	{"url", OPT_URL, "URL", 0, "API base URL (default: $TRCOMPARE_URL)", 3},
+	{"endpoint", OPT_ENDPOINT, "PATH", 0, "Metrics path template, {id} = job id (default: /api/training/local/{id}/metrics)", 3},
+	{"token-file", OPT_TOKEN_FILE, "FILE", 0, "Read the API token from FILE (default: $TRCOMPARE_TOKEN)", 3},
+	{"api-key-header", OPT_API_KEY_HEADER, NULL, 0, "Send the token as 'X-API-Key' instead of 'Authorization: Bearer'", 3},
+	{"netrc", OPT_NETRC, NULL, 0, "Use credentials from ~/.netrc", 3},
+	{"cacert", OPT_CACERT, "FILE", 0, "CA certificates to verify the server with", 3},
+	{"insecure", OPT_INSECURE, NULL, 0, "Do not verify the server's TLS certificate", 3},
+	{"parallel", OPT_PARALLEL, "N", 0, "Transfers at once (default 5)", 3},
+	{"retry", OPT_RETRY, "N", 0, "Retries on connection failures, timeouts, 429 and 5xx (default 2)", 3},
+	{"connect-timeout", OPT_CONNECT_TIMEOUT, "SECONDS", 0, "Connection timeout (default 10)", 3},
+	{"max-time", OPT_MAX_TIME, "SECONDS", 0, "Time limit per transfer (default 300)", 3},
+	{"max-filesize", OPT_MAX_FILESIZE, "BYTES", 0, "Refuse larger answers (default 256M; suffixes K, M, G)", 3},
+	{"keep-going", 'k', NULL, 0, "Draw the jobs that loaded even if others failed (still exits 2)", 3},
+	{"list-jobs", OPT_LIST_JOBS, NULL, 0, "List the platform's jobs and exit", 3},
+	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
+	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
+	{"format", OPT_FORMAT, "FORMAT", 0, "--list-jobs output: text (default), csv or json", 3},
+
+	{NULL, 0, NULL, 0, "Informational:", -1},
+	{0},
+};
+
+/* Parses a whole decimal integer in [lo, hi] or fails with argp_error. */
+static long parse_long(struct argp_state *state, const char *opt, const char *arg, long lo, long hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi)
+		argp_error(state, "%s: '%s' is not a whole number from %ld to %ld", opt, arg, lo, hi);
+	return v;
+}
+
+/* Parses a byte count with an optional K/M/G suffix. */
+static long long parse_bytes(struct argp_state *state, const char *arg)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	double mult = 1;
+	if (end != arg && *end) {
+		switch (toupper((unsigned char)*end)) {
+		case 'K': mult = 1024.0; break;
+		case 'M': mult = 1024.0 * 1024; break;
+		case 'G': mult = 1024.0 * 1024 * 1024; break;
+		default: mult = 0;
+		}
+		if (mult && end[1] && !(toupper((unsigned char)end[1]) == 'B' && !end[2]))
+			mult = 0;
+	}
+	if (errno || end == arg || mult == 0 || !(v >= 1) || v * mult > 1e15)
+		argp_error(state, "--max-filesize: '%s' is not a size (like 500M)", arg);
+	return (long long)(v * mult);
+}
+
+/* Reads the token from FILE: first line, surrounding white space removed. */
+static char *read_token_file(struct argp_state *state, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		argp_error(state, "--token-file: %s: %s", path, strerror(errno));
+	struct buf b = {0};
+	char chunk[512];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len < 65536)
+		buf_append(&b, chunk, n);
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		buf_free(&b);
+		argp_error(state, "--token-file: %s: read error", path);
+	}
+	char *s = b.data ? b.data : xstrdup("");
+	size_t len = b.data ? b.len : 0;
+	char *nl = memchr(s, '\n', len);
+	if (nl)
+		len = (size_t)(nl - s);
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	size_t start = 0;
+	while (start < len && isspace((unsigned char)s[start]))
+		start++;
+	char *tok = xstrndup(s + start, len - start);
+	free(s);
+	return tok;
+}
+
+/* A token must be one printable line: anything else could forge headers. */
+static bool token_ok(const char *t)
+{
+	if (!*t)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* Splits a comma-separated list into a NULL-terminated array. */
+static char **split_list(const char *s, size_t *n)
+{
+	size_t cap = 4, k = 0;
+	char **v = xmalloc(cap * sizeof *v);
+	const char *p = s;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (k + 2 > cap)
+			v = xreallocarray(v, cap *= 2, sizeof *v);
+		v[k++] = xstrndup(p, len);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	v[k] = NULL;
+	*n = k;
+	return v;
+}
+
+/* True for "#rrggbb". */
+static bool color_ok(const char *c)
+{
+	if (strlen(c) != 7 || c[0] != '#')
+		return false;
+	for (int i = 1; i < 7; i++)
+		if (!isxdigit((unsigned char)c[i]))
+			return false;
+	return true;
+}
+
+/* Parses "W,H" or "WxH" with an optional unit ("in", "cm") on each side. */
+static void parse_size(struct argp_state *state, struct options *o, const char *arg)
+{
+	char *end;
+	double w = strtod(arg, &end);
+	double scale = 1;
+	if (strncmp(end, "in", 2) == 0) {
+		scale = 100;
+		end += 2;
+	} else if (strncmp(end, "cm", 2) == 0) {
+		scale = 100 / 2.54;
+		end += 2;
+	}
+	if (end == arg || (*end != ',' && *end != 'x'))
+		argp_error(state, "--size: '%s' is not W,H", arg);
+	const char *hs = end + 1;
+	double h = strtod(hs, &end);
+	/* A unit given once ("10,6.5in" or "10in,6.5") applies to both. */
+	if (strcmp(end, "in") == 0 || strcmp(end, "cm") == 0) {
+		if (scale == 1)
+			scale = end[0] == 'i' ? 100 : 100 / 2.54;
+		end += 2;
+	}
+	if (end == hs || *end)
+		argp_error(state, "--size: '%s' is not W,H", arg);
+	w *= scale;
+	h *= scale;
+	if (!(w >= 10 && w <= 20000 && h >= 5 && h <= 20000))
+		argp_error(state, "--size: '%s' is out of range", arg);
+	o->width = (int)lround(w);
+	o->height = (int)lround(h);
+}
+
+/* argp's callback for one option or argument. */
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct options *o = state->input;
+	switch (key) {
+	case 'o': o->output = arg; break;
+	case 't':
+		if (!*arg)
+			argp_error(state, "--terminal: empty name");
+		for (const char *p = arg; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_')
+				argp_error(state, "--terminal: '%s' is not a terminal name", arg);
+		o->terminal = arg;
+		break;
+	case OPT_SIZE: parse_size(state, o, arg); break;
+	case 'd': o->data_dir = arg; break;
+	case OPT_DATA: o->data_stdout = true; break;
+	case 'S':
+		if (!arg || strcmp(arg, "text") == 0)
+			o->summary = SUMMARY_TEXT;
+		else if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)
+			o->summary = SUMMARY_MARKDOWN;
+		else if (strcmp(arg, "csv") == 0)
+			o->summary = SUMMARY_CSV;
+		else if (strcmp(arg, "json") == 0)
+			o->summary = SUMMARY_JSON;
+		else
+			argp_error(state, "--summary: unknown format '%s' (text, markdown, csv, json)", arg);
+		break;
+	case 'm': o->metrics = arg; break;
+	case OPT_COLORS: {
+		size_t n;
+		char **v = split_list(arg, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!color_ok(v[i]))
+				argp_error(state, "--colors: '%s' is not a colour like #2563eb", v[i]);
+		if (o->colors) {
+			for (size_t i = 0; i < o->ncolors; i++)
+				free(o->colors[i]);
+			free(o->colors);
+		}
+		o->colors = v;
+		o->ncolors = n;
+		break;
+	}
+	case OPT_TITLE: o->title = arg; break;
+	case 'q': o->quiet = true; break;
+	case 'v': o->verbose++; break;
+
+	case 'x':
+		if (strcmp(arg, "step") == 0)
+			o->xaxis = XAXIS_STEP;
+		else if (strcmp(arg, "epoch") == 0)
+			o->xaxis = XAXIS_EPOCH;
+		else if (strcmp(arg, "time") == 0)
+			o->xaxis = XAXIS_TIME;
+		else if (strcmp(arg, "relative") == 0)
+			o->xaxis = XAXIS_RELATIVE;
+		else
+			argp_error(state, "--x-axis: unknown axis '%s' (step, epoch, time, relative)", arg);
+		break;
+	case OPT_SMOOTH: {
+		char *end;
+		double w = strtod(arg, &end);
+		if (end == arg || *end || !(w >= 0 && w < 1))
+			argp_error(state, "--smooth: '%s' is not a weight from 0 up to (not including) 1", arg);
+		o->smooth = w;
+		o->smooth_set = true;
+		break;
+	}
+	case OPT_MAX_POINTS: o->max_points = parse_long(state, "--max-points", arg, 0, 100000000); break;
+	case OPT_IGNORE_OUTLIERS: o->ignore_outliers = true; break;
+	case OPT_LOGY: o->logy = arg; break;
+	case OPT_XRANGE: o->xrange = arg; break;
+	case OPT_YRANGE: o->yrange = arg; break;
+
+	case OPT_URL: o->url = arg; break;
+	case OPT_ENDPOINT:
+		if (!strstr(arg, "{id}"))
+			argp_error(state, "--endpoint: '%s' has no {id}", arg);
+		o->endpoint = arg;
+		break;
+	case OPT_TOKEN_FILE:
+		free(o->token);
+		o->token = read_token_file(state, arg);
+		if (!token_ok(o->token))
+			argp_error(state, "--token-file: %s: the token is empty or holds control characters", arg);
+		break;
+	case OPT_API_KEY_HEADER: o->auth = AUTH_X_API_KEY; break;
+	case OPT_NETRC: o->netrc = true; break;
+	case OPT_CACERT: o->cacert = arg; break;
+	case OPT_INSECURE: o->insecure = true; break;
+	case OPT_PARALLEL: o->parallel = (int)parse_long(state, "--parallel", arg, 1, 100); break;
+	case OPT_RETRY: o->retry = (int)parse_long(state, "--retry", arg, 0, 20); break;
+	case OPT_CONNECT_TIMEOUT: o->connect_timeout = parse_long(state, "--connect-timeout", arg, 1, 3600); break;
+	case OPT_MAX_TIME: o->max_time = parse_long(state, "--max-time", arg, 1, 86400); break;
+	case OPT_MAX_FILESIZE: o->max_filesize = parse_bytes(state, arg); break;
+	case 'k': o->keep_going = true; break;
+	case OPT_LIST_JOBS: o->list_jobs = true; break;
+	case OPT_STATUS: o->status = arg; break;
+	case OPT_LATEST: o->latest = (int)parse_long(state, "--latest", arg, 1, 100); break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			o->format = LIST_TEXT;
+		else if (strcmp(arg, "csv") == 0)
+			o->format = LIST_CSV;
+		else if (strcmp(arg, "json") == 0)
+			o->format = LIST_JSON;
+		else
+			argp_error(state, "--format: unknown format '%s' (text, csv, json)", arg);
+		break;
+
+	case ARGP_KEY_ARG:
+		if (!*arg)
+			argp_error(state, "empty JOB argument");
+		o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof *o->jobs);
+		o->jobs[o->njobs++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (o->njobs == 0 && !o->list_jobs && !o->latest)
+			argp_error(state, "no JOB given");
+		if (o->list_jobs && (o->njobs || o->latest))
+			argp_error(state, "--list-jobs takes no JOB and no --latest");
+		if (o->data_stdout && o->summary != SUMMARY_NONE)
+			argp_error(state, "--data and --summary both write to stdout; use -d DIR for the data");
+		if (o->output && o->data_dir == NULL && strcmp(o->output, "-") == 0)
+			argp_error(state, "-o -: write the script to stdout by leaving out -o");
+		if ((o->list_jobs || o->latest) && !o->url)
+			argp_error(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
+				   o->list_jobs ? "--list-jobs" : "--latest");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {option_table, parse_opt, args_doc, doc, NULL, NULL, NULL};
+
+/* Fills OPTS from the environment, then from argv. */
+void options_parse(int argc, char **argv, struct options *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->metrics = VIEW_DEFAULT_METRICS;
+	opts->endpoint = "/api/training/local/{id}/metrics";
+	opts->parallel = 5;
+	opts->retry = 2;
+	opts->connect_timeout = 10;
+	opts->max_time = 300;
+	opts->max_filesize = 256LL * 1024 * 1024;
+	opts->max_points = -1;
+	const char *url = getenv("TRCOMPARE_URL");
+	if (url && *url)
+		opts->url = (char *)url;
+	const char *tok = getenv("TRCOMPARE_TOKEN");
+	if (tok && *tok)
+		opts->token = xstrdup(tok);
+	argp_parse(&argp, argc, argv, 0, NULL, opts);
+	if (opts->token && !token_ok(opts->token)) {
+		diag_error("TRCOMPARE_TOKEN holds control characters");
+		exit(EXIT_USAGE);
+	}
+}
+
+/* Frees what options_parse allocated. */
+void options_free(struct options *opts)
+{
+	free(opts->jobs);
+	if (opts->colors) {
+		for (size_t i = 0; i < opts->ncolors; i++)
+			free(opts->colors[i]);
+		free(opts->colors);
+	}
+	if (opts->token) {
+		/* Do not leave the secret in freed memory. */
+		volatile char *p = opts->token;
+		while (*p)
+			*p++ = 0;
+		free(opts->token);
+	}
+	memset(opts, 0, sizeof *opts);
+}

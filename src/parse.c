@@ -1,2 +1,1046 @@
-/* parse.c: see parse.h. */
+/* parse.c: the streaming metrics reader (see parse.h).
+ *
+ * A small state machine walks the outer skeleton of the input byte by byte:
+ * a top-level array of rows, or top-level objects (an envelope with a
+ * "metrics" array, or JSON Lines rows).  Every value inside is handed to
+ * json-c's incremental tokener, one value at a time, so memory holds at most
+ * one row's JSON.  Rows go through one accumulator (struct cell) whether
+ * they came whole from the tokener or field by field from the skeleton. */
+#include "config.h"
+
 #include "parse.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <locale.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define STEP_MAX 9007199254740992.0 /* 2^53: larger steps are not exact */
+#define READ_CHUNK (128 * 1024)
+
+/* Where the skeleton is. */
+enum pstate {
+	P_START,     /* before the first value: BOM, whitespace */
+	P_TOP_END,   /* after a top-level array: whitespace only */
+	P_LINES,     /* between top-level objects (JSON Lines) */
+	P_ARR_FIRST, /* after '[': a row or ']' */
+	P_ARR_ELEM,  /* after ',' in an array: a row */
+	P_ARR_NEXT,  /* after a row: ',' or ']' */
+	P_OBJ_FIRST, /* after a top-level '{': a key or '}' */
+	P_OBJ_KEY,   /* after ',' in a top-level object: a key */
+	P_OBJ_COLON, /* after a key: ':' */
+	P_OBJ_VALUE, /* after ':': the value */
+	P_OBJ_NEXT,  /* after a value: ',' or '}' */
+	P_TOKENER,   /* json-c is parsing a value (see tok_for) */
+	P_ERROR,     /* failed; p->err holds the message */
+};
+
+/* What the value json-c is parsing will be. */
+enum tokfor {
+	T_ROW,   /* an array element (a MetricPoint) */
+	T_KEY,   /* a key of a top-level object */
+	T_VALUE, /* a value of a top-level object */
+};
+
+/* Field kinds.  The first K_NCOLS are known metric columns (the slot indexes
+ * known_names and p->known_col); the rest need special handling. */
+enum kind {
+	K_EPOCH,
+	K_TIME,
+	K_TRAIN_LOSS,
+	K_EVAL_LOSS,
+	K_PPL,
+	K_TRAIN_PPL,
+	K_LR,
+	K_GRAD_NORM,
+	K_TOKENS_PS,
+	K_SAMPLES_PS,
+	K_GPU_UTIL,
+	K_GPU_MEM,
+	K_GPU_MEM_RES,
+	K_NCOLS,
+	K_OTHER = K_NCOLS, /* any other numeric field: a column by its name */
+	K_STEP,
+	K_LOSS,      /* alias of train_loss; train_loss wins */
+	K_TIMESTAMP, /* ISO-8601 string (or seconds) into "time" */
+	K_JOB_ID,
+	K_MESSAGE,
+	K_METRICS,
+	K_IGNORE, /* row bookkeeping */
+};
+
+static const char *const known_names[K_NCOLS] = {
+	[K_EPOCH] = COL_EPOCH,
+	[K_TIME] = COL_TIME,
+	[K_TRAIN_LOSS] = COL_TRAIN_LOSS,
+	[K_EVAL_LOSS] = COL_EVAL_LOSS,
+	[K_PPL] = COL_PPL,
+	[K_TRAIN_PPL] = COL_TRAIN_PPL,
+	[K_LR] = COL_LR,
+	[K_GRAD_NORM] = COL_GRAD_NORM,
+	[K_TOKENS_PS] = COL_TOKENS_PS,
+	[K_SAMPLES_PS] = COL_SAMPLES_PS,
+	[K_GPU_UTIL] = COL_GPU_UTIL,
+	[K_GPU_MEM] = COL_GPU_MEM,
+	[K_GPU_MEM_RES] = COL_GPU_MEM_RES,
+};
+
+/* One numeric field of the row being accumulated. */
+struct cell {
+	int kind;        /* a column slot < K_NCOLS, or K_OTHER */
+	bool null;       /* JSON null: "not logged" (matters for duplicates) */
+	size_t name_off; /* K_OTHER: offset of the name in p->names */
+	double v;        /* NaN when the input was not a finite number */
+};
+
+struct parser {
+	struct run *run; /* borrowed */
+	struct json_tokener *tok;
+	enum pstate state;
+	enum tokfor tok_for;
+	char *err; /* the error message once failed */
+
+	/* Position of the next byte: 1-based line and byte column, and the
+	 * absolute offset. */
+	size_t line, col;
+	uint64_t off;
+	int bom; /* bytes of a UTF-8 BOM matched at the start */
+
+	/* Size limit of the current row or value: it may not reach past
+	 * lim_off; it began at lim_line:lim_col. */
+	uint64_t lim_off;
+	size_t lim_line, lim_col;
+
+	bool in_metrics;        /* the open array is an envelope's "metrics" */
+	bool envelope;          /* the open top-level object has "metrics" */
+	bool metrics_value;     /* json-c is parsing a non-array "metrics" */
+	struct json_object *key; /* the current top-level key (a string) */
+	size_t obj_fields;      /* fields of the open top-level object */
+	size_t rows_seen;       /* rows begun, for "row N" messages */
+
+	/* The row being accumulated. */
+	struct cell *cells;
+	size_t ncells;
+	struct buf names; /* NUL-separated names of K_OTHER cells */
+	int step_state;   /* 0 missing, 1 usable, 2 unusable */
+	double step;
+	bool have_loss; /* "loss" holds a number (maybe NaN) */
+	double loss;
+	char *pend_id, *pend_msg; /* job_id/message until the object is known
+	                             to be an envelope */
+
+	int known_col[K_NCOLS]; /* run column of each slot, -1 unresolved */
+	locale_t cloc;          /* "C" numeric locale for numeric strings */
+};
+
+/* A new parser for RUN. */
+struct parser *parser_new(struct run *run)
+{
+	struct parser *p = xcalloc(1, sizeof *p);
+
+	p->run = run;
+	p->tok = json_tokener_new_ex(PARSE_MAX_DEPTH);
+	if (p->tok == NULL) {
+		/* json-c only fails on allocation. */
+		free(p);
+		return xmalloc(SIZE_MAX);
+	}
+	/* Strict JSON (no comments, single quotes, trailing commas), but
+	 * json-c still reads NaN, Infinity and -Infinity as numbers, which is
+	 * what Python's json module writes for non-finite floats. */
+	json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	p->state = P_START;
+	p->line = 1;
+	p->col = 1;
+	p->cells = xreallocarray(NULL, PARSE_MAX_FIELDS, sizeof *p->cells);
+	for (int k = 0; k < K_NCOLS; k++)
+		p->known_col[k] = -1;
+	p->cloc = (locale_t)0;
+	return p;
+}
+
+/* Frees P (not its run). */
+void parser_free(struct parser *p)
+{
+	if (p == NULL)
+		return;
+	json_tokener_free(p->tok);
+	json_object_put(p->key);
+	free(p->cells);
+	buf_free(&p->names);
+	free(p->pend_id);
+	free(p->pend_msg);
+	free(p->err);
+	if (p->cloc != (locale_t)0)
+		freelocale(p->cloc);
+	free(p);
+}
+
+/* Puts P in the error state with message MSG (taken) and copies it to
+ * *CAUSE.  Returns -1. */
+static int fail(struct parser *p, char **cause, char *msg)
+{
+	free(p->err);
+	p->err = msg;
+	p->state = P_ERROR;
+	*cause = xstrdup(msg);
+	return -1;
+}
+
+/* "invalid JSON at line L, column C: WHAT" at the current position. */
+static int fail_json(struct parser *p, char **cause, const char *what)
+{
+	return fail(p, cause, xasprintf("invalid JSON at line %zu, column %zu: %s", p->line, p->col, what));
+}
+
+/* The size-limit error for the current row or value. */
+static int fail_size(struct parser *p, char **cause)
+{
+	return fail(p, cause, xasprintf("JSON value larger than %d bytes at line %zu, column %zu",
+	                                PARSE_MAX_VALUE, p->lim_line, p->lim_col));
+}
+
+/* Moves the position over N bytes of S. */
+static void advance(struct parser *p, const char *s, size_t n)
+{
+	const char *end = s + n, *nl;
+
+	while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+		p->line++;
+		p->col = 1;
+		s = nl + 1;
+	}
+	p->col += (size_t)(end - s);
+	p->off += n;
+}
+
+/* Moves the position over the one byte C. */
+static void advance1(struct parser *p, unsigned char c)
+{
+	if (c == '\n') {
+		p->line++;
+		p->col = 1;
+	} else {
+		p->col++;
+	}
+	p->off++;
+}
+
+/* JSON whitespace (RFC 8259): CR counts, so CRLF line ends are fine. */
+static bool is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* True when C can start a JSON value (including json-c's NaN/Infinity). */
+static bool starts_value(unsigned char c)
+{
+	return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' ||
+	       c == 'f' || c == 'n' || c == 'N' || c == 'I';
+}
+
+/* Error for the unexpected byte C in the skeleton; WHAT says what was
+ * expected. */
+static int fail_char(struct parser *p, char **cause, unsigned char c, const char *what)
+{
+	return fail_json(p, cause, c == '\0' ? "unexpected NUL byte" : what);
+}
+
+/* The kind of field KEY (length N).  A switch on the length keeps this to
+ * one or two memcmp per field. */
+static enum kind key_kind(const char *k, size_t n)
+{
+#define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
+	switch (n) {
+	case 2:
+		return IS("id") ? K_IGNORE : K_OTHER;
+	case 4:
+		return IS("step") ? K_STEP : IS("loss") ? K_LOSS : K_OTHER;
+	case 5:
+		return IS("epoch") ? K_EPOCH : K_OTHER;
+	case 6:
+		return IS("job_id") ? K_JOB_ID : K_OTHER;
+	case 7:
+		return IS("message") ? K_MESSAGE : IS("metrics") ? K_METRICS : K_OTHER;
+	case 9:
+		return IS("eval_loss")   ? K_EVAL_LOSS
+		       : IS("grad_norm") ? K_GRAD_NORM
+		       : IS("timestamp") ? K_TIMESTAMP
+		       : IS("best_step") ? K_IGNORE
+		                         : K_OTHER;
+	case 10:
+		return IS("train_loss")   ? K_TRAIN_LOSS
+		       : IS("perplexity") ? K_PPL
+		       : IS("best_epoch") ? K_IGNORE
+		       : IS("loss_trend") ? K_IGNORE
+		                          : K_OTHER;
+	case 13:
+		return IS("learning_rate") ? K_LR : K_OTHER;
+	case 14:
+		return IS("best_eval_loss") ? K_IGNORE : K_OTHER;
+	case 16:
+		return IS("train_perplexity") ? K_TRAIN_PPL : K_OTHER;
+	case 17:
+		return IS("tokens_per_second") ? K_TOKENS_PS : K_OTHER;
+	case 18:
+		return IS("samples_per_second") ? K_SAMPLES_PS : K_OTHER;
+	case 22:
+		return IS("gpu_memory_reserved_gb") ? K_GPU_MEM_RES : K_OTHER;
+	case 23:
+		return IS("gpu_utilization_percent")   ? K_GPU_UTIL
+		       : IS("gpu_memory_allocated_gb") ? K_GPU_MEM
+		                                       : K_OTHER;
+	case 26:
+		return IS("epochs_without_improvement") ? K_IGNORE : K_OTHER;
+	default:
+		return K_OTHER;
+	}
+#undef IS
+}
+
+/* Case-insensitive match of S (length N) against lower-case LIT. */
+static bool ieq(const char *s, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n && lit[i]; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != lit[i])
+			return false;
+	}
+	return i == n && lit[i] == '\0';
+}
+
+/* Reads a numeric string: a decimal number ("0.5", "-1e-3", "+2", "5.")
+ * or nan/inf/infinity in any case with an optional sign.  Nothing else:
+ * no spaces, hex or trailing text.  Returns true and sets *V. */
+static bool numeric_string(struct parser *p, const char *s, size_t n, double *v)
+{
+	size_t i = 0, digits = 0;
+
+	if (n == 0 || n > 64 || strlen(s) != n)
+		return false;
+	if (s[0] == '+' || s[0] == '-')
+		i++;
+	if (ieq(s + i, n - i, "nan")) {
+		*v = NAN;
+		return true;
+	}
+	if (ieq(s + i, n - i, "inf") || ieq(s + i, n - i, "infinity")) {
+		*v = s[0] == '-' ? -INFINITY : INFINITY;
+		return true;
+	}
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e = 0;
+
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			e++;
+		if (e == 0)
+			return false;
+	}
+	if (i != n)
+		return false;
+	/* The grammar is checked; strtod must not depend on LC_NUMERIC. */
+	if (p->cloc == (locale_t)0) {
+		p->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+		if (p->cloc == (locale_t)0)
+			return false;
+	}
+	*v = strtod_l(s, NULL, p->cloc);
+	return true;
+}
+
+/* Converts a json-c value to a double.  Returns 1 (a number, or a numeric
+ * string; *V may be non-finite), 0 for null, -1 for anything else. */
+static int number_of(struct parser *p, struct json_object *o, double *v)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return 0;
+	case json_type_double:
+		*v = json_object_get_double(o);
+		return 1;
+	case json_type_int: {
+		/* json-c saturates integers outside 64 bits; those read as
+		 * overflow (non-finite) rather than as a wrong value. */
+		int64_t i = json_object_get_int64(o);
+
+		if (i == INT64_MIN)
+			*v = -INFINITY;
+		else if (i < INT64_MAX)
+			*v = (double)i;
+		else if (json_object_get_uint64(o) == UINT64_MAX)
+			*v = INFINITY;
+		else
+			*v = (double)json_object_get_uint64(o);
+		return 1;
+	}
+	case json_type_string:
+		return numeric_string(p, json_object_get_string(o), (size_t)json_object_get_string_len(o), v)
+		           ? 1
+		           : -1;
+	default:
+		return -1;
+	}
+}
+
+/* Forgets the accumulated row. */
+static void row_reset(struct parser *p)
+{
+	p->ncells = 0;
+	p->names.len = 0;
+	p->step_state = 0;
+	p->have_loss = false;
+	p->obj_fields = 0;
+}
+
+/* Adds a numeric cell of KIND (or the K_OTHER column NAME, length N). */
+static void row_cell(struct parser *p, int kind, const char *name, size_t n, int isnum, double v)
+{
+	struct cell *c;
+
+	if (isnum < 0 || p->ncells >= PARSE_MAX_FIELDS)
+		return;
+	if (kind == K_OTHER && n == 0)
+		return; /* an empty name cannot be a column */
+	c = &p->cells[p->ncells++];
+	c->kind = kind;
+	c->null = isnum == 0;
+	c->v = isnum > 0 && isfinite(v) ? v : NAN;
+	if (kind == K_OTHER) {
+		c->name_off = p->names.len;
+		buf_append(&p->names, name, n + 1); /* with its NUL */
+	}
+}
+
+/* Takes one field KEY (NUL-terminated, length N) = VAL into the row; TOP
+ * when the row is a top-level object, where job_id and message may yet
+ * turn out to belong to an envelope. */
+static void row_field(struct parser *p, const char *key, size_t n, struct json_object *val, bool top)
+{
+	enum kind k = key_kind(key, n);
+	double v = 0;
+	int isnum;
+
+	switch (k) {
+	case K_STEP:
+		isnum = number_of(p, val, &v);
+		if (isnum > 0 && isfinite(v) && v >= 0 && v <= STEP_MAX && floor(v) == v) {
+			p->step_state = 1;
+			p->step = v + 0.0; /* -0 becomes 0 */
+		} else {
+			p->step_state = isnum == 0 ? 0 : 2;
+		}
+		return;
+	case K_LOSS:
+		isnum = number_of(p, val, &v);
+		if (isnum >= 0) {
+			p->have_loss = isnum > 0;
+			p->loss = isnum > 0 && isfinite(v) ? v : NAN;
+		}
+		return;
+	case K_TIMESTAMP:
+		if (json_object_is_type(val, json_type_string)) {
+			if (parse_timestamp(json_object_get_string(val), &v) == 0)
+				row_cell(p, K_TIME, NULL, 0, 1, v);
+		} else {
+			/* A number is seconds since the epoch. */
+			isnum = number_of(p, val, &v);
+			row_cell(p, K_TIME, NULL, 0, isnum, v);
+		}
+		return;
+	case K_JOB_ID:
+		if (top && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
+		            json_object_is_type(val, json_type_double))) {
+			free(p->pend_id);
+			p->pend_id = xstrdup(json_object_get_string(val));
+		}
+		return;
+	case K_MESSAGE:
+		if (top && json_object_is_type(val, json_type_string)) {
+			free(p->pend_msg);
+			p->pend_msg = xstrdup(json_object_get_string(val));
+		}
+		return;
+	case K_METRICS:
+	case K_IGNORE:
+		return;
+	default:
+		isnum = number_of(p, val, &v);
+		row_cell(p, (int)k, key, n, isnum, v);
+		return;
+	}
+}
+
+/* The run column of cell C, created when CREATE; -1 when there is none. */
+static int cell_col(struct parser *p, const struct cell *c, bool create)
+{
+	if (c->kind == K_OTHER) {
+		const char *name = p->names.data + c->name_off;
+
+		return create ? run_col(p->run, name) : run_find(p->run, name);
+	}
+	if (p->known_col[c->kind] < 0)
+		p->known_col[c->kind] =
+		    create ? run_col(p->run, known_names[c->kind]) : run_find(p->run, known_names[c->kind]);
+	return p->known_col[c->kind];
+}
+
+/* Appends the accumulated row to the run, or counts it as skipped when it
+ * has no usable step.  Returns 0, or -1 with *cause set. */
+static int row_commit(struct parser *p, char **cause)
+{
+	struct run *r = p->run;
+	bool have_train_loss = false;
+
+	if (p->step_state != 1) {
+		r->skipped_nostep++;
+		row_reset(p);
+		return 0;
+	}
+	char *msg = NULL;
+
+	if (run_add_row(r, p->step, &msg) < 0) {
+		row_reset(p);
+		return fail(p, cause, msg);
+	}
+	for (size_t i = 0; i < p->ncells; i++) {
+		const struct cell *c = &p->cells[i];
+		int col = cell_col(p, c, !c->null);
+
+		if (c->kind == K_TRAIN_LOSS)
+			have_train_loss = !c->null;
+		if (col < 0) {
+			if (!c->null)
+				r->ignored_fields++;
+			continue;
+		}
+		if (!c->null && isnan(c->v))
+			r->nonfinite++;
+		run_set(r, col, c->v);
+	}
+	if (p->have_loss && !have_train_loss) {
+		struct cell c = {.kind = K_TRAIN_LOSS};
+		int col = cell_col(p, &c, true);
+
+		if (col < 0)
+			r->ignored_fields++;
+		else {
+			if (isnan(p->loss))
+				r->nonfinite++;
+			run_set(r, col, p->loss);
+		}
+	}
+	row_reset(p);
+	return 0;
+}
+
+/* Takes the array element O (a MetricPoint) as a row. */
+static int row_from_object(struct parser *p, struct json_object *o, char **cause)
+{
+	struct json_object_iter it;
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(p, cause, xasprintf("row %zu is not an object", p->rows_seen));
+	if (json_object_object_length(o) > PARSE_MAX_FIELDS)
+		return fail(p, cause, xasprintf("row %zu has more than %d fields", p->rows_seen, PARSE_MAX_FIELDS));
+	row_reset(p);
+	json_object_object_foreachC(o, it) row_field(p, it.key, strlen(it.key), it.val, false);
+	return row_commit(p, cause);
+}
+
+/* Feeds json-c from BUF[*POS..LEN), at most up to the size limit.  Returns
+ * 1 when the value is complete (*VAL is ours; NULL for JSON null), 0 when
+ * every byte was used and more are needed, -1 on error. */
+static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, struct json_object **val,
+                    char **cause)
+{
+	const char *s = buf + *pos, *z;
+	size_t n = len - *pos;
+	size_t room = p->off < p->lim_off ? (size_t)(p->lim_off - p->off) : 0;
+	bool capped = false, nul = false;
+
+	if (n > room) {
+		n = room;
+		capped = true;
+	}
+	/* json-c takes a NUL byte for the end of its input. */
+	z = memchr(s, '\0', n);
+	if (z != NULL) {
+		n = (size_t)(z - s);
+		nul = true;
+	}
+	if (n > 0) {
+		struct json_object *o = json_tokener_parse_ex(p->tok, s, (int)n);
+		enum json_tokener_error e = json_tokener_get_error(p->tok);
+		size_t used = e == json_tokener_continue ? n : json_tokener_get_parse_end(p->tok);
+
+		advance(p, s, used);
+		*pos += used;
+		if (e != json_tokener_continue)
+			json_tokener_reset(p->tok);
+		if (e == json_tokener_success) {
+			*val = o;
+			return 1;
+		}
+		if (e == json_tokener_error_depth)
+			return fail(p, cause,
+			            xasprintf("JSON nested deeper than %d levels at line %zu, column %zu",
+			                      PARSE_MAX_DEPTH, p->line, p->col));
+		if (e != json_tokener_continue)
+			return fail_json(p, cause, json_tokener_error_desc(e));
+	}
+	if (nul)
+		return fail_json(p, cause, "unexpected NUL byte");
+	if (capped)
+		return fail_size(p, cause);
+	return 0;
+}
+
+/* Starts the size limit of a row or value here. */
+static void limit_here(struct parser *p)
+{
+	p->lim_off = p->off + PARSE_MAX_VALUE;
+	p->lim_line = p->line;
+	p->lim_col = p->col;
+}
+
+/* Hands the value starting at the current byte to json-c. */
+static void tok_begin(struct parser *p, enum tokfor what)
+{
+	/* Inside a top-level object that may still be a row, keys and values
+	 * share the object's limit. */
+	if (what == T_ROW || p->envelope)
+		limit_here(p);
+	p->tok_for = what;
+	p->state = P_TOKENER;
+}
+
+/* The open top-level object has "metrics": it is an envelope, not a row. */
+static void become_envelope(struct parser *p)
+{
+	if (p->envelope)
+		return;
+	p->envelope = true;
+	p->rows_seen--;
+	row_reset(p);
+	if (p->pend_id != NULL) {
+		free(p->run->id);
+		p->run->id = p->pend_id;
+		p->pend_id = NULL;
+	}
+	if (p->pend_msg != NULL) {
+		free(p->run->message);
+		p->run->message = p->pend_msg;
+		p->pend_msg = NULL;
+	}
+}
+
+/* A field KEY = VAL of an envelope: job_id and message are kept. */
+static void envelope_field(struct parser *p, const char *key, struct json_object *val)
+{
+	enum kind k = key_kind(key, strlen(key));
+
+	if (k == K_JOB_ID && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
+	                      json_object_is_type(val, json_type_double))) {
+		free(p->run->id);
+		p->run->id = xstrdup(json_object_get_string(val));
+	} else if (k == K_MESSAGE && json_object_is_type(val, json_type_string)) {
+		free(p->run->message);
+		p->run->message = xstrdup(json_object_get_string(val));
+	}
+}
+
+/* json-c finished the value VAL (ours); moves the skeleton on. */
+static int value_done(struct parser *p, struct json_object *val, char **cause)
+{
+	int ret = 0;
+
+	switch (p->tok_for) {
+	case T_ROW:
+		ret = row_from_object(p, val, cause);
+		json_object_put(val);
+		if (ret == 0)
+			p->state = P_ARR_NEXT;
+		return ret;
+	case T_KEY:
+		p->key = val;
+		p->state = P_OBJ_COLON;
+		if (!p->envelope && ++p->obj_fields > PARSE_MAX_FIELDS)
+			return fail(p, cause,
+			            xasprintf("row %zu has more than %d fields", p->rows_seen, PARSE_MAX_FIELDS));
+		return 0;
+	case T_VALUE:
+	default: {
+		const char *key = json_object_get_string(p->key);
+
+		if (p->metrics_value) {
+			p->metrics_value = false;
+			if (val != NULL)
+				ret = fail(p, cause, xstrdup("\"metrics\" is not an array"));
+			else
+				become_envelope(p);
+		} else if (p->envelope) {
+			envelope_field(p, key, val);
+		} else {
+			row_field(p, key, strlen(key), val, true);
+		}
+		json_object_put(val);
+		json_object_put(p->key);
+		p->key = NULL;
+		if (ret == 0)
+			p->state = P_OBJ_NEXT;
+		return ret;
+	}
+	}
+}
+
+/* A top-level '{' at the current byte: a row or an envelope. */
+static void obj_begin(struct parser *p, unsigned char c)
+{
+	p->rows_seen++;
+	row_reset(p);
+	p->envelope = false;
+	limit_here(p);
+	advance1(p, c);
+	p->state = P_OBJ_FIRST;
+}
+
+/* The top-level object closes: commit it when it was a row. */
+static int obj_end(struct parser *p, unsigned char c, char **cause)
+{
+	int ret = 0;
+
+	advance1(p, c);
+	if (!p->envelope)
+		ret = row_commit(p, cause);
+	free(p->pend_id);
+	free(p->pend_msg);
+	p->pend_id = p->pend_msg = NULL;
+	p->envelope = false;
+	if (ret == 0)
+		p->state = P_LINES;
+	return ret;
+}
+
+/* The element starting with C in an array of rows. */
+static int arr_elem(struct parser *p, unsigned char c, char **cause)
+{
+	if (c == '{') {
+		p->rows_seen++;
+		tok_begin(p, T_ROW);
+		return 0;
+	}
+	if (starts_value(c)) {
+		p->rows_seen++;
+		return fail(p, cause, xasprintf("row %zu is not an object", p->rows_seen));
+	}
+	return fail_char(p, cause, c, "unexpected character");
+}
+
+/* True in the states between the bytes of a top-level object. */
+static bool in_object(enum pstate s)
+{
+	return s == P_OBJ_FIRST || s == P_OBJ_KEY || s == P_OBJ_COLON || s == P_OBJ_VALUE || s == P_OBJ_NEXT;
+}
+
+/* Pushes bytes through the skeleton; values go to json-c. */
+int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
+{
+	static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+	const char *buf = data;
+	size_t pos = 0;
+
+	if (p->state == P_ERROR) {
+		*cause = xstrdup(p->err);
+		return -1;
+	}
+	while (pos < len) {
+		if (p->state == P_TOKENER) {
+			struct json_object *val = NULL;
+			int r = tok_feed(p, buf, len, &pos, &val, cause);
+
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+			if (value_done(p, val, cause) < 0)
+				return -1;
+			continue;
+		}
+
+		unsigned char c = (unsigned char)buf[pos];
+
+		if (p->bom < 3) {
+			/* A UTF-8 BOM may open the input; it takes no column. */
+			if ((uint64_t)p->bom == p->off && c == bom[p->bom]) {
+				p->bom++;
+				p->off++;
+				pos++;
+				continue;
+			}
+			if (p->bom > 0)
+				return fail_char(p, cause, c, "unexpected character");
+			p->bom = 3;
+		}
+		if (in_object(p->state) && !p->envelope && p->off >= p->lim_off)
+			return fail_size(p, cause);
+		if (is_ws(c)) {
+			advance1(p, c);
+			pos++;
+			continue;
+		}
+		int ret = 0;
+
+		switch (p->state) {
+		case P_START:
+			if (c == '[') {
+				advance1(p, c);
+				p->in_metrics = false;
+				p->state = P_ARR_FIRST;
+			} else if (c == '{') {
+				obj_begin(p, c);
+			} else if (starts_value(c)) {
+				ret = fail(p, cause, xstrdup("top-level JSON value is not an object or array"));
+			} else {
+				ret = fail_char(p, cause, c, "unexpected character");
+			}
+			break;
+		case P_LINES:
+			if (c == '{') {
+				obj_begin(p, c);
+			} else if (starts_value(c)) {
+				p->rows_seen++;
+				ret = fail(p, cause, xasprintf("row %zu is not an object", p->rows_seen));
+			} else {
+				ret = fail_char(p, cause, c, "unexpected character");
+			}
+			break;
+		case P_TOP_END:
+			ret = fail_char(p, cause, c, "unexpected data after the top-level array");
+			break;
+		case P_ARR_FIRST:
+		case P_ARR_NEXT:
+			if (c == ']') {
+				advance1(p, c);
+				p->state = p->in_metrics ? P_OBJ_NEXT : P_TOP_END;
+				p->in_metrics = false;
+			} else if (p->state == P_ARR_FIRST) {
+				ret = arr_elem(p, c, cause);
+			} else if (c == ',') {
+				advance1(p, c);
+				p->state = P_ARR_ELEM;
+			} else {
+				ret = fail_char(p, cause, c, "array value separator ',' expected");
+			}
+			break;
+		case P_ARR_ELEM:
+			ret = arr_elem(p, c, cause);
+			break;
+		case P_OBJ_FIRST:
+		case P_OBJ_KEY:
+			if (c == '"')
+				tok_begin(p, T_KEY);
+			else if (c == '}' && p->state == P_OBJ_FIRST)
+				ret = obj_end(p, c, cause);
+			else
+				ret = fail_char(p, cause, c, "quoted object property name expected");
+			break;
+		case P_OBJ_COLON:
+			if (c == ':') {
+				advance1(p, c);
+				p->state = P_OBJ_VALUE;
+			} else {
+				ret = fail_char(p, cause, c, "object property name separator ':' expected");
+			}
+			break;
+		case P_OBJ_VALUE: {
+			const char *key = json_object_get_string(p->key);
+
+			if (key_kind(key, strlen(key)) == K_METRICS) {
+				if (c == '[') {
+					json_object_put(p->key);
+					p->key = NULL;
+					become_envelope(p);
+					advance1(p, c);
+					p->in_metrics = true;
+					p->state = P_ARR_FIRST;
+					break;
+				}
+				p->metrics_value = true;
+			}
+			tok_begin(p, T_VALUE);
+			break;
+		}
+		case P_OBJ_NEXT:
+			if (c == ',') {
+				advance1(p, c);
+				p->state = P_OBJ_KEY;
+			} else if (c == '}') {
+				ret = obj_end(p, c, cause);
+			} else {
+				ret = fail_char(p, cause, c, "object value separator ',' expected");
+			}
+			break;
+		case P_TOKENER:
+		case P_ERROR:
+		default:
+			break;
+		}
+		if (ret < 0)
+			return -1;
+		if (p->state != P_TOKENER)
+			pos++;
+	}
+	return 0;
+}
+
+/* End of input: only complete values may have been read. */
+int parser_finish(struct parser *p, char **cause)
+{
+	switch (p->state) {
+	case P_ERROR:
+		*cause = xstrdup(p->err);
+		return -1;
+	case P_TOP_END:
+	case P_LINES:
+		return 0;
+	case P_START:
+		if (p->bom == 3 || p->off == 0)
+			return fail(p, cause, xstrdup("empty input"));
+		/* FALLTHROUGH: part of a BOM */
+	default:
+		return fail(p, cause,
+		            xasprintf("unexpected end of input (truncated JSON?) at line %zu, column %zu", p->line,
+		                      p->col));
+	}
+}
+
+/* Reads FD to its end through a parser. */
+int parse_fd(struct run *run, int fd, char **cause)
+{
+	struct parser *p = parser_new(run);
+	char *buf = xmalloc(READ_CHUNK);
+	int ret;
+
+	for (;;) {
+		ssize_t n = read(fd, buf, READ_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*cause = xasprintf("read error: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (n == 0) {
+			ret = parser_finish(p, cause);
+			break;
+		}
+		if (parser_feed(p, buf, (size_t)n, cause) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	free(buf);
+	parser_free(p);
+	return ret;
+}
+
+/* Reads exactly N digits at *S into *V and moves *S past them. */
+static bool digits(const char **s, int n, int *v)
+{
+	*v = 0;
+	for (int i = 0; i < n; i++) {
+		if ((*s)[i] < '0' || (*s)[i] > '9')
+			return false;
+		*v = *v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	return true;
+}
+
+/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil). */
+static long days_from_civil(long y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+/* YYYY-MM-DD[(T|t| )HH:MM[:SS[(.|,)FRACTION]][Z|z|(+|-)HH[[:]MM]]]. */
+int parse_timestamp(const char *s, double *out)
+{
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
+	double frac = 0;
+	int sign = 0;
+
+	if (s == NULL || !digits(&s, 4, &y) || *s++ != '-' || !digits(&s, 2, &mo) || *s++ != '-' ||
+	    !digits(&s, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
+	if (*s == 'T' || *s == 't' || *s == ' ') {
+		s++;
+		if (!digits(&s, 2, &h) || *s++ != ':' || !digits(&s, 2, &mi) || h > 23 || mi > 59)
+			return -1;
+		if (*s == ':') {
+			s++;
+			if (!digits(&s, 2, &sec) || sec > 60) /* 60: a leap second */
+				return -1;
+			if (*s == '.' || *s == ',') {
+				double scale = 0.1;
+
+				s++;
+				if (*s < '0' || *s > '9')
+					return -1;
+				for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
+					frac += (*s - '0') * scale;
+			}
+		}
+		if (*s == 'Z' || *s == 'z') {
+			s++;
+		} else if (*s == '+' || *s == '-') {
+			sign = *s++ == '-' ? -1 : 1;
+			if (!digits(&s, 2, &oh) || oh > 23)
+				return -1;
+			if (*s == ':')
+				s++;
+			if (*s != '\0' && (!digits(&s, 2, &om) || om > 59))
+				return -1;
+		}
+	}
+	if (*s != '\0')
+		return -1;
+	*out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec + frac -
+	       sign * (oh * 3600.0 + om * 60.0);
+	return 0;
+}

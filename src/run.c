@@ -1,2 +1,238 @@
-/* run.c: see run.h. */
+/* run.c: one job's metric history as columns of doubles (see run.h). */
+#include "config.h"
+
 #include "run.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Creates an empty run for ARG. */
+struct run *run_new(const char *arg)
+{
+	struct run *r = xcalloc(1, sizeof *r);
+
+	r->arg = xstrdup(arg ? arg : "");
+	r->names[0] = xstrdup(COL_STEP);
+	r->ncols = 1;
+	return r;
+}
+
+/* Frees R and everything it owns. */
+void run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t c = 0; c < r->ncols; c++) {
+		free(r->names[c]);
+		free(r->cols[c]);
+	}
+	free(r->arg);
+	free(r->id);
+	free(r->label);
+	free(r->model);
+	free(r->message);
+	free(r);
+}
+
+/* Linear search: at most RUN_MAX_COLS names. */
+int run_find(const struct run *r, const char *name)
+{
+	for (size_t c = 0; c < r->ncols; c++)
+		if (strcmp(r->names[c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+/* Finds or adds column NAME, NaN-filled for the rows that exist. */
+int run_col(struct run *r, const char *name)
+{
+	int c = run_find(r, name);
+
+	if (c >= 0)
+		return c;
+	if (r->ncols >= RUN_MAX_COLS)
+		return -1;
+	c = (int)r->ncols;
+	r->names[c] = xstrdup(name);
+	if (r->cap > 0) {
+		r->cols[c] = xreallocarray(NULL, r->cap, sizeof(double));
+		for (size_t i = 0; i < r->nrows; i++)
+			r->cols[c][i] = NAN;
+	}
+	r->ncols++;
+	return c;
+}
+
+/* Appends a row; capacity doubles so appending is amortised O(1). */
+int run_add_row(struct run *r, double step, char **cause)
+{
+	if (r->nrows >= RUN_MAX_ROWS) {
+		*cause = xasprintf("more than %d rows", RUN_MAX_ROWS);
+		return -1;
+	}
+	if (r->nrows == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+
+		if (cap > RUN_MAX_ROWS)
+			cap = RUN_MAX_ROWS;
+		for (size_t c = 0; c < r->ncols; c++)
+			r->cols[c] = xreallocarray(r->cols[c], cap, sizeof(double));
+		r->cap = cap;
+	}
+	size_t i = r->nrows++;
+
+	r->cols[0][i] = step;
+	for (size_t c = 1; c < r->ncols; c++)
+		r->cols[c][i] = NAN;
+	r->finished = false;
+	return 0;
+}
+
+/* Stores V in column COL of the last row. */
+void run_set(struct run *r, int col, double v)
+{
+	if (col < 0 || (size_t)col >= r->ncols || r->nrows == 0)
+		return;
+	r->cols[col][r->nrows - 1] = v;
+}
+
+/* Stable merge sort of the row indices IDX[0..N) by STEP, using TMP. */
+static void sort_idx(const double *step, uint32_t *idx, uint32_t *tmp, size_t n)
+{
+	/* Bottom-up: runs of width 1, 2, 4 ...; a merge whose halves are
+	 * already in order is a copy, so sorted stretches cost O(n). */
+	uint32_t *src = idx, *dst = tmp;
+
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, k = lo;
+
+			if (mid == hi || step[src[mid - 1]] <= step[src[mid]]) {
+				memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
+				continue;
+			}
+			while (i < mid && j < hi)
+				dst[k++] = step[src[j]] < step[src[i]] ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint32_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != idx)
+		memcpy(idx, src, n * sizeof *idx);
+}
+
+/* Puts the rows of R in the order IDX (row i becomes old row IDX[i]). */
+static void permute(struct run *r, const uint32_t *idx)
+{
+	double *tmp = xreallocarray(NULL, r->nrows, sizeof(double));
+
+	for (size_t c = 0; c < r->ncols; c++) {
+		double *col = r->cols[c];
+
+		for (size_t i = 0; i < r->nrows; i++)
+			tmp[i] = col[idx[i]];
+		memcpy(col, tmp, r->nrows * sizeof(double));
+	}
+	free(tmp);
+}
+
+/* Merges rows with equal steps (now adjacent, in log order). */
+static void merge_dups(struct run *r)
+{
+	double *step = r->cols[0];
+	size_t out = 0;
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		if (out > 0 && step[i] == step[out - 1]) {
+			/* Later logged values replace earlier ones; NaN
+			 * ("not logged") replaces nothing. */
+			for (size_t c = 1; c < r->ncols; c++)
+				if (!isnan(r->cols[c][i]))
+					r->cols[c][out - 1] = r->cols[c][i];
+			r->dup_steps++;
+			continue;
+		}
+		if (out != i)
+			for (size_t c = 0; c < r->ncols; c++)
+				r->cols[c][out] = r->cols[c][i];
+		out++;
+	}
+	r->nrows = out;
+}
+
+/* Fills column DST with exp(SRC) where DST is NaN and SRC is finite and
+ * below 100 (the platform's rule); adds DST only when something is
+ * derived. */
+static void derive_ppl(struct run *r, const char *src_name, const char *dst_name)
+{
+	int src = run_find(r, src_name);
+	int dst = run_find(r, dst_name);
+
+	if (src < 0)
+		return;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double l = r->cols[src][i];
+
+		if (!isfinite(l) || l >= 100)
+			continue;
+		if (dst < 0) {
+			dst = run_col(r, dst_name);
+			if (dst < 0)
+				return;
+		}
+		if (isnan(r->cols[dst][i]))
+			r->cols[dst][i] = exp(l);
+	}
+}
+
+/* Sorts, merges repeated steps and derives perplexity; once. */
+void run_finish(struct run *r)
+{
+	if (r->finished)
+		return;
+	r->finished = true;
+
+	const double *step = r->cols[0];
+	bool sorted = true;
+
+	for (size_t i = 1; i < r->nrows; i++)
+		if (step[i] < step[i - 1]) {
+			r->backwards++;
+			sorted = false;
+		}
+	if (!sorted) {
+		/* RUN_MAX_ROWS fits in 32 bits: half the index memory. */
+		uint32_t *idx = xreallocarray(NULL, r->nrows, 2 * sizeof(uint32_t));
+
+		for (size_t i = 0; i < r->nrows; i++)
+			idx[i] = (uint32_t)i;
+		sort_idx(step, idx, idx + r->nrows, r->nrows);
+		permute(r, idx);
+		free(idx);
+	}
+	merge_dups(r);
+	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
+	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
+}
+
+/* Scans backwards for the last finite cell of COL. */
+long run_last_finite(const struct run *r, int col)
+{
+	if (col < 0 || (size_t)col >= r->ncols)
+		return -1;
+	for (size_t i = r->nrows; i > 0; i--)
+		if (isfinite(r->cols[col][i - 1]))
+			return (long)(i - 1);
+	return -1;
+}

@@ -1,2 +1,400 @@
-/* source.c: see source.h. */
+/* source.c: see source.h.
+ *
+ * Local inputs (paths, stdin) are read by a few worker threads, each with
+ * its own run and parser; network inputs are fetched on the calling thread
+ * meanwhile, through http_fetch_all, parsing each body as it arrives.
+ * Results land in the JOB's own slot, so their order never depends on
+ * which finished first. */
+#include "config.h"
+
 #include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "parse.h"
+#include "text.h"
+#include "util.h"
+
+#define SOURCE_MAX_THREADS 8   /* worker threads for local files, at most */
+#define PROGRESS_AFTER 1.0     /* seconds of fetching before progress shows */
+
+static void (*progress_fn)(void *ctx, const char *line);
+static void *progress_ctx;
+
+/* Sets the progress hook (see source.h). */
+void source_set_progress(void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	progress_fn = fn;
+	progress_ctx = ctx;
+}
+
+/* True when S starts with a URL scheme we fetch. */
+static bool is_url(const char *s)
+{
+	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 ||
+	       strncmp(s, "file://", 7) == 0;
+}
+
+/* True when PATH names something that exists (a dangling symlink counts:
+ * opening it then reports the real problem). */
+static bool path_exists(const char *path)
+{
+	struct stat st;
+	return *path && lstat(path, &st) == 0;
+}
+
+/* Classifies a target without a label: -, path, URL or job id.  A missing
+ * path that holds '/' is still a path (job ids never do), so the user hears
+ * "No such file or directory" rather than a fetch error. */
+static enum source_kind classify_target(const char *t)
+{
+	if (strcmp(t, "-") == 0)
+		return SOURCE_STDIN;
+	if (path_exists(t))
+		return SOURCE_FILE;
+	if (is_url(t))
+		return SOURCE_URL;
+	if (*t == '\0' || strchr(t, '/'))
+		return SOURCE_FILE;
+	return SOURCE_JOBID;
+}
+
+/* Classifies ARG (see source.h). */
+enum source_kind source_classify(const char *arg, char **label, char **target)
+{
+	const char *eq;
+
+	*label = NULL;
+	if (strcmp(arg, "-") != 0 && !path_exists(arg) && !is_url(arg) &&
+	    (eq = strchr(arg, '=')) != NULL && eq != arg) {
+		enum source_kind k = classify_target(eq + 1);
+
+		/* "./runs/a=b" names a missing file, not label "./runs/a". */
+		if (!(k == SOURCE_JOBID && memchr(arg, '/', (size_t)(eq - arg)))) {
+			*label = xstrndup(arg, (size_t)(eq - arg));
+			*target = xstrdup(eq + 1);
+			return k;
+		}
+	}
+	*target = xstrdup(arg);
+	return classify_target(arg);
+}
+
+/* ------------------------------------------------------------ local files */
+
+struct local_job {
+	const char *target;          /* borrowed path, or "-" */
+	bool is_stdin;
+	struct source_result *res;   /* the JOB's slot */
+};
+
+struct pool {
+	struct local_job *jobs;
+	size_t n;
+	size_t next;                 /* next job to take, under lock */
+	pthread_mutex_t lock;
+};
+
+/* Reads and parses one local input into its result slot. */
+static void load_local(struct local_job *j)
+{
+	struct source_result *r = j->res;
+	char *cause = NULL;
+	struct stat st;
+	int fd;
+
+	if (j->is_stdin) {
+		fd = STDIN_FILENO;
+	} else {
+		/* O_NONBLOCK would spoil FIFOs' blocking reads; a FIFO's open
+		 * waits for its writer, which is what the user asked for. */
+		fd = open(j->target, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			r->status = EXIT_DATA;
+			r->error = xstrdup(strerror(errno));
+			return;
+		}
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		r->status = EXIT_DATA;
+		r->error = xstrdup(strerror(EISDIR));
+	} else if (parse_fd(r->run, fd, &cause) < 0) {
+		r->status = EXIT_DATA;
+		r->error = cause ? cause : xstrdup("read failed");
+	}
+	if (!j->is_stdin)
+		close(fd);
+}
+
+/* Worker: takes jobs off the pool until none is left. */
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next < p->n ? p->next++ : p->n;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		load_local(&p->jobs[i]);
+	}
+}
+
+/* Number of online processors, clamped to [1, SOURCE_MAX_THREADS]. */
+static size_t ncores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > SOURCE_MAX_THREADS ? SOURCE_MAX_THREADS : (size_t)n;
+}
+
+/* ---------------------------------------------------------------- network */
+
+struct net_job {
+	struct source_result *res;
+	struct parser *parser;
+	const char *arg;             /* the JOB as written, for progress */
+	bool failed_parse;
+};
+
+/* http sink: feeds body bytes to the job's parser. */
+static int net_sink(void *ctx, const void *buf, size_t len, char **cause)
+{
+	struct net_job *nj = ctx;
+
+	if (parser_feed(nj->parser, buf, len, cause) < 0) {
+		nj->failed_parse = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* http reset: a retry starts the job's run and parser over. */
+static void net_reset(void *ctx)
+{
+	struct net_job *nj = ctx;
+	struct run *fresh = run_new(nj->res->run->arg);
+
+	fresh->label = nj->res->run->label;
+	nj->res->run->label = NULL;
+	parser_free(nj->parser);
+	run_free(nj->res->run);
+	nj->res->run = fresh;
+	nj->parser = parser_new(fresh);
+	nj->failed_parse = false;
+}
+
+/* Builds the URL of job ID: opts->url + opts->endpoint, {id} escaped. */
+static char *job_url(const struct options *opts, const char *id)
+{
+	const char *ep = opts->endpoint ? opts->endpoint : "/api/training/local/{id}/metrics";
+	size_t blen = strlen(opts->url);
+	char *esc = http_escape(id);
+	struct buf b = { 0 };
+	const char *p;
+
+	while (blen > 0 && opts->url[blen - 1] == '/')
+		blen--;
+	buf_append(&b, opts->url, blen);
+	if (*ep != '/')
+		buf_puts(&b, "/");
+	while ((p = strstr(ep, "{id}")) != NULL) {
+		buf_append(&b, ep, (size_t)(p - ep));
+		buf_puts(&b, esc);
+		ep = p + 4;
+	}
+	buf_puts(&b, ep);
+	free(esc);
+	return b.data;
+}
+
+/* Human size: "512 B", "3.4 kB", "12.0 MB". */
+static void fmt_bytes(struct buf *b, size_t n)
+{
+	if (n < 1000)
+		buf_printf(b, "%zu B", n);
+	else if (n < 1000 * 1000)
+		buf_printf(b, "%.1f kB", (double)n / 1e3);
+	else
+		buf_printf(b, "%.1f MB", (double)n / 1e6);
+}
+
+struct progress_state {
+	struct net_job *jobs;
+	bool shown;
+};
+
+/* http progress hook: after PROGRESS_AFTER seconds, one summary line. */
+static void net_progress(void *ctx, const struct http_request *reqs, size_t n, double elapsed)
+{
+	struct progress_state *ps = ctx;
+	struct buf b = { 0 };
+
+	if (!progress_fn || elapsed < PROGRESS_AFTER)
+		return;
+	buf_printf(&b, "fetching %zu job%s, %.0f s:", n, n == 1 ? "" : "s", elapsed);
+	for (size_t i = 0; i < n; i++) {
+		struct net_job *nj = &ps->jobs[i];
+		char *name = text_sanitize(nj->arg, strlen(nj->arg), 12, "?");
+
+		buf_printf(&b, "%s %s ", i ? "," : "", name);
+		fmt_bytes(&b, reqs[i].bytes);
+		buf_printf(&b, " %zu rows", nj->res->run->nrows);
+		free(name);
+	}
+	progress_fn(progress_ctx, b.data);
+	ps->shown = true;
+	buf_free(&b);
+}
+
+/* Fetches the network JOBs (indices IDX[0..n)) into their results. */
+static void load_network(const struct options *opts, struct source_result *results,
+			 const size_t *idx, char **urls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n, sizeof *reqs);
+	struct net_job *nj = xcalloc(n, sizeof *nj);
+	struct progress_state ps = { nj, false };
+
+	for (size_t k = 0; k < n; k++) {
+		nj[k].res = &results[idx[k]];
+		nj[k].arg = opts->jobs[idx[k]];
+		nj[k].parser = parser_new(nj[k].res->run);
+		reqs[k].url = urls[k];
+		reqs[k].sink = net_sink;
+		reqs[k].reset = net_reset;
+		reqs[k].ctx = &nj[k];
+	}
+	http_set_progress(progress_fn ? net_progress : NULL, &ps);
+	http_fetch_all(reqs, n, opts);
+	http_set_progress(NULL, NULL);
+	if (ps.shown)
+		progress_fn(progress_ctx, NULL);
+
+	for (size_t k = 0; k < n; k++) {
+		struct source_result *r = nj[k].res;
+		char *cause = NULL;
+
+		if (reqs[k].status != EXIT_OK) {
+			r->status = reqs[k].status;
+			r->error = reqs[k].error;
+			reqs[k].error = NULL;
+		} else if (parser_finish(nj[k].parser, &cause) < 0) {
+			r->status = EXIT_DATA;
+			r->error = cause;
+		}
+		free(reqs[k].error);
+		parser_free(nj[k].parser);
+	}
+	free(nj);
+	free(reqs);
+}
+
+/* Loads every JOB (see source.h). */
+void source_load_all(const struct options *opts, struct source_result *results)
+{
+	size_t n = opts->njobs, nlocal = 0, nnet = 0;
+	struct local_job *local = xcalloc(n, sizeof *local);
+	size_t *netidx = xcalloc(n, sizeof *netidx);
+	char **urls = xcalloc(n, sizeof *urls);
+	char **targets = xcalloc(n, sizeof *targets);
+	pthread_t threads[SOURCE_MAX_THREADS];
+	size_t nthreads = 0;
+	struct pool pool;
+
+	for (size_t i = 0; i < n; i++) {
+		struct source_result *r = &results[i];
+		char *label;
+
+		r->kind = source_classify(opts->jobs[i], &label, &targets[i]);
+		r->run = run_new(opts->jobs[i]);
+		r->run->label = label;
+		r->status = EXIT_OK;
+		switch (r->kind) {
+		case SOURCE_STDIN:
+		case SOURCE_FILE:
+			local[nlocal].target = targets[i];
+			local[nlocal].is_stdin = r->kind == SOURCE_STDIN;
+			local[nlocal].res = r;
+			nlocal++;
+			break;
+		case SOURCE_URL:
+			netidx[nnet] = i;
+			urls[nnet++] = xstrdup(targets[i]);
+			break;
+		case SOURCE_JOBID:
+			if (opts->url && *opts->url) {
+				netidx[nnet] = i;
+				urls[nnet++] = job_url(opts, targets[i]);
+			} else if (strchr(targets[i], '.')) {
+				/* "runs.json" is a missing file, not a job id. */
+				r->status = EXIT_DATA;
+				r->error = xstrdup(strerror(ENOENT));
+			} else {
+				r->status = EXIT_USAGE;
+				r->error = xstrdup("no API URL: set TRCOMPARE_URL or --url");
+			}
+			break;
+		}
+	}
+
+	/* Local files on worker threads; the network on this thread meanwhile. */
+	pool.jobs = local;
+	pool.n = nlocal;
+	pool.next = 0;
+	pthread_mutex_init(&pool.lock, NULL);
+	if (nlocal > 0) {
+		size_t want = ncores();
+
+		if (want > nlocal)
+			want = nlocal;
+		/* With nothing to fetch, this thread is one of the workers. */
+		if (nnet == 0)
+			want--;
+		for (size_t t = 0; t < want; t++) {
+			if (pthread_create(&threads[nthreads], NULL, pool_worker, &pool) != 0)
+				break;
+			nthreads++;
+		}
+	}
+	if (nnet > 0)
+		load_network(opts, results, netidx, urls, nnet);
+	pool_worker(&pool); /* help with (or do) what the threads have not taken */
+	for (size_t t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	pthread_mutex_destroy(&pool.lock);
+
+	for (size_t i = 0; i < n; i++) {
+		run_finish(results[i].run);
+		free(targets[i]);
+	}
+	for (size_t k = 0; k < nnet; k++)
+		free(urls[k]);
+	free(targets);
+	free(urls);
+	free(netidx);
+	free(local);
+}
+
+/* Frees what a result owns and zeroes it. */
+void source_result_free(struct source_result *r)
+{
+	if (!r)
+		return;
+	run_free(r->run);
+	free(r->error);
+	memset(r, 0, sizeof *r);
+}

@@ -3,9 +3,12 @@
  * A JOB is, in this order: "-" (stdin); LABEL=PATH, unless the whole
  * argument names an existing path; an existing path; an http://, https://
  * or file:// URL; otherwise a job id on the platform's API (--url plus
- * --endpoint with {id} URL-escaped).  Local files are read and parsed on
- * worker threads (both cores); URLs and ids are fetched at once through one
- * libcurl multi handle and parsed as bytes arrive. */
+ * --endpoint with {id} URL-escaped).  The part after LABEL= is classified
+ * the same way (-, path, URL or id); an argument that starts with http://,
+ * https:// or file:// is never split at '='; a missing path holding '/' is
+ * still a path (job ids never hold '/').  Local files are read and parsed
+ * on worker threads (both cores); URLs and ids are fetched at once through
+ * one libcurl multi handle and parsed as bytes arrive. */
 #ifndef TRCOMPARE_SOURCE_H
 #define TRCOMPARE_SOURCE_H
 
@@ -18,9 +21,13 @@ enum source_kind { SOURCE_STDIN, SOURCE_FILE, SOURCE_URL, SOURCE_JOBID };
 
 /* One JOB's outcome. */
 struct source_result {
-	struct run *run;   /* owned; rows parsed (run_finish() already called) */
+	struct run *run;   /* owned, never NULL after source_load_all; rows
+	                      parsed (run_finish() already called); label set
+	                      from LABEL= or NULL; empty or partial on error */
 	enum source_kind kind;
-	int status;        /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH */
+	int status;        /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH;
+	                      EXIT_USAGE for a job id when opts->url is NULL
+	                      (error "no API URL: set TRCOMPARE_URL or --url") */
 	char *error;       /* malloc'd message without the job prefix, or NULL */
 };
 
@@ -33,5 +40,14 @@ enum source_kind source_classify(const char *arg, char **label, char **target);
  * each result says how its JOB went. */
 void source_load_all(const struct options *opts, struct source_result *results);
 void source_result_free(struct source_result *r);
+
+/* Progress of network fetches, for a terminal.  When set, FN is called from
+ * source_load_all (on the calling thread) about four times a second once
+ * fetching has taken over a second, with LINE a one-line summary (bytes and
+ * rows per job; sanitized, no newline, borrowed for the call); after the
+ * last such call it is called once more with LINE NULL (clear the line).
+ * Never called when all fetches finish within a second.  FN NULL turns it
+ * off.  Not thread-safe: set it before source_load_all. */
+void source_set_progress(void (*fn)(void *ctx, const char *line), void *ctx);
 
 #endif

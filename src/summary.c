@@ -1,2 +1,487 @@
-/* summary.c: see summary.h. */
+/* summary.c: see summary.h.  The four writers share one list of columns;
+ * text and markdown build a table of cells first so widths can be measured. */
+#include <config.h>
+
 #include "summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+#define TEXT_LABEL_CHARS 40 /* label and id width cap in the text table */
+
+/* Value of column COL at the last row where it is finite; NaN if none. */
+static double last_value(const struct run *r, int col)
+{
+	if (col < 0)
+		return NAN;
+	long i = run_last_finite(r, col);
+	return i < 0 ? NAN : run_get(r, col, (size_t)i);
+}
+
+/* Fills the fields of ROW that come from one run. */
+static void compute_one(const struct run *r, struct summary_row *row)
+{
+	int c_train = run_find(r, COL_TRAIN_LOSS), c_eval = run_find(r, COL_EVAL_LOSS);
+	int c_lr = run_find(r, COL_LR), c_grad = run_find(r, COL_GRAD_NORM);
+	int c_tps = run_find(r, COL_TOKENS_PS), c_time = run_find(r, COL_TIME);
+	int c_epoch = run_find(r, COL_EPOCH);
+
+	memset(row, 0, sizeof *row);
+	row->run = r;
+	row->rows = r->nrows;
+	row->last_step = r->nrows ? run_get(r, 0, r->nrows - 1) : NAN;
+	row->final_train_loss = last_value(r, c_train);
+	row->final_eval_loss = last_value(r, c_eval);
+	row->final_lr = last_value(r, c_lr);
+	row->epochs = last_value(r, c_epoch);
+
+	row->best_eval_loss = row->best_eval_step = NAN;
+	row->max_grad_norm = NAN;
+	double first_time = NAN, last_time = NAN, tps_sum = 0;
+	size_t ntimes = 0, ntps = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double ev = run_get(r, c_eval, i), g = run_get(r, c_grad, i);
+		double t = run_get(r, c_time, i), tps = run_get(r, c_tps, i);
+
+		/* Strict "<": the first step wins a tie. */
+		if (isfinite(ev) && !(ev >= row->best_eval_loss)) {
+			row->best_eval_loss = ev;
+			row->best_eval_step = run_get(r, 0, i);
+		}
+		if (isfinite(g) && !(g <= row->max_grad_norm))
+			row->max_grad_norm = g;
+		if (isfinite(t)) {
+			if (ntimes++ == 0)
+				first_time = t;
+			last_time = t;
+		}
+		if (isfinite(tps)) {
+			tps_sum += tps;
+			ntps++;
+		}
+	}
+	row->wall_seconds = ntimes >= 2 ? last_time - first_time : NAN;
+	row->mean_tokens_per_second = ntps ? tps_sum / (double)ntps : NAN;
+	row->gap = row->best_eval_loss - row->final_train_loss; /* NaN propagates */
+	row->overfitting = isfinite(row->gap) && row->gap > SUMMARY_OVERFIT_GAP;
+	row->score = summary_score(row->best_eval_loss, row->gap);
+}
+
+void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		compute_one(runs[i], &rows[i]);
+		if (isfinite(rows[i].score) && (best < 0 || rows[i].score > rows[best].score))
+			best = (long)i;
+	}
+	if (best >= 0)
+		rows[best].recommended = true;
+}
+
+double summary_score(double eval_loss, double gap)
+{
+	double overfit;
+
+	if (!isfinite(eval_loss))
+		return NAN;
+	if (!isfinite(gap))
+		overfit = 50;
+	else if (gap < 0)
+		overfit = 40;
+	else if (gap < 0.05)
+		overfit = 100;
+	else if (gap < 0.1)
+		overfit = 80;
+	else if (gap < 0.2)
+		overfit = 60;
+	else
+		overfit = 30;
+	return 0.7 * fmax(0, 100 - 50 * eval_loss) + 0.3 * overfit;
+}
+
+/* ------------------------------------------------------------------ text */
+
+/* Sanitized label of ROW's run (the JOB argument when no label is set),
+ * capped at MAXCHARS characters.  malloc'd. */
+static char *row_label(const struct summary_row *row, size_t maxchars)
+{
+	const struct run *r = row->run;
+	const char *s = r->label ? r->label : r->arg ? r->arg : "";
+	return text_sanitize(s, strlen(s), maxchars, "job");
+}
+
+/* Sanitized id of ROW's run capped at MAXCHARS, or NULL when it has none. */
+static char *row_id(const struct summary_row *row, size_t maxchars)
+{
+	const char *id = row->run->id;
+	return id ? text_sanitize(id, strlen(id), maxchars, "") : NULL;
+}
+
+/* Rounded number for people: "-" when missing, 4 significant digits, and
+ * no exponent for large values a person reads as integers (tokens/s). */
+static char *fmt_human(double v)
+{
+	if (!isfinite(v))
+		return xstrdup("-");
+	if (v == 0)
+		return xstrdup("0");
+	if (fabs(v) >= 1e4 && fabs(v) < 1e15)
+		return xasprintf("%.0f", v);
+	return xasprintf("%.4g", v);
+}
+
+/* A step (or other count-like value) as an integer when it is one. */
+static char *fmt_step(double v)
+{
+	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+		return xasprintf("%.0f", v);
+	return fmt_human(v);
+}
+
+/* Wall time for people: "45s", "12m 5s", "2h 13m", "3d 4h"; "-" missing. */
+static char *fmt_duration(double sec)
+{
+	if (!isfinite(sec))
+		return xstrdup("-");
+	if (sec < 0) {
+		char *pos = fmt_duration(-sec);
+		char *neg = xasprintf("-%s", pos);
+		free(pos);
+		return neg;
+	}
+	if (sec >= 1e12) /* beyond any training run; avoid integer overflow */
+		return xasprintf("%.4gd", sec / 86400);
+	long long s = llround(sec);
+	if (s < 60)
+		return xasprintf("%llds", s);
+	if (s < 3600)
+		return xasprintf("%lldm %llds", s / 60, s % 60);
+	if (s < 86400)
+		return xasprintf("%lldh %lldm", s / 3600, s % 3600 / 60);
+	return xasprintf("%lldd %lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* Gap cell: the number with " !" when flagged, "  " otherwise, so the
+ * digits of flagged and plain rows line up when right-aligned. */
+static char *fmt_gap(const struct summary_row *row, bool pad)
+{
+	char *num = fmt_human(row->gap);
+	char *cell = xasprintf("%s%s", num, row->overfitting ? " !" : pad ? "  " : "");
+	free(num);
+	return cell;
+}
+
+/* Columns of the text and markdown tables. */
+enum tcol {
+	TC_MARK, TC_LABEL, TC_ID, TC_ROWS, TC_STEP, TC_TRAIN, TC_EVAL, TC_BEST,
+	TC_BEST_STEP, TC_GAP, TC_LR, TC_GRAD, TC_TPS, TC_WALL, TC_EPOCH,
+	TC_SCORE, TC_COUNT
+};
+
+static const char *const tcol_title[TC_COUNT] = {
+	"", "job", "id", "rows", "last step", "train loss", "eval loss",
+	"best eval", "at step", "gap", "lr", "max grad", "tok/s", "wall",
+	"epoch", "score",
+};
+
+/* Title of column C; in text the gap's title leaves room for the flag so
+ * it stands over the digits. */
+static const char *table_title(int c, bool md)
+{
+	return c == TC_GAP && !md ? "gap  " : tcol_title[c];
+}
+
+/* Left-aligned columns (text); all others are right-aligned. */
+static bool tcol_left(int c)
+{
+	return c == TC_MARK || c == TC_LABEL || c == TC_ID;
+}
+
+/* Characters (not bytes) of valid UTF-8 S: its width in a terminal for
+ * all but wide and combining characters. */
+static size_t utf8_width(const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		w += (*p & 0xC0) != 0x80;
+	return w;
+}
+
+/* True when no job's id adds anything to its label (absent or equal), so
+ * the id column can be left out of the tables people read. */
+static bool ids_redundant(const struct summary_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *id = row_id(&rows[i], TEXT_MAX_CHARS);
+		char *label = row_label(&rows[i], TEXT_MAX_CHARS);
+		bool same = id == NULL || strcmp(id, label) == 0;
+		free(id);
+		free(label);
+		if (!same)
+			return false;
+	}
+	return true;
+}
+
+/* Cell C of ROW for the text (MD false) or markdown (MD true) table.
+ * malloc'd. */
+static char *table_cell(const struct summary_row *row, int c, bool md)
+{
+	char *s, *t;
+	size_t cap;
+
+	switch (c) {
+	case TC_MARK:
+		return xstrdup(row->recommended ? (md ? "\\*" : "*") : "");
+	case TC_LABEL:
+	case TC_ID:
+		/* A terminal line has little room; a rendered table wraps. */
+		cap = md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS;
+		s = c == TC_LABEL ? row_label(row, cap) : row_id(row, cap);
+		if (s == NULL || *s == '\0') {
+			free(s);
+			return xstrdup("-");
+		}
+		if (!md)
+			return s;
+		t = text_md_cell(s);
+		free(s);
+		return t;
+	case TC_ROWS: return xasprintf("%zu", row->rows);
+	case TC_STEP: return fmt_step(row->last_step);
+	case TC_TRAIN: return fmt_human(row->final_train_loss);
+	case TC_EVAL: return fmt_human(row->final_eval_loss);
+	case TC_BEST: return fmt_human(row->best_eval_loss);
+	case TC_BEST_STEP: return fmt_step(row->best_eval_step);
+	case TC_GAP: return fmt_gap(row, !md);
+	case TC_LR: return fmt_human(row->final_lr);
+	case TC_GRAD: return fmt_human(row->max_grad_norm);
+	case TC_TPS: return fmt_human(row->mean_tokens_per_second);
+	case TC_WALL: return fmt_duration(row->wall_seconds);
+	case TC_EPOCH: return fmt_human(row->epochs);
+	case TC_SCORE:
+		return isfinite(row->score) ? xasprintf("%.1f", row->score) : xstrdup("-");
+	}
+	return xstrdup("");
+}
+
+/* Footnotes explaining the marks actually used (text or markdown). */
+static void write_footnotes(const struct summary_row *rows, size_t n, bool md, FILE *out)
+{
+	bool any_rec = false, any_flag = false;
+
+	for (size_t i = 0; i < n; i++) {
+		any_rec |= rows[i].recommended;
+		any_flag |= rows[i].overfitting;
+	}
+	if (n == 0)
+		return;
+	fputs("\n", out);
+	if (any_rec && md)
+		fputs("\\* recommended: highest score = 0.7 \\* max(0, 100 - 50 \\* best eval)"
+		      " + 0.3 \\* g, where g is 40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1,"
+		      " 60 if < 0.2, else 30 (50 without a gap)\n", out);
+	else if (any_rec)
+		fputs("* recommended: highest score = 0.7*max(0, 100 - 50*best eval) + 0.3*g, where g is\n"
+		      "  40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1, 60 if < 0.2, else 30 (50 without a gap)\n",
+		      out);
+	else
+		fputs("no recommendation: no job logged an eval loss\n", out);
+	if (any_flag)
+		fprintf(out, "%s! overfitting: gap = best eval - final train loss is above 0.1\n",
+			md ? "\n" : "");
+}
+
+/* Writes the aligned text table or the markdown table. */
+static void write_table(const struct summary_row *rows, size_t n, bool md, FILE *out)
+{
+	bool with_id = !ids_redundant(rows, n);
+	char **cells = xreallocarray(NULL, n * TC_COUNT + 1, sizeof *cells);
+	size_t width[TC_COUNT];
+
+	for (int c = 0; c < TC_COUNT; c++)
+		width[c] = utf8_width(table_title(c, md));
+	width[TC_MARK] = 1; /* rows line up whether or not a job is marked */
+	for (size_t i = 0; i < n; i++) {
+		for (int c = 0; c < TC_COUNT; c++) {
+			char *s = table_cell(&rows[i], c, md);
+			size_t w = utf8_width(s);
+			cells[i * TC_COUNT + (size_t)c] = s;
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+
+	if (md) {
+		fputs("|", out);
+		for (int c = 0; c < TC_COUNT; c++)
+			if (c != TC_ID || with_id)
+				fprintf(out, " %s |", tcol_title[c]);
+		fputs("\n|", out);
+		for (int c = 0; c < TC_COUNT; c++)
+			if (c != TC_ID || with_id)
+				fputs(tcol_left(c) ? ":---|" : "---:|", out);
+		fputs("\n", out);
+		for (size_t i = 0; i < n; i++) {
+			fputs("|", out);
+			for (int c = 0; c < TC_COUNT; c++)
+				if (c != TC_ID || with_id)
+					fprintf(out, " %s |", cells[i * TC_COUNT + (size_t)c]);
+			fputs("\n", out);
+		}
+	} else {
+		for (size_t i = 0; i <= n; i++) {
+			struct buf line = {0};
+			for (int c = 0; c < TC_COUNT; c++) {
+				if (c == TC_ID && !with_id)
+					continue;
+				const char *s = i == 0 ? table_title(c, md) : cells[(i - 1) * TC_COUNT + (size_t)c];
+				size_t pad = width[c] - utf8_width(s);
+				if (c > 0)
+					buf_puts(&line, c == TC_LABEL ? " " : "  ");
+				if (!tcol_left(c))
+					buf_printf(&line, "%*s", (int)pad, "");
+				buf_puts(&line, s);
+				if (tcol_left(c))
+					buf_printf(&line, "%*s", (int)pad, "");
+			}
+			while (line.len > 0 && line.data[line.len - 1] == ' ')
+				line.len--;
+			fprintf(out, "%.*s\n", (int)line.len, line.data ? line.data : "");
+			buf_free(&line);
+		}
+	}
+	write_footnotes(rows, n, md, out);
+	for (size_t i = 0; i < n * TC_COUNT; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+/* ------------------------------------------------------------ csv, json */
+
+/* Kinds of value in the machine-readable formats. */
+enum mkind { MK_LABEL, MK_ID, MK_COUNT, MK_NUM, MK_FLAG, MK_BOOL };
+
+/* Columns of csv and json, in the order documented in summary.h. */
+static const struct mcol {
+	const char *name;
+	enum mkind kind;
+	size_t off; /* offset of the double (MK_NUM) in struct summary_row */
+} mcols[] = {
+	{"label", MK_LABEL, 0},
+	{"id", MK_ID, 0},
+	{"rows", MK_COUNT, 0},
+	{"last_step", MK_NUM, offsetof(struct summary_row, last_step)},
+	{"final_train_loss", MK_NUM, offsetof(struct summary_row, final_train_loss)},
+	{"final_eval_loss", MK_NUM, offsetof(struct summary_row, final_eval_loss)},
+	{"best_eval_loss", MK_NUM, offsetof(struct summary_row, best_eval_loss)},
+	{"best_eval_step", MK_NUM, offsetof(struct summary_row, best_eval_step)},
+	{"gap", MK_NUM, offsetof(struct summary_row, gap)},
+	{"overfitting", MK_FLAG, 0},
+	{"final_learning_rate", MK_NUM, offsetof(struct summary_row, final_lr)},
+	{"max_grad_norm", MK_NUM, offsetof(struct summary_row, max_grad_norm)},
+	{"mean_tokens_per_second", MK_NUM, offsetof(struct summary_row, mean_tokens_per_second)},
+	{"wall_seconds", MK_NUM, offsetof(struct summary_row, wall_seconds)},
+	{"epochs", MK_NUM, offsetof(struct summary_row, epochs)},
+	{"score", MK_NUM, offsetof(struct summary_row, score)},
+	{"recommended", MK_BOOL, 0},
+};
+
+/* Value of column MC for ROW in csv (JSON false) or json (JSON true);
+ * MISSING (copied) when absent.  malloc'd. */
+static char *machine_value(const struct summary_row *row, const struct mcol *mc, bool json)
+{
+	const char *missing = json ? "null" : "";
+	char num[FMT_DOUBLE_MAX];
+	char *s, *q;
+	double v;
+
+	switch (mc->kind) {
+	case MK_LABEL:
+	case MK_ID:
+		s = mc->kind == MK_LABEL ? row_label(row, TEXT_MAX_CHARS) : row_id(row, TEXT_MAX_CHARS);
+		if (s == NULL)
+			return xstrdup(missing);
+		q = json ? text_json_quote(s) : text_csv_field(s);
+		free(s);
+		return q;
+	case MK_COUNT:
+		return xasprintf("%zu", row->rows);
+	case MK_NUM:
+		memcpy(&v, (const char *)row + mc->off, sizeof v);
+		if (!isfinite(v))
+			return xstrdup(missing);
+		fmt_double(num, v);
+		return xstrdup(num);
+	case MK_FLAG:
+		if (!isfinite(row->gap))
+			return xstrdup(missing);
+		return xstrdup(row->overfitting ? "true" : "false");
+	case MK_BOOL:
+		return xstrdup(row->recommended ? "true" : "false");
+	}
+	return xstrdup(missing);
+}
+
+/* Writes the csv header and one record per job. */
+static void write_csv(const struct summary_row *rows, size_t n, FILE *out)
+{
+	for (size_t c = 0; c < ARRAY_SIZE(mcols); c++)
+		fprintf(out, "%s%s", c ? "," : "", mcols[c].name);
+	fputs("\r\n", out);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t c = 0; c < ARRAY_SIZE(mcols); c++) {
+			char *v = machine_value(&rows[i], &mcols[c], false);
+			fprintf(out, "%s%s", c ? "," : "", v);
+			free(v);
+		}
+		fputs("\r\n", out);
+	}
+}
+
+/* Writes a json array with one object per job, one job per line. */
+static void write_json(const struct summary_row *rows, size_t n, FILE *out)
+{
+	if (n == 0) {
+		fputs("[]\n", out);
+		return;
+	}
+	fputs("[\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs("  {", out);
+		for (size_t c = 0; c < ARRAY_SIZE(mcols); c++) {
+			char *v = machine_value(&rows[i], &mcols[c], true);
+			fprintf(out, "%s\"%s\": %s", c ? ", " : "", mcols[c].name, v);
+			free(v);
+		}
+		fputs(i + 1 < n ? "},\n" : "}\n", out);
+	}
+	fputs("]\n", out);
+}
+
+int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, FILE *out)
+{
+	switch (fmt) {
+	case SUMMARY_NONE:
+		return 0;
+	case SUMMARY_TEXT:
+		write_table(rows, n, false, out);
+		break;
+	case SUMMARY_MARKDOWN:
+		write_table(rows, n, true, out);
+		break;
+	case SUMMARY_CSV:
+		write_csv(rows, n, out);
+		break;
+	case SUMMARY_JSON:
+		write_json(rows, n, out);
+		break;
+	}
+	return ferror(out) ? -1 : 0;
+}

@@ -1,5 +1,34 @@
 /* summary.h: per-job final/best metrics and the platform's recommendation,
- * computed on the full data, written as text, markdown, csv or json. */
+ * computed on the full data, written as text, markdown, csv or json.
+ *
+ * Columns of the csv header and keys of each json object, in this order
+ * (json: an array with one object per job; numbers are JSON numbers,
+ * missing values null; csv: missing values are empty fields):
+ *
+ *   label                  legend label (sanitized text)
+ *   id                     job_id from the body, or null/empty
+ *   rows                   number of rows (logged steps) after merging
+ *   last_step              step of the last row
+ *   final_train_loss       last logged (finite) training loss
+ *   final_eval_loss        last logged (finite) eval loss
+ *   best_eval_loss         lowest eval loss
+ *   best_eval_step         step of the lowest eval loss (first one on ties)
+ *   gap                    best_eval_loss - final_train_loss
+ *   overfitting            true when gap > 0.1; null/empty when gap unknown
+ *   final_learning_rate    last logged learning rate
+ *   max_grad_norm          largest logged gradient norm
+ *   mean_tokens_per_second mean of the logged tokens_per_second
+ *   wall_seconds           last minus first logged timestamp, in seconds
+ *   epochs                 last logged epoch
+ *   score                  the platform's score (summary_score), from
+ *                          best_eval_loss and gap
+ *   recommended            true for the one recommended job, else false
+ *
+ * csv follows RFC 4180: a header line, one record per job, CRLF line ends,
+ * text fields quoted by text_csv_field.  text and markdown round numbers to
+ * 4 significant digits, print wall time as "2h 13m" and "-" for missing
+ * values, mark the recommended job with "*" and a flagged gap with "!", and
+ * end with footnote lines that explain both marks. */
 #ifndef TRCOMPARE_SUMMARY_H
 #define TRCOMPARE_SUMMARY_H
 
@@ -10,24 +39,32 @@
 #include "options.h"
 #include "run.h"
 
+#define SUMMARY_OVERFIT_GAP 0.1 /* gap above this is flagged */
+
 struct summary_row {
 	const struct run *run;  /* borrowed */
 	size_t rows;
-	double last_step;
+	double last_step;       /* NaN when the run has no rows */
 	double final_train_loss, final_eval_loss;
 	double best_eval_loss, best_eval_step;
 	double gap;             /* best_eval_loss - final_train_loss */
-	bool overfitting;       /* gap > 0.1 */
+	bool overfitting;       /* gap > 0.1 (false when gap is NaN) */
 	double final_lr, max_grad_norm;
-	double wall_seconds;    /* last - first timestamp */
+	double mean_tokens_per_second;
+	double wall_seconds;    /* last - first timestamp; NaN with fewer
+	                           than two timestamps */
 	double epochs;          /* last epoch */
 	double score;           /* platform score; NaN when no eval loss */
 	bool recommended;
 };
 
-/* Rows for RUNS (labels set).  The recommended run is the highest score
- * among jobs with an eval loss (the platform restricts to completed jobs;
- * files carry no status, so every job counts). ROWS has room for n. */
+/* Rows for RUNS (labels set; a NULL label falls back to the JOB argument).
+ * Every value is NaN when the run never logged that metric.  The score
+ * takes the best eval loss (the checkpoint one keeps) and the gap.  The
+ * recommended run is the highest score among jobs with an eval loss, the
+ * first in JOB order on ties (the platform restricts to completed jobs;
+ * files carry no status, so every job counts); none when no job has an eval
+ * loss.  ROWS has room for n. */
 void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows);
 
 /* The platform's score: 0.7*max(0, 100 - 50*eval_loss) + 0.3*overfit,
@@ -35,7 +72,8 @@ void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows
  * 30, 50 when gap is unknown. NaN when eval_loss is not finite. */
 double summary_score(double eval_loss, double gap);
 
-/* Writes the table.  Returns 0, or -1 when the stream failed. */
+/* Writes the table (nothing for SUMMARY_NONE).  Returns 0, or -1 when the
+ * stream failed (ferror); the caller reports the error. */
 int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, FILE *out);
 
 #endif

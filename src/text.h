@@ -8,12 +8,20 @@
 
 #define TEXT_MAX_CHARS 200 /* characters kept of one label */
 
-/* Sanitizes LEN bytes of S (which may hold NULs): decodes UTF-8 (invalid
- * bytes become U+FFFD), turns control characters U+0000–U+001F and
- * U+007F–U+009F into spaces, caps the result at MAXCHARS characters
- * (adding "…" when cut), trims surrounding spaces.  Returns malloc'd valid
- * UTF-8 holding no control character; FALLBACK (copied) when the result
- * is empty. */
+/* Sanitizes LEN bytes of S (which may hold NULs):
+ * - decodes UTF-8; invalid bytes become U+FFFD, one per maximal ill-formed
+ *   subpart, so overlongs, surrogates and values above U+10FFFF never pass;
+ *   the non-characters U+FFFE and U+FFFF (invalid in XML) become U+FFFD;
+ * - turns control characters U+0000–U+001F and U+007F–U+009F and the
+ *   separators U+2028, U+2029 into spaces;
+ * - breaks with a space the sequences gnuplot's terminals copy unescaped
+ *   into markup: "]]>" → "]] >" and "&#x" → "& #x" (svg), "</" → "< /"
+ *   and "<!" → "< !" (canvas writes titles into an inline <script>);
+ * - trims surrounding spaces and caps the result at MAXCHARS characters
+ *   (0: no cap; a cut text keeps MAXCHARS - 1 characters and ends in "…").
+ * Returns malloc'd valid UTF-8 holding no control character; FALLBACK
+ * (copied; "" when NULL) when the result is empty.  Sanitizing sanitized
+ * text with the same MAXCHARS changes nothing. */
 char *text_sanitize(const char *s, size_t len, size_t maxchars, const char *fallback);
 
 /* Gnuplot string literal for sanitized text S: double-quoted; [A-Za-z0-9 ]

@@ -1,2 +1,559 @@
-/* view.c: see view.h. */
+/* view.c: panels, the x axis, smoothing and downsampling (see view.h). */
 #include "view.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+#define PANEL_NAME_MAX 128 /* bytes of one metric name */
+#define PANELS_MAX 16      /* panels in one chart */
+
+/* A known panel: the names that select it and how it is drawn. */
+struct panel_def {
+	const char *name, *alias;
+	const char *title;
+	bool logy, exp_format;
+	size_t nseries;
+	struct panel_series series[2];
+};
+
+static const struct panel_def panel_defs[] = {
+	{ "loss", NULL, "Loss", false, false, 2,
+	  { { COL_TRAIN_LOSS, "train", false, true }, { COL_EVAL_LOSS, "eval", true, false } } },
+	{ "perplexity", NULL, "Perplexity", true, false, 2,
+	  { { COL_TRAIN_PPL, "train", false, true }, { COL_PPL, "eval", true, false } } },
+	{ "lr", "learning_rate", "Learning rate", false, true, 1,
+	  { { COL_LR, NULL, false, false } } },
+	{ "grad_norm", NULL, "Gradient norm", false, false, 1,
+	  { { COL_GRAD_NORM, NULL, false, true } } },
+	{ "throughput", COL_TOKENS_PS, "Throughput (tokens/s)", false, false, 1,
+	  { { COL_TOKENS_PS, NULL, false, true } } },
+	{ "gpu_memory", COL_GPU_MEM, "GPU memory (GB)", false, false, 1,
+	  { { COL_GPU_MEM, NULL, false, true } } },
+	{ "gpu_util", COL_GPU_UTIL, "GPU utilization (%)", false, false, 1,
+	  { { COL_GPU_UTIL, NULL, false, true } } },
+};
+
+/* Fills P for the metric NAME of LEN bytes (known panel or raw column). */
+static void panel_init(struct panel *p, const char *name, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = xstrndup(name, len);
+	for (size_t i = 0; i < ARRAY_SIZE(panel_defs); i++) {
+		const struct panel_def *d = &panel_defs[i];
+		if (strcmp(p->name, d->name) != 0 && (!d->alias || strcmp(p->name, d->alias) != 0))
+			continue;
+		p->title = xstrdup(d->title);
+		p->logy = d->logy;
+		p->exp_format = d->exp_format;
+		p->nseries = d->nseries;
+		memcpy(p->series, d->series, sizeof(p->series));
+		return;
+	}
+	/* A raw column: eval-like columns (sparse) are dashed and never
+	 * smoothed, the rest are train-like. */
+	bool eval = strstr(p->name, "eval") != NULL;
+	p->owned_column = xstrdup(p->name);
+	p->title = xstrdup(p->name);
+	p->nseries = 1;
+	p->series[0] = (struct panel_series){ p->owned_column, NULL, eval, !eval };
+}
+
+int panel_list_parse(const char *list, struct panel **panels, size_t *n, char **cause)
+{
+	struct panel *ps = NULL;
+	size_t np = 0;
+	const char *s = list ? list : "";
+
+	*panels = NULL;
+	*n = 0;
+	for (;;) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *b = s, *e = s + len;
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > b) {
+			if ((size_t)(e - b) > PANEL_NAME_MAX) {
+				panel_list_free(ps, np);
+				*cause = xstrdup("metric name too long");
+				return -1;
+			}
+			if (np == PANELS_MAX) {
+				panel_list_free(ps, np);
+				*cause = xasprintf("too many metrics (at most %d)", PANELS_MAX);
+				return -1;
+			}
+			ps = xreallocarray(ps, np + 1, sizeof(*ps));
+			panel_init(&ps[np++], b, (size_t)(e - b));
+		}
+		if (!end)
+			break;
+		s = end + 1;
+	}
+	if (np == 0) {
+		*cause = xstrdup("empty metric list");
+		return -1;
+	}
+	*panels = ps;
+	*n = np;
+	return 0;
+}
+
+void panel_list_free(struct panel *panels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(panels[i].name);
+		free(panels[i].title);
+		free(panels[i].owned_column);
+	}
+	free(panels);
+}
+
+int panel_list_check(const struct panel *panels, size_t n, struct run *const *runs,
+		     size_t nruns, char **cause)
+{
+	for (size_t p = 0; p < n; p++) {
+		/* Known panels may be empty (a job without grad_norm); a name
+		 * that is not a column anywhere is a typo. */
+		if (!panels[p].owned_column)
+			continue;
+		bool found = false;
+		for (size_t r = 0; r < nruns && !found; r++)
+			found = run_find(runs[r], panels[p].owned_column) >= 0;
+		if (!found) {
+			char *name = text_sanitize(panels[p].name, strlen(panels[p].name),
+						   TEXT_MAX_CHARS, "?");
+			*cause = xasprintf("unknown metric '%s' (no job has a column of that name)", name);
+			free(name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void view_smooth(const double *in, double *out, size_t n, double w)
+{
+	/* A constant series (over its finite points) is left as is: the
+	 * debiased average of a constant is that constant, but not to the
+	 * last bit. */
+	bool constant = true, seen = false;
+	double first = 0;
+	for (size_t i = 0; i < n && constant; i++) {
+		if (!isfinite(in[i]))
+			continue;
+		if (!seen) {
+			first = in[i];
+			seen = true;
+		} else if (in[i] != first) {
+			constant = false;
+		}
+	}
+	if (constant || w <= 0) {
+		if (out != in)
+			memmove(out, in, n * sizeof(*out));
+		return;
+	}
+	double last = 0, wn = 1; /* wn = w^count, kept as a running product */
+	for (size_t i = 0; i < n; i++) {
+		double y = in[i];
+		if (!isfinite(y)) {
+			out[i] = y;
+			continue;
+		}
+		last = last * w + (1 - w) * y;
+		wn *= w;
+		out[i] = last / (1 - wn);
+	}
+}
+
+/* Appends the points of indexes IDX (K of them, unsorted, maybe repeated)
+ * in ascending order to ox/oy at *m. */
+static void emit_bucket(const double *x, const double *y, size_t *idx, size_t k,
+			double *ox, double *oy, size_t *m)
+{
+	/* Sort at most 4 indexes by insertion. */
+	for (size_t i = 1; i < k; i++) {
+		size_t v = idx[i], j = i;
+		while (j > 0 && idx[j - 1] > v) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = v;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (i > 0 && idx[i] == idx[i - 1])
+			continue;
+		/* idx[i] >= *m always: reading before writing keeps ox == x safe. */
+		double xv = x[idx[i]], yv = y[idx[i]];
+		ox[*m] = xv;
+		oy[*m] = yv;
+		(*m)++;
+	}
+}
+
+size_t view_downsample(const double *x, const double *y, size_t n, size_t budget,
+		       double *ox, double *oy)
+{
+	if (budget == 0 || n <= budget || n <= 4) {
+		if (ox != x)
+			memmove(ox, x, n * sizeof(*ox));
+		if (oy != y)
+			memmove(oy, y, n * sizeof(*oy));
+		return n;
+	}
+	size_t nb = budget / 4;
+	if (nb < 1)
+		nb = 1;
+
+	/* Buckets by x when x ascends (pixel columns), else by index. */
+	bool by_x = true;
+	for (size_t i = 1; i < n && by_x; i++)
+		by_x = x[i] >= x[i - 1];
+	double x0 = x[0], span = x[n - 1] - x[0];
+	if (by_x && !(span > 0 && isfinite(span)))
+		by_x = span == 0; /* all at one x: a single bucket */
+	double scale = by_x ? (span > 0 ? (double)nb / span : 0) : (double)nb / (double)n;
+
+	size_t m = 0, cur = SIZE_MAX, first = 0, last = 0, lo = 0, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		double pos = by_x ? (x[i] - x0) * scale : (double)i * scale;
+		size_t b = pos >= (double)nb ? nb - 1 : (pos > 0 ? (size_t)pos : 0);
+		if (b != cur) {
+			if (cur != SIZE_MAX) {
+				size_t idx[4] = { first, last, lo, hi };
+				emit_bucket(x, y, idx, 4, ox, oy, &m);
+			}
+			cur = b;
+			first = last = lo = hi = i;
+			continue;
+		}
+		last = i;
+		if (y[i] < y[lo])
+			lo = i;
+		if (y[i] > y[hi])
+			hi = i;
+	}
+	size_t idx[4] = { first, last, lo, hi };
+	emit_bucket(x, y, idx, 4, ox, oy, &m);
+	return m;
+}
+
+/* Sorting helper for qsort. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Returns the K-th smallest of V[0..N) (0-based), reordering V so that
+ * every element after K is >= it (Hoare quickselect, median-of-three). */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+	while (r - l > 16) {
+		ptrdiff_t mid = l + (r - l) / 2;
+		double t;
+		if (v[mid] < v[l]) { t = v[mid]; v[mid] = v[l]; v[l] = t; }
+		if (v[r] < v[l]) { t = v[r]; v[r] = v[l]; v[l] = t; }
+		if (v[r] < v[mid]) { t = v[r]; v[r] = v[mid]; v[mid] = t; }
+		double pivot = v[mid];
+		ptrdiff_t i = l, j = r;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i]; v[i] = v[j]; v[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (kk <= j)
+			r = j;
+		else if (kk >= i)
+			l = i;
+		else
+			return v[kk];
+	}
+	qsort(v + l, (size_t)(r - l + 1), sizeof(*v), cmp_double);
+	return v[kk];
+}
+
+/* The P-quantile (0..1) of V[0..N), linear interpolation between order
+ * statistics; reorders V. */
+static double quantile(double *v, size_t n, double p)
+{
+	double pos = p * (double)(n - 1);
+	size_t k = (size_t)pos;
+	double a = select_kth(v, n, k);
+	if (k + 1 >= n || pos == (double)k)
+		return a;
+	/* After selection every element above k is >= a: the next order
+	 * statistic is their minimum. */
+	double b = v[k + 1];
+	for (size_t i = k + 2; i < n; i++)
+		if (v[i] < b)
+			b = v[i];
+	return a + (b - a) * (pos - (double)k);
+}
+
+bool view_robust_range(double *v, size_t n, bool logy, double *lo, double *hi)
+{
+	size_t m = 0;
+	bool nonneg = true;
+	for (size_t i = 0; i < n; i++) {
+		double y = v[i];
+		if (!isfinite(y) || (logy && y <= 0))
+			continue;
+		if (y < 0)
+			nonneg = false;
+		v[m++] = logy ? log10(y) : y;
+	}
+	if (m < 2)
+		return false;
+	double a = quantile(v, m, 0.05);
+	double b = quantile(v, m, 0.95);
+	double span = b - a;
+	if (!(span > 0) || !isfinite(span))
+		return false;
+	a -= 0.1 * span;
+	b += 0.1 * span;
+	if (logy) {
+		a = pow(10, a);
+		b = pow(10, b);
+	} else if (nonneg && a < 0) {
+		a = 0;
+	}
+	*lo = a;
+	*hi = b;
+	return true;
+}
+
+/* How one run supplies x values. */
+struct xsource {
+	int col;       /* column index, or -1: the run is left out */
+	double offset; /* subtracted (relative time) */
+};
+
+/* Index of column NAME in R when it holds a finite value, else -1; sets
+ * *min to its smallest finite value. */
+static int finite_col(const struct run *r, const char *name, double *min)
+{
+	int c = run_find(r, name);
+	if (c < 0)
+		return -1;
+	bool any = false;
+	double lo = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double v = r->cols[c][i];
+		if (isfinite(v) && (!any || v < lo)) {
+			lo = v;
+			any = true;
+		}
+	}
+	*min = lo;
+	return any ? c : -1;
+}
+
+/* Adds message MSG (owned) to V's warnings. */
+static void add_warning(struct view *v, char *msg)
+{
+	v->warnings = xreallocarray(v->warnings, v->nwarnings + 1, sizeof(*v->warnings));
+	v->warnings[v->nwarnings++] = msg;
+}
+
+/* Decides the x column of every run; warns about runs that lack it.
+ * Returns 0, or -1 with *cause when no run has it. */
+static int choose_x(struct view *v, struct run *const *runs, size_t nruns, enum x_axis ax,
+		    struct xsource *xs, char **cause)
+{
+	const char *col, *flag, *what, *none;
+	switch (ax) {
+	case XAXIS_EPOCH:
+		col = COL_EPOCH, flag = "-x epoch", what = "no epoch logged";
+		none = "no job logged an epoch";
+		break;
+	case XAXIS_TIME:
+	case XAXIS_RELATIVE:
+		col = COL_TIME, flag = ax == XAXIS_TIME ? "-x time" : "-x relative";
+		what = "no timestamps", none = "no job has timestamps";
+		break;
+	case XAXIS_STEP:
+	default:
+		for (size_t r = 0; r < nruns; r++)
+			xs[r] = (struct xsource){ 0, 0 };
+		return 0;
+	}
+	size_t have = 0;
+	for (size_t r = 0; r < nruns; r++) {
+		double min = 0;
+		xs[r].col = finite_col(runs[r], col, &min);
+		xs[r].offset = ax == XAXIS_RELATIVE ? min : 0;
+		if (xs[r].col >= 0) {
+			have++;
+			continue;
+		}
+		const char *arg = runs[r]->arg ? runs[r]->arg : "";
+		char *job = text_sanitize(arg, strlen(arg), TEXT_MAX_CHARS, "-");
+		add_warning(v, xasprintf("%s: %s, left out of the chart (%s)", job, what, flag));
+		free(job);
+	}
+	if (have == 0 && nruns > 0) {
+		*cause = xasprintf("%s (needed by %s)", none, flag);
+		return -1;
+	}
+	return 0;
+}
+
+/* A growable list of series. */
+struct slist {
+	struct view_series *s;
+	size_t n, cap;
+};
+
+/* Appends S to L. */
+static void slist_push(struct slist *l, const struct view_series *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->s = xreallocarray(l->s, l->cap, sizeof(*l->s));
+	}
+	l->s[l->n++] = *s;
+}
+
+/* A growable array of doubles (values for the outlier-free range). */
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+
+/* Appends N values of P to D. */
+static void dvec_append(struct dvec *d, const double *p, size_t n)
+{
+	if (d->n + n > d->cap) {
+		d->cap = d->n + n > 2 * d->cap ? d->n + n : 2 * d->cap;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	memcpy(d->v + d->n, p, n * sizeof(*p));
+	d->n += n;
+}
+
+/* Downsamples (x,y) of S in place to BUDGET and shrinks its arrays. */
+static void finish_series(struct view_series *s, size_t budget)
+{
+	s->n = view_downsample(s->x, s->y, s->n, budget, s->x, s->y);
+	size_t keep = s->n ? s->n : 1;
+	s->x = xreallocarray(s->x, keep, sizeof(*s->x));
+	s->y = xreallocarray(s->y, keep, sizeof(*s->y));
+}
+
+int view_build(struct view *v, struct run *const *runs, size_t nruns,
+	       const struct panel *panels, size_t npanels, const struct view_opts *o,
+	       char **cause)
+{
+	memset(v, 0, sizeof(*v));
+	struct xsource *xs = xcalloc(nruns ? nruns : 1, sizeof(*xs));
+	if (choose_x(v, runs, nruns, o->xaxis, xs, cause) < 0) {
+		free(xs);
+		view_free(v);
+		return -1;
+	}
+
+	size_t budget = 0;
+	if (o->max_points > 0) {
+		budget = (size_t)o->max_points;
+	} else if (o->max_points < 0) {
+		int w = o->panel_width_px > 0 ? o->panel_width_px : VIEW_DEFAULT_WIDTH_PX;
+		budget = (size_t)w * VIEW_POINTS_PER_PX;
+	}
+	bool smoothing = o->smooth > 0 && o->smooth < 1;
+	if (o->ignore_outliers)
+		v->yrange = xcalloc(npanels ? npanels : 1, sizeof(*v->yrange));
+	v->npanels = npanels;
+
+	struct slist all = { 0 }, faded = { 0 }, strong = { 0 };
+	struct dvec vals = { 0 };
+	for (size_t p = 0; p < npanels; p++) {
+		const struct panel *pn = &panels[p];
+		faded.n = strong.n = vals.n = 0;
+		for (size_t k = 0; k < pn->nseries; k++) {
+			for (size_t r = 0; r < nruns; r++) {
+				const struct run *run = runs[r];
+				int yc = run_find(run, pn->series[k].column);
+				if (xs[r].col < 0 || yc < 0 || run->nrows == 0)
+					continue;
+				const double *xcol = run->cols[xs[r].col], *ycol = run->cols[yc];
+				double off = xs[r].offset;
+				struct view_series s = { .run = r, .panel = p, .series = k };
+				s.x = xmalloc(run->nrows * sizeof(*s.x));
+				s.y = xmalloc(run->nrows * sizeof(*s.y));
+				size_t m = 0;
+				for (size_t i = 0; i < run->nrows; i++) {
+					double xv = xcol[i] - off, yv = ycol[i];
+					if (!isfinite(xv) || !isfinite(yv) || (pn->logy && yv <= 0))
+						continue;
+					s.x[m] = xv;
+					s.y[m] = yv;
+					m++;
+				}
+				if (m == 0) {
+					free(s.x);
+					free(s.y);
+					continue;
+				}
+				s.n = s.n_full = m;
+				if (v->yrange)
+					dvec_append(&vals, s.y, m);
+				if (smoothing && pn->series[k].smooth) {
+					struct view_series raw = s;
+					raw.faded = true;
+					raw.x = xmalloc(m * sizeof(*raw.x));
+					raw.y = xmalloc(m * sizeof(*raw.y));
+					memcpy(raw.x, s.x, m * sizeof(*s.x));
+					memcpy(raw.y, s.y, m * sizeof(*s.y));
+					finish_series(&raw, budget);
+					slist_push(&faded, &raw);
+					view_smooth(s.y, s.y, m, o->smooth);
+				}
+				finish_series(&s, budget);
+				slist_push(&strong, &s);
+			}
+		}
+		for (size_t i = 0; i < faded.n; i++)
+			slist_push(&all, &faded.s[i]);
+		for (size_t i = 0; i < strong.n; i++)
+			slist_push(&all, &strong.s[i]);
+		if (v->yrange)
+			v->yrange[p].set = view_robust_range(vals.v, vals.n, pn->logy,
+							     &v->yrange[p].lo, &v->yrange[p].hi);
+	}
+	free(faded.s);
+	free(strong.s);
+	free(vals.v);
+	free(xs);
+	v->s = all.s;
+	v->n = all.n;
+	return 0;
+}
+
+void view_free(struct view *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->s[i].x);
+		free(v->s[i].y);
+	}
+	free(v->s);
+	for (size_t i = 0; i < v->nwarnings; i++)
+		free(v->warnings[i]);
+	free(v->warnings);
+	free(v->yrange);
+	memset(v, 0, sizeof(*v));
+}

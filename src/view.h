@@ -59,6 +59,13 @@ struct view_opts {
 	double smooth;      /* 0 = off */
 	long max_points;    /* per series; -1 = from width_px, 0 = keep all */
 	int panel_width_px; /* drawing width of one panel in pixels */
+	bool ignore_outliers; /* fill view.yrange (--ignore-outliers) */
+};
+
+/* A y range chosen for a panel (--ignore-outliers). */
+struct view_range {
+	bool set;           /* false: too few distinct values, autoscale */
+	double lo, hi;
 };
 
 struct view {
@@ -66,11 +73,23 @@ struct view {
 	size_t n;
 	char **warnings;    /* malloc'd messages the top level prints */
 	size_t nwarnings;
+	struct view_range *yrange; /* npanels entries when ignore_outliers,
+	                              else NULL; owned */
+	size_t npanels;
 };
 
 /* Builds every series.  A run lacking what the x axis needs (no epoch, no
  * timestamps) yields a warning naming it, or -1 with *cause when no run has
- * it. */
+ * it.  Warnings: "JOB: no epoch logged, left out of the chart (-x epoch)",
+ * "JOB: no timestamps, left out of the chart (-x time)" (or "-x relative");
+ * causes: "no job logged an epoch (needed by -x epoch)", "no job has
+ * timestamps (needed by -x time)".  Series are ordered by panel; within a
+ * panel the faded raw lines (--smooth) come first, so drawing in order puts
+ * them behind, then every series of panel->series[0] for each run in order,
+ * then series[1].  A (run, series) pair without finite points yields no
+ * series.  On a log-y panel (panel->logy, set before this call) values <= 0
+ * are left out, as gnuplot would drop them.  Relative time is seconds since
+ * the job's earliest timestamp. */
 int view_build(struct view *v, struct run *const *runs, size_t nruns,
 	       const struct panel *panels, size_t npanels, const struct view_opts *o,
 	       char **cause);
@@ -83,9 +102,23 @@ void view_smooth(const double *in, double *out, size_t n, double w);
 
 /* Shape-preserving reduction of (x,y) to about BUDGET points: per bucket of
  * x the first, last, min and max points, always keeping the series' first,
- * last and minimum points.  X must be ascending.  Writes to ox/oy (room for
- * n points) and returns the count. */
+ * last and minimum points.  X must be ascending; when it is not, buckets
+ * are taken by index instead.  BUDGET 0 or >= N keeps every point; the
+ * result never exceeds max(BUDGET, 4) points.  Writes to ox/oy (room for n
+ * points; they may be x/y themselves) and returns the count. */
 size_t view_downsample(const double *x, const double *y, size_t n, size_t budget,
 		       double *ox, double *oy);
+
+/* Points per series when max_points is -1: about 4 per pixel column. */
+#define VIEW_POINTS_PER_PX 4
+#define VIEW_DEFAULT_WIDTH_PX 800 /* when panel_width_px <= 0 */
+
+/* The y range without outliers of N values V (reordered in place): the
+ * 5th to 95th percentile (linear interpolation) widened by 10 % of that
+ * span on each side, in log space when LOGY (values <= 0 and non-finite
+ * values ignored).  A linear range over non-negative data never goes below
+ * 0.  Returns false (range unset) with fewer than 2 usable values or a
+ * zero span. */
+bool view_robust_range(double *v, size_t n, bool logy, double *lo, double *hi);
 
 #endif

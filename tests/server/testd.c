@@ -1,0 +1,668 @@
+/* testd.c: the loopback test server for trcompare-plot (libmicrohttpd).
+ *
+ * Serves the training platform's API (../../shared docs: api.md) from a
+ * directory of fixtures on 127.0.0.1 with an ephemeral port:
+ *
+ *   GET /api/training/local/{id}/metrics   DIR/{id}.json
+ *   GET /api/training/metrics/{id}         the same (the trainer's route)
+ *   GET /api/training/local/jobs?status=&limit=&offset=   DIR/jobs.json
+ *   GET /api/training/jobs                 the same list, short form
+ *
+ * DIR/jobs.json is a JSON array of Job objects; without it the list is made
+ * from the fixture names.  A job id can ask for a fault; NAME is a fixture:
+ *
+ *   delay-MS-NAME       answer NAME after MS milliseconds
+ *   flaky429-K-NAME     K answers 429 (Retry-After: 1), then NAME
+ *   flaky500-K-NAME     K answers 500, then NAME
+ *   flakydrop-K-NAME    K dropped connections (half a body), then NAME
+ *   status-CODE         CODE with the platform's JSON error body
+ *   drop-NAME           half of NAME, then the connection is closed
+ *   badjson             200 with invalid JSON on line 2
+ *   truncated           200 with JSON cut short (complete HTTP body)
+ *   huge-BYTES          200 with Content-Length BYTES of JSON padding
+ *   hugechunked-BYTES   the same without Content-Length (chunked)
+ *   redirect-NAME       302 to NAME's metrics on this origin
+ *   xredirect-NAME      302 to NAME's metrics on http://localhost:PORT
+ *                       (another origin: the token must not follow)
+ *   redirectloop        302 to itself, forever
+ *   html500             500 with an HTML body (no JSON error)
+ *   empty               {"metrics": [], "message": "No metrics available yet"}
+ *   unknown ids         404 {"error":"Job not found or unauthorized"}
+ *
+ * Options:
+ *   --dir=DIR           fixtures (default .)
+ *   --port-file=FILE    write the port there once listening (else stdout)
+ *   --log=FILE          append each request: "METHOD PATH[?QUERY]" and its
+ *                       headers, one per line indented by a tab
+ *   --token-file=FILE   require this token (Bearer or X-API-Key); else 401
+ *   --delay=MS          delay every metrics answer
+ *   --page-max=N        cap the job list's page size (to test pagination)
+ *   --no-local-jobs     404 on /api/training/local/jobs (test the fallback)
+ *   --lifetime=S        exit after S seconds (default 600), a safety net
+ *
+ * Runs until SIGTERM or SIGINT. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_COUNTERS 256
+
+static const char *fixture_dir = ".";
+static char *token;
+static FILE *logfp;
+static long delay_ms;
+static long page_max = 100;
+static bool no_local_jobs;
+static unsigned port;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Requests seen per path (for the flaky-K faults). */
+static struct {
+	char *path;
+	long n;
+} counters[MAX_COUNTERS];
+
+/* Prints a message and exits 1. */
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("trcompare-testd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* Sleeps MS milliseconds. */
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* How many times PATH was requested before, counting this one. */
+static long count_path(const char *path)
+{
+	long n = 0;
+
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < MAX_COUNTERS; i++) {
+		if (!counters[i].path) {
+			counters[i].path = strdup(path);
+			n = counters[i].n = 1;
+			break;
+		}
+		if (strcmp(counters[i].path, path) == 0) {
+			n = ++counters[i].n;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+/* Reads FILE whole; NULL when it cannot.  *len gets the size. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *data = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!fp)
+		return NULL;
+	do {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536 * 2;
+			data = realloc(data, cap + 1);
+			if (!data)
+				die("out of memory");
+		}
+		got = fread(data + n, 1, cap - n, fp);
+		n += got;
+	} while (got > 0);
+	fclose(fp);
+	data[n] = '\0';
+	*len = n;
+	return data;
+}
+
+/* True when NAME is a safe fixture name ([A-Za-z0-9._-], no leading dot). */
+static bool safe_name(const char *name)
+{
+	if (!*name || *name == '.')
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-')
+			return false;
+	return true;
+}
+
+/* The fixture NAME's bytes, or NULL. */
+static char *fixture(const char *name, size_t *len)
+{
+	char path[4096];
+
+	if (!safe_name(name))
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s.json", fixture_dir, name);
+	return slurp(path, len);
+}
+
+/* Queues a response with BODY (copied) and STATUS; adds the JSON type. */
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *body,
+			     size_t len, const char *ctype)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(r, "Content-Type", ctype ? ctype : "application/json");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The platform's JSON error body for STATUS. */
+static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status)
+{
+	const char *body;
+
+	switch (status) {
+	case 401:
+		body = "{\"error\":\"Unauthorized: Invalid token\"}";
+		break;
+	case 404:
+		body = "{\"error\":\"Job not found or unauthorized\"}";
+		break;
+	case 429:
+		body = "{\"error\":\"Too many requests\"}";
+		break;
+	case 500:
+		body = "{\"error\":\"Failed to fetch metrics\",\"details\":\"db down\"}";
+		break;
+	default:
+		body = "{\"error\":\"Something went wrong\"}";
+		break;
+	}
+	return reply(c, status, body, strlen(body), NULL);
+}
+
+/* A redirect to LOCATION. */
+static enum MHD_Result reply_redirect(struct MHD_Connection *c, const char *location)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(r, "Location", location);
+	ret = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A body that stops half-way: the connection is closed mid-body. */
+struct dropper {
+	char *data;
+	size_t len;
+};
+
+/* Content reader for drop-NAME: serves the first half, then fails. */
+static ssize_t drop_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct dropper *d = cls;
+	size_t half = d->len / 2, n;
+
+	if (pos >= half)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	n = half - pos < max ? half - (size_t)pos : max;
+	memcpy(buf, d->data + pos, n);
+	return (ssize_t)n;
+}
+
+/* Frees a dropper. */
+static void drop_free(void *cls)
+{
+	struct dropper *d = cls;
+
+	free(d->data);
+	free(d);
+}
+
+/* Content reader for huge bodies: an opening, then spaces forever. */
+static ssize_t huge_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	static const char head[] = "{\"job_id\":\"huge\",\"metrics\":[";
+	uint64_t total = *(uint64_t *)cls;
+	size_t n = max;
+
+	if (total && pos >= total)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (total && total - pos < n)
+		n = (size_t)(total - pos);
+	memset(buf, ' ', n);
+	if (pos < sizeof head - 1) {
+		size_t k = sizeof head - 1 - (size_t)pos;
+
+		memcpy(buf, head + pos, k < n ? k : n);
+	}
+	return (ssize_t)n;
+}
+
+/* Serves fixture NAME, or drops it half-way when DROP. */
+static enum MHD_Result serve_fixture(struct MHD_Connection *c, const char *name, bool drop)
+{
+	size_t len;
+	char *data = fixture(name, &len);
+
+	if (!data)
+		return reply_error(c, 404);
+	if (drop) {
+		struct dropper *d = malloc(sizeof *d);
+		struct MHD_Response *r;
+		enum MHD_Result ret;
+
+		if (!d)
+			die("out of memory");
+		d->data = data;
+		d->len = len;
+		r = MHD_create_response_from_callback(len, 4096, drop_read, d, drop_free);
+		MHD_add_response_header(r, "Content-Type", "application/json");
+		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	enum MHD_Result ret = reply(c, MHD_HTTP_OK, data, len, NULL);
+	free(data);
+	return ret;
+}
+
+/* Splits "WORD-NUMBER-REST" after PREFIX ("flaky429-"): *num, *rest. */
+static bool split_num(const char *id, const char *prefix, long *num, const char **rest)
+{
+	size_t pl = strlen(prefix);
+	char *end;
+
+	if (strncmp(id, prefix, pl) != 0)
+		return false;
+	*num = strtol(id + pl, &end, 10);
+	if (end == id + pl)
+		return false;
+	*rest = *end == '-' ? end + 1 : end;
+	return true;
+}
+
+/* Answers a metrics request for job ID (PATH for the per-path counters). */
+static enum MHD_Result serve_metrics(struct MHD_Connection *c, const char *id, const char *path)
+{
+	long num;
+	const char *rest;
+	char loc[1024];
+
+	if (delay_ms > 0)
+		sleep_ms(delay_ms);
+	if (split_num(id, "delay-", &num, &rest)) {
+		sleep_ms(num);
+		return serve_metrics(c, rest, path);
+	}
+	if (split_num(id, "flaky429-", &num, &rest)) {
+		if (count_path(path) <= num) {
+			struct MHD_Response *r;
+			static const char body[] = "{\"error\":\"Too many requests\"}";
+			enum MHD_Result ret;
+
+			r = MHD_create_response_from_buffer(sizeof body - 1, (void *)body,
+							    MHD_RESPMEM_PERSISTENT);
+			MHD_add_response_header(r, "Content-Type", "application/json");
+			MHD_add_response_header(r, "Retry-After", "1");
+			ret = MHD_queue_response(c, 429, r);
+			MHD_destroy_response(r);
+			return ret;
+		}
+		return serve_fixture(c, rest, false);
+	}
+	if (split_num(id, "flaky500-", &num, &rest))
+		return count_path(path) <= num ? reply_error(c, 500) : serve_fixture(c, rest, false);
+	if (split_num(id, "flakydrop-", &num, &rest))
+		return serve_fixture(c, rest, count_path(path) <= num);
+	if (split_num(id, "status-", &num, &rest))
+		return reply_error(c, (unsigned)num);
+	if (strncmp(id, "drop-", 5) == 0)
+		return serve_fixture(c, id + 5, true);
+	if (strcmp(id, "badjson") == 0) {
+		static const char body[] = "{\"job_id\":\"badjson\",\"metrics\":[{\"step\":1,\"train_loss\":2.5},\n"
+					   "{\"step\":2,\"train_loss\":}]}\n";
+		return reply(c, 200, body, sizeof body - 1, NULL);
+	}
+	if (strcmp(id, "truncated") == 0) {
+		static const char body[] = "{\"job_id\":\"truncated\",\"metrics\":[{\"step\":1,\"train_loss\":2.5},\n"
+					   "{\"step\":2,\"train_lo";
+		return reply(c, 200, body, sizeof body - 1, NULL);
+	}
+	if (strcmp(id, "html500") == 0) {
+		static const char body[] = "<html><body>Internal error</body></html>";
+		return reply(c, 500, body, sizeof body - 1, "text/html");
+	}
+	if (strcmp(id, "empty") == 0) {
+		static const char body[] =
+			"{\"job_id\":\"empty\",\"metrics\":[],\"message\":\"No metrics available yet\"}";
+		return reply(c, 200, body, sizeof body - 1, NULL);
+	}
+	if (split_num(id, "huge-", &num, &rest) || split_num(id, "hugechunked-", &num, &rest)) {
+		static uint64_t sizes[2];
+		bool chunked = strncmp(id, "hugechunked-", 12) == 0;
+		struct MHD_Response *r;
+		enum MHD_Result ret;
+
+		/* Immutable per kind for the server's life: tests use one size. */
+		sizes[chunked] = (uint64_t)num;
+		r = MHD_create_response_from_callback(chunked ? MHD_SIZE_UNKNOWN : (uint64_t)num, 65536,
+						      huge_read, &sizes[chunked], NULL);
+		MHD_add_response_header(r, "Content-Type", "application/json");
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (strncmp(id, "redirect-", 9) == 0) {
+		snprintf(loc, sizeof loc, "/api/training/local/%s/metrics", id + 9);
+		return reply_redirect(c, loc);
+	}
+	if (strncmp(id, "xredirect-", 10) == 0) {
+		snprintf(loc, sizeof loc, "http://localhost:%u/api/training/local/%s/metrics", port, id + 10);
+		return reply_redirect(c, loc);
+	}
+	if (strcmp(id, "redirectloop") == 0)
+		return reply_redirect(c, path);
+	return serve_fixture(c, id, false);
+}
+
+/* The job list: DIR/jobs.json, or one entry per fixture.  A new reference. */
+static struct json_object *load_jobs(void)
+{
+	char path[4096];
+	size_t len;
+	char *data;
+	struct json_object *jobs;
+
+	snprintf(path, sizeof path, "%s/jobs.json", fixture_dir);
+	data = slurp(path, &len);
+	if (data) {
+		jobs = json_tokener_parse(data);
+		free(data);
+		if (!jobs || !json_object_is_type(jobs, json_type_array))
+			die("%s: not a JSON array", path);
+		return jobs;
+	}
+	return json_object_new_array();
+}
+
+/* Job list routes: the paginated local one, or the short one. */
+static enum MHD_Result serve_jobs(struct MHD_Connection *c, bool local)
+{
+	struct json_object *all = load_jobs(), *out = json_object_new_object();
+	struct json_object *page = json_object_new_array();
+	const char *status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
+	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *offset_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "offset");
+	long limit = limit_s ? atol(limit_s) : 50, offset = offset_s ? atol(offset_s) : 0;
+	size_t n = json_object_array_length(all), matched = 0;
+	const char *text;
+	enum MHD_Result ret;
+
+	if (limit <= 0 || limit > 100)
+		limit = limit <= 0 ? 50 : 100;
+	if (limit > page_max)
+		limit = page_max;
+	if (offset < 0)
+		offset = 0;
+	if (!local) {
+		limit = (long)n;
+		offset = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *job = json_object_array_get_idx(all, i), *st;
+
+		if (status && *status &&
+		    (!json_object_object_get_ex(job, "status", &st) ||
+		     strcmp(json_object_get_string(st), status) != 0))
+			continue;
+		if ((long)matched >= offset && (long)matched < offset + limit)
+			json_object_array_add(page, json_object_get(job));
+		matched++;
+	}
+	if (local) {
+		json_object_object_add(out, "jobs", page);
+		json_object_object_add(out, "total", json_object_new_int64((int64_t)matched));
+		json_object_object_add(out, "limit", json_object_new_int64(limit));
+		json_object_object_add(out, "offset", json_object_new_int64(offset));
+	} else {
+		json_object_object_add(out, "success", json_object_new_boolean(1));
+		json_object_object_add(out, "count", json_object_new_int64((int64_t)matched));
+		json_object_object_add(out, "jobs", page);
+	}
+	text = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
+	ret = reply(c, 200, text, strlen(text), NULL);
+	json_object_put(out);
+	json_object_put(all);
+	return ret;
+}
+
+/* Logs one header line of a request. */
+static enum MHD_Result log_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	fprintf(logfp, "\t%s: %s\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* Logs the request line, its query and its headers. */
+static void log_request(struct MHD_Connection *c, const char *method, const char *url)
+{
+	const char *q[] = { "status", "limit", "offset" };
+	bool first = true;
+
+	if (!logfp)
+		return;
+	pthread_mutex_lock(&lock);
+	fprintf(logfp, "%s %s", method, url);
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, q[i]);
+
+		if (v) {
+			fprintf(logfp, "%c%s=%s", first ? '?' : '&', q[i], v);
+			first = false;
+		}
+	}
+	fputc('\n', logfp);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, log_header, NULL);
+	fflush(logfp);
+	pthread_mutex_unlock(&lock);
+}
+
+/* Checks the token: NULL when fine, else the 401 body. */
+static const char *auth_problem(struct MHD_Connection *c)
+{
+	const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	const char *k = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-API-Key");
+
+	if (!token)
+		return NULL;
+	if (!a && !k)
+		return "{\"error\":\"Unauthorized: Missing authentication\"}";
+	if (a && strncmp(a, "Bearer ", 7) == 0 && strcmp(a + 7, token) == 0)
+		return NULL;
+	if (k && strcmp(k, token) == 0)
+		return NULL;
+	return "{\"error\":\"Unauthorized: Invalid token\"}";
+}
+
+/* libmicrohttpd's request handler. */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload_data,
+			      size_t *upload_data_size, void **con_cls)
+{
+	static int first_call;
+	const char *problem;
+	char id[512];
+	size_t len = strlen(url);
+
+	if (*con_cls == NULL) {
+		*con_cls = &first_call;
+		return MHD_YES;
+	}
+	log_request(c, method, url);
+	if (strcmp(method, "GET") != 0)
+		return reply(c, 405, "{\"error\":\"Method not allowed\"}", 30, NULL);
+	if ((problem = auth_problem(c)) != NULL)
+		return reply(c, 401, problem, strlen(problem), NULL);
+
+	if (strcmp(url, "/api/training/local/jobs") == 0)
+		return no_local_jobs ? reply_error(c, 404) : serve_jobs(c, true);
+	if (strcmp(url, "/api/training/jobs") == 0)
+		return serve_jobs(c, false);
+	if (strncmp(url, "/api/training/local/", 20) == 0 && len > 28 &&
+	    strcmp(url + len - 8, "/metrics") == 0 && len - 28 < sizeof id) {
+		memcpy(id, url + 20, len - 28);
+		id[len - 28] = '\0';
+		if (!strchr(id, '/'))
+			return serve_metrics(c, id, url);
+	}
+	if (strncmp(url, "/api/training/metrics/", 22) == 0 && len - 22 < sizeof id &&
+	    !strchr(url + 22, '/')) {
+		memcpy(id, url + 22, len - 22 + 1);
+		return serve_metrics(c, id, url);
+	}
+	return reply(c, 404, "{\"error\":\"Not found\"}", 21, NULL);
+}
+
+/* Writes the port to PATH atomically (tests wait for the file). */
+static void write_port(const char *path)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	fp = fopen(tmp, "w");
+	if (!fp || fprintf(fp, "%u\n", port) < 0 || fclose(fp) != 0)
+		die("%s: %s", tmp, strerror(errno));
+	if (rename(tmp, path) != 0)
+		die("%s: %s", path, strerror(errno));
+}
+
+/* Reads the first line of PATH (the token). */
+static char *read_token(const char *path)
+{
+	size_t len;
+	char *t = slurp(path, &len);
+
+	if (!t)
+		die("%s: %s", path, strerror(errno));
+	t[strcspn(t, "\r\n")] = '\0';
+	return t;
+}
+
+/* Value of "--NAME=VALUE" in ARG for NAME, or NULL. */
+static const char *opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return arg + n + 1;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *port_file = NULL, *v;
+	long lifetime = 600;
+	struct sockaddr_in sin;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	socklen_t slen = sizeof sin;
+	sigset_t set;
+	int sig;
+	struct timespec ts;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if ((v = opt(a, "--dir")))
+			fixture_dir = v;
+		else if ((v = opt(a, "--port-file")))
+			port_file = v;
+		else if ((v = opt(a, "--log"))) {
+			logfp = fopen(v, "a");
+			if (!logfp)
+				die("%s: %s", v, strerror(errno));
+		} else if ((v = opt(a, "--token-file")))
+			token = read_token(v);
+		else if ((v = opt(a, "--delay")))
+			delay_ms = atol(v);
+		else if ((v = opt(a, "--page-max")))
+			page_max = atol(v) > 0 ? atol(v) : 1;
+		else if ((v = opt(a, "--lifetime")))
+			lifetime = atol(v);
+		else if (strcmp(a, "--no-local-jobs") == 0)
+			no_local_jobs = true;
+		else
+			die("unknown argument: %s (see the comment at the top of testd.c)", a);
+	}
+
+	/* Signals are taken by sigwait below; MHD's threads must not get them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = 0;
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+				     MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &sin,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	if (!d)
+		die("cannot start the HTTP daemon on 127.0.0.1");
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	if (!info || getsockname(info->listen_fd, (struct sockaddr *)&sin, &slen) != 0)
+		die("cannot find the listening port");
+	port = ntohs(sin.sin_port);
+	if (port_file)
+		write_port(port_file);
+	else {
+		printf("%u\n", port);
+		fflush(stdout);
+	}
+
+	ts.tv_sec = lifetime;
+	ts.tv_nsec = 0;
+	sigdelset(&set, SIGPIPE);
+	sig = sigtimedwait(&set, NULL, &ts);
+	(void)sig;
+	MHD_stop_daemon(d);
+	if (logfp)
+		fclose(logfp);
+	free(token);
+	for (size_t i = 0; i < MAX_COUNTERS && counters[i].path; i++)
+		free(counters[i].path);
+	return 0;
+}

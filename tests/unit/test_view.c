@@ -1,0 +1,744 @@
+/* test_view.c: panels, x axes, smoothing, downsampling and outlier ranges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "view.h"
+
+#define EPS 1e-12
+
+/* cmocka 1.1 compares floats only: doubles to within EPS (0: exactly). */
+#define assert_double_equal(a, b, eps) assert_double_near((a), (b), (eps), #a, __LINE__)
+
+/* Fails the test when |A - B| > EPS. */
+static void assert_double_near(double a, double b, double eps, const char *what, int line)
+{
+	if (fabs(a - b) <= eps)
+		return;
+	print_error("line %d: %s = %.17g, want %.17g (within %g)\n", line, what, a, b, eps);
+	fail();
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A run named ARG with N rows: steps 10, 20, …; column NAME[c] holds
+ * VALUES[c][i] (NAN = not logged).  NCOL columns besides step. */
+static struct run *make_run(const char *arg, size_t n, size_t ncol, const char *const *names,
+			    const double *const *values)
+{
+	struct run *r = run_new(arg);
+	char *cause = NULL;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(run_add_row(r, (double)(10 * (i + 1)), &cause), 0);
+		for (size_t c = 0; c < ncol; c++) {
+			if (isnan(values[c][i]))
+				continue;
+			int col = run_col(r, names[c]);
+			assert_true(col > 0);
+			run_set(r, col, values[c][i]);
+		}
+	}
+	run_finish(r);
+	return r;
+}
+
+/* Parses LIST into panels, failing the test on error. */
+static struct panel *parse_ok(const char *list, size_t *n)
+{
+	struct panel *p = NULL;
+	char *cause = NULL;
+	assert_int_equal(panel_list_parse(list, &p, n, &cause), 0);
+	assert_null(cause);
+	return p;
+}
+
+/* Asserts panel_list_parse(LIST) fails with CAUSE. */
+static void parse_fails(const char *list, const char *want)
+{
+	struct panel *p = (struct panel *)1;
+	size_t n = 99;
+	char *cause = NULL;
+	assert_int_equal(panel_list_parse(list, &p, &n, &cause), -1);
+	assert_string_equal(cause, want);
+	assert_null(p);
+	assert_int_equal(n, 0);
+	free(cause);
+}
+
+/* ---------------------------------------------------------------- panels */
+
+static void test_panels_known(void **state)
+{
+	(void)state;
+	size_t n;
+	struct panel *p = parse_ok("loss,perplexity,lr,grad_norm", &n);
+	assert_int_equal(n, 4);
+
+	assert_string_equal(p[0].name, "loss");
+	assert_string_equal(p[0].title, "Loss");
+	assert_int_equal(p[0].nseries, 2);
+	assert_string_equal(p[0].series[0].column, "train_loss");
+	assert_string_equal(p[0].series[0].kind, "train");
+	assert_false(p[0].series[0].dashed);
+	assert_true(p[0].series[0].smooth);
+	assert_string_equal(p[0].series[1].column, "eval_loss");
+	assert_string_equal(p[0].series[1].kind, "eval");
+	assert_true(p[0].series[1].dashed);
+	assert_false(p[0].series[1].smooth);
+	assert_false(p[0].logy);
+
+	assert_true(p[1].logy);
+	assert_int_equal(p[1].nseries, 2);
+	assert_string_equal(p[1].series[0].column, "train_perplexity");
+	assert_true(p[1].series[0].smooth);
+	assert_string_equal(p[1].series[1].column, "perplexity");
+	assert_true(p[1].series[1].dashed);
+	assert_false(p[1].series[1].smooth);
+
+	assert_string_equal(p[2].title, "Learning rate");
+	assert_true(p[2].exp_format);
+	assert_int_equal(p[2].nseries, 1);
+	assert_string_equal(p[2].series[0].column, "learning_rate");
+	assert_false(p[2].series[0].smooth);
+
+	assert_string_equal(p[3].series[0].column, "grad_norm");
+	assert_true(p[3].series[0].smooth);
+	for (size_t i = 0; i < n; i++)
+		assert_null(p[i].owned_column);
+	panel_list_free(p, n);
+}
+
+static void test_panels_aliases_and_raw(void **state)
+{
+	(void)state;
+	size_t n;
+	struct panel *p = parse_ok(" learning_rate , throughput,gpu_memory,gpu_util,,"
+				   "tokens_per_second,my_metric,eval_accuracy", &n);
+	assert_int_equal(n, 7);
+	assert_string_equal(p[0].name, "learning_rate");
+	assert_string_equal(p[0].series[0].column, "learning_rate");
+	assert_true(p[0].exp_format);
+	assert_string_equal(p[1].series[0].column, "tokens_per_second");
+	assert_string_equal(p[2].series[0].column, "gpu_memory_allocated_gb");
+	assert_string_equal(p[3].series[0].column, "gpu_utilization_percent");
+	assert_string_equal(p[4].name, "tokens_per_second");
+	assert_null(p[4].owned_column);
+
+	assert_string_equal(p[5].name, "my_metric");
+	assert_string_equal(p[5].title, "my_metric");
+	assert_non_null(p[5].owned_column);
+	assert_string_equal(p[5].series[0].column, "my_metric");
+	assert_true(p[5].series[0].smooth);
+	assert_false(p[5].series[0].dashed);
+	/* Eval-like raw columns are sparse: dashed, never smoothed. */
+	assert_string_equal(p[6].series[0].column, "eval_accuracy");
+	assert_false(p[6].series[0].smooth);
+	assert_true(p[6].series[0].dashed);
+	panel_list_free(p, n);
+}
+
+static void test_panels_errors(void **state)
+{
+	(void)state;
+	parse_fails("", "empty metric list");
+	parse_fails(" , ,", "empty metric list");
+	parse_fails(NULL, "empty metric list");
+	char longname[200];
+	memset(longname, 'a', 129);
+	longname[129] = '\0';
+	parse_fails(longname, "metric name too long");
+	longname[128] = '\0';
+	size_t n;
+	struct panel *p = parse_ok(longname, &n);
+	panel_list_free(p, n);
+	parse_fails("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q", "too many metrics (at most 16)");
+	p = parse_ok("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", &n);
+	assert_int_equal(n, 16);
+	panel_list_free(p, n);
+}
+
+static void test_panels_check(void **state)
+{
+	(void)state;
+	const char *names[] = { "train_loss", "my_metric" };
+	double a[] = { 1, 2 }, b[] = { 5, NAN };
+	const double *vals[] = { a, b };
+	struct run *runs[2];
+	runs[0] = make_run("a.json", 2, 1, names, vals);
+	runs[1] = make_run("b.json", 2, 2, names, vals);
+
+	size_t n;
+	char *cause = NULL;
+	struct panel *p = parse_ok("loss,grad_norm,my_metric", &n);
+	assert_int_equal(panel_list_check(p, n, runs, 2, &cause), 0);
+	panel_list_free(p, n);
+
+	p = parse_ok("loss,typo_metric", &n);
+	assert_int_equal(panel_list_check(p, n, runs, 2, &cause), -1);
+	assert_string_equal(cause, "unknown metric 'typo_metric' (no job has a column of that name)");
+	free(cause);
+	panel_list_free(p, n);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+/* ---------------------------------------------------------------- smoothing */
+
+static void test_smooth_hand(void **state)
+{
+	(void)state;
+	/* w = 0.6: last = 0.4, /0.4 = 1; last = 0.24 + 0.8 = 1.04, /0.64;
+	 * NaN passes and does not count; last = 0.624 + 1.6 = 2.224, /0.784. */
+	double in[] = { 1, 2, NAN, 4 }, out[4];
+	view_smooth(in, out, 4, 0.6);
+	assert_double_equal(out[0], 1.0, EPS);
+	assert_double_equal(out[1], 1.04 / 0.64, EPS);
+	assert_true(isnan(out[2]));
+	assert_double_equal(out[3], 2.224 / 0.784, EPS);
+
+	/* Infinities pass through too; a leading NaN does not start the count. */
+	double in2[] = { NAN, 1, INFINITY, 3 }, out2[4];
+	view_smooth(in2, out2, 4, 0.5);
+	assert_true(isnan(out2[0]));
+	assert_double_equal(out2[1], 1.0, EPS);
+	assert_true(isinf(out2[2]) && out2[2] > 0);
+	assert_double_equal(out2[3], 1.75 / 0.75, EPS);
+}
+
+static void test_smooth_in_place_matches(void **state)
+{
+	(void)state;
+	double in[50], out[50], buf[50];
+	for (int i = 0; i < 50; i++)
+		in[i] = buf[i] = sin(i * 0.7) + i * 0.01;
+	view_smooth(in, out, 50, 0.9);
+	view_smooth(buf, buf, 50, 0.9);
+	assert_memory_equal(out, buf, sizeof(out));
+	/* The debiased first value is the first point itself. */
+	assert_double_equal(out[0], in[0], EPS);
+}
+
+static void test_smooth_constant_and_zero(void **state)
+{
+	(void)state;
+	/* A constant series is left exactly as is (NaNs still pass). */
+	double c[] = { 0.1, NAN, 0.1, 0.1, 0.1 }, out[5];
+	view_smooth(c, out, 5, 0.99);
+	assert_true(out[0] == 0.1 && out[2] == 0.1 && out[3] == 0.1 && out[4] == 0.1);
+	assert_true(isnan(out[1]));
+
+	/* w = 0 is the identity, bit for bit. */
+	double y[] = { 3.3, -1e300, NAN, 7e-300, 0 }, o2[5];
+	view_smooth(y, o2, 5, 0);
+	for (int i = 0; i < 5; i++)
+		assert_memory_equal(&o2[i], &y[i], sizeof(double));
+
+	/* Empty and all-NaN series. */
+	view_smooth(y, o2, 0, 0.5);
+	double nn[] = { NAN, NAN };
+	view_smooth(nn, nn, 2, 0.5);
+	assert_true(isnan(nn[0]) && isnan(nn[1]));
+}
+
+/* ---------------------------------------------------------------- downsampling */
+
+static void test_downsample_exact_small(void **state)
+{
+	(void)state;
+	/* Budget 8: two buckets of x (0..5 and 6..11), each keeps first, last,
+	 * min and max in x order. */
+	double x[12], y[] = { 5, 1, 9, 3, 7, 2, 8, 0, 6, 4, 10, 3 }, ox[12], oy[12];
+	for (int i = 0; i < 12; i++)
+		x[i] = i;
+	size_t m = view_downsample(x, y, 12, 8, ox, oy);
+	double wx[] = { 0, 1, 2, 5, 6, 7, 10, 11 }, wy[] = { 5, 1, 9, 2, 8, 0, 10, 3 };
+	assert_int_equal(m, 8);
+	assert_memory_equal(ox, wx, sizeof(wx));
+	assert_memory_equal(oy, wy, sizeof(wy));
+
+	/* Within budget, or budget 0: every point unchanged. */
+	m = view_downsample(x, y, 12, 12, ox, oy);
+	assert_int_equal(m, 12);
+	assert_memory_equal(ox, x, sizeof(x));
+	assert_memory_equal(oy, y, sizeof(y));
+	m = view_downsample(x, y, 12, 0, ox, oy);
+	assert_int_equal(m, 12);
+	assert_memory_equal(oy, y, sizeof(y));
+	assert_int_equal(view_downsample(x, y, 0, 5, ox, oy), 0);
+}
+
+/* Checks OX/OY (M points) against a reduction of X/Y (N points) into NB
+ * equal buckets of x: every output point is an input point in order, each
+ * bucket's first, last, min and max are there, and the series' first,
+ * last and minimum are kept. */
+static void check_buckets(const double *x, const double *y, size_t n, size_t nb,
+			  const double *ox, const double *oy, size_t m)
+{
+	size_t j = 0;
+	for (size_t k = 0; k < m; k++) {
+		while (j < n && !(x[j] == ox[k] && y[j] == oy[k]))
+			j++;
+		assert_true(j < n); /* an input point, in input order */
+		j++;
+	}
+	assert_true(ox[0] == x[0] && oy[0] == y[0]);
+	assert_true(ox[m - 1] == x[n - 1] && oy[m - 1] == y[n - 1]);
+	double scale = (double)nb / (x[n - 1] - x[0]); /* as view.c computes it */
+	size_t imin = 0;
+	for (size_t i = 1; i < n; i++)
+		if (y[i] < y[imin])
+			imin = i;
+	size_t i = 0;
+	for (size_t b = 0; b < nb; b++) {
+		size_t first = i, lo = i, hi = i, last = i;
+		bool any = false;
+		for (; i < n; i++) {
+			double pos = (x[i] - x[0]) * scale;
+			size_t bi = pos >= (double)nb ? nb - 1 : (size_t)pos;
+			if (bi != b)
+				break;
+			if (!any)
+				first = lo = hi = i, any = true;
+			last = i;
+			if (y[i] < y[lo])
+				lo = i;
+			if (y[i] > y[hi])
+				hi = i;
+		}
+		if (!any)
+			continue;
+		size_t want[] = { first, last, lo, hi, imin };
+		for (size_t w = 0; w < ARRAY_SIZE(want); w++) {
+			if (w == 4 && (imin < first || imin > last))
+				continue;
+			bool found = false;
+			for (size_t k = 0; k < m && !found; k++)
+				found = ox[k] == x[want[w]] && oy[k] == y[want[w]];
+			assert_true(found);
+		}
+	}
+}
+
+static void test_downsample_buckets_noise(void **state)
+{
+	(void)state;
+	size_t n = 100000, budget = 4000;
+	double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+	double *ox = malloc(n * sizeof(*ox)), *oy = malloc(n * sizeof(*oy));
+	srand(7);
+	for (size_t i = 0; i < n; i++) {
+		x[i] = (double)(i * 3 + 1); /* steps with a stride */
+		y[i] = 3.0 * exp(-(double)i / 20000.0) + (rand() / (double)RAND_MAX - 0.5);
+	}
+	size_t m = view_downsample(x, y, n, budget, ox, oy);
+	assert_true(m <= budget);
+	assert_true(m > budget / 2);
+	check_buckets(x, y, n, budget / 4, ox, oy, m);
+
+	/* In place gives the same result. */
+	size_t m2 = view_downsample(x, y, n, budget, x, y);
+	assert_int_equal(m2, m);
+	assert_memory_equal(x, ox, m * sizeof(*x));
+	assert_memory_equal(y, oy, m * sizeof(*y));
+	free(x);
+	free(y);
+	free(ox);
+	free(oy);
+}
+
+static void test_downsample_uneven_and_budgets(void **state)
+{
+	(void)state;
+	/* Uneven x (dense start, sparse end), every budget from 1 to 60: never
+	 * more than max(budget, 4), first/last/min always kept. */
+	size_t n = 500;
+	double x[500], y[500], ox[500], oy[500];
+	for (size_t i = 0; i < n; i++) {
+		x[i] = (double)(i * i) / 7.0;
+		y[i] = cos((double)i * 0.37) * (1 + (double)(i % 13));
+	}
+	for (size_t budget = 1; budget <= 60; budget++) {
+		size_t m = view_downsample(x, y, n, budget, ox, oy);
+		assert_true(m <= (budget < 4 ? 4 : budget));
+		check_buckets(x, y, n, budget < 4 ? 1 : budget / 4, ox, oy, m);
+	}
+}
+
+static void test_downsample_not_ascending(void **state)
+{
+	(void)state;
+	/* x goes back once (a restart seen on a time axis): buckets by index,
+	 * still bounded, first/last/min kept, points in input order. */
+	size_t n = 1000;
+	double x[1000], y[1000], ox[1000], oy[1000];
+	for (size_t i = 0; i < n; i++) {
+		x[i] = i < 600 ? (double)i : (double)i - 300;
+		y[i] = (double)((i * 7919) % 1000);
+	}
+	y[777] = -5;
+	size_t m = view_downsample(x, y, n, 40, ox, oy);
+	assert_true(m <= 40);
+	assert_true(ox[0] == 0 && oy[0] == y[0]);
+	assert_true(ox[m - 1] == x[n - 1] && oy[m - 1] == y[n - 1]);
+	bool found = false;
+	for (size_t k = 0; k < m; k++)
+		found |= oy[k] == -5 && ox[k] == x[777];
+	assert_true(found);
+
+	/* All points at one x: one bucket of 4. */
+	for (size_t i = 0; i < n; i++)
+		x[i] = 2;
+	m = view_downsample(x, y, n, 40, ox, oy);
+	assert_true(m <= 4);
+	assert_true(oy[0] == y[0] && oy[m - 1] == y[n - 1]);
+}
+
+/* ---------------------------------------------------------------- view_build */
+
+/* Two runs: "a.json" with epoch and timestamps, "b.json" with neither.
+ * Columns: train_loss, eval_loss (every 5th row), learning_rate, epoch,
+ * time, perplexity (with a 0 and a negative value). */
+static void two_runs(struct run **runs, size_t n)
+{
+	const char *names[] = { "train_loss", "eval_loss", "learning_rate", "epoch", "time",
+				"perplexity" };
+	double *v[6];
+	for (int c = 0; c < 6; c++)
+		v[c] = malloc(n * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		v[0][i] = 2.0 + sin((double)i);
+		v[1][i] = i % 5 == 4 ? 2.5 - (double)i / (double)n : NAN;
+		v[2][i] = 1e-4;
+		v[3][i] = (double)i / 4.0;
+		v[4][i] = 1.7e9 + 3.0 * (double)i;
+		v[5][i] = i == 0 ? 0 : i == 1 ? -1 : 10.0 + (double)i;
+	}
+	v[0][3] = NAN;
+	runs[0] = make_run("a.json", n, 6, names, (const double *const *)v);
+	runs[1] = make_run("b.json", n, 3, names, (const double *const *)v);
+	for (int c = 0; c < 6; c++)
+		free(v[c]);
+}
+
+/* Finds the series of RUN, PANEL, SERIES (faded or not) in V, or NULL. */
+static const struct view_series *find_series(const struct view *v, size_t run, size_t panel,
+					     size_t series, bool faded)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct view_series *s = &v->s[i];
+		if (s->run == run && s->panel == panel && s->series == series && s->faded == faded)
+			return s;
+	}
+	return NULL;
+}
+
+static void test_build_step_axis(void **state)
+{
+	(void)state;
+	struct run *runs[2];
+	two_runs(runs, 20);
+	size_t np;
+	struct panel *p = parse_ok("loss,perplexity", &np);
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = 0, .panel_width_px = 100 };
+	struct view v;
+	char *cause = NULL;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 0);
+	assert_null(v.yrange);
+	/* loss: 2 runs × (train, eval), then perplexity (derived by
+	 * run_finish where not logged). */
+	assert_true(v.n >= 5);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(v.s[i].panel, 0);
+	const struct view_series *s = find_series(&v, 1, 0, 0, false);
+	assert_non_null(s);
+	assert_int_equal(s->n, 19); /* NaN at row 3 left out */
+	assert_int_equal(s->n_full, 19);
+	assert_double_equal(s->x[0], 10, 0);
+	assert_double_equal(s->x[3], 50, 0);
+	assert_double_equal(s->y[3], 2.0 + sin(4.0), EPS);
+	s = find_series(&v, 0, 0, 1, false);
+	assert_int_equal(s->n, 4); /* eval every 5th row */
+	assert_double_equal(s->x[0], 50, 0);
+	/* Log axis: the 0 and the negative perplexity are left out. */
+	s = find_series(&v, 0, 1, 1, false);
+	assert_int_equal(s->n, 18);
+	assert_double_equal(s->y[0], 12, 0);
+	/* Order: panel by panel, series[0] of each run before series[1]. */
+	assert_true(v.s[0].panel == 0 && v.s[0].series == 0 && v.s[0].run == 0);
+	assert_true(v.s[1].panel == 0 && v.s[1].series == 0 && v.s[1].run == 1);
+	assert_true(v.s[2].panel == 0 && v.s[2].series == 1 && v.s[2].run == 0);
+	assert_true(v.s[4].panel == 1);
+	view_free(&v);
+	panel_list_free(p, np);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+static void test_build_epoch_time_relative(void **state)
+{
+	(void)state;
+	struct run *runs[2];
+	two_runs(runs, 20);
+	size_t np;
+	struct panel *p = parse_ok("loss", &np);
+	struct view v;
+	char *cause = NULL;
+
+	struct view_opts o = { .xaxis = XAXIS_EPOCH, .max_points = 0 };
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 1);
+	assert_string_equal(v.warnings[0], "b.json: no epoch logged, left out of the chart (-x epoch)");
+	assert_int_equal(v.n, 2); /* run a: train and eval */
+	assert_null(find_series(&v, 1, 0, 0, false));
+	const struct view_series *s = find_series(&v, 0, 0, 0, false);
+	assert_double_equal(s->x[1], 0.25, 0);
+	view_free(&v);
+
+	o.xaxis = XAXIS_TIME;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 1);
+	assert_string_equal(v.warnings[0], "b.json: no timestamps, left out of the chart (-x time)");
+	s = find_series(&v, 0, 0, 0, false);
+	assert_double_equal(s->x[0], 1.7e9, 0);
+	assert_double_equal(s->x[1], 1.7e9 + 3, 0);
+	view_free(&v);
+
+	o.xaxis = XAXIS_RELATIVE;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 1);
+	assert_string_equal(v.warnings[0], "b.json: no timestamps, left out of the chart (-x relative)");
+	s = find_series(&v, 0, 0, 0, false);
+	assert_double_equal(s->x[0], 0, 0);
+	assert_double_equal(s->x[1], 3, 0);
+	s = find_series(&v, 0, 0, 1, false);
+	assert_double_equal(s->x[0], 12, 0); /* eval at row 4 */
+	view_free(&v);
+
+	/* No run has what the axis needs: an error. */
+	o.xaxis = XAXIS_TIME;
+	assert_int_equal(view_build(&v, runs + 1, 1, p, np, &o, &cause), -1);
+	assert_string_equal(cause, "no job has timestamps (needed by -x time)");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(v.n, 0);
+	o.xaxis = XAXIS_RELATIVE;
+	assert_int_equal(view_build(&v, runs + 1, 1, p, np, &o, &cause), -1);
+	assert_string_equal(cause, "no job has timestamps (needed by -x relative)");
+	free(cause);
+	cause = NULL;
+	o.xaxis = XAXIS_EPOCH;
+	assert_int_equal(view_build(&v, runs + 1, 1, p, np, &o, &cause), -1);
+	assert_string_equal(cause, "no job logged an epoch (needed by -x epoch)");
+	free(cause);
+
+	panel_list_free(p, np);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+static void test_build_smooth(void **state)
+{
+	(void)state;
+	struct run *runs[2];
+	two_runs(runs, 30);
+	size_t np;
+	struct panel *p = parse_ok("loss,lr", &np);
+	struct view_opts o = { .xaxis = XAXIS_STEP, .smooth = 0.6, .max_points = 0 };
+	struct view v;
+	char *cause = NULL;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	/* loss: faded train ×2, smoothed train ×2, eval ×2; lr: 2 raw. */
+	assert_int_equal(v.n, 2 + 2 + 2 + 2);
+	assert_true(v.s[0].faded && v.s[1].faded);
+	assert_true(v.s[0].series == 0 && v.s[1].series == 0);
+	for (size_t i = 2; i < v.n; i++)
+		assert_false(v.s[i].faded);
+
+	const struct view_series *raw = find_series(&v, 0, 0, 0, true);
+	const struct view_series *sm = find_series(&v, 0, 0, 0, false);
+	assert_int_equal(raw->n, sm->n);
+	double want[30];
+	memcpy(want, raw->y, raw->n * sizeof(double));
+	view_smooth(want, want, raw->n, 0.6);
+	for (size_t i = 0; i < sm->n; i++) {
+		assert_double_equal(sm->x[i], raw->x[i], 0);
+		assert_double_equal(sm->y[i], want[i], EPS);
+	}
+	assert_double_equal(raw->y[1], 2.0 + sin(1.0), EPS);
+	/* Eval and learning rate are never smoothed. */
+	const struct view_series *ev = find_series(&v, 0, 0, 1, false);
+	assert_double_equal(ev->y[0], 2.5 - 4.0 / 30.0, EPS);
+	assert_null(find_series(&v, 0, 0, 1, true));
+	assert_null(find_series(&v, 0, 1, 0, true));
+	view_free(&v);
+	panel_list_free(p, np);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+static void test_build_budget(void **state)
+{
+	(void)state;
+	struct run *runs[2];
+	two_runs(runs, 5000);
+	size_t np;
+	struct panel *p = parse_ok("loss", &np);
+	struct view v;
+	char *cause = NULL;
+
+	/* -1: about 4 points per pixel column of the panel. */
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .panel_width_px = 100 };
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	const struct view_series *s = find_series(&v, 0, 0, 0, false);
+	assert_int_equal(s->n_full, 4999);
+	assert_true(s->n <= 400 && s->n > 200);
+	s = find_series(&v, 0, 0, 1, false);
+	assert_int_equal(s->n_full, 1000); /* eval: every 5th row */
+	assert_true(s->n <= 400 && s->n > 100);
+	view_free(&v);
+
+	o.max_points = 50;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	for (size_t i = 0; i < v.n; i++)
+		assert_true(v.s[i].n <= 50);
+	view_free(&v);
+
+	o.max_points = 0;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	s = find_series(&v, 1, 0, 0, false);
+	assert_int_equal(s->n, 4999);
+	view_free(&v);
+
+	/* No width given: the default width. */
+	o.max_points = -1;
+	o.panel_width_px = 0;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	s = find_series(&v, 1, 0, 0, false);
+	assert_true(s->n <= VIEW_DEFAULT_WIDTH_PX * VIEW_POINTS_PER_PX && s->n > 1000);
+	view_free(&v);
+
+	panel_list_free(p, np);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+/* ---------------------------------------------------------------- outliers */
+
+static void test_robust_range(void **state)
+{
+	(void)state;
+	/* 100..200: p5 = 105, p95 = 195, margin 9. */
+	double v[101];
+	for (int i = 0; i < 101; i++)
+		v[100 - i] = 100 + i;
+	double lo, hi;
+	assert_true(view_robust_range(v, 101, false, &lo, &hi));
+	assert_double_equal(lo, 96, 1e-9);
+	assert_double_equal(hi, 204, 1e-9);
+
+	/* 1..99 and a spike of 1e6: p5 = 5.95, p95 = 95.05; clipped at 0. */
+	double w[102];
+	for (int i = 0; i < 99; i++)
+		w[i] = 99 - i;
+	w[99] = 1e6;
+	w[100] = NAN;
+	w[101] = INFINITY;
+	assert_true(view_robust_range(w, 102, false, &lo, &hi));
+	assert_double_equal(lo, 0, 0);
+	assert_double_equal(hi, 95.05 + 8.91, 1e-9);
+
+	/* Log: 10^0 .. 10^4 in 41 steps, plus values that cannot be drawn. */
+	double l[43];
+	for (int i = 0; i < 41; i++)
+		l[i] = pow(10, i / 10.0);
+	l[41] = 0;
+	l[42] = -3;
+	assert_true(view_robust_range(l, 43, true, &lo, &hi));
+	assert_double_equal(log10(lo), 0.2 - 0.36, 1e-9);
+	assert_double_equal(log10(hi), 3.8 + 0.36, 1e-9);
+
+	/* Negative data may go below 0. */
+	double neg[] = { -1, -2, -3, -4, -5 };
+	assert_true(view_robust_range(neg, 5, false, &lo, &hi));
+	assert_true(lo < -4.8 && hi > -1.2);
+
+	/* Too few values or no spread: unset. */
+	double one[] = { 3 }, same[] = { 2, 2, 2 };
+	assert_false(view_robust_range(one, 1, false, &lo, &hi));
+	assert_false(view_robust_range(same, 3, false, &lo, &hi));
+	assert_false(view_robust_range(NULL, 0, false, &lo, &hi));
+}
+
+static void test_robust_range_large(void **state)
+{
+	(void)state;
+	/* A shuffled permutation of 0..n-1 exercises the selection. */
+	size_t n = 100001;
+	double *v = malloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (double)((i * 48271) % n);
+	double lo, hi;
+	assert_true(view_robust_range(v, n, false, &lo, &hi));
+	assert_double_equal(lo, 0, 0); /* 5000 - 9000, clipped at 0 */
+	assert_double_equal(hi, 95000 + 9000, 1e-9);
+	free(v);
+}
+
+static void test_build_outliers(void **state)
+{
+	(void)state;
+	struct run *runs[2];
+	two_runs(runs, 200);
+	size_t np;
+	struct panel *p = parse_ok("loss,lr", &np);
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .panel_width_px = 10,
+			       .ignore_outliers = true };
+	struct view v;
+	char *cause = NULL;
+	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_non_null(v.yrange);
+	assert_int_equal(v.npanels, 2);
+	/* Loss: 1 + sin and eval near 2.5, ranged over the full data. */
+	assert_true(v.yrange[0].set);
+	assert_true(v.yrange[0].lo > 0.6 && v.yrange[0].lo < 1.2);
+	assert_true(v.yrange[0].hi > 2.9 && v.yrange[0].hi < 3.4);
+	/* A constant learning rate: no range, autoscale. */
+	assert_false(v.yrange[1].set);
+	view_free(&v);
+	panel_list_free(p, np);
+	run_free(runs[0]);
+	run_free(runs[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_panels_known),
+		cmocka_unit_test(test_panels_aliases_and_raw),
+		cmocka_unit_test(test_panels_errors),
+		cmocka_unit_test(test_panels_check),
+		cmocka_unit_test(test_smooth_hand),
+		cmocka_unit_test(test_smooth_in_place_matches),
+		cmocka_unit_test(test_smooth_constant_and_zero),
+		cmocka_unit_test(test_downsample_exact_small),
+		cmocka_unit_test(test_downsample_buckets_noise),
+		cmocka_unit_test(test_downsample_uneven_and_budgets),
+		cmocka_unit_test(test_downsample_not_ascending),
+		cmocka_unit_test(test_build_step_axis),
+		cmocka_unit_test(test_build_epoch_time_relative),
+		cmocka_unit_test(test_build_smooth),
+		cmocka_unit_test(test_build_budget),
+		cmocka_unit_test(test_robust_range),
+		cmocka_unit_test(test_robust_range_large),
+		cmocka_unit_test(test_build_outliers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

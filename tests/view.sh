@@ -1,0 +1,134 @@
+# view.sh: smoothing, x axes and downsampling, end to end with the real
+# gnuplot: the downsampled chart of 5 × 100 000 noisy rows must look like
+# the chart of every point (ImageMagick compare), --smooth draws the raw
+# line faded behind the exact TensorBoard EMA, -x epoch/time/relative put
+# the right numbers on x, and a job without what the axis needs is named.
+. "$(dirname "$0")/lib.sh"
+need_gnuplot
+command -v compare >/dev/null 2>&1 || skip "ImageMagick's compare is not installed"
+
+GEN="$top_srcdir/tests/gen-runs.sh"
+
+# block NAME SCRIPT: the numbers of datablock NAME ("$trc3") in SCRIPT.
+block() {
+	awk -v name="$1" '$0 == name " << EOD" { on = 1; next } on && $0 == "EOD" { exit } on' "$2"
+}
+
+# clause_block PATTERN SCRIPT: the datablock drawn by the plot clause
+# matching PATTERN (a fixed string), e.g. "lc rgb F[1] ".
+clause_block() {
+	grep -F -- "$1" "$2" | sed -n 's/.*\(\$trc[0-9]*\) using.*/\1/p' | head -n 1
+}
+
+# ---------------------------------------------------------------- small runs
+sh "$GEN" -j 2 -r 300 "$T/small"
+sh "$GEN" -j 1 -r 300 -s 2 -E -T "$T/bare"
+A="$T/small/run1.json" B="$T/small/run2.json" N="$T/bare/run1.json"
+
+# --smooth: the faded raw line and the smoothed line, same job, same x.
+expect_ok --smooth=0.6 --max-points=0 -m loss "$A" "$B"
+cp "$T/out" "$T/smooth.gp"
+raw=$(clause_block 'lc rgb F[1] ' "$T/smooth.gp")
+sm=$(clause_block 'lw 2 lc rgb C[1] ' "$T/smooth.gp")
+[ -n "$raw" ] && [ -n "$sm" ] && [ "$raw" != "$sm" ] ||
+	fail "--smooth: no faded raw + smoothed pair for job 1 in the script"
+[ "$(grep -c -F 'lc rgb F[' "$T/smooth.gp")" -eq 2 ] ||
+	fail "--smooth: want one faded line per job (eval is never smoothed)"
+block "$raw" "$T/smooth.gp" >"$T/raw.dat"
+block "$sm" "$T/smooth.gp" >"$T/sm.dat"
+[ "$(wc -l <"$T/raw.dat")" -eq 300 ] || fail "--smooth: raw line has $(wc -l <"$T/raw.dat") points, want 300"
+# The raw line holds the input; the smoothed one TensorBoard's debiased EMA
+# of it (last = 0.6 last + 0.4 y; shown = last / (1 - 0.6^n)).
+sed -n 's/.*"step": \([0-9]*\),.*"train_loss": \([-0-9.e]*\),.*/\1 \2/p' "$A" >"$T/input.dat"
+awk 'NR == FNR { want[FNR] = $0; next }
+     { split(want[FNR], w, " "); if ($1 != w[1] || $2 - w[2] > 1e-9 || w[2] - $2 > 1e-9) bad++ }
+     END { exit bad || FNR != 300 }' "$T/input.dat" "$T/raw.dat" ||
+	fail "--smooth: the faded line is not the raw train loss"
+awk 'NR == FNR { y[FNR] = $2; next }
+     { last = last * 0.6 + 0.4 * y[FNR]; wn = (FNR == 1 ? 0.6 : wn * 0.6); want = last / (1 - wn)
+       d = $2 - want; if (d > 1e-9 || d < -1e-9) { print "row " FNR ": " $2 " want " want; bad++ } }
+     END { exit bad || FNR != 300 }' "$T/raw.dat" "$T/sm.dat" ||
+	fail "--smooth: the smoothed line is not the debiased EMA of the raw line"
+ok "--smooth=0.6 draws the raw line faded behind the exact EMA"
+
+# Without --smooth: one solid line per job, nothing faded.
+expect_ok --max-points=0 -m loss "$A" "$B"
+! grep -q -F 'lc rgb F[' "$T/out" || fail "faded lines without --smooth"
+ok "no faded lines without --smooth"
+
+# -x epoch / time / relative: the first x of job 1's train loss.
+first_x() {
+	b=$(clause_block 'lc rgb C[1] ' "$T/out")
+	block "$b" "$T/out" | head -n 1 | cut -d' ' -f1
+}
+expect_ok --max-points=0 -m loss "$A"
+[ "$(first_x)" = 1 ] || fail "-x step: first x $(first_x), want 1"
+expect_ok -x epoch --max-points=0 -m loss "$A"
+[ "$(first_x)" = 0 ] || fail "-x epoch: first x $(first_x), want 0"
+b=$(clause_block 'lc rgb C[1] ' "$T/out")
+[ "$(block "$b" "$T/out" | sed -n 300p | cut -d' ' -f1)" = 0.009 ] ||
+	fail "-x epoch: last x is not 300/33333.3 rounded as logged"
+# 2026-01-01T01:00:01Z (job 1's first row) is 1767229201 s since 1970.
+expect_ok -x time --max-points=0 -m loss "$A"
+[ "$(first_x)" = 1767229201 ] || fail "-x time: first x $(first_x), want 1767229201"
+expect_ok --x-axis=relative --max-points=0 -m loss "$A"
+[ "$(first_x)" = 0 ] || fail "-x relative: first x $(first_x), want 0"
+b=$(clause_block 'lc rgb C[1] ' "$T/out")
+[ "$(block "$b" "$T/out" | sed -n 2p | cut -d' ' -f1)" = 1 ] || fail "-x relative: second x, want 1"
+ok "-x step/epoch/time/relative put the logged values on x"
+
+# A job without timestamps (or epoch) is named, the others are drawn.
+for ax in time relative; do
+	expect_ok -x $ax -m loss "$A" "$N"
+	printf '%s\n' "trcompare-plot: warning: $N: no timestamps, left out of the chart (-x $ax)" >"$T/want"
+	cmp -s "$T/want" "$T/err" || fail "-x $ax: stderr: $(cat "$T/err")"
+	grep -q -F 'lc rgb C[1] ' "$T/out" || fail "-x $ax: job 1 not drawn"
+	! grep -q -F 'lc rgb C[2] ' "$T/out" || fail "-x $ax: job 2 drawn without timestamps"
+	ok "-x $ax: a job without timestamps is reported"
+done
+expect_ok -x epoch -m loss "$N" "$A"
+printf '%s\n' "trcompare-plot: warning: $N: no epoch logged, left out of the chart (-x epoch)" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "-x epoch: stderr: $(cat "$T/err")"
+ok "-x epoch: a job without epoch is reported"
+# … and when no job has it, that is an error.
+expect_fail 1 "trcompare-plot: no job has timestamps (needed by -x time)" -x time "$N"
+expect_fail 1 "trcompare-plot: no job has timestamps (needed by -x relative)" -x relative "$N"
+expect_fail 1 "trcompare-plot: no job logged an epoch (needed by -x epoch)" -x epoch "$N"
+
+# ---------------------------------------------------------------- fidelity
+# 5 jobs × 100 000 noisy rows in a 2×2 PNG: the default (downsampled)
+# chart against the chart of every point.  Drawing every point takes
+# gnuplot ~25 s; it is done once.
+sh "$GEN" "$T/big"
+set -- "$T"/big/run1.json "$T"/big/run2.json "$T"/big/run3.json "$T"/big/run4.json "$T"/big/run5.json
+
+# The downsampled script must really be small (else the comparison below
+# would pass trivially): at most ~4 points per pixel column per series.
+expect_ok --size 1200,800 -t pngcairo "$@"
+pts=$(grep -c '^[-0-9.e]* [-0-9.einfa]*$' "$T/out" || true)
+[ "$pts" -gt 5000 ] && [ "$pts" -lt 200000 ] ||
+	fail "default downsampling: $pts points in the script (2 000 000 rows drawn)"
+ok "default script holds $pts of ~2 000 000 points"
+
+start=$(date +%s)
+expect_ok --size 1200,800 -o "$T/ds.png" "$@"
+ds_s=$(($(date +%s) - start))
+start=$(date +%s)
+expect_ok --size 1200,800 --max-points=0 -o "$T/full.png" "$@"
+full_s=$(($(date +%s) - start))
+[ "$(png_size "$T/ds.png")" = 1200x800 ] || fail "ds.png is $(png_size "$T/ds.png")"
+ae=$(compare -metric AE -fuzz 10% "$T/ds.png" "$T/full.png" null: 2>&1 || true)
+case $ae in
+'' | *[!0-9]*) fail "compare: $ae" ;;
+esac
+# Under 0.5 % of the 960 000 pixels.
+[ "$ae" -lt 4800 ] || fail "downsampled chart differs in $ae pixels (limit 4800)"
+ok "downsampled PNG differs from all points in $ae of 960000 pixels (${ds_s}s vs ${full_s}s)"
+
+# A coarse budget (1 point per pixel column of a 1200 px chart) must be
+# caught: the comparison is able to fail.
+expect_ok --size 1200,800 --max-points=150 -o "$T/coarse.png" "$@"
+ae_c=$(compare -metric AE -fuzz 10% "$T/coarse.png" "$T/full.png" null: 2>&1 || true)
+[ "$ae_c" -ge 4800 ] || fail "a 150-point chart passes the fidelity check ($ae_c pixels)"
+ok "a 150-point chart differs in $ae_c pixels: the check can fail"
+echo "$nchecks checks passed"

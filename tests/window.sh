@@ -1,0 +1,120 @@
+#!/bin/sh
+# tests/window.sh: the window path for real.  Under a virtual X server
+# (Xvfb), with stdout a terminal (script(1) gives it a pty) and DISPLAY set,
+# `trcompare-plot examples/runs/*.json` must open a gnuplot window that
+# shows the chart in the jobs' colours and stays open until it is closed;
+# closing it ends the program with status 0 and leaves no gnuplot behind.
+# Needs Xvfb, xdotool, ImageMagick and an X-capable gnuplot (Debian:
+# xvfb xdotool imagemagick gnuplot-x11); skipped (77) when one is missing.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+for tool in Xvfb xdotool import convert script; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
+done
+
+# An X-capable gnuplot, named explicitly: gnuplot-nox may be the one on PATH.
+GP=
+for cand in gnuplot-x11 gnuplot-qt gnuplot; do
+	p=$(command -v "$cand" 2>/dev/null) || continue
+	if "$p" -e 'print GPVAL_TERMINALS' 2>&1 </dev/null | grep -Eq '(^| )(qt|wxt|x11)( |$)'; then
+		GP=$p
+		break
+	fi
+done
+[ -n "$GP" ] || skip "no gnuplot with an interactive terminal (apt-get install gnuplot-x11)"
+
+xvfb_pid= prog_pid=
+cleanup_window() {
+	[ -z "$prog_pid" ] || kill "$prog_pid" 2>/dev/null || true
+	[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+	cleanup_T
+}
+trap cleanup_window EXIT
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds.
+wait_for() {
+	n=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+
+# A private X server on a free display number (-displayfd picks one and
+# reports it when the server is ready).
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
+xvfb_pid=$!
+wait_for 20 grep -q '[0-9]' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
+DISPLAY=:$(tr -dc 0-9 <"$T/display")
+export DISPLAY
+unset WAYLAND_DISPLAY 2>/dev/null || true
+ok "Xvfb on $DISPLAY"
+
+TRCOMPARE_GNUPLOT=$GP
+export TRCOMPARE_GNUPLOT
+
+# Not a terminal: even with a display, the script goes to stdout.
+expect_ok "$RUNS"/*.json
+head -c 4096 "$T/out" | grep -q 'multiplot' || fail "stdout not a terminal: no script on stdout"
+ok "display set, stdout a pipe: the script on stdout"
+
+# A terminal (script's pty) and a display: a window.  script(1) runs the
+# command line through a shell: quote each word.
+cmd=
+for w in $TRC "$RUNS"/*.json; do
+	cmd="$cmd '$(printf '%s' "$w" | sed "s/'/'\\\\''/g")'"
+done
+script -qec "$cmd" /dev/null </dev/null >"$T/tty.out" 2>&1 &
+prog_pid=$!
+
+# find_window: the id of the visible gnuplot window, in $win.
+find_window() {
+	win=$(xdotool search --onlyvisible --name '^Gnuplot' 2>/dev/null | head -n 1)
+	[ -n "$win" ]
+}
+wait_for 30 find_window || fail "no gnuplot window appeared; output: $(cat "$T/tty.out")"
+ok "a gnuplot window opened ($win)"
+
+# colour_count HEX: pixels of exactly that colour in the window shot.
+colour_count() {
+	convert "$T/shot.png" -format %c histogram:info:- |
+		awk -v c="$1" 'toupper($0) ~ toupper(c) { sub(":", "", $1); n += $1 } END { print n + 0 }'
+}
+# shot_ok: a screenshot of the window where every job's colour shows.
+shot_ok() {
+	import -window "$win" "$T/shot.png" 2>/dev/null || return 1
+	for c in 2563eb 16a34a dc2626 9333ea; do
+		[ "$(colour_count "#$c")" -ge 50 ] || return 1
+	done
+}
+wait_for 30 shot_ok || {
+	cp "$T/shot.png" "${TMPDIR:-/tmp}/trc-window-fail.png" 2>/dev/null || true
+	fail "the window does not show the four job colours (shot kept in ${TMPDIR:-/tmp}/trc-window-fail.png)"
+}
+geometry=$(identify -format '%wx%h' "$T/shot.png")
+ok "the window shows the chart ($geometry; pixels: #2563eb $(colour_count '#2563eb'), #16a34a $(colour_count '#16a34a'), #dc2626 $(colour_count '#dc2626'), #9333ea $(colour_count '#9333ea'))"
+
+# The chart is drawn and the script has ended, yet the window stays.
+gp_pids=$(pgrep -f "^$GP " || true)
+[ -n "$gp_pids" ] || fail "no gnuplot process behind the window"
+sleep 1
+kill -0 "$prog_pid" 2>/dev/null || fail "the program exited while the window was open: $(cat "$T/tty.out")"
+find_window || fail "the window closed by itself"
+ok "the window stays open"
+
+# Close it as a user would: 'q' in the window.
+xdotool windowfocus --sync "$win" key --window "$win" q
+exited() { ! kill -0 "$prog_pid" 2>/dev/null; }
+wait_for 20 exited || fail "the program did not exit after the window was closed"
+rc=0
+wait "$prog_pid" || rc=$?
+prog_pid=
+[ "$rc" -eq 0 ] || fail "exit status $rc after closing the window; output: $(cat "$T/tty.out")"
+ok "closing the window ends the program with status 0"
+for p in $gp_pids; do
+	gone() { ! kill -0 "$p" 2>/dev/null || grep -q '^[^ ]* ([^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
+	wait_for 10 gone || fail "gnuplot ($p) still running after the window was closed"
+done
+ok "no gnuplot left running"
