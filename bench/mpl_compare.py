@@ -3,7 +3,7 @@
 
 Usage: bench/mpl_compare.py OUT.png JOB.json...
 Loads each response with json + pandas.json_normalize, draws a 2x2 figure
-(loss with eval dashed, perplexity on a log axis, learning rate, grad norm)
+(loss and perplexity with eval dashed, perplexity on a log axis, learning rate, grad norm)
 and saves a 1200x800 PNG.
 """
 import json
@@ -13,6 +13,7 @@ import sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 COLORS = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c"]
@@ -33,8 +34,11 @@ def main():
         ax_loss.plot(df["step"], df["train_loss"], color=c, lw=1, label=name)
         ev = df.dropna(subset=["eval_loss"])
         ax_loss.plot(ev["step"], ev["eval_loss"], color=c, ls="--", marker="o", ms=3)
+        if "train_perplexity" not in df:
+            df["train_perplexity"] = np.exp(df["train_loss"].where(df["train_loss"] < 100))
+        ax_ppl.plot(df["step"], df["train_perplexity"], color=c, lw=1)
         pp = df.dropna(subset=["perplexity"])
-        ax_ppl.plot(pp["step"], pp["perplexity"], color=c, marker="o", ms=3)
+        ax_ppl.plot(pp["step"], pp["perplexity"], color=c, ls="--", marker="o", ms=3)
         ax_lr.plot(df["step"], df["learning_rate"], color=c, lw=1)
         ax_gn.plot(df["step"], df["grad_norm"], color=c, lw=1)
     ax_loss.set_title("loss")

@@ -32,7 +32,10 @@ printf '# Training run comparisons\n\n' >"$index"
 compare() {
 	name=$1 title=$2
 	shift 2
-	if "$trc" --title "$title" -S markdown -o "$out/$name.png" "$@" >"$out/$name.md.tmp"; then
+	rc=0
+	"$trc" --title "$title" --summary=markdown -o "$out/$name.png" "$@" \
+		>"$out/$name.md.tmp" || rc=$?
+	if [ "$rc" = 0 ]; then
 		mv "$out/$name.md.tmp" "$out/$name.md"
 		printf '## %s\n\n![%s](%s.png)\n\n' "$title" "$name" "$name" >>"$index"
 		cat "$out/$name.md" >>"$index"
@@ -40,7 +43,7 @@ compare() {
 		echo "ok    $out/$name.png"
 	else
 		rm -f "$out/$name.md.tmp"
-		echo "FAIL  $name (trcompare-plot exit status $?)" >&2
+		echo "FAIL  $name (trcompare-plot exit status $rc)" >&2
 		failed=1
 	fi
 }

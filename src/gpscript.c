@@ -348,7 +348,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 		put_range(out, "y", g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN});
 		if (p == 0) {
 			fprintf(out, "set key at screen 0.5, screen %.2f center top horizontal noautotitle "
-				     "samplen 2.5 spacing 1.1 maxrows 2\n",
+				     "samplen 2.5 spacing 1.1 width 1\n",
 				o->title ? 0.955 : 0.995);
 		} else {
 			fputs("unset key\n", out);

@@ -353,11 +353,13 @@ static char *u8prefix(const char *s, size_t n)
 /* A time for the text list: "2026-11-18 13:55:25" from ISO-8601. */
 static char *short_time(const char *iso)
 {
-	char *t = clean(iso, 19, "-");
+	char *t = clean(iso, 64, "-");
 
-	for (char *p = t; *p; p++)
-		if (*p == 'T')
-			*p = ' ';
+	/* Seconds are enough; zones and fractions go (the server's are UTC). */
+	if (strlen(t) > 19 && t[10] == 'T' && t[4] == '-' && t[13] == ':') {
+		t[10] = ' ';
+		t[19] = '\0';
+	}
 	return t;
 }
 

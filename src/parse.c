@@ -572,10 +572,10 @@ static int row_from_object(struct parser *p, struct json_object *o, char **cause
 /* Feeds json-c from BUF[*POS..LEN), at most up to the size limit.  Returns
  * 1 when the value is complete (*VAL is ours; NULL for JSON null), 0 when
  * every byte was used and more are needed, -1 on error. */
-static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, struct json_object **val,
-                    char **cause)
+static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, size_t *nulpos,
+                    struct json_object **val, char **cause)
 {
-	const char *s = buf + *pos, *z;
+	const char *s = buf + *pos;
 	size_t n = len - *pos;
 	size_t room = p->off < p->lim_off ? (size_t)(p->lim_off - p->off) : 0;
 	bool capped = false, nul = false;
@@ -584,10 +584,16 @@ static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, 
 		n = room;
 		capped = true;
 	}
-	/* json-c takes a NUL byte for the end of its input. */
-	z = memchr(s, '\0', n);
-	if (z != NULL) {
-		n = (size_t)(z - s);
+	/* json-c takes a NUL byte for the end of its input.  *NULPOS is the
+	 * first NUL at or after *POS (LEN when none), found once per chunk
+	 * rather than once per value. */
+	if (*nulpos < *pos) {
+		const char *z = memchr(s, '\0', len - *pos);
+
+		*nulpos = z != NULL ? (size_t)(z - buf) : len;
+	}
+	if (*nulpos - *pos < n) {
+		n = *nulpos - *pos;
 		nul = true;
 	}
 	if (n > 0) {
@@ -769,16 +775,21 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 {
 	static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
 	const char *buf = data;
-	size_t pos = 0;
+	size_t pos = 0, nulpos = 0;
 
 	if (p->state == P_ERROR) {
 		*cause = xstrdup(p->err);
 		return -1;
 	}
+	if (len > 0) {
+		const char *z = memchr(buf, '\0', len);
+
+		nulpos = z != NULL ? (size_t)(z - buf) : len;
+	}
 	while (pos < len) {
 		if (p->state == P_TOKENER) {
 			struct json_object *val = NULL;
-			int r = tok_feed(p, buf, len, &pos, &val, cause);
+			int r = tok_feed(p, buf, len, &pos, &nulpos, &val, cause);
 
 			if (r < 0)
 				return -1;
@@ -925,15 +936,14 @@ int parser_finish(struct parser *p, char **cause)
 	case P_TOP_END:
 	case P_LINES:
 		return 0;
-	case P_START:
-		if (p->bom == 3 || p->off == 0)
-			return fail(p, cause, xstrdup("empty input"));
-		/* FALLTHROUGH: part of a BOM */
 	default:
-		return fail(p, cause,
-		            xasprintf("unexpected end of input (truncated JSON?) at line %zu, column %zu", p->line,
-		                      p->col));
+		break;
 	}
+	/* Only whitespace (after a BOM): empty.  Part of a BOM: truncated. */
+	if (p->state == P_START && (p->bom == 3 || p->off == 0))
+		return fail(p, cause, xstrdup("empty input"));
+	return fail(p, cause,
+	            xasprintf("unexpected end of input (truncated JSON?) at line %zu, column %zu", p->line, p->col));
 }
 
 /* Reads FD to its end through a parser. */

@@ -9,7 +9,8 @@
  *   GET /api/training/jobs                 the same list, short form
  *
  * DIR/jobs.json is a JSON array of Job objects; without it the list is made
- * from the fixture names.  A job id can ask for a fault; NAME is a fixture:
+ * from the fixture names (one completed job per DIR/NAME.json, model name
+ * NAME).  A job id can ask for a fault; NAME is a fixture:
  *
  *   delay-MS-NAME       answer NAME after MS milliseconds
  *   flaky429-K-NAME     K answers 429 (Retry-After: 1), then NAME
@@ -45,6 +46,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <microhttpd.h>
@@ -393,6 +395,54 @@ static enum MHD_Result serve_metrics(struct MHD_Connection *c, const char *id, c
 	return serve_fixture(c, id, false);
 }
 
+/* strcmp for qsort over char *. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A job list made from the fixture names (DIR/NAME.json), one completed job
+ * each, created a minute apart in name order.  A new reference. */
+static struct json_object *synth_jobs(void)
+{
+	struct json_object *arr = json_object_new_array();
+	DIR *dir = opendir(fixture_dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0;
+
+	if (!dir)
+		return arr;
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0 &&
+		    strcmp(e->d_name, "jobs.json") != 0 && e->d_name[0] != '.') {
+			names = realloc(names, (n + 1) * sizeof *names);
+			if (!names || !(names[n] = strndup(e->d_name, len - 5)))
+				die("out of memory");
+			n++;
+		}
+	}
+	closedir(dir);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *job = json_object_new_object();
+		char created[32];
+
+		snprintf(created, sizeof created, "2026-01-01T00:%02zu:00Z", i % 60);
+		json_object_object_add(job, "id", json_object_new_string(names[i]));
+		json_object_object_add(job, "model_name", json_object_new_string(names[i]));
+		json_object_object_add(job, "status", json_object_new_string("completed"));
+		json_object_object_add(job, "progress", json_object_new_int(100));
+		json_object_object_add(job, "created_at", json_object_new_string(created));
+		json_object_array_add(arr, job);
+		free(names[i]);
+	}
+	free(names);
+	return arr;
+}
+
 /* The job list: DIR/jobs.json, or one entry per fixture.  A new reference. */
 static struct json_object *load_jobs(void)
 {
@@ -410,7 +460,7 @@ static struct json_object *load_jobs(void)
 			die("%s: not a JSON array", path);
 		return jobs;
 	}
-	return json_object_new_array();
+	return synth_jobs();
 }
 
 /* Job list routes: the paginated local one, or the short one. */

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Command line: --help, --version, usage errors (exit 64), output planning.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+expect_ok --help
+grep -q '^Usage: trcompare-plot \[OPTION...\] JOB...' "$T/out" || fail "--help has no usage line"
+for opt in --output --terminal --size --data-dir --data --summary --metrics --colors \
+	--x-axis --smooth --max-points --url --endpoint --token-file --keep-going --list-jobs; do
+	grep -q -- "$opt" "$T/out" || fail "--help does not mention $opt"
+done
+ok "--help lists the options"
+expect_ok --version
+grep -q '^trcompare-plot [0-9]' "$T/out" || fail "--version: $(cat "$T/out")"
+ok "--version"
+
+try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
+expect_fail 64 "trcompare-plot: no JOB given
+$try"
+expect_fail 64 "trcompare-plot: --summary: unknown format 'yaml' (text, markdown, csv, json)
+$try" --summary=yaml "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --x-axis: unknown axis 'wall' (step, epoch, time, relative)
+$try" -x wall "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --smooth: '1' is not a weight from 0 up to (not including) 1
+$try" --smooth=1 "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --max-points: 'many' is not a whole number from 0 to 100000000
+$try" --max-points=many "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --colors: 'red' is not a colour like #2563eb
+$try" --colors=red "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --size: 'big' is not W,H
+$try" --size=big "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --terminal: 'png;x' is not a terminal name
+$try" -t 'png;x' "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --data and --summary both write to stdout; use -d DIR for the data
+$try" --data -S "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --endpoint: '/x' has no {id}
+$try" --endpoint=/x "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --list-jobs needs the API URL: set TRCOMPARE_URL or --url
+$try" --list-jobs
+expect_fail 64 "trcompare-plot: --latest needs the API URL: set TRCOMPARE_URL or --url
+$try" --latest=3
+expect_fail 64 "trcompare-plot: empty JOB argument
+$try" ""
+expect_fail 64 "trcompare-plot: -o: unknown output extension '.bmp' (known: .png .svg .pdf .eps .txt .html .gp)" \
+	-o "$T/x.bmp" "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --xrange: '5' is not MIN:MAX" --xrange=5 "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --yrange: 'bogus' is not one of the panels (-m loss,perplexity,lr,grad_norm)" \
+	--yrange=bogus=0:1 "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --yrange: 'loss=3:1' is not PANEL=MIN:MAX" \
+	--yrange=loss=3:1 "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --logy: 'lossy' is not one of the panels (-m loss,perplexity,lr,grad_norm)" \
+	--logy=lossy "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --metrics: empty metric list" -m '' "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --token-file: $T/none: No such file or directory
+$try" --token-file="$T/none" "$RUNS/qwen-350m-lr1e-4.json"
+
+# Stdout not a terminal: the script, which gnuplot accepts as it is.
+expect_ok "$RUNS"/*.json
+head -3 "$T/out" | grep -q 'load "/dev/stdin"' || fail "script lacks the stdin fast path"
+grep -q '^set multiplot layout 2,2' "$T/out" || fail "default is not a 2x2 multiplot"
+ok "script on stdout when stdout is a pipe"
+
+# -q silences warnings but not errors.
+printf '{"metrics":[{"epoch":1},{"step":1,"train_loss":2}]}' >"$T/skip.json"
+expect_ok -q -o "$T/skip.gp" "$T/skip.json"
+[ ! -s "$T/err" ] || fail "-q still printed: $(cat "$T/err")"
+ok "-q silences warnings"
+
+echo "cli: $nchecks checks"

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Tidy data: -d DIR (files + compare.gp, from any working directory) and
+# --data on stdout for plot '< trcompare-plot --data …'.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+
+expect_ok "$RUNS"/*.json -d "$T/dd"
+ls "$T/dd" | sort >"$T/list"
+printf '%s\n' 50f5647d.dat 6aa9d614.dat 943ff9fc.dat c4ca37b7.dat compare.gp >"$T/want"
+cmp -s "$T/want" "$T/list" || fail "-d files: $(cat "$T/list")"
+ok "-d writes one file per job and compare.gp"
+
+f="$T/dd/943ff9fc.dat"
+grep -q '^# label: 943ff9fc$' "$f" || fail "header lacks the label"
+grep -q '^# job: 943ff9fc-99de-4f03-b080-aa269da8a457$' "$f" || fail "header lacks the job id"
+grep -q '^# color: #16a34a$' "$f" || fail "header lacks the colour (2nd job)"
+grep -q '^step epoch time train_loss eval_loss' "$f" || fail "column header line: $(grep -v '^#' "$f" | head -1)"
+rows=$(grep -v '^#' "$f" | tail -n +2 | wc -l)
+want=$(jq '.metrics | map(.step) | unique | length' "$RUNS/qwen-350m-lr1e-4.json")
+[ "$rows" -eq "$want" ] || fail "$rows rows, want $want"
+ok "data file: header and one row per step ($rows)"
+# NaN where not logged: eval loss is sparse.
+nan=$(grep -v '^#' "$f" | awk 'NR > 1 && $5 == "NaN"' | wc -l)
+[ "$nan" -gt 0 ] || fail "no NaN cells for sparse eval loss"
+ok "NaN where not logged"
+
+# compare.gp works from any working directory, and by load.
+mkdir "$T/elsewhere"
+(cd "$T/elsewhere" && gnuplot -e 'set terminal pngcairo size 800,600; set output "a.png"' "$T/dd/compare.gp") \
+	2>"$T/gperr" || fail "compare.gp from elsewhere: $(cat "$T/gperr")"
+[ "$(png_size "$T/elsewhere/a.png")" = 800x600 ] || fail "compare.gp drew nothing"
+(cd / && gnuplot -e "set terminal pngcairo; set output '$T/b.png'; load '$T/dd/compare.gp'") \
+	2>"$T/gperr" || fail "load compare.gp: $(cat "$T/gperr")"
+[ -s "$T/b.png" ] || fail "load drew nothing"
+ok "gnuplot DIR/compare.gp from another directory, and load"
+
+# Columns by name work in gnuplot.
+gnuplot -e "set table '$T/tab'; plot '$f' using 'step':'train_loss' with lines" 2>"$T/gperr" \
+	|| fail "using by name: $(cat "$T/gperr")"
+grep -c ' i$' "$T/tab" | grep -qv '^0$' || fail "no points by column name"
+ok "columns by name"
+
+# --data: jobs as index blocks.
+expect_ok --data "$RUNS/qwen-350m-lr1e-4.json" "$RUNS/llama-1.3b-lr2e-4.json"
+cp "$T/out" "$T/data.txt"
+cd "$T"
+gnuplot -e "set table 'tab2'; plot '< $PROG --data $RUNS/qwen-350m-lr1e-4.json $RUNS/llama-1.3b-lr2e-4.json' index 1 using 'step':'train_loss' with lines" \
+	2>gperr || fail "plot '< trcompare-plot --data': $(cat gperr)"
+n1=$(grep -c ' i$' tab2)
+want=$(jq '[.metrics[] | select(.train_loss != null)] | length' "$RUNS/llama-1.3b-lr2e-4.json")
+[ "$n1" -eq "$want" ] || fail "index 1 has $n1 points, want $want"
+ok "plot '< trcompare-plot --data …' index 1 by column name"
+
+# Existing non-directory for -d.
+: >"$T/plain"
+expect_fail 1 "trcompare-plot: $T/plain: not a directory" "$RUNS/qwen-350m-lr1e-4.json" -d "$T/plain"
+expect_fail 1 "trcompare-plot: $T/no/such: cannot create directory: No such file or directory" \
+	"$RUNS/qwen-350m-lr1e-4.json" -d "$T/no/such"
+echo "datafiles: $nchecks checks"

@@ -1,0 +1,80 @@
+#!/bin/sh
+# Rendering with the real gnuplot: every file terminal, the piped script,
+# text charts, sizes, and the look of the chart (job colours in the PNG).
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+
+# -o by extension: a real file of the right kind, nothing else left behind.
+expect_ok "$RUNS"/*.json -o "$T/c.png"
+[ "$(png_size "$T/c.png")" = 1200x800 ] || fail "png size $(png_size "$T/c.png")"
+ok "-o png: 1200x800 PNG"
+expect_ok "$RUNS"/*.json -o "$T/small.png" --size=640,480
+[ "$(png_size "$T/small.png")" = 640x480 ] || fail "--size: $(png_size "$T/small.png")"
+ok "--size 640,480"
+expect_ok "$RUNS"/*.json -o "$T/c.svg"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$T/c.svg" || fail "SVG is not XML"
+fi
+grep -q '<svg' "$T/c.svg" || fail "no <svg> element"
+ok "-o svg: valid XML"
+expect_ok "$RUNS"/*.json -o "$T/c.pdf"
+head -c 5 "$T/c.pdf" | grep -q '%PDF-' || fail "not a PDF"
+ok "-o pdf"
+expect_ok "$RUNS"/*.json -o "$T/c.eps"
+head -c 20 "$T/c.eps" | grep -q 'EPSF' || fail "not EPS"
+ok "-o eps"
+expect_ok "$RUNS"/*.json -o "$T/c.html"
+grep -q '<canvas' "$T/c.html" || fail "no canvas in HTML"
+ok "-o html"
+expect_ok "$RUNS"/*.json -o "$T/c.txt"
+grep -q 'Loss' "$T/c.txt" || fail "text chart lacks the Loss panel"
+grep -q 'c4ca37b7' "$T/c.txt" || fail "text chart lacks a legend label"
+ok "-o txt: text chart with titles and legend"
+ls -a "$T" | grep '^\.c\.' && fail "temporary files left behind"
+ok "no temporary files left"
+
+# The colours of the platform, in JOB order, are in the PNG.
+if command -v convert >/dev/null 2>&1 && convert -version 2>/dev/null | grep -q ImageMagick; then
+	convert "$T/c.png" -format %c histogram:info:- >"$T/hist"
+	for c in 2563EB 16A34A DC2626 9333EA; do
+		grep -qi "#$c" "$T/hist" || fail "colour #$c not drawn"
+	done
+	ok "job colours drawn"
+fi
+
+# The script piped into gnuplot, with -t: same picture as -o.
+$PROG -t pngcairo "$RUNS"/*.json >"$T/s.gp"
+gnuplot <"$T/s.gp" >"$T/piped.png" 2>"$T/gperr" || fail "piped script failed: $(cat "$T/gperr")"
+[ "$(png_size "$T/piped.png")" = 1200x800 ] || fail "piped png size"
+ok "script | gnuplot -> PNG"
+$PROG -t dumb "$RUNS"/*.json | gnuplot >"$T/dumb.txt" 2>"$T/gperr" || fail "dumb: $(cat "$T/gperr")"
+grep -q 'Learning rate' "$T/dumb.txt" || fail "text chart lacks the lr panel"
+ok "-t dumb | gnuplot draws text"
+# The same script read as a file and loaded.
+(cd "$T" && gnuplot s.gp >"$T/file.png") || fail "gnuplot FILE failed"
+cmp -s "$T/file.png" "$T/piped.png" || fail "script from a file differs from piped"
+ok "script as a file = piped"
+
+# -o x.gp writes the script for gnuplot to run later.
+expect_ok "$RUNS"/*.json -o "$T/later.gp" -t svg
+grep -q '^set terminal svg' "$T/later.gp" || fail "-t not in the .gp script"
+(cd "$T" && gnuplot later.gp >later.svg) || fail "later.gp failed"
+grep -q '<svg' "$T/later.svg" || fail "later.gp drew no SVG"
+ok "-o .gp with -t"
+
+# Metrics: throughput and a raw column, with a single panel layout.
+expect_ok "$RUNS"/*.json -m throughput,gpu_memory_reserved_gb -o "$T/m.gp"
+grep -q '^set multiplot layout 1,2' "$T/m.gp" || fail "two panels are not 1x2"
+ok "-m picks panels, raw columns allowed"
+expect_fail 1 "trcompare-plot: --metrics: unknown metric 'nope' (no job has a column of that name)" \
+	"$RUNS"/*.json -m loss,nope -o "$T/m2.png"
+[ ! -e "$T/m2.png" ] || fail "output written despite the error"
+
+# Colours: the sixth job onward get further colours; --colors overrides.
+for i in 1 2 3 4 5 6; do cp "$RUNS/qwen-350m-lr1e-4.json" "$T/r$i.json"; done
+expect_ok "$T"/r?.json -o "$T/six.gp"
+grep -q 'C\[6\] = "#0891b2"' "$T/six.gp" || fail "sixth colour"
+expect_ok --colors='#000000,#ffffff' "$T"/r1.json "$T"/r2.json "$T"/r3.json -o "$T/col.gp"
+grep -q 'C\[3\] = "#000000"' "$T/col.gp" || fail "--colors does not cycle"
+ok "colours: defaults and --colors"
+echo "render: $nchecks checks"
