@@ -98,8 +98,8 @@ measure() {
 		/usr/bin/time -v -o "$work/time.txt" timeout "$timeout_s" "$@" \
 			>"$work/$key.$rows.out" 2>"$work/$key.$rows.err" || rc=$?
 		t1=$(date +%s.%N)
-		if [ "$rc" = 124 ]; then status="timeout(${timeout_s}s)"; break; fi
-		if [ "$rc" != 0 ]; then status="failed(exit $rc)"; break; fi
+		if [ "$rc" = 124 ]; then status="timeout:${timeout_s}s"; break; fi
+		if [ "$rc" != 0 ]; then status="failed:exit-$rc"; break; fi
 		w=$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')
 		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
 		c=$(sed -n 's/.*Percent of CPU this job got: \([0-9]*\)%.*/\1/p' "$work/time.txt")
@@ -129,7 +129,7 @@ label() {
 	case $1 in
 	trc) echo "trcompare-plot -o" ;;
 	trcpipe) echo "trcompare-plot | gnuplot" ;;
-	trcparse) echo "trcompare-plot -S (parse)" ;;
+	trcparse) echo "trcompare-plot -S (parse only)" ;;
 	jq) echo "jq + gnuplot" ;;
 	mpl) echo "pandas + matplotlib" ;;
 	feed) echo "feedgnuplot (loss only)" ;;
@@ -165,7 +165,7 @@ for rows in $sizes; do
 	echo "bytes $rows $bytes" >>"$results"
 	measure trc "$rows" "$d/trc.png" "$trc" --size 1200,800 -o "$d/trc.png" "$@"
 	measure trcpipe "$rows" "$d/trcpipe.png" sh "$work/pipe.sh" "$trc" "$d/trcpipe.png" "$@"
-	measure trcparse "$rows" - "$trc" -S csv "$@"
+	measure trcparse "$rows" - "$trc" --summary=csv "$@"
 	if have jq && have gnuplot; then
 		measure jq "$rows" "$d/jq.png" sh "$here/jq-gnuplot.sh" "$d/jq.png" "$@"
 	fi
@@ -183,7 +183,7 @@ awk '
 function lbl(k) {
 	if (k == "trc") return "trcompare-plot -o"
 	if (k == "trcpipe") return "trcompare-plot \\| gnuplot"
-	if (k == "trcparse") return "trcompare-plot -S csv (parse only)"
+	if (k == "trcparse") return "trcompare-plot --summary=csv (parse only)"
 	if (k == "jq") return "jq + gnuplot"
 	if (k == "mpl") return "pandas + matplotlib"
 	if (k == "feed") return "feedgnuplot (loss panel only)"
@@ -207,7 +207,7 @@ END {
 	for (s = 1; s <= ns; s++) {
 		n = order[s]
 		if (("trcparse", n) in W && W["trcparse", n] > 0)
-			printf "parse (-S csv) at 5 x %d rows: %.0f MB/s of JSON\n", n, bytes[n] / 1048576 / W["trcparse", n]
+			printf "parse (--summary=csv) at 5 x %d rows: %.0f MB/s of JSON\n", n, bytes[n] / 1048576 / W["trcparse", n]
 	}
 	print ""
 	print "issue 4 targets (trcompare-plot -o time / other tool time):"

@@ -83,6 +83,14 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 			fprintf(out, " size %d,%d", w, h);
 		}
 		fputc('\n', out);
+	} else {
+		/* No terminal chosen: keep the user's, unless it cannot draw here
+		 * (gnuplot's "unknown", or a window terminal with no display when
+		 * this script was made); then draw a text chart. */
+		bool display = env_set("DISPLAY") || env_set("WAYLAND_DISPLAY");
+		fprintf(out, "if (GPVAL_TERM eq \"unknown\" || (%d && (GPVAL_TERM eq \"qt\" || "
+			     "GPVAL_TERM eq \"wxt\" || GPVAL_TERM eq \"x11\"))) { set terminal dumb size 120,40 }\n",
+			display ? 0 : 1);
 	}
 	/* Enhanced text would mangle names holding ^ _ { } @ & ~. */
 	fputs("set termoption noenhanced\n", out);
@@ -316,8 +324,9 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	}
 
 	/* Look. */
+	if (!term_is_text(g->terminal))
+		fputs("set grid lc rgb \"#e5e7eb\" lw 1\n", out);
 	fputs("set datafile missing NaN\n"
-	      "set grid lc rgb \"#e5e7eb\" lw 1\n"
 	      "set border 3 lc rgb \"#6b7280\"\n"
 	      "set tics nomirror\n"
 	      "set xtics out\nset ytics out\n",
@@ -335,7 +344,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	if (o->title)
 		top -= text ? 0.05 : 0.04;
 	fprintf(out, "set multiplot layout %d,%d margins %.2f,%.2f,%.2f,%.2f spacing %.2f,%.2f%s\n",
-		rows, cols, text ? 0.07 : 0.07, 0.98, bottom, top, text ? 0.08 : 0.07, text ? 0.12 : 0.11,
+		rows, cols, text ? 0.09 : 0.07, 0.98, bottom, top, text ? 0.08 : 0.07, text ? 0.12 : 0.11,
 		o->title ? " title trc_title" : "");
 
 	for (size_t p = 0; p < g->npanels; p++) {

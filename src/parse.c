@@ -47,6 +47,7 @@ enum tokfor {
 	T_ROW,   /* an array element (a MetricPoint) */
 	T_KEY,   /* a key of a top-level object */
 	T_VALUE, /* a value of a top-level object */
+	T_TOP,   /* a whole top-level object, on trial (see obj_begin) */
 };
 
 /* Field kinds.  The first K_NCOLS are known metric columns (the slot indexes
@@ -120,6 +121,10 @@ struct parser {
 
 	bool in_metrics;        /* the open array is an envelope's "metrics" */
 	bool envelope;          /* the open top-level object has "metrics" */
+	bool no_trial;          /* read the next top-level object key by key */
+	enum pstate trial_prev; /* the state before a T_TOP trial */
+	size_t trial_start;     /* where the trial began in this chunk */
+	struct buf replay;      /* the trial's bytes from earlier chunks */
 	bool metrics_value;     /* json-c is parsing a non-array "metrics" */
 	struct json_object *key; /* the current top-level key (a string) */
 	size_t obj_fields;      /* fields of the open top-level object */
@@ -175,6 +180,7 @@ void parser_free(struct parser *p)
 	json_object_put(p->key);
 	free(p->cells);
 	buf_free(&p->names);
+	buf_free(&p->replay);
 	free(p->pend_id);
 	free(p->pend_msg);
 	free(p->err);
@@ -571,7 +577,8 @@ static int row_from_object(struct parser *p, struct json_object *o, char **cause
 
 /* Feeds json-c from BUF[*POS..LEN), at most up to the size limit.  Returns
  * 1 when the value is complete (*VAL is ours; NULL for JSON null), 0 when
- * every byte was used and more are needed, -1 on error. */
+ * every byte was used and more are needed, 2 when a T_TOP trial reached
+ * the limit, -1 on error. */
 static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, size_t *nulpos,
                     struct json_object **val, char **cause)
 {
@@ -619,7 +626,7 @@ static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, 
 	if (nul)
 		return fail_json(p, cause, "unexpected NUL byte");
 	if (capped)
-		return fail_size(p, cause);
+		return p->tok_for == T_TOP ? 2 : fail_size(p, cause);
 	return 0;
 }
 
@@ -677,6 +684,8 @@ static void envelope_field(struct parser *p, const char *key, struct json_object
 	}
 }
 
+static int top_object(struct parser *p, struct json_object *o, char **cause);
+
 /* json-c finished the value VAL (ours); moves the skeleton on. */
 static int value_done(struct parser *p, struct json_object *val, char **cause)
 {
@@ -696,6 +705,12 @@ static int value_done(struct parser *p, struct json_object *val, char **cause)
 			return fail(p, cause,
 			            xasprintf("row %zu has more than %d fields", p->rows_seen, PARSE_MAX_FIELDS));
 		return 0;
+	case T_TOP:
+		ret = top_object(p, val, cause);
+		json_object_put(val);
+		if (ret == 0)
+			p->state = P_LINES;
+		return ret;
 	case T_VALUE:
 	default: {
 		const char *key = json_object_get_string(p->key);
@@ -721,15 +736,77 @@ static int value_done(struct parser *p, struct json_object *val, char **cause)
 	}
 }
 
-/* A top-level '{' at the current byte: a row or an envelope. */
-static void obj_begin(struct parser *p, unsigned char c)
+/* A top-level '{' at byte POS of the chunk: a row or an envelope.
+ *
+ * Reading an object key by key costs a json-c call per key and per value,
+ * and each call sets up a locale: JSON Lines would parse at half the speed
+ * of an array.  So the whole object is first tried as one json-c value (a
+ * row or a small envelope); only when it outgrows PARSE_MAX_VALUE (a big
+ * envelope) are its bytes replayed through the skeleton (parser_feed). */
+static void obj_begin(struct parser *p, unsigned char c, size_t pos)
 {
 	p->rows_seen++;
 	row_reset(p);
 	p->envelope = false;
 	limit_here(p);
+	if (!p->no_trial) {
+		p->trial_prev = p->state;
+		p->trial_start = pos;
+		p->replay.len = 0;
+		p->tok_for = T_TOP;
+		p->state = P_TOKENER;
+		return;
+	}
+	p->no_trial = false;
 	advance1(p, c);
 	p->state = P_OBJ_FIRST;
+}
+
+/* A whole top-level object O from a trial: an envelope when it has
+ * "metrics", else a row. */
+static int top_object(struct parser *p, struct json_object *o, char **cause)
+{
+	struct json_object *m, *v;
+
+	if (!json_object_object_get_ex(o, "metrics", &m))
+		return row_from_object(p, o, cause);
+	p->rows_seen--;
+	if (json_object_object_get_ex(o, "job_id", &v))
+		envelope_field(p, "job_id", v);
+	if (json_object_object_get_ex(o, "message", &v))
+		envelope_field(p, "message", v);
+	if (m == NULL)
+		return 0;
+	if (!json_object_is_type(m, json_type_array))
+		return fail(p, cause, xstrdup("\"metrics\" is not an array"));
+	for (size_t i = 0, n = json_object_array_length(m); i < n; i++) {
+		p->rows_seen++;
+		if (row_from_object(p, json_object_array_get_idx(m, i), cause) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A trial (obj_begin) hit the size limit at byte POS of BUF: replays the
+ * object so far through the skeleton, key by key. */
+static int trial_replay(struct parser *p, const char *buf, size_t pos, char **cause)
+{
+	struct buf rp = p->replay;
+	int ret;
+
+	buf_append(&rp, buf + p->trial_start, pos - p->trial_start);
+	memset(&p->replay, 0, sizeof p->replay);
+	json_tokener_reset(p->tok);
+	p->off = p->lim_off - PARSE_MAX_VALUE;
+	p->line = p->lim_line;
+	p->col = p->lim_col;
+	p->state = p->trial_prev;
+	p->rows_seen--;
+	p->no_trial = true;
+	ret = parser_feed(p, rp.data, rp.len, cause);
+	rp.len = 0;
+	p->replay = rp;
+	return ret;
 }
 
 /* The top-level object closes: commit it when it was a row. */
@@ -793,8 +870,18 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 
 			if (r < 0)
 				return -1;
-			if (r == 0)
+			if (r == 0) {
+				if (p->tok_for == T_TOP) {
+					buf_append(&p->replay, buf + p->trial_start, len - p->trial_start);
+					p->trial_start = 0;
+				}
 				break;
+			}
+			if (r == 2) {
+				if (trial_replay(p, buf, pos, cause) < 0)
+					return -1;
+				continue;
+			}
 			if (value_done(p, val, cause) < 0)
 				return -1;
 			continue;
@@ -830,7 +917,7 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 				p->in_metrics = false;
 				p->state = P_ARR_FIRST;
 			} else if (c == '{') {
-				obj_begin(p, c);
+				obj_begin(p, c, pos);
 			} else if (starts_value(c)) {
 				ret = fail(p, cause, xstrdup("top-level JSON value is not an object or array"));
 			} else {
@@ -839,7 +926,7 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 			break;
 		case P_LINES:
 			if (c == '{') {
-				obj_begin(p, c);
+				obj_begin(p, c, pos);
 			} else if (starts_value(c)) {
 				p->rows_seen++;
 				ret = fail(p, cause, xasprintf("row %zu is not an object", p->rows_seen));

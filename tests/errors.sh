@@ -1,0 +1,79 @@
+#!/bin/sh
+# Every user-visible error message of local inputs and outputs, with its
+# exit status (the datamash way: one table).  Nothing half-written.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+good="$RUNS/qwen-350m-lr1e-4.json"
+
+printf '{"metrics": [{"step": 1,}]}' >"$T/bad.json"
+: >"$T/empty.json"
+printf '{"job_id": "j", "metrics": []}' >"$T/nometrics.json"
+printf '{"job_id": "j", "message": "No metrics available yet", "metrics": []}' >"$T/notyet.json"
+printf '{"metrics": [{"step": 1, "train_loss"' >"$T/trunc.json"
+printf '{"metrics": [1, 2]}' >"$T/notobj.json"
+printf '"hello"' >"$T/scalar.json"
+printf '{"metrics": [{"step": 1, "train_loss": 2}]}\n{"step": 2, "train_loss": 1\n' >"$T/badline.jsonl"
+printf '{"metrics":[{"step":"x","train_loss":1},{"train_loss":2},{"step":3,"train_loss":1.5}]}' >"$T/nostep.json"
+printf '{"metrics":[{"step":1,"train_loss":1},{"step":2,"train_loss":1e400}]}' >"$T/inf.json"
+printf '{"metrics":[{"step":5,"train_loss":1},{"step":1,"train_loss":2},{"step":5,"train_loss":0.5}]}' >"$T/restart.json"
+
+#           status  message                                                                  arguments
+expect_fail 1 "trcompare-plot: $T/bad.json: invalid JSON at line 1, column 25: unexpected character" "$T/bad.json" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: $T/empty.json: empty input" "$T/empty.json" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: $T/trunc.json: unexpected end of input (truncated JSON?) at line 1, column 38" "$T/trunc.json" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: /nonexistent/x.json: No such file or directory" /nonexistent/x.json -o "$T/o.png"
+expect_fail 1 "trcompare-plot: $T: Is a directory" "$T" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: warning: $T/nometrics.json: no metrics
+trcompare-plot: no job has any metrics" "$T/nometrics.json" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: warning: $T/notyet.json: no metrics (No metrics available yet)
+trcompare-plot: no job has any metrics" "$T/notyet.json" -o "$T/o.png"
+[ ! -e "$T/o.png" ] || fail "an output was written despite errors"
+ls -a "$T" | grep -q '^\.o\.png\.' && fail "temporary output left behind"
+ok "no output and no temporary file after errors"
+
+# Every failing JOB is named, not just the first; the good one is not drawn.
+trc "$T/bad.json" "$good" "$T/empty.json" -o "$T/o.png"
+[ "$rc" -eq 1 ] || fail "exit $rc"
+grep -q "bad.json: invalid JSON" "$T/err" && grep -q "empty.json: empty input" "$T/err" || fail "not every failure named: $(cat "$T/err")"
+[ ! -e "$T/o.png" ] || fail "chart drawn despite a failed job"
+ok "every failed JOB is reported; no chart without --keep-going"
+# --keep-going draws the others and still fails.
+trc -k "$T/bad.json" "$good" -o "$T/o.png"
+[ "$rc" -eq 1 ] && [ -s "$T/o.png" ] || fail "--keep-going: exit $rc, chart $(ls "$T")"
+ok "--keep-going draws the jobs that loaded, exits 1"
+rm -f "$T/o.png"
+
+# Warnings, then success.
+trc "$T/nostep.json" -o "$T/w.gp"
+[ "$rc" -eq 0 ] || fail "nostep: exit $rc"
+printf '%s\n' "trcompare-plot: warning: $T/nostep.json: skipped 2 rows without a usable step" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "nostep warning: $(cat "$T/err")"
+ok "rows without a step: one warning with the count"
+trc "$T/inf.json" -o "$T/w.gp"
+printf '%s\n' "trcompare-plot: warning: $T/inf.json: 1 value was not finite (read as not logged)" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "inf warning: $(cat "$T/err")"
+ok "non-finite values: warning"
+trc "$T/restart.json" -o "$T/w.gp"
+printf '%s\n' "trcompare-plot: warning: $T/restart.json: the step went back 1 time (a resumed run?); where a step was logged twice, the values logged last are kept" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "restart warning: $(cat "$T/err")"
+trc --data "$T/restart.json"
+grep -v '^#' "$T/out" | tail -n +2 | awk '{print $1, $2}' >"$T/got"
+printf '1 2\n5 0.5\n' >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "restart rows: $(cat "$T/got")"
+ok "restart: sorted, the value logged last kept"
+
+# Outputs that cannot be written.
+expect_fail 1 "trcompare-plot: $T/missing/dir/c.png: cannot create: No such file or directory" "$good" -o "$T/missing/dir/c.png"
+expect_fail 1 "trcompare-plot: $T/missing/c.gp: cannot create: No such file or directory" "$good" -o "$T/missing/c.gp"
+if [ -w /dev/full ]; then
+	rc=0; $TRC "$good" --data >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "--data to /dev/full: exit $rc"
+	printf '%s\n' "trcompare-plot: stdout: write error: No space left on device" >"$T/want"
+	cmp -s "$T/want" "$T/err" || fail "--data to /dev/full: $(cat "$T/err")"
+	ok "--data to /dev/full: exit 1 with the message"
+	rc=0; $TRC "$good" >/dev/full 2>"$T/err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "script to /dev/full: exit $rc"
+	grep -q 'stdout: write error: No space left on device' "$T/err" || fail "script to /dev/full: $(cat "$T/err")"
+	ok "script to /dev/full: exit 1"
+fi
+echo "errors: $nchecks checks"

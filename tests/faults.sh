@@ -1,0 +1,266 @@
+#!/bin/sh
+# tests/faults.sh: output faults, gnuplot failures, signals and odd inputs.
+# Each case pins the message and exit status, and checks that no output
+# file, temporary file or gnuplot process is left behind.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+
+RUN="$RUNS/qwen-350m-lr1e-4.json"
+REAL_GP=$(command -v gnuplot)
+OUT="$T/out.d" # where outputs go; must hold nothing but what we expect
+mkdir "$OUT"
+# The program's own temporary files (scripts for gnuplot) go to $TMPDIR.
+TMPDIR="$T/tmp"
+export TMPDIR
+mkdir "$TMPDIR"
+
+# no_leftovers [FILE...]: $OUT holds exactly FILE... (no temporary files,
+# no partial output) and $TMPDIR is empty.
+no_leftovers() {
+	want=$(printf '%s\n' "$@" | sort | sed '/^$/d')
+	got=$(ls -A "$OUT" | sort)
+	[ "$got" = "$want" ] || fail "left in $OUT: '$got', want '$want'"
+	[ -z "$(ls -A "$TMPDIR")" ] || fail "left in \$TMPDIR: $(ls -A "$TMPDIR")"
+}
+
+# fake_gnuplot NAME BODY: an executable $T/NAME that answers the terminal
+# probe (-e ...) with the real gnuplot and otherwise runs BODY (sh).
+fake_gnuplot() {
+	printf '#!/bin/sh\nif [ "${1:-}" = -e ]; then exec "%s" "$@"; fi\n%s\n' "$REAL_GP" "$2" >"$T/$1"
+	chmod +x "$T/$1"
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
+wait_for() {
+	n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# gone PID: the process no longer runs (a zombie counts as gone).
+gone() {
+	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
+# ---------------------------------------------------------------- output faults
+
+# A full disk.  Our own device node with /dev/full's numbers: if the program
+# ever replaced the target with a regular file, only this copy is lost.
+if mknod "$T/full" c 1 7 2>/dev/null && mknod "$OUT/full.gp" c 1 7 2>/dev/null &&
+	mknod "$OUT/full.png" c 1 7 2>/dev/null; then
+	rc=0
+	$TRC "$RUN" >"$T/full" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "stdout on a full disk: exit $rc"
+	[ "$(cat "$T/err")" = "trcompare-plot: stdout: write error: No space left on device" ] ||
+		fail "stdout on a full disk: $(cat "$T/err")"
+	ok "exit 1: stdout on a full disk"
+	expect_fail 1 "trcompare-plot: $OUT/full.gp: write error: No space left on device" \
+		-o "$OUT/full.gp" "$RUN"
+	[ -c "$OUT/full.gp" ] || fail "-o on a device replaced the device with a file"
+	ok "-o DEVICE writes to the device"
+	expect_fail 1 "trcompare-plot: $OUT/full.png: write error: No space left on device" \
+		-o "$OUT/full.png" "$RUN"
+	[ -c "$OUT/full.png" ] || fail "-o on a device replaced the device with a file"
+	rm -f "$OUT/full.gp" "$OUT/full.png"
+	no_leftovers
+else
+	rm -f "$OUT/full.gp" "$OUT/full.png"
+	echo "# no mknod here: full-disk checks skipped"
+fi
+
+# A parent directory that does not exist.
+expect_fail 1 "trcompare-plot: $OUT/missing/chart.png: cannot create: No such file or directory" \
+	-o "$OUT/missing/chart.png" "$RUN"
+expect_fail 1 "trcompare-plot: $OUT/missing/chart.gp: cannot create: No such file or directory" \
+	-o "$OUT/missing/chart.gp" "$RUN"
+no_leftovers
+
+# A read-only directory.  root writes anywhere, so run that check as an
+# unprivileged user (setpriv) when we are root.
+as_user=
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null 2>&1; then
+		as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --"
+		chmod 755 "$T" "$OUT"
+		$as_user test -x "$PROG" -a -r "$RUN" || as_user=none
+	else
+		as_user=none
+	fi
+fi
+if [ "$as_user" != none ]; then
+	mkdir "$OUT/ro"
+	chmod 555 "$OUT/ro"
+	for f in chart.png chart.gp; do
+		rc=0
+		$as_user $TRC -o "$OUT/ro/$f" "$RUN" >"$T/out" 2>"$T/err" || rc=$?
+		[ "$rc" -eq 1 ] || fail "-o in a read-only directory: exit $rc; $(cat "$T/err")"
+		[ "$(cat "$T/err")" = "trcompare-plot: $OUT/ro/$f: cannot create: Permission denied" ] ||
+			fail "-o in a read-only directory: $(cat "$T/err")"
+		[ -z "$(ls -A "$OUT/ro")" ] || fail "left in the read-only directory: $(ls -A "$OUT/ro")"
+	done
+	ok "exit 1: -o in a read-only directory"
+	rmdir "$OUT/ro"
+	chmod 700 "$T"
+else
+	echo "# no unprivileged user to run as: read-only directory check skipped"
+fi
+no_leftovers
+
+# stdout closed: writing the script there fails; with -o nothing goes to
+# stdout, the file is written, and nothing leaks into it.
+expect_ok -o "$OUT/ref.gp" "$RUN"
+rc=0
+$TRC "$RUN" >&- 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: stdout: write error: Bad file descriptor" ] ||
+	fail "stdout closed: exit $rc: $(cat "$T/err")"
+ok "exit 1: stdout closed"
+rc=0
+$TRC -o "$OUT/closed.gp" "$RUN" >&- 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "-o with stdout closed: exit $rc: $(cat "$T/err")"
+cmp -s "$OUT/ref.gp" "$OUT/closed.gp" || fail "-o with stdout closed: the script differs"
+ok "-o with stdout closed"
+rm -f "$OUT/ref.gp" "$OUT/closed.gp"
+no_leftovers
+
+# ---------------------------------------------------------------- gnuplot faults
+
+# gnuplot missing.
+TRCOMPARE_GNUPLOT=/nonexistent/gnuplot
+export TRCOMPARE_GNUPLOT
+expect_fail 1 "trcompare-plot: gnuplot not found; install it (Debian: apt-get install gnuplot-nox)" \
+	-o "$OUT/chart.png" "$RUN"
+no_leftovers
+
+# gnuplot fails: its message is shown, no output file is left.
+fake_gnuplot gp-fail 'echo "fake gnuplot: out of ink" >&2; exit 3'
+TRCOMPARE_GNUPLOT=$T/gp-fail
+expect_fail 1 "trcompare-plot: gnuplot failed (exit status 3): fake gnuplot: out of ink" \
+	-o "$OUT/chart.png" "$RUN"
+no_leftovers
+expect_fail 1 "trcompare-plot: gnuplot failed (exit status 3): fake gnuplot: out of ink" \
+	-o "$OUT/chart.svg" "$RUN"
+no_leftovers
+
+# gnuplot fails after writing part of the output: still no file.
+fake_gnuplot gp-partial 'out=$(sed -n "s/^set output \"\(.*\)\"$/\1/p" "$1" | head -n 1)
+[ -n "$out" ] && printf "half a PNG" >"$out"
+echo "fake gnuplot: died half-way" >&2; exit 1'
+TRCOMPARE_GNUPLOT=$T/gp-partial
+expect_fail 1 "trcompare-plot: gnuplot failed (exit status 1): fake gnuplot: died half-way" \
+	-o "$OUT/chart.png" "$RUN"
+no_leftovers
+
+# gnuplot killed by a signal.
+fake_gnuplot gp-killed 'kill -KILL $$'
+TRCOMPARE_GNUPLOT=$T/gp-killed
+expect_fail 1 "trcompare-plot: gnuplot was killed by signal 9" -o "$OUT/chart.png" "$RUN"
+no_leftovers
+
+# A real gnuplot error (a script gnuplot rejects) shows gnuplot's own lines.
+fake_gnuplot gp-error 'printf "set terminal dumb\nplot sin(x) with nonsense\n" >"$TMPDIR/bad.gp"
+cd "$TMPDIR" && "'"$REAL_GP"'" bad.gp; rc=$?; rm -f bad.gp; exit $rc'
+TRCOMPARE_GNUPLOT=$T/gp-error
+expect_fail 1 "trcompare-plot: gnuplot failed (exit status 1):
+plot sin(x) with nonsense
+                 ^
+\"bad.gp\" line 2: unrecognized plot type" -o "$OUT/chart.png" "$RUN"
+no_leftovers
+
+# gnuplot that cannot be run (no execute permission, even for root).
+printf 'not a program\n' >"$T/gp-noexec"
+chmod 644 "$T/gp-noexec"
+TRCOMPARE_GNUPLOT=$T/gp-noexec
+expect_fail 1 "trcompare-plot: cannot run gnuplot '$T/gp-noexec': Permission denied" \
+	-o "$OUT/chart.png" "$RUN"
+no_leftovers
+
+# Warnings on success are shown and the chart is written.
+fake_gnuplot gp-warn 'echo "fake gnuplot: just a warning" >&2; exec "'"$REAL_GP"'" "$@"'
+TRCOMPARE_GNUPLOT=$T/gp-warn
+expect_ok -o "$OUT/chart.png" "$RUN"
+[ "$(cat "$T/err")" = "trcompare-plot: warning: gnuplot: fake gnuplot: just a warning" ] ||
+	fail "gnuplot's warning: $(cat "$T/err")"
+[ "$(png_size "$OUT/chart.png")" = 1200x800 ] || fail "no chart with a warning"
+ok "gnuplot's warnings are shown, the chart is written"
+expect_ok -q -o "$OUT/chart.png" "$RUN"
+[ ! -s "$T/err" ] || fail "-q shows gnuplot's warning: $(cat "$T/err")"
+ok "-q silences gnuplot's warnings"
+rm -f "$OUT/chart.png"
+no_leftovers
+
+# ---------------------------------------------------------------- signals
+
+# SIGINT/SIGTERM while gnuplot renders: no temporary file, no output and no
+# gnuplot (nor anything it started) left running.  The fake gnuplot starts a
+# child of its own and waits; the signal must reach both.  Background jobs
+# of a non-interactive shell ignore SIGINT: env restores the default.
+fake_gnuplot gp-slow 'sleep 300 &
+echo "$$ $!" >"'"$T"'/gp.pids.tmp"; mv "'"$T"'/gp.pids.tmp" "'"$T"'/gp.pids"
+wait'
+TRCOMPARE_GNUPLOT=$T/gp-slow
+for sig in INT TERM; do
+	rm -f "$T/gp.pids"
+	env --default-signal=INT $TRC -o "$OUT/chart.png" "$RUN" >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_for 60 test -s "$T/gp.pids" || fail "the slow gnuplot did not start"
+	kill -s "$sig" "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	want=$((128 + $(kill -l "$sig")))
+	[ "$rc" -eq "$want" ] || fail "SIG$sig during a render: exit $rc, want $want; $(cat "$T/err")"
+	for p in $(cat "$T/gp.pids"); do
+		wait_for 10 gone "$p" || fail "SIG$sig during a render left process $p running"
+	done
+	[ ! -s "$T/err" ] || fail "SIG$sig: unexpected message: $(cat "$T/err")"
+	no_leftovers
+	ok "SIG$sig during a render: killed by SIG$sig, no gnuplot and no files left"
+done
+TRCOMPARE_GNUPLOT=$REAL_GP
+
+# ---------------------------------------------------------------- odd inputs
+
+# stdin closed with JOB "-".
+rc=0
+$TRC - <&- >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: -: read error: Bad file descriptor" ] ||
+	fail "stdin closed: exit $rc: $(cat "$T/err")"
+ok "exit 1: JOB - with stdin closed"
+# ... also after another JOB whose file might take descriptor 0.
+rc=0
+$TRC "$RUN" - <&- >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: -: read error: Bad file descriptor" ] ||
+	fail "stdin closed after a file: exit $rc: $(cat "$T/err")"
+ok "exit 1: JOB - with stdin closed, after a file"
+# stdin closed does not matter when no JOB reads it (gnuplot included).
+rc=0
+$TRC -o "$OUT/chart.png" "$RUN" <&- >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "-o with stdin closed: exit $rc: $(cat "$T/err")"
+rm -f "$OUT/chart.png"
+ok "a render with stdin closed"
+
+# A JOB that is a directory.
+mkdir "$T/adir"
+expect_fail 1 "trcompare-plot: $T/adir: Is a directory" "$T/adir"
+
+# A JOB that is a FIFO is read like a pipe.
+expect_ok "$RUN"
+mv "$T/out" "$T/want.gp"
+mkfifo "$T/fifo"
+cat "$RUN" >"$T/fifo" &
+expect_ok "$T/fifo"
+wait
+# The label comes from the file name, so compare with the name swapped.
+sed "s/qwen-350m-lr1e-4/fifo/g" "$T/want.gp" >"$T/want2.gp"
+grep -v '^# Generated' "$T/out" >"$T/got" || true
+grep -v '^# Generated' "$T/want2.gp" >"$T/want" || true
+if ! cmp -s "$T/got" "$T/want"; then
+	# Labels may come from the body's job_id: then the scripts are equal.
+	grep -v '^# Generated' "$T/want.gp" >"$T/want" || true
+	cmp -s "$T/got" "$T/want" || fail "a FIFO JOB gives a different script"
+fi
+ok "a FIFO JOB reads like the file"
+no_leftovers

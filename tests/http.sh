@@ -1,0 +1,319 @@
+#!/bin/sh
+# tests/http.sh: jobs fetched from the platform's API, against the loopback
+# test server (tests/server/testd.c) serving tests/data/http: success, every
+# failure mode with its exact message and exit status, retries, redirects,
+# limits, concurrency, job lists and labels, and the token kept secret.
+. "$(dirname "$0")/lib.sh"
+
+TESTD="$top_builddir/tests/server/trcompare-testd"
+[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
+HTTPDATA="$DATA/http"
+
+# Proxies from the environment would take our loopback requests elsewhere.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+
+TOKEN='trc-Test-Token-9f3Kq7Zx'
+printf '%s' "$TOKEN" >"$T/token"
+
+# start_server NAME ARGS...: starts a test server; its port in $PORT, its
+# request log in $T/NAME.log.
+SERVERS=""
+start_server() {
+	name=$1
+	shift
+	"$TESTD" --dir="$HTTPDATA" --port-file="$T/$name.port" --log="$T/$name.log" \
+		--lifetime=300 "$@" 2>"$T/$name.err" &
+	SERVERS="$SERVERS $!"
+	i=0
+	while [ ! -s "$T/$name.port" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "test server $name did not start: $(cat "$T/$name.err")"
+		sleep 0.05
+	done
+	PORT=$(cat "$T/$name.port")
+}
+stop_servers() {
+	for pid in $SERVERS; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in $SERVERS; do
+		wait "$pid" 2>/dev/null || true
+	done
+	SERVERS=""
+}
+trap 'stop_servers; cleanup_T' EXIT
+
+# now_ms: milliseconds since the epoch (GNU date).
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# count_requests NAME PATH: how many times the server NAME saw GET PATH.
+count_requests() { grep -c "^GET $2\$" "$T/$1.log" || true; }
+
+# expect_fail_re STATUS REGEX ARGS...: like expect_fail, for messages that
+# hold a number libcurl measures (milliseconds): stderr is one line matching
+# the extended REGEX.
+expect_fail_re() {
+	want_rc=$1 want_re=$2
+	shift 2
+	trc "$@"
+	[ "$rc" -eq "$want_rc" ] || fail "trcompare-plot $*: exit $rc, want $want_rc; stderr: $(cat "$T/err")"
+	[ "$(wc -l <"$T/err")" -eq 1 ] && grep -Eq "^$want_re\$" "$T/err" ||
+		fail "trcompare-plot $*: stderr does not match $want_re: $(cat "$T/err")"
+	ok "exit $want_rc: $(cat "$T/err")"
+}
+
+start_server api --token-file="$T/token" --page-max=2
+API="http://127.0.0.1:$PORT"
+TRCOMPARE_URL=$API
+TRCOMPARE_TOKEN=$TOKEN
+export TRCOMPARE_URL TRCOMPARE_TOKEN
+
+# --- success: the same data as reading the fixtures directly -------------
+# (Only the "# source:" line, the JOB as written, may differ.)
+expect_ok --data r1 r2 r3
+grep -v '^# source: ' "$T/out" >"$T/fetched"
+expect_ok --data "$HTTPDATA/r1.json" "$HTTPDATA/r2.json" "$HTTPDATA/r3.json"
+grep -v '^# source: ' "$T/out" | cmp -s - "$T/fetched" || fail "fetched data differs from the files' data"
+grep -q '^# rows: 30$' "$T/fetched" || fail "r1 not fully fetched"
+ok "jobs by id give the same tidy data as the files"
+
+grep -q "^	Authorization: Bearer $TOKEN\$" "$T/api.log" || fail "no Bearer token sent"
+ok "the token is sent as Authorization: Bearer"
+grep -q '^GET /api/training/local/r1/metrics$' "$T/api.log" || fail "default endpoint not used"
+ok "default endpoint /api/training/local/{id}/metrics"
+
+expect_ok --data --api-key-header r4
+grep -q "^	X-API-Key: $TOKEN\$" "$T/api.log" || fail "no X-API-Key sent"
+ok "--api-key-header sends X-API-Key"
+
+expect_ok --data --endpoint='/api/training/metrics/{id}' r5
+grep -q '^GET /api/training/metrics/r5$' "$T/api.log" || fail "--endpoint not used"
+ok "--endpoint template (the trainer's route)"
+
+expect_ok --data --token-file="$T/token" r1
+ok "--token-file"
+
+# {id} is URL-escaped: unescaped, '?' would end the path ("Not found").
+expect_fail 2 'trcompare-plot: r1?x: HTTP 404: Job not found or unauthorized' --data 'r1?x'
+
+# --- authentication failures ---------------------------------------------
+TRC_SAVED=$TRC
+TRC="env -u TRCOMPARE_TOKEN $TRC_SAVED"
+expect_fail 2 'trcompare-plot: r1: HTTP 401: Unauthorized: Missing authentication' --data r1
+TRC="env TRCOMPARE_TOKEN=wrong-token $TRC_SAVED"
+expect_fail 2 'trcompare-plot: r1: HTTP 401: Unauthorized: Invalid token' --data r1
+TRC=$TRC_SAVED
+
+# --- HTTP errors: status and the body's error (and details) --------------
+expect_fail 2 'trcompare-plot: nosuchjob: HTTP 404: Job not found or unauthorized' --data nosuchjob
+expect_fail 2 'trcompare-plot: status-500: HTTP 500: Failed to fetch metrics: db down' \
+	--retry=0 --data status-500
+expect_fail 2 'trcompare-plot: html500: HTTP 500: Internal Server Error' --retry=0 --data html500
+expect_fail 2 'trcompare-plot: status-429: HTTP 429: Too many requests' --retry=0 --data status-429
+[ "$(count_requests api /api/training/local/status-500/metrics)" -eq 1 ] || fail "--retry=0 retried"
+ok "--retry=0 makes one request"
+
+# --- retries -------------------------------------------------------------
+expect_ok --data --retry=2 flaky500-2-r1
+[ "$(count_requests api /api/training/local/flaky500-2-r1/metrics)" -eq 3 ] ||
+	fail "flaky500-2: want 3 requests, log has $(count_requests api /api/training/local/flaky500-2-r1/metrics)"
+ok "500 twice, then 200: 3 requests with --retry=2"
+
+expect_fail 2 'trcompare-plot: flaky500-2-r2: HTTP 500: Failed to fetch metrics: db down' \
+	--data --retry=1 flaky500-2-r2
+[ "$(count_requests api /api/training/local/flaky500-2-r2/metrics)" -eq 2 ] || fail "--retry=1: not 2 requests"
+ok "--retry=1 gives up after 2 requests"
+
+t0=$(now_ms)
+expect_ok --data --retry=1 flaky429-1-r3
+t1=$(now_ms)
+[ "$(count_requests api /api/training/local/flaky429-1-r3/metrics)" -eq 2 ] || fail "429: not retried once"
+[ $((t1 - t0)) -ge 900 ] || fail "Retry-After: 1 not honoured (retried after $((t1 - t0)) ms)"
+ok "429 with Retry-After: 1 is retried after a second ($((t1 - t0)) ms)"
+
+# A dropped connection is retried, and the retry starts the job afresh.
+expect_ok --data --retry=1 flakydrop-1-r2
+sed 's/flakydrop-1-r2/r2/' "$T/out" >"$T/retried"
+expect_ok --data r2
+cmp -s "$T/out" "$T/retried" || fail "data after a retried, dropped transfer differs"
+ok "a retried transfer resets the parser (same data as a clean fetch)"
+
+# --- broken transfers and bodies ------------------------------------------
+size=$(wc -c <"$HTTPDATA/r1.json")
+expect_fail 2 "trcompare-plot: drop-r1: transfer closed with $((size - size / 2)) bytes remaining to read" \
+	--retry=0 --data drop-r1
+expect_fail 1 'trcompare-plot: badjson: invalid JSON at line 2, column 24: unexpected character' --data badjson
+expect_fail 1 'trcompare-plot: truncated: unexpected end of input (truncated JSON?) at line 2, column 20' \
+	--data truncated
+expect_fail 2 'trcompare-plot: huge-5000000: response larger than --max-filesize (1000000 bytes)' \
+	--max-filesize=1000000 --data huge-5000000
+expect_fail 2 'trcompare-plot: hugechunked-5000000: response larger than --max-filesize (1000000 bytes)' \
+	--max-filesize=1000000 --data hugechunked-5000000
+expect_fail_re 2 'trcompare-plot: delay-3000-r1: Operation timed out after 1[0-9]{3} milliseconds with 0 bytes received' \
+	--retry=0 --max-time=1 --data delay-3000-r1
+expect_fail_re 2 'trcompare-plot: http://127\.0\.0\.1:1/x: Failed to connect to 127\.0\.0\.1 port 1 after [0-9]+ ms: (Couldn.t connect to server|Connection refused)' \
+	--retry=0 --data http://127.0.0.1:1/x
+expect_fail 2 'trcompare-plot: file:///nonexistent/r.json: Couldn'"'"'t open file /nonexistent/r.json' \
+	--data file:///nonexistent/r.json
+
+# --- redirects ------------------------------------------------------------
+expect_ok --data redirect-r1
+grep -q '^# rows: 30$' "$T/out" || fail "redirect not followed"
+ok "a redirect on the same origin is followed with the token"
+# Another origin (localhost instead of 127.0.0.1) must not get the token.
+expect_fail 2 'trcompare-plot: xredirect-r1: HTTP 401: Unauthorized: Missing authentication' --data xredirect-r1
+grep -q '^	Host: localhost:' "$T/api.log" || fail "the redirect to localhost was not followed"
+awk '/^GET /{ if (loc && auth) bad = 1; loc = 0; auth = 0; next }
+	/^	Host: localhost:/ { loc = 1 }
+	/^	(Authorization|X-API-Key):/ { auth = 1 }
+	END { if (loc && auth) bad = 1; exit bad }' "$T/api.log" || fail "the token went to another origin"
+ok "the token does not follow a redirect to another origin"
+expect_fail 2 'trcompare-plot: redirectloop: too many redirects (more than 5)' --data redirectloop
+
+# --- no metrics yet is a warning, not a failure ----------------------------
+expect_ok --data empty r1
+grep -q '^trcompare-plot: warning: empty: ' "$T/err" || fail "no warning for an empty job: $(cat "$T/err")"
+ok "\"metrics\": [] is a warning"
+
+# --- failures: every one reported; --keep-going draws the rest -------------
+trc --data r1 nosuchjob r2 status-401
+[ "$rc" -eq 2 ] || fail "a failed job did not fail the run (exit $rc)"
+[ ! -s "$T/out" ] || fail "data written although a job failed"
+printf '%s\n' 'trcompare-plot: nosuchjob: HTTP 404: Job not found or unauthorized' \
+	'trcompare-plot: status-401: HTTP 401: Unauthorized: Invalid token' >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "failures not all reported: $(cat "$T/err")"
+ok "without --keep-going: exit 2, nothing written, every failure said"
+trc --data --keep-going r1 nosuchjob r2 status-401
+[ "$rc" -eq 2 ] || fail "--keep-going: exit $rc, want 2"
+cmp -s "$T/want" "$T/err" || fail "--keep-going: failures not all reported: $(cat "$T/err")"
+[ "$(grep -c '^# rows: 30$' "$T/out")" -eq 2 ] || fail "--keep-going: the good jobs were not written"
+ok "--keep-going: the good jobs are written, every failure said, exit 2"
+
+# --- concurrency ----------------------------------------------------------
+t0=$(now_ms)
+expect_ok --data delay-500-r1 delay-500-r2 delay-500-r3 delay-500-r4 delay-500-r5
+t1=$(now_ms)
+[ $((t1 - t0)) -lt 2000 ] || fail "five 500 ms jobs took $((t1 - t0)) ms: not concurrent"
+ok "five jobs delayed 500 ms each finish together ($((t1 - t0)) ms)"
+t0=$(now_ms)
+expect_ok --data --parallel=1 delay-500-r1 delay-500-r2 delay-500-r3
+t1=$(now_ms)
+[ $((t1 - t0)) -ge 1500 ] || fail "--parallel=1: three 500 ms jobs took only $((t1 - t0)) ms"
+ok "--parallel=1 fetches one at a time ($((t1 - t0)) ms for three)"
+
+# --- files, URLs and ids mixed, in JOB order --------------------------------
+expect_ok --data "$HTTPDATA/r1.json" "$API/api/training/metrics/r2" r3 mine=r4 \
+	"file://$HTTPDATA/r5.json" - <"$HTTPDATA/5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01.json"
+grep '^# job: ' "$T/out" >"$T/got"
+printf '# job: %s\n' r1 r2 r3 r4 r5 5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01 >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "mixed sources out of order: $(cat "$T/got")"
+grep -q '^# label: mine$' "$T/out" || fail "LABEL=id not used"
+ok "files, URLs, ids, LABEL=id, file:// and stdin mix in JOB order"
+
+# --- job lists ------------------------------------------------------------
+expect_ok --list-jobs
+cat >"$T/want" <<'EOF'
+ID                                    MODEL                   STATUS           PROGRESS  STEPS    LOSS    EVAL_LOSS  BEST    STARTED              COMPLETED
+r7                                    mistral-7b              pending          -         -        -       -          -       -                    -
+r5                                    =cmd|calc               completed        100%      200/200  0.9500  1.0000     0.9900  2026-11-05 10:00:00  2026-11-05 11:00:00
+r4                                    evil"name  [31mred`id`  failed           40%       200/500  1.2000  -          -       2026-11-04 10:00:00  2026-11-04 10:30:00
+r3                                    llama-1.3b              running (stale)  62%       250/400  0.9000  -          -       2026-11-03 10:00:00  -
+r2                                    qwen-350m               completed        100%      300/300  0.8300  0.8800     0.8700  2026-11-02 10:00:00  2026-11-02 12:00:00
+r1                                    qwen-350m               completed        100%      300/300  0.8100  0.8600     0.8500  2026-11-01 10:00:00  2026-11-01 12:00:00
+5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01  -                       queued           0%        -        -       -          -       -                    -
+EOF
+cmp -s "$T/want" "$T/out" || fail "--list-jobs text differs:
+$(diff "$T/want" "$T/out")"
+LC_ALL=C grep -q "$(printf '\033')" "$T/out" && fail "an escape character reached the terminal"
+ok "--list-jobs: newest first, stale marked, control characters removed"
+for off in 0 2 4 6; do
+	grep -q "^GET /api/training/local/jobs?limit=100&offset=$off\$" "$T/api.log" ||
+		fail "job list page at offset $off not requested"
+done
+ok "--list-jobs follows limit/offset pagination"
+
+expect_ok --list-jobs --format=csv --status=completed,running
+cat >"$T/want" <<'EOF'
+id,model_name,status,progress,current_step,total_steps,loss,eval_loss,best_eval_loss,started_at,completed_at,created_at,stale
+r5,'=cmd|calc,completed,100,200,200,0.95,1,0.99,2026-11-05T10:00:00Z,2026-11-05T11:00:00Z,2026-11-05T09:59:00Z,false
+r3,llama-1.3b,running,62.5,250,400,0.9,,,2026-11-03T10:00:00Z,,2026-11-03T09:59:00Z,true
+r2,qwen-350m,completed,100,300,300,0.83,0.88,0.87,2026-11-02T10:00:00Z,2026-11-02T12:00:00Z,2026-11-02T09:59:00Z,false
+r1,qwen-350m,completed,100,300,300,0.81,0.86,0.85,2026-11-01T10:00:00Z,2026-11-01T12:00:00Z,2026-11-01T09:59:00Z,false
+EOF
+cmp -s "$T/want" "$T/out" || fail "--list-jobs csv differs:
+$(diff "$T/want" "$T/out")"
+ok "--list-jobs --format=csv --status filters (formula-safe cells)"
+
+expect_ok --list-jobs --format=json --status=failed
+cat >"$T/want" <<'EOF'
+[
+  {"id": "r4", "model_name": "evil\"name  [31mred`id`", "status": "failed", "progress": 40, "current_step": 200, "total_steps": 500, "loss": 1.2, "eval_loss": null, "best_eval_loss": null, "started_at": "2026-11-04T10:00:00Z", "completed_at": "2026-11-04T10:30:00Z", "created_at": "2026-11-04T09:59:00Z", "stale": false}
+]
+EOF
+cmp -s "$T/want" "$T/out" || fail "--list-jobs json differs:
+$(diff "$T/want" "$T/out")"
+if command -v python3 >/dev/null 2>&1; then
+	expect_ok --list-jobs --format=json
+	python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))) == 7' "$T/out" ||
+		fail "--list-jobs json does not parse"
+fi
+ok "--list-jobs --format=json"
+
+# --latest: the newest jobs of the list; labels from model names, unique.
+expect_ok --data --latest=2 --status=completed
+printf '# job: %s\n' r5 r2 >"$T/want"
+grep '^# job: ' "$T/out" | cmp -s "$T/want" - || fail "--latest=2 did not take r5, r2"
+grep -q '^# label: =cmd|calc$' "$T/out" || fail "--latest: label is not the model name"
+ok "--latest=2 --status=completed compares the two newest completed jobs"
+expect_ok --data --latest=4 --status=completed,running
+grep '^# label: ' "$T/out" >"$T/got"
+printf '# label: %s\n' '=cmd|calc' llama-1.3b 'qwen-350m (r2)' 'qwen-350m (r1)' >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "labels from the job list: $(cat "$T/got")"
+ok "a shared model name is made unique with the id"
+
+# The short route when the local one is missing.
+start_server old --token-file="$T/token" --no-local-jobs
+TRC_SAVED=$TRC
+TRC="env TRCOMPARE_URL=http://127.0.0.1:$PORT $TRC_SAVED"
+expect_ok --list-jobs --format=csv --status=queued
+TRC=$TRC_SAVED
+grep -q '^GET /api/training/jobs$' "$T/old.log" || fail "no fallback to /api/training/jobs"
+grep -q '^5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01,,queued,' "$T/out" || fail "fallback list: $(cat "$T/out")"
+ok "--list-jobs falls back to /api/training/jobs"
+
+# --- the token stays secret ------------------------------------------------
+# A gnuplot stand-in records its arguments and environment, then plots.
+if command -v gnuplot >/dev/null 2>&1; then
+	cat >"$T/gnuplot-spy" <<EOF
+#!/bin/sh
+printf '%s\n' "\$0" "\$@" >>"$T/child-args"
+env >>"$T/child-env"
+exec gnuplot "\$@"
+EOF
+	chmod +x "$T/gnuplot-spy"
+	TRC_SAVED=$TRC
+	TRC="env TRCOMPARE_GNUPLOT=$T/gnuplot-spy $TRC_SAVED"
+	trc -v -v -o "$T/chart.png" -d "$T/dd" --summary=json --keep-going r1 r2 status-404
+	cat "$T/out" "$T/err" >"$T/all-output"
+	trc -v -o "$T/chart.gp" --data --keep-going r1 nosuchjob
+	cat "$T/out" "$T/err" >>"$T/all-output"
+	TRC=$TRC_SAVED
+	[ -s "$T/chart.png" ] && [ -s "$T/child-args" ] || fail "gnuplot was not run"
+	for f in "$T/all-output" "$T/child-args" "$T/chart.gp" "$T"/dd/*; do
+		if grep -qF "$TOKEN" "$f"; then
+			fail "the token appears in $(basename "$f")"
+		fi
+	done
+	ok "the token is in no output, script, data file or child argument list"
+	if grep -qF "$TOKEN" "$T/child-env"; then
+		fail "the token is in gnuplot's environment (TRCOMPARE_TOKEN inherited)"
+	fi
+	ok "the token is not passed on to gnuplot's environment"
+fi
+"$PROG" --help >"$T/help" 2>&1 || true
+grep -qF "$TOKEN" "$T/help" && fail "the token appears in --help"
+# The token lives in the server's log only: it was sent.
+grep -qF "$TOKEN" "$T/api.log" || fail "the token never reached the server"
+ok "the token reached the server and nothing else"
+
+echo "$nchecks checks passed"
