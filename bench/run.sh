@@ -121,7 +121,7 @@ measure() {
 	med=$(echo "$walls" | tr ' ' '\n' | sed '/^$/d' | sort -n |
 		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 	echo "$key $rows $med $cpu $rss ok" >>"$results"
-	printf '  %-28s %8.3f s  %4s%% CPU  %7.1f MB\n' "$(label "$key")" "$med" "$cpu" \
+	printf '  %-32s %8.3f s  %4s%% CPU  %7.1f MB\n' "$(label "$key")" "$med" "$cpu" \
 		"$(echo "$rss" | awk '{ print $1 / 1024 }')" >&2
 }
 

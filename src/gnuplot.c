@@ -146,6 +146,53 @@ static int wait_child(pid_t pid, int *status, int flags, pid_t *got)
 	return 0;
 }
 
+/* True when locale name NAME (from the environment) says nothing, or says
+ * the C/POSIX locale: a character set without a degree sign. */
+static bool plain_c_locale(const char *name)
+{
+	return name == NULL || *name == '\0' || strcmp(name, "C") == 0 ||
+	       strcmp(name, "POSIX") == 0;
+}
+
+/* The environment for gnuplot: ours, except that in the plain C locale
+ * gnuplot gets a UTF-8 LC_CTYPE.  Our scripts say "set encoding utf8",
+ * which in the C locale makes gnuplot warn on every run ("iconv failed to
+ * convert degree sign").  Returns a malloc'd array of borrowed strings
+ * (the strings added are static), or NULL to use environ as it is. */
+static char **child_environment(void)
+{
+	const char *all = getenv("LC_ALL"), *ctype = getenv("LC_CTYPE"), *lang = getenv("LANG");
+	const char *set;
+	size_t n = 0, j = 0;
+	char **env;
+
+	if (all != NULL && *all != '\0') {
+		if (!plain_c_locale(all))
+			return NULL;
+		set = "LC_ALL=C.UTF-8";
+	} else if (ctype != NULL && *ctype != '\0') {
+		if (!plain_c_locale(ctype))
+			return NULL;
+		set = "LC_CTYPE=C.UTF-8";
+	} else if (!plain_c_locale(lang)) {
+		return NULL;
+	} else {
+		set = "LC_CTYPE=C.UTF-8";
+	}
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 2, sizeof *env);
+	for (size_t i = 0; i < n; i++) {
+		size_t keylen = (size_t)(strchr(set, '=') - set) + 1;
+
+		if (strncmp(environ[i], set, keylen) != 0)
+			env[j++] = environ[i];
+	}
+	env[j++] = (char *)set;
+	env[j] = NULL;
+	return env;
+}
+
 /* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
  * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R.
  * In its own process group, registered for clean-up on signals.  Returns 0
@@ -160,6 +207,7 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	pid_t pid;
 	int err;
 	bool exited = false;
+	char **env;
 
 	memset(r, 0, sizeof *r);
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
@@ -198,7 +246,9 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	posix_spawnattr_setsigmask(&attr, &old);
 
 	argv[0] = (char *)prog;
-	err = posix_spawnp(&pid, prog, &fa, &attr, argv, environ);
+	env = child_environment();
+	err = posix_spawnp(&pid, prog, &fa, &attr, argv, env != NULL ? env : environ);
+	free(env);
 	if (err == 0)
 		cleanup_set_child(pid);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -166,7 +166,7 @@ cd "$TMPDIR" && "'"$REAL_GP"'" bad.gp; rc=$?; rm -f bad.gp; exit $rc'
 TRCOMPARE_GNUPLOT=$T/gp-error
 expect_fail 1 "trcompare-plot: gnuplot failed (exit status 1):
 plot sin(x) with nonsense
-                 ^
+                         ^
 \"bad.gp\" line 2: unrecognized plot type" -o "$OUT/chart.png" "$RUN"
 no_leftovers
 
