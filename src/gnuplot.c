@@ -347,9 +347,23 @@ static char *clean_stderr(const struct gp_result *r)
 }
 
 /* The cached GPVAL_TERMINALS of the installed gnuplot, padded with spaces,
- * or NULL when gnuplot could not be asked. */
+ * or NULL when gnuplot could not be asked (and then why, in probe_cause). */
 static char *terminals;
+static char *probe_cause;
 static bool terminals_asked;
+
+/* The message for a gnuplot that ended with STATUS, after MSG (its cleaned
+ * stderr, or NULL). */
+static char *failure_message(int status, const char *msg)
+{
+	const char *sep = msg == NULL ? "" : strchr(msg, '\n') != NULL ? ":\n" : ": ";
+
+	if (WIFEXITED(status))
+		return xasprintf("gnuplot failed (exit status %d)%s%s", WEXITSTATUS(status), sep,
+		                 msg == NULL ? "" : msg);
+	return xasprintf("gnuplot was killed by signal %d%s%s",
+	                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, sep, msg == NULL ? "" : msg);
+}
 
 /* Asks gnuplot once for its terminals. */
 static const char *get_terminals(void)
@@ -363,10 +377,12 @@ static const char *get_terminals(void)
 		return terminals;
 	terminals_asked = true;
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (devnull < 0)
+	if (devnull < 0) {
+		probe_cause = xasprintf("cannot run gnuplot: /dev/null: %s", strerror(errno));
 		return NULL;
+	}
 	if (spawn_gnuplot(argv, devnull, &r, &cause) != 0) {
-		free(cause);
+		probe_cause = cause;
 	} else {
 		if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 && r.err.len > 0 && !r.cut) {
 			/* "print" writes to stderr: one line of names. */
@@ -375,11 +391,24 @@ static const char *get_terminals(void)
 			if (nl != NULL)
 				*nl = '\0';
 			terminals = xasprintf(" %s ", r.err.data);
+		} else {
+			char *msg = clean_stderr(&r);
+
+			probe_cause = failure_message(r.status, msg);
+			free(msg);
 		}
 		buf_free(&r.err);
 	}
 	close(devnull);
 	return terminals;
+}
+
+int gnuplot_check(char **cause)
+{
+	if (get_terminals() != NULL)
+		return 0;
+	*cause = xstrdup(probe_cause != NULL ? probe_cause : "gnuplot did not answer");
+	return -1;
 }
 
 bool gnuplot_has_terminal(const char *terminal)
@@ -424,16 +453,7 @@ int gnuplot_run(const char *script_path, char **warnings, char **cause)
 		*warnings = msg;
 		return 0;
 	}
-	if (WIFEXITED(r.status)) {
-		*cause = xasprintf("gnuplot failed (exit status %d)%s%s", WEXITSTATUS(r.status),
-		                   msg == NULL ? "" : strchr(msg, '\n') != NULL ? ":\n" : ": ",
-		                   msg == NULL ? "" : msg);
-	} else {
-		*cause = xasprintf("gnuplot was killed by signal %d%s%s",
-		                   WIFSIGNALED(r.status) ? WTERMSIG(r.status) : 0,
-		                   msg == NULL ? "" : strchr(msg, '\n') != NULL ? ":\n" : ": ",
-		                   msg == NULL ? "" : msg);
-	}
+	*cause = failure_message(r.status, msg);
 	free(msg);
 	return -1;
 }

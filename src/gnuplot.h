@@ -27,6 +27,13 @@ void gnuplot_default_size(const char *terminal, int *width, int *height);
  * `gnuplot -e 'print GPVAL_TERMINALS'`).  False when gnuplot is missing. */
 bool gnuplot_has_terminal(const char *terminal);
 
+/* Whether gnuplot can be run at all (the same single, cached question as
+ * gnuplot_has_terminal).  Returns 0, or -1 with *cause (malloc'd): the
+ * install hint of gnuplot_run when it is missing, "cannot run gnuplot
+ * 'PROGRAM': Permission denied", or how it failed to answer
+ * ("gnuplot failed (exit status 1): ..."). */
+int gnuplot_check(char **cause);
+
 /* The interactive terminal to use for a window: "qt", "wxt" or "x11" when
  * DISPLAY or WAYLAND_DISPLAY is set and gnuplot has one, else NULL. */
 const char *gnuplot_window_terminal(void);

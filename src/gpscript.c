@@ -78,7 +78,7 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 			if (g->ansi_color)
 				fputs(" ansirgb", out);
 		} else if (strcmp(t, "canvas") == 0) {
-			fprintf(out, " size %d,%d standalone mousing", w ? w : 1200, h ? h : 800);
+			fprintf(out, " size %d,%d standalone", w ? w : 1200, h ? h : 800);
 		} else if (w && h) {
 			fprintf(out, " size %d,%d", w, h);
 		}

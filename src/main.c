@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "canvas.h"
 #include "datafile.h"
 #include "gnuplot.h"
 #include "gpscript.h"
@@ -591,6 +592,12 @@ static int draw_chart(struct state *st, const struct plan *pl)
 		}
 		g.output = ao.tmp;
 		rc = run_gnuplot(&g);
+		if (rc == EXIT_OK && strcmp(pl->terminal, "canvas") == 0 &&
+		    canvas_inline_scripts(ao.tmp, &cause) != 0) {
+			diag_error("%s", cause);
+			free(cause);
+			rc = EXIT_DATA;
+		}
 		if (rc == EXIT_OK) {
 			struct stat sb;
 			if (stat(ao.tmp, &sb) == 0 && sb.st_size == 0) {

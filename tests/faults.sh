@@ -202,7 +202,8 @@ fake_gnuplot gp-slow 'sleep 300 &
 echo "$$ $!" >"'"$T"'/gp.pids.tmp"; mv "'"$T"'/gp.pids.tmp" "'"$T"'/gp.pids"
 wait'
 TRCOMPARE_GNUPLOT=$T/gp-slow
-for sig in INT TERM; do
+for sig in INT:2 TERM:15; do
+	signum=${sig#*:} sig=${sig%:*}
 	rm -f "$T/gp.pids"
 	env --default-signal=INT $TRC -o "$OUT/chart.png" "$RUN" >"$T/out" 2>"$T/err" &
 	pid=$!
@@ -210,7 +211,7 @@ for sig in INT TERM; do
 	kill -s "$sig" "$pid"
 	rc=0
 	wait "$pid" || rc=$?
-	want=$((128 + $(kill -l "$sig")))
+	want=$((128 + signum))
 	[ "$rc" -eq "$want" ] || fail "SIG$sig during a render: exit $rc, want $want; $(cat "$T/err")"
 	for p in $(cat "$T/gp.pids"); do
 		wait_for 10 gone "$p" || fail "SIG$sig during a render left process $p running"

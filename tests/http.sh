@@ -281,6 +281,42 @@ grep -q '^GET /api/training/jobs$' "$T/old.log" || fail "no fallback to /api/tra
 grep -q '^5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01,,queued,' "$T/out" || fail "fallback list: $(cat "$T/out")"
 ok "--list-jobs falls back to /api/training/jobs"
 
+# --- no API URL ---------------------------------------------------------------
+TRC_SAVED=$TRC
+TRC="env -u TRCOMPARE_URL $TRC_SAVED"
+expect_fail 64 'trcompare-plot: r1: no API URL: set TRCOMPARE_URL or --url' --data r1
+TRC=$TRC_SAVED
+
+# --- proxies from the environment, as in curl -----------------------------------
+TRC="env http_proxy=$API TRCOMPARE_URL=http://proxied.invalid $TRC_SAVED"
+expect_ok --data r1
+TRC=$TRC_SAVED
+grep -q '^GET http://proxied.invalid/api/training/local/r1/metrics$' "$T/api.log" ||
+	fail "http_proxy not used"
+ok "http_proxy is honoured"
+
+# --- --netrc ---------------------------------------------------------------------
+mkdir "$T/home"
+printf 'machine 127.0.0.1\nlogin alice\npassword s3cret\n' >"$T/home/.netrc"
+chmod 600 "$T/home/.netrc"
+TRC="env -u TRCOMPARE_TOKEN HOME=$T/home $TRC_SAVED"
+expect_fail 2 'trcompare-plot: r2: HTTP 401: Unauthorized: Invalid token' --netrc --data r2
+TRC=$TRC_SAVED
+grep -q '^	Authorization: Basic YWxpY2U6czNjcmV0$' "$T/api.log" || fail "--netrc credentials not sent"
+ok "--netrc sends the machine's credentials"
+
+# --- progress: on a terminal only, for fetches over a second ---------------------
+if command -v script >/dev/null 2>&1; then
+	script -qec "$PROG --data delay-1600-r1 >$T/tty-data" /dev/null >"$T/tty" 2>&1 </dev/null || true
+	grep -q 'fetching 1 job, 1 s: delay-1600-… [0-9.]* [kM]*B [0-9]* rows' "$T/tty" ||
+		fail "no progress line on a terminal: $(cat "$T/tty")"
+	grep -q '^# rows: 30$' "$T/tty-data" || fail "progress run lost its data"
+	ok "a progress line on a terminal when a fetch takes over a second"
+	script -qec "$PROG --data delay-200-r1 >$T/tty-data" /dev/null >"$T/tty" 2>&1 </dev/null || true
+	[ ! -s "$T/tty" ] || fail "progress shown for a short fetch: $(cat "$T/tty")"
+	ok "no progress line for a short fetch"
+fi
+
 # --- the token stays secret ------------------------------------------------
 # A gnuplot stand-in records its arguments and environment, then plots.
 if command -v gnuplot >/dev/null 2>&1; then

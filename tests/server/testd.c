@@ -41,6 +41,9 @@
  *   --no-local-jobs     404 on /api/training/local/jobs (test the fallback)
  *   --lifetime=S        exit after S seconds (default 600), a safety net
  *
+ * Requests in absolute form (GET http://host/path) are answered as if for
+ * /path, so the server doubles as an HTTP proxy in front of itself.
+ *
  * Runs until SIGTERM or SIGINT. */
 #include "config.h"
 
@@ -577,6 +580,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	log_request(c, method, url);
+	/* Absolute form ("GET http://host/path"): we are someone's proxy. */
+	if (strncmp(url, "http://", 7) == 0) {
+		const char *path = strchr(url + 7, '/');
+
+		url = path ? path : "/";
+		len = strlen(url);
+	}
 	if (strcmp(method, "GET") != 0)
 		return reply(c, 405, "{\"error\":\"Method not allowed\"}", 30, NULL);
 	if ((problem = auth_problem(c)) != NULL)

@@ -1,0 +1,13 @@
+/* canvas.h: making gnuplot's `canvas standalone` HTML self-contained.
+ * gnuplot links its JavaScript by absolute local path (its jsdir), so the
+ * page would only work on a machine with the same gnuplot; we copy each
+ * linked script into the page instead. */
+#ifndef TRCOMPARE_CANVAS_H
+#define TRCOMPARE_CANVAS_H
+
+/* Rewrites the HTML file PATH in place, replacing every
+ * <script src="/abs/path.js"></script> whose file can be read with an
+ * inline <script> holding its text.  Returns 0, or -1 with *cause set. */
+int canvas_inline_scripts(const char *path, char **cause);
+
+#endif

@@ -1,0 +1,866 @@
+/* test_parse.c: the streaming metrics reader — formats, edge cases, every
+ * error message, and chunking (one byte at a time and random splits must
+ * give the same result as one chunk). */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ helpers */
+
+/* Canonical text of everything parsing produced (run_finish not called):
+ * the error, counters, id, message, column names and every cell. */
+static char *dump(const struct run *r, int rc, const char *cause)
+{
+	struct buf b = {0};
+
+	buf_printf(&b, "rc=%d cause=%s\n", rc, cause ? cause : "-");
+	buf_printf(&b, "id=%s message=%s rows=%zu skipped=%zu nonfinite=%zu ignored=%zu\n", r->id ? r->id : "-",
+	           r->message ? r->message : "-", r->nrows, r->skipped_nostep, r->nonfinite, r->ignored_fields);
+	for (size_t c = 0; c < r->ncols; c++) {
+		buf_printf(&b, "%s:", r->names[c]);
+		for (size_t i = 0; i < r->nrows; i++)
+			buf_printf(&b, " %.17g", r->cols[c][i]);
+		buf_puts(&b, "\n");
+	}
+	return b.data;
+}
+
+/* Parses LEN bytes of S fed in pieces: SPLIT 0 = one chunk, 1.. = pieces
+ * of SPLIT bytes, -1 = random pieces (seeded by SEED).  Returns dump(). */
+static char *parse_split(const char *s, size_t len, long split, unsigned seed, struct run **out)
+{
+	struct run *r = run_new("test");
+	struct parser *p = parser_new(r);
+	char *cause = NULL, *d;
+	size_t pos = 0;
+	int rc = 0;
+
+	srand(seed);
+	while (pos < len && rc == 0) {
+		size_t n = len - pos;
+
+		if (split > 0 && n > (size_t)split)
+			n = (size_t)split;
+		else if (split < 0)
+			n = 1 + (size_t)rand() % (n < 64 ? n : (rand() % 4 ? 64 : n));
+		rc = parser_feed(p, s + pos, n, &cause);
+		pos += n;
+	}
+	if (rc == 0)
+		rc = parser_finish(p, &cause);
+	parser_free(p);
+	d = dump(r, rc, cause);
+	free(cause);
+	if (out)
+		*out = r;
+	else
+		run_free(r);
+	return d;
+}
+
+/* Parses LEN bytes of S whole, checks that byte-by-byte and random splits
+ * agree, and returns the run; *CAUSE is the error (malloc'd) or NULL. */
+static struct run *parse_n(const char *s, size_t len, char **cause)
+{
+	struct run *r = run_new("test");
+	struct parser *p = parser_new(r);
+	int rc;
+
+	*cause = NULL;
+	rc = parser_feed(p, s, len, cause);
+	if (rc == 0)
+		rc = parser_finish(p, cause);
+	parser_free(p);
+
+	char *whole = dump(r, rc, *cause);
+	char *one = parse_split(s, len, 1, 0, NULL);
+
+	assert_string_equal(whole, one);
+	free(one);
+	for (unsigned seed = 1; seed <= 8; seed++) {
+		char *rnd = parse_split(s, len, -1, seed, NULL);
+
+		assert_string_equal(whole, rnd);
+		free(rnd);
+	}
+	free(whole);
+	return r;
+}
+
+/* parse_n for a C string. */
+static struct run *parse_s(const char *s, char **cause)
+{
+	return parse_n(s, strlen(s), cause);
+}
+
+/* Parses S, which must succeed. */
+static struct run *ok(const char *s)
+{
+	char *cause;
+	struct run *r = parse_s(s, &cause);
+
+	if (cause != NULL)
+		fail_msg("unexpected error: %s", cause);
+	return r;
+}
+
+/* Parses LEN bytes of S, which must fail with exactly MSG. */
+static void fails_n(const char *s, size_t len, const char *msg)
+{
+	char *cause;
+	struct run *r = parse_n(s, len, &cause);
+
+	assert_non_null(cause);
+	assert_string_equal(cause, msg);
+	free(cause);
+	run_free(r);
+}
+
+/* fails_n for a C string. */
+static void fails(const char *s, const char *msg)
+{
+	fails_n(s, strlen(s), msg);
+}
+
+/* Cell of column NAME at ROW (NaN when the column does not exist). */
+static double cell(const struct run *r, const char *name, size_t row)
+{
+	int c = run_find(r, name);
+
+	assert_true(row < r->nrows);
+	return run_get(r, c, row);
+}
+
+/* ------------------------------------------------------------ formats */
+
+static const char ENVELOPE[] =
+    "{\"job_id\": \"5c1f-a\", \"metrics\": [\n"
+    " {\"id\": 7, \"job_id\": \"5c1f-a\", \"step\": 10, \"epoch\": 0.5, \"train_loss\": 2.5,\n"
+    "  \"eval_loss\": null, \"learning_rate\": 0.0002, \"grad_norm\": 1.25,\n"
+    "  \"tokens_per_second\": 1200.5, \"samples_per_second\": 3, \"gpu_utilization_percent\": 97,\n"
+    "  \"gpu_memory_allocated_gb\": 20.5, \"gpu_memory_reserved_gb\": 22,\n"
+    "  \"timestamp\": \"2024-05-01T12:00:00Z\", \"loss_trend\": \"down\", \"best_eval_loss\": 1.5,\n"
+    "  \"best_epoch\": 1, \"best_step\": 5, \"epochs_without_improvement\": 2},\n"
+    " {\"step\": 20, \"train_loss\": 2.0, \"eval_loss\": 2.25, \"perplexity\": 9.5,\n"
+    "  \"train_perplexity\": 7.25}\n"
+    "]}\n";
+
+static void test_envelope(void **state)
+{
+	struct run *r = ok(ENVELOPE);
+
+	(void)state;
+	assert_string_equal(r->id, "5c1f-a");
+	assert_null(r->message);
+	assert_int_equal(r->nrows, 2);
+	assert_true(cell(r, COL_STEP, 0) == 10);
+	assert_true(cell(r, COL_EPOCH, 0) == 0.5);
+	assert_true(cell(r, COL_TRAIN_LOSS, 0) == 2.5);
+	assert_true(isnan(cell(r, COL_EVAL_LOSS, 0)));
+	assert_true(cell(r, COL_LR, 0) == 0.0002);
+	assert_true(cell(r, COL_GRAD_NORM, 0) == 1.25);
+	assert_true(cell(r, COL_TOKENS_PS, 0) == 1200.5);
+	assert_true(cell(r, COL_SAMPLES_PS, 0) == 3);
+	assert_true(cell(r, COL_GPU_UTIL, 0) == 97);
+	assert_true(cell(r, COL_GPU_MEM, 0) == 20.5);
+	assert_true(cell(r, COL_GPU_MEM_RES, 0) == 22);
+	assert_true(cell(r, COL_TIME, 0) == 1714564800);
+	assert_true(cell(r, COL_EVAL_LOSS, 1) == 2.25);
+	assert_true(cell(r, COL_PPL, 1) == 9.5);
+	assert_true(cell(r, COL_TRAIN_PPL, 1) == 7.25);
+	/* Bookkeeping fields are not columns. */
+	assert_int_equal(run_find(r, "id"), -1);
+	assert_int_equal(run_find(r, "job_id"), -1);
+	assert_int_equal(run_find(r, "loss_trend"), -1);
+	assert_int_equal(run_find(r, "best_eval_loss"), -1);
+	assert_int_equal(run_find(r, "best_epoch"), -1);
+	assert_int_equal(run_find(r, "best_step"), -1);
+	assert_int_equal(run_find(r, "epochs_without_improvement"), -1);
+	assert_int_equal(run_find(r, "timestamp"), -1);
+	assert_string_equal(r->names[0], "step");
+	assert_int_equal(r->skipped_nostep + r->nonfinite + r->ignored_fields, 0);
+	run_free(r);
+}
+
+static void test_envelope_message(void **state)
+{
+	struct run *r = ok("{\"job_id\":\"j\",\"metrics\":[],\"message\":\"No metrics available yet\"}");
+
+	(void)state;
+	assert_string_equal(r->id, "j");
+	assert_string_equal(r->message, "No metrics available yet");
+	assert_int_equal(r->nrows, 0);
+	assert_int_equal(r->ncols, 1);
+	run_free(r);
+
+	/* job_id after the metrics, as a number; other keys dropped. */
+	r = ok("{\"metrics\":[{\"step\":1}],\"total\":5,\"job_id\":42,\"extra\":{\"a\":[1,2]}}");
+	assert_string_equal(r->id, "42");
+	assert_int_equal(r->nrows, 1);
+	assert_int_equal(r->ncols, 1); /* "total" is not a column */
+	run_free(r);
+
+	/* "metrics": null is an envelope without rows. */
+	r = ok("{\"job_id\":\"x\",\"count\":3,\"metrics\":null}");
+	assert_string_equal(r->id, "x");
+	assert_int_equal(r->nrows, 0);
+	assert_int_equal(r->ncols, 1);
+	assert_int_equal(r->skipped_nostep, 0);
+	run_free(r);
+}
+
+static void test_bare_array(void **state)
+{
+	struct run *r = ok("  [ {\"step\": 0, \"loss\": 3}, {\"step\": 1, \"loss\": 2.5} ]  \n");
+
+	(void)state;
+	assert_null(r->id);
+	assert_int_equal(r->nrows, 2);
+	assert_true(cell(r, COL_TRAIN_LOSS, 1) == 2.5);
+	assert_int_equal(run_find(r, "loss"), -1);
+	run_free(r);
+
+	r = ok("[]");
+	assert_int_equal(r->nrows, 0);
+	run_free(r);
+}
+
+static void test_json_lines(void **state)
+{
+	/* BOM, CRLF, blank lines, job_id in rows ignored. */
+	struct run *r = ok("\xEF\xBB\xBF{\"step\": 1, \"train_loss\": 2.0, \"job_id\": \"row\"}\r\n"
+	                   "\r\n"
+	                   "{\"step\": 2, \"train_loss\": 1.5}\r\n"
+	                   "{\"step\": 3, \"train_loss\": 1.25}");
+
+	(void)state;
+	assert_null(r->id);
+	assert_int_equal(r->nrows, 3);
+	assert_true(cell(r, COL_TRAIN_LOSS, 2) == 1.25);
+	run_free(r);
+
+	/* Objects back to back, and an envelope followed by more rows. */
+	r = ok("{\"step\":1}{\"step\":2}\n{\"job_id\":\"e\",\"metrics\":[{\"step\":3}]}\n{\"step\":4}");
+	assert_int_equal(r->nrows, 4);
+	assert_string_equal(r->id, "e");
+	assert_true(cell(r, COL_STEP, 3) == 4);
+	run_free(r);
+}
+
+/* An envelope bigger than PARSE_MAX_VALUE, and a JSON Lines file with big
+ * rows: the whole-object trial gives way to key-by-key reading. */
+static void test_big_envelope(void **state)
+{
+	struct buf b = {0};
+	size_t n = 30000;
+
+	(void)state;
+	buf_puts(&b, "{\"message\": \"m\", \"job_id\": \"big\",\r\n \"metrics\": [");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s{\"step\": %zu, \"train_loss\": %zu.5, \"note\": \"%s\"}", i ? ",\n" : "", i, i,
+		           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	buf_puts(&b, "], \"count\": 30000, \"job_id\": \"big2\"}\n{\"step\": 99999}");
+	assert_true(b.len > 2 * PARSE_MAX_VALUE);
+
+	struct run *r = ok(b.data);
+
+	assert_int_equal(r->nrows, n + 1);
+	assert_string_equal(r->id, "big2");
+	assert_string_equal(r->message, "m");
+	assert_true(cell(r, COL_TRAIN_LOSS, 29999) == 29999.5);
+	assert_true(cell(r, COL_STEP, n) == 99999);
+	assert_int_equal(run_find(r, "note"), -1);
+	assert_int_equal(run_find(r, "count"), -1);
+	run_free(r);
+
+	/* The row numbers in messages count rows of the big envelope. */
+	b.len = 0;
+	buf_puts(&b, "{\"metrics\": [");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "{\"step\": %zu, \"pad\": \"%s\"},", i, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+	buf_puts(&b, "7]}");
+	fails(b.data, "row 30001 is not an object");
+	buf_free(&b);
+}
+
+/* ------------------------------------------------------------ fields */
+
+static void test_loss_alias(void **state)
+{
+	struct run *r = ok("[{\"step\":1,\"loss\":2},"
+	                   "{\"step\":2,\"loss\":3,\"train_loss\":4},"
+	                   "{\"step\":3,\"train_loss\":5,\"loss\":6},"
+	                   "{\"step\":4,\"train_loss\":null,\"loss\":7},"
+	                   "{\"step\":5,\"loss\":null}]");
+
+	(void)state;
+	assert_true(cell(r, COL_TRAIN_LOSS, 0) == 2);
+	assert_true(cell(r, COL_TRAIN_LOSS, 1) == 4);
+	assert_true(cell(r, COL_TRAIN_LOSS, 2) == 5);
+	assert_true(cell(r, COL_TRAIN_LOSS, 3) == 7);
+	assert_true(isnan(cell(r, COL_TRAIN_LOSS, 4)));
+	assert_int_equal(run_find(r, "loss"), -1);
+	run_free(r);
+
+	/* The same in JSON Lines, read key by key or whole. */
+	r = ok("{\"step\":2,\"loss\":3,\"train_loss\":4}\n{\"step\":3,\"train_loss\":5,\"loss\":6}");
+	assert_true(cell(r, COL_TRAIN_LOSS, 0) == 4);
+	assert_true(cell(r, COL_TRAIN_LOSS, 1) == 5);
+	run_free(r);
+}
+
+static void test_other_fields(void **state)
+{
+	/* Unknown numbers are columns; strings, booleans, objects, arrays
+	 * and nulls are not; numeric strings are numbers. */
+	struct run *r = ok("[{\"step\":1,\"my_metric\":0.25,\"name\":\"abc\",\"flag\":true,\"obj\":{\"a\":1},"
+	                   "\"arr\":[1,2],\"gone\":null,\"s\":\"0.5\",\"e\":\"-1e-3\",\"plus\":\"+2\","
+	                   "\"sp\":\" 1\",\"hex\":\"0x10\",\"empty\":\"\",\"dot\":\".\"}]");
+
+	(void)state;
+	assert_true(cell(r, "my_metric", 0) == 0.25);
+	assert_true(cell(r, "s", 0) == 0.5);
+	assert_true(cell(r, "e", 0) == -0.001);
+	assert_true(cell(r, "plus", 0) == 2);
+	assert_int_equal(run_find(r, "name"), -1);
+	assert_int_equal(run_find(r, "flag"), -1);
+	assert_int_equal(run_find(r, "obj"), -1);
+	assert_int_equal(run_find(r, "arr"), -1);
+	assert_int_equal(run_find(r, "gone"), -1);
+	assert_int_equal(run_find(r, "sp"), -1);
+	assert_int_equal(run_find(r, "hex"), -1);
+	assert_int_equal(run_find(r, "empty"), -1);
+	assert_int_equal(run_find(r, "dot"), -1);
+	assert_int_equal(r->ncols, 5);
+	run_free(r);
+
+	/* An empty key is not a column. */
+	r = ok("[{\"step\":1,\"\":5}]");
+	assert_int_equal(r->ncols, 1);
+	run_free(r);
+}
+
+static void test_nonfinite(void **state)
+{
+	struct run *r = ok("[{\"step\":1,\"a\":1e400,\"b\":-1e400,\"c\":NaN,\"d\":Infinity,\"e\":-Infinity,"
+	                   "\"f\":\"NaN\",\"g\":\"Infinity\",\"h\":\"-inf\",\"i\":\"nan\",\"j\":-0,\"k\":-0.0,"
+	                   "\"l\":99999999999999999999999,\"m\":-99999999999999999999999,"
+	                   "\"n\":18446744073709551614,\"o\":1e308}]");
+
+	(void)state;
+	for (const char *c = "abcdefghilm"; *c; c++) {
+		char name[2] = {*c, 0};
+
+		assert_true(isnan(cell(r, name, 0)));
+	}
+	assert_int_equal(r->nonfinite, 11);
+	assert_true(cell(r, "j", 0) == 0);
+	assert_true(cell(r, "k", 0) == 0);
+	assert_true(cell(r, "n", 0) == 18446744073709551614.0);
+	assert_true(cell(r, "o", 0) == 1e308);
+	run_free(r);
+
+	/* Lower-case or bare inf are not JSON. */
+	fails("[{\"step\":1,\"a\":nan}]", "invalid JSON at line 1, column 16: null expected");
+	fails("[{\"step\":1,\"a\":inf}]", "invalid JSON at line 1, column 16: unexpected character");
+}
+
+static void test_step(void **state)
+{
+	struct run *r = ok("[{\"step\":-1},{\"step\":1.5},{\"step\":\"abc\"},{\"loss\":1},{\"step\":null},"
+	                   "{\"step\":true},{\"step\":NaN},{\"step\":1e300},{\"step\":[1]},"
+	                   "{\"step\":-0},{\"step\":\"7\"},{\"step\":8.0},{\"step\":9e0},"
+	                   "{\"step\":9007199254740992}]");
+
+	(void)state;
+	assert_int_equal(r->skipped_nostep, 9);
+	assert_int_equal(r->nrows, 5);
+	assert_true(cell(r, COL_STEP, 0) == 0 && !signbit(cell(r, COL_STEP, 0)));
+	assert_true(cell(r, COL_STEP, 1) == 7);
+	assert_true(cell(r, COL_STEP, 2) == 8);
+	assert_true(cell(r, COL_STEP, 3) == 9);
+	assert_true(cell(r, COL_STEP, 4) == 9007199254740992.0);
+	/* A skipped row adds no column. */
+	assert_int_equal(run_find(r, COL_TRAIN_LOSS), -1);
+	run_free(r);
+
+	/* Steps out of order stay in log order until run_finish. */
+	r = ok("{\"step\":5}\n{\"step\":3}\n{\"step\":5,\"x\":1}");
+	assert_true(cell(r, COL_STEP, 1) == 3);
+	run_free(r);
+}
+
+static void test_duplicate_keys(void **state)
+{
+	/* The last value of a repeated key wins, null included, whether the
+	 * row comes whole or key by key. */
+	struct run *r = ok("[{\"step\":1,\"a\":1,\"a\":2,\"b\":3,\"b\":null,\"step\":2}]\n");
+
+	(void)state;
+	assert_true(cell(r, COL_STEP, 0) == 2);
+	assert_true(cell(r, "a", 0) == 2);
+	assert_true(isnan(cell(r, "b", 0)));
+	run_free(r);
+
+	r = ok("{\"step\":1,\"a\":1,\"a\":2,\"b\":3,\"b\":null,\"step\":2}");
+	assert_true(cell(r, COL_STEP, 0) == 2);
+	assert_true(cell(r, "a", 0) == 2);
+	assert_true(isnan(cell(r, "b", 0)));
+	run_free(r);
+}
+
+static void test_timestamps(void **state)
+{
+	static const struct {
+		const char *s;
+		double t;
+	} good[] = {
+	    {"1970-01-01T00:00:00Z", 0},
+	    {"2024-05-01T12:00:00Z", 1714564800},
+	    {"2024-05-01T12:00:00.5Z", 1714564800.5},
+	    {"2024-05-01t12:00:00.25z", 1714564800.25},
+	    {"2024-05-01 12:00:00", 1714564800},
+	    {"2024-05-01T12:00:00", 1714564800},
+	    {"2024-05-01T14:00:00+02:00", 1714564800},
+	    {"2024-05-01T14:00:00.125+0200", 1714564800.125},
+	    {"2024-05-01T07:30:00-04:30", 1714564800},
+	    {"2024-05-01 14:00:00+02", 1714564800},
+	    {"2024-05-01T12:00Z", 1714564800},
+	    {"2024-05-01T12:00:00,5Z", 1714564800.5},
+	    {"2024-05-01", 1714521600},
+	    {"2024-02-29T00:00:00Z", 1709164800},
+	    {"2000-02-29T00:00:00Z", 951782400},
+	    {"1969-12-31T23:59:59Z", -1},
+	    {"2016-12-31T23:59:60Z", 1483228800},
+	    {"2024-05-01T12:00:00.123456Z", 1714564800.123456},
+	};
+	static const char *const bad[] = {
+	    "", "2024", "2024-05", "2024-5-01", "2024-05-01T", "2024-05-01T12", "2024-05-01T12:00:",
+	    "2024-13-01", "2024-00-01", "2024-04-31", "2023-02-29", "1900-02-29", "2024-05-01T24:00:00",
+	    "2024-05-01T12:60:00", "2024-05-01T12:00:61", "2024-05-01T12:00:00.", "2024-05-01T12:00:00Zx",
+	    "2024-05-01T12:00:00+2", "2024-05-01T12:00:00+02:0", "2024-05-01T12:00:00+24:00",
+	    "2024-05-01T12:00:00 ", "x2024-05-01", "1714564800",
+	};
+	double t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (parse_timestamp(good[i].s, &t) != 0)
+			fail_msg("rejected %s", good[i].s);
+		if (fabs(t - good[i].t) > 1e-6)
+			fail_msg("%s: %.9f, expected %.9f", good[i].s, t, good[i].t);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (parse_timestamp(bad[i], &t) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+	assert_int_equal(parse_timestamp(NULL, &t), -1);
+
+	/* In rows: bad timestamps leave the cell empty; a number is seconds. */
+	struct run *r = ok("[{\"step\":1,\"timestamp\":\"2024-05-01T12:00:00Z\"},{\"step\":2,\"timestamp\":\"soon\"},"
+	                   "{\"step\":3,\"timestamp\":1714564801.5},{\"step\":4,\"timestamp\":null}]");
+	assert_true(cell(r, COL_TIME, 0) == 1714564800);
+	assert_true(isnan(cell(r, COL_TIME, 1)));
+	assert_true(cell(r, COL_TIME, 2) == 1714564801.5);
+	assert_true(isnan(cell(r, COL_TIME, 3)));
+	assert_int_equal(r->nonfinite, 0);
+	run_free(r);
+}
+
+static void test_max_cols(void **state)
+{
+	struct buf b = {0};
+
+	(void)state;
+	buf_puts(&b, "[{\"step\":1");
+	for (int i = 0; i < 70; i++)
+		buf_printf(&b, ",\"m%d\":%d", i, i);
+	buf_puts(&b, "},{\"step\":2,\"m69\":1,\"m0\":5}]");
+
+	struct run *r = ok(b.data);
+
+	assert_int_equal(r->ncols, RUN_MAX_COLS);
+	assert_int_equal(r->ignored_fields, 70 - (RUN_MAX_COLS - 1) + 1);
+	assert_true(cell(r, "m0", 1) == 5);
+	run_free(r);
+	buf_free(&b);
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void test_errors_basic(void **state)
+{
+	(void)state;
+	fails("", "empty input");
+	fails(" \r\n\t ", "empty input");
+	fails("\xEF\xBB\xBF", "empty input");
+	fails("\xEF\xBB\xBF \n", "empty input");
+	fails("\xEF\xBB", "unexpected end of input (truncated JSON?) at line 1, column 1");
+	fails("\xEF\xBBx", "invalid JSON at line 1, column 1: unexpected character");
+	fails("\xEF\xBB\xBF\xEF\xBB\xBF{}", "invalid JSON at line 1, column 1: unexpected character");
+	fails("5", "top-level JSON value is not an object or array");
+	fails("\"text\"", "top-level JSON value is not an object or array");
+	fails("null", "top-level JSON value is not an object or array");
+	fails("<html>", "invalid JSON at line 1, column 1: unexpected character");
+	fails("\n\n   x", "invalid JSON at line 3, column 4: unexpected character");
+	fails("[{\"step\":1}", "unexpected end of input (truncated JSON?) at line 1, column 12");
+	fails("[{\"step\":1},\r\n {\"step\":", "unexpected end of input (truncated JSON?) at line 2, column 10");
+	fails("{\"job_id\":\"a\",\"metrics\":[{\"step\":1}]",
+	      "unexpected end of input (truncated JSON?) at line 1, column 37");
+	fails("{\"step\":1}\n{\"st", "unexpected end of input (truncated JSON?) at line 2, column 5");
+	fails("[", "unexpected end of input (truncated JSON?) at line 1, column 2");
+	fails("{", "unexpected end of input (truncated JSON?) at line 1, column 2");
+}
+
+static void test_errors_syntax(void **state)
+{
+	(void)state;
+	fails("[{\"step\":1},\n {\"step\": x}]", "invalid JSON at line 2, column 11: unexpected character");
+	fails("[{\"step\":1} {\"step\":2}]", "invalid JSON at line 1, column 13: array value separator ',' expected");
+	fails("[{\"step\":1},]", "invalid JSON at line 1, column 13: unexpected character");
+	fails("[{\"step\":1,}]", "invalid JSON at line 1, column 12: unexpected character");
+	fails("[{'step':1}]", "invalid JSON at line 1, column 3: unexpected character");
+	fails("[/* c */{\"step\":1}]", "invalid JSON at line 1, column 2: unexpected character");
+	fails("[{\"step\":01}]", "invalid JSON at line 1, column 11: number expected");
+	fails("[{\"a\":tru}]", "invalid JSON at line 1, column 9: boolean expected");
+	fails("[{\"a\":\"\\x\"}]", "invalid JSON at line 1, column 9: invalid string sequence");
+	fails("[{\"step\":1}] x", "invalid JSON at line 1, column 14: unexpected data after the top-level array");
+	fails("[] []", "invalid JSON at line 1, column 4: unexpected data after the top-level array");
+	fails("{\"a\" 1}", "invalid JSON at line 1, column 6: object property name separator ':' expected");
+	fails("{\"a\":1 \"b\":2}", "invalid JSON at line 1, column 8: object value separator ',' expected");
+	fails("{a:1}", "invalid JSON at line 1, column 2: quoted object property name expected");
+	fails("{\"a\":1,}", "invalid JSON at line 1, column 8: quoted object property name expected");
+	fails("{\"metrics\":[{\"step\":1}] x}",
+	      "invalid JSON at line 1, column 25: object value separator ',' expected");
+	fails("{\"metrics\":[{\"step\":1},]}", "invalid JSON at line 1, column 24: unexpected character");
+	fails("{\"step\":1}\n}", "invalid JSON at line 2, column 1: unexpected character");
+	fails("{\"metrics\": 5}", "\"metrics\" is not an array");
+	fails("{\"metrics\": {\"step\": 1}}", "\"metrics\" is not an array");
+	/* A big envelope (read key by key) says the same. */
+	{
+		struct buf b = {0};
+
+		buf_printf(&b, "{\"pad\": \"%*s\", \"metrics\": 5}", PARSE_MAX_VALUE / 2, "");
+		fails(b.data, "\"metrics\" is not an array");
+		buf_free(&b);
+	}
+}
+
+static void test_errors_rows(void **state)
+{
+	(void)state;
+	fails("[{\"step\":1}, 5]", "row 2 is not an object");
+	fails("[null]", "row 1 is not an object");
+	fails("[[{\"step\":1}]]", "row 1 is not an object");
+	fails("{\"metrics\":[{\"step\":1},{\"step\":2},\"x\"]}", "row 3 is not an object");
+	fails("{\"step\":1}\n[1]", "row 2 is not an object");
+	fails("{\"step\":1}\n{\"step\":2}\n7", "row 3 is not an object");
+	fails("{\"step\":1}\n{\"job_id\":\"e\",\"metrics\":[{\"step\":2},false]}", "row 3 is not an object");
+}
+
+static void test_errors_nul(void **state)
+{
+	(void)state;
+	fails_n("[{\"step\":1}]\0", 13, "invalid JSON at line 1, column 13: unexpected NUL byte");
+	fails_n("\0", 1, "invalid JSON at line 1, column 1: unexpected NUL byte");
+	fails_n("[{\"name\":\"a\0b\"}]", 16, "invalid JSON at line 1, column 12: unexpected NUL byte");
+	fails_n("{\"name\":\"a\0b\"}", 14, "invalid JSON at line 1, column 11: unexpected NUL byte");
+	fails_n("{\"step\":1}\n\0", 12, "invalid JSON at line 2, column 1: unexpected NUL byte");
+}
+
+static void test_limit_depth(void **state)
+{
+	struct buf b = {0};
+
+	(void)state;
+	/* 32 levels inside a row are fine, 33 are not. */
+	buf_puts(&b, "[{\"step\":1,\"deep\":");
+	for (int i = 0; i < 31; i++)
+		buf_puts(&b, "[");
+	for (int i = 0; i < 31; i++)
+		buf_puts(&b, "]");
+	buf_puts(&b, "}]");
+	struct run *r = ok(b.data);
+	assert_int_equal(r->nrows, 1);
+	run_free(r);
+
+	b.len = 0;
+	buf_puts(&b, "[{\"step\":1,\"deep\":");
+	for (int i = 0; i < 100000; i++)
+		buf_puts(&b, "[");
+	fails(b.data, "JSON nested deeper than 32 levels at line 1, column 50");
+
+	b.len = 0;
+	buf_puts(&b, "\n{\"step\":1,\"deep\":");
+	for (int i = 0; i < 40; i++)
+		buf_puts(&b, "{\"a\":");
+	fails(b.data, "JSON nested deeper than 32 levels at line 2, column 172");
+	buf_free(&b);
+}
+
+static void test_limit_value_size(void **state)
+{
+	struct buf b = {0};
+	char *big = xmalloc(PARSE_MAX_VALUE + 1);
+
+	(void)state;
+	memset(big, 'x', PARSE_MAX_VALUE);
+	big[PARSE_MAX_VALUE] = '\0';
+
+	/* A row with a huge string, in an array and in JSON Lines. */
+	buf_printf(&b, "[{\"step\":1},\n  {\"step\":2,\"s\":\"%s\"}]", big);
+	fails(b.data, "JSON value larger than 1048576 bytes at line 2, column 3");
+	b.len = 0;
+	buf_printf(&b, "{\"step\":1}\n {\"step\":2,\"s\":\"%s\"}", big);
+	fails(b.data, "JSON value larger than 1048576 bytes at line 2, column 2");
+	/* Just under the limit is fine. */
+	b.len = 0;
+	buf_printf(&b, "[{\"step\":2,\"s\":\"%.*s\"}]", PARSE_MAX_VALUE - 20, big);
+	struct run *r = ok(b.data);
+	assert_int_equal(r->nrows, 1);
+	run_free(r);
+	b.len = 0;
+	buf_printf(&b, "{\"step\":2,\"s\":\"%.*s\"}\n{\"step\":3,\"s\":\"%.*s\"}", PARSE_MAX_VALUE - 20, big,
+	           PARSE_MAX_VALUE - 20, big);
+	r = ok(b.data);
+	assert_int_equal(r->nrows, 2);
+	run_free(r);
+	/* Whitespace counts in a top-level row. */
+	b.len = 0;
+	buf_printf(&b, "{\"step\":2,%s\"a\":1}", big);
+	for (size_t i = 10; i < 10 + PARSE_MAX_VALUE; i++)
+		b.data[i] = ' ';
+	fails(b.data, "JSON value larger than 1048576 bytes at line 1, column 1");
+	/* A huge value in an envelope, before and after "metrics". */
+	b.len = 0;
+	buf_printf(&b, "{\"details\":\"%s\",\"metrics\":[]}", big);
+	fails(b.data, "JSON value larger than 1048576 bytes at line 1, column 1");
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\n\"details\":\"%s\"}", big);
+	fails(b.data, "JSON value larger than 1048576 bytes at line 2, column 12");
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\n\"%s\":1}", big);
+	fails(b.data, "JSON value larger than 1048576 bytes at line 2, column 1");
+	free(big);
+	buf_free(&b);
+}
+
+static void test_limit_fields(void **state)
+{
+	struct buf b = {0};
+
+	(void)state;
+	buf_puts(&b, "[{\"step\":1");
+	for (int i = 1; i < PARSE_MAX_FIELDS; i++)
+		buf_printf(&b, ",\"f%d\":\"x\"", i);
+	buf_puts(&b, "}]");
+	struct run *r = ok(b.data);
+	assert_int_equal(r->nrows, 1);
+	run_free(r);
+
+	b.len = 0;
+	buf_puts(&b, "[{\"step\":1},{\"step\":2");
+	for (int i = 0; i < PARSE_MAX_FIELDS; i++)
+		buf_printf(&b, ",\"f%d\":%d", i, i);
+	buf_puts(&b, "}]");
+	fails(b.data, "row 2 has more than 1024 fields");
+	b.data[0] = ' ';
+	b.data[b.len - 1] = ' ';
+	b.data[11] = '\n';
+	fails(b.data, "row 2 has more than 1024 fields");
+	buf_free(&b);
+}
+
+static void test_limit_rows(void **state)
+{
+	/* RUN_MAX_ROWS rows are fine; one more is an error.  One chunk
+	 * only: this is about the count, not the chunking. */
+	struct buf b = {0};
+	struct run *r;
+	char *d;
+
+	(void)state;
+	buf_puts(&b, "[");
+	for (long i = 0; i < RUN_MAX_ROWS; i++)
+		buf_puts(&b, "{\"step\":1},");
+	buf_puts(&b, "{\"step\":2}]");
+	d = parse_split(b.data, b.len, 0, 0, &r);
+	assert_non_null(strstr(d, "rc=-1 cause=more than 1000000 rows\n"));
+	assert_int_equal(r->nrows, RUN_MAX_ROWS);
+	free(d);
+	run_free(r);
+	b.data[b.len - 12] = ']';
+	b.len -= 11;
+	b.data[b.len] = '\0';
+	d = parse_split(b.data, b.len, 0, 0, &r);
+	assert_non_null(strstr(d, "rc=0 cause=-\n"));
+	assert_int_equal(r->nrows, RUN_MAX_ROWS);
+	free(d);
+	run_free(r);
+	buf_free(&b);
+}
+
+/* After an error the parser keeps refusing with the same message. */
+static void test_error_sticks(void **state)
+{
+	struct run *r = run_new("x");
+	struct parser *p = parser_new(r);
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(parser_feed(p, "[1", 2, &cause), -1);
+	assert_string_equal(cause, "row 1 is not an object");
+	free(cause);
+	assert_int_equal(parser_feed(p, "]", 1, &cause), -1);
+	assert_string_equal(cause, "row 1 is not an object");
+	free(cause);
+	assert_int_equal(parser_finish(p, &cause), -1);
+	assert_string_equal(cause, "row 1 is not an object");
+	free(cause);
+	parser_free(p);
+
+	/* Empty feeds change nothing; finish twice is fine. */
+	p = parser_new(r);
+	assert_int_equal(parser_feed(p, "", 0, &cause), 0);
+	assert_int_equal(parser_feed(p, "[]", 2, &cause), 0);
+	assert_int_equal(parser_feed(p, "", 0, &cause), 0);
+	assert_int_equal(parser_finish(p, &cause), 0);
+	assert_int_equal(parser_finish(p, &cause), 0);
+	parser_free(p);
+	run_free(r);
+}
+
+/* ------------------------------------------------------------ chunking */
+
+/* Every fixture under tests/data/parse gives the same result however it is
+ * split. */
+static void test_chunking_fixtures(void **state)
+{
+	static const char *const files[] = {"envelope.json", "array.json", "lines.jsonl", "crlf-bom.jsonl",
+	                                    "restart.jsonl", "nonfinite.json", "empty-metrics.json"};
+	const char *srcdir = getenv("top_srcdir");
+
+	(void)state;
+	if (srcdir == NULL)
+		srcdir = ".";
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *path = xasprintf("%s/tests/data/parse/%s", srcdir, files[i]);
+		FILE *fp = fopen(path, "rb");
+		struct buf b = {0};
+		char tmp[4096];
+		size_t n;
+
+		if (fp == NULL)
+			fail_msg("%s: %s", path, strerror(errno));
+		while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+			buf_append(&b, tmp, n);
+		fclose(fp);
+
+		char *cause;
+		struct run *r = parse_n(b.data, b.len, &cause);
+
+		if (cause != NULL)
+			fail_msg("%s: %s", files[i], cause);
+		assert_true(r->nrows > 0 || strcmp(files[i], "empty-metrics.json") == 0);
+
+		/* parse_fd agrees with parser_feed. */
+		struct run *r2 = run_new("fd");
+		int fd = open(path, O_RDONLY);
+		char *d1 = dump(r, 0, NULL), *d2;
+
+		assert_true(fd >= 0);
+		assert_int_equal(parse_fd(r2, fd, &cause), 0);
+		close(fd);
+		d2 = dump(r2, 0, NULL);
+		assert_string_equal(d1, d2);
+		free(d1);
+		free(d2);
+		run_free(r2);
+		run_free(r);
+		buf_free(&b);
+		free(path);
+	}
+}
+
+static void test_parse_fd_errors(void **state)
+{
+	struct run *r = run_new("x");
+	char *cause = NULL;
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(parse_fd(r, -1, &cause), -1);
+	assert_string_equal(cause, "read error: Bad file descriptor");
+	free(cause);
+
+	int fd = open(".", O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(parse_fd(r, fd, &cause), -1);
+	assert_string_equal(cause, "read error: Is a directory");
+	free(cause);
+	close(fd);
+
+	/* A pipe closed without data is empty input. */
+	assert_int_equal(pipe(fds), 0);
+	close(fds[1]);
+	assert_int_equal(parse_fd(r, fds[0], &cause), -1);
+	assert_string_equal(cause, "empty input");
+	free(cause);
+	close(fds[0]);
+
+	/* A pipe with a truncated body. */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "[{\"step\":1},", 12), 12);
+	close(fds[1]);
+	assert_int_equal(parse_fd(r, fds[0], &cause), -1);
+	assert_string_equal(cause, "unexpected end of input (truncated JSON?) at line 1, column 13");
+	free(cause);
+	close(fds[0]);
+	assert_int_equal(r->nrows, 1);
+	run_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_envelope),
+	    cmocka_unit_test(test_envelope_message),
+	    cmocka_unit_test(test_bare_array),
+	    cmocka_unit_test(test_json_lines),
+	    cmocka_unit_test(test_big_envelope),
+	    cmocka_unit_test(test_loss_alias),
+	    cmocka_unit_test(test_other_fields),
+	    cmocka_unit_test(test_nonfinite),
+	    cmocka_unit_test(test_step),
+	    cmocka_unit_test(test_duplicate_keys),
+	    cmocka_unit_test(test_timestamps),
+	    cmocka_unit_test(test_max_cols),
+	    cmocka_unit_test(test_errors_basic),
+	    cmocka_unit_test(test_errors_syntax),
+	    cmocka_unit_test(test_errors_rows),
+	    cmocka_unit_test(test_errors_nul),
+	    cmocka_unit_test(test_limit_depth),
+	    cmocka_unit_test(test_limit_value_size),
+	    cmocka_unit_test(test_limit_fields),
+	    cmocka_unit_test(test_limit_rows),
+	    cmocka_unit_test(test_error_sticks),
+	    cmocka_unit_test(test_chunking_fixtures),
+	    cmocka_unit_test(test_parse_fd_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
