@@ -88,7 +88,7 @@ results=$work/results.tsv
 measure() {
 	key=$1 rows=$2 png=$3
 	shift 3
-	walls= rss=0 cpu=0 status=ok
+	walls='' cpus='' rss=0 cpu=0 status=ok
 	i=0
 	while [ "$i" -lt "$reps" ]; do
 		i=$((i + 1))
@@ -103,7 +103,10 @@ measure() {
 		w=$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')
 		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
 		c=$(sed -n 's/.*Percent of CPU this job got: \([0-9]*\)%.*/\1/p' "$work/time.txt")
+		u=$(sed -n 's/.*User time (seconds): //p; s/.*System time (seconds): //p' "$work/time.txt" |
+			awk '{ s += $1 } END { printf "%.2f", s }')
 		walls="$walls $w"
+		cpus="$cpus $u"
 		[ "$r" -gt "$rss" ] && rss=$r
 		cpu=$c
 	done
@@ -120,8 +123,10 @@ measure() {
 	fi
 	med=$(echo "$walls" | tr ' ' '\n' | sed '/^$/d' | sort -n |
 		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-	echo "$key $rows $med $cpu $rss ok" >>"$results"
-	printf '  %-32s %8.3f s  %4s%% CPU  %7.1f MB\n' "$(label "$key")" "$med" "$cpu" \
+	cmed=$(echo "$cpus" | tr ' ' '\n' | sed '/^$/d' | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	echo "$key $rows $med $cpu $rss ok $cmed" >>"$results"
+	printf '  %-32s %8.3f s  %6.2f s CPU  %7.1f MB\n' "$(label "$key")" "$med" "$cmed" \
 		"$(echo "$rss" | awk '{ print $1 / 1024 }')" >&2
 }
 
@@ -130,6 +135,8 @@ label() {
 	trc) echo "trcompare-plot -o" ;;
 	trcpipe) echo "trcompare-plot | gnuplot" ;;
 	trcparse) echo "trcompare-plot -S (parse only)" ;;
+	trcgp) echo "trcompare-plot -o x.gp (script)" ;;
+	gponly) echo "gnuplot x.gp (drawing only)" ;;
 	jq) echo "jq + gnuplot" ;;
 	mpl) echo "pandas + matplotlib" ;;
 	feed) echo "feedgnuplot (loss only)" ;;
@@ -149,6 +156,11 @@ echo "trcompare bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname
 	"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)" >&2
 echo "program: $trc ($("$trc" --version 2>/dev/null | head -n 1))" >&2
 echo "gnuplot: $(gnuplot --version 2>/dev/null)" >&2
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "load average before the run: $load" >&2
+if awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l > 0.5 * n) }'; then
+	echo "bench: warning: the machine is busy (load $load on $(nproc) cores); wall times will be inflated, CPU seconds less so" >&2
+fi
 
 for rows in $sizes; do
 	reps=$repeat
@@ -166,6 +178,9 @@ for rows in $sizes; do
 	measure trc "$rows" "$d/trc.png" "$trc" --size 1200,800 -o "$d/trc.png" "$@"
 	measure trcpipe "$rows" "$d/trcpipe.png" sh "$work/pipe.sh" "$trc" "$d/trcpipe.png" "$@"
 	measure trcparse "$rows" - "$trc" --summary=csv "$@"
+	# Where -o's time goes: writing the script, then gnuplot drawing it.
+	measure trcgp "$rows" - "$trc" -t pngcairo --size 1200,800 -o "$d/trc.gp" "$@"
+	measure gponly "$rows" "$d/gponly.png" sh -c 'gnuplot "$1" >"$2"' sh "$d/trc.gp" "$d/gponly.png"
 	if have jq && have gnuplot; then
 		measure jq "$rows" "$d/jq.png" sh "$here/jq-gnuplot.sh" "$d/jq.png" "$@"
 	fi
@@ -184,24 +199,28 @@ function lbl(k) {
 	if (k == "trc") return "trcompare-plot -o"
 	if (k == "trcpipe") return "trcompare-plot \\| gnuplot"
 	if (k == "trcparse") return "trcompare-plot --summary=csv (parse only)"
+	if (k == "trcgp") return "trcompare-plot -o x.gp (script only)"
+	if (k == "gponly") return "gnuplot x.gp (drawing only)"
 	if (k == "jq") return "jq + gnuplot"
 	if (k == "mpl") return "pandas + matplotlib"
 	if (k == "feed") return "feedgnuplot (loss panel only)"
 	return k
 }
 $1 == "bytes" { bytes[$2] = $3; next }
-{ key[NR] = $1; rows[NR] = $2; wall[NR] = $3; cpu[NR] = $4; rss[NR] = $5; st[NR] = $6
-  if ($6 == "ok") { W[$1, $2] = $3; R[$1, $2] = $5 }
+{ key[NR] = $1; rows[NR] = $2; wall[NR] = $3; cpu[NR] = $4; rss[NR] = $5; st[NR] = $6; cs[NR] = $7
+  if ($6 == "ok") { W[$1, $2] = $3; R[$1, $2] = $5; CS[$1, $2] = $7 }
   if (!($2 in seen)) { seen[$2] = 1; order[++ns] = $2 } }
 END {
-	printf "| rows/job | tool | wall s | × trcompare-plot -o | CPU | peak RSS MB |\n"
-	printf "|---:|---|---:|---:|---:|---:|\n"
+	printf "| rows/job | tool | wall s | × trcompare-plot -o | CPU s (user+sys) | × (CPU) | peak RSS MB |\n"
+	printf "|---:|---|---:|---:|---:|---:|---:|\n"
 	for (i = 1; i <= NR; i++) {
 		if (!(i in key)) continue
-		if (st[i] != "ok") { printf "| %d | %s | %s | | | |\n", rows[i], lbl(key[i]), st[i]; continue }
+		if (st[i] != "ok") { printf "| %d | %s | %s | | | | |\n", rows[i], lbl(key[i]), st[i]; continue }
 		t = W["trc", rows[i]]
-		printf "| %d | %s | %.3f | %s | %s%% | %.0f |\n", rows[i], lbl(key[i]), wall[i],
-			(t > 0 ? sprintf("%.2f", wall[i] / t) : "-"), cpu[i], rss[i] / 1024
+		c = CS["trc", rows[i]]
+		printf "| %d | %s | %.3f | %s | %.2f | %s | %.0f |\n", rows[i], lbl(key[i]), wall[i],
+			(t > 0 ? sprintf("%.2f", wall[i] / t) : "-"), cs[i],
+			(c > 0 ? sprintf("%.2f", cs[i] / c) : "-"), rss[i] / 1024
 	}
 	print ""
 	for (s = 1; s <= ns; s++) {
@@ -218,14 +237,15 @@ END {
 	if (("trcpipe", 100000) in W && ("trc", 100000) in W)
 		verdict(W["trcpipe", 100000] / W["trc", 100000], 1.5, "100000 rows: | gnuplot ≤ 1.5 × -o", "")
 	if (("trc", 100000) in R)
-		verdict(R["trc", 100000] / 1024, 100, "100000 rows: peak RSS < 100 MB", " MB")
+		verdict(R["trc", 100000] / 1024, 100, "100000 rows: peak RSS < 100 MB", "   (MB)")
 }
 function check(n, k, lim, text) {
 	if (!((k, n) in W) || !(("trc", n) in W)) return
-	verdict(W["trc", n] / W[k, n], lim, n " rows: " text, "")
+	cstr = (CS[k, n] > 0) ? sprintf("   (by CPU seconds: %.3f)", CS["trc", n] / CS[k, n]) : ""
+	verdict(W["trc", n] / W[k, n], lim, n " rows: " text, cstr)
 }
 function verdict(v, lim, text, unit) {
-	printf "  %-45s %7.3f%s  %s\n", text, v, unit, (v <= lim ? "met" : "NOT met")
+	printf "  %-45s %7.3f  %-7s%s\n", text, v, (v <= lim ? "met" : "NOT met"), unit
 }' "$results"
 
 # ------------------------------------------------------------ profile
@@ -234,14 +254,17 @@ if [ "$profile" = 1 ] && have perf; then
 	d=$work/$big
 	echo
 	echo "profile: perf record -g trcompare-plot -o at 5 x $big rows (samples in all processes, gnuplot included)"
-	perf record -q -g -o "$work/perf.data" -- "$trc" --size 1200,800 -o "$d/prof.png" \
-		"$d"/job1.json "$d"/job2.json "$d"/job3.json "$d"/job4.json "$d"/job5.json \
+	perf record -q -F 250 --call-graph dwarf,16384 -o "$work/perf.data" -- "$trc" --size 1200,800 \
+		-o "$d/prof.png" "$d"/job1.json "$d"/job2.json "$d"/job3.json "$d"/job4.json "$d"/job5.json \
 		>/dev/null 2>"$work/perf.err" || { cat "$work/perf.err" >&2; exit 1; }
-	echo "by process:"
+	echo "by process (share of all samples):"
 	perf report -i "$work/perf.data" --stdio --no-children --sort comm 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 5
-	echo "top symbols (self time):"
+	echo "trcompare-plot, inclusive time by function (children included):"
+	perf report -i "$work/perf.data" --stdio --children --comm trcompare-plot --sort symbol \
+		-g none --percent-limit 2 2>/dev/null | grep -E '^ +[0-9]' | head -n 30
+	echo "all processes, self time by function:"
 	perf report -i "$work/perf.data" --stdio --no-children --sort comm,dso,symbol -g none 2>/dev/null |
-		grep -E '^ +[0-9]' | head -n 25
+		grep -E '^ +[0-9]' | head -n 20
 fi
 [ -z "$keep" ] || echo "inputs, PNGs and raw results kept in $work"

@@ -37,9 +37,11 @@ compare() {
 		>"$out/$name.md.tmp" || rc=$?
 	if [ "$rc" = 0 ]; then
 		mv "$out/$name.md.tmp" "$out/$name.md"
-		printf '## %s\n\n![%s](%s.png)\n\n' "$title" "$name" "$name" >>"$index"
-		cat "$out/$name.md" >>"$index"
-		printf '\n' >>"$index"
+		{
+			printf '## %s\n\n![%s](%s.png)\n\n' "$title" "$name" "$name"
+			cat "$out/$name.md"
+			printf '\n'
+		} >>"$index"
 		echo "ok    $out/$name.png"
 	else
 		rm -f "$out/$name.md.tmp"

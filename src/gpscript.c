@@ -142,6 +142,34 @@ static void put_range(FILE *out, const char *axis, struct gp_range r)
 	fputs("]\n", out);
 }
 
+/* On a log axis spanning less than two decades gnuplot labels no tics
+ * (it labels only powers of ten): list 1-2-5 tics instead. */
+static void put_log_tics(FILE *out, bool logy, struct gp_range r)
+{
+	if (!logy || !isfinite(r.min) || !isfinite(r.max) || r.min <= 0 || r.max / r.min >= 100) {
+		fputs("set ytics autofreq\n", out);
+		return;
+	}
+	static const double wide[] = {1, 2, 5}, narrow[] = {1, 1.5, 2, 3, 4, 5, 6, 8};
+	bool one_decade = r.max / r.min < 10;
+	const double *mant = one_decade ? narrow : wide;
+	size_t nmant = one_decade ? ARRAY_SIZE(narrow) : ARRAY_SIZE(wide);
+	int n = 0;
+	fputs("set ytics (", out);
+	for (int e = (int)floor(log10(r.min)); e <= (int)ceil(log10(r.max)); e++)
+		for (size_t k = 0; k < nmant; k++) {
+			double t = mant[k] * pow(10, e);
+			if (t < r.min || t > r.max)
+				continue;
+			if (n++)
+				fputs(", ", out);
+			put_num(out, t);
+		}
+	if (n == 0) /* no 1-2-5 value inside: label both ends */
+		put_num(out, r.min), fputs(", ", out), put_num(out, r.max);
+	fputs(")\n", out);
+}
+
 /* Line style of one drawn series. */
 static void put_style(FILE *out, const struct panel_series *ps, bool faded_line, bool smoothed,
 		      size_t job)
@@ -331,7 +359,6 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	      "set tics nomirror\n"
 	      "set xtics out\nset ytics out\n",
 	      out);
-	fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
 	if (o->xaxis == XAXIS_TIME)
 		fputs("set format x \"%m-%d\\n%H:%M\" timedate\n", out);
 	else if (o->xaxis == XAXIS_RELATIVE)
@@ -340,48 +367,86 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	int rows, cols;
 	layout(g->npanels, &rows, &cols);
 	bool text = term_is_text(g->terminal);
-	double top = text ? 0.90 : 0.91, bottom = text ? 0.04 : 0.07;
-	if (o->title)
-		top -= text ? 0.05 : 0.04;
-	fprintf(out, "set multiplot layout %d,%d margins %.2f,%.2f,%.2f,%.2f spacing %.2f,%.2f%s\n",
-		rows, cols, text ? 0.09 : 0.07, 0.98, bottom, top, text ? 0.08 : 0.07, text ? 0.12 : 0.11,
-		o->title ? " title trc_title" : "");
+	/* Placement in screen fractions from fixed sizes in pixels (characters
+	 * for text charts), so small and large charts both leave room for the
+	 * legend, titles and tic labels.  The legend is its own full-width
+	 * plot at the top, so it is laid out across the whole page. */
+	double W = g->width ? g->width : text ? 120 : 1200;
+	double H = g->height ? g->height : text ? 40 : 800;
+	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 1 : 28;
+	double m_left = text ? 12 : 78, m_right = text ? 2 : 22, title_h = o->title ? (text ? 2 : 26) : 0;
+	/* Legend rows: entries of the label's width plus the sample. */
+	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;
+	double row_w = 0, key_rows = 1;
+	size_t nentries = nj + (any_pair(g) ? 2 : 0);
+	for (size_t e = 0; e < nentries; e++) {
+		double w = (e < nj ? (double)strlen(g->jobs[e].label) : 5) * char_w + entry_pad;
+		if (row_w > 0 && row_w + w > W * 0.94) {
+			key_rows++;
+			row_w = 0;
+		}
+		row_w += w;
+	}
+	double key_h = key_rows * row_h + (text ? 1 : 14);
+	double panels_top = 1 - fmin((title_h + key_h) / H, 0.45);
+	double cw = 1.0 / cols, ch = panels_top / rows;
 
+	fprintf(out, "# %zu panel%s in %d row%s x %d column%s\n", g->npanels, g->npanels == 1 ? "" : "s",
+		rows, rows == 1 ? "" : "s", cols, cols == 1 ? "" : "s");
+	if (o->title)
+		fputs("set multiplot title trc_title\n", out);
+	else
+		fputs("set multiplot\n", out);
 	for (size_t p = 0; p < g->npanels; p++) {
 		const struct panel *pan = &g->panels[p];
+		int r = (int)(p / (size_t)cols), c = (int)(p % (size_t)cols);
+		double x0 = c * cw, y1 = panels_top - r * ch;
 		fprintf(out, "# panel %zu\n", p + 1);
+		fprintf(out, "set lmargin at screen %.4f; set rmargin at screen %.4f\n",
+			x0 + fmin(m_left / W, cw * 0.3), x0 + cw - fmin(m_right / W, cw * 0.1));
+		/* The x label only under the bottom panel of each column. */
+		bool xlabel = p + (size_t)cols >= g->npanels;
+		double m_bottom = m_tics + (xlabel ? m_xlabel : 0);
+		fprintf(out, "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
+			y1 - fmin(m_title / H, ch * 0.2), y1 - ch + fmin(m_bottom / H, ch * 0.4));
+		if (xlabel)
+			fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
+		else
+			fputs("unset xlabel\n", out);
 		fprintf(out, "set title PT[%zu]\n", p + 1);
 		fputs(pan->logy ? "set logscale y\n" : "unset logscale y\n", out);
 		fputs(pan->exp_format ? "set format y \"%.1e\"\n" : "set format y \"% h\"\n", out);
 		put_range(out, "x", g->xrange);
-		put_range(out, "y", g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN});
-		if (p == 0) {
-			fprintf(out, "set key at screen 0.5, screen %.2f center top horizontal noautotitle "
-				     "samplen 2.5 spacing 1.1 width 1\n",
-				o->title ? 0.955 : 0.995);
-		} else {
-			fputs("unset key\n", out);
-		}
+		struct gp_range yr = g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN};
+		put_range(out, "y", yr);
+		put_log_tics(out, pan->logy, yr);
+		fputs("unset key\n", out);
 		int n = put_clauses(out, g, p);
-		if (n == 0) {
+		if (n == 0)
 			/* Nothing to draw here: an empty frame that says so. */
 			fputs("set label 1 \"no data\" at graph 0.5, graph 0.5 center\n"
 			      "unset logscale y\nset xrange [0:1]\nset yrange [0:1]\n"
-			      "plot 2 notitle",
+			      "plot 2 notitle\nunset label 1",
 			      out);
-		}
-		if (p == 0) {
-			for (size_t j = 0; j < nj; j++)
-				fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
-			if (any_pair(g))
-				fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
-				      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
-				      out);
-		}
 		fputc('\n', out);
-		if (n == 0)
-			fputs("unset label 1\n", out);
 	}
+
+	/* The one legend: job colours, and what solid and dashed mean. */
+	fputs("# legend\n", out);
+	fprintf(out, "set lmargin at screen 0.01; set rmargin at screen 0.99\n"
+		     "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
+		1 - fmin(title_h / H, 0.2), panels_top);
+	fputs("unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
+	      "unset logscale y\nset key center center horizontal noautotitle samplen 2.5 spacing 1.1\n"
+	      "plot [0:1] [0:1] 2 notitle",
+	      out);
+	for (size_t j = 0; j < nj; j++)
+		fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
+	if (any_pair(g))
+		fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
+		      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
+		      out);
+	fputc('\n', out);
 	fputs("unset multiplot\n", out);
 	if (g->output)
 		fputs("unset output\n", out);

@@ -501,6 +501,9 @@ static int run_gnuplot(const struct gpscript *g)
 	} else {
 		char *warnings = NULL;
 		fflush(stdout);
+		if (g->opts->verbose)
+			diag_note("running %s on %s (terminal %s)", gnuplot_program(), path,
+				  g->terminal ? g->terminal : "gnuplot's default");
 		if (gnuplot_run(path, &warnings, &cause) != 0) {
 			diag_error("%s", cause);
 			free(cause);
@@ -540,6 +543,7 @@ static int draw_chart(struct state *st, const struct plan *pl)
 		.smooth = o->smooth,
 		.max_points = o->max_points,
 		.panel_width_px = panel_px > 50 ? panel_px : 50,
+		.ignore_outliers = o->ignore_outliers,
 	};
 	char *cause = NULL;
 	if (view_build(&v, st->runs, st->nruns, st->panels, st->npanels, &vo, &cause) != 0) {
@@ -550,6 +554,22 @@ static int draw_chart(struct state *st, const struct plan *pl)
 	}
 	for (size_t i = 0; i < v.nwarnings; i++)
 		diag_warn("%s", v.warnings[i]);
+	/* --ignore-outliers fills the y ranges --yrange left automatic. */
+	for (size_t p = 0; v.yrange && p < st->npanels; p++) {
+		struct gp_range *yr = &st->yranges[p];
+		if (v.yrange[p].set && !isfinite(yr->min) && !isfinite(yr->max)) {
+			yr->min = v.yrange[p].lo;
+			yr->max = v.yrange[p].hi;
+		}
+	}
+	if (o->verbose) {
+		size_t pts = 0, full = 0;
+		for (size_t i = 0; i < v.n; i++) {
+			pts += v.s[i].n;
+			full += v.s[i].n_full;
+		}
+		diag_note("drawing %zu series: %zu of %zu points after downsampling", v.n, pts, full);
+	}
 
 	struct gpscript g;
 	script_init(st, &g, NULL, &v);
@@ -719,6 +739,8 @@ int main(int argc, char **argv)
 		source_set_progress(progress_line, NULL);
 	st.njobs = o->njobs;
 	st.results = xcalloc(st.njobs, sizeof *st.results);
+	if (o->verbose)
+		diag_note("reading %zu job%s", st.njobs, st.njobs == 1 ? "" : "s");
 	source_load_all(o, st.results);
 
 	/* Every failure is said, every time. */

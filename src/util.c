@@ -133,6 +133,15 @@ void diag_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Prints a -v note. */
+void diag_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_v("", fmt, ap);
+	va_end(ap);
+}
+
 /* Makes room for N more bytes plus a NUL. */
 static void buf_reserve(struct buf *b, size_t n)
 {

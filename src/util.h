@@ -38,6 +38,8 @@ char *xvasprintf(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
 extern bool diag_quiet;
 void diag_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void diag_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* -v notes: "trcompare-plot: MESSAGE", printed even with -q. */
+void diag_note(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* A growable byte buffer; zero-initialise, free with buf_free. data is
  * always NUL-terminated once anything was appended. */

@@ -109,8 +109,12 @@ void view_smooth(const double *in, double *out, size_t n, double w);
 size_t view_downsample(const double *x, const double *y, size_t n, size_t budget,
 		       double *ox, double *oy);
 
-/* Points per series when max_points is -1: about 4 per pixel column. */
-#define VIEW_POINTS_PER_PX 4
+/* Points per series when max_points is -1, per pixel of panel width: 3
+ * buckets per pixel column, each keeping first/last/min/max.  Measured on
+ * 5 x 100 000 noisy rows, 1200x800 pngcairo 2x2 (tests/view.sh): 4 per
+ * pixel differed from the all-points chart in 1.7 % of pixels, 8 in 0.5 %,
+ * 12 in 0.21 %; gnuplot's drawing time grows from 0.28 s to 0.61 s. */
+#define VIEW_POINTS_PER_PX 12
 #define VIEW_DEFAULT_WIDTH_PX 800 /* when panel_width_px <= 0 */
 
 /* The y range without outliers of N values V (reordered in place): the

@@ -56,7 +56,7 @@ $try" --token-file="$T/none" "$RUNS/qwen-350m-lr1e-4.json"
 # Stdout not a terminal: the script, which gnuplot accepts as it is.
 expect_ok "$RUNS"/*.json
 head -3 "$T/out" | grep -q 'load "/dev/stdin"' || fail "script lacks the stdin fast path"
-grep -q '^set multiplot layout 2,2' "$T/out" || fail "default is not a 2x2 multiplot"
+grep -q '^# 4 panels in 2 rows x 2 columns' "$T/out" || fail "default is not a 2x2 multiplot"
 ok "script on stdout when stdout is a pipe"
 
 # -q silences warnings but not errors.

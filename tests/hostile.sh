@@ -139,6 +139,7 @@ gnuplot_ok() {
 	shift
 	gprc=0
 	(cd "$W" && gnuplot "$@" >"$T/gp.out" 2>"$T/gp.err") || gprc=$?
+	nothing_ran "$step"
 	[ "$gprc" -eq 0 ] || fail "$step: gnuplot exit $gprc: $(head -c 2000 "$T/gp.err")"
 	if grep -v -e 'warning:' -e '^ *$' "$T/gp.err" >/dev/null; then
 		fail "$step: gnuplot complained: $(head -c 2000 "$T/gp.err")"
@@ -287,6 +288,7 @@ grep -v -e 'warning:' -e '^ *$' "$T/gp.err" >/dev/null && fail "-d: gnuplot comp
 svg_ok "$T/d.svg" "-d compare.gp"
 nothing_ran "-d compare.gp"
 only_files "$T/elsewhere" "-d compare.gp"
+rm -rf "$W/out"
 ok "-d: gnuplot DIR/compare.gp from elsewhere: nothing ran, SVG parses"
 
 # ---------------------------------------------------------------- --data

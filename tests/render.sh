@@ -66,7 +66,7 @@ ok "-o .gp with -t"
 
 # Metrics: throughput and a raw column, with a single panel layout.
 expect_ok "$RUNS"/*.json -m throughput,gpu_memory_reserved_gb -o "$T/m.gp"
-grep -q '^set multiplot layout 1,2' "$T/m.gp" || fail "two panels are not 1x2"
+grep -q '^# 2 panels in 1 row x 2 columns' "$T/m.gp" || fail "two panels are not 1x2"
 ok "-m picks panels, raw columns allowed"
 expect_fail 1 "trcompare-plot: --metrics: unknown metric 'nope' (no job has a column of that name)" \
 	"$RUNS"/*.json -m loss,nope -o "$T/m2.png"

@@ -124,7 +124,10 @@ if [ -d "$RUNS" ] && ls "$RUNS"/*.json >/dev/null 2>&1; then
 		and all(.[]; .rows > 0 and (.best_eval_loss | type) == "number")' "$T/out" >/dev/null ||
 		fail "examples: $(cat "$T/out")"
 	expect_ok --summary=text "$RUNS"/*.json
-	[ "$(grep -c '^\* ' "$T/out")" -eq 1 ] || fail "examples: text has no single '* ' mark"
+	# one marked row, plus the footnote that explains the mark
+	[ "$(grep '^\* ' "$T/out" | grep -vc '^\* recommended: ')" -eq 1 ] ||
+		fail "examples: text has no single '* ' mark: $(cat "$T/out")"
+	grep -q '^\* recommended: ' "$T/out" || fail "examples: no footnote for '*'"
 	ok "summary of examples/runs: $n jobs, one recommended"
 fi
 
@@ -138,11 +141,17 @@ if command -v gnuplot >/dev/null 2>&1; then
 	ok "--summary with -o writes the chart and the summary"
 fi
 
-# -------------------------------------------------------- write errors
+# -------------------------------------------------------- errors
 # A full disk is an error, not a silent truncation.
 if [ -w /dev/full ]; then
 	rc=0
 	$TRC --summary=json "$@" >/dev/full 2>"$T/err" || rc=$?
 	[ "$rc" -eq 1 ] || fail "--summary to /dev/full: exit $rc, want 1; stderr: $(cat "$T/err")"
+	echo "trcompare-plot: stdout: write error: No space left on device" >"$T/want"
+	cmp -s "$T/want" "$T/err" || fail "--summary to /dev/full: stderr: $(cat "$T/err")"
 	ok "--summary to a full disk exits 1"
 fi
+
+expect_fail 64 "trcompare-plot: --summary: unknown format 'bogus' (text, markdown, csv, json)
+Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." \
+	--summary=bogus "$@"

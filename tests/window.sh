@@ -4,11 +4,12 @@
 # `trcompare-plot examples/runs/*.json` must open a gnuplot window that
 # shows the chart in the jobs' colours and stays open until it is closed;
 # closing it ends the program with status 0 and leaves no gnuplot behind.
-# Needs Xvfb, xdotool, ImageMagick and an X-capable gnuplot (Debian:
-# xvfb xdotool imagemagick gnuplot-x11); skipped (77) when one is missing.
+# TRC_WINDOW_SHOT=FILE keeps the screenshot.  Needs Xvfb, xdotool,
+# ImageMagick and an X-capable gnuplot (Debian: xvfb xdotool imagemagick
+# gnuplot-x11); skipped (77) when one is missing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-for tool in Xvfb xdotool import convert script; do
+for tool in Xvfb xdotool import convert identify script; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 
@@ -44,6 +45,7 @@ wait_for() {
 
 # A private X server on a free display number (-displayfd picks one and
 # reports it when the server is ready).
+: >"$T/display"
 Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
 xvfb_pid=$!
 wait_for 20 grep -q '[0-9]' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
@@ -57,7 +59,7 @@ export TRCOMPARE_GNUPLOT
 
 # Not a terminal: even with a display, the script goes to stdout.
 expect_ok "$RUNS"/*.json
-head -c 4096 "$T/out" | grep -q 'multiplot' || fail "stdout not a terminal: no script on stdout"
+grep -q '^set multiplot' "$T/out" || fail "stdout not a terminal: no script on stdout"
 ok "display set, stdout a pipe: the script on stdout"
 
 # A terminal (script's pty) and a display: a window.  script(1) runs the
@@ -77,28 +79,56 @@ find_window() {
 wait_for 30 find_window || fail "no gnuplot window appeared; output: $(cat "$T/tty.out")"
 ok "a gnuplot window opened ($win)"
 
-# colour_count HEX: pixels of exactly that colour in the window shot.
+# colour_count IMAGE HEX: pixels of exactly that colour in IMAGE.
 colour_count() {
-	convert "$T/shot.png" -format %c histogram:info:- |
-		awk -v c="$1" 'toupper($0) ~ toupper(c) { sub(":", "", $1); n += $1 } END { print n + 0 }'
+	convert "$1" -format %c histogram:info:- |
+		awk -v c="$2" 'toupper($0) ~ toupper(c) { sub(":", "", $1); n += $1 } END { print n + 0 }'
 }
-# shot_ok: a screenshot of the window where every job's colour shows.
+# shot_ok: a screenshot of the window, the same as the one before (drawing
+# has finished), where every job's colour shows in the upper panels (loss,
+# perplexity) and in the lower ones (learning rate, gradient norm).
 shot_ok() {
+	[ ! -f "$T/shot.png" ] || mv "$T/shot.png" "$T/prev.png"
 	import -window "$win" "$T/shot.png" 2>/dev/null || return 1
+	[ -f "$T/prev.png" ] && cmp -s "$T/shot.png" "$T/prev.png" || return 1
+	convert "$T/shot.png" -gravity north -crop 100%x50%+0+0 +repage "$T/top.png" &&
+		convert "$T/shot.png" -gravity south -crop 100%x50%+0+0 +repage "$T/bottom.png" || return 1
 	for c in 2563eb 16a34a dc2626 9333ea; do
-		[ "$(colour_count "#$c")" -ge 50 ] || return 1
+		[ "$(colour_count "$T/top.png" "#$c")" -ge 30 ] || return 1
+		[ "$(colour_count "$T/bottom.png" "#$c")" -ge 30 ] || return 1
 	done
 }
 wait_for 30 shot_ok || {
 	cp "$T/shot.png" "${TMPDIR:-/tmp}/trc-window-fail.png" 2>/dev/null || true
-	fail "the window does not show the four job colours (shot kept in ${TMPDIR:-/tmp}/trc-window-fail.png)"
+	fail "the window does not show the chart in the four job colours (last shot: ${TMPDIR:-/tmp}/trc-window-fail.png)"
 }
-geometry=$(identify -format '%wx%h' "$T/shot.png")
-ok "the window shows the chart ($geometry; pixels: #2563eb $(colour_count '#2563eb'), #16a34a $(colour_count '#16a34a'), #dc2626 $(colour_count '#dc2626'), #9333ea $(colour_count '#9333ea'))"
+[ -z "${TRC_WINDOW_SHOT:-}" ] || cp "$T/shot.png" "$TRC_WINDOW_SHOT"
+counts=
+for c in 2563eb 16a34a dc2626 9333ea; do
+	counts="$counts #$c $(colour_count "$T/shot.png" "#$c")"
+done
+ok "the window shows the chart ($(identify -format '%wx%h' "$T/shot.png"); pixels:$counts)"
+
+# The gnuplot behind the window: children of the program (script(1) runs
+# the program through a shell; valgrind may stand in between).
+descendants() {
+	ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ parent[$1] = $2 }
+		END {
+			for (p in parent) {
+				q = p
+				while (q in parent && q != root && q > 1) q = parent[q]
+				if (q == root && p != root) print p
+			}
+		}'
+}
+gp_pids=
+for p in $(descendants "$prog_pid"); do
+	case $(cat "/proc/$p/comm" 2>/dev/null) in gnuplot*) gp_pids="$gp_pids $p" ;; esac
+done
+[ -n "$gp_pids" ] || fail "no gnuplot process behind the window"
 
 # The chart is drawn and the script has ended, yet the window stays.
-gp_pids=$(pgrep -f "^$GP " || true)
-[ -n "$gp_pids" ] || fail "no gnuplot process behind the window"
 sleep 1
 kill -0 "$prog_pid" 2>/dev/null || fail "the program exited while the window was open: $(cat "$T/tty.out")"
 find_window || fail "the window closed by itself"
@@ -113,8 +143,8 @@ wait "$prog_pid" || rc=$?
 prog_pid=
 [ "$rc" -eq 0 ] || fail "exit status $rc after closing the window; output: $(cat "$T/tty.out")"
 ok "closing the window ends the program with status 0"
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 for p in $gp_pids; do
-	gone() { ! kill -0 "$p" 2>/dev/null || grep -q '^[^ ]* ([^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
-	wait_for 10 gone || fail "gnuplot ($p) still running after the window was closed"
+	wait_for 10 gone "$p" || fail "gnuplot ($p) still running after the window was closed"
 done
 ok "no gnuplot left running"

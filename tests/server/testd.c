@@ -39,7 +39,8 @@
  *   --delay=MS          delay every metrics answer
  *   --page-max=N        cap the job list's page size (to test pagination)
  *   --no-local-jobs     404 on /api/training/local/jobs (test the fallback)
- *   --lifetime=S        exit after S seconds (default 600), a safety net
+ *   --lifetime=S        exit after S seconds (default 600: a safety net for
+ *                       tests; 0 = run until a signal)
  *
  * Requests in absolute form (GET http://host/path) are answered as if for
  * /path, so the server doubles as an HTTP proxy in front of itself.
@@ -52,6 +53,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -404,6 +406,61 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Adds what a job list shows (steps, losses, times) from fixture NAME's
+ * metrics, when it is the platform's JSON answer. */
+static void summarize_fixture(struct json_object *job, const char *name)
+{
+	char path[4096];
+	struct json_object *root, *rows, *v;
+	const char *first_ts = NULL, *last_ts = NULL;
+	double step = -1, loss = NAN, eval = NAN, best = INFINITY;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/%s.json", fixture_dir, name);
+	root = json_object_from_file(path);
+	if (!root || !json_object_object_get_ex(root, "metrics", &rows) ||
+	    !json_object_is_type(rows, json_type_array)) {
+		json_object_put(root);
+		return;
+	}
+	n = json_object_array_length(rows);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+
+		if (json_object_object_get_ex(r, "step", &v) && json_object_get_double(v) > step)
+			step = json_object_get_double(v);
+		if (json_object_object_get_ex(r, "train_loss", &v) && v)
+			loss = json_object_get_double(v);
+		if (json_object_object_get_ex(r, "eval_loss", &v) && v) {
+			eval = json_object_get_double(v);
+			if (eval < best)
+				best = eval;
+		}
+		if (json_object_object_get_ex(r, "timestamp", &v) && v) {
+			last_ts = json_object_get_string(v);
+			if (!first_ts)
+				first_ts = last_ts;
+		}
+	}
+	if (step >= 0) {
+		json_object_object_add(job, "current_step", json_object_new_int64((int64_t)step));
+		json_object_object_add(job, "total_steps", json_object_new_int64((int64_t)step));
+	}
+	if (!isnan(loss))
+		json_object_object_add(job, "loss", json_object_new_double(loss));
+	if (!isnan(eval))
+		json_object_object_add(job, "eval_loss", json_object_new_double(eval));
+	if (isfinite(best))
+		json_object_object_add(job, "best_eval_loss", json_object_new_double(best));
+	if (first_ts) {
+		json_object_object_add(job, "started_at", json_object_new_string(first_ts));
+		json_object_object_add(job, "created_at", json_object_new_string(first_ts));
+	}
+	if (last_ts)
+		json_object_object_add(job, "completed_at", json_object_new_string(last_ts));
+	json_object_put(root);
+}
+
 /* A job list made from the fixture names (DIR/NAME.json), one completed job
  * each, created a minute apart in name order.  A new reference. */
 static struct json_object *synth_jobs(void)
@@ -438,7 +495,9 @@ static struct json_object *synth_jobs(void)
 		json_object_object_add(job, "model_name", json_object_new_string(names[i]));
 		json_object_object_add(job, "status", json_object_new_string("completed"));
 		json_object_object_add(job, "progress", json_object_new_int(100));
-		json_object_object_add(job, "created_at", json_object_new_string(created));
+		summarize_fixture(job, names[i]);
+		if (!json_object_object_get_ex(job, "created_at", NULL))
+			json_object_object_add(job, "created_at", json_object_new_string(created));
 		json_object_array_add(arr, job);
 		free(names[i]);
 	}
@@ -716,7 +775,10 @@ int main(int argc, char **argv)
 	ts.tv_sec = lifetime;
 	ts.tv_nsec = 0;
 	sigdelset(&set, SIGPIPE);
-	sig = sigtimedwait(&set, NULL, &ts);
+	if (lifetime > 0)
+		sig = sigtimedwait(&set, NULL, &ts);
+	else
+		sigwait(&set, &sig);
 	(void)sig;
 	MHD_stop_daemon(d);
 	if (logfp)

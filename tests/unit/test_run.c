@@ -1,0 +1,278 @@
+/* test_run.c: the run model — columns, growth, sorting, repeated steps,
+ * the perplexity rule. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+/* Appends a row STEP with column COL set to V (COL < 0: nothing set). */
+static void add(struct run *r, double step, int col, double v)
+{
+	char *cause = NULL;
+
+	assert_int_equal(run_add_row(r, step, &cause), 0);
+	assert_null(cause);
+	if (col >= 0)
+		run_set(r, col, v);
+}
+
+static void test_new_free(void **state)
+{
+	struct run *r = run_new("job-arg");
+
+	(void)state;
+	assert_string_equal(r->arg, "job-arg");
+	assert_null(r->id);
+	assert_null(r->label);
+	assert_int_equal(r->ncols, 1);
+	assert_string_equal(r->names[0], COL_STEP);
+	assert_int_equal(run_find(r, COL_STEP), 0);
+	assert_int_equal(r->nrows, 0);
+	run_finish(r);
+	assert_int_equal(r->nrows, 0);
+	assert_int_equal(run_last_finite(r, 0), -1);
+	run_free(r);
+	run_free(NULL);
+}
+
+static void test_columns(void **state)
+{
+	struct run *r = run_new("x");
+	int a, b;
+
+	(void)state;
+	assert_int_equal(run_find(r, "a"), -1);
+	a = run_col(r, "a");
+	assert_int_equal(a, 1);
+	assert_int_equal(run_col(r, "a"), 1);
+	add(r, 0, a, 1.5);
+	add(r, 1, -1, 0);
+	/* A column added later is NaN in the rows that exist. */
+	b = run_col(r, "b");
+	assert_int_equal(b, 2);
+	assert_true(isnan(run_get(r, b, 0)));
+	assert_true(isnan(run_get(r, b, 1)));
+	run_set(r, b, 7);
+	assert_true(run_get(r, b, 1) == 7);
+	assert_true(run_get(r, a, 0) == 1.5);
+	assert_true(isnan(run_get(r, a, 1)));
+	assert_true(isnan(run_get(r, -1, 0)));
+	/* Out-of-range columns are ignored by run_set. */
+	run_set(r, 99, 1);
+	run_set(r, -1, 1);
+	run_free(r);
+}
+
+static void test_max_cols(void **state)
+{
+	struct run *r = run_new("x");
+	char name[16];
+
+	(void)state;
+	for (int i = 1; i < RUN_MAX_COLS; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		assert_int_equal(run_col(r, name), i);
+	}
+	assert_int_equal(r->ncols, RUN_MAX_COLS);
+	assert_int_equal(run_col(r, "one-too-many"), -1);
+	assert_int_equal(run_col(r, "c5"), 5);
+	run_free(r);
+}
+
+static void test_max_rows(void **state)
+{
+	struct run *r = run_new("x");
+	char *cause = NULL;
+
+	(void)state;
+	for (long i = 0; i < RUN_MAX_ROWS; i++)
+		assert_int_equal(run_add_row(r, (double)i, &cause), 0);
+	assert_int_equal(r->nrows, RUN_MAX_ROWS);
+	assert_true(r->cap <= RUN_MAX_ROWS);
+	assert_int_equal(run_add_row(r, 1, &cause), -1);
+	assert_string_equal(cause, "more than 1000000 rows");
+	free(cause);
+	assert_int_equal(r->nrows, RUN_MAX_ROWS);
+	run_finish(r);
+	assert_int_equal(r->backwards, 0);
+	assert_true(run_get(r, 0, RUN_MAX_ROWS - 1) == RUN_MAX_ROWS - 1);
+	run_free(r);
+}
+
+static void test_sort_merge(void **state)
+{
+	/* A resumed job: 0 10 20 30, restart from 10: 10 20 30 40. */
+	struct run *r = run_new("x");
+	int l = run_col(r, COL_TRAIN_LOSS), e = run_col(r, COL_EVAL_LOSS);
+
+	(void)state;
+	add(r, 0, l, 4.0);
+	add(r, 10, l, 3.0);
+	add(r, 20, l, 2.0);
+	run_set(r, e, 2.5);
+	add(r, 30, l, 1.0);
+	add(r, 10, l, 3.1);
+	add(r, 20, l, 2.1);
+	add(r, 30, -1, 0); /* logs nothing but the step */
+	add(r, 40, l, 0.9);
+	run_finish(r);
+	assert_int_equal(r->nrows, 5);
+	assert_int_equal(r->dup_steps, 3);
+	assert_int_equal(r->backwards, 1);
+	const double steps[] = {0, 10, 20, 30, 40}, loss[] = {4.0, 3.1, 2.1, 1.0, 0.9};
+	for (size_t i = 0; i < 5; i++) {
+		assert_true(run_get(r, 0, i) == steps[i]);
+		assert_true(run_get(r, l, i) == loss[i]);
+	}
+	/* Merged field by field: the eval loss of the first step-20 row stays. */
+	assert_true(run_get(r, e, 2) == 2.5);
+	assert_true(isnan(run_get(r, e, 1)));
+	/* Idempotent. */
+	run_finish(r);
+	assert_int_equal(r->nrows, 5);
+	assert_int_equal(r->dup_steps, 3);
+	assert_int_equal(r->backwards, 1);
+	run_free(r);
+}
+
+static void test_sort_stable(void **state)
+{
+	/* Many rows in reverse and shuffled order: sorted by step, rows of a
+	 * step kept in log order (the last value wins). */
+	struct run *r = run_new("x");
+	int v = run_col(r, "v");
+	size_t n = 100000;
+
+	(void)state;
+	srand(7);
+	for (size_t i = 0; i < n; i++)
+		add(r, (double)(n - 1 - i), v, (double)i);
+	for (size_t i = 0; i < 1000; i++)
+		add(r, (double)(rand() % 500), v, (double)(n + i));
+	run_finish(r);
+	assert_int_equal(r->nrows, n);
+	assert_int_equal(r->dup_steps, 1000);
+	for (size_t i = 0; i < n; i++)
+		assert_true(run_get(r, 0, i) == (double)i);
+	/* The value for a step is its last logged one. */
+	double want[500];
+	srand(7);
+	for (size_t s = 0; s < 500; s++)
+		want[s] = (double)(n - 1 - s);
+	for (size_t i = 0; i < 1000; i++)
+		want[rand() % 500] = (double)(n + i);
+	for (size_t s = 0; s < 500; s++)
+		assert_true(run_get(r, v, s) == want[s]);
+	assert_true(run_get(r, v, n - 1) == 0);
+	run_free(r);
+}
+
+static void test_sorted_untouched(void **state)
+{
+	struct run *r = run_new("x");
+	int v = run_col(r, "v");
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		add(r, i, v, i * 2.0);
+	add(r, 999, v, -1);
+	run_finish(r);
+	assert_int_equal(r->nrows, 1000);
+	assert_int_equal(r->backwards, 0);
+	assert_int_equal(r->dup_steps, 1);
+	assert_true(run_get(r, v, 999) == -1);
+	assert_true(run_get(r, v, 500) == 1000);
+	run_free(r);
+}
+
+static void test_perplexity_rule(void **state)
+{
+	struct run *r = run_new("x");
+	int tl = run_col(r, COL_TRAIN_LOSS), el = run_col(r, COL_EVAL_LOSS);
+
+	(void)state;
+	add(r, 0, tl, 2.0);
+	run_set(r, el, 1.0);
+	add(r, 1, tl, 100.0); /* not below 100: missing */
+	run_set(r, el, 99.5);
+	add(r, 2, tl, NAN);
+	run_set(r, el, INFINITY);
+	add(r, 3, tl, -1.0);
+	add(r, 4, -1, 0);
+	run_finish(r);
+
+	int ppl = run_find(r, COL_PPL), tppl = run_find(r, COL_TRAIN_PPL);
+
+	assert_true(ppl > 0 && tppl > 0);
+	assert_true(run_get(r, tppl, 0) == exp(2.0));
+	assert_true(run_get(r, ppl, 0) == exp(1.0));
+	assert_true(isnan(run_get(r, tppl, 1)));
+	assert_true(run_get(r, ppl, 1) == exp(99.5));
+	assert_true(isnan(run_get(r, tppl, 2)));
+	assert_true(isnan(run_get(r, ppl, 2)));
+	assert_true(run_get(r, tppl, 3) == exp(-1.0));
+	assert_true(isnan(run_get(r, ppl, 3)));
+	assert_true(isnan(run_get(r, tppl, 4)));
+	run_free(r);
+
+	/* Logged perplexity is kept; gaps are filled. */
+	r = run_new("x");
+	el = run_col(r, COL_EVAL_LOSS);
+	ppl = run_col(r, COL_PPL);
+	add(r, 0, el, 1.0);
+	run_set(r, ppl, 3.5);
+	add(r, 1, el, 2.0);
+	run_finish(r);
+	assert_true(run_get(r, ppl, 0) == 3.5);
+	assert_true(run_get(r, ppl, 1) == exp(2.0));
+	assert_int_equal(run_find(r, COL_TRAIN_PPL), -1);
+	run_free(r);
+
+	/* No loss that qualifies: no column. */
+	r = run_new("x");
+	tl = run_col(r, COL_TRAIN_LOSS);
+	add(r, 0, tl, 150.0);
+	run_finish(r);
+	assert_int_equal(run_find(r, COL_TRAIN_PPL), -1);
+	run_free(r);
+}
+
+static void test_last_finite(void **state)
+{
+	struct run *r = run_new("x");
+	int v = run_col(r, "v");
+
+	(void)state;
+	add(r, 0, v, 1);
+	add(r, 1, v, 2);
+	add(r, 2, v, NAN);
+	add(r, 3, -1, 0);
+	assert_int_equal(run_last_finite(r, v), 1);
+	assert_int_equal(run_last_finite(r, 0), 3);
+	assert_int_equal(run_last_finite(r, -1), -1);
+	assert_int_equal(run_last_finite(r, 42), -1);
+	run_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_new_free),      cmocka_unit_test(test_columns),
+	    cmocka_unit_test(test_max_cols),      cmocka_unit_test(test_max_rows),
+	    cmocka_unit_test(test_sort_merge),    cmocka_unit_test(test_sort_stable),
+	    cmocka_unit_test(test_sorted_untouched), cmocka_unit_test(test_perplexity_rule),
+	    cmocka_unit_test(test_last_finite),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
