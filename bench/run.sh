@@ -211,16 +211,16 @@ $1 == "bytes" { bytes[$2] = $3; next }
   if ($6 == "ok") { W[$1, $2] = $3; R[$1, $2] = $5; CS[$1, $2] = $7 }
   if (!($2 in seen)) { seen[$2] = 1; order[++ns] = $2 } }
 END {
-	printf "| rows/job | tool | wall s | × trcompare-plot -o | CPU s (user+sys) | × (CPU) | peak RSS MB |\n"
-	printf "|---:|---|---:|---:|---:|---:|---:|\n"
+	printf "| rows/job | tool | wall s | × trcompare-plot -o | CPU s (user+sys) | × (CPU s) | cores busy | peak RSS MB |\n"
+	printf "|---:|---|---:|---:|---:|---:|---:|---:|\n"
 	for (i = 1; i <= NR; i++) {
 		if (!(i in key)) continue
-		if (st[i] != "ok") { printf "| %d | %s | %s | | | | |\n", rows[i], lbl(key[i]), st[i]; continue }
+		if (st[i] != "ok") { printf "| %d | %s | %s | | | | | |\n", rows[i], lbl(key[i]), st[i]; continue }
 		t = W["trc", rows[i]]
 		c = CS["trc", rows[i]]
-		printf "| %d | %s | %.3f | %s | %.2f | %s | %.0f |\n", rows[i], lbl(key[i]), wall[i],
+		printf "| %d | %s | %.3f | %s | %.2f | %s | %.2f | %.0f |\n", rows[i], lbl(key[i]), wall[i],
 			(t > 0 ? sprintf("%.2f", wall[i] / t) : "-"), cs[i],
-			(c > 0 ? sprintf("%.2f", cs[i] / c) : "-"), rss[i] / 1024
+			(c > 0 ? sprintf("%.2f", cs[i] / c) : "-"), (wall[i] > 0 ? cs[i] / wall[i] : 0), rss[i] / 1024
 	}
 	print ""
 	for (s = 1; s <= ns; s++) {

@@ -59,8 +59,9 @@ do for [e = 1:4] {
 stats data index 1 using "epoch":"eval_loss" nooutput
 best_y = STATS_min_y
 best_x = STATS_pos_min_y
-set label 11 sprintf("best eval %.3f at epoch %.2f", best_y, best_x) \
-	at best_x, best_y + 0.12 center tc rgb "#dc2626"
+set label 11 sprintf("best eval loss %.3f at epoch %.2f", best_y, best_x) \
+	at best_x + 0.08, best_y + 0.75 left tc rgb "#dc2626"
+set arrow 11 from best_x + 0.05, best_y + 0.68 to best_x, best_y + 0.06 lc rgb "#dc2626" lw 1.5
 set object 12 circle at best_x, best_y size char 0.8 fs empty border lc rgb "#dc2626"
 
 plot data index 0 using "epoch":"train_loss" with lines lw 1 lc rgb "#93c5fd" title "3e-4, 2 epochs: train", \

@@ -93,19 +93,29 @@ static const struct argp_option option_table[] = {
 	{0},
 };
 
-/* Parses a whole decimal integer in [lo, hi] or fails with argp_error. */
-static long parse_long(struct argp_state *state, const char *opt, const char *arg, long lo, long hi)
+/* Reports a usage error.  argp prints it and exits 64, unless parsing
+ * with ARGP_NO_EXIT (the fuzz target), where the error is returned. */
+#define USAGE(state, ...)                      \
+	do {                                   \
+		argp_error(state, __VA_ARGS__); \
+		return EINVAL;                  \
+	} while (0)
+
+/* Parses a whole decimal integer in [lo, hi] into *out. */
+static error_t parse_long(struct argp_state *state, const char *opt, const char *arg, long lo,
+			  long hi, long *out)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(arg, &end, 10);
 	if (errno || end == arg || *end || v < lo || v > hi)
-		argp_error(state, "%s: '%s' is not a whole number from %ld to %ld", opt, arg, lo, hi);
-	return v;
+		USAGE(state, "%s: '%s' is not a whole number from %ld to %ld", opt, arg, lo, hi);
+	*out = v;
+	return 0;
 }
 
 /* Parses a byte count with an optional K/M/G suffix. */
-static long long parse_bytes(struct argp_state *state, const char *arg)
+static error_t parse_bytes(struct argp_state *state, const char *arg, long long *out)
 {
 	char *end;
 	errno = 0;
@@ -122,16 +132,17 @@ static long long parse_bytes(struct argp_state *state, const char *arg)
 			mult = 0;
 	}
 	if (errno || end == arg || mult == 0 || !(v >= 1) || v * mult > 1e15)
-		argp_error(state, "--max-filesize: '%s' is not a size (like 500M)", arg);
-	return (long long)(v * mult);
+		USAGE(state, "--max-filesize: '%s' is not a size (like 500M)", arg);
+	*out = (long long)(v * mult);
+	return 0;
 }
 
 /* Reads the token from FILE: first line, surrounding white space removed. */
-static char *read_token_file(struct argp_state *state, const char *path)
+static error_t read_token_file(struct argp_state *state, const char *path, char **out)
 {
 	FILE *fp = fopen(path, "r");
 	if (!fp)
-		argp_error(state, "--token-file: %s: %s", path, strerror(errno));
+		USAGE(state, "--token-file: %s: %s", path, strerror(errno));
 	struct buf b = {0};
 	char chunk[512];
 	size_t n;
@@ -141,7 +152,7 @@ static char *read_token_file(struct argp_state *state, const char *path)
 	fclose(fp);
 	if (bad) {
 		buf_free(&b);
-		argp_error(state, "--token-file: %s: read error", path);
+		USAGE(state, "--token-file: %s: read error", path);
 	}
 	char *s = b.data ? b.data : xstrdup("");
 	size_t len = b.data ? b.len : 0;
@@ -153,9 +164,9 @@ static char *read_token_file(struct argp_state *state, const char *path)
 	size_t start = 0;
 	while (start < len && isspace((unsigned char)s[start]))
 		start++;
-	char *tok = xstrndup(s + start, len - start);
+	*out = xstrndup(s + start, len - start);
 	free(s);
-	return tok;
+	return 0;
 }
 
 /* A token must be one printable line: anything else could forge headers. */
@@ -202,7 +213,7 @@ static bool color_ok(const char *c)
 }
 
 /* Parses "W,H" or "WxH" with an optional unit ("in", "cm") on each side. */
-static void parse_size(struct argp_state *state, struct options *o, const char *arg)
+static error_t parse_size(struct argp_state *state, struct options *o, const char *arg)
 {
 	char *end;
 	double w = strtod(arg, &end);
@@ -215,7 +226,7 @@ static void parse_size(struct argp_state *state, struct options *o, const char *
 		end += 2;
 	}
 	if (end == arg || (*end != ',' && *end != 'x'))
-		argp_error(state, "--size: '%s' is not W,H", arg);
+		USAGE(state, "--size: '%s' is not W,H", arg);
 	const char *hs = end + 1;
 	double h = strtod(hs, &end);
 	/* A unit given once ("10,6.5in" or "10in,6.5") applies to both. */
@@ -225,30 +236,33 @@ static void parse_size(struct argp_state *state, struct options *o, const char *
 		end += 2;
 	}
 	if (end == hs || *end)
-		argp_error(state, "--size: '%s' is not W,H", arg);
+		USAGE(state, "--size: '%s' is not W,H", arg);
 	w *= scale;
 	h *= scale;
 	if (!(w >= 10 && w <= 20000 && h >= 5 && h <= 20000))
-		argp_error(state, "--size: '%s' is out of range", arg);
+		USAGE(state, "--size: '%s' is out of range", arg);
 	o->width = (int)lround(w);
 	o->height = (int)lround(h);
+	return 0;
 }
 
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
+	error_t err = 0;
+	long v = 0;
 	switch (key) {
 	case 'o': o->output = arg; break;
 	case 't':
 		if (!*arg)
-			argp_error(state, "--terminal: empty name");
+			USAGE(state, "--terminal: empty name");
 		for (const char *p = arg; *p; p++)
 			if (!isalnum((unsigned char)*p) && *p != '_')
-				argp_error(state, "--terminal: '%s' is not a terminal name", arg);
+				USAGE(state, "--terminal: '%s' is not a terminal name", arg);
 		o->terminal = arg;
 		break;
-	case OPT_SIZE: parse_size(state, o, arg); break;
+	case OPT_SIZE: return parse_size(state, o, arg);
 	case 'd': o->data_dir = arg; break;
 	case OPT_DATA: o->data_stdout = true; break;
 	case 'S':
@@ -261,21 +275,29 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (strcmp(arg, "json") == 0)
 			o->summary = SUMMARY_JSON;
 		else
-			argp_error(state, "--summary: unknown format '%s' (text, markdown, csv, json)", arg);
+			USAGE(state, "--summary: unknown format '%s' (text, markdown, csv, json)", arg);
 		break;
 	case 'm': o->metrics = arg; break;
 	case OPT_COLORS: {
 		size_t n;
-		char **v = split_list(arg, &n);
+		char **list = split_list(arg, &n);
 		for (size_t i = 0; i < n; i++)
-			if (!color_ok(v[i]))
-				argp_error(state, "--colors: '%s' is not a colour like #2563eb", v[i]);
+			if (!err && !color_ok(list[i])) {
+				argp_error(state, "--colors: '%s' is not a colour like #2563eb", list[i]);
+				err = EINVAL;
+			}
+		if (err) {
+			for (size_t i = 0; i < n; i++)
+				free(list[i]);
+			free(list);
+			return err;
+		}
 		if (o->colors) {
 			for (size_t i = 0; i < o->ncolors; i++)
 				free(o->colors[i]);
 			free(o->colors);
 		}
-		o->colors = v;
+		o->colors = list;
 		o->ncolors = n;
 		break;
 	}
@@ -293,18 +315,21 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (strcmp(arg, "relative") == 0)
 			o->xaxis = XAXIS_RELATIVE;
 		else
-			argp_error(state, "--x-axis: unknown axis '%s' (step, epoch, time, relative)", arg);
+			USAGE(state, "--x-axis: unknown axis '%s' (step, epoch, time, relative)", arg);
 		break;
 	case OPT_SMOOTH: {
 		char *end;
 		double w = strtod(arg, &end);
 		if (end == arg || *end || !(w >= 0 && w < 1))
-			argp_error(state, "--smooth: '%s' is not a weight from 0 up to (not including) 1", arg);
+			USAGE(state, "--smooth: '%s' is not a weight from 0 up to (not including) 1", arg);
 		o->smooth = w;
 		o->smooth_set = true;
 		break;
 	}
-	case OPT_MAX_POINTS: o->max_points = parse_long(state, "--max-points", arg, 0, 100000000); break;
+	case OPT_MAX_POINTS:
+		if ((err = parse_long(state, "--max-points", arg, 0, 100000000, &v)) == 0)
+			o->max_points = v;
+		return err;
 	case OPT_IGNORE_OUTLIERS: o->ignore_outliers = true; break;
 	case OPT_LOGY: o->logy = arg; break;
 	case OPT_XRANGE: o->xrange = arg; break;
@@ -313,28 +338,45 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_URL: o->url = arg; break;
 	case OPT_ENDPOINT:
 		if (!strstr(arg, "{id}"))
-			argp_error(state, "--endpoint: '%s' has no {id}", arg);
+			USAGE(state, "--endpoint: '%s' has no {id}", arg);
 		o->endpoint = arg;
 		break;
 	case OPT_TOKEN_FILE:
 		free(o->token);
-		o->token = read_token_file(state, arg);
+		o->token = NULL;
+		if ((err = read_token_file(state, arg, &o->token)) != 0)
+			return err;
 		if (!token_ok(o->token))
-			argp_error(state, "--token-file: %s: the token is empty or holds control characters", arg);
+			USAGE(state, "--token-file: %s: the token is empty or holds control characters", arg);
 		break;
 	case OPT_API_KEY_HEADER: o->auth = AUTH_X_API_KEY; break;
 	case OPT_NETRC: o->netrc = true; break;
 	case OPT_CACERT: o->cacert = arg; break;
 	case OPT_INSECURE: o->insecure = true; break;
-	case OPT_PARALLEL: o->parallel = (int)parse_long(state, "--parallel", arg, 1, 100); break;
-	case OPT_RETRY: o->retry = (int)parse_long(state, "--retry", arg, 0, 20); break;
-	case OPT_CONNECT_TIMEOUT: o->connect_timeout = parse_long(state, "--connect-timeout", arg, 1, 3600); break;
-	case OPT_MAX_TIME: o->max_time = parse_long(state, "--max-time", arg, 1, 86400); break;
-	case OPT_MAX_FILESIZE: o->max_filesize = parse_bytes(state, arg); break;
+	case OPT_PARALLEL:
+		if ((err = parse_long(state, "--parallel", arg, 1, 100, &v)) == 0)
+			o->parallel = (int)v;
+		return err;
+	case OPT_RETRY:
+		if ((err = parse_long(state, "--retry", arg, 0, 20, &v)) == 0)
+			o->retry = (int)v;
+		return err;
+	case OPT_CONNECT_TIMEOUT:
+		if ((err = parse_long(state, "--connect-timeout", arg, 1, 3600, &v)) == 0)
+			o->connect_timeout = v;
+		return err;
+	case OPT_MAX_TIME:
+		if ((err = parse_long(state, "--max-time", arg, 1, 86400, &v)) == 0)
+			o->max_time = v;
+		return err;
+	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->max_filesize);
 	case 'k': o->keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_STATUS: o->status = arg; break;
-	case OPT_LATEST: o->latest = (int)parse_long(state, "--latest", arg, 1, 100); break;
+	case OPT_LATEST:
+		if ((err = parse_long(state, "--latest", arg, 1, 100, &v)) == 0)
+			o->latest = (int)v;
+		return err;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0)
 			o->format = LIST_TEXT;
@@ -343,26 +385,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else if (strcmp(arg, "json") == 0)
 			o->format = LIST_JSON;
 		else
-			argp_error(state, "--format: unknown format '%s' (text, csv, json)", arg);
+			USAGE(state, "--format: unknown format '%s' (text, csv, json)", arg);
 		break;
 
 	case ARGP_KEY_ARG:
 		if (!*arg)
-			argp_error(state, "empty JOB argument");
+			USAGE(state, "empty JOB argument");
 		o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof *o->jobs);
 		o->jobs[o->njobs++] = arg;
 		break;
 	case ARGP_KEY_END:
 		if (o->njobs == 0 && !o->list_jobs && !o->latest)
-			argp_error(state, "no JOB given");
+			USAGE(state, "no JOB given");
 		if (o->list_jobs && (o->njobs || o->latest))
-			argp_error(state, "--list-jobs takes no JOB and no --latest");
+			USAGE(state, "--list-jobs takes no JOB and no --latest");
 		if (o->data_stdout && o->summary != SUMMARY_NONE)
-			argp_error(state, "--data and --summary both write to stdout; use -d DIR for the data");
+			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
 		if (o->output && o->data_dir == NULL && strcmp(o->output, "-") == 0)
-			argp_error(state, "-o -: write the script to stdout by leaving out -o");
+			USAGE(state, "-o -: write the script to stdout by leaving out -o");
 		if ((o->list_jobs || o->latest) && !o->url)
-			argp_error(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
+			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");
 		break;
 	default:
@@ -375,6 +417,16 @@ static const struct argp argp = {option_table, parse_opt, args_doc, doc, NULL, N
 
 /* Fills OPTS from the environment, then from argv. */
 void options_parse(int argc, char **argv, struct options *opts)
+{
+	options_parse_ex(argc, argv, opts, 0);
+	if (opts->token && !token_ok(opts->token)) {
+		diag_error("TRCOMPARE_TOKEN holds control characters");
+		exit(EXIT_USAGE);
+	}
+}
+
+/* options_parse with argp FLAGS; returns argp's error code. */
+int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags)
 {
 	memset(opts, 0, sizeof *opts);
 	opts->metrics = VIEW_DEFAULT_METRICS;
@@ -391,11 +443,7 @@ void options_parse(int argc, char **argv, struct options *opts)
 	const char *tok = getenv("TRCOMPARE_TOKEN");
 	if (tok && *tok)
 		opts->token = xstrdup(tok);
-	argp_parse(&argp, argc, argv, 0, NULL, opts);
-	if (opts->token && !token_ok(opts->token)) {
-		diag_error("TRCOMPARE_TOKEN holds control characters");
-		exit(EXIT_USAGE);
-	}
+	return argp_parse(&argp, argc, argv, flags, NULL, opts);
 }
 
 /* Frees what options_parse allocated. */

@@ -65,4 +65,8 @@ struct options {
 void options_parse(int argc, char **argv, struct options *opts);
 void options_free(struct options *opts);
 
+/* The same with argp FLAGS (ARGP_SILENT for the fuzz target: nothing printed,
+ * nothing exits); returns 0 or argp's error code. */
+int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags);
+
 #endif

@@ -71,6 +71,7 @@ static void compute_one(const struct run *r, struct summary_row *row)
 	row->score = summary_score(row->best_eval_loss, row->gap);
 }
 
+/* Computes every job's row, then marks the first job with the top score. */
 void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows)
 {
 	long best = -1;
@@ -84,6 +85,7 @@ void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows
 		rows[best].recommended = true;
 }
 
+/* The platform's score (api.md, "recommended run"). */
 double summary_score(double eval_loss, double gap)
 {
 	double overfit;
@@ -465,6 +467,7 @@ static void write_json(const struct summary_row *rows, size_t n, FILE *out)
 	fputs("]\n", out);
 }
 
+/* Writes ROWS in FMT and reports whether the stream is still good. */
 int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, FILE *out)
 {
 	switch (fmt) {
