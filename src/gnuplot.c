@@ -154,41 +154,48 @@ static bool plain_c_locale(const char *name)
 	       strcmp(name, "POSIX") == 0;
 }
 
-/* The environment for gnuplot: ours, except that in the plain C locale
- * gnuplot gets a UTF-8 LC_CTYPE.  Our scripts say "set encoding utf8",
- * which in the C locale makes gnuplot warn on every run ("iconv failed to
- * convert degree sign").  Returns a malloc'd array of borrowed strings
- * (the strings added are static), or NULL to use environ as it is. */
+/* True when the environment entry ENTRY ("NAME=value") sets NAME. */
+static bool env_entry_is(const char *entry, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(entry, name, len) == 0 && entry[len] == '=';
+}
+
+/* The environment for gnuplot: ours, less the API token (gnuplot runs
+ * shell commands for any script it is given and has no use for it), and in
+ * the plain C locale with a UTF-8 LC_CTYPE: our scripts say "set encoding
+ * utf8", which in the C locale makes gnuplot warn on every run ("iconv
+ * failed to convert degree sign").  Returns a malloc'd array of borrowed
+ * strings (the one added is static). */
 static char **child_environment(void)
 {
 	const char *all = getenv("LC_ALL"), *ctype = getenv("LC_CTYPE"), *lang = getenv("LANG");
-	const char *set;
+	const char *set = NULL, *replaced = NULL;
 	size_t n = 0, j = 0;
 	char **env;
 
 	if (all != NULL && *all != '\0') {
-		if (!plain_c_locale(all))
-			return NULL;
-		set = "LC_ALL=C.UTF-8";
+		if (plain_c_locale(all))
+			set = "LC_ALL=C.UTF-8", replaced = "LC_ALL";
 	} else if (ctype != NULL && *ctype != '\0') {
-		if (!plain_c_locale(ctype))
-			return NULL;
-		set = "LC_CTYPE=C.UTF-8";
-	} else if (!plain_c_locale(lang)) {
-		return NULL;
-	} else {
-		set = "LC_CTYPE=C.UTF-8";
+		if (plain_c_locale(ctype))
+			set = "LC_CTYPE=C.UTF-8", replaced = "LC_CTYPE";
+	} else if (plain_c_locale(lang)) {
+		set = "LC_CTYPE=C.UTF-8", replaced = "LC_CTYPE";
 	}
 	while (environ[n] != NULL)
 		n++;
 	env = xcalloc(n + 2, sizeof *env);
 	for (size_t i = 0; i < n; i++) {
-		size_t keylen = (size_t)(strchr(set, '=') - set) + 1;
-
-		if (strncmp(environ[i], set, keylen) != 0)
-			env[j++] = environ[i];
+		if (env_entry_is(environ[i], "TRCOMPARE_TOKEN"))
+			continue;
+		if (replaced != NULL && env_entry_is(environ[i], replaced))
+			continue;
+		env[j++] = environ[i];
 	}
-	env[j++] = (char *)set;
+	if (set != NULL)
+		env[j++] = (char *)set;
 	env[j] = NULL;
 	return env;
 }
@@ -247,7 +254,7 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 
 	argv[0] = (char *)prog;
 	env = child_environment();
-	err = posix_spawnp(&pid, prog, &fa, &attr, argv, env != NULL ? env : environ);
+	err = posix_spawnp(&pid, prog, &fa, &attr, argv, env);
 	free(env);
 	if (err == 0)
 		cleanup_set_child(pid);

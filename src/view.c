@@ -446,13 +446,20 @@ static void dvec_append(struct dvec *d, const double *p, size_t n)
 	d->n += n;
 }
 
-/* Downsamples (x,y) of S in place to BUDGET and shrinks its arrays. */
-static void finish_series(struct view_series *s, size_t budget)
+/* A series for S's run/panel/series from the N filtered points X/Y
+ * (scratch, not kept), reduced to BUDGET points in new arrays. */
+static struct view_series make_series(const struct view_series *s, const double *x,
+				      const double *y, size_t n, size_t budget)
 {
-	s->n = view_downsample(s->x, s->y, s->n, budget, s->x, s->y);
-	size_t keep = s->n ? s->n : 1;
-	s->x = xreallocarray(s->x, keep, sizeof(*s->x));
-	s->y = xreallocarray(s->y, keep, sizeof(*s->y));
+	struct view_series out = *s;
+	size_t room = n;
+	if (budget > 0 && budget < n)
+		room = budget < 4 ? 4 : budget;
+	out.x = xmalloc(room * sizeof(*out.x));
+	out.y = xmalloc(room * sizeof(*out.y));
+	out.n = view_downsample(x, y, n, budget, out.x, out.y);
+	out.n_full = n;
+	return out;
 }
 
 int view_build(struct view *v, struct run *const *runs, size_t nruns,
@@ -481,6 +488,13 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 
 	struct slist all = { 0 }, faded = { 0 }, strong = { 0 };
 	struct dvec vals = { 0 };
+	/* Scratch for one series' finite points, reused: the kept arrays are
+	 * only as large as the budget. */
+	size_t maxrows = 1;
+	for (size_t r = 0; r < nruns; r++)
+		if (runs[r]->nrows > maxrows)
+			maxrows = runs[r]->nrows;
+	double *sx = xmalloc(maxrows * sizeof(*sx)), *sy = xmalloc(maxrows * sizeof(*sy));
 	for (size_t p = 0; p < npanels; p++) {
 		const struct panel *pn = &panels[p];
 		faded.n = strong.n = vals.n = 0;
@@ -488,43 +502,33 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 			for (size_t r = 0; r < nruns; r++) {
 				const struct run *run = runs[r];
 				int yc = run_find(run, pn->series[k].column);
-				if (xs[r].col < 0 || yc < 0 || run->nrows == 0)
+				if (xs[r].col < 0 || yc < 0)
 					continue;
 				const double *xcol = run->cols[xs[r].col], *ycol = run->cols[yc];
 				double off = xs[r].offset;
-				struct view_series s = { .run = r, .panel = p, .series = k };
-				s.x = xmalloc(run->nrows * sizeof(*s.x));
-				s.y = xmalloc(run->nrows * sizeof(*s.y));
 				size_t m = 0;
 				for (size_t i = 0; i < run->nrows; i++) {
 					double xv = xcol[i] - off, yv = ycol[i];
 					if (!isfinite(xv) || !isfinite(yv) || (pn->logy && yv <= 0))
 						continue;
-					s.x[m] = xv;
-					s.y[m] = yv;
+					sx[m] = xv;
+					sy[m] = yv;
 					m++;
 				}
-				if (m == 0) {
-					free(s.x);
-					free(s.y);
+				if (m == 0)
 					continue;
-				}
-				s.n = s.n_full = m;
 				if (v->yrange)
-					dvec_append(&vals, s.y, m);
+					dvec_append(&vals, sy, m);
+				struct view_series s = { .run = r, .panel = p, .series = k };
 				if (smoothing && pn->series[k].smooth) {
-					struct view_series raw = s;
-					raw.faded = true;
-					raw.x = xmalloc(m * sizeof(*raw.x));
-					raw.y = xmalloc(m * sizeof(*raw.y));
-					memcpy(raw.x, s.x, m * sizeof(*s.x));
-					memcpy(raw.y, s.y, m * sizeof(*s.y));
-					finish_series(&raw, budget);
+					s.faded = true;
+					struct view_series raw = make_series(&s, sx, sy, m, budget);
 					slist_push(&faded, &raw);
-					view_smooth(s.y, s.y, m, o->smooth);
+					s.faded = false;
+					view_smooth(sy, sy, m, o->smooth);
 				}
-				finish_series(&s, budget);
-				slist_push(&strong, &s);
+				struct view_series line = make_series(&s, sx, sy, m, budget);
+				slist_push(&strong, &line);
 			}
 		}
 		for (size_t i = 0; i < faded.n; i++)
@@ -535,6 +539,8 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 			v->yrange[p].set = view_robust_range(vals.v, vals.n, pn->logy,
 							     &v->yrange[p].lo, &v->yrange[p].hi);
 	}
+	free(sx);
+	free(sy);
 	free(faded.s);
 	free(strong.s);
 	free(vals.v);

@@ -141,6 +141,44 @@ if command -v gnuplot >/dev/null 2>&1; then
 	ok "--summary with -o writes the chart and the summary"
 fi
 
+# A hostile job_id (quotes, backslash, newline, tab, control and escape
+# characters, markdown and csv syntax, invalid UTF-8) leaves every format
+# parseable, valid UTF-8 and free of control characters.
+printf '%s\377\376%s\n' \
+	'{"job_id": "a\"b\\c\n\td\u0001e\u001b[31mRED <x>|y`z,=1 ' \
+	' end", "metrics": [{"step": 1, "train_loss": 1.0, "eval_loss": 1.25}]}' >"$T/hostile.json"
+for fmt in text markdown csv json; do
+	expect_ok --summary=$fmt "$T/hostile.json"
+	cp "$T/out" "$T/hostile.$fmt"
+done
+jq -e 'length == 1 and .[0].label == .[0].id and .[0].recommended
+	and .[0].id == "a\"b\\c  d e [31mRED <x>|y`z,=1 \ufffd\ufffd end"' "$T/hostile.json" >/dev/null ||
+	fail "hostile json: $(cat "$T/hostile.json")"
+python3 - "$T" <<'EOF' || fail "hostile job_id: see above"
+import csv, io, sys
+t = sys.argv[1]
+for fmt in ("text", "markdown", "csv", "json"):
+    text = open(f"{t}/hostile.{fmt}", "rb").read().decode("utf-8")  # strict
+    allowed = "\r\n" if fmt == "csv" else "\n"
+    bad = [c for c in text if (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f) and c not in allowed]
+    assert not bad, f"{fmt}: control characters {bad!r}"
+rows = list(csv.reader(io.StringIO(open(f"{t}/hostile.csv", newline="").read()), strict=True))
+assert len(rows) == 2 and all(len(r) == 17 for r in rows), rows
+assert rows[1][0] == 'a"b\\c  d e [31mRED <x>|y`z,=1 \ufffd\ufffd end', repr(rows[1][0])
+md = open(f"{t}/hostile.markdown").read().splitlines()
+cells = lambda line: len(line.replace("\\|", "").split("|"))
+assert cells(md[2]) == cells(md[0]), "markdown: a | in the label splits the row"
+EOF
+ok "hostile job_id: every format parses, valid UTF-8, no control characters"
+
+# Computed on the full data: smoothing and downsampling change the chart
+# and the data files, never the summary.
+expect_ok --summary=csv --smooth=0.9 --max-points=2 -d "$T/dd" "$@"
+cmp "$D/expected.csv" "$T/out" || fail "--smooth/--max-points changed the summary:
+$(diff "$D/expected.csv" "$T/out" || true)"
+ls "$T/dd"/*.dat >/dev/null 2>&1 || fail "-d wrote no data files"
+ok "summary ignores --smooth and --max-points"
+
 # -------------------------------------------------------- errors
 # A full disk is an error, not a silent truncation.
 if [ -w /dev/full ]; then

@@ -7,7 +7,7 @@
 need_gnuplot
 command -v compare >/dev/null 2>&1 || skip "ImageMagick's compare is not installed"
 
-GEN="$top_srcdir/tests/gen-runs.sh"
+GEN="$top_srcdir/scripts/gen-runs"
 
 # block NAME SCRIPT: the numbers of datablock NAME ("$trc3") in SCRIPT.
 block() {

@@ -48,17 +48,17 @@ static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t
 	struct run *r = run_new("fuzz");
 	struct parser *p = parser_new(r);
 	char *cause = NULL, *d;
-	size_t pos = 0;
+	size_t pos = 0, n = first;
 	int rc = 0;
 
-	while (pos < size && rc == 0) {
-		size_t n = pos == 0 ? first : piece;
-
+	/* The first piece may be empty: an empty push must change nothing. */
+	do {
 		if (n > size - pos)
 			n = size - pos;
 		rc = parser_feed(p, data + pos, n, &cause);
 		pos += n;
-	}
+		n = piece;
+	} while (pos < size && rc == 0);
 	if (rc == 0)
 		rc = parser_finish(p, &cause);
 	parser_free(p);
