@@ -265,17 +265,22 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 
 	if (err != 0) {
 		close(pipefd[0]);
-		if (err == ENOENT)
+		if (err == ENOENT) {
 			*cause = xstrdup(install_hint);
-		else
-			*cause = xasprintf("cannot run gnuplot '%s': %s", prog, strerror(err));
+		} else {
+			char *shown = text_sanitize(prog, strlen(prog), 200, "");
+
+			*cause = xasprintf("cannot run gnuplot '%s': %s", shown, strerror(err));
+			free(shown);
+		}
 		return -1;
 	}
 
 	/* Read stderr until end of file.  Something gnuplot started may keep
 	 * the pipe open after gnuplot exits, so look at the child now and then
-	 * and stop once it is gone and nothing more is waiting. */
-	for (;;) {
+	 * and stop once it is gone and nothing more is waiting (or after a few
+	 * more reads, should that something keep writing). */
+	for (int after_exit = 0; after_exit < 16;) {
 		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
 		int n = poll(&pfd, 1, exited ? 0 : POLL_MS);
 		pid_t got = 0;
@@ -285,6 +290,8 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 		if (n > 0) {
 			if (!drain(pipefd[0], r))
 				break;
+			if (exited)
+				after_exit++;
 			continue;
 		}
 		if (exited)

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ struct xfer {
 	enum body_mode mode;
 	bool sunk;                    /* the sink got bytes on this request */
 	bool too_big;
+	bool sent_token;              /* this attempt carries the token */
+	double t_start;               /* monotonic start of this attempt */
 	char *sink_err;               /* sink's message, owned */
 	struct buf errbody;           /* body of a non-2xx answer, capped */
 	char reason[128];             /* status line's reason phrase */
@@ -55,7 +58,47 @@ struct xfer {
 
 static void (*progress_fn)(void *ctx, const struct http_request *reqs, size_t n, double elapsed);
 static void *progress_ctx;
+static void (*log_fn)(void *ctx, const char *line);
+static void *log_ctx;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* Sets the verbose log hook (see http.h). */
+void http_set_log(void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	log_fn = fn;
+	log_ctx = ctx;
+}
+
+/* URL without its password, sanitized, for the log.  malloc'd. */
+static char *url_for_log(const char *url)
+{
+	CURLU *u = curl_url();
+	char *shown = NULL, *out;
+
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+		curl_url_get(u, CURLUPART_URL, &shown, 0);
+	}
+	out = shown ? text_sanitize(shown, strlen(shown), HTTP_MSG_CHARS, "?") : xstrdup("(URL)");
+	curl_free(shown);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* Sends one printf-formatted line to the log hook, if any. */
+static void PRINTF_LIKE(1, 2) http_log(const char *fmt, ...)
+{
+	va_list ap;
+	char *line;
+
+	if (!log_fn)
+		return;
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_fn(log_ctx, line);
+	free(line);
+}
 
 /* Sets the progress hook (see http.h). */
 void http_set_progress(void (*fn)(void *ctx, const struct http_request *reqs, size_t n,
@@ -221,17 +264,29 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 
 	curl_slist_free_all(x->headers);
 	x->headers = curl_slist_append(NULL, "Accept: application/json");
+	x->sent_token = false;
+	x->t_start = now();
 	origin = url_origin(x->url);
 	if (o->token && *o->token && x->token_origin && origin &&
 	    strcmp(origin, x->token_origin) == 0) {
 		char *h = o->auth == AUTH_X_API_KEY ? xasprintf("X-API-Key: %s", o->token)
 						    : xasprintf("Authorization: Bearer %s", o->token);
 		x->headers = curl_slist_append(x->headers, h);
+		x->sent_token = true;
 		/* curl copied it; wipe ours. */
 		memset(h, 0, strlen(h));
 		free(h);
 	}
 	free(origin);
+	if (log_fn) {
+		char *shown = url_for_log(x->url);
+
+		http_log("GET %s%s", shown,
+			 !x->sent_token ? "" :
+			 o->auth == AUTH_X_API_KEY ? ", token as X-API-Key (redacted)"
+						   : ", token as Authorization: Bearer (redacted)");
+		free(shown);
+	}
 
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
@@ -362,6 +417,13 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 		} else {
 			char *next = xstrdup(loc);
 
+			if (log_fn) {
+				char *a = url_for_log(x->url), *b = url_for_log(next);
+
+				http_log("%s: HTTP %ld, redirected to %s", a, code, b);
+				free(a);
+				free(b);
+			}
 			free(x->url);
 			x->url = next;
 			x->redirects++;
@@ -379,6 +441,15 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 	} else {
 		free(r->error); /* from an earlier, retried attempt */
 		r->error = NULL;
+		if (log_fn) {
+			char *a = url_for_log(x->url);
+
+			if (code)
+				http_log("%s: HTTP %ld, %zu bytes in %.2f s", a, code, r->bytes, t - x->t_start);
+			else
+				http_log("%s: %zu bytes in %.2f s", a, r->bytes, t - x->t_start);
+			free(a);
+		}
 		r->status = EXIT_OK;
 		x->state = XFER_DONE;
 		return;
@@ -390,9 +461,17 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 
 		if (delay > HTTP_BACKOFF_MAX)
 			delay = HTTP_BACKOFF_MAX;
-		if (retry_after >= 0)
+		/* libcurl reports 0 for "no Retry-After" too: then back off. */
+		if (retry_after > 0)
 			delay = (double)retry_after > HTTP_RETRY_AFTER_MAX ? HTTP_RETRY_AFTER_MAX
 									   : (double)retry_after;
+		if (log_fn) {
+			char *a = url_for_log(x->url);
+
+			http_log("%s: %s; retry %d of %d in %.0f s", a, msg, r->attempts,
+				 o->retry, delay);
+			free(a);
+		}
 		free(r->error);
 		r->error = msg; /* kept in case the retries run out some other way */
 		if (x->sunk && r->reset)

@@ -46,6 +46,14 @@ int http_get(const char *url, const struct options *opts, char **body, size_t *l
 void http_set_progress(void (*fn)(void *ctx, const struct http_request *reqs, size_t n,
 				  double elapsed), void *ctx);
 
+/* Verbose log hook (-v): when set, http_fetch_all and http_get call FN
+ * with one line per event: a request ("GET URL, token as Authorization:
+ * Bearer (redacted)"), its answer ("URL: HTTP 200, 4912 bytes in 0.51 s"),
+ * a retry, a redirect.  Lines never hold the token (headers are named,
+ * never shown) nor a URL's password; server text is sanitized.  NULL turns
+ * it off.  Set it before fetching. */
+void http_set_log(void (*fn)(void *ctx, const char *line), void *ctx);
+
 /* URL-escapes S (RFC 3986 unreserved kept).  malloc'd. */
 char *http_escape(const char *s);
 

@@ -64,7 +64,7 @@ static const struct argp_option option_table[] = {
 	{NULL, 0, NULL, 0, "Chart:", 2},
 	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
 	{"smooth", OPT_SMOOTH, "W", 0, "Smooth train-like series with TensorBoard's EMA, 0 <= W < 1 (default 0: off; 0.6 is TensorBoard's default); the raw line stays faded behind", 2},
-	{"max-points", OPT_MAX_POINTS, "N", 0, "Points per drawn series (default: from the output's width, about 4 per pixel column; 0 keeps all)", 2},
+	{"max-points", OPT_MAX_POINTS, "N", 0, "Points per drawn series (default: 12 per pixel column of the panel; 0 keeps all)", 2},
 	{"ignore-outliers", OPT_IGNORE_OUTLIERS, NULL, 0, "y ranges from the 5th-95th percentile with a margin", 2},
 	{"logy", OPT_LOGY, "PANELS", 0, "Log-scale y for these panels (comma-separated; perplexity is log by default)", 2},
 	{"xrange", OPT_XRANGE, "MIN:MAX", 0, "x range of every panel (either side may be empty)", 2},

@@ -123,8 +123,9 @@ struct parser {
 	bool envelope;          /* the open top-level object has "metrics" */
 	bool no_trial;          /* read the next top-level object key by key */
 	enum pstate trial_prev; /* the state before a T_TOP trial */
-	size_t trial_start;     /* where the trial began in this chunk */
-	struct buf replay;      /* the trial's bytes from earlier chunks */
+	struct buf replay;      /* the bytes json-c took during the trial */
+	struct buf carry;       /* bytes held back from json-c (tok_feed) */
+	struct buf joined;      /* carry + the next bytes (carry_feed) */
 	bool metrics_value;     /* json-c is parsing a non-array "metrics" */
 	struct json_object *key; /* the current top-level key (a string) */
 	size_t obj_fields;      /* fields of the open top-level object */
@@ -181,6 +182,8 @@ void parser_free(struct parser *p)
 	free(p->cells);
 	buf_free(&p->names);
 	buf_free(&p->replay);
+	buf_free(&p->carry);
+	buf_free(&p->joined);
 	free(p->pend_id);
 	free(p->pend_msg);
 	free(p->err);
@@ -575,15 +578,27 @@ static int row_from_object(struct parser *p, struct json_object *o, char **cause
 	return row_commit(p, cause);
 }
 
+/* True for the bytes a JSON number is made of. */
+static bool number_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
 /* Feeds json-c from BUF[*POS..LEN), at most up to the size limit.  Returns
  * 1 when the value is complete (*VAL is ours; NULL for JSON null), 0 when
- * every byte was used and more are needed, 2 when a T_TOP trial reached
- * the limit, -1 on error. */
-static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, size_t *nulpos,
+ * every byte was taken and more are needed, 2 when a T_TOP trial reached
+ * the limit, -1 on error.
+ *
+ * Unless FINAL, bytes of a number at the end of BUF are not given to
+ * json-c but held back in p->carry: json-c does not keep its whole number
+ * state across calls (after "12" it takes a "-" that starts the next call),
+ * so a number cut by a chunk boundary could parse differently from the
+ * same number in one piece.  carry_feed() passes them on with what follows. */
+static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, size_t *nulpos, bool final,
                     struct json_object **val, char **cause)
 {
 	const char *s = buf + *pos;
-	size_t n = len - *pos;
+	size_t n = len - *pos, hold = 0;
 	size_t room = p->off < p->lim_off ? (size_t)(p->lim_off - p->off) : 0;
 	bool capped = false, nul = false;
 
@@ -603,11 +618,17 @@ static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, 
 		n = *nulpos - *pos;
 		nul = true;
 	}
+	if (!capped && !nul && !final)
+		while (hold < n && number_byte((unsigned char)s[n - 1 - hold]))
+			hold++;
+	n -= hold;
 	if (n > 0) {
 		struct json_object *o = json_tokener_parse_ex(p->tok, s, (int)n);
 		enum json_tokener_error e = json_tokener_get_error(p->tok);
 		size_t used = e == json_tokener_continue ? n : json_tokener_get_parse_end(p->tok);
 
+		if (p->tok_for == T_TOP)
+			buf_append(&p->replay, s, used);
 		advance(p, s, used);
 		*pos += used;
 		if (e != json_tokener_continue)
@@ -622,6 +643,11 @@ static int tok_feed(struct parser *p, const char *buf, size_t len, size_t *pos, 
 			                      PARSE_MAX_DEPTH, p->line, p->col));
 		if (e != json_tokener_continue)
 			return fail_json(p, cause, json_tokener_error_desc(e));
+	}
+	if (hold > 0) {
+		buf_append(&p->carry, s + n, hold);
+		*pos += hold;
+		return 0;
 	}
 	if (nul)
 		return fail_json(p, cause, "unexpected NUL byte");
@@ -743,7 +769,7 @@ static int value_done(struct parser *p, struct json_object *val, char **cause)
  * of an array.  So the whole object is first tried as one json-c value (a
  * row or a small envelope); only when it outgrows PARSE_MAX_VALUE (a big
  * envelope) are its bytes replayed through the skeleton (parser_feed). */
-static void obj_begin(struct parser *p, unsigned char c, size_t pos)
+static void obj_begin(struct parser *p, unsigned char c)
 {
 	p->rows_seen++;
 	row_reset(p);
@@ -751,7 +777,6 @@ static void obj_begin(struct parser *p, unsigned char c, size_t pos)
 	limit_here(p);
 	if (!p->no_trial) {
 		p->trial_prev = p->state;
-		p->trial_start = pos;
 		p->replay.len = 0;
 		p->tok_for = T_TOP;
 		p->state = P_TOKENER;
@@ -787,14 +812,13 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 	return 0;
 }
 
-/* A trial (obj_begin) hit the size limit at byte POS of BUF: replays the
- * object so far through the skeleton, key by key. */
-static int trial_replay(struct parser *p, const char *buf, size_t pos, char **cause)
+/* A trial (obj_begin) hit the size limit: replays the object so far
+ * through the skeleton, key by key. */
+static int trial_replay(struct parser *p, char **cause)
 {
 	struct buf rp = p->replay;
 	int ret;
 
-	buf_append(&rp, buf + p->trial_start, pos - p->trial_start);
 	memset(&p->replay, 0, sizeof p->replay);
 	json_tokener_reset(p->tok);
 	p->off = p->lim_off - PARSE_MAX_VALUE;
@@ -841,6 +865,39 @@ static int arr_elem(struct parser *p, unsigned char c, char **cause)
 	return fail_char(p, cause, c, "unexpected character");
 }
 
+/* Feeds p->carry followed by MORE[0..K) to json-c (all of MORE is taken:
+ * what json-c leaves goes through parser_feed); FINAL at the end of input.
+ * Returns 0 or -1. */
+static int carry_feed(struct parser *p, const char *more, size_t k, bool final, char **cause)
+{
+	struct buf j = p->joined;
+	size_t c = p->carry.len, used = 0, nulpos = 0;
+	struct json_object *val = NULL;
+	int r, ret = 0;
+
+	memset(&p->joined, 0, sizeof p->joined);
+	j.len = 0;
+	buf_append(&j, p->carry.data, c);
+	buf_append(&j, more, k);
+	p->carry.len = 0;
+	if (j.len > 0) {
+		const char *z = memchr(j.data, '\0', j.len);
+
+		nulpos = z != NULL ? (size_t)(z - j.data) : j.len;
+	}
+	r = tok_feed(p, j.data, j.len, &used, &nulpos, final, &val, cause);
+	if (r < 0 || (r == 1 && value_done(p, val, cause) < 0) || (r == 2 && trial_replay(p, cause) < 0))
+		ret = -1;
+	else if (used < j.len)
+		ret = parser_feed(p, j.data + used, j.len - used, cause);
+	j.len = 0;
+	if (p->joined.data == NULL)
+		p->joined = j;
+	else
+		buf_free(&j);
+	return ret;
+}
+
 /* True in the states between the bytes of a top-level object. */
 static bool in_object(enum pstate s)
 {
@@ -864,25 +921,25 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 		nulpos = z != NULL ? (size_t)(z - buf) : len;
 	}
 	while (pos < len) {
+		if (p->state == P_TOKENER && p->carry.len > 0) {
+			/* Held-back number bytes go first, with the rest of the
+			 * number and the byte after it. */
+			size_t k = 0;
+
+			while (pos + k < len && number_byte((unsigned char)buf[pos + k]))
+				k++;
+			if (pos + k < len)
+				k++;
+			if (carry_feed(p, buf + pos, k, false, cause) < 0)
+				return -1;
+			pos += k;
+			continue;
+		}
 		if (p->state == P_TOKENER) {
 			struct json_object *val = NULL;
-			int r = tok_feed(p, buf, len, &pos, &nulpos, &val, cause);
+			int r = tok_feed(p, buf, len, &pos, &nulpos, false, &val, cause);
 
-			if (r < 0)
-				return -1;
-			if (r == 0) {
-				if (p->tok_for == T_TOP) {
-					buf_append(&p->replay, buf + p->trial_start, len - p->trial_start);
-					p->trial_start = 0;
-				}
-				break;
-			}
-			if (r == 2) {
-				if (trial_replay(p, buf, pos, cause) < 0)
-					return -1;
-				continue;
-			}
-			if (value_done(p, val, cause) < 0)
+			if (r < 0 || (r == 1 && value_done(p, val, cause) < 0) || (r == 2 && trial_replay(p, cause) < 0))
 				return -1;
 			continue;
 		}
@@ -917,7 +974,7 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 				p->in_metrics = false;
 				p->state = P_ARR_FIRST;
 			} else if (c == '{') {
-				obj_begin(p, c, pos);
+				obj_begin(p, c);
 			} else if (starts_value(c)) {
 				ret = fail(p, cause, xstrdup("top-level JSON value is not an object or array"));
 			} else {
@@ -926,7 +983,7 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 			break;
 		case P_LINES:
 			if (c == '{') {
-				obj_begin(p, c, pos);
+				obj_begin(p, c);
 			} else if (starts_value(c)) {
 				p->rows_seen++;
 				ret = fail(p, cause, xasprintf("row %zu is not an object", p->rows_seen));
@@ -1016,6 +1073,8 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 /* End of input: only complete values may have been read. */
 int parser_finish(struct parser *p, char **cause)
 {
+	if (p->state == P_TOKENER && p->carry.len > 0 && carry_feed(p, NULL, 0, true, cause) < 0)
+		return -1;
 	switch (p->state) {
 	case P_ERROR:
 		*cause = xstrdup(p->err);

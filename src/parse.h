@@ -7,11 +7,64 @@
  *   - a bare JSON array of MetricPoints
  *   - JSON Lines: one MetricPoint object per line
  * A UTF-8 BOM and CRLF line ends are accepted.  json-c parses every value;
- * this module only walks the outer skeleton.
+ * this module only walks the outer skeleton.  A top-level object is an
+ * envelope when it has a "metrics" key, else it is a row; any number of
+ * top-level objects may follow each other (separated by whitespace or
+ * nothing), so an envelope may be followed by more rows or envelopes.
+ * After a top-level array only whitespace may follow.
  *
- * Errors are returned as a malloc'd *cause without the job name, e.g.
- * "invalid JSON at line 3, column 7: unexpected character" or
- * "more than 1000000 rows".  The caller prefixes the job. */
+ * The result never depends on how the input is cut into chunks (feeding
+ * one byte at a time gives the same rows, counters and errors).
+ *
+ * What is read (MetricPoint fields, api.md):
+ *   - step: a number or numeric string that is an integer in 0 .. 2^53
+ *     ("7", 8.0 and -0 are fine).  A row whose step is missing, null,
+ *     negative, fractional, non-finite or not a number is skipped and
+ *     counted in run->skipped_nostep.
+ *   - numbers: JSON numbers, NaN/Infinity/-Infinity as bare tokens (what
+ *     Python's json writes), and numeric strings ("0.5", "-1e-3", "+2",
+ *     "nan", "inf", "-Infinity"; no spaces, hex or trailing text).  A
+ *     value that is not finite — including 1e400 and integers beyond 64
+ *     bits, which overflow — is stored as NaN and counted in run->nonfinite.
+ *     -0 reads as 0.
+ *   - null means "not logged" (NaN) and creates no column; booleans,
+ *     non-numeric strings, objects and arrays are ignored.
+ *   - loss is train_loss; when a row has both, train_loss wins (unless it
+ *     is null).  timestamp (ISO-8601, see parse_timestamp, or a number of
+ *     seconds) becomes the column "time"; an unreadable one is left NaN.
+ *   - id, job_id, loss_trend, best_eval_loss, best_epoch, best_step and
+ *     epochs_without_improvement inside rows are ignored.
+ *   - any other numeric field becomes a column named by its key (untrusted
+ *     text; an empty key is ignored).  Beyond RUN_MAX_COLS columns the
+ *     values are counted in run->ignored_fields.
+ *   - a key repeated in one object: the last value wins (null included).
+ *   - of the envelope, job_id (a string or a number, as written) becomes
+ *     run->id and "message" run->message; other keys are ignored.
+ *     "metrics": null is an envelope without rows.
+ * Rows are appended in input order; run_finish() (not called here) sorts.
+ *
+ * Strict JSON otherwise: no comments, trailing commas, single-quoted
+ * strings or leading zeros.  (json-c still accepts single-quoted keys
+ * inside a value.)
+ *
+ * Errors are returned as a malloc'd *cause without the job name; the
+ * caller prefixes the job.  L and C are the 1-based line and byte column
+ * (a BOM takes no column):
+ *   "empty input"                      (nothing but whitespace and a BOM)
+ *   "invalid JSON at line L, column C: WHAT"   WHAT is json-c's text, e.g.
+ *        "unexpected character", "number expected", or "unexpected NUL
+ *        byte", "unexpected data after the top-level array"
+ *   "unexpected end of input (truncated JSON?) at line L, column C"
+ *   "top-level JSON value is not an object or array"
+ *   "row N is not an object"           (N counts rows from 1, all formats)
+ *   "\"metrics\" is not an array"
+ *   "JSON nested deeper than 32 levels at line L, column C"  (within one
+ *        row or value)
+ *   "JSON value larger than 1048576 bytes at line L, column C"  (L, C
+ *        where the row or value began)
+ *   "row N has more than 1024 fields"
+ *   "more than 1000000 rows"           (rows with a usable step)
+ *   "read error: STRERROR"             (parse_fd) */
 #ifndef TRCOMPARE_PARSE_H
 #define TRCOMPARE_PARSE_H
 
@@ -19,9 +72,18 @@
 
 #include "run.h"
 
+/* Limits.  A fuzzing build may define smaller ones (-DPARSE_MAX_VALUE=256)
+ * to reach the limit paths with small inputs. */
+#ifndef PARSE_MAX_DEPTH
 #define PARSE_MAX_DEPTH 32          /* JSON nesting depth */
-#define PARSE_MAX_VALUE (1 << 20)   /* bytes in one row or top-level value */
+#endif
+#ifndef PARSE_MAX_VALUE
+#define PARSE_MAX_VALUE (1 << 20)   /* bytes in one row or top-level value
+                                       (a top-level row: the whole object) */
+#endif
+#ifndef PARSE_MAX_FIELDS
 #define PARSE_MAX_FIELDS 1024       /* fields in one row */
+#endif
 
 struct parser;
 
@@ -29,8 +91,8 @@ struct parser;
 struct parser *parser_new(struct run *run);
 void parser_free(struct parser *p);
 
-/* Pushes LEN bytes.  Returns 0, or -1 with *cause set; after an error the
- * parser accepts nothing more. */
+/* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
+ * after an error the parser accepts nothing more and repeats the error. */
 int parser_feed(struct parser *p, const void *buf, size_t len, char **cause);
 
 /* End of input: reports truncated JSON or an empty input.  Returns 0, or -1
@@ -42,8 +104,12 @@ int parser_finish(struct parser *p, char **cause);
 int parse_fd(struct run *run, int fd, char **cause);
 
 /* Parses an ISO-8601 timestamp ("2024-05-01T12:00:00.5Z", "+02:00" offsets,
- * no zone = UTC, a space instead of T) to seconds since the epoch.  Returns
- * 0, or -1 when S is not such a time. */
+ * no zone = UTC, a space instead of T) to seconds since the epoch.
+ * Accepted: YYYY-MM-DD, optionally followed by T, t or a space and HH:MM,
+ * optional :SS (60 for a leap second) with an optional fraction after . or
+ * a comma, then optionally Z, z, +HH, +HHMM or +HH:MM (or -).  Dates are
+ * checked (no 2023-02-29).  Returns 0, or -1 when S (may be NULL) is not
+ * such a time. */
 int parse_timestamp(const char *s, double *out);
 
 #endif

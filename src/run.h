@@ -69,11 +69,13 @@ int run_find(const struct run *r, const char *name);
  * when RUN_MAX_COLS columns exist already. */
 int run_col(struct run *r, const char *name);
 
-/* Appends a row for STEP with every other cell NaN.  Returns 0, or -1 with
- * *cause set when the run already holds RUN_MAX_ROWS rows. */
+/* Appends a row for STEP with every other cell NaN (capacity doubles).
+ * Returns 0, or -1 with *cause set ("more than 1000000 rows") when the run
+ * already holds RUN_MAX_ROWS rows. */
 int run_add_row(struct run *r, double step, char **cause);
 
-/* Sets column COL of the last row. */
+/* Sets column COL of the last row (nothing when COL is out of range or
+ * there is no row). */
 void run_set(struct run *r, int col, double v);
 
 /* Value of column COL at row ROW; NaN when COL < 0. */
@@ -82,10 +84,13 @@ static inline double run_get(const struct run *r, int col, size_t row)
 	return col < 0 ? __builtin_nan("") : r->cols[col][row];
 }
 
-/* Sorts by step, merges repeated steps (see above), and derives perplexity
- * where absent: exp(loss) only where the loss is finite and below 100 (the
- * platform's rule), for perplexity from eval_loss and train_perplexity from
- * train_loss.  Idempotent. */
+/* Sorts by step (a stable merge sort; input already in order costs one
+ * pass), merges repeated steps (see above; a NaN cell never replaces a
+ * value), and derives perplexity where absent, cell by cell: exp(loss)
+ * only where the loss is finite and below 100 (the platform's rule), for
+ * perplexity from eval_loss and train_perplexity from train_loss; the
+ * column is added only when something is derived.  Idempotent until the
+ * next run_add_row(). */
 void run_finish(struct run *r);
 
 /* Index of the last row where column COL is finite, or -1. */

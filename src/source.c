@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,9 +53,25 @@ static bool path_exists(const char *path)
 	return *path && lstat(path, &st) == 0;
 }
 
+/* True when T ends in a metrics file's extension (job ids never do). */
+static bool file_like(const char *t)
+{
+	static const char *const exts[] = { ".json", ".jsonl", ".ndjson", ".txt", ".log" };
+	size_t n = strlen(t);
+
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i]);
+
+		if (n > e && strcasecmp(t + n - e, exts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Classifies a target without a label: -, path, URL or job id.  A missing
- * path that holds '/' is still a path (job ids never do), so the user hears
- * "No such file or directory" rather than a fetch error. */
+ * path that holds '/' or ends in .json (.jsonl, .ndjson, .txt, .log) is
+ * still a path, so a typo gets "No such file or directory" rather than a
+ * fetch of job "runs.json". */
 static enum source_kind classify_target(const char *t)
 {
 	if (strcmp(t, "-") == 0)
@@ -63,7 +80,7 @@ static enum source_kind classify_target(const char *t)
 		return SOURCE_FILE;
 	if (is_url(t))
 		return SOURCE_URL;
-	if (*t == '\0' || strchr(t, '/'))
+	if (*t == '\0' || strchr(t, '/') || file_like(t))
 		return SOURCE_FILE;
 	return SOURCE_JOBID;
 }
@@ -339,10 +356,6 @@ void source_load_all(const struct options *opts, struct source_result *results)
 			if (opts->url && *opts->url) {
 				netidx[nnet] = i;
 				urls[nnet++] = job_url(opts, targets[i]);
-			} else if (strchr(targets[i], '.')) {
-				/* "runs.json" is a missing file, not a job id. */
-				r->status = EXIT_DATA;
-				r->error = xstrdup(strerror(ENOENT));
 			} else {
 				r->status = EXIT_USAGE;
 				r->error = xstrdup("no API URL: set TRCOMPARE_URL or --url");

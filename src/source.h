@@ -5,8 +5,9 @@
  * or file:// URL; otherwise a job id on the platform's API (--url plus
  * --endpoint with {id} URL-escaped).  The part after LABEL= is classified
  * the same way (-, path, URL or id); an argument that starts with http://,
- * https:// or file:// is never split at '='; a missing path holding '/' is
- * still a path (job ids never hold '/').  Local files are read and parsed
+ * https:// or file:// is never split at '='; a missing path holding '/' or
+ * ending in .json, .jsonl, .ndjson, .txt or .log is still a path (job ids
+ * never look like that).  Local files are read and parsed
  * on worker threads (both cores); URLs and ids are fetched at once through
  * one libcurl multi handle and parsed as bytes arrive. */
 #ifndef TRCOMPARE_SOURCE_H

@@ -392,21 +392,23 @@ static int choose_x(struct view *v, struct run *const *runs, size_t nruns, enum 
 			xs[r] = (struct xsource){ 0, 0 };
 		return 0;
 	}
-	size_t have = 0;
+	size_t have = 0, nonempty = 0;
 	for (size_t r = 0; r < nruns; r++) {
 		double min = 0;
 		xs[r].col = finite_col(runs[r], col, &min);
 		xs[r].offset = ax == XAXIS_RELATIVE ? min : 0;
-		if (xs[r].col >= 0) {
+		if (xs[r].col >= 0)
 			have++;
+		/* An empty job is reported as such by the caller, not here. */
+		if (xs[r].col >= 0 || runs[r]->nrows == 0)
 			continue;
-		}
+		nonempty++;
 		const char *arg = runs[r]->arg ? runs[r]->arg : "";
 		char *job = text_sanitize(arg, strlen(arg), TEXT_MAX_CHARS, "-");
 		add_warning(v, xasprintf("%s: %s, left out of the chart (%s)", job, what, flag));
 		free(job);
 	}
-	if (have == 0 && nruns > 0) {
+	if (have == 0 && nonempty > 0) {
 		*cause = xasprintf("%s (needed by %s)", none, flag);
 		return -1;
 	}

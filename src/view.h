@@ -80,7 +80,8 @@ struct view {
 
 /* Builds every series.  A run lacking what the x axis needs (no epoch, no
  * timestamps) yields a warning naming it, or -1 with *cause when no run has
- * it.  Warnings: "JOB: no epoch logged, left out of the chart (-x epoch)",
+ * it (runs without rows are neither warned about nor counted).
+ * Warnings: "JOB: no epoch logged, left out of the chart (-x epoch)",
  * "JOB: no timestamps, left out of the chart (-x time)" (or "-x relative");
  * causes: "no job logged an epoch (needed by -x epoch)", "no job has
  * timestamps (needed by -x time)".  Series are ordered by panel; within a

@@ -291,6 +291,25 @@ only_files "$T/elsewhere" "-d compare.gp"
 rm -rf "$W/out"
 ok "-d: gnuplot DIR/compare.gp from elsewhere: nothing ran, SVG parses"
 
+# Output paths that gnuplot would take for commands ("|cmd" in set output,
+# "<cmd" as a file name): the program must write them as plain files.
+(cd "$W" && $TRC -o '|touch canary;x.svg' "$H/00-quotes.json" >"$T/out" 2>"$T/err") || fail "-o '|…': $(cat "$T/err")"
+nothing_ran "-o '|…'"
+only_files "$W" "-o '|…'" '|touch canary;x.svg'
+svg_ok "$W/|touch canary;x.svg" "-o '|…'"
+rm -f "$W/|touch canary;x.svg"
+(cd "$W" && $TRC -d '<touch canary;d' "$H/00-quotes.json" "$H/01-backquote.json" >"$T/out" 2>"$T/err") ||
+	fail "-d '<…': $(cat "$T/err")"
+only_files "$W" "-d '<…'" '<touch canary;d'
+# (gnuplot itself runs a command-line file name starting with '<', so the
+# user writes ./ in front; compare.gp must then find its data.)
+gnuplot_ok "-d '<…' compare.gp" -e "set terminal svg" "./<touch canary;d/compare.gp"
+cp "$T/gp.out" "$T/lt.svg"
+svg_ok "$T/lt.svg" "-d '<…' compare.gp"
+only_files "$W" "-d '<…' compare.gp" '<touch canary;d'
+rm -rf "$W/<touch canary;d"
+ok "output paths starting with | and <: plain files, nothing ran"
+
 # ---------------------------------------------------------------- --data
 (cd "$W" && $TRC --data "$@" >"$T/data.txt" 2>"$T/err") || fail "--data: exit $?: $(cat "$T/err")"
 nothing_ran "--data"

@@ -96,6 +96,19 @@ expect_fail 1 "trcompare-plot: no job has timestamps (needed by -x time)" -x tim
 expect_fail 1 "trcompare-plot: no job has timestamps (needed by -x relative)" -x relative "$N"
 expect_fail 1 "trcompare-plot: no job logged an epoch (needed by -x epoch)" -x epoch "$N"
 
+# --ignore-outliers: the loss panel's y range stops below the early, high
+# losses (the top 5 %) and is autoscaled without the flag.
+expect_ok -m loss "$A"
+grep -q -x 'set yrange \[\*:\*\]' "$T/out" || fail "no --ignore-outliers: y range not automatic"
+expect_ok --ignore-outliers -m loss "$A"
+range=$(sed -n 's/^set yrange \[\([-0-9.e]*\):\([-0-9.e]*\)\]$/\1 \2/p' "$T/out")
+[ -n "$range" ] || fail "--ignore-outliers: no numeric y range in the script"
+max=$(sort -g -k2 "$T/input.dat" | tail -n 1 | cut -d' ' -f2)
+min=$(sort -g -k2 "$T/input.dat" | head -n 1 | cut -d' ' -f2)
+echo "$range $min $max" | awk '{ exit !($1 < $2 && $2 < $4 && $1 > $3 - ($4 - $3)) }' ||
+	fail "--ignore-outliers: y range [$range] for losses from $min to $max"
+ok "--ignore-outliers: y range [$range] for losses from $min to $max"
+
 # ---------------------------------------------------------------- fidelity
 # 5 jobs × 100 000 noisy rows in a 2×2 PNG: the default (downsampled)
 # chart against the chart of every point.  Drawing every point takes

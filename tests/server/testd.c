@@ -39,6 +39,7 @@
  *   --delay=MS          delay every metrics answer
  *   --page-max=N        cap the job list's page size (to test pagination)
  *   --no-local-jobs     404 on /api/training/local/jobs (test the fallback)
+ *   --tls-cert=PEM --tls-key=PEM   serve HTTPS with this certificate
  *   --lifetime=S        exit after S seconds (default 600: a safety net for
  *                       tests; 0 = run until a signal)
  *
@@ -76,6 +77,7 @@ static long delay_ms;
 static long page_max = 100;
 static bool no_local_jobs;
 static unsigned port;
+static char *tls_cert, *tls_key;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Requests seen per path (for the flaky-K faults). */
@@ -737,7 +739,17 @@ int main(int argc, char **argv)
 			page_max = atol(v) > 0 ? atol(v) : 1;
 		else if ((v = opt(a, "--lifetime")))
 			lifetime = atol(v);
-		else if (strcmp(a, "--no-local-jobs") == 0)
+		else if ((v = opt(a, "--tls-cert"))) {
+			size_t len;
+
+			if (!(tls_cert = slurp(v, &len)))
+				die("%s: %s", v, strerror(errno));
+		} else if ((v = opt(a, "--tls-key"))) {
+			size_t len;
+
+			if (!(tls_key = slurp(v, &len)))
+				die("%s: %s", v, strerror(errno));
+		} else if (strcmp(a, "--no-local-jobs") == 0)
 			no_local_jobs = true;
 		else
 			die("unknown argument: %s (see the comment at the top of testd.c)", a);
@@ -755,10 +767,21 @@ int main(int argc, char **argv)
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = 0;
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-				     MHD_USE_ERROR_LOG,
-			     0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &sin,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	if (tls_cert && tls_key) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+			die("this libmicrohttpd has no TLS");
+		d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+					     MHD_USE_ERROR_LOG | MHD_USE_TLS,
+				     0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &sin,
+				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				     MHD_OPTION_HTTPS_MEM_CERT, tls_cert, MHD_OPTION_HTTPS_MEM_KEY, tls_key,
+				     MHD_OPTION_END);
+	} else {
+		d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+					     MHD_USE_ERROR_LOG,
+				     0, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &sin,
+				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	}
 	if (!d)
 		die("cannot start the HTTP daemon on 127.0.0.1");
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
@@ -784,6 +807,8 @@ int main(int argc, char **argv)
 	if (logfp)
 		fclose(logfp);
 	free(token);
+	free(tls_cert);
+	free(tls_key);
 	for (size_t i = 0; i < MAX_COUNTERS && counters[i].path; i++)
 		free(counters[i].path);
 	return 0;

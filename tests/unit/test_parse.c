@@ -749,6 +749,29 @@ static void test_limit_rows(void **state)
 	buf_free(&b);
 }
 
+/* json-c does not carry its number state across calls; numbers cut by a
+ * chunk boundary must still parse as in one piece (found by fuzz_parse:
+ * "124-0-Infinity" split after "124" was taken as one number). */
+static void test_number_splits(void **state)
+{
+	(void)state;
+	fails("{\"step\":124-0-Infinity0:00.5+02:00\"}\r\n{\"step\":1,\"eval_loss\":3}\n",
+	      "invalid JSON at line 1, column 12: number expected");
+	fails("[{\"a\":-5Infinity}]", "invalid JSON at line 1, column 9: object value separator ',' expected");
+	fails("{\"a\":1,\"b\":true12}", "invalid JSON at line 1, column 16: object value separator ',' expected");
+	fails("[{\"step\":12-3}]", "invalid JSON at line 1, column 12: number expected");
+	fails("[{\"step\":1e5e5}]", "invalid JSON at line 1, column 13: number expected");
+	fails("{\"metrics\":[{\"step\":1}],\"n\":12", "unexpected end of input (truncated JSON?) at line 1, column 31");
+	fails("{\"metrics\":[{\"step\":1}],\"n\":--1}", "invalid JSON at line 1, column 30: number expected");
+
+	struct run *r = ok("{\"step\":2,\"a\":-Infinity,\"b\":-12.5e-3,\"c\":1E+2}\n{\"step\":3,\"a\":true}");
+	assert_int_equal(r->nrows, 2);
+	assert_int_equal(r->nonfinite, 1);
+	assert_true(cell(r, "b", 0) == -12.5e-3);
+	assert_true(cell(r, "c", 0) == 100);
+	run_free(r);
+}
+
 /* After an error the parser keeps refusing with the same message. */
 static void test_error_sticks(void **state)
 {
@@ -892,6 +915,7 @@ int main(void)
 	    cmocka_unit_test(test_limit_value_size),
 	    cmocka_unit_test(test_limit_fields),
 	    cmocka_unit_test(test_limit_rows),
+	    cmocka_unit_test(test_number_splits),
 	    cmocka_unit_test(test_error_sticks),
 	    cmocka_unit_test(test_chunking_fixtures),
 	    cmocka_unit_test(test_parse_fd_errors),

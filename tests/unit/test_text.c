@@ -425,6 +425,9 @@ static const struct hostile hostile_names[] = {
 	H("a\\\nb"),
 	H("import f(x) from \"canary.so\""),
 	H("cd \"..\""),
+	/* Digits right after an escape must stay digits. */
+	H("'1 '12 '123 `7 @0 \xC3\xA9" "9 \\0 #00 $1"),
+	H("\xC3\xBF\xC3\xBF" "377"),
 };
 
 /* Every hostile name survives the gnuplot round trip with the product's cap. */

@@ -538,6 +538,21 @@ static void test_build_epoch_time_relative(void **state)
 	assert_int_equal(view_build(&v, runs + 1, 1, p, np, &o, &cause), -1);
 	assert_string_equal(cause, "no job logged an epoch (needed by -x epoch)");
 	free(cause);
+	cause = NULL;
+
+	/* A job without rows is the caller's to report: no warning, no error. */
+	struct run *empty[2] = { run_new("empty.json"), runs[0] };
+	run_finish(empty[0]);
+	o.xaxis = XAXIS_TIME;
+	assert_int_equal(view_build(&v, empty, 2, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 0);
+	assert_int_equal(v.n, 2);
+	view_free(&v);
+	assert_int_equal(view_build(&v, empty, 1, p, np, &o, &cause), 0);
+	assert_int_equal(v.nwarnings, 0);
+	assert_int_equal(v.n, 0);
+	view_free(&v);
+	run_free(empty[0]);
 
 	panel_list_free(p, np);
 	run_free(runs[0]);
