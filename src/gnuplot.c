@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -200,19 +199,51 @@ static char **child_environment(void)
 	return env;
 }
 
+/* In the child after fork: standard descriptors, default signals, its own
+ * process group, then exec.  On failure the errno goes up STATUS_FD. */
+static void exec_child(const char *prog, char **argv, char **env, int stdout_fd, int err_fd,
+                       int status_fd, const sigset_t *mask)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
+	struct sigaction dfl;
+	int e, in;
+
+	/* Our clean-up handler must never run here: defaults first, and only
+	 * then unblock what the parent blocked around the fork. */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &dfl, NULL);
+	setpgid(0, 0);
+	in = open("/dev/null", O_RDONLY);
+	if (in < 0 || dup2(in, STDIN_FILENO) < 0 ||
+	    (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) ||
+	    dup2(err_fd, STDERR_FILENO) < 0)
+		goto fail;
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execvpe(prog, argv, env);
+fail:
+	e = errno;
+	if (write(status_fd, &e, sizeof e) < 0) {
+		/* nothing more to do */
+	}
+	_exit(127);
+}
+
 /* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
  * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R.
  * In its own process group, registered for clean-up on signals.  Returns 0
- * when it ran (R->status set), or -1 with *cause. */
+ * when it ran (R->status set), or -1 with *cause.  (fork and exec rather
+ * than posix_spawn: an exec failure must be told apart from gnuplot's own
+ * exit status 127, also under valgrind.) */
 static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char **cause)
 {
 	const char *prog = gnuplot_program();
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t block, old, dfl;
-	int pipefd[2];
+	sigset_t block, old;
+	int pipefd[2], statusfd[2];
 	pid_t pid;
-	int err;
+	int err = 0;
 	bool exited = false;
 	char **env;
 
@@ -221,27 +252,14 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 		*cause = xasprintf("cannot run gnuplot: pipe: %s", strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	if (stdout_fd >= 0)
-		posix_spawn_file_actions_adddup2(&fa, stdout_fd, STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-
-	/* The child starts with no signal blocked and default dispositions
-	 * (we may ignore SIGPIPE), in a process group of its own so that the
-	 * clean-up handler can kill gnuplot and anything it started. */
-	posix_spawnattr_init(&attr);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGINT);
-	sigaddset(&dfl, SIGTERM);
-	sigaddset(&dfl, SIGHUP);
-	sigaddset(&dfl, SIGQUIT);
-	sigaddset(&dfl, SIGPIPE);
-	sigemptyset(&old);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-	                                POSIX_SPAWN_SETSIGMASK);
+	if (pipe2(statusfd, O_CLOEXEC) != 0) {
+		*cause = xasprintf("cannot run gnuplot: pipe: %s", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -1;
+	}
+	argv[0] = (char *)prog;
+	env = child_environment();
 
 	/* Block the clean-up signals until the child is registered, so that a
 	 * Ctrl-C right now cannot leave it orphaned. */
@@ -250,18 +268,39 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	posix_spawnattr_setsigmask(&attr, &old);
-
-	argv[0] = (char *)prog;
-	env = child_environment();
-	err = posix_spawnp(&pid, prog, &fa, &attr, argv, env);
-	free(env);
-	if (err == 0)
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		exec_child(prog, argv, env, stdout_fd, pipefd[1], statusfd[1], &old);
+	if (pid < 0) {
+		err = errno;
+	} else {
+		setpgid(pid, pid); /* also here: no race with the kill below */
 		cleanup_set_child(pid);
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	free(env);
 	close(pipefd[1]);
+	close(statusfd[1]);
+	if (pid > 0) {
+		/* The status pipe closes on a successful exec; an errno comes
+		 * through it when the exec failed. */
+		ssize_t n;
+
+		do
+			n = read(statusfd[0], &err, sizeof err);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof err)
+			err = 0;
+		if (err != 0) {
+			pid_t got;
+			int st;
+
+			wait_child(pid, &st, 0, &got);
+			cleanup_set_child(0);
+		}
+	}
+	close(statusfd[0]);
 
 	if (err != 0) {
 		close(pipefd[0]);
@@ -287,17 +326,16 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 
 		if (n < 0 && errno != EINTR)
 			break;
+		if (exited)
+			after_exit++;
+		else if (wait_child(pid, &r->status, WNOHANG, &got) == 0 && got == pid)
+			exited = true;
 		if (n > 0) {
 			if (!drain(pipefd[0], r))
 				break;
-			if (exited)
-				after_exit++;
-			continue;
-		}
-		if (exited)
+		} else if (n == 0 && exited && after_exit > 0) {
 			break;
-		if (n == 0 && wait_child(pid, &r->status, WNOHANG, &got) == 0 && got == pid)
-			exited = true;
+		}
 	}
 	close(pipefd[0]);
 	if (!exited) {

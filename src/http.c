@@ -290,7 +290,9 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* CURLOPT_NOSIGNAL stays 0: libcurl then ignores SIGPIPE while it works
+	 * (a TLS write to a closed socket would otherwise kill us), and with
+	 * its threaded resolver it sets no alarms. */
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "-plot/" PACKAGE_VERSION);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -517,6 +519,7 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct options *op
 		reqs[i].status = EXIT_OK;
 		reqs[i].error = NULL;
 		reqs[i].attempts = 0;
+		reqs[i].done = false;
 		/* The token goes to the API's origin; with no API URL, to the
 		 * origin of each URL as the user wrote it. */
 		x->token_origin = api_origin;
@@ -554,8 +557,10 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct options *op
 			curl_easy_cleanup(x->easy);
 			x->easy = NULL;
 			active--;
-			if (x->state == XFER_DONE)
+			if (x->state == XFER_DONE) {
+				x->req->done = true;
 				ndone++;
+			}
 		}
 		if (ndone == n)
 			break;
@@ -585,6 +590,7 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct options *op
 		free(xs[i].sink_err);
 		buf_free(&xs[i].errbody);
 		free(own_origin[i]);
+		reqs[i].done = true;
 		if (reqs[i].status != EXIT_OK)
 			ret = -1;
 	}

@@ -8,6 +8,7 @@
 #ifndef TRCOMPARE_HTTP_H
 #define TRCOMPARE_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "options.h"
@@ -25,6 +26,7 @@ struct http_request {
 	long http_status;  /* 0 when no answer came */
 	size_t bytes;      /* body bytes received on the final attempt */
 	int attempts;      /* transfers made (1 + retries) */
+	bool done;         /* finished (for progress hooks) */
 	char *error;       /* malloc'd message or NULL: "HTTP 404: Job not found
 	                      or unauthorized", libcurl's error text, the sink's */
 	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */

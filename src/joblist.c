@@ -204,7 +204,8 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 	base = base_url(opts->url);
 
 	for (int page = 0; page < JOBLIST_MAX_PAGES; page++) {
-		struct json_object *root, *jobs, *total;
+		struct json_object *root, *jobs, *total, *off;
+		bool has_total, last;
 		size_t got;
 		char *err = NULL;
 
@@ -237,16 +238,21 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 		}
 		got = json_object_array_length(jobs);
 		add_jobs(out, &cap, jobs, opts->status);
+		/* The last page: empty, at the total, short when there is no
+		 * total, or from a server that ignores offset (it would repeat
+		 * the first page forever). */
+		has_total = json_object_object_get_ex(root, "total", &total) &&
+			    json_object_is_type(total, json_type_int);
+		last = got == 0 ||
+		       (has_total && (int64_t)(offset + got) >= json_object_get_int64(total)) ||
+		       (!has_total && got < JOBLIST_PAGE) ||
+		       (json_object_object_get_ex(root, "offset", &off) &&
+			json_object_is_type(off, json_type_int) &&
+			json_object_get_int64(off) != (int64_t)offset);
 		offset += got;
-		/* Stop at the total, or at an empty or short page when there is none. */
-		if (got == 0 ||
-		    (json_object_object_get_ex(root, "total", &total) &&
-		     json_object_is_type(total, json_type_int) &&
-		     (int64_t)offset >= json_object_get_int64(total))) {
-			json_object_put(root);
-			break;
-		}
 		json_object_put(root);
+		if (last)
+			break;
 	}
 
 	if (fallback) {

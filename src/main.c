@@ -15,6 +15,7 @@
 #include "datafile.h"
 #include "gnuplot.h"
 #include "gpscript.h"
+#include "http.h"
 #include "joblist.h"
 #include "options.h"
 #include "source.h"
@@ -284,7 +285,7 @@ static void name_jobs(struct state *st)
 				if (st->results[k].run == st->runs[i])
 					res = &st->results[k];
 			if (res && res->kind == SOURCE_JOBID && !st->runs[i]->label)
-				ids[i] = st->runs[i]->id ? st->runs[i]->id : st->runs[i]->arg;
+				ids[i] = st->runs[i]->arg;
 		}
 		listed = joblist_labels(&st->jl, ids, n);
 		free(ids);
@@ -696,6 +697,36 @@ static void progress_line(void *ctx, const char *line)
 	fflush(stderr);
 }
 
+/* -v lines from the HTTP layer (the token is never in them). */
+static void verbose_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	diag_note("%s", line);
+}
+
+/* Usage errors hidden in JOB arguments (a job id without an API URL, "-"
+ * twice) are reported before anything is fetched. */
+static void check_jobs(const struct options *o)
+{
+	bool stdin_seen = false;
+	for (size_t i = 0; i < o->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		enum source_kind k = source_classify(o->jobs[i], &label, &target);
+		free(label);
+		free(target);
+		const char *why = NULL;
+		if (k == SOURCE_JOBID && !o->url)
+			why = "no API URL: set TRCOMPARE_URL or --url";
+		else if (k == SOURCE_STDIN && stdin_seen)
+			why = "standard input (-) can be read only once";
+		stdin_seen |= k == SOURCE_STDIN;
+		if (why) {
+			report(o->jobs[i], xstrdup(why));
+			exit(EXIT_USAGE);
+		}
+	}
+}
+
 /* Frees everything. */
 static void state_free(struct state *st)
 {
@@ -735,8 +766,11 @@ int main(int argc, char **argv)
 	struct plan pl;
 	plan_output(o, &pl);
 
+	check_jobs(o);
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);
+	if (o->verbose)
+		http_set_log(verbose_line, NULL);
 	st.njobs = o->njobs;
 	st.results = xcalloc(st.njobs, sizeof *st.results);
 	if (o->verbose)
@@ -775,6 +809,20 @@ int main(int argc, char **argv)
 		return rc != EXIT_OK ? rc : EXIT_DATA;
 	}
 
+	/* Jobs given by id are labelled with their model names when the job
+	 * list can be had; without it, labels fall back to the ids. */
+	bool any_id = false;
+	for (size_t i = 0; i < st.njobs; i++)
+		any_id |= st.results[i].kind == SOURCE_JOBID && st.results[i].status == EXIT_OK;
+	if (any_id && !st.have_jl && o->url) {
+		char *why = NULL;
+		int status = 0;
+		if (joblist_fetch(o, &st.jl, &why, &status) == 0)
+			st.have_jl = true;
+		else if (o->verbose)
+			diag_note("no job list for labels: %s", why);
+		free(why);
+	}
 	name_jobs(&st);
 	char *cause = NULL;
 	if (pl.mode != CHART_NONE || o->data_dir) {

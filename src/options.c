@@ -443,6 +443,8 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	const char *tok = getenv("TRCOMPARE_TOKEN");
 	if (tok && *tok)
 		opts->token = xstrdup(tok);
+	/* gnuplot (and anything else we start) must not inherit the secret. */
+	unsetenv("TRCOMPARE_TOKEN");
 	return argp_parse(&argp, argc, argv, flags, NULL, opts);
 }
 

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -154,9 +155,9 @@ struct parser *parser_new(struct run *run)
 	p->run = run;
 	p->tok = json_tokener_new_ex(PARSE_MAX_DEPTH);
 	if (p->tok == NULL) {
-		/* json-c only fails on allocation. */
-		free(p);
-		return xmalloc(SIZE_MAX);
+		/* json-c fails only when out of memory: util.h's policy. */
+		fprintf(stderr, "%s: out of memory\n", program_name);
+		exit(EXIT_DATA);
 	}
 	/* Strict JSON (no comments, single quotes, trailing commas), but
 	 * json-c still reads NaN, Infinity and -Infinity as numbers, which is

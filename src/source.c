@@ -260,15 +260,25 @@ static void net_progress(void *ctx, const struct http_request *reqs, size_t n, d
 {
 	struct progress_state *ps = ctx;
 	struct buf b = { 0 };
+	size_t ndone = 0;
 
 	if (!progress_fn || elapsed < PROGRESS_AFTER)
 		return;
-	buf_printf(&b, "fetching %zu job%s, %.0f s:", n, n == 1 ? "" : "s", elapsed);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
+		ndone += reqs[i].done;
+	buf_printf(&b, "fetching %zu job%s", n, n == 1 ? "" : "s");
+	if (ndone)
+		buf_printf(&b, " (%zu done)", ndone);
+	buf_printf(&b, ", %.0f s:", elapsed);
+	/* Only the jobs still coming: the line shrinks as they arrive. */
+	for (size_t i = 0, shown = 0; i < n; i++) {
 		struct net_job *nj = &ps->jobs[i];
-		char *name = text_sanitize(nj->arg, strlen(nj->arg), 12, "?");
+		char *name;
 
-		buf_printf(&b, "%s %s ", i ? "," : "", name);
+		if (reqs[i].done)
+			continue;
+		name = text_sanitize(nj->arg, strlen(nj->arg), 12, "?");
+		buf_printf(&b, "%s %s ", shown++ ? "," : "", name);
 		fmt_bytes(&b, reqs[i].bytes);
 		buf_printf(&b, " %zu rows", nj->res->run->nrows);
 		free(name);
@@ -331,6 +341,7 @@ void source_load_all(const struct options *opts, struct source_result *results)
 	pthread_t threads[SOURCE_MAX_THREADS];
 	size_t nthreads = 0;
 	struct pool pool;
+	bool stdin_taken = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct source_result *r = &results[i];
@@ -342,6 +353,14 @@ void source_load_all(const struct options *opts, struct source_result *results)
 		r->status = EXIT_OK;
 		switch (r->kind) {
 		case SOURCE_STDIN:
+			if (stdin_taken) {
+				/* Two readers of one stream would share it at random. */
+				r->status = EXIT_USAGE;
+				r->error = xstrdup("standard input (-) can be read only once");
+				break;
+			}
+			stdin_taken = true;
+			/* fall through */
 		case SOURCE_FILE:
 			local[nlocal].target = targets[i];
 			local[nlocal].is_stdin = r->kind == SOURCE_STDIN;

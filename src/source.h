@@ -28,7 +28,8 @@ struct source_result {
 	enum source_kind kind;
 	int status;        /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH;
 	                      EXIT_USAGE for a job id when opts->url is NULL
-	                      (error "no API URL: set TRCOMPARE_URL or --url") */
+	                      (error "no API URL: set TRCOMPARE_URL or --url")
+	                      and for a second "-" */
 	char *error;       /* malloc'd message without the job prefix, or NULL */
 };
 

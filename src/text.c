@@ -109,37 +109,52 @@ static uint32_t sanitize_cp(uint32_t cp)
 	return cp;
 }
 
+/* Appends CP to the growable code point array *CPS (*N used, *CAP held). */
+static void cps_push(uint32_t **cps, size_t *n, size_t *cap, uint32_t cp)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*cps = xreallocarray(*cps, *cap, sizeof **cps);
+	}
+	(*cps)[(*n)++] = cp;
+}
+
 char *text_sanitize(const char *s, size_t len, size_t maxchars, const char *fallback)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	uint32_t *cps;
-	size_t ncp = 0, start, end;
+	uint32_t *cps = NULL;
+	size_t ncp = 0, cap = 0, start, end;
 	struct buf b = {0};
 
 	if (len == 0 || s == NULL)
 		return xstrdup(fallback ? fallback : "");
-	/* Decode everything first: trimming and the cap count characters. */
-	/* At most one character per byte, plus one space per two (below). */
-	cps = xreallocarray(NULL, len, 2 * sizeof *cps);
+	/* Decode into code points first: trimming and the cap count characters.
+	 * Leading spaces are never stored, and decoding stops once the cut is
+	 * certain (more than MAXCHARS characters ending in a non-space), so a
+	 * huge input costs no more than its first characters. */
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 
+		if (maxchars > 0 && ncp > maxchars && cps[ncp - 1] != ' ')
+			break;
 		i += utf8_decode(p + i, len - i, &cp);
 		cp = sanitize_cp(cp);
+		if (ncp == 0 && cp == ' ')
+			continue;
 		/* Sequences gnuplot's terminals copy unescaped into markup get a
 		 * space: "]]>" may not appear in XML text (svg escapes < and &
 		 * but not >); svg copies "&#x" as a character reference
 		 * ("&#x1;" is invalid XML); canvas writes titles into an inline
 		 * <script> where "</script" or "<!--" would end or derail it. */
 		if (cp == '>' && ncp >= 2 && cps[ncp - 1] == ']' && cps[ncp - 2] == ']') {
-			cps[ncp++] = ' ';
+			cps_push(&cps, &ncp, &cap, ' ');
 		} else if ((cp == '/' || cp == '!') && ncp >= 1 && cps[ncp - 1] == '<') {
-			cps[ncp++] = ' ';
+			cps_push(&cps, &ncp, &cap, ' ');
 		} else if (cp == 'x' && ncp >= 2 && cps[ncp - 1] == '#' && cps[ncp - 2] == '&') {
 			cps[ncp - 1] = ' ';
-			cps[ncp++] = '#';
+			cps_push(&cps, &ncp, &cap, '#');
 		}
-		cps[ncp++] = cp;
+		cps_push(&cps, &ncp, &cap, cp);
 	}
 	start = 0;
 	end = ncp;

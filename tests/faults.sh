@@ -84,7 +84,10 @@ no_leftovers
 as_user=
 if [ "$(id -u)" -eq 0 ]; then
 	if command -v setpriv >/dev/null 2>&1; then
-		as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --"
+		# (valgrind, under make check-valgrind, needs a TMPDIR it can write)
+		mkdir "$T/tmp-nobody"
+		chmod 1777 "$T/tmp-nobody"
+		as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all -- env TMPDIR=$T/tmp-nobody"
 		chmod 755 "$T" "$OUT"
 		$as_user test -x "$PROG" -a -r "$RUN" || as_user=none
 	else

@@ -223,7 +223,7 @@ ok "hostile --title and -m column names: nothing ran, SVG parses"
 
 # ---------------------------------------------------------------- -o FILE
 for ext in png svg pdf txt eps html gp; do
-	(cd "$W" && $TRC -o "chart.$ext" "$@" >"$T/out" 2>"$T/err") || fail "-o chart.$ext: exit $?: $(cat "$T/err")"
+	(cd "$W" && $TRC -v -o "chart.$ext" "$@" >"$T/out" 2>"$T/err") || fail "-o chart.$ext: exit $?: $(cat "$T/err")"
 	check text "$T/err"
 	nothing_ran "-o chart.$ext"
 	only_files "$W" "-o chart.$ext" "chart.$ext"
@@ -361,3 +361,53 @@ trc -m "nosuch\`touch canary\`$(printf '\033[2J')" "$H/00-quotes.json"
 check text "$T/err"
 nothing_ran "hostile unknown metric"
 ok "hostile unknown metric name: exit $rc, one clean line"
+
+# ---------------------------------------------------------------- HTTP
+# The same names from the platform's API (tests/data/hostile/http: a job list
+# whose ids are plain but whose model names, statuses, dataset paths and
+# error messages are hostile, and metrics whose job_id and columns are).
+TESTD="$top_builddir/tests/server/trcompare-testd"
+if [ ! -x "$TESTD" ]; then
+	echo "# HTTP part skipped: $TESTD not built"
+	exit 0
+fi
+"$TESTD" --dir="$H/http" --port-file="$T/port" --lifetime=300 2>"$T/testd.err" &
+TESTD_PID=$!
+trap 'kill "$TESTD_PID" 2>/dev/null || true; wait "$TESTD_PID" 2>/dev/null || true; cleanup_T' EXIT
+i=0
+while [ ! -s "$T/port" ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "test server did not start: $(cat "$T/testd.err")"
+	sleep 0.05
+done
+TRCOMPARE_URL="http://127.0.0.1:$(cat "$T/port")"
+export TRCOMPARE_URL
+NHTTP=$(ls "$H"/http/h*.json | wc -l)
+
+(cd "$W" && $TRC --list-jobs --format=text >"$T/l.txt" 2>"$T/err") || fail "--list-jobs: $(cat "$T/err")"
+check text "$T/l.txt"
+check text-table "$T/l.txt" "$NHTTP"
+(cd "$W" && $TRC --list-jobs --format=csv >"$T/l.csv" 2>"$T/err") || fail "--list-jobs csv: $(cat "$T/err")"
+check csv "$T/l.csv" "$NHTTP"
+(cd "$W" && $TRC --list-jobs --format=json >"$T/l.json" 2>"$T/err") || fail "--list-jobs json: $(cat "$T/err")"
+jq . "$T/l.json" >/dev/null || fail "--list-jobs json: jq cannot read it"
+check text "$T/l.json"
+[ "$(jq length "$T/l.json")" -eq "$NHTTP" ] || fail "--list-jobs json: not $NHTTP jobs"
+nothing_ran "--list-jobs"
+only_files "$W" "--list-jobs"
+ok "--list-jobs text/csv/json with hostile model names: each parses"
+
+(cd "$W" && $TRC --latest="$NHTTP" -S -o chart.svg >"$T/s.txt" 2>"$T/err") || fail "--latest: $(cat "$T/err")"
+check text "$T/err"
+check text "$T/s.txt"
+check text-table "$T/s.txt" "$NHTTP"
+svg_ok "$W/chart.svg" "--latest"
+rm -f "$W/chart.svg"
+(cd "$W" && $TRC --latest="$NHTTP" -d out >"$T/out" 2>"$T/err") || fail "--latest -d: $(cat "$T/err")"
+for f in "$W"/out/*.dat; do
+	check data "$f"
+done
+rm -rf "$W/out"
+nothing_ran "--latest"
+only_files "$W" "--latest"
+ok "--latest $NHTTP over HTTP: summary, SVG and data files parse, nothing ran"

@@ -69,11 +69,12 @@ TRCOMPARE_TOKEN=$TOKEN
 export TRCOMPARE_URL TRCOMPARE_TOKEN
 
 # --- success: the same data as reading the fixtures directly -------------
-# (Only the "# source:" line, the JOB as written, may differ.)
+# (Only the "# source:" line, the JOB as written, and the label, the model
+# name from the job list for jobs given by id, may differ.)
 expect_ok --data r1 r2 r3
-grep -v '^# source: ' "$T/out" >"$T/fetched"
+grep -v '^# source: \|^# label: ' "$T/out" >"$T/fetched"
 expect_ok --data "$HTTPDATA/r1.json" "$HTTPDATA/r2.json" "$HTTPDATA/r3.json"
-grep -v '^# source: ' "$T/out" | cmp -s - "$T/fetched" || fail "fetched data differs from the files' data"
+grep -v '^# source: \|^# label: ' "$T/out" | cmp -s - "$T/fetched" || fail "fetched data differs from the files' data"
 grep -q '^# rows: 30$' "$T/fetched" || fail "r1 not fully fetched"
 ok "jobs by id give the same tidy data as the files"
 
@@ -137,9 +138,9 @@ ok "429 with Retry-After: 1 is retried after a second ($((t1 - t0)) ms)"
 
 # A dropped connection is retried, and the retry starts the job afresh.
 expect_ok --data --retry=1 flakydrop-1-r2
-sed 's/flakydrop-1-r2/r2/' "$T/out" >"$T/retried"
+sed 's/flakydrop-1-r2/r2/' "$T/out" | grep -v '^# label: ' >"$T/retried"
 expect_ok --data r2
-cmp -s "$T/out" "$T/retried" || fail "data after a retried, dropped transfer differs"
+grep -v '^# label: ' "$T/out" | cmp -s - "$T/retried" || fail "data after a retried, dropped transfer differs"
 ok "a retried transfer resets the parser (same data as a clean fetch)"
 
 # --- broken transfers and bodies ------------------------------------------
@@ -173,6 +174,14 @@ awk '/^GET /{ if (loc && auth) bad = 1; loc = 0; auth = 0; next }
 	END { if (loc && auth) bad = 1; exit bad }' "$T/api.log" || fail "the token went to another origin"
 ok "the token does not follow a redirect to another origin"
 expect_fail 2 'trcompare-plot: redirectloop: too many redirects (more than 5)' --data redirectloop
+# The token goes to the API's origin only; with no API URL, to the URLs given.
+expect_fail 2 "trcompare-plot: http://localhost:$PORT/api/training/local/r1/metrics: HTTP 401: Unauthorized: Missing authentication" \
+	--data "http://localhost:$PORT/api/training/local/r1/metrics"
+TRC_SAVED=$TRC
+TRC="env -u TRCOMPARE_URL $TRC_SAVED"
+expect_ok --data "http://localhost:$PORT/api/training/local/r1/metrics"
+TRC=$TRC_SAVED
+ok "the token goes to --url's origin, or with no --url to the URLs given"
 
 # --- no metrics yet is a warning, not a failure ----------------------------
 expect_ok --data empty r1
@@ -216,6 +225,9 @@ cmp -s "$T/want" "$T/got" || fail "mixed sources out of order: $(cat "$T/got")"
 grep -q '^# label: mine$' "$T/out" || fail "LABEL=id not used"
 ok "files, URLs, ids, LABEL=id, file:// and stdin mix in JOB order"
 
+expect_fail 64 'trcompare-plot: -: standard input (-) can be read only once' \
+	--data - r1 - <"$HTTPDATA/r2.json"
+
 # A JOB that looks like a file stays a file, even with an API URL set.
 expect_fail 1 'trcompare-plot: missing.json: No such file or directory' --data missing.json
 expect_fail 1 'trcompare-plot: lbl=runs/missing: No such file or directory' --data lbl=runs/missing
@@ -245,7 +257,8 @@ for off in 0 2 4 6; do
 	grep -q "^GET /api/training/local/jobs?limit=100&offset=$off\$" "$T/api.log" ||
 		fail "job list page at offset $off not requested"
 done
-ok "--list-jobs follows limit/offset pagination"
+grep -q 'offset=8$' "$T/api.log" && fail "job list paged past its total"
+ok "--list-jobs follows limit/offset pagination up to the total"
 
 expect_ok --list-jobs --format=csv --status=completed,running
 cat >"$T/want" <<'EOF'
@@ -285,6 +298,10 @@ grep '^# label: ' "$T/out" >"$T/got"
 printf '# label: %s\n' '=cmd|calc' llama-1.3b 'qwen-350m (r2)' 'qwen-350m (r1)' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "labels from the job list: $(cat "$T/got")"
 ok "a shared model name is made unique with the id"
+
+TRC="env -u TRCOMPARE_TOKEN $TRC_SAVED"
+expect_fail 2 "trcompare-plot: $API: HTTP 401: Unauthorized: Missing authentication" --list-jobs
+TRC=$TRC_SAVED
 
 # The short route when the local one is missing.
 start_server old --token-file="$T/token" --no-local-jobs

@@ -159,6 +159,32 @@ static void test_sanitize_cap(void **state)
 	check_sanitize("   abcde   ", 11, 5, "abcde");
 	check_sanitize("abcdef", 6, 1, "\xE2\x80\xA6");
 	check_sanitize("a", 1, 1, "a");
+	/* Long inputs: only what is kept counts. */
+	{
+		size_t big = 10 * 1000 * 1000;
+		char *h = malloc(big);
+
+		assert_non_null(h);
+		memset(h, 'a', big);
+		s = text_sanitize(h, big, 200, "FB");
+		assert_int_equal(strlen(s), 199 + 3);
+		free(s);
+		memset(h, ' ', big);
+		h[0] = 'a';
+		s = text_sanitize(h, big, 5, "FB");
+		assert_string_equal(s, "a");
+		free(s);
+		h[big - 1] = 'b';
+		s = text_sanitize(h, big, 5, "FB");
+		assert_string_equal(s, "a\xE2\x80\xA6");
+		free(s);
+		free(h);
+	}
+	/* The cut never splits a rule: "]] >" and "& #x" count their space. */
+	check_sanitize("ab]]>", 5, 4, "ab]\xE2\x80\xA6");
+	check_sanitize("ab]]>", 5, 5, "ab]]\xE2\x80\xA6");
+	check_sanitize("ab]]>", 5, 6, "ab]] >");
+	check_sanitize("&#x1", 4, 3, "&\xE2\x80\xA6");
 	/* 0: no cap. */
 	memset(in, 'b', 999);
 	s = text_sanitize(in, 999, 0, "FB");
