@@ -527,7 +527,9 @@ static int draw_chart(struct state *st, const struct plan *pl)
 {
 	const struct options *o = &st->opts;
 	int w = pl->width, h = pl->height;
-	if (pl->terminal && (!w || !h))
+	if (pl->mode == CHART_WINDOW && (!w || !h))
+		w = 1000, h = 650; /* fits a laptop screen */
+	else if (pl->terminal && (!w || !h))
 		gnuplot_default_size(pl->terminal, &w, &h);
 	if (!w || !h)
 		w = 1200, h = 800;
@@ -575,8 +577,9 @@ static int draw_chart(struct state *st, const struct plan *pl)
 	struct gpscript g;
 	script_init(st, &g, NULL, &v);
 	g.terminal = pl->terminal;
-	g.width = pl->width;
-	g.height = pl->height;
+	/* The layout is computed for this size, so the script states it. */
+	g.width = pl->terminal ? w : pl->width;
+	g.height = pl->terminal ? h : pl->height;
 	g.ansi_color = pl->ansi;
 	int rc = EXIT_OK;
 
