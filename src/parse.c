@@ -5,7 +5,15 @@
  * "metrics" array, or JSON Lines rows).  Every value inside is handed to
  * json-c's incremental tokener, one value at a time, so memory holds at most
  * one row's JSON.  Rows go through one accumulator (struct cell) whether
- * they came whole from the tokener or field by field from the skeleton. */
+ * they came whole from the tokener or field by field from the skeleton.
+ *
+ * A top-level object up to TRIAL_MAX bytes is parsed whole by json-c; a
+ * bigger one key by key (obj_begin).  The two agree on valid input; on odd
+ * input they differ slightly, by object size (never by chunking): json-c
+ * accepts single-quoted keys, keeps only the last of two "metrics" arrays
+ * and counts the object itself as a nesting level, and a few messages
+ * differ ("unexpected character" where the skeleton says what it
+ * expected). */
 #include "config.h"
 
 #include "parse.h"
@@ -25,6 +33,11 @@
 
 #define STEP_MAX 9007199254740992.0 /* 2^53: larger steps are not exact */
 #define READ_CHUNK (128 * 1024)
+/* A top-level object is first tried as one json-c value up to this size
+ * (obj_begin); a bigger one (an envelope) is read key by key. */
+#ifndef TRIAL_MAX /* (a fuzzing build may set a small one) */
+#define TRIAL_MAX (PARSE_MAX_VALUE < 65536 ? PARSE_MAX_VALUE : 65536)
+#endif
 
 /* Where the skeleton is. */
 enum pstate {
@@ -768,8 +781,9 @@ static int value_done(struct parser *p, struct json_object *val, char **cause)
  * Reading an object key by key costs a json-c call per key and per value,
  * and each call sets up a locale: JSON Lines would parse at half the speed
  * of an array.  So the whole object is first tried as one json-c value (a
- * row or a small envelope); only when it outgrows PARSE_MAX_VALUE (a big
- * envelope) are its bytes replayed through the skeleton (parser_feed). */
+ * row or a small envelope); only when it outgrows TRIAL_MAX (a big
+ * envelope, or a huge row) are its bytes replayed through the skeleton
+ * (parser_feed), which then applies PARSE_MAX_VALUE to a row. */
 static void obj_begin(struct parser *p, unsigned char c)
 {
 	p->rows_seen++;
@@ -777,6 +791,7 @@ static void obj_begin(struct parser *p, unsigned char c)
 	p->envelope = false;
 	limit_here(p);
 	if (!p->no_trial) {
+		p->lim_off = p->off + TRIAL_MAX;
 		p->trial_prev = p->state;
 		p->replay.len = 0;
 		p->tok_for = T_TOP;
@@ -822,7 +837,7 @@ static int trial_replay(struct parser *p, char **cause)
 
 	memset(&p->replay, 0, sizeof p->replay);
 	json_tokener_reset(p->tok);
-	p->off = p->lim_off - PARSE_MAX_VALUE;
+	p->off = p->lim_off - TRIAL_MAX;
 	p->line = p->lim_line;
 	p->col = p->lim_col;
 	p->state = p->trial_prev;
@@ -1189,9 +1204,10 @@ int parse_timestamp(const char *s, double *out)
 			sign = *s++ == '-' ? -1 : 1;
 			if (!digits(&s, 2, &oh) || oh > 23)
 				return -1;
-			if (*s == ':')
-				s++;
-			if (*s != '\0' && (!digits(&s, 2, &om) || om > 59))
+			bool colon = *s == ':';
+
+			s += colon;
+			if ((colon || *s != '\0') && (!digits(&s, 2, &om) || om > 59))
 				return -1;
 		}
 	}

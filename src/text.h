@@ -24,22 +24,28 @@
  * text with the same MAXCHARS changes nothing. */
 char *text_sanitize(const char *s, size_t len, size_t maxchars, const char *fallback);
 
-/* Gnuplot string literal for sanitized text S: double-quoted; [A-Za-z0-9 ]
- * and -_.,:/+=()[] literal, every other byte an octal escape (bytes below
- * 0100 as \0ooo, others as \ooo).  The result holds no quote, backquote,
- * @, #, $, newline or NUL and never ends inside an escape.  malloc'd. */
+/* Gnuplot string literal for S: double-quoted; [A-Za-z0-9 ] and
+ * -_.,:/+=()[] literal, every other byte an octal escape (bytes below 0100
+ * as \0ooo, others as \ooo).  The result holds no quote, backquote, @, #,
+ * $, newline or NUL and never ends inside an escape; gnuplot reads back
+ * exactly the bytes of S, whatever they are (so it also quotes file paths,
+ * which must not be altered).  Untrusted text goes through text_sanitize
+ * first: the literal is inert, but what gnuplot's terminals then do with
+ * the text is not.  malloc'd. */
 char *text_gp_quote(const char *s);
 
-/* JSON string literal (with quotes) for S, escaping ", \ and controls.
- * malloc'd. */
+/* JSON string literal (with quotes) for S: " and \ escaped, \b \f \n \r
+ * \t for those controls, other bytes below 0x20 and DEL as \u00xx, every
+ * other byte copied (S is valid UTF-8: sanitized text).  malloc'd. */
 char *text_json_quote(const char *s);
 
-/* CSV field for S (RFC 4180): quoted when it holds , " CR or LF, and a
- * leading = + - @ is prefixed with ' against spreadsheet formulas. malloc'd. */
+/* CSV field for S (RFC 4180): a leading = + - @ TAB or CR is prefixed with
+ * ' against spreadsheet formulas; quoted (" doubled) when it holds , " CR
+ * or LF.  malloc'd. */
 char *text_csv_field(const char *s);
 
-/* Markdown table cell for S: | \ ` * _ [ ] < > escaped with a backslash.
- * malloc'd. */
+/* Markdown table cell for S: | \ ` * _ [ ] < > escaped with a backslash;
+ * CR and LF (absent from sanitized text) become spaces.  malloc'd. */
 char *text_md_cell(const char *s);
 
 /* File name stem from label S: [A-Za-z0-9._-] kept, runs of anything else

@@ -82,7 +82,7 @@ elif mode == "markdown":
         die("second line is not a delimiter row")
 elif mode == "text-table":
     # The table runs up to the first blank line: a header and a row per job.
-    rows = text.split("\n\n")[0].split("\n")
+    rows = text.rstrip("\n").split("\n\n")[0].split("\n")
     if len(rows) != n + 1:
         die("%d table lines, want %d" % (len(rows), n + 1))
 elif mode in ("data", "stream"):
@@ -117,7 +117,6 @@ EOF
 nothing_ran() {
 	found=$(find "$T" -name 'canary*' -print | head -n 5)
 	[ -z "$found" ] || fail "$1: a command ran: $found"
-	[ ! -e /tmp/canary ] || fail "$1: a command ran: /tmp/canary"
 }
 
 # only_files DIR STEP NAME...: DIR holds exactly the NAMEs.

@@ -12,7 +12,14 @@
  *   make tests/fuzz/fuzz_parse
  *   mkdir -p /tmp/parse-corpus
  *   tests/fuzz/fuzz_parse -max_len=4096 -max_total_time=600 \
- *       /tmp/parse-corpus $top_srcdir/tests/fuzz/corpus/parse */
+ *       -dict=$top_srcdir/tests/fuzz/parse.dict \
+ *       /tmp/parse-corpus $top_srcdir/tests/fuzz/corpus/parse
+ *
+ * The size, field and depth limits (and the switch from whole-object to
+ * key-by-key reading) are out of reach of small inputs; a second build
+ * directory with tiny limits fuzzes those paths:
+ *   CFLAGS='... -DPARSE_MAX_VALUE=200 -DPARSE_MAX_FIELDS=6 \
+ *       -DPARSE_MAX_DEPTH=5 -DTRIAL_MAX=64' */
 #include "config.h"
 
 #include <stdint.h>
@@ -69,6 +76,7 @@ static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t
 	return d;
 }
 
+/* One fuzz input: whole, split in two at the first byte, and byte by byte. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)

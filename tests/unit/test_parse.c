@@ -164,6 +164,7 @@ static const char ENVELOPE[] =
     "  \"train_perplexity\": 7.25}\n"
     "]}\n";
 
+/* The platform answer: every known column, bookkeeping ignored. */
 static void test_envelope(void **state)
 {
 	struct run *r = ok(ENVELOPE);
@@ -201,6 +202,7 @@ static void test_envelope(void **state)
 	run_free(r);
 }
 
+/* Envelope keys: message, job_id as a number or after the rows, "metrics": null. */
 static void test_envelope_message(void **state)
 {
 	struct run *r = ok("{\"job_id\":\"j\",\"metrics\":[],\"message\":\"No metrics available yet\"}");
@@ -228,6 +230,7 @@ static void test_envelope_message(void **state)
 	run_free(r);
 }
 
+/* A bare array of rows, and an empty one. */
 static void test_bare_array(void **state)
 {
 	struct run *r = ok("  [ {\"step\": 0, \"loss\": 3}, {\"step\": 1, \"loss\": 2.5} ]  \n");
@@ -244,6 +247,7 @@ static void test_bare_array(void **state)
 	run_free(r);
 }
 
+/* JSON Lines with BOM, CRLF and blank lines; objects back to back; envelopes among rows. */
 static void test_json_lines(void **state)
 {
 	/* BOM, CRLF, blank lines, job_id in rows ignored. */
@@ -304,6 +308,7 @@ static void test_big_envelope(void **state)
 
 /* ------------------------------------------------------------ fields */
 
+/* "loss" is train_loss, and train_loss wins over it. */
 static void test_loss_alias(void **state)
 {
 	struct run *r = ok("[{\"step\":1,\"loss\":2},"
@@ -328,6 +333,7 @@ static void test_loss_alias(void **state)
 	run_free(r);
 }
 
+/* Unknown fields: numbers and numeric strings are columns, the rest is ignored. */
 static void test_other_fields(void **state)
 {
 	/* Unknown numbers are columns; strings, booleans, objects, arrays
@@ -359,6 +365,7 @@ static void test_other_fields(void **state)
 	run_free(r);
 }
 
+/* Non-finite and overflowing numbers become NaN and are counted. */
 static void test_nonfinite(void **state)
 {
 	struct run *r = ok("[{\"step\":1,\"a\":1e400,\"b\":-1e400,\"c\":NaN,\"d\":Infinity,\"e\":-Infinity,"
@@ -384,6 +391,7 @@ static void test_nonfinite(void **state)
 	fails("[{\"step\":1,\"a\":inf}]", "invalid JSON at line 1, column 16: unexpected character");
 }
 
+/* Which steps are usable; the others skip their row. */
 static void test_step(void **state)
 {
 	struct run *r = ok("[{\"step\":-1},{\"step\":1.5},{\"step\":\"abc\"},{\"loss\":1},{\"step\":null},"
@@ -409,6 +417,7 @@ static void test_step(void **state)
 	run_free(r);
 }
 
+/* A repeated key: the last value wins. */
 static void test_duplicate_keys(void **state)
 {
 	/* The last value of a repeated key wins, null included, whether the
@@ -428,6 +437,7 @@ static void test_duplicate_keys(void **state)
 	run_free(r);
 }
 
+/* parse_timestamp, and timestamps in rows. */
 static void test_timestamps(void **state)
 {
 	static const struct {
@@ -457,7 +467,7 @@ static void test_timestamps(void **state)
 	    "", "2024", "2024-05", "2024-5-01", "2024-05-01T", "2024-05-01T12", "2024-05-01T12:00:",
 	    "2024-13-01", "2024-00-01", "2024-04-31", "2023-02-29", "1900-02-29", "2024-05-01T24:00:00",
 	    "2024-05-01T12:60:00", "2024-05-01T12:00:61", "2024-05-01T12:00:00.", "2024-05-01T12:00:00Zx",
-	    "2024-05-01T12:00:00+2", "2024-05-01T12:00:00+02:0", "2024-05-01T12:00:00+24:00",
+	    "2024-05-01T12:00:00+2", "2024-05-01T12:00:00+02:0", "2024-05-01T12:00:00+02:", "2024-05-01T12:00:00+24:00",
 	    "2024-05-01T12:00:00 ", "x2024-05-01", "1714564800",
 	};
 	double t;
@@ -485,6 +495,7 @@ static void test_timestamps(void **state)
 	run_free(r);
 }
 
+/* Columns beyond RUN_MAX_COLS are counted, not kept. */
 static void test_max_cols(void **state)
 {
 	struct buf b = {0};
@@ -506,6 +517,7 @@ static void test_max_cols(void **state)
 
 /* ------------------------------------------------------------ errors */
 
+/* Empty, truncated and non-JSON inputs, with positions. */
 static void test_errors_basic(void **state)
 {
 	(void)state;
@@ -530,6 +542,7 @@ static void test_errors_basic(void **state)
 	fails("{", "unexpected end of input (truncated JSON?) at line 1, column 2");
 }
 
+/* Syntax errors in the skeleton and inside values, with positions. */
 static void test_errors_syntax(void **state)
 {
 	(void)state;
@@ -563,6 +576,7 @@ static void test_errors_syntax(void **state)
 	}
 }
 
+/* Rows that are not objects, numbered across formats. */
 static void test_errors_rows(void **state)
 {
 	(void)state;
@@ -575,6 +589,7 @@ static void test_errors_rows(void **state)
 	fails("{\"step\":1}\n{\"job_id\":\"e\",\"metrics\":[{\"step\":2},false]}", "row 3 is not an object");
 }
 
+/* A NUL byte anywhere is an error at its position. */
 static void test_errors_nul(void **state)
 {
 	(void)state;
@@ -585,6 +600,7 @@ static void test_errors_nul(void **state)
 	fails_n("{\"step\":1}\n\0", 12, "invalid JSON at line 2, column 1: unexpected NUL byte");
 }
 
+/* Nesting deeper than PARSE_MAX_DEPTH inside a row. */
 static void test_limit_depth(void **state)
 {
 	struct buf b = {0};
@@ -615,6 +631,7 @@ static void test_limit_depth(void **state)
 	buf_free(&b);
 }
 
+/* Rows and values larger than PARSE_MAX_VALUE. */
 static void test_limit_value_size(void **state)
 {
 	struct buf b = {0};
@@ -662,6 +679,7 @@ static void test_limit_value_size(void **state)
 	buf_free(&b);
 }
 
+/* Rows with more than PARSE_MAX_FIELDS fields. */
 static void test_limit_fields(void **state)
 {
 	struct buf b = {0};
@@ -709,6 +727,7 @@ static int parse_once(struct run *r, const char *s, size_t len, char **cause)
 	return rc;
 }
 
+/* More than RUN_MAX_ROWS rows. */
 static void test_limit_rows(void **state)
 {
 	/* RUN_MAX_ROWS rows are fine; one more is an error.  One chunk
@@ -854,6 +873,7 @@ static void test_chunking_fixtures(void **state)
 	}
 }
 
+/* parse_fd: read errors, a directory, empty and truncated pipes. */
 static void test_parse_fd_errors(void **state)
 {
 	struct run *r = run_new("x");
@@ -892,6 +912,7 @@ static void test_parse_fd_errors(void **state)
 	run_free(r);
 }
 
+/* Runs the tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

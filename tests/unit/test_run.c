@@ -26,6 +26,7 @@ static void add(struct run *r, double step, int col, double v)
 		run_set(r, col, v);
 }
 
+/* A new run has only the step column. */
 static void test_new_free(void **state)
 {
 	struct run *r = run_new("job-arg");
@@ -45,6 +46,7 @@ static void test_new_free(void **state)
 	run_free(NULL);
 }
 
+/* Columns: lookup, creation, NaN fill, run_set and run_get. */
 static void test_columns(void **state)
 {
 	struct run *r = run_new("x");
@@ -73,6 +75,7 @@ static void test_columns(void **state)
 	run_free(r);
 }
 
+/* No column beyond RUN_MAX_COLS. */
 static void test_max_cols(void **state)
 {
 	struct run *r = run_new("x");
@@ -89,6 +92,7 @@ static void test_max_cols(void **state)
 	run_free(r);
 }
 
+/* No row beyond RUN_MAX_ROWS, with the message pinned. */
 static void test_max_rows(void **state)
 {
 	struct run *r = run_new("x");
@@ -109,6 +113,7 @@ static void test_max_rows(void **state)
 	run_free(r);
 }
 
+/* A resumed job: sorted, repeated steps merged field by field. */
 static void test_sort_merge(void **state)
 {
 	/* A resumed job: 0 10 20 30, restart from 10: 10 20 30 40. */
@@ -145,6 +150,7 @@ static void test_sort_merge(void **state)
 	run_free(r);
 }
 
+/* A large reversed and shuffled input sorts stably. */
 static void test_sort_stable(void **state)
 {
 	/* Many rows in reverse and shuffled order: sorted by step, rows of a
@@ -177,6 +183,7 @@ static void test_sort_stable(void **state)
 	run_free(r);
 }
 
+/* Sorted input with one repeated step. */
 static void test_sorted_untouched(void **state)
 {
 	struct run *r = run_new("x");
@@ -195,6 +202,7 @@ static void test_sorted_untouched(void **state)
 	run_free(r);
 }
 
+/* Perplexity derived by the platform's rule, cell by cell. */
 static void test_perplexity_rule(void **state)
 {
 	struct run *r = run_new("x");
@@ -247,6 +255,7 @@ static void test_perplexity_rule(void **state)
 	run_free(r);
 }
 
+/* run_last_finite skips NaN and bad columns. */
 static void test_last_finite(void **state)
 {
 	struct run *r = run_new("x");
@@ -264,6 +273,7 @@ static void test_last_finite(void **state)
 	run_free(r);
 }
 
+/* Runs the tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {

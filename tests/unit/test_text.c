@@ -454,6 +454,10 @@ static const struct hostile hostile_names[] = {
 	/* Digits right after an escape must stay digits. */
 	H("'1 '12 '123 `7 @0 \xC3\xA9" "9 \\0 #00 $1"),
 	H("\xC3\xBF\xC3\xBF" "377"),
+	/* What the round trip found in gnuplot's terminals (see text.h). */
+	H("&#xD800; &#x; &#x110000; &#X1;"),
+	H("<!--<script>"),
+	H("</SCRIPT >"),
 };
 
 /* Every hostile name survives the gnuplot round trip with the product's cap. */
@@ -523,6 +527,29 @@ static void test_gp_roundtrip_detects(void **state)
 	assert_int_equal(qc_check_literal("it's", "\"it\\0047s\"", 1, msg), 0);
 }
 
+/* text_gp_quote alone round-trips any bytes (the program quotes output
+ * paths with it unsanitized): every byte 1-255, digits after escapes. */
+static void test_gp_roundtrip_all_bytes(void **state)
+{
+	char raw[256 * 2 + 1], msg[QC_MSG_MAX];
+	size_t n = 0;
+
+	(void)state;
+	for (int c = 1; c < 256; c++) {
+		raw[n++] = (char)c;
+		raw[n++] = (char)('0' + c % 8);
+	}
+	raw[n] = '\0';
+	{
+		char *q = text_gp_quote(raw);
+		int rc = qc_check_literal(raw, q, 0, msg);
+
+		free(q);
+		if (rc != 0)
+			fail_msg("all bytes: %s", msg);
+	}
+}
+
 /* True when gnuplot and xmllint can be run. */
 static int have_tools(void)
 {
@@ -545,6 +572,7 @@ int main(void)
 	const struct CMUnitTest gnuplot_tests[] = {
 		cmocka_unit_test(test_gp_roundtrip_detects),
 		cmocka_unit_test(test_gp_roundtrip_hostile),
+		cmocka_unit_test(test_gp_roundtrip_all_bytes),
 		cmocka_unit_test(test_gp_roundtrip_huge),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
