@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "parse.h"
+#include "text.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -809,8 +810,19 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 {
 	struct json_object *m, *v;
 
-	if (!json_object_object_get_ex(o, "metrics", &m))
+	if (!json_object_object_get_ex(o, "metrics", &m)) {
+		/* A saved error answer ({"error": "..."}) is not a row without a
+		 * step: say what the server said. */
+		if (!json_object_object_get_ex(o, "step", &v) &&
+		    json_object_object_get_ex(o, "error", &v) && json_object_is_type(v, json_type_string)) {
+			const char *e = json_object_get_string(v);
+			char *clean = text_sanitize(e, (size_t)json_object_get_string_len(v), 200, "");
+			int rc = fail(p, cause, xasprintf("an error answer, not metrics: %s", clean));
+			free(clean);
+			return rc;
+		}
 		return row_from_object(p, o, cause);
+	}
 	p->rows_seen--;
 	if (json_object_object_get_ex(o, "job_id", &v))
 		envelope_field(p, "job_id", v);

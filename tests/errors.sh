@@ -12,6 +12,7 @@ printf '{"job_id": "j", "message": "No metrics available yet", "metrics": []}' >
 printf '{"metrics": [{"step": 1, "train_loss"' >"$T/trunc.json"
 printf '{"metrics": [1, 2]}' >"$T/notobj.json"
 printf '"hello"' >"$T/scalar.json"
+printf '{"error": "Job not found or unauthorized"}' >"$T/error-answer.json"
 printf '{"metrics": [{"step": 1, "train_loss": 2}]}\n{"step": 2, "train_loss": 1\n' >"$T/badline.jsonl"
 printf '{"metrics":[{"step":"x","train_loss":1},{"train_loss":2},{"step":3,"train_loss":1.5}]}' >"$T/nostep.json"
 printf '{"metrics":[{"step":1,"train_loss":1},{"step":2,"train_loss":1e400}]}' >"$T/inf.json"
@@ -21,6 +22,7 @@ printf '{"metrics":[{"step":5,"train_loss":1},{"step":1,"train_loss":2},{"step":
 expect_fail 1 "trcompare-plot: $T/bad.json: invalid JSON at line 1, column 25: unexpected character" "$T/bad.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: $T/empty.json: empty input" "$T/empty.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: $T/trunc.json: unexpected end of input (truncated JSON?) at line 1, column 38" "$T/trunc.json" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: $T/error-answer.json: an error answer, not metrics: Job not found or unauthorized" "$T/error-answer.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: /nonexistent/x.json: No such file or directory" /nonexistent/x.json -o "$T/o.png"
 expect_fail 1 "trcompare-plot: $T: Is a directory" "$T" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: warning: $T/nometrics.json: no metrics
