@@ -43,7 +43,11 @@ elif [ -x ./trcompare-plot ]; then
 else
 	trc=$(command -v trcompare-plot || true)
 fi
-case $trc in /*) ;; ?*) trc=$PWD/$trc ;; esac
+case $trc in
+/*) ;;
+*/*) trc=$PWD/$trc ;;
+?*) trc=$(command -v "$trc" || echo "$trc") ;;
+esac
 python=${PYTHON:-/usr/bin/python3}
 [ -x "$python" ] || python=$(command -v python3 || echo python3)
 timeout_s=${TIMEOUT:-900}
@@ -258,7 +262,7 @@ if [ "$profile" = 1 ] && have perf; then
 		-o "$d/prof.png" "$d"/job1.json "$d"/job2.json "$d"/job3.json "$d"/job4.json "$d"/job5.json \
 		>/dev/null 2>"$work/perf.err" || { cat "$work/perf.err" >&2; exit 1; }
 	echo "by process (share of all samples):"
-	perf report -i "$work/perf.data" --stdio --no-children --sort comm 2>/dev/null |
+	perf report -i "$work/perf.data" --stdio --no-children --sort comm -g none 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 5
 	echo "trcompare-plot, inclusive time by function (children included):"
 	perf report -i "$work/perf.data" --stdio --children --comm trcompare-plot --sort symbol \
