@@ -84,6 +84,21 @@ static char *header_token(const char *name)
 	return t;
 }
 
+/* Is TOKENS[I] used by a column placed before it: a clean name (pass 0
+ * places those first), or an earlier column of the same pass? */
+static bool token_taken(char **tokens, const struct colset *cs, size_t i, int pass)
+{
+	for (size_t j = 0; j < cs->n; j++) {
+		if (j == i)
+			continue;
+		bool clean_j = strcmp(tokens[j], cs->names[j]) == 0;
+		bool placed = pass == 0 ? (clean_j && j < i) : (clean_j || j < i);
+		if (placed && strcmp(tokens[j], tokens[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Writes one commented header line "# KEY: VALUE" with VALUE sanitized. */
 static void put_comment(FILE *out, const char *key, const char *value)
 {
@@ -108,11 +123,26 @@ int datafile_write(FILE *out, const struct run *run, const char *label, const ch
 	fprintf(out, "# color: %s\n# rows: %zu\n# columns:", color, run->nrows);
 	int *map = xmalloc((cs->n ? cs->n : 1) * sizeof *map);
 	char **tokens = xmalloc((cs->n ? cs->n : 1) * sizeof *tokens);
+	/* Header tokens: names that are already tokens keep them; others made
+	 * alike by header_token stay apart as name_2, name_3 … */
 	for (size_t i = 0; i < cs->n; i++) {
 		map[i] = run_find(run, cs->names[i]);
 		tokens[i] = header_token(cs->names[i]);
-		fprintf(out, " %zu=%s", i + 1, tokens[i]);
 	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < cs->n; i++) {
+			bool clean = strcmp(tokens[i], cs->names[i]) == 0;
+			if (clean != (pass == 0))
+				continue;
+			for (int k = 2; token_taken(tokens, cs, i, pass); k++) {
+				char *t = header_token(cs->names[i]);
+				free(tokens[i]);
+				tokens[i] = xasprintf("%s_%d", t, k);
+				free(t);
+			}
+		}
+	for (size_t i = 0; i < cs->n; i++)
+		fprintf(out, " %zu=%s", i + 1, tokens[i]);
 	fputs("\n# time is in seconds since 1970-01-01 UTC.\n", out);
 	for (size_t i = 0; i < cs->n; i++) {
 		fputs(tokens[i], out);

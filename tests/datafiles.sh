@@ -51,6 +51,15 @@ want=$(jq '[.metrics[] | select(.train_loss != null)] | length' "$RUNS/llama-1.3
 [ "$n1" -eq "$want" ] || fail "index 1 has $n1 points, want $want"
 ok "plot '< trcompare-plot --data …' index 1 by column name"
 
+# Column names that a file could not hold as they are stay distinct, and a
+# name that is already clean keeps it.
+printf '{"metrics":[{"step":1,"a b":1,"a_b":2,"a?b":3}]}' >"$T/names.json"
+expect_ok --data "$T/names.json"
+grep -v '^#' "$T/out" | head -1 >"$T/got"
+echo 'step a_b_2 a_b a_b_3' >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "header names: $(cat "$T/got")"
+ok "header column names are unique tokens"
+
 # Existing non-directory for -d.
 : >"$T/plain"
 expect_fail 1 "trcompare-plot: $T/plain: not a directory" "$RUNS/qwen-350m-lr1e-4.json" -d "$T/plain"
