@@ -301,8 +301,10 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 		/* gnuplot reads a pipe one byte per system call; reading the rest
 		 * as a file is 10-30x faster.  ARG0 is empty only on stdin. */
 		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) { trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
-	fputs("set encoding utf8\n", out);
 	put_terminal(out, g);
+	/* UTF-8 labels; not on x11, where gnuplot 5.4 then returns from
+	 * `pause mouse close` at once and the window vanishes. */
+	fputs("if (GPVAL_TERM ne \"x11\") { set encoding utf8 }\n", out);
 	if (g->output) {
 		char *q = text_gp_quote(g->output);
 		fprintf(out, "set output %s\n", q);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -597,12 +598,15 @@ static int draw_chart(struct state *st, const struct plan *pl)
 			rc = EXIT_DATA;
 		break;
 	case CHART_RENDER_FILE: {
+		if (gnuplot_check(&cause) != 0) {
+			diag_error("%s", cause);
+			free(cause);
+			rc = EXIT_DATA;
+			break;
+		}
 		if (!gnuplot_has_terminal(pl->terminal)) {
 			char *t = shown(pl->terminal);
-			if (gnuplot_has_terminal("dumb"))
-				diag_error("%s: this gnuplot has no '%s' terminal", o->output, t);
-			else
-				diag_error("gnuplot not found; install it (Debian: apt-get install gnuplot-nox)");
+			diag_error("%s: this gnuplot has no '%s' terminal", o->output, t);
 			free(t);
 			rc = EXIT_DATA;
 			break;
@@ -754,8 +758,20 @@ static void state_free(struct state *st)
 	options_free(&st->opts);
 }
 
+/* Occupies a closed stdin, stdout or stderr with /dev/null opened the wrong
+ * way round: the next file opened cannot take that number (and receive
+ * what was meant for stdout), while reads and writes there still fail with
+ * EBADF and are reported as before. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+}
+
 int main(int argc, char **argv)
 {
+	hold_std_fds();
 	struct state st;
 	memset(&st, 0, sizeof st);
 	cleanup_install_signals();

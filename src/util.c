@@ -328,9 +328,16 @@ int atomic_open(struct atomic_out *ao, const char *path, char **cause)
 		return -1;
 	}
 	/* Relative paths get "./" so the name never starts with '<' or '|'
-	 * (it may end up in a gnuplot "set output"). */
+	 * (it may end up in a gnuplot "set output").  An existing device or
+	 * FIFO must not be renamed over (as root that would replace /dev/full
+	 * with a regular file): write a private file and copy it in on commit. */
 	char *tmp;
-	if (!slash)
+	struct stat st;
+	bool copy = stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+	if (copy) {
+		const char *dir = getenv("TMPDIR");
+		tmp = xasprintf("%s/trcompare-out.XXXXXX", dir && *dir == '/' ? dir : "/tmp");
+	} else if (!slash)
 		tmp = xasprintf("./.%s.XXXXXX", base);
 	else if (slash == path) /* "/name" */
 		tmp = xasprintf("/.%s.XXXXXX", base);
@@ -365,6 +372,49 @@ int atomic_open(struct atomic_out *ao, const char *path, char **cause)
 	}
 	ao->path = xstrdup(path);
 	ao->tmp = tmp;
+	ao->copy = copy;
+	return 0;
+}
+
+/* Copies the file FROM into the existing device or FIFO TO.  Returns 0, or
+ * -1 with *cause. */
+static int copy_into(const char *from, const char *to, char **cause)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CLOEXEC);
+	char chunk[65536];
+	ssize_t n = 0;
+	if (in < 0 || out < 0) {
+		*cause = xasprintf("%s: cannot write: %s", to, strerror(errno));
+		if (in >= 0)
+			close(in);
+		return -1;
+	}
+	while ((n = read(in, chunk, sizeof chunk)) > 0) {
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(out, chunk + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				*cause = xasprintf("%s: write error: %s", to, strerror(w < 0 ? errno : ENOSPC));
+				close(in);
+				close(out);
+				return -1;
+			}
+			done += w;
+		}
+	}
+	int saved = errno;
+	close(in);
+	if (n < 0) {
+		*cause = xasprintf("%s: %s", from, strerror(saved));
+		close(out);
+		return -1;
+	}
+	if (close(out) != 0) {
+		*cause = xasprintf("%s: write error: %s", to, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -377,6 +427,10 @@ int atomic_commit(struct atomic_out *ao, char **cause)
 		*cause = xasprintf("%s: %s", ao->path, why);
 		free(why);
 		rc = -1;
+	} else if (ao->copy) {
+		rc = copy_into(ao->tmp, ao->path, cause);
+		if (rc == 0)
+			unlink(ao->tmp);
 	} else if (rename(ao->tmp, ao->path) != 0) {
 		*cause = xasprintf("%s: cannot write: %s", ao->path, strerror(errno));
 		rc = -1;

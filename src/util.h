@@ -65,6 +65,9 @@ struct atomic_out {
 	char *path; /* owned copy of the final path */
 	char *tmp;  /* owned temporary path */
 	FILE *fp;   /* open for writing between open and commit/abort */
+	bool copy;  /* PATH is a device or FIFO (/dev/full, /dev/stdout): TMP
+	             * is a private file that commit copies into PATH, which
+	             * is never replaced */
 };
 /* Returns 0, or -1 with *cause set (malloc'd) naming the path and reason. */
 int atomic_open(struct atomic_out *ao, const char *path, char **cause);
