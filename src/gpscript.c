@@ -375,7 +375,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	 * plot at the top, so it is laid out across the whole page. */
 	double W = g->width ? g->width : text ? 120 : 1200;
 	double H = g->height ? g->height : text ? 40 : 800;
-	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 1 : 28;
+	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
 	double m_left = text ? 12 : 78, m_right = text ? 2 : 22, title_h = o->title ? (text ? 2 : 26) : 0;
 	/* Legend rows: entries of the label's width plus the sample. */
 	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;

@@ -245,7 +245,7 @@ static char *default_label(const struct run *r, const char *listed)
 		return xstrdup(r->label);
 	if (listed)
 		return xstrdup(listed);
-	if (r->id && *r->id)
+	if (r->id && r->id[strspn(r->id, " \t\r\n")])
 		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
 	const char *base = strrchr(r->arg, '/');
 	base = base && base[1] ? base + 1 : r->arg;
