@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "view.h"
@@ -246,6 +247,13 @@ static error_t parse_size(struct argp_state *state, struct options *o, const cha
 	return 0;
 }
 
+/* Is S one of --summary's format names? */
+static bool is_summary_format(const char *s)
+{
+	return strcmp(s, "text") == 0 || strcmp(s, "markdown") == 0 || strcmp(s, "md") == 0 ||
+	       strcmp(s, "csv") == 0 || strcmp(s, "json") == 0;
+}
+
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -266,6 +274,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'd': o->data_dir = arg; break;
 	case OPT_DATA: o->data_stdout = true; break;
 	case 'S':
+		/* "-S markdown": argp wants an optional argument attached
+		 * (-Smarkdown, --summary=markdown); take a detached format name
+		 * too unless a file of that name exists. */
+		if (!arg && state->next < state->argc && is_summary_format(state->argv[state->next]) &&
+		    access(state->argv[state->next], F_OK) != 0)
+			arg = state->argv[state->next++];
 		if (!arg || strcmp(arg, "text") == 0)
 			o->summary = SUMMARY_TEXT;
 		else if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)

@@ -256,7 +256,7 @@ static void cleanup_handler(int sig)
 	raise(sig);
 }
 
-/* Installs the handler for SIGINT, SIGTERM and SIGHUP. */
+/* Installs the handler for SIGINT, SIGTERM, SIGHUP and SIGPIPE. */
 void cleanup_install_signals(void)
 {
 	struct sigaction sa;
@@ -271,6 +271,10 @@ void cleanup_install_signals(void)
 			continue;
 		sigaction(sigs[i], &sa, NULL);
 	}
+	/* A reader that stops reading (gnuplot's `plot '< trcompare-plot
+	 * --data …' index 0`, `| head`) ends us quietly, as it ends any
+	 * filter, even when the caller left SIGPIPE ignored. */
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Registers PATH for removal if a signal arrives. */

@@ -81,8 +81,8 @@ void atomic_abort(struct atomic_out *ao);
 int close_stream(FILE *fp, char **cause);
 
 /* Clean-up on signals: temporary paths are unlinked and the registered
- * child process group is killed when SIGINT, SIGTERM or SIGHUP arrives; then
- * the signal is re-raised with its default action. */
+ * child process group is killed when SIGINT, SIGTERM, SIGHUP or SIGPIPE
+ * arrives; then the signal is re-raised with its default action. */
 void cleanup_install_signals(void);
 void cleanup_register_path(const char *path);   /* copies path */
 void cleanup_unregister_path(const char *path);

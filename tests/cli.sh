@@ -65,4 +65,18 @@ expect_ok -q -o "$T/skip.gp" "$T/skip.json"
 [ ! -s "$T/err" ] || fail "-q still printed: $(cat "$T/err")"
 ok "-q silences warnings"
 
+# "-S markdown" with the format detached works like --summary=markdown.
+expect_ok -S markdown "$RUNS/qwen-350m-lr1e-4.json"
+cp "$T/out" "$T/detached"
+expect_ok --summary=markdown "$RUNS/qwen-350m-lr1e-4.json"
+cmp -s "$T/out" "$T/detached" || fail "-S markdown differs from --summary=markdown"
+ok "-S FORMAT detached"
+
+# A reader that stops early ends the program quietly (SIGPIPE), even when
+# SIGPIPE was ignored by the caller, as gnuplot's popen may leave it.
+rc=0
+(trap '' PIPE; $PROG --data "$RUNS"/*.json 2>"$T/err" | head -c 10 >/dev/null) || rc=$?
+[ ! -s "$T/err" ] || fail "broken pipe printed: $(cat "$T/err")"
+ok "broken pipe: no message"
+
 echo "cli: $nchecks checks"
