@@ -474,10 +474,14 @@ static int write_data_dir(struct state *st, const struct colset *cs)
 static int run_gnuplot(const struct gpscript *g)
 {
 	const char *tmpdir = getenv("TMPDIR");
-	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
 	int fd = mkstemp(path);
 	if (fd < 0) {
-		diag_error("%s: cannot create a temporary file: %s", path, strerror(errno));
+		char *dir = shown(tmpdir);
+		diag_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
+		free(dir);
 		free(path);
 		return EXIT_DATA;
 	}

@@ -53,6 +53,29 @@ expect_fail 64 "trcompare-plot: --metrics: empty metric list" -m '' "$RUNS/qwen-
 expect_fail 64 "trcompare-plot: --token-file: $T/none: No such file or directory
 $try" --token-file="$T/none" "$RUNS/qwen-350m-lr1e-4.json"
 
+expect_fail 64 "trcompare-plot: --max-filesize: 'lots' is not a size (like 500M)
+$try" --max-filesize=lots "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --size: '1,1' is out of range
+$try" --size=1,1 "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --terminal: empty name
+$try" -t '' "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --format: unknown format 'xml' (text, csv, json)
+$try" --format=xml "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --list-jobs takes no JOB and no --latest
+$try" --url=http://127.0.0.1:9 --list-jobs "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: -o -: write the script to stdout by leaving out -o
+$try" -o - "$RUNS/qwen-350m-lr1e-4.json"
+printf '  \n' >"$T/blank-token"
+expect_fail 64 "trcompare-plot: --token-file: $T/blank-token: the token is empty or holds control characters
+$try" --token-file="$T/blank-token" "$RUNS/qwen-350m-lr1e-4.json"
+rc=0
+TRCOMPARE_TOKEN="$(printf 'abc\033def')" $PROG "$RUNS/qwen-350m-lr1e-4.json" >/dev/null 2>"$T/err" || rc=$?
+[ "$rc" -eq 64 ] && [ "$(cat "$T/err")" = "trcompare-plot: TRCOMPARE_TOKEN holds control characters" ] ||
+	fail "control characters in TRCOMPARE_TOKEN: exit $rc, $(cat "$T/err")"
+ok "exit 64: TRCOMPARE_TOKEN holds control characters"
+expect_fail 64 "trcompare-plot: --metrics: too many metrics (at most 16)" \
+	-m a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q "$RUNS/qwen-350m-lr1e-4.json"
+
 # Stdout not a terminal: the script, which gnuplot accepts as it is.
 expect_ok "$RUNS"/*.json
 head -3 "$T/out" | grep -q 'load "/dev/stdin"' || fail "script lacks the stdin fast path"
@@ -78,5 +101,14 @@ rc=0
 (trap '' PIPE; $PROG --data "$RUNS"/*.json 2>"$T/err" | head -c 10 >/dev/null) || rc=$?
 [ ! -s "$T/err" ] || fail "broken pipe printed: $(cat "$T/err")"
 ok "broken pipe: no message"
+
+# A terminal that cannot write to a terminal, asked for on a terminal.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$PROG -t pngcairo $RUNS/qwen-350m-lr1e-4.json" /dev/null >"$T/tty" 2>&1 && rc=0 || rc=$?
+	[ "$rc" -eq 64 ] || fail "-t pngcairo on a tty: exit $rc"
+	grep -q 'trcompare-plot: -t pngcairo: not writing pngcairo output to a terminal; use -o FILE or a pipe' "$T/tty" ||
+		fail "-t pngcairo on a tty: $(cat "$T/tty")"
+	ok "exit 64: -t pngcairo on a terminal"
+fi
 
 echo "cli: $nchecks checks"

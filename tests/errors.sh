@@ -45,6 +45,18 @@ trc -k "$T/bad.json" "$good" -o "$T/o.png"
 ok "--keep-going draws the jobs that loaded, exits 1"
 rm -f "$T/o.png"
 
+# --keep-going with nothing left to draw.
+expect_fail 1 "trcompare-plot: $T/bad.json: invalid JSON at line 1, column 25: unexpected character
+trcompare-plot: no job could be read" -k "$T/bad.json" -o "$T/o.png"
+# gnuplot without the terminal asked for, and a gnuplot that draws nothing.
+expect_fail 1 "trcompare-plot: $T/o.png: this gnuplot has no 'nosuchterm' terminal" -t nosuchterm "$good" -o "$T/o.png"
+printf '#!/bin/sh\ncase "$*" in *GPVAL_TERMINALS*) echo " pngcairo dumb " >&2;; esac\nexit 0\n' >"$T/lazy-gnuplot"
+chmod +x "$T/lazy-gnuplot"
+TRCOMPARE_GNUPLOT="$T/lazy-gnuplot" expect_fail 1 "trcompare-plot: $T/o.png: gnuplot wrote nothing" "$good" -o "$T/o.png"
+[ ! -e "$T/o.png" ] || fail "empty output left behind"
+# No room for the script gnuplot runs.
+TMPDIR="$T/no-such-dir" expect_fail 1 "trcompare-plot: $T/no-such-dir: cannot create a temporary file: No such file or directory" "$good" -o "$T/o.png"
+
 # Warnings, then success.
 trc "$T/nostep.json" -o "$T/w.gp"
 [ "$rc" -eq 0 ] || fail "nostep: exit $rc"

@@ -293,6 +293,7 @@ printf '# job: %s\n' r5 r2 >"$T/want"
 grep '^# job: ' "$T/out" | cmp -s "$T/want" - || fail "--latest=2 did not take r5, r2"
 grep -q '^# label: =cmd|calc$' "$T/out" || fail "--latest: label is not the model name"
 ok "--latest=2 --status=completed compares the two newest completed jobs"
+expect_fail 1 "trcompare-plot: --latest: the job list has no matching jobs" --data --latest=2 --status=nosuchstatus
 expect_ok --data --latest=4 --status=completed,running
 grep '^# label: ' "$T/out" >"$T/got"
 printf '# label: %s\n' '=cmd|calc' llama-1.3b 'qwen-350m (r2)' 'qwen-350m (r1)' >"$T/want"
