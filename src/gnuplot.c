@@ -215,6 +215,12 @@ static void exec_child(const char *prog, char **argv, char **env, int stdout_fd,
 	sigemptyset(&dfl.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &dfl, NULL);
+	/* In its own process group gnuplot is a background job of the
+	 * terminal: with `stty tostop` its text chart would stop it (SIGTTOU)
+	 * and we would wait for ever.  An ignored SIGTTOU lets writes (and
+	 * terminal settings) through. */
+	dfl.sa_handler = SIG_IGN;
+	sigaction(SIGTTOU, &dfl, NULL);
 	setpgid(0, 0);
 	in = open("/dev/null", O_RDONLY);
 	if (in < 0 || dup2(in, STDIN_FILENO) < 0 ||

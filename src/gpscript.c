@@ -79,7 +79,12 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 				fputs(" ansirgb", out);
 		} else if (strcmp(t, "canvas") == 0) {
 			fprintf(out, " size %d,%d standalone", w ? w : 1200, h ? h : 800);
-		} else if (w && h) {
+		} else if (w && h && (strcmp(t, "png") == 0 || strcmp(t, "wxt") == 0 || strcmp(t, "qt") == 0 ||
+				      strcmp(t, "x11") == 0 || strcmp(t, "sixelgd") == 0 || strcmp(t, "jpeg") == 0 ||
+				      strcmp(t, "gif") == 0 || strcmp(t, "webp") == 0 ||
+				      (g->opts->width && g->opts->height))) {
+			/* Pixel terminals; others (postscript, tikz …) measure in
+			 * inches or cm, so only a --size the user gave is passed. */
 			fprintf(out, " size %d,%d", w, h);
 		}
 		fputc('\n', out);
@@ -228,6 +233,18 @@ static void put_x_using(FILE *out, const struct gpscript *g, size_t j)
 	}
 }
 
+/* Files mode: does job J have what the x axis needs? */
+static bool has_x(const struct gpscript *g, size_t j)
+{
+	switch (g->opts->xaxis) {
+	case XAXIS_EPOCH: return run_find(g->runs[j], COL_EPOCH) >= 0 && colset_index(g->cs, COL_EPOCH) > 0;
+	case XAXIS_TIME: return run_find(g->runs[j], COL_TIME) >= 0 && colset_index(g->cs, COL_TIME) > 0;
+	case XAXIS_RELATIVE: return isfinite(g->jobs[j].t0) && colset_index(g->cs, COL_TIME) > 0;
+	case XAXIS_STEP: break;
+	}
+	return true;
+}
+
 /* Writes the plot clauses of panel P; returns how many were written. */
 static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
 {
@@ -254,7 +271,8 @@ static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
 	bool smoothing = g->opts->smooth > 0;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t j = 0; j < g->njobs; j++) {
-			if (!g->jobs[j].file || g->runs[j]->nrows == 0)
+			/* Jobs without what the x axis needs were reported by name. */
+			if (!g->jobs[j].file || g->runs[j]->nrows == 0 || !has_x(g, j))
 				continue;
 			for (size_t si = 0; si < pan->nseries; si++) {
 				const struct panel_series *ps = &pan->series[si];
@@ -306,7 +324,11 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	 * `pause mouse close` at once and the window vanishes. */
 	fputs("if (GPVAL_TERM ne \"x11\") { set encoding utf8 }\n", out);
 	if (g->output) {
-		char *q = text_gp_quote(g->output);
+		/* A leading '<' or '|' would make gnuplot run a command. */
+		char *safe = g->output[0] == '<' || g->output[0] == '|' ? xasprintf("./%s", g->output)
+									: xstrdup(g->output);
+		char *q = text_gp_quote(safe);
+		free(safe);
 		fprintf(out, "set output %s\n", q);
 		free(q);
 	}
@@ -356,7 +378,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	/* Look. */
 	if (!term_is_text(g->terminal))
 		fputs("set grid lc rgb \"#e5e7eb\" lw 1\n", out);
-	fputs("set datafile missing NaN\n"
+	fputs("set datafile missing \"NaN\"\n"
 	      "set border 3 lc rgb \"#6b7280\"\n"
 	      "set tics nomirror\n"
 	      "set xtics out\nset ytics out\n",

@@ -191,6 +191,16 @@ static void plan_output(const struct options *o, struct plan *pl)
 		}
 		pl->mode = script ? CHART_SCRIPT_FILE : CHART_RENDER_FILE;
 		pl->terminal = o->terminal ? o->terminal : term;
+		/* These write a second file named after the output, which a
+		 * temporary name would break; gnuplot must run them itself. */
+		static const char *const two_files[] = {"cairolatex", "epslatex", "pslatex", "pstex",
+							"pstricks", "mp", "context", "lua"};
+		for (size_t i = 0; pl->mode == CHART_RENDER_FILE && i < ARRAY_SIZE(two_files); i++)
+			if (strcmp(pl->terminal, two_files[i]) == 0) {
+				diag_error("-t %s: this terminal writes more than one file; write the script "
+					   "with -o FILE.gp and run gnuplot on it", pl->terminal);
+				exit(EXIT_USAGE);
+			}
 		return;
 	}
 	if (o->summary != SUMMARY_NONE || o->data_stdout || o->data_dir) {
@@ -473,8 +483,10 @@ static int write_data_dir(struct state *st, const struct colset *cs)
  * Returns an exit code (messages printed). */
 static int run_gnuplot(const struct gpscript *g)
 {
+	/* An absolute TMPDIR only: gnuplot runs a script path starting with
+	 * '<' as a command. */
 	const char *tmpdir = getenv("TMPDIR");
-	if (!tmpdir || !*tmpdir)
+	if (!tmpdir || tmpdir[0] != '/')
 		tmpdir = "/tmp";
 	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
 	int fd = mkstemp(path);
@@ -528,24 +540,37 @@ static int run_gnuplot(const struct gpscript *g)
 }
 
 /* Draws the chart as planned.  Returns an exit code. */
-static int draw_chart(struct state *st, const struct plan *pl)
+/* The chart's size in its terminal's units: --size, else a window's
+ * 1000x650, the tty for a text chart on it, else the terminal's default. */
+static void chart_size(const struct plan *pl, int *w, int *h)
+{
+	*w = pl->width;
+	*h = pl->height;
+	if (*w && *h)
+		return;
+	if (pl->mode == CHART_WINDOW) {
+		*w = 1000, *h = 650; /* fits a laptop screen */
+	} else if (pl->terminal && strcmp(pl->terminal, "dumb") == 0 && pl->mode != CHART_TEXT_TTY) {
+		*w = 120, *h = 40; /* a file or a pipe: not the tty's size */
+	} else if (pl->terminal) {
+		gnuplot_default_size(pl->terminal, w, h);
+	}
+	if (!*w || !*h)
+		*w = 1200, *h = 800;
+}
+
+/* Builds what is drawn (also for -d: its x-axis checks and --ignore-outliers
+ * ranges).  Prints warnings; returns an exit code. */
+static int build_view(struct state *st, const struct plan *pl, struct view *v)
 {
 	const struct options *o = &st->opts;
-	int w = pl->width, h = pl->height;
-	if (pl->mode == CHART_WINDOW && (!w || !h))
-		w = 1000, h = 650; /* fits a laptop screen */
-	else if (pl->terminal && (!w || !h))
-		gnuplot_default_size(pl->terminal, &w, &h);
-	if (!w || !h)
-		w = 1200, h = 800;
-
+	int w, h;
+	chart_size(pl, &w, &h);
 	/* Same layout rule as gpscript.c: about how wide one panel is drawn
 	 * (pixels, or characters for text charts). */
 	int cols = st->npanels <= 1 ? 1 : st->npanels <= 4 ? 2 : st->npanels <= 6 ? 3
 		 : (int)ceil(sqrt((double)st->npanels));
 	int panel_px = w / cols;
-
-	struct view v = {0};
 	struct view_opts vo = {
 		.xaxis = o->xaxis,
 		.smooth = o->smooth,
@@ -554,33 +579,42 @@ static int draw_chart(struct state *st, const struct plan *pl)
 		.ignore_outliers = o->ignore_outliers,
 	};
 	char *cause = NULL;
-	if (view_build(&v, st->runs, st->nruns, st->panels, st->npanels, &vo, &cause) != 0) {
+	if (view_build(v, st->runs, st->nruns, st->panels, st->npanels, &vo, &cause) != 0) {
 		diag_error("%s", cause);
 		free(cause);
-		view_free(&v);
 		return EXIT_DATA;
 	}
-	for (size_t i = 0; i < v.nwarnings; i++)
-		diag_warn("%s", v.warnings[i]);
+	for (size_t i = 0; i < v->nwarnings; i++)
+		diag_warn("%s", v->warnings[i]);
 	/* --ignore-outliers fills the y ranges --yrange left automatic. */
-	for (size_t p = 0; v.yrange && p < st->npanels; p++) {
+	for (size_t p = 0; v->yrange && p < st->npanels; p++) {
 		struct gp_range *yr = &st->yranges[p];
-		if (v.yrange[p].set && !isfinite(yr->min) && !isfinite(yr->max)) {
-			yr->min = v.yrange[p].lo;
-			yr->max = v.yrange[p].hi;
+		if (v->yrange[p].set && !isfinite(yr->min) && !isfinite(yr->max)) {
+			yr->min = v->yrange[p].lo;
+			yr->max = v->yrange[p].hi;
 		}
 	}
 	if (o->verbose) {
 		size_t pts = 0, full = 0;
-		for (size_t i = 0; i < v.n; i++) {
-			pts += v.s[i].n;
-			full += v.s[i].n_full;
+		for (size_t i = 0; i < v->n; i++) {
+			pts += v->s[i].n;
+			full += v->s[i].n_full;
 		}
-		diag_note("drawing %zu series: %zu of %zu points after downsampling", v.n, pts, full);
+		diag_note("drawing %zu series: %zu of %zu points after downsampling", v->n, pts, full);
 	}
+	return EXIT_OK;
+}
+
+/* Draws the chart as planned from the view V.  Returns an exit code. */
+static int draw_chart(struct state *st, const struct plan *pl, const struct view *v)
+{
+	const struct options *o = &st->opts;
+	int w, h;
+	chart_size(pl, &w, &h);
+	char *cause = NULL;
 
 	struct gpscript g;
-	script_init(st, &g, NULL, &v);
+	script_init(st, &g, NULL, v);
 	g.terminal = pl->terminal;
 	/* The layout is computed for this size, so the script states it. */
 	g.width = pl->terminal ? w : pl->width;
@@ -654,7 +688,6 @@ static int draw_chart(struct state *st, const struct plan *pl)
 		rc = run_gnuplot(&g);
 		break;
 	}
-	view_free(&v);
 	return rc;
 }
 
@@ -878,10 +911,14 @@ int main(int argc, char **argv)
 			datafile_write(stdout, st.runs[i], st.labels[i], st.jobs[i].color, &cs);
 		}
 	}
-	if (o->data_dir)
+	struct view view = {0};
+	if (pl.mode != CHART_NONE || o->data_dir)
+		out_rc = build_view(&st, &pl, &view);
+	if (out_rc == EXIT_OK && o->data_dir)
 		out_rc = write_data_dir(&st, &cs);
 	if (out_rc == EXIT_OK && pl.mode != CHART_NONE)
-		out_rc = draw_chart(&st, &pl);
+		out_rc = draw_chart(&st, &pl, &view);
+	view_free(&view);
 	colset_free(&cs);
 
 	char *why = NULL;

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "util.h"
 #include "view.h"
 
@@ -96,11 +98,25 @@ static const struct argp_option option_table[] = {
 
 /* Reports a usage error.  argp prints it and exits 64, unless parsing
  * with ARGP_NO_EXIT (the fuzz target), where the error is returned. */
-#define USAGE(state, ...)                      \
-	do {                                   \
-		argp_error(state, __VA_ARGS__); \
-		return EINVAL;                  \
+#define USAGE(state, ...)                       \
+	do {                                    \
+		usage_error(state, __VA_ARGS__); \
+		return EINVAL;                   \
 	} while (0)
+
+/* argp_error with the message sanitized: it quotes what the user typed. */
+static void usage_error(const struct argp_state *state, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void usage_error(const struct argp_state *state, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *msg = text_sanitize(raw, strlen(raw), 0, "");
+	argp_error(state, "%s", msg);
+	free(msg);
+	free(raw);
+}
 
 /* Parses a whole decimal integer in [lo, hi] into *out. */
 static error_t parse_long(struct argp_state *state, const char *opt, const char *arg, long lo,
@@ -297,7 +313,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		char **list = split_list(arg, &n);
 		for (size_t i = 0; i < n; i++)
 			if (!err && !color_ok(list[i])) {
-				argp_error(state, "--colors: '%s' is not a colour like #2563eb", list[i]);
+				usage_error(state, "--colors: '%s' is not a colour like #2563eb", list[i]);
 				err = EINVAL;
 			}
 		if (err) {

@@ -101,10 +101,20 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-/* Writes "trcompare-plot: [PREFIX]MESSAGE\n" to stderr in one write. */
+/* Writes "trcompare-plot: [PREFIX]MESSAGE\n" to stderr in one write.
+ * Messages quote paths, arguments and server text: whatever they hold, the
+ * terminal gets no control characters (no escape sequences). */
 static void diag_v(const char *prefix, const char *fmt, va_list ap)
 {
 	char *msg = xvasprintf(fmt, ap);
+	/* Control characters (C0 but newline and tab, DEL, and C1 in UTF-8)
+	 * become '?'. */
+	for (unsigned char *p = (unsigned char *)msg; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = '?', p[1] = '?';
+	}
 	char *line = xasprintf("%s: %s%s\n", program_name, prefix, msg);
 	fflush(stdout);
 	fputs(line, stderr);
@@ -331,26 +341,37 @@ int atomic_open(struct atomic_out *ao, const char *path, char **cause)
 		*cause = xasprintf("%s: not a file name", path);
 		return -1;
 	}
-	/* Relative paths get "./" so the name never starts with '<' or '|'
-	 * (it may end up in a gnuplot "set output").  An existing device or
-	 * FIFO must not be renamed over (as root that would replace /dev/full
-	 * with a regular file): write a private file and copy it in on commit. */
+	/* An existing device or FIFO must not be renamed over (as root that
+	 * would replace /dev/full with a regular file): write a private file
+	 * and copy it in on commit. */
 	char *tmp;
 	struct stat st;
 	bool copy = stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+	/* The temporary name keeps the extension (".x.XXXXXX.tex"): some
+	 * gnuplot terminals insist on it.  Relative paths get "./" so the name
+	 * never starts with '<' or '|', which gnuplot's `set output` would run. */
+	const char *dot = strrchr(base, '.');
+	size_t stem_len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	const char *ext = base + stem_len;
+	if (strlen(ext) > 16) {
+		ext = "";
+		stem_len = strlen(base);
+	}
 	if (copy) {
 		const char *dir = getenv("TMPDIR");
 		tmp = xasprintf("%s/trcompare-out.XXXXXX", dir && *dir == '/' ? dir : "/tmp");
-	} else if (!slash)
-		tmp = xasprintf("./.%s.XXXXXX", base);
-	else if (slash == path) /* "/name" */
-		tmp = xasprintf("/.%s.XXXXXX", base);
-	else
-		tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, base);
-
+		ext = "";
+	} else if (!slash) {
+		tmp = xasprintf("./.%.*s.XXXXXX%s", (int)stem_len, base, ext);
+	} else if (slash == path) { /* "/name" */
+		tmp = xasprintf("/.%.*s.XXXXXX%s", (int)stem_len, base, ext);
+	} else {
+		tmp = xasprintf("%s%.*s/.%.*s.XXXXXX%s", path[0] == '/' ? "" : "./", (int)(slash - path),
+				path, (int)stem_len, base, ext);
+	}
 	sigset_t old;
 	cleanup_block(true, &old);
-	int fd = mkstemp(tmp);
+	int fd = mkstemps(tmp, (int)strlen(ext));
 	int saved = errno;
 	if (fd >= 0)
 		cleanup_register_path(tmp);

@@ -88,6 +88,19 @@ expect_ok -q -o "$T/skip.gp" "$T/skip.json"
 [ ! -s "$T/err" ] || fail "-q still printed: $(cat "$T/err")"
 ok "-q silences warnings"
 
+expect_fail 64 "trcompare-plot: -t cairolatex: this terminal writes more than one file; write the script with -o FILE.gp and run gnuplot on it" \
+	-t cairolatex -o "$T/x.tex" "$RUNS/qwen-350m-lr1e-4.json"
+# Terminals measured in inches get no pixel size.
+expect_ok -t postscript -o "$T/ps.gp" "$RUNS/qwen-350m-lr1e-4.json"
+grep -q '^set terminal postscript$' "$T/ps.gp" || fail "postscript got a size: $(grep '^set terminal' "$T/ps.gp")"
+ok "no pixel size for terminals measured in inches"
+# What the user typed is echoed without control characters.
+trc --xrange="$(printf '\033]0;x\a1:')" "$RUNS/qwen-350m-lr1e-4.json"
+[ "$rc" -eq 64 ] || fail "--xrange escape: exit $rc"
+printf '%s\n' "trcompare-plot: --xrange: '?]0;x?1:' is not MIN:MAX" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "escape sequence echoed: $(od -c "$T/err" | head -3)"
+ok "control characters in messages become ?"
+
 # "-S markdown" with the format detached works like --summary=markdown.
 expect_ok -S markdown "$RUNS/qwen-350m-lr1e-4.json"
 cp "$T/out" "$T/detached"
@@ -109,6 +122,19 @@ if command -v script >/dev/null 2>&1; then
 	grep -q 'trcompare-plot: -t pngcairo: not writing pngcairo output to a terminal; use -o FILE or a pipe' "$T/tty" ||
 		fail "-t pngcairo on a tty: $(cat "$T/tty")"
 	ok "exit 64: -t pngcairo on a terminal"
+	# A text chart on a terminal with `stty tostop` (gnuplot runs in its own
+	# process group) must not stop.
+	rc=0
+	timeout 60 script -qec "stty tostop; $PROG $RUNS/qwen-350m-lr1e-4.json" /dev/null >"$T/tty" 2>&1 || rc=$?
+	[ "$rc" -eq 0 ] || fail "text chart with stty tostop: exit $rc"
+	grep -q 'Loss' "$T/tty" || fail "text chart with stty tostop drew nothing"
+	ok "text chart on a terminal with stty tostop"
+	# -o FILE.txt is 120x40 whatever the terminal's size.
+	script -qec "stty cols 60 rows 20; $PROG $RUNS/qwen-350m-lr1e-4.json -o $T/t.txt" /dev/null >/dev/null 2>&1 ||
+		fail "-o t.txt from a tty failed"
+	[ "$(tr -d '\f' <"$T/t.txt" | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -eq 120 ] ||
+		fail "-o t.txt width follows the tty"
+	ok "-o FILE.txt is 120 columns wide from a terminal too"
 fi
 
 echo "cli: $nchecks checks"

@@ -60,6 +60,20 @@ echo 'step a_b_2 a_b a_b_3' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "header names: $(cat "$T/got")"
 ok "header column names are unique tokens"
 
+# -d checks the x axis like the chart does, and --ignore-outliers reaches
+# compare.gp.
+printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1.8}\n' >"$T/nots.jsonl"
+expect_fail 1 "trcompare-plot: no job has timestamps (needed by -x time)" "$T/nots.jsonl" -x time -d "$T/dx"
+trc "$T/nots.jsonl" "$RUNS/qwen-350m-lr1e-4.json" -x time -d "$T/dx2"
+[ "$rc" -eq 0 ] || fail "-d -x time with one job lacking timestamps: exit $rc"
+grep -q "nots.jsonl: no timestamps, left out of the chart (-x time)" "$T/err" || fail "job without timestamps not named: $(cat "$T/err")"
+grep -q 'D\[1\]) using' "$T/dx2/compare.gp" && fail "the job without timestamps is plotted"
+grep -q 'using 0:' "$T/dx2/compare.gp" && fail "compare.gp plots against the row number"
+ok "-d -x time: a job without timestamps is reported and left out"
+expect_ok "$RUNS"/*.json --ignore-outliers -d "$T/dio"
+grep -q '^set yrange \[[0-9]' "$T/dio/compare.gp" || fail "--ignore-outliers did not reach compare.gp"
+ok "-d --ignore-outliers"
+
 # Existing non-directory for -d.
 : >"$T/plain"
 expect_fail 1 "trcompare-plot: $T/plain: not a directory" "$RUNS/qwen-350m-lr1e-4.json" -d "$T/plain"

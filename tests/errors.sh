@@ -57,6 +57,15 @@ TRCOMPARE_GNUPLOT="$T/lazy-gnuplot" expect_fail 1 "trcompare-plot: $T/o.png: gnu
 # No room for the script gnuplot runs.
 TMPDIR="$T/no-such-dir" expect_fail 1 "trcompare-plot: $T/no-such-dir: cannot create a temporary file: No such file or directory" "$good" -o "$T/o.png"
 
+# An output in a directory named like a gnuplot pipe runs nothing.
+mkdir "$T/|touch canary;echo "
+cd "$T"
+expect_ok "$good" -o "|touch canary;echo /a.png"
+cd - >/dev/null
+[ ! -e "$T/canary" ] || fail "an -o path ran a command"
+[ -s "$T/|touch canary;echo /a.png" ] || fail "no chart in the oddly named directory"
+ok "-o '|cmd;dir/x.png' runs nothing"
+
 # Warnings, then success.
 trc "$T/nostep.json" -o "$T/w.gp"
 [ "$rc" -eq 0 ] || fail "nostep: exit $rc"
