@@ -186,12 +186,38 @@ static void sort_newest(struct joblist *jl)
 	free(k);
 }
 
+/* GETs URL (the job list ROUTE) and returns its parsed body, with its
+ * "jobs" array in *JOBS; NULL on failure with *cause, *exit_status
+ * (EXIT_FETCH or EXIT_DATA) and the HTTP status in *CODE. */
+static struct json_object *get_jobs(const char *url, const char *route, const struct options *opts,
+				    struct json_object **jobs, long *code, char **cause, int *exit_status)
+{
+	char *body = NULL;
+	size_t len = 0;
+	if (http_get(url, opts, &body, &len, code, cause) < 0) {
+		*exit_status = EXIT_FETCH;
+		return NULL;
+	}
+	struct json_object *root = parse_body(body, len, route, cause);
+	free(body);
+	if (!root) {
+		*exit_status = EXIT_DATA;
+		return NULL;
+	}
+	if (!json_object_object_get_ex(root, "jobs", jobs) || !json_object_is_type(*jobs, json_type_array)) {
+		json_object_put(root);
+		*cause = xasprintf("unexpected job list from %s: no \"jobs\" array", route);
+		*exit_status = EXIT_DATA;
+		return NULL;
+	}
+	return root;
+}
+
 /* Fetches the job list (see joblist.h). */
 int joblist_fetch(const struct options *opts, struct joblist *out, char **cause, int *exit_status)
 {
 	size_t cap = 0, offset = 0;
-	char *base, *url, *body = NULL;
-	size_t len;
+	char *base, *url;
 	long code = 0;
 	bool fallback = false;
 
@@ -207,33 +233,19 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 		struct json_object *root, *jobs, *total, *off;
 		bool has_total, last;
 		size_t got;
-		char *err = NULL;
 
 		url = xasprintf("%s/api/training/local/jobs?limit=%d&offset=%zu", base, JOBLIST_PAGE, offset);
-		if (http_get(url, opts, &body, &len, &code, &err) < 0) {
-			free(url);
+		root = get_jobs(url, "/api/training/local/jobs", opts, &jobs, &code, cause, exit_status);
+		free(url);
+		if (!root) {
 			/* An older platform without the local route: the short list. */
-			if (page == 0 && (code == 404 || code == 405 || code == 501)) {
-				free(err);
+			if (page == 0 && *exit_status == EXIT_FETCH &&
+			    (code == 404 || code == 405 || code == 501)) {
+				free(*cause);
+				*cause = NULL;
 				fallback = true;
 				break;
 			}
-			*cause = err;
-			*exit_status = EXIT_FETCH;
-			goto fail;
-		}
-		free(url);
-		root = parse_body(body, len, "/api/training/local/jobs", cause);
-		free(body);
-		if (!root) {
-			*exit_status = EXIT_DATA;
-			goto fail;
-		}
-		if (!json_object_object_get_ex(root, "jobs", &jobs) ||
-		    !json_object_is_type(jobs, json_type_array)) {
-			json_object_put(root);
-			*cause = xstrdup("unexpected job list from /api/training/local/jobs: no \"jobs\" array");
-			*exit_status = EXIT_DATA;
 			goto fail;
 		}
 		got = json_object_array_length(jobs);
@@ -257,29 +269,12 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 
 	if (fallback) {
 		struct json_object *root, *jobs;
-		char *err = NULL;
 
 		url = xasprintf("%s/api/training/jobs", base);
-		if (http_get(url, opts, &body, &len, &code, &err) < 0) {
-			free(url);
-			*cause = err;
-			*exit_status = EXIT_FETCH;
-			goto fail;
-		}
+		root = get_jobs(url, "/api/training/jobs", opts, &jobs, &code, cause, exit_status);
 		free(url);
-		root = parse_body(body, len, "/api/training/jobs", cause);
-		free(body);
-		if (!root) {
-			*exit_status = EXIT_DATA;
+		if (!root)
 			goto fail;
-		}
-		if (!json_object_object_get_ex(root, "jobs", &jobs) ||
-		    !json_object_is_type(jobs, json_type_array)) {
-			json_object_put(root);
-			*cause = xstrdup("unexpected job list from /api/training/jobs: no \"jobs\" array");
-			*exit_status = EXIT_DATA;
-			goto fail;
-		}
 		add_jobs(out, &cap, jobs, opts->status);
 		json_object_put(root);
 	}
