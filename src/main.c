@@ -928,7 +928,6 @@ int main(int argc, char **argv)
 		if (out_rc == EXIT_OK)
 			out_rc = EXIT_DATA;
 	}
-	(void)cause;
 	state_free(&st);
 	if (out_rc != EXIT_OK)
 		return out_rc;
