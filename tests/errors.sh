@@ -55,7 +55,11 @@ chmod +x "$T/lazy-gnuplot"
 TRCOMPARE_GNUPLOT="$T/lazy-gnuplot" expect_fail 1 "trcompare-plot: $T/o.png: gnuplot wrote nothing" "$good" -o "$T/o.png"
 [ ! -e "$T/o.png" ] || fail "empty output left behind"
 # No room for the script gnuplot runs.
+# (Without valgrind, which needs TMPDIR for itself.)
+saved_trc=$TRC
+TRC=$PROG
 TMPDIR="$T/no-such-dir" expect_fail 1 "trcompare-plot: $T/no-such-dir: cannot create a temporary file: No such file or directory" "$good" -o "$T/o.png"
+TRC=$saved_trc
 
 # An output in a directory named like a gnuplot pipe runs nothing.
 mkdir "$T/|touch canary;echo "
