@@ -307,6 +307,18 @@ static bool any_pair(const struct gpscript *g)
 	return false;
 }
 
+/* Appends the legend's entries to a plot command: job colours, and what
+ * solid and dashed mean when a panel draws train and eval. */
+static void put_key_entries(FILE *out, const struct gpscript *g)
+{
+	for (size_t j = 0; j < g->njobs; j++)
+		fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
+	if (any_pair(g))
+		fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
+		      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
+		      out);
+}
+
 /* Writes the script. */
 int gpscript_write(FILE *out, const struct gpscript *g)
 {
@@ -417,61 +429,69 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 
 	fprintf(out, "# %zu panel%s in %d row%s x %d column%s\n", g->npanels, g->npanels == 1 ? "" : "s",
 		rows, rows == 1 ? "" : "s", cols, cols == 1 ? "" : "s");
-	if (o->title)
-		fputs("set multiplot title trc_title\n", out);
-	else
-		fputs("set multiplot\n", out);
+	/* One panel is a plain plot with its own legend: a window can zoom
+	 * it (gnuplot does not zoom multiplots). */
+	bool single = g->npanels == 1;
+	if (!single)
+		fputs(o->title ? "set multiplot title trc_title\n" : "set multiplot\n", out);
 	for (size_t p = 0; p < g->npanels; p++) {
 		const struct panel *pan = &g->panels[p];
-		int r = (int)(p / (size_t)cols), c = (int)(p % (size_t)cols);
-		double x0 = c * cw, y1 = panels_top - r * ch;
 		fprintf(out, "# panel %zu\n", p + 1);
-		fprintf(out, "set lmargin at screen %.4f; set rmargin at screen %.4f\n",
-			x0 + fmin(m_left / W, cw * 0.3), x0 + cw - fmin(m_right / W, cw * 0.1));
-		/* The x label only under the bottom panel of each column. */
-		bool xlabel = p + (size_t)cols >= g->npanels;
-		double m_bottom = m_tics + (xlabel ? m_xlabel : 0);
-		fprintf(out, "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
-			y1 - fmin(m_title / H, ch * 0.2), y1 - ch + fmin(m_bottom / H, ch * 0.4));
-		if (xlabel)
+		if (single) {
 			fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
-		else
-			fputs("unset xlabel\n", out);
-		fprintf(out, "set title PT[%zu]\n", p + 1);
+			fputs(o->title ? "set title trc_title.\"\\n\".PT[1]\n" : "set title PT[1]\n", out);
+			fputs("set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1\n", out);
+		} else {
+			int r = (int)(p / (size_t)cols), c = (int)(p % (size_t)cols);
+			double x0 = c * cw, y1 = panels_top - r * ch;
+			fprintf(out, "set lmargin at screen %.4f; set rmargin at screen %.4f\n",
+				x0 + fmin(m_left / W, cw * 0.3), x0 + cw - fmin(m_right / W, cw * 0.1));
+			/* The x label only under the bottom panel of each column. */
+			bool xlabel = p + (size_t)cols >= g->npanels;
+			double m_bottom = m_tics + (xlabel ? m_xlabel : 0);
+			fprintf(out, "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
+				y1 - fmin(m_title / H, ch * 0.2), y1 - ch + fmin(m_bottom / H, ch * 0.4));
+			if (xlabel)
+				fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
+			else
+				fputs("unset xlabel\n", out);
+			fprintf(out, "set title PT[%zu]\n", p + 1);
+			fputs("unset key\n", out);
+		}
 		fputs(pan->logy ? "set logscale y\n" : "unset logscale y\n", out);
 		fputs(pan->exp_format ? "set format y \"%.1e\"\n" : "set format y \"% h\"\n", out);
 		put_range(out, "x", g->xrange);
 		struct gp_range yr = g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN};
 		put_range(out, "y", yr);
 		put_log_tics(out, pan->logy, yr);
-		fputs("unset key\n", out);
 		int n = put_clauses(out, g, p);
 		if (n == 0)
 			/* Nothing to draw here: an empty frame that says so. */
 			fputs("set label 1 \"no data\" at graph 0.5, graph 0.5 center\n"
 			      "unset logscale y\nset xrange [0:1]\nset yrange [0:1]\n"
-			      "plot 2 notitle\nunset label 1",
+			      "plot 2 notitle",
 			      out);
+		if (single)
+			put_key_entries(out, g);
 		fputc('\n', out);
+		if (n == 0)
+			fputs("unset label 1\n", out);
 	}
 
-	/* The one legend: job colours, and what solid and dashed mean. */
-	fputs("# legend\n", out);
-	fprintf(out, "set lmargin at screen 0.01; set rmargin at screen 0.99\n"
-		     "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
-		1 - fmin(title_h / H, 0.2), panels_top);
-	fputs("unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
-	      "unset logscale y\nset key center center horizontal noautotitle samplen 2.5 spacing 1.1\n"
-	      "plot [0:1] [0:1] 2 notitle",
-	      out);
-	for (size_t j = 0; j < nj; j++)
-		fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
-	if (any_pair(g))
-		fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
-		      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
+	if (!single) {
+		/* The one legend: job colours, and what solid and dashed mean. */
+		fputs("# legend\n", out);
+		fprintf(out, "set lmargin at screen 0.01; set rmargin at screen 0.99\n"
+			     "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
+			1 - fmin(title_h / H, 0.2), panels_top);
+		fputs("unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
+		      "unset logscale y\nset key center center horizontal noautotitle samplen 2.5 spacing 1.1\n"
+		      "plot [0:1] [0:1] 2 notitle",
 		      out);
-	fputc('\n', out);
-	fputs("unset multiplot\n", out);
+		put_key_entries(out, g);
+		fputc('\n', out);
+		fputs("unset multiplot\n", out);
+	}
 	if (g->output)
 		fputs("unset output\n", out);
 	if (g->window)

@@ -68,6 +68,13 @@ ok "-o .gp with -t"
 expect_ok "$RUNS"/*.json -m throughput,gpu_memory_reserved_gb -o "$T/m.gp"
 grep -q '^# 2 panels in 1 row x 2 columns' "$T/m.gp" || fail "two panels are not 1x2"
 ok "-m picks panels, raw columns allowed"
+# One panel is a plain plot with its own legend (a window can zoom it).
+expect_ok "$RUNS"/*.json -m loss -o "$T/one.gp" -t pngcairo --title 'Only loss'
+grep -q '^set multiplot' "$T/one.gp" && fail "one panel drawn as a multiplot"
+grep -q '^set key outside top center' "$T/one.gp" || fail "one panel has no legend"
+(cd "$T" && gnuplot one.gp >one.png) || fail "one.gp failed"
+[ "$(png_size "$T/one.png")" = 1200x800 ] || fail "one panel: $(png_size "$T/one.png")"
+ok "-m loss: a single zoomable plot with its legend"
 expect_fail 1 "trcompare-plot: --metrics: unknown metric 'nope' (no job has a column of that name)" \
 	"$RUNS"/*.json -m loss,nope -o "$T/m2.png"
 [ ! -e "$T/m2.png" ] || fail "output written despite the error"

@@ -136,10 +136,19 @@ kill -0 "$prog_pid" 2>/dev/null || fail "the program exited while the window was
 find_window || fail "the window closed by itself"
 ok "the window stays open"
 
-# Close it as a user would: 'q' in the window.
-xdotool windowfocus --sync "$win" key --window "$win" q
+# Close it as a user would: 'q' in the window.  (Looked up again each try:
+# wxt may replace its window, and a stale id is an X error.)
 exited() { ! kill -0 "$prog_pid" 2>/dev/null; }
-wait_for 20 exited || fail "the program did not exit after the window was closed"
+press_q() {
+	exited && return 0
+	if find_window; then
+		xdotool windowfocus --sync "$win" >/dev/null 2>&1 || true
+		xdotool key --window "$win" q >/dev/null 2>&1 || xdotool key q >/dev/null 2>&1 || true
+	fi
+	sleep 1
+	exited
+}
+wait_for 20 press_q || fail "the program did not exit after 'q' in the window"
 rc=0
 wait "$prog_pid" || rc=$?
 prog_pid=
