@@ -30,26 +30,12 @@
 #include "parse.h"
 #include "util.h"
 
+#include "parse_dump.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Everything a parse produced, as text. */
-static char *dump(const struct run *r, int rc, const char *cause)
-{
-	struct buf b = {0};
-
-	buf_printf(&b, "%d %s|%s|%s|%zu %zu %zu %zu\n", rc, cause ? cause : "-", r->id ? r->id : "-",
-	           r->message ? r->message : "-", r->nrows, r->skipped_nostep, r->nonfinite, r->ignored_fields);
-	for (size_t c = 0; c < r->ncols; c++) {
-		buf_printf(&b, "%s:", r->names[c]);
-		for (size_t i = 0; i < r->nrows; i++)
-			buf_printf(&b, " %.17g", r->cols[c][i]);
-		buf_puts(&b, "\n");
-	}
-	return b.data;
-}
-
 /* Parses DATA fed in pieces of at most PIECE bytes, the first piece
- * FIRST bytes long; returns dump(). */
+ * FIRST bytes long; returns parse_dump(). */
 static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t piece)
 {
 	struct run *r = run_new("fuzz");
@@ -69,7 +55,7 @@ static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t
 	if (rc == 0)
 		rc = parser_finish(p, &cause);
 	parser_free(p);
-	d = dump(r, rc, cause);
+	d = parse_dump(r, rc, cause);
 	run_finish(r);
 	run_free(r);
 	free(cause);

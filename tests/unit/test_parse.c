@@ -21,28 +21,12 @@
 #include "parse.h"
 #include "util.h"
 
+#include "../fuzz/parse_dump.h"
+
 /* ------------------------------------------------------------ helpers */
 
-/* Canonical text of everything parsing produced (run_finish not called):
- * the error, counters, id, message, column names and every cell. */
-static char *dump(const struct run *r, int rc, const char *cause)
-{
-	struct buf b = {0};
-
-	buf_printf(&b, "rc=%d cause=%s\n", rc, cause ? cause : "-");
-	buf_printf(&b, "id=%s message=%s rows=%zu skipped=%zu nonfinite=%zu ignored=%zu\n", r->id ? r->id : "-",
-	           r->message ? r->message : "-", r->nrows, r->skipped_nostep, r->nonfinite, r->ignored_fields);
-	for (size_t c = 0; c < r->ncols; c++) {
-		buf_printf(&b, "%s:", r->names[c]);
-		for (size_t i = 0; i < r->nrows; i++)
-			buf_printf(&b, " %.17g", r->cols[c][i]);
-		buf_puts(&b, "\n");
-	}
-	return b.data;
-}
-
 /* Parses LEN bytes of S fed in pieces: SPLIT 0 = one chunk, 1.. = pieces
- * of SPLIT bytes, -1 = random pieces (seeded by SEED).  Returns dump(). */
+ * of SPLIT bytes, -1 = random pieces (seeded by SEED).  Returns parse_dump(). */
 static char *parse_split(const char *s, size_t len, long split, unsigned seed, struct run **out)
 {
 	struct run *r = run_new("test");
@@ -65,7 +49,7 @@ static char *parse_split(const char *s, size_t len, long split, unsigned seed, s
 	if (rc == 0)
 		rc = parser_finish(p, &cause);
 	parser_free(p);
-	d = dump(r, rc, cause);
+	d = parse_dump(r, rc, cause);
 	free(cause);
 	if (out)
 		*out = r;
@@ -91,7 +75,7 @@ static struct run *parse_n(const char *s, size_t len, char **cause)
 	/* Byte by byte costs a json-c call per byte: big inputs (the limit
 	 * tests) are split into odd-sized pieces instead. */
 	bool big = len > 65536;
-	char *whole = dump(r, rc, *cause);
+	char *whole = parse_dump(r, rc, *cause);
 	char *one = parse_split(s, len, big ? 4093 : 1, 0, NULL);
 
 	assert_string_equal(whole, one);
@@ -857,12 +841,12 @@ static void test_chunking_fixtures(void **state)
 		/* parse_fd agrees with parser_feed. */
 		struct run *r2 = run_new("fd");
 		int fd = open(path, O_RDONLY);
-		char *d1 = dump(r, 0, NULL), *d2;
+		char *d1 = parse_dump(r, 0, NULL), *d2;
 
 		assert_true(fd >= 0);
 		assert_int_equal(parse_fd(r2, fd, &cause), 0);
 		close(fd);
-		d2 = dump(r2, 0, NULL);
+		d2 = parse_dump(r2, 0, NULL);
 		assert_string_equal(d1, d2);
 		free(d1);
 		free(d2);
