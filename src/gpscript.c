@@ -102,7 +102,7 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 }
 
 /* Layout of N panels: rows and columns. */
-static void layout(size_t n, int *rows, int *cols)
+void gpscript_layout(size_t n, int *rows, int *cols)
 {
 	if (n <= 1) {
 		*rows = *cols = 1;
@@ -401,7 +401,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 		fputs("set format x \"%tH:%tM\" timedate\n", out);
 
 	int rows, cols;
-	layout(g->npanels, &rows, &cols);
+	gpscript_layout(g->npanels, &rows, &cols);
 	bool text = term_is_text(g->terminal);
 	/* Placement in screen fractions from fixed sizes in pixels (characters
 	 * for text charts), so small and large charts both leave room for the

@@ -53,6 +53,9 @@ struct gpscript {
 /* Writes the whole script.  Returns 0, or -1 when the stream failed. */
 int gpscript_write(FILE *out, const struct gpscript *g);
 
+/* The grid N panels are laid out in: 1x1, 1x2, 2x2, 2x3, then square-ish. */
+void gpscript_layout(size_t n, int *rows, int *cols);
+
 /* Colour of job I (0-based): opts->colors cycled, else the platform's five
  * (#2563eb #16a34a #dc2626 #9333ea #ea580c) then seven more distinct ones
  * (#0891b2 #db2777 #65a30d #ca8a04 #4f46e5 #0d9488 #78716c), cycling. */

@@ -566,10 +566,10 @@ static int build_view(struct state *st, const struct plan *pl, struct view *v)
 	const struct options *o = &st->opts;
 	int w, h;
 	chart_size(pl, &w, &h);
-	/* Same layout rule as gpscript.c: about how wide one panel is drawn
-	 * (pixels, or characters for text charts). */
-	int cols = st->npanels <= 1 ? 1 : st->npanels <= 4 ? 2 : st->npanels <= 6 ? 3
-		 : (int)ceil(sqrt((double)st->npanels));
+	/* About how wide one panel is drawn (pixels, or characters for text
+	 * charts): the budget for downsampling. */
+	int rows, cols;
+	gpscript_layout(st->npanels, &rows, &cols);
 	int panel_px = w / cols;
 	struct view_opts vo = {
 		.xaxis = o->xaxis,
@@ -748,29 +748,6 @@ static void verbose_line(void *ctx, const char *line)
 	diag_note("%s", line);
 }
 
-/* Usage errors hidden in JOB arguments (a job id without an API URL, "-"
- * twice) are reported before anything is fetched. */
-static void check_jobs(const struct options *o)
-{
-	bool stdin_seen = false;
-	for (size_t i = 0; i < o->njobs; i++) {
-		char *label = NULL, *target = NULL;
-		enum source_kind k = source_classify(o->jobs[i], &label, &target);
-		free(label);
-		free(target);
-		const char *why = NULL;
-		if (k == SOURCE_JOBID && !o->url)
-			why = "no API URL: set TRCOMPARE_URL or --url";
-		else if (k == SOURCE_STDIN && stdin_seen)
-			why = "standard input (-) can be read only once";
-		stdin_seen |= k == SOURCE_STDIN;
-		if (why) {
-			report(o->jobs[i], xstrdup(why));
-			exit(EXIT_USAGE);
-		}
-	}
-}
-
 /* Frees everything. */
 static void state_free(struct state *st)
 {
@@ -822,7 +799,15 @@ int main(int argc, char **argv)
 	struct plan pl;
 	plan_output(o, &pl);
 
-	check_jobs(o);
+	/* Usage errors hidden in JOB arguments are reported before anything
+	 * is fetched. */
+	size_t bad;
+	char *why_bad = NULL;
+	if (source_check(o, &bad, &why_bad) != 0) {
+		report(o->jobs[bad], why_bad);
+		state_free(&st);
+		return EXIT_USAGE;
+	}
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);
 	if (o->verbose)

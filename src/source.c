@@ -330,6 +330,47 @@ static void load_network(const struct options *opts, struct source_result *resul
 	free(reqs);
 }
 
+/* The usage error of a JOB of KIND, or NULL: a job id needs an API URL,
+ * and "-" can be read once (*STDIN_TAKEN tracks it). */
+static const char *usage_problem(enum source_kind kind, const struct options *opts, bool *stdin_taken)
+{
+	switch (kind) {
+	case SOURCE_STDIN:
+		/* Two readers of one stream would share it at random. */
+		if (*stdin_taken)
+			return "standard input (-) can be read only once";
+		*stdin_taken = true;
+		break;
+	case SOURCE_JOBID:
+		if (!opts->url || !*opts->url)
+			return "no API URL: set TRCOMPARE_URL or --url";
+		break;
+	case SOURCE_FILE:
+	case SOURCE_URL:
+		break;
+	}
+	return NULL;
+}
+
+/* Finds the first JOB with a usage error (see source.h). */
+int source_check(const struct options *opts, size_t *job, char **cause)
+{
+	bool stdin_taken = false;
+	for (size_t i = 0; i < opts->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		enum source_kind kind = source_classify(opts->jobs[i], &label, &target);
+		free(label);
+		free(target);
+		const char *why = usage_problem(kind, opts, &stdin_taken);
+		if (why) {
+			*job = i;
+			*cause = xstrdup(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Loads every JOB (see source.h). */
 void source_load_all(const struct options *opts, struct source_result *results)
 {
@@ -351,16 +392,14 @@ void source_load_all(const struct options *opts, struct source_result *results)
 		r->run = run_new(opts->jobs[i]);
 		r->run->label = label;
 		r->status = EXIT_OK;
+		const char *why = usage_problem(r->kind, opts, &stdin_taken);
+		if (why) {
+			r->status = EXIT_USAGE;
+			r->error = xstrdup(why);
+			continue;
+		}
 		switch (r->kind) {
 		case SOURCE_STDIN:
-			if (stdin_taken) {
-				/* Two readers of one stream would share it at random. */
-				r->status = EXIT_USAGE;
-				r->error = xstrdup("standard input (-) can be read only once");
-				break;
-			}
-			stdin_taken = true;
-			/* fall through */
 		case SOURCE_FILE:
 			local[nlocal].target = targets[i];
 			local[nlocal].is_stdin = r->kind == SOURCE_STDIN;
@@ -372,13 +411,8 @@ void source_load_all(const struct options *opts, struct source_result *results)
 			urls[nnet++] = xstrdup(targets[i]);
 			break;
 		case SOURCE_JOBID:
-			if (opts->url && *opts->url) {
-				netidx[nnet] = i;
-				urls[nnet++] = job_url(opts, targets[i]);
-			} else {
-				r->status = EXIT_USAGE;
-				r->error = xstrdup("no API URL: set TRCOMPARE_URL or --url");
-			}
+			netidx[nnet] = i;
+			urls[nnet++] = job_url(opts, targets[i]);
 			break;
 		}
 	}

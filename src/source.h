@@ -41,6 +41,12 @@ enum source_kind source_classify(const char *arg, char **label, char **target);
  * caller) receives one entry per JOB, in order.  Never fails as a whole:
  * each result says how its JOB went. */
 void source_load_all(const struct options *opts, struct source_result *results);
+
+/* Checks the JOBs for usage errors before anything is read (a job id
+ * without an API URL, "-" twice): returns 0, or -1 with *JOB the index of
+ * the first such JOB and *cause (malloc'd) the same message
+ * source_load_all would give it. */
+int source_check(const struct options *opts, size_t *job, char **cause);
 void source_result_free(struct source_result *r);
 
 /* Progress of network fetches, for a terminal.  When set, FN is called from
