@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,20 +175,15 @@ static void plan_output(const struct options *o, struct plan *pl)
 	if (o->output) {
 		const char *term = NULL;
 		char *cause = NULL;
-		if (gnuplot_terminal_for_path(o->output, &term, &cause) != 0) {
-			if (!o->terminal) {
-				report("-o", cause);
-				exit(EXIT_USAGE);
-			}
-			free(cause);
+		/* A known extension without a terminal is .gp: the script (for
+		 * -t's terminal, if given).  An unknown one needs -t. */
+		bool known = gnuplot_terminal_for_path(o->output, &term, &cause) == 0;
+		if (!known && !o->terminal) {
+			report("-o", cause);
+			exit(EXIT_USAGE);
 		}
-		bool script = term == NULL && !o->terminal;
-		if (term == NULL && o->terminal) {
-			/* -t with a .gp file: a script for that terminal. */
-			size_t len = strlen(o->output);
-			script = len >= 3 && strcasecmp(o->output + len - 3, ".gp") == 0;
-		}
-		pl->mode = script ? CHART_SCRIPT_FILE : CHART_RENDER_FILE;
+		free(cause);
+		pl->mode = known && term == NULL ? CHART_SCRIPT_FILE : CHART_RENDER_FILE;
 		pl->terminal = o->terminal ? o->terminal : term;
 		/* These write a second file named after the output, which a
 		 * temporary name would break; gnuplot must run them itself. */
