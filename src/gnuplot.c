@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -75,26 +73,11 @@ int gnuplot_terminal_for_path(const char *path, const char **terminal, char **ca
 	return -1;
 }
 
-/* Size in characters of the terminal on FD, or false when FD is none. */
-static bool tty_size(int fd, int *cols, int *rows)
-{
-	struct winsize ws;
-
-	if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 20 || ws.ws_row < 10)
-		return false;
-	*cols = ws.ws_col;
-	/* One line fewer, so the shell prompt does not scroll the top away. */
-	*rows = ws.ws_row - 1;
-	return true;
-}
-
 void gnuplot_default_size(const char *terminal, int *width, int *height)
 {
 	if (terminal != NULL && strcmp(terminal, "dumb") == 0) {
-		if (!tty_size(STDOUT_FILENO, width, height)) {
-			*width = 120;
-			*height = 40;
-		}
+		*width = 120;
+		*height = 40;
 	} else if (terminal != NULL &&
 	           (strcmp(terminal, "pdfcairo") == 0 || strcmp(terminal, "epscairo") == 0)) {
 		*width = 1000;

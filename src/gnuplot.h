@@ -19,7 +19,7 @@ const char *gnuplot_program(void);
 int gnuplot_terminal_for_path(const char *path, const char **terminal, char **cause);
 
 /* Default size for TERMINAL: pixels for pngcairo/png/svg/canvas/sixelgd
- * (1200x800), characters for dumb (the tty's size, else 120x40), and
+ * (1200x800), characters for dumb (120x40), and
  * inches×100 for pdfcairo/epscairo (1000x667 meaning 10in x 6.67in). */
 void gnuplot_default_size(const char *terminal, int *width, int *height);
 

@@ -535,7 +535,8 @@ static int run_gnuplot(const struct gpscript *g)
 
 /* Draws the chart as planned.  Returns an exit code. */
 /* The chart's size in its terminal's units: --size, else a window's
- * 1000x650, the tty for a text chart on it, else the terminal's default. */
+ * 1000x650, the terminal's own size for a text chart drawn on it, else the
+ * gnuplot terminal's default. */
 static void chart_size(const struct plan *pl, int *w, int *h)
 {
 	*w = pl->width;
@@ -544,8 +545,8 @@ static void chart_size(const struct plan *pl, int *w, int *h)
 		return;
 	if (pl->mode == CHART_WINDOW) {
 		*w = 1000, *h = 650; /* fits a laptop screen */
-	} else if (pl->terminal && strcmp(pl->terminal, "dumb") == 0 && pl->mode != CHART_TEXT_TTY) {
-		*w = 120, *h = 40; /* a file or a pipe: not the tty's size */
+	} else if (pl->mode == CHART_TEXT_TTY && tty_size(STDOUT_FILENO, w, h)) {
+		return;
 	} else if (pl->terminal) {
 		gnuplot_default_size(pl->terminal, w, h);
 	}

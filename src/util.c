@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -501,6 +502,19 @@ int close_stream(FILE *fp, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* Size in characters of the terminal on FD, less one line so the shell
+ * prompt does not scroll the top away; false when FD is no terminal. */
+bool tty_size(int fd, int *cols, int *rows)
+{
+	struct winsize ws;
+
+	if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col < 20 || ws.ws_row < 10)
+		return false;
+	*cols = ws.ws_col;
+	*rows = ws.ws_row - 1;
+	return true;
 }
 
 /* True when NAME is set to a non-empty value. */

@@ -88,6 +88,10 @@ void cleanup_register_path(const char *path);   /* copies path */
 void cleanup_unregister_path(const char *path);
 void cleanup_set_child(pid_t pid);              /* 0 clears */
 
+/* Size in characters of the terminal on FD (one line fewer than it has,
+ * for the prompt); false when FD is no terminal. */
+bool tty_size(int fd, int *cols, int *rows);
+
 /* True when NAME is set in the environment to a non-empty value. */
 bool env_set(const char *name);
 
