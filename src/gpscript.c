@@ -67,19 +67,18 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 		int w = g->width, h = g->height;
 		fprintf(out, "set terminal %s", t);
 		if (strcmp(t, "pngcairo") == 0 || strcmp(t, "svg") == 0) {
-			fprintf(out, " size %d,%d font \"sans,10\"", w ? w : 1200, h ? h : 800);
+			fprintf(out, " size %d,%d font \"sans,10\"", w, h);
 			if (strcmp(t, "svg") == 0)
 				fputs(" background \"#ffffff\"", out);
 		} else if (strcmp(t, "pdfcairo") == 0 || strcmp(t, "epscairo") == 0) {
-			fprintf(out, " size %.2fin,%.2fin font \"sans,9\"", (w ? w : 1000) / 100.0,
-				(h ? h : 667) / 100.0);
+			fprintf(out, " size %.2fin,%.2fin font \"sans,9\"", w / 100.0, h / 100.0);
 		} else if (strcmp(t, "dumb") == 0) {
-			fprintf(out, " size %d,%d", w ? w : 120, h ? h : 40);
+			fprintf(out, " size %d,%d", w, h);
 			if (g->ansi_color)
 				fputs(" ansirgb", out);
 		} else if (strcmp(t, "canvas") == 0) {
-			fprintf(out, " size %d,%d standalone", w ? w : 1200, h ? h : 800);
-		} else if (w && h && (strcmp(t, "png") == 0 || strcmp(t, "wxt") == 0 || strcmp(t, "qt") == 0 ||
+			fprintf(out, " size %d,%d standalone", w, h);
+		} else if ((strcmp(t, "png") == 0 || strcmp(t, "wxt") == 0 || strcmp(t, "qt") == 0 ||
 				      strcmp(t, "x11") == 0 || strcmp(t, "sixelgd") == 0 || strcmp(t, "jpeg") == 0 ||
 				      strcmp(t, "gif") == 0 || strcmp(t, "webp") == 0 ||
 				      (g->opts->width && g->opts->height))) {

@@ -43,7 +43,10 @@ struct gpscript {
 	const struct colset *cs;
 
 	const char *terminal; /* NULL: leave gnuplot's terminal alone */
-	int width, height;    /* the terminal's size units; 0 = default */
+	int width, height;    /* in the terminal's units (gnuplot_default_size);
+	                         the layout is computed for it, so it must be
+	                         set when terminal is; without a terminal, 0
+	                         means a nominal 1200x800 */
 	bool ansi_color;      /* dumb terminal drawing on a colour tty */
 	const char *output;   /* path for `set output`, or NULL */
 	bool stdin_fast;      /* first line: load /dev/stdin when piped */

@@ -466,6 +466,8 @@ static int write_data_dir(struct state *st, const struct colset *cs)
 	g.terminal = st->opts.terminal;
 	g.width = st->opts.width;
 	g.height = st->opts.height;
+	if (g.terminal && (!g.width || !g.height))
+		gnuplot_default_size(g.terminal, &g.width, &g.height);
 	g.window = true;
 	char *path = xasprintf("%s/compare.gp", dir);
 	int rc = write_script_file(path, &g);
@@ -612,8 +614,8 @@ static int draw_chart(struct state *st, const struct plan *pl, const struct view
 	script_init(st, &g, NULL, v);
 	g.terminal = pl->terminal;
 	/* The layout is computed for this size, so the script states it. */
-	g.width = pl->terminal ? w : pl->width;
-	g.height = pl->terminal ? h : pl->height;
+	g.width = w;
+	g.height = h;
 	g.ansi_color = pl->ansi;
 	int rc = EXIT_OK;
 
