@@ -220,23 +220,21 @@ fail:
 	_exit(127);
 }
 
-/* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
- * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R.
- * In its own process group, registered for clean-up on signals.  Returns 0
- * when it ran (R->status set), or -1 with *cause.  (fork and exec rather
- * than posix_spawn: an exec failure must be told apart from gnuplot's own
- * exit status 127, also under valgrind.) */
-static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char **cause)
+/* Starts gnuplot with ARGV (argv[0] is replaced by the program), stdin from
+ * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr to a pipe whose
+ * read end is *ERRFD.  In its own process group, registered for clean-up on
+ * signals.  Returns 0 with *PIDP set once gnuplot was executed, or -1 with
+ * *cause.  (fork and exec rather than posix_spawn: an exec failure must be
+ * told apart from gnuplot's own exit status 127, also under valgrind.) */
+static int spawn_start(char **argv, int stdout_fd, pid_t *pidp, int *errfd, char **cause)
 {
 	const char *prog = gnuplot_program();
 	sigset_t block, old;
 	int pipefd[2], statusfd[2];
 	pid_t pid;
 	int err = 0;
-	bool exited = false;
 	char **env;
 
-	memset(r, 0, sizeof *r);
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		*cause = xasprintf("cannot run gnuplot: pipe: %s", strerror(errno));
 		return -1;
@@ -303,7 +301,19 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 		}
 		return -1;
 	}
+	*pidp = pid;
+	*errfd = pipefd[0];
+	return 0;
+}
 
+/* Reads the stderr of the child PID (started by spawn_start, ERRFD) into R
+ * and waits for it.  Returns 0 (R->status set), or -1 with *cause. */
+static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, char **cause)
+{
+	int pipefd[1] = {errfd};
+	bool exited = false;
+
+	memset(r, 0, sizeof *r);
 	/* Read stderr until end of file.  Something gnuplot started may keep
 	 * the pipe open after gnuplot exits, so look at the child now and then
 	 * and stop once it is gone and nothing more is waiting (or after a few
@@ -339,6 +349,24 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	}
 	cleanup_set_child(0);
 	return 0;
+}
+
+static void probe_collect(void);
+
+/* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
+ * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R,
+ * and waits.  Returns 0 when it ran (R->status set), or -1 with *cause. */
+static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char **cause)
+{
+	pid_t pid;
+	int errfd;
+
+	/* One child at a time (the clean-up knows one): a terminal query
+	 * started by gnuplot_probe_start() is collected first. */
+	probe_collect();
+	if (spawn_start(argv, stdout_fd, &pid, &errfd, cause) != 0)
+		return -1;
+	return spawn_finish(pid, errfd, r, cause);
 }
 
 /* gnuplot's stderr in R, made safe for a terminal: each line sanitized,
@@ -406,23 +434,46 @@ static char *failure_message(int status, const char *msg)
 	                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, sep, msg == NULL ? "" : msg);
 }
 
-/* Asks gnuplot once for its terminals. */
-static const char *get_terminals(void)
+/* The terminal query running in the background (gnuplot_probe_start). */
+static struct {
+	bool running;
+	pid_t pid;
+	int errfd, devnull;
+} probe;
+
+/* Starts the terminal query; on failure the reason is kept for
+ * get_terminals().  Returns 0 when it runs. */
+static int probe_spawn(void)
 {
 	char *argv[] = { NULL, "-e", "print GPVAL_TERMINALS", NULL };
+	char *cause = NULL;
+
+	terminals_asked = true;
+	probe.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (probe.devnull < 0) {
+		probe_cause = xasprintf("cannot run gnuplot: /dev/null: %s", strerror(errno));
+		return -1;
+	}
+	if (spawn_start(argv, probe.devnull, &probe.pid, &probe.errfd, &cause) != 0) {
+		probe_cause = cause;
+		close(probe.devnull);
+		return -1;
+	}
+	probe.running = true;
+	return 0;
+}
+
+/* Waits for the terminal query and keeps its answer (or why there is
+ * none). */
+static void probe_collect(void)
+{
 	struct gp_result r;
 	char *cause = NULL;
-	int devnull;
 
-	if (terminals_asked)
-		return terminals;
-	terminals_asked = true;
-	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (devnull < 0) {
-		probe_cause = xasprintf("cannot run gnuplot: /dev/null: %s", strerror(errno));
-		return NULL;
-	}
-	if (spawn_gnuplot(argv, devnull, &r, &cause) != 0) {
+	if (!probe.running)
+		return;
+	probe.running = false;
+	if (spawn_finish(probe.pid, probe.errfd, &r, &cause) != 0) {
 		probe_cause = cause;
 	} else {
 		if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 && r.err.len > 0 && !r.cut) {
@@ -440,7 +491,37 @@ static const char *get_terminals(void)
 		}
 		buf_free(&r.err);
 	}
-	close(devnull);
+	close(probe.devnull);
+}
+
+/* At exit: a query nobody collected (the program failed before drawing)
+ * is stopped rather than left behind. */
+static void probe_stop(void)
+{
+	if (!probe.running)
+		return;
+	probe.running = false;
+	kill(-probe.pid, SIGKILL);
+	(void)waitpid(probe.pid, NULL, 0);
+	cleanup_set_child(0);
+	close(probe.errfd);
+	close(probe.devnull);
+}
+
+void gnuplot_probe_start(void)
+{
+	if (terminals_asked)
+		return;
+	if (probe_spawn() == 0)
+		atexit(probe_stop);
+}
+
+/* Asks gnuplot once for its terminals. */
+static const char *get_terminals(void)
+{
+	if (!terminals_asked)
+		(void)probe_spawn();
+	probe_collect();
 	return terminals;
 }
 

@@ -27,6 +27,12 @@ void gnuplot_default_size(const char *terminal, int *width, int *height);
  * `gnuplot -e 'print GPVAL_TERMINALS'`).  False when gnuplot is missing. */
 bool gnuplot_has_terminal(const char *terminal);
 
+/* Starts asking gnuplot for its terminals (the question of
+ * gnuplot_has_terminal and gnuplot_check) in the background, so that its
+ * start-up overlaps the caller's work; the answer is collected when first
+ * needed, and a query still running at exit is stopped.  Optional. */
+void gnuplot_probe_start(void);
+
 /* Whether gnuplot can be run at all (the same single, cached question as
  * gnuplot_has_terminal).  Returns 0, or -1 with *cause (malloc'd): the
  * install hint of gnuplot_run when it is missing, "cannot run gnuplot

@@ -805,6 +805,10 @@ int main(int argc, char **argv)
 		state_free(&st);
 		return EXIT_USAGE;
 	}
+	/* gnuplot starts up (to say which terminals it has) while the jobs
+	 * are read. */
+	if (pl.mode == CHART_RENDER_FILE)
+		gnuplot_probe_start();
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);
 	if (o->verbose)

@@ -158,6 +158,7 @@ struct parser {
 	                             to be an envelope */
 
 	int known_col[K_NCOLS]; /* run column of each slot, -1 unresolved */
+	bool slow;              /* json-c reads every row (parser_set_fast) */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
 };
 
@@ -205,6 +206,11 @@ void parser_free(struct parser *p)
 	if (p->cloc != (locale_t)0)
 		freelocale(p->cloc);
 	free(p);
+}
+
+void parser_set_fast(struct parser *p, bool fast)
+{
+	p->slow = !fast;
 }
 
 /* Puts P in the error state with message MSG (taken) and copies it to
@@ -345,6 +351,19 @@ static bool ieq(const char *s, size_t n, const char *lit)
 	return i == n && lit[i] == '\0';
 }
 
+/* strtod on the number at S (checked by the caller) in the "C" locale,
+ * whatever LC_NUMERIC is.  False when that locale cannot be had. */
+static bool c_strtod(struct parser *p, const char *s, double *v)
+{
+	if (p->cloc == (locale_t)0) {
+		p->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+		if (p->cloc == (locale_t)0)
+			return false;
+	}
+	*v = strtod_l(s, NULL, p->cloc);
+	return true;
+}
+
 /* Reads a numeric string: a decimal number ("0.5", "-1e-3", "+2", "5.")
  * or nan/inf/infinity in any case with an optional sign.  Nothing else:
  * no spaces, hex or trailing text.  Returns true and sets *V. */
@@ -384,45 +403,112 @@ static bool numeric_string(struct parser *p, const char *s, size_t n, double *v)
 	}
 	if (i != n)
 		return false;
-	/* The grammar is checked; strtod must not depend on LC_NUMERIC. */
-	if (p->cloc == (locale_t)0) {
-		p->cloc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-		if (p->cloc == (locale_t)0)
-			return false;
-	}
-	*v = strtod_l(s, NULL, p->cloc);
-	return true;
+	/* The grammar is checked. */
+	return c_strtod(p, s, v);
 }
 
-/* Converts a json-c value to a double.  Returns 1 (a number, or a numeric
- * string; *V may be non-finite), 0 for null, -1 for anything else. */
-static int number_of(struct parser *p, struct json_object *o, double *v)
+/* A field's value as the row accumulator sees it, from json-c or from the
+ * fast path (fast_row).  A string is S[0..N); it is NUL-terminated only
+ * when TERMINATED (json-c's strings are; the fast path's point into the
+ * input). */
+struct jv {
+	enum { JV_NULL, JV_NUM, JV_STR, JV_OTHER } type;
+	double d; /* JV_NUM: the number (may be non-finite) */
+	const char *s;
+	size_t n;
+	bool terminated;
+};
+
+/* The value of json-c's O (NULL is JSON null). */
+static struct jv jv_of(struct json_object *o)
 {
+	struct jv v = {.type = JV_OTHER};
+
 	switch (json_object_get_type(o)) {
 	case json_type_null:
-		return 0;
+		v.type = JV_NULL;
+		break;
 	case json_type_double:
-		*v = json_object_get_double(o);
-		return 1;
+		v.type = JV_NUM;
+		v.d = json_object_get_double(o);
+		break;
 	case json_type_int: {
 		/* json-c saturates integers outside 64 bits; those read as
 		 * overflow (non-finite) rather than as a wrong value. */
 		int64_t i = json_object_get_int64(o);
 
+		v.type = JV_NUM;
 		if (i == INT64_MIN)
-			*v = -INFINITY;
+			v.d = -INFINITY;
 		else if (i < INT64_MAX)
-			*v = (double)i;
+			v.d = (double)i;
 		else if (json_object_get_uint64(o) == UINT64_MAX)
-			*v = INFINITY;
+			v.d = INFINITY;
 		else
-			*v = (double)json_object_get_uint64(o);
-		return 1;
+			v.d = (double)json_object_get_uint64(o);
+		break;
 	}
 	case json_type_string:
-		return numeric_string(p, json_object_get_string(o), (size_t)json_object_get_string_len(o), v)
-		           ? 1
-		           : -1;
+		v.type = JV_STR;
+		v.s = json_object_get_string(o);
+		v.n = (size_t)json_object_get_string_len(o);
+		v.terminated = true;
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+/* Calls FN(P, S, ARG) with the string of V NUL-terminated (a copy when it
+ * is not).  Returns FN's result. */
+static bool with_cstr(struct parser *p, const struct jv *v, bool (*fn)(struct parser *, const char *, size_t, void *),
+                      void *arg)
+{
+	char tmp[128], *heap = NULL;
+	const char *s = v->s;
+	bool ok;
+
+	if (!v->terminated) {
+		char *d = v->n < sizeof tmp ? tmp : (heap = xmalloc(v->n + 1));
+
+		memcpy(d, v->s, v->n);
+		d[v->n] = '\0';
+		s = d;
+	}
+	ok = fn(p, s, v->n, arg);
+	free(heap);
+	return ok;
+}
+
+/* with_cstr() callback: numeric_string() into *(double *)ARG. */
+static bool numeric_cb(struct parser *p, const char *s, size_t n, void *arg)
+{
+	return numeric_string(p, s, n, arg);
+}
+
+/* with_cstr() callback: parse_timestamp() into *(double *)ARG. */
+static bool timestamp_cb(struct parser *p, const char *s, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	return parse_timestamp(s, arg) == 0;
+}
+
+/* Converts V to a double.  Returns 1 (a number, or a numeric string; *D may
+ * be non-finite), 0 for null, -1 for anything else. */
+static int number_of(struct parser *p, const struct jv *v, double *d)
+{
+	switch (v->type) {
+	case JV_NULL:
+		return 0;
+	case JV_NUM:
+		*d = v->d;
+		return 1;
+	case JV_STR:
+		/* Longer strings are never numbers (numeric_string). */
+		return v->n <= 64 && with_cstr(p, v, numeric_cb, d) ? 1 : -1;
+	case JV_OTHER:
 	default:
 		return -1;
 	}
@@ -453,16 +539,15 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 	c->v = isnum > 0 && isfinite(v) ? v : NAN;
 	if (kind == K_OTHER) {
 		c->name_off = p->names.len;
-		buf_append(&p->names, name, n + 1); /* with its NUL */
+		buf_append(&p->names, name, n);
+		buf_append(&p->names, "", 1); /* (NAME may not be terminated) */
 	}
 }
 
-/* Takes one field KEY (NUL-terminated, length N) = VAL into the row; TOP
- * when the row is a top-level object, where job_id and message may yet
- * turn out to belong to an envelope. */
-static void row_field(struct parser *p, const char *key, size_t n, struct json_object *val, bool top)
+/* Takes one field of kind K, KEY (length N, maybe not NUL-terminated) = V
+ * into the row.  job_id and message are the caller's (row_field). */
+static void row_value(struct parser *p, enum kind k, const char *key, size_t n, const struct jv *val)
 {
-	enum kind k = key_kind(key, n);
 	double v = 0;
 	int isnum;
 
@@ -484,8 +569,8 @@ static void row_field(struct parser *p, const char *key, size_t n, struct json_o
 		}
 		return;
 	case K_TIMESTAMP:
-		if (json_object_is_type(val, json_type_string)) {
-			if (parse_timestamp(json_object_get_string(val), &v) == 0)
+		if (val->type == JV_STR) {
+			if (with_cstr(p, val, timestamp_cb, &v))
 				row_cell(p, K_TIME, NULL, 0, 1, v);
 		} else {
 			/* A number is seconds since the epoch. */
@@ -494,18 +579,7 @@ static void row_field(struct parser *p, const char *key, size_t n, struct json_o
 		}
 		return;
 	case K_JOB_ID:
-		if (top && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
-		            json_object_is_type(val, json_type_double))) {
-			free(p->pend_id);
-			p->pend_id = xstrdup(json_object_get_string(val));
-		}
-		return;
 	case K_MESSAGE:
-		if (top && json_object_is_type(val, json_type_string)) {
-			free(p->pend_msg);
-			p->pend_msg = xstrdup(json_object_get_string(val));
-		}
-		return;
 	case K_METRICS:
 	case K_IGNORE:
 		return;
@@ -514,6 +588,33 @@ static void row_field(struct parser *p, const char *key, size_t n, struct json_o
 		row_cell(p, (int)k, key, n, isnum, v);
 		return;
 	}
+}
+
+/* Takes one field KEY (NUL-terminated, length N) = VAL (json-c's) into the
+ * row; TOP when the row is a top-level object, where job_id and message may
+ * yet turn out to belong to an envelope. */
+static void row_field(struct parser *p, const char *key, size_t n, struct json_object *val, bool top)
+{
+	enum kind k = key_kind(key, n);
+	struct jv v;
+
+	if (k == K_JOB_ID) {
+		if (top && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
+		            json_object_is_type(val, json_type_double))) {
+			free(p->pend_id);
+			p->pend_id = xstrdup(json_object_get_string(val));
+		}
+		return;
+	}
+	if (k == K_MESSAGE) {
+		if (top && json_object_is_type(val, json_type_string)) {
+			free(p->pend_msg);
+			p->pend_msg = xstrdup(json_object_get_string(val));
+		}
+		return;
+	}
+	v = jv_of(val);
+	row_value(p, k, key, n, &v);
 }
 
 /* The run column of cell C, created when CREATE; -1 when there is none. */
@@ -591,6 +692,258 @@ static int row_from_object(struct parser *p, struct json_object *o, char **cause
 	row_reset(p);
 	json_object_object_foreachC(o, it) row_field(p, it.key, strlen(it.key), it.val, false);
 	return row_commit(p, cause);
+}
+
+/* ------------------------------------------------------------------
+ * The fast path.  Nearly every row is a flat object of numbers, nulls and
+ * short plain strings, whole inside the chunk at hand.  fast_row() reads
+ * such a row directly into the accumulator; anything else (an escape, a
+ * non-ASCII byte, a nested value, NaN/Infinity, a big integer, a repeated
+ * key, a row cut by the chunk's end, a syntax error ...) makes it give up
+ * having consumed nothing, and json-c reads the row as before.  The two
+ * give the same rows, counters and errors on every input: a differential
+ * check in the parser's unit test and fuzz target (parser_set_fast). */
+
+#if PARSE_MAX_DEPTH >= 3 /* json-c needs 3 levels for a flat row */
+#define FAST_PATH 1
+#else
+#define FAST_PATH 0
+#endif
+
+/* Powers of ten a double holds exactly. */
+static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The first byte at or after S (before END) that is not JSON whitespace. */
+static const char *skip_ws(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+		s++;
+	return s;
+}
+
+/* The closing quote of the plain string whose bytes begin at S, or NULL
+ * when it has an escape, a control or non-ASCII byte, or no end before
+ * END. */
+static const char *plain_string(const char *s, const char *end)
+{
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			return s;
+		if (c < 0x20 || c == '\\' || c >= 0x80)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* True for the bytes that may follow a value inside an object. */
+static bool ends_value(char c)
+{
+	return c == ',' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Reads the JSON number at S (before END) into *V, as json-c would: an
+ * integer as a 64-bit integer, anything with a fraction or exponent with
+ * strtod in the C locale.  Returns the byte after it, or NULL when the
+ * fast path does not take it (bad syntax, an integer of 19 or more
+ * digits, no byte after it). */
+static const char *fast_number(struct parser *p, const char *s, const char *end, double *v)
+{
+	const char *start = s;
+	bool neg = false, isint = true;
+	uint64_t w = 0; /* the first 19 significant-or-not digits */
+	int nd = 0, frac = 0, e = 0;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (s >= end || *s < '0' || *s > '9')
+		return NULL;
+	if (*s == '0') {
+		s++;
+		if (s < end && *s >= '0' && *s <= '9')
+			return NULL; /* a leading zero: json-c's error */
+	} else {
+		for (; s < end && *s >= '0' && *s <= '9'; s++, nd++)
+			if (nd < 19)
+				w = w * 10 + (uint64_t)(*s - '0');
+	}
+	if (s < end && *s == '.') {
+		const char *f = ++s;
+
+		isint = false;
+		for (; s < end && *s >= '0' && *s <= '9'; s++, nd++, frac++)
+			if (nd < 19)
+				w = w * 10 + (uint64_t)(*s - '0');
+		if (s == f)
+			return NULL;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		bool eneg = false;
+		const char *f;
+
+		isint = false;
+		s++;
+		if (s < end && (*s == '+' || *s == '-'))
+			eneg = *s++ == '-';
+		for (f = s; s < end && *s >= '0' && *s <= '9'; s++)
+			if (e < 100000)
+				e = e * 10 + (*s - '0');
+		if (s == f)
+			return NULL;
+		if (eneg)
+			e = -e;
+	}
+	if (s >= end || !ends_value(*s))
+		return NULL;
+	if (isint) {
+		if (nd > 18)
+			return NULL; /* json-c's 64-bit saturation rules */
+		*v = neg ? (double)-(int64_t)w : (double)w; /* -0 is 0 */
+		return s;
+	}
+	e -= frac;
+	if (nd <= 19 && w <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
+		/* Both operands exact: one correctly rounded operation gives
+		 * what strtod gives (Clinger's fast path). */
+		double d = e < 0 ? (double)w / exact_pow10[-e] : (double)w * exact_pow10[e];
+
+		*v = neg ? -d : d;
+		return s;
+	}
+	/* The number ends before a byte that cannot extend it. */
+	return c_strtod(p, start, v) ? s : NULL;
+}
+
+/* Reads the value at *Q (before END) into *V and moves *Q past it.
+ * Returns false when the fast path does not take it. */
+static bool fast_value(struct parser *p, const char **q, const char *end, struct jv *v)
+{
+	const char *s = *q, *e;
+
+	memset(v, 0, sizeof *v);
+	switch (*s) {
+	case '"':
+		if ((e = plain_string(s + 1, end)) == NULL)
+			return false;
+		v->type = JV_STR;
+		v->s = s + 1;
+		v->n = (size_t)(e - s - 1);
+		*q = e + 1;
+		return true;
+	case 'n':
+	case 't':
+	case 'f': {
+		const char *lit = *s == 'n' ? "null" : *s == 't' ? "true" : "false";
+		size_t n = strlen(lit);
+
+		if ((size_t)(end - s) <= n || memcmp(s, lit, n) != 0 || !ends_value(s[n]))
+			return false;
+		v->type = *s == 'n' ? JV_NULL : JV_OTHER;
+		*q = s + n;
+		return true;
+	}
+	default:
+		if ((e = fast_number(p, s, end, &v->d)) == NULL)
+			return false;
+		v->type = JV_NUM;
+		*q = e;
+		return true;
+	}
+}
+
+/* Reads the flat object at S[0..N) (S[0] is '{') into the accumulator.
+ * TOP when it is a top-level object (JSON Lines), which must not be an
+ * envelope or an error answer.  Returns the bytes it spans, or 0 when
+ * json-c must read it (the accumulator is then reset). */
+static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
+{
+	size_t limit = top ? TRIAL_MAX : PARSE_MAX_VALUE;
+	const char *end = s + (n < limit ? n : limit), *q;
+	uint32_t seen = 0; /* kinds met (a repeated key goes to json-c) */
+	size_t fields = 0, others = 0, other_off[16];
+
+	row_reset(p);
+	q = skip_ws(s + 1, end);
+	if (q < end && *q == '}')
+		return (size_t)(q + 1 - s);
+	for (;;) {
+		const char *key, *ke;
+		enum kind k;
+		struct jv v;
+
+		if (q >= end || *q != '"' || (ke = plain_string(q + 1, end)) == NULL)
+			break;
+		key = q + 1;
+		k = key_kind(key, (size_t)(ke - key));
+		if (++fields > PARSE_MAX_FIELDS)
+			break;
+		if (k == K_OTHER) {
+			size_t kn = (size_t)(ke - key), i;
+
+			if (others == sizeof other_off / sizeof other_off[0] ||
+			    (top && kn == 5 && memcmp(key, "error", 5) == 0))
+				break;
+			for (i = 0; i < others; i++) {
+				const char *o = p->names.data + other_off[i];
+
+				if (strlen(o) == kn && memcmp(o, key, kn) == 0)
+					break;
+			}
+			if (i < others)
+				break;
+			/* row_cell() records non-empty names it keeps; keep
+			 * every name here, for the check above. */
+			other_off[others++] = p->names.len;
+			buf_append(&p->names, key, kn);
+			buf_append(&p->names, "", 1);
+		} else {
+			if ((seen & (UINT32_C(1) << k)) != 0 || (top && k == K_METRICS))
+				break;
+			seen |= UINT32_C(1) << k;
+		}
+		q = skip_ws(ke + 1, end);
+		if (q >= end || *q != ':')
+			break;
+		q = skip_ws(q + 1, end);
+		if (q >= end || !fast_value(p, &q, end, &v))
+			break;
+		row_value(p, k, key, (size_t)(ke - key), &v);
+		q = skip_ws(q, end);
+		if (q < end && *q == '}')
+			return (size_t)(q + 1 - s);
+		if (q >= end || *q != ',')
+			break;
+		q = skip_ws(q + 1, end);
+	}
+	row_reset(p);
+	return 0;
+}
+
+/* At the '{' at BUF[*POS] that starts a row (TOP: a top-level object):
+ * reads it on the fast path when it can.  Returns 1 when it did (the row
+ * is committed and *POS is past it), 0 when json-c must, -1 on error. */
+static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos, bool top, char **cause)
+{
+	size_t used;
+
+	if (!FAST_PATH || p->slow || (top && p->no_trial))
+		return 0;
+	used = fast_row(p, buf + *pos, len - *pos, top);
+	if (used == 0)
+		return 0;
+	p->rows_seen++;
+	if (top)
+		p->envelope = false;
+	advance(p, buf + *pos, used);
+	*pos += used;
+	if (row_commit(p, cause) < 0)
+		return -1;
+	p->state = top ? P_LINES : P_ARR_NEXT;
+	return 1;
 }
 
 /* True for the bytes a JSON number is made of. */
@@ -995,6 +1348,14 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 		}
 		int ret = 0;
 
+		if (c == '{' && (p->state == P_ARR_FIRST || p->state == P_ARR_ELEM || p->state == P_START ||
+		                 p->state == P_LINES)) {
+			ret = fast_take(p, buf, len, &pos, p->state == P_START || p->state == P_LINES, cause);
+			if (ret < 0)
+				return -1;
+			if (ret > 0)
+				continue;
+		}
 		switch (p->state) {
 		case P_START:
 			if (c == '[') {

@@ -68,6 +68,7 @@
 #ifndef TRCOMPARE_PARSE_H
 #define TRCOMPARE_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "run.h"
@@ -90,6 +91,10 @@ struct parser;
 /* A parser appending to RUN (borrowed; must outlive the parser). */
 struct parser *parser_new(struct run *run);
 void parser_free(struct parser *p);
+
+/* Whether flat rows may skip json-c (on by default; see parse.c).  Off,
+ * json-c reads every row: the tests compare the two. */
+void parser_set_fast(struct parser *p, bool fast);
 
 /* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
  * after an error the parser accepts nothing more and repeats the error. */

@@ -2,10 +2,11 @@
  *
  * The first byte picks where the rest of the input is split into two
  * chunks.  Checked: no crash, leak or undefined behaviour (ASan/UBSan),
- * and a property: the result (rows, counters, id, message, or the exact
- * error message) is the same whether the input arrives whole, in the two
- * chunks, or (for short inputs) one byte at a time.  run_finish() runs on
- * every result.
+ * and two properties: the result (rows, counters, id, message, or the
+ * exact error message) is the same whether the input arrives whole, in the
+ * two chunks, or (for short inputs) one byte at a time; and the same with
+ * the fast path for flat rows off (json-c reading every row,
+ * parser_set_fast).  run_finish() runs on every result.
  *
  *   ./configure --enable-fuzzing CC=clang \
  *       CFLAGS='-g -O1 -fsanitize=fuzzer-no-link,address,undefined'
@@ -22,6 +23,7 @@
  *       -DPARSE_MAX_DEPTH=5 -DTRIAL_MAX=64' */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +37,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Parses DATA fed in pieces of at most PIECE bytes, the first piece
- * FIRST bytes long; returns parse_dump(). */
-static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t piece)
+ * FIRST bytes long, with the fast path when FAST; returns parse_dump(). */
+static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t piece, bool fast)
 {
 	struct run *r = run_new("fuzz");
 	struct parser *p = parser_new(r);
@@ -44,6 +46,7 @@ static char *parse_pieces(const uint8_t *data, size_t size, size_t first, size_t
 	size_t pos = 0, n = first;
 	int rc = 0;
 
+	parser_set_fast(p, fast);
 	/* The first piece may be empty: an empty push must change nothing. */
 	do {
 		if (n > size - pos)
@@ -69,18 +72,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	size_t split = size > 1 ? data[0] % size : 0;
-	char *whole, *two;
+	char *whole, *two, *slow;
 
 	data++;
 	size--;
-	whole = parse_pieces(data, size, size, size);
-	two = parse_pieces(data, size, split, size);
+	whole = parse_pieces(data, size, size, size, true);
+	two = parse_pieces(data, size, split, size, true);
 	if (strcmp(whole, two) != 0) {
 		fprintf(stderr, "split at %zu differs:\n--- whole\n%s--- split\n%s", split, whole, two);
 		abort();
 	}
+	slow = parse_pieces(data, size, size, size, false);
+	if (strcmp(whole, slow) != 0) {
+		fprintf(stderr, "the fast path differs:\n--- fast\n%s--- json-c\n%s", whole, slow);
+		abort();
+	}
+	free(slow);
 	if (size <= 256) {
-		char *bytes = parse_pieces(data, size, 1, 1);
+		char *bytes = parse_pieces(data, size, 1, 1, true);
 
 		if (strcmp(whole, bytes) != 0) {
 			fprintf(stderr, "byte by byte differs:\n--- whole\n%s--- bytes\n%s", whole, bytes);

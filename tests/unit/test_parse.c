@@ -25,6 +25,9 @@
 
 /* ------------------------------------------------------------ helpers */
 
+/* parse_split() with json-c reading every row (parser_set_fast). */
+static bool slow_parse;
+
 /* Parses LEN bytes of S fed in pieces: SPLIT 0 = one chunk, 1.. = pieces
  * of SPLIT bytes, -1 = random pieces (seeded by SEED).  Returns parse_dump(). */
 static char *parse_split(const char *s, size_t len, long split, unsigned seed, struct run **out)
@@ -34,6 +37,8 @@ static char *parse_split(const char *s, size_t len, long split, unsigned seed, s
 	char *cause = NULL, *d;
 	size_t pos = 0;
 	int rc = 0;
+
+	parser_set_fast(p, !slow_parse);
 
 	srand(seed);
 	while (pos < len && rc == 0) {
@@ -78,6 +83,12 @@ static struct run *parse_n(const char *s, size_t len, char **cause)
 	char *whole = parse_dump(r, rc, *cause);
 	char *one = parse_split(s, len, big ? 4093 : 1, 0, NULL);
 
+	assert_string_equal(whole, one);
+	free(one);
+	/* The fast path for flat rows changes nothing (parse.c). */
+	slow_parse = true;
+	one = parse_split(s, len, 0, 0, NULL);
+	slow_parse = false;
 	assert_string_equal(whole, one);
 	free(one);
 	for (unsigned seed = 1; seed <= (big ? 2u : 8u); seed++) {
@@ -805,6 +816,91 @@ static void test_error_sticks(void **state)
 	run_free(r);
 }
 
+/* ------------------------------------------------------------ fast path */
+
+/* Rows at the edges of the fast path (parse.c) read exactly as json-c reads
+ * them: parse_n() compares the two on every input; a few values are also
+ * pinned. */
+static void test_fast_path(void **state)
+{
+	static const char *const rows[] = {
+	    /* numbers: exact, strtod's, json-c's integer rules */
+	    "{\"step\": 1, \"a\": 0.1, \"b\": -0.0, \"c\": -0, \"d\": 1e22, \"e\": 1e23, \"f\": 5e-324}",
+	    "{\"step\": 2, \"a\": 9007199254740993.5, \"b\": 123456789012345678, \"c\": 1234567890123456789}",
+	    "{\"step\": 3, \"a\": 1.7976931348623157e308, \"b\": 2.2250738585072011e-308, \"c\": 1e400}",
+	    "{\"step\": 4, \"a\": 0e5, \"b\": 1E+2, \"c\": 1e-0000000000000000000000001, \"d\": 0.000000000000000000001}",
+	    "{\"step\": 5, \"a\": 12345678901234567890123, \"b\": -9223372036854775809, \"c\": 1.00000000000000000001}",
+	    "{\"step\": 6.0, \"a\": NaN, \"b\": -Infinity, \"c\": Infinity}",
+	    /* strings, literals, keys */
+	    "{\"step\": \"7\", \"a\": \"0.5\", \"b\": \"nan\", \"c\": \"x\", \"d\": true, \"e\": false, \"f\": null}",
+	    "{\"step\": 8, \"timestamp\": \"2024-05-01T12:00:00Z\", \"\": 1, \"a\\u0062\": 2, \"\\u00e9\": 3, \"\xc3\xa9\": 4}",
+	    "{\"step\": 9, \"timestamp\": \"2024-05-01T12:00:00.1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890Z\"}",
+	    "{\"step\": 10, \"a\": {\"b\": 1}, \"c\": [1, 2]}",
+	    " {\"step\":11,\"a\":1}\n{\t\"step\"\r:\n12 , \"a\" : 2 }",
+	    /* repeated keys: the last wins, null included */
+	    "{\"step\": 13, \"a\": 1, \"a\": null, \"train_loss\": 1, \"loss\": 2, \"train_loss\": null}",
+	    "{\"step\": 14, \"timestamp\": \"2024-05-01T12:00:00Z\", \"timestamp\": \"bad\", \"step\": 15}",
+	    "{}",
+	    "{\"a\": 1}",
+	    /* json-c takes these too */
+	    "{\"step\": 1., \"a\": \"x\ny\"}",
+	};
+	/* Rows json-c rejects: the fast path must leave them to it. */
+	static const char *const bad[] = {
+	    "{\"step\": 01}", "{\"step\": .5}", "{\"step\": 1e}", "{\"step\": -}", "{\"step\": +1}",
+	    "{\"step\": nullx}", "{\"step\": tru}", "{\"step\": 1,}", "{\"step\" 1}", "{\"step\": 1 \"a\": 2}",
+	    "{\"step\": 1}x", "{step: 1}", "{\"step\": 1]",
+	};
+	char *cause;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		/* As JSON Lines, and as the rows of an envelope. */
+		char *env = xasprintf("{\"job_id\": \"j\", \"metrics\": [%s]}", rows[i]);
+		struct run *r = parse_s(rows[i], &cause);
+
+		if (cause != NULL)
+			fail_msg("%s: %s", rows[i], cause);
+		run_free(r);
+		r = parse_s(env, &cause);
+		if (cause != NULL && strchr(rows[i], '\n') == NULL)
+			fail_msg("%s: %s", env, cause);
+		free(cause);
+		run_free(r);
+		free(env);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct run *r = parse_s(bad[i], &cause);
+
+		if (cause == NULL)
+			fail_msg("accepted: %s", bad[i]);
+		free(cause);
+		run_free(r);
+	}
+
+	struct run *r = ok(rows[0]);
+	assert_true(cell(r, "a", 0) == 0.1);
+	assert_true(cell(r, "b", 0) == 0 && signbit(cell(r, "b", 0)));
+	assert_true(cell(r, "c", 0) == 0 && !signbit(cell(r, "c", 0)));
+	assert_true(cell(r, "d", 0) == 1e22);
+	assert_true(cell(r, "e", 0) == 1e23);
+	assert_true(cell(r, "f", 0) == 5e-324);
+	run_free(r);
+	r = ok(rows[1]);
+	assert_true(cell(r, "a", 0) == 9007199254740994.0);
+	assert_true(cell(r, "b", 0) == 123456789012345678.0);
+	assert_true(cell(r, "c", 0) == 1234567890123456789.0);
+	run_free(r);
+	r = ok(rows[11]);
+	assert_int_equal(run_find(r, "a"), -1); /* only a null is left */
+	assert_true(cell(r, "train_loss", 0) == 2); /* train_loss is null: loss */
+	run_free(r);
+	r = ok(rows[12]);
+	assert_true(cell(r, COL_STEP, 0) == 15);
+	assert_int_equal(run_find(r, COL_TIME), -1); /* "bad" came last */
+	run_free(r);
+}
+
 /* ------------------------------------------------------------ chunking */
 
 /* Every fixture under tests/data/parse gives the same result however it is
@@ -922,6 +1018,7 @@ int main(void)
 	    cmocka_unit_test(test_limit_rows),
 	    cmocka_unit_test(test_number_splits),
 	    cmocka_unit_test(test_error_sticks),
+	    cmocka_unit_test(test_fast_path),
 	    cmocka_unit_test(test_chunking_fixtures),
 	    cmocka_unit_test(test_parse_fd_errors),
 	};
