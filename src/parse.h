@@ -6,8 +6,10 @@
  *   - the platform's answer  {"job_id": …, "metrics": [MetricPoint…], …}
  *   - a bare JSON array of MetricPoints
  *   - JSON Lines: one MetricPoint object per line
- * A UTF-8 BOM and CRLF line ends are accepted.  json-c parses every value;
- * this module only walks the outer skeleton.  A top-level object is an
+ * A UTF-8 BOM and CRLF line ends are accepted.  This module walks the
+ * outer skeleton; a flat row of numbers, nulls and plain strings that lies
+ * whole in the bytes at hand is read by a fast path of its own, and every
+ * other value by json-c, with the same result either way.  A top-level object is an
  * envelope when it has a "metrics" key, else it is a row; any number of
  * top-level objects may follow each other (separated by whitespace or
  * nothing), so an envelope may be followed by more rows or envelopes.
