@@ -9,10 +9,12 @@
  * A UTF-8 BOM and CRLF line ends are accepted.  This module walks the
  * outer skeleton; a flat row of numbers, nulls and plain strings that lies
  * whole in the bytes at hand is read by a fast path of its own, and every
- * other value by json-c, with the same result either way.  A top-level object is an
- * envelope when it has a "metrics" key, else it is a row; any number of
- * top-level objects may follow each other (separated by whitespace or
- * nothing), so an envelope may be followed by more rows or envelopes.
+ * other value by json-c, with the same result either way.
+ *
+ * A top-level object is an envelope when it has a "metrics" key, else it is
+ * a row; any number of top-level objects may follow each other (separated
+ * by whitespace or nothing), so an envelope may be followed by more rows or
+ * envelopes.
  * After a top-level array only whitespace may follow.
  *
  * The result never depends on how the input is cut into chunks (feeding
