@@ -100,6 +100,67 @@ static void put_terminal(FILE *out, const struct gpscript *g)
 	fputs("set termoption noenhanced\n", out);
 }
 
+/* The chart's width in its terminal's units: WIDTH, else the nominal
+ * 1200 pixels (120 characters for a text terminal). */
+static double chart_width(const char *terminal, int width)
+{
+	return width > 0 ? width : term_is_text(terminal) ? 120 : 1200;
+}
+
+/* A screen fraction as the script writes it ("%.4f") and gnuplot reads it
+ * back, so both sides compute with the same number. */
+static double as_written(double f)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%.4f", f);
+	return strtod(b, NULL);
+}
+
+/* The left and right edges of panel P's plot area (of N panels) in screen
+ * fractions, on a chart W units wide: fixed margins for the y tic labels
+ * (78 pixels or 12 characters) and on the right (22 or 2), at most 30 %
+ * and 10 % of the panel's cell. */
+static void panel_edges(bool text, double W, size_t n, size_t p, double *left, double *right)
+{
+	int rows, cols;
+	gpscript_layout(n, &rows, &cols);
+	double cw = 1.0 / cols, m_left = text ? 12 : 78, m_right = text ? 2 : 22;
+	double x0 = (double)(p % (size_t)cols) * cw;
+	*left = as_written(x0 + fmin(m_left / W, cw * 0.3));
+	*right = as_written(x0 + cw - fmin(m_right / W, cw * 0.1));
+}
+
+/* Panel P's plot area in pixel columns (see gpscript.h). */
+void gpscript_panel_px(const char *terminal, int width, size_t npanels, size_t panel,
+		       double *left, double *width_px)
+{
+	bool text = term_is_text(terminal);
+	double W = chart_width(terminal, width), l, r;
+	panel_edges(text, W, npanels, panel, &l, &r);
+	/* gnuplot (boundary.c) places the plot area at xleft = (int)(l * xmax)
+	 * and xright = (int)(r * (xmax - 1)) in terminal units, and maps x to
+	 * (int)(xleft + (x - min) * (xright - xleft) / (max - min) + 0.5).
+	 * pngcairo's unit is 1/20 pixel (GP_CAIRO_SCALE) and cairo's matrix
+	 * adds half a pixel: pixel column = floor((xleft + 0.5 + 10 + d) / 20)
+	 * for a distance d from xleft.  dumb's unit is one character cell. */
+	double k = 0, offset = 0;
+	if (terminal && strcmp(terminal, "pngcairo") == 0)
+		k = 20, offset = 0.5;
+	else if (text)
+		k = 1, offset = 0;
+	if (k > 0) {
+		double xmax = k * W;
+		double xl = (double)(long)(l * (double)(float)xmax);
+		double xr = (double)(long)(r * (double)(float)(xmax - 1));
+		*left = (xl + 0.5) / k + offset;
+		*width_px = (xr - xl) / k;
+	} else {
+		/* Other terminals: the nominal grid, to a fraction of a pixel. */
+		*left = l * W;
+		*width_px = (r - l) * W;
+	}
+}
+
 /* Layout of N panels: rows and columns. */
 void gpscript_layout(size_t n, int *rows, int *cols)
 {
@@ -405,11 +466,12 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	/* Placement in screen fractions from fixed sizes in pixels (characters
 	 * for text charts), so small and large charts both leave room for the
 	 * legend, titles and tic labels.  The legend is its own full-width
-	 * plot at the top, so it is laid out across the whole page. */
-	double W = g->width ? g->width : text ? 120 : 1200;
+	 * plot at the top, so it is laid out across the whole page.  Left and
+	 * right edges come from panel_edges (shared with gpscript_panel_px). */
+	double W = chart_width(g->terminal, g->width);
 	double H = g->height ? g->height : text ? 40 : 800;
 	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
-	double m_left = text ? 12 : 78, m_right = text ? 2 : 22, title_h = o->title ? (text ? 2 : 26) : 0;
+	double title_h = o->title ? (text ? 2 : 26) : 0;
 	/* Legend rows: entries of the label's width plus the sample. */
 	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;
 	double row_w = 0, key_rows = 1;
@@ -424,7 +486,7 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	}
 	double key_h = key_rows * row_h + (text ? 1 : 14);
 	double panels_top = 1 - fmin((title_h + key_h) / H, 0.45);
-	double cw = 1.0 / cols, ch = panels_top / rows;
+	double ch = panels_top / rows;
 
 	fprintf(out, "# %zu panel%s in %d row%s x %d column%s\n", g->npanels, g->npanels == 1 ? "" : "s",
 		rows, rows == 1 ? "" : "s", cols, cols == 1 ? "" : "s");
@@ -436,15 +498,18 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 	for (size_t p = 0; p < g->npanels; p++) {
 		const struct panel *pan = &g->panels[p];
 		fprintf(out, "# panel %zu\n", p + 1);
+		/* The plot area's left and right edges are fixed, so the
+		 * downsampling grid (gpscript_panel_px) is gnuplot's. */
+		double left, right;
+		panel_edges(text, W, g->npanels, p, &left, &right);
+		fprintf(out, "set lmargin at screen %.4f; set rmargin at screen %.4f\n", left, right);
 		if (single) {
 			fprintf(out, "set xlabel \"%s\"\n", x_label(o->xaxis));
 			fputs(o->title ? "set title trc_title.\"\\n\".PT[1]\n" : "set title PT[1]\n", out);
 			fputs("set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1\n", out);
 		} else {
-			int r = (int)(p / (size_t)cols), c = (int)(p % (size_t)cols);
-			double x0 = c * cw, y1 = panels_top - r * ch;
-			fprintf(out, "set lmargin at screen %.4f; set rmargin at screen %.4f\n",
-				x0 + fmin(m_left / W, cw * 0.3), x0 + cw - fmin(m_right / W, cw * 0.1));
+			int r = (int)(p / (size_t)cols);
+			double y1 = panels_top - r * ch;
 			/* The x label only under the bottom panel of each column. */
 			bool xlabel = p + (size_t)cols >= g->npanels;
 			double m_bottom = m_tics + (xlabel ? m_xlabel : 0);
@@ -459,7 +524,12 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 		}
 		fputs(pan->logy ? "set logscale y\n" : "unset logscale y\n", out);
 		fputs(pan->exp_format ? "set format y \"%.1e\"\n" : "set format y \"% h\"\n", out);
-		put_range(out, "x", g->xrange);
+		/* Inline data: the x range the view downsampled for, stated
+		 * exactly (gnuplot would widen an automatic one to a tic). */
+		struct gp_range xr = g->xrange;
+		if (g->view && g->view->xrange && p < g->view->npanels && g->view->xrange[p].set)
+			xr = (struct gp_range){ g->view->xrange[p].lo, g->view->xrange[p].hi };
+		put_range(out, "x", xr);
 		struct gp_range yr = g->yranges ? g->yranges[p] : (struct gp_range){NAN, NAN};
 		put_range(out, "y", yr);
 		put_log_tics(out, pan->logy, yr);

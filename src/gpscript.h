@@ -37,8 +37,10 @@ struct gpscript {
 	const struct gp_range *yranges; /* one per panel */
 	struct gp_range xrange;
 
-	/* Inline mode: the series to embed as datablocks.  Files mode (view ==
-	 * NULL): plot the tidy files named in jobs[].file, columns from cs. */
+	/* Inline mode: the series to embed as datablocks; a panel whose
+	 * view->xrange is set is drawn over exactly that x range (else
+	 * xrange).  Files mode (view == NULL): plot the tidy files named in
+	 * jobs[].file, columns from cs. */
 	const struct view *view;
 	const struct colset *cs;
 
@@ -58,6 +60,16 @@ int gpscript_write(FILE *out, const struct gpscript *g);
 
 /* The grid N panels are laid out in: 1x1, 1x2, 2x2, 2x3, then square-ish. */
 void gpscript_layout(size_t n, int *rows, int *cols);
+
+/* Where panel PANEL (0-based) of NPANELS puts its plot area on a chart
+ * WIDTH units wide drawn by TERMINAL (as in struct gpscript: pixels, or
+ * character cells for a text terminal; 0 = the nominal width), by the same
+ * layout gpscript_write states: when a panel's x range is [lo, hi], x is
+ * drawn in column floor(*LEFT + (x - lo) * *WIDTH_PX / (hi - lo)).  Exact
+ * for pngcairo and dumb (gnuplot's own rounding); for other terminals the
+ * nominal grid.  The downsampling grid (view_build) comes from here. */
+void gpscript_panel_px(const char *terminal, int width, size_t npanels, size_t panel,
+		       double *left, double *width_px);
 
 /* Colour of job I (0-based): opts->colors cycled, else the platform's five
  * (#2563eb #16a34a #dc2626 #9333ea #ea580c) then seven more distinct ones

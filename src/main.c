@@ -563,20 +563,27 @@ static int build_view(struct state *st, const struct plan *pl, struct view *v)
 	const struct options *o = &st->opts;
 	int w, h;
 	chart_size(pl, &w, &h);
-	/* About how wide one panel is drawn (pixels, or characters for text
-	 * charts): the budget for downsampling. */
-	int rows, cols;
-	gpscript_layout(st->npanels, &rows, &cols);
-	int panel_px = w / cols;
+	/* Where each panel's plot area lies in pixels (characters for text
+	 * charts), by the layout draw_chart's script states for this terminal
+	 * and size: the downsampling grid. */
+	struct view_px *px = xcalloc(st->npanels ? st->npanels : 1, sizeof *px);
+	for (size_t p = 0; p < st->npanels; p++)
+		gpscript_panel_px(pl->terminal, w, st->npanels, p, &px[p].left, &px[p].width);
 	struct view_opts vo = {
 		.xaxis = o->xaxis,
 		.smooth = o->smooth,
 		.max_points = o->max_points,
-		.panel_width_px = panel_px > 50 ? panel_px : 50,
+		.px = px,
+		.xmin_set = isfinite(st->xrange.min),
+		.xmax_set = isfinite(st->xrange.max),
+		.xmin = st->xrange.min,
+		.xmax = st->xrange.max,
 		.ignore_outliers = o->ignore_outliers,
 	};
 	char *cause = NULL;
-	if (view_build(v, st->runs, st->nruns, st->panels, st->npanels, &vo, &cause) != 0) {
+	int rc = view_build(v, st->runs, st->nruns, st->panels, st->npanels, &vo, &cause);
+	free(px);
+	if (rc != 0) {
 		diag_error("%s", cause);
 		free(cause);
 		return EXIT_DATA;

@@ -198,39 +198,62 @@ static void emit_bucket(const double *x, const double *y, size_t *idx, size_t k,
 	}
 }
 
-size_t view_downsample(const double *x, const double *y, size_t n, size_t budget,
+/* Column of X on grid G (see struct view_grid): SCALE is columns per unit
+ * of x (0 for a one-column grid), END the position of hi. */
+static int64_t grid_col(const struct view_grid *g, double scale, double end, double x)
+{
+	double pos = g->left + (x - g->lo) * scale;
+	if (x == g->hi && end == floor(end))
+		pos = end - 1;
+	pos = floor(pos);
+	/* Far outside (or not a number): the outermost columns. */
+	if (!(pos > -9e18))
+		return pos < 0 ? INT64_C(-9000000000000000000) : 0;
+	if (pos > 9e18)
+		return INT64_C(9000000000000000000);
+	return (int64_t)pos;
+}
+
+size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
 		       double *ox, double *oy)
 {
-	if (budget == 0 || n <= budget || n <= 4) {
+	if (!g || n <= 4) {
 		if (ox != x)
 			memmove(ox, x, n * sizeof(*ox));
 		if (oy != y)
 			memmove(oy, y, n * sizeof(*oy));
 		return n;
 	}
-	size_t nb = budget / 4;
-	if (nb < 1)
-		nb = 1;
-
 	/* Buckets by x when x ascends (pixel columns), else by index. */
 	bool by_x = true;
 	for (size_t i = 1; i < n && by_x; i++)
 		by_x = x[i] >= x[i - 1];
-	double x0 = x[0], span = x[n - 1] - x[0];
-	if (by_x && !(span > 0 && isfinite(span)))
-		by_x = span == 0; /* all at one x: a single bucket */
-	double scale = by_x ? (span > 0 ? (double)nb / span : 0) : (double)nb / (double)n;
+	double span = g->hi - g->lo, end = g->left + g->width;
+	bool one = !(span > 0 && isfinite(span) && g->width > 0 && isfinite(g->width) &&
+		     isfinite(g->left) && isfinite(g->lo));
+	double scale = one ? 0 : g->width / span;
+	if (!isfinite(scale))
+		scale = 0;
+	double nb = one || !(g->width >= 1) ? 1 : ceil(g->width);
+	if (!by_x && nb >= (double)n)
+		nb = (double)n; /* one point per bucket: every point */
+	double per_i = nb / (double)n;
 
-	size_t m = 0, cur = SIZE_MAX, first = 0, last = 0, lo = 0, hi = 0;
+	size_t m = 0, first = 0, last = 0, lo = 0, hi = 0;
+	int64_t cur = 0;
+	int cur_side = 0;
 	for (size_t i = 0; i < n; i++) {
-		double pos = by_x ? (x[i] - x0) * scale : (double)i * scale;
-		size_t b = pos >= (double)nb ? nb - 1 : (pos > 0 ? (size_t)pos : 0);
-		if (b != cur) {
-			if (cur != SIZE_MAX) {
+		int64_t b = !by_x ? (int64_t)((double)i * per_i) : one ? 0 : grid_col(g, scale, end, x[i]);
+		/* The border column's points outside [lo, hi] are a bucket of
+		 * their own: the segment crossing the border is kept whole. */
+		int side = !by_x || one ? 0 : x[i] < g->lo ? -1 : x[i] > g->hi ? 1 : 0;
+		if (i == 0 || b != cur || side != cur_side) {
+			if (i > 0) {
 				size_t idx[4] = { first, last, lo, hi };
 				emit_bucket(x, y, idx, 4, ox, oy, &m);
 			}
 			cur = b;
+			cur_side = side;
 			first = last = lo = hi = i;
 			continue;
 		}
@@ -449,19 +472,70 @@ static void dvec_append(struct dvec *d, const double *p, size_t n)
 }
 
 /* A series for S's run/panel/series from the N filtered points X/Y
- * (scratch, not kept), reduced to BUDGET points in new arrays. */
+ * (scratch, not kept), downsampled on grid G (NULL: every point) through
+ * the scratch OX/OY (room for N points) into new arrays. */
 static struct view_series make_series(const struct view_series *s, const double *x,
-				      const double *y, size_t n, size_t budget)
+				      const double *y, size_t n, const struct view_grid *g,
+				      double *ox, double *oy)
 {
 	struct view_series out = *s;
-	size_t room = n;
-	if (budget > 0 && budget < n)
-		room = budget < 4 ? 4 : budget;
-	out.x = xmalloc(room * sizeof(*out.x));
-	out.y = xmalloc(room * sizeof(*out.y));
-	out.n = view_downsample(x, y, n, budget, out.x, out.y);
+	out.n = view_downsample(x, y, n, g, ox, oy);
+	out.x = xmalloc((out.n ? out.n : 1) * sizeof(*out.x));
+	out.y = xmalloc((out.n ? out.n : 1) * sizeof(*out.y));
+	memcpy(out.x, ox, out.n * sizeof(*out.x));
+	memcpy(out.y, oy, out.n * sizeof(*out.y));
 	out.n_full = n;
 	return out;
+}
+
+/* The points of RUN's column YC that are drawn, with x from XS, into
+ * SX/SY (room for run->nrows); returns how many.  Non-finite x or y, and
+ * y <= 0 on a log axis, are left out. */
+static size_t drawn_points(const struct run *run, const struct xsource *xs, int yc, bool logy,
+			   double *sx, double *sy)
+{
+	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
+	double off = xs->offset;
+	size_t m = 0;
+	for (size_t i = 0; i < run->nrows; i++) {
+		double xv = xcol[i] - off, yv = ycol[i];
+		if (!isfinite(xv) || !isfinite(yv) || (logy && yv <= 0))
+			continue;
+		sx[m] = xv;
+		sy[m] = yv;
+		m++;
+	}
+	return m;
+}
+
+/* The x range panel PN is drawn over: --xrange's ends, the others from
+ * the smallest and largest x drawn in it (SX/SY: scratch).  Sets *dlo and
+ * *dhi to the data's own range (lo > hi when the panel has no points). */
+static struct view_range panel_xrange(const struct panel *pn, struct run *const *runs,
+				      size_t nruns, const struct xsource *xs,
+				      const struct view_opts *o, double *sx, double *sy,
+				      double *dlo, double *dhi)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t k = 0; k < pn->nseries; k++) {
+		for (size_t r = 0; r < nruns; r++) {
+			int yc = run_find(runs[r], pn->series[k].column);
+			if (xs[r].col < 0 || yc < 0)
+				continue;
+			size_t m = drawn_points(runs[r], &xs[r], yc, pn->logy, sx, sy);
+			for (size_t i = 0; i < m; i++) {
+				if (sx[i] < lo)
+					lo = sx[i];
+				if (sx[i] > hi)
+					hi = sx[i];
+			}
+		}
+	}
+	*dlo = lo;
+	*dhi = hi;
+	struct view_range xr = { false, o->xmin_set ? o->xmin : lo, o->xmax_set ? o->xmax : hi };
+	xr.set = isfinite(xr.lo) && isfinite(xr.hi) && xr.lo < xr.hi;
+	return xr;
 }
 
 int view_build(struct view *v, struct run *const *runs, size_t nruns,
@@ -476,47 +550,49 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 		return -1;
 	}
 
-	size_t budget = 0;
-	if (o->max_points > 0) {
-		budget = (size_t)o->max_points;
-	} else if (o->max_points < 0) {
-		int w = o->panel_width_px > 0 ? o->panel_width_px : VIEW_DEFAULT_WIDTH_PX;
-		budget = (size_t)w * VIEW_POINTS_PER_PX;
-	}
 	bool smoothing = o->smooth > 0 && o->smooth < 1;
 	if (o->ignore_outliers)
 		v->yrange = xcalloc(npanels ? npanels : 1, sizeof(*v->yrange));
+	v->xrange = xcalloc(npanels ? npanels : 1, sizeof(*v->xrange));
 	v->npanels = npanels;
 
 	struct slist all = { 0 }, faded = { 0 }, strong = { 0 };
 	struct dvec vals = { 0 };
-	/* Scratch for one series' finite points, reused: the kept arrays are
-	 * only as large as the budget. */
+	/* Scratch for one series' finite points and its reduction, reused:
+	 * the kept arrays are only as large as the result. */
 	size_t maxrows = 1;
 	for (size_t r = 0; r < nruns; r++)
 		if (runs[r]->nrows > maxrows)
 			maxrows = runs[r]->nrows;
 	double *sx = xmalloc(maxrows * sizeof(*sx)), *sy = xmalloc(maxrows * sizeof(*sy));
+	double *ox = xmalloc(maxrows * sizeof(*ox)), *oy = xmalloc(maxrows * sizeof(*oy));
 	for (size_t p = 0; p < npanels; p++) {
 		const struct panel *pn = &panels[p];
 		faded.n = strong.n = vals.n = 0;
+
+		/* The panel's x range first: every series is bucketed on it. */
+		double dlo, dhi;
+		v->xrange[p] = panel_xrange(pn, runs, nruns, xs, o, sx, sy, &dlo, &dhi);
+		struct view_grid grid = { dlo, dhi, 0, 1 }, *g = &grid;
+		if (v->xrange[p].set)
+			grid.lo = v->xrange[p].lo, grid.hi = v->xrange[p].hi;
+		if (o->max_points > 0) {
+			long nb = o->max_points / 4;
+			grid.width = nb > 1 ? (double)nb : 1;
+		} else if (o->max_points < 0) {
+			struct view_px px = o->px ? o->px[p] : (struct view_px){ 0, VIEW_DEFAULT_WIDTH_PX };
+			grid.left = px.left * (VIEW_POINTS_PER_PX / 4.0);
+			grid.width = px.width * (VIEW_POINTS_PER_PX / 4.0);
+		} else {
+			g = NULL;
+		}
+
 		for (size_t k = 0; k < pn->nseries; k++) {
 			for (size_t r = 0; r < nruns; r++) {
-				const struct run *run = runs[r];
-				int yc = run_find(run, pn->series[k].column);
+				int yc = run_find(runs[r], pn->series[k].column);
 				if (xs[r].col < 0 || yc < 0)
 					continue;
-				const double *xcol = run->cols[xs[r].col], *ycol = run->cols[yc];
-				double off = xs[r].offset;
-				size_t m = 0;
-				for (size_t i = 0; i < run->nrows; i++) {
-					double xv = xcol[i] - off, yv = ycol[i];
-					if (!isfinite(xv) || !isfinite(yv) || (pn->logy && yv <= 0))
-						continue;
-					sx[m] = xv;
-					sy[m] = yv;
-					m++;
-				}
+				size_t m = drawn_points(runs[r], &xs[r], yc, pn->logy, sx, sy);
 				if (m == 0)
 					continue;
 				if (v->yrange)
@@ -524,12 +600,12 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 				struct view_series s = { .run = r, .panel = p, .series = k };
 				if (smoothing && pn->series[k].smooth) {
 					s.faded = true;
-					struct view_series raw = make_series(&s, sx, sy, m, budget);
+					struct view_series raw = make_series(&s, sx, sy, m, g, ox, oy);
 					slist_push(&faded, &raw);
 					s.faded = false;
 					view_smooth(sy, sy, m, o->smooth);
 				}
-				struct view_series line = make_series(&s, sx, sy, m, budget);
+				struct view_series line = make_series(&s, sx, sy, m, g, ox, oy);
 				slist_push(&strong, &line);
 			}
 		}
@@ -543,6 +619,8 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 	}
 	free(sx);
 	free(sy);
+	free(ox);
+	free(oy);
 	free(faded.s);
 	free(strong.s);
 	free(vals.v);
@@ -562,6 +640,7 @@ void view_free(struct view *v)
 	for (size_t i = 0; i < v->nwarnings; i++)
 		free(v->warnings[i]);
 	free(v->warnings);
+	free(v->xrange);
 	free(v->yrange);
 	memset(v, 0, sizeof(*v));
 }

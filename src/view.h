@@ -54,17 +54,30 @@ struct view_series {
 	size_t n_full;             /* finite points before downsampling */
 };
 
+/* Where a panel's plot area lies on the output's grid of pixel columns
+ * (character cells for a text chart): x = lo of the panel's x range is at
+ * column position LEFT, x = hi at LEFT + WIDTH (gpscript_panel_px). */
+struct view_px {
+	double left, width;
+};
+
 struct view_opts {
 	enum x_axis xaxis;
 	double smooth;      /* 0 = off */
-	long max_points;    /* per series; -1 = from width_px, 0 = keep all */
-	int panel_width_px; /* drawing width of one panel in pixels */
+	long max_points;    /* per series: -1 = VIEW_POINTS_PER_PX per pixel
+	                       column, N > 0 = N/4 equal buckets of the panel's
+	                       x range, 0 = keep all */
+	const struct view_px *px; /* npanels entries, or NULL: every panel
+	                             VIEW_DEFAULT_WIDTH_PX wide at 0 */
+	bool xmin_set, xmax_set;  /* --xrange gave this end */
+	double xmin, xmax;
 	bool ignore_outliers; /* fill view.yrange (--ignore-outliers) */
 };
 
-/* A y range chosen for a panel (--ignore-outliers). */
+/* A range chosen for a panel: x (always) or y (--ignore-outliers). */
 struct view_range {
-	bool set;           /* false: too few distinct values, autoscale */
+	bool set;           /* false: autoscale (y: too few distinct values;
+	                       x: no data, or all at one x) */
 	double lo, hi;
 };
 
@@ -73,6 +86,9 @@ struct view {
 	size_t n;
 	char **warnings;    /* malloc'd messages the top level prints */
 	size_t nwarnings;
+	struct view_range *xrange; /* npanels entries: the x range each panel
+	                              is drawn over, which the script must
+	                              state exactly; owned */
 	struct view_range *yrange; /* npanels entries when ignore_outliers,
 	                              else NULL; owned */
 	size_t npanels;
@@ -90,7 +106,11 @@ struct view {
  * then series[1].  A (run, series) pair without finite points yields no
  * series.  On a log-y panel (panel->logy, set before this call) values <= 0
  * are left out, as gnuplot would drop them.  Relative time is seconds since
- * the job's earliest timestamp. */
+ * the job's earliest timestamp.
+ * Each panel's x range (v->xrange) is --xrange where given, the rest from
+ * the smallest and largest x of every point drawn in the panel; unset when
+ * that leaves lo >= hi.  Series are downsampled (view_downsample) on that
+ * range's pixel columns (o->px), or on N/4 equal buckets of it. */
 int view_build(struct view *v, struct run *const *runs, size_t nruns,
 	       const struct panel *panels, size_t npanels, const struct view_opts *o,
 	       char **cause);
@@ -101,22 +121,46 @@ void view_free(struct view *v);
  * constant series is left as is.  IN and OUT may alias. */
 void view_smooth(const double *in, double *out, size_t n, double w);
 
-/* Shape-preserving reduction of (x,y) to about BUDGET points: per bucket of
- * x the first, last, min and max points, always keeping the series' first,
- * last and minimum points.  X must be ascending; when it is not, buckets
- * are taken by index instead.  BUDGET 0 or >= N keeps every point; the
- * result never exceeds max(BUDGET, 4) points.  Writes to ox/oy (room for n
- * points; they may be x/y themselves) and returns the count. */
-size_t view_downsample(const double *x, const double *y, size_t n, size_t budget,
+/* A grid of buckets along x: x falls in column
+ * floor(left + (x - lo) * width / (hi - lo)), a signed number (x outside
+ * [lo, hi] falls in columns beyond either edge, as wide as the others;
+ * in the columns the edges cut, points outside and inside are apart).
+ * When left + width is a whole number, x == hi belongs to the column
+ * before it (N equal buckets of [lo, hi] are N, not N + 1).  A grid with
+ * lo >= hi, a width <= 0 or a non-finite field is one column. */
+struct view_grid {
+	double lo, hi;
+	double left, width;
+};
+
+/* M4 (Jugel et al., VLDB 2014): reduces (x,y) to the first, last, minimum
+ * and maximum point of every column of G that holds points, in input
+ * order.  Drawn as lines on G's pixel columns this looks like the full
+ * series; the series' first, last and minimum points are always kept.
+ * X must ascend; when it does not, buckets are equal runs of points by
+ * index, ceil(width) of them.  G NULL, or N <= 4, keeps every point.  The
+ * result has at most 4 points per column holding points.  Writes to ox/oy
+ * (room for n points; they may be x/y themselves) and returns the count. */
+size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
 		       double *ox, double *oy);
 
-/* Points per series when max_points is -1, per pixel of panel width: 3
- * buckets per pixel column, each keeping first/last/min/max.  Measured on
- * 5 x 100 000 noisy rows, 1200x800 pngcairo 2x2 (tests/view.sh): 4 per
- * pixel differed from the all-points chart in 1.7 % of pixels, 8 in 0.5 %,
- * 12 in 0.21 %; gnuplot's drawing time grows from 0.28 s to 0.61 s. */
+/* Points per series per pixel column when max_points is -1: the grid is
+ * VIEW_POINTS_PER_PX / 4 buckets per pixel column, aligned on the columns,
+ * each keeping first/last/min/max.  One bucket per column (4) is M4's
+ * figure and exact for one-cell lines: a dumb chart's lines come out byte
+ * for byte as from every point (tests/view.sh).  But pngcairo draws 1.5-pixel
+ * anti-aliased lines, whose coverage of a column depends on where inside
+ * it (and its neighbours) the points lie, so spikes drawn from fewer points
+ * lean and blend differently.  Measured on 5 x 100 000 noisy rows (bench/gen),
+ * 1200x800 pngcairo 2x2, against the chart of every point (compare -metric
+ * AE -fuzz 10%, 960 000 pixels; gnuplot drawing 25 s): 2 per pixel column
+ * 4.9 % of pixels differ (0.18 s), 4: 2.1 % (0.23 s), 6: 1.2 % (0.28 s),
+ * 8: 0.74 % (0.34 s), 12: 0.30 % (0.46 s).  scripts/gen-runs data: 4:
+ * 2.2 %, 8: 0.80 %, 10: 0.51 %, 12: 0.34 %.  Alignment itself made no
+ * measurable difference on pngcairo (shifting the grid by a fraction of a
+ * pixel moved the 4-point figure between 2.0 % and 2.1 %). */
 #define VIEW_POINTS_PER_PX 12
-#define VIEW_DEFAULT_WIDTH_PX 800 /* when panel_width_px <= 0 */
+#define VIEW_DEFAULT_WIDTH_PX 800 /* when o->px is NULL */
 
 /* The y range without outliers of N values V (reordered in place): the
  * 5th to 95th percentile (linear interpolation) widened by 10 % of that

@@ -1,4 +1,5 @@
-/* test_view.c: panels, x axes, smoothing, downsampling and outlier ranges. */
+/* test_view.c: panels, x axes and ranges, smoothing, downsampling on the
+ * panels' pixel columns (gpscript_panel_px) and outlier ranges. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpscript.h"
 #include "util.h"
 #include "view.h"
 
@@ -252,34 +254,50 @@ static void test_smooth_constant_and_zero(void **state)
 static void test_downsample_exact_small(void **state)
 {
 	(void)state;
-	/* Budget 8: two buckets of x (0..5 and 6..11), each keeps first, last,
+	/* Two columns over [0, 11] (x 0..5 and 6..11; x == hi stays in the
+	 * last column since left + width is whole), each keeps first, last,
 	 * min and max in x order. */
 	double x[12], y[] = { 5, 1, 9, 3, 7, 2, 8, 0, 6, 4, 10, 3 }, ox[12], oy[12];
 	for (int i = 0; i < 12; i++)
 		x[i] = i;
-	size_t m = view_downsample(x, y, 12, 8, ox, oy);
+	struct view_grid g = { 0, 11, 0, 2 };
+	size_t m = view_downsample(x, y, 12, &g, ox, oy);
 	double wx[] = { 0, 1, 2, 5, 6, 7, 10, 11 }, wy[] = { 5, 1, 9, 2, 8, 0, 10, 3 };
 	assert_int_equal(m, 8);
 	assert_memory_equal(ox, wx, sizeof(wx));
 	assert_memory_equal(oy, wy, sizeof(wy));
 
-	/* Within budget, or budget 0: every point unchanged. */
-	m = view_downsample(x, y, 12, 12, ox, oy);
+	/* 12 columns of one point: every point unchanged; no grid, too. */
+	g.width = 12;
+	m = view_downsample(x, y, 12, &g, ox, oy);
 	assert_int_equal(m, 12);
 	assert_memory_equal(ox, x, sizeof(x));
 	assert_memory_equal(oy, y, sizeof(y));
-	m = view_downsample(x, y, 12, 0, ox, oy);
+	memset(oy, 0, sizeof(oy));
+	m = view_downsample(x, y, 12, NULL, ox, oy);
 	assert_int_equal(m, 12);
 	assert_memory_equal(oy, y, sizeof(y));
-	assert_int_equal(view_downsample(x, y, 0, 5, ox, oy), 0);
+	assert_int_equal(view_downsample(x, y, 0, &g, ox, oy), 0);
 }
 
-/* Checks OX/OY (M points) against a reduction of X/Y (N points) into NB
- * equal buckets of x: every output point is an input point in order, each
- * bucket's first, last, min and max are there, and the series' first,
- * last and minimum are kept. */
-static void check_buckets(const double *x, const double *y, size_t n, size_t nb,
-			  const double *ox, const double *oy, size_t m)
+/* The bucket of X on G, written out as view.h defines it: 3 × its column,
+ * + 0 left of lo, 1 inside [lo, hi], 2 right of hi. */
+static int64_t column_of(const struct view_grid *g, double x)
+{
+	double end = g->left + g->width;
+	int64_t side = x < g->lo ? 0 : x > g->hi ? 2 : 1;
+	if (x == g->hi && end == floor(end))
+		return 3 * ((int64_t)end - 1) + side;
+	return 3 * (int64_t)floor(g->left + (x - g->lo) * g->width / (g->hi - g->lo)) + side;
+}
+
+/* Checks OX/OY (M points) against M4 on grid G of X/Y (N points, x
+ * ascending): every output point is an input point in input order, each
+ * bucket's first, last, min and max are there, no bucket gives more than
+ * 4, and the series' first, last and minimum are kept.  Returns the number
+ * of buckets holding points. */
+static size_t check_columns(const double *x, const double *y, size_t n, const struct view_grid *g,
+			    const double *ox, const double *oy, size_t m)
 {
 	size_t j = 0;
 	for (size_t k = 0; k < m; k++) {
@@ -290,46 +308,49 @@ static void check_buckets(const double *x, const double *y, size_t n, size_t nb,
 	}
 	assert_true(ox[0] == x[0] && oy[0] == y[0]);
 	assert_true(ox[m - 1] == x[n - 1] && oy[m - 1] == y[n - 1]);
-	double scale = (double)nb / (x[n - 1] - x[0]); /* as view.c computes it */
 	size_t imin = 0;
 	for (size_t i = 1; i < n; i++)
 		if (y[i] < y[imin])
 			imin = i;
-	size_t i = 0;
-	for (size_t b = 0; b < nb; b++) {
+	bool best = false;
+	for (size_t k = 0; k < m; k++)
+		best |= ox[k] == x[imin] && oy[k] == y[imin];
+	assert_true(best);
+
+	size_t ncols = 0, i = 0, k = 0;
+	while (i < n) {
+		int64_t c = column_of(g, x[i]);
 		size_t first = i, lo = i, hi = i, last = i;
-		bool any = false;
-		for (; i < n; i++) {
-			double pos = (x[i] - x[0]) * scale;
-			size_t bi = pos >= (double)nb ? nb - 1 : (size_t)pos;
-			if (bi != b)
-				break;
-			if (!any)
-				first = lo = hi = i, any = true;
+		for (; i < n && column_of(g, x[i]) == c; i++) {
 			last = i;
 			if (y[i] < y[lo])
 				lo = i;
 			if (y[i] > y[hi])
 				hi = i;
 		}
-		if (!any)
-			continue;
-		size_t want[] = { first, last, lo, hi, imin };
+		ncols++;
+		size_t want[] = { first, last, lo, hi };
 		for (size_t w = 0; w < ARRAY_SIZE(want); w++) {
-			if (w == 4 && (imin < first || imin > last))
-				continue;
 			bool found = false;
-			for (size_t k = 0; k < m && !found; k++)
-				found = ox[k] == x[want[w]] && oy[k] == y[want[w]];
+			for (size_t q = 0; q < m && !found; q++)
+				found = ox[q] == x[want[w]] && oy[q] == y[want[w]];
 			assert_true(found);
 		}
+		/* This column's output points: at most 4. */
+		size_t here = 0;
+		for (; k < m && ox[k] <= x[last]; k++)
+			here++;
+		assert_true(here <= 4);
 	}
+	return ncols;
 }
 
-static void test_downsample_buckets_noise(void **state)
+static void test_downsample_columns_noise(void **state)
 {
 	(void)state;
-	size_t n = 100000, budget = 4000;
+	/* 100 000 noisy steps on a 500.35-column plot area starting at pixel
+	 * 78.525 (pngcairo's left edge of a 2x2 chart 1200 wide). */
+	size_t n = 100000;
 	double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
 	double *ox = malloc(n * sizeof(*ox)), *oy = malloc(n * sizeof(*oy));
 	srand(7);
@@ -337,13 +358,14 @@ static void test_downsample_buckets_noise(void **state)
 		x[i] = (double)(i * 3 + 1); /* steps with a stride */
 		y[i] = 3.0 * exp(-(double)i / 20000.0) + (rand() / (double)RAND_MAX - 0.5);
 	}
-	size_t m = view_downsample(x, y, n, budget, ox, oy);
-	assert_true(m <= budget);
-	assert_true(m > budget / 2);
-	check_buckets(x, y, n, budget / 4, ox, oy, m);
+	struct view_grid g = { x[0], x[n - 1], 78.525, 500.35 };
+	size_t m = view_downsample(x, y, n, &g, ox, oy);
+	size_t ncols = check_columns(x, y, n, &g, ox, oy, m);
+	assert_int_equal(ncols, 501); /* columns 78 .. 578 */
+	assert_true(m <= 4 * ncols && m > 3 * ncols);
 
 	/* In place gives the same result. */
-	size_t m2 = view_downsample(x, y, n, budget, x, y);
+	size_t m2 = view_downsample(x, y, n, &g, x, y);
 	assert_int_equal(m2, m);
 	assert_memory_equal(x, ox, m * sizeof(*x));
 	assert_memory_equal(y, oy, m * sizeof(*y));
@@ -353,11 +375,85 @@ static void test_downsample_buckets_noise(void **state)
 	free(oy);
 }
 
+static void test_downsample_alignment(void **state)
+{
+	(void)state;
+	/* x 0, 0.1 … 1.9 on a grid of 1 column per unit whose left edge is at
+	 * 0.5: columns are x < 0.5, 0.5 <= x < 1.5 and x >= 1.5, not 0..1 and
+	 * 1..2 as the series' own range would give. */
+	double x[20], y[20], ox[20], oy[20];
+	for (int i = 0; i < 20; i++) {
+		x[i] = i / 10.0;
+		y[i] = (double)((i * 7) % 20); /* a permutation of 0..19 */
+	}
+	struct view_grid g = { 0, 4, 0.5, 4 };
+	size_t m = view_downsample(x, y, 20, &g, ox, oy);
+	/* Column 0 (i 0-4, y 0 7 14 1 8): first 0, max 2, min-is-first, last
+	 * 4 (i 3 dropped); column 1 (i 5-14, y 15 2 9 16 3 10 17 4 11 18):
+	 * first 5, min 6, max 14 = last; column 2 (i 15-19, y 5 12 19 6 13):
+	 * first 15, max 17, last 19 (min-is-first). */
+	size_t want[] = { 0, 2, 4, 5, 6, 14, 15, 17, 19 };
+	assert_int_equal(m, ARRAY_SIZE(want));
+	for (size_t k = 0; k < m; k++) {
+		assert_double_equal(ox[k], x[want[k]], 0);
+		assert_double_equal(oy[k], y[want[k]], 0);
+	}
+	check_columns(x, y, 20, &g, ox, oy, m);
+
+	/* The same points on a grid starting at 0 are bucketed differently. */
+	struct view_grid g0 = { 0, 4, 0, 4 };
+	size_t m0 = view_downsample(x, y, 20, &g0, ox, oy);
+	check_columns(x, y, 20, &g0, ox, oy, m0);
+	size_t want0[] = { 0, 8, 9, 10, 12, 17, 19 };
+	assert_int_equal(m0, ARRAY_SIZE(want0));
+	for (size_t k = 0; k < m0; k++)
+		assert_double_equal(ox[k], x[want0[k]], 0);
+}
+
+static void test_downsample_outside_range(void **state)
+{
+	(void)state;
+	/* x 0 .. 30 on a panel drawn over [10, 20] (--xrange): points outside
+	 * fall in columns of the same width beyond either edge (negative ones
+	 * too), so the segments crossing the border are drawn as they are. */
+	size_t n = 3001;
+	double x[3001], y[3001], ox[3001], oy[3001];
+	for (size_t i = 0; i < n; i++) {
+		x[i] = (double)i / 100.0;
+		y[i] = sin((double)i * 0.7) * (1 + (double)(i % 17));
+	}
+	struct view_grid g = { 10, 20, 0.25, 10 };
+	size_t m = view_downsample(x, y, n, &g, ox, oy);
+	size_t ncols = check_columns(x, y, n, &g, ox, oy, m);
+	/* Columns -10 .. 20; 0 and 10, cut by the edges, give two buckets. */
+	assert_int_equal(ncols, 33);
+	/* The last point before 10 and the first after 20 are kept: outside
+	 * points of a cut column are a bucket of their own. */
+	bool before = false, after = false;
+	for (size_t k = 0; k < m; k++) {
+		before |= ox[k] == 9.99;
+		after |= ox[k] == 20.01;
+	}
+	assert_true(before && after);
+
+	/* Absurdly far points land in the outermost columns, without
+	 * overflow. */
+	double fx[] = { -1e300, -1e20, 0, 1e20, 1e300, INFINITY }, fy[] = { 1, 2, 3, 4, 5, 6 };
+	double fox[6], foy[6];
+	struct view_grid tiny = { 0, 1e-300, 0, 1000 };
+	size_t fm = view_downsample(fx, fy, 6, &tiny, fox, foy);
+	double wfx[] = { -1e300, -1e20, 0, 1e20, INFINITY }, wfy[] = { 1, 2, 3, 4, 6 };
+	assert_int_equal(fm, 5); /* 1e300 is neither first, last, min nor max */
+	assert_memory_equal(fox, wfx, sizeof(wfx));
+	assert_memory_equal(foy, wfy, sizeof(wfy));
+}
+
 static void test_downsample_uneven_and_budgets(void **state)
 {
 	(void)state;
-	/* Uneven x (dense start, sparse end), every budget from 1 to 60: never
-	 * more than max(budget, 4), first/last/min always kept. */
+	/* --max-points=N: N/4 equal buckets of the range.  Uneven x (dense
+	 * start, sparse end), every N from 1 to 60: never more than
+	 * max(N, 4), columns as defined, first/last/min always kept. */
 	size_t n = 500;
 	double x[500], y[500], ox[500], oy[500];
 	for (size_t i = 0; i < n; i++) {
@@ -365,17 +461,19 @@ static void test_downsample_uneven_and_budgets(void **state)
 		y[i] = cos((double)i * 0.37) * (1 + (double)(i % 13));
 	}
 	for (size_t budget = 1; budget <= 60; budget++) {
-		size_t m = view_downsample(x, y, n, budget, ox, oy);
+		struct view_grid g = { x[0], x[n - 1], 0, budget < 8 ? 1 : (double)(budget / 4) };
+		size_t m = view_downsample(x, y, n, &g, ox, oy);
 		assert_true(m <= (budget < 4 ? 4 : budget));
-		check_buckets(x, y, n, budget < 4 ? 1 : budget / 4, ox, oy, m);
+		check_columns(x, y, n, &g, ox, oy, m);
 	}
 }
 
 static void test_downsample_not_ascending(void **state)
 {
 	(void)state;
-	/* x goes back once (a restart seen on a time axis): buckets by index,
-	 * still bounded, first/last/min kept, points in input order. */
+	/* x goes back once (a restart seen on a time axis): ceil(width)
+	 * buckets by index, still bounded, first/last/min kept, points in
+	 * input order. */
 	size_t n = 1000;
 	double x[1000], y[1000], ox[1000], oy[1000];
 	for (size_t i = 0; i < n; i++) {
@@ -383,8 +481,9 @@ static void test_downsample_not_ascending(void **state)
 		y[i] = (double)((i * 7919) % 1000);
 	}
 	y[777] = -5;
-	size_t m = view_downsample(x, y, n, 40, ox, oy);
-	assert_true(m <= 40);
+	struct view_grid g = { 0, 699, 3.5, 9.2 };
+	size_t m = view_downsample(x, y, n, &g, ox, oy);
+	assert_true(m <= 40 && m > 20);
 	assert_true(ox[0] == 0 && oy[0] == y[0]);
 	assert_true(ox[m - 1] == x[n - 1] && oy[m - 1] == y[n - 1]);
 	bool found = false;
@@ -392,12 +491,18 @@ static void test_downsample_not_ascending(void **state)
 		found |= oy[k] == -5 && ox[k] == x[777];
 	assert_true(found);
 
-	/* All points at one x: one bucket of 4. */
+	/* All points at one x, or a grid of no width: one bucket of 4. */
 	for (size_t i = 0; i < n; i++)
 		x[i] = 2;
-	m = view_downsample(x, y, n, 40, ox, oy);
+	m = view_downsample(x, y, n, &g, ox, oy);
 	assert_true(m <= 4);
 	assert_true(oy[0] == y[0] && oy[m - 1] == y[n - 1]);
+	for (size_t i = 0; i < n; i++)
+		x[i] = (double)i;
+	struct view_grid flat = { 5, 5, 0, 100 };
+	m = view_downsample(x, y, n, &flat, ox, oy);
+	assert_true(m <= 4);
+	assert_true(ox[0] == 0 && ox[m - 1] == 999);
 }
 
 /* ---------------------------------------------------------------- view_build */
@@ -446,7 +551,7 @@ static void test_build_step_axis(void **state)
 	two_runs(runs, 20);
 	size_t np;
 	struct panel *p = parse_ok("loss,perplexity", &np);
-	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = 0, .panel_width_px = 100 };
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = 0 };
 	struct view v;
 	char *cause = NULL;
 	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
@@ -609,22 +714,47 @@ static void test_build_budget(void **state)
 	struct view v;
 	char *cause = NULL;
 
-	/* -1: VIEW_POINTS_PER_PX per pixel column of the panel. */
-	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .panel_width_px = 20 };
-	size_t budget = 20 * VIEW_POINTS_PER_PX;
+	/* -1: VIEW_POINTS_PER_PX / 4 buckets per pixel column of the panel,
+	 * on its x range [10, 50000]: exactly view_downsample on that grid. */
+	struct view_px px = { 40.6, 20 };
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .px = &px };
 	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
+	assert_true(v.xrange[0].set);
+	assert_double_equal(v.xrange[0].lo, 10, 0);
+	assert_double_equal(v.xrange[0].hi, 50000, 0);
 	const struct view_series *s = find_series(&v, 0, 0, 0, false);
 	assert_int_equal(s->n_full, 4999);
-	assert_true(s->n <= budget && s->n > budget / 2);
+	double *x = malloc(5000 * sizeof(*x)), *y = malloc(5000 * sizeof(*y));
+	size_t m = 0;
+	for (size_t i = 0; i < 5000; i++) {
+		if (i == 3)
+			continue; /* NaN */
+		x[m] = (double)(10 * (i + 1));
+		y[m++] = 2.0 + sin((double)i);
+	}
+	struct view_grid g = { 10, 50000, 40.6 * VIEW_POINTS_PER_PX / 4.0,
+			       20.0 * VIEW_POINTS_PER_PX / 4.0 };
+	m = view_downsample(x, y, m, &g, x, y);
+	assert_int_equal(s->n, m);
+	assert_memory_equal(s->x, x, m * sizeof(*x));
+	assert_memory_equal(s->y, y, m * sizeof(*y));
+	size_t cols = 20 * VIEW_POINTS_PER_PX / 4 + 1;
+	assert_true(s->n <= 4 * cols && s->n > 3 * cols);
 	s = find_series(&v, 0, 0, 1, false);
 	assert_int_equal(s->n_full, 1000); /* eval: every 5th row */
-	assert_true(s->n <= budget && s->n > budget / 4);
+	/* A falling straight line: first = max and last = min in each column. */
+	assert_int_equal(s->n, 2 * cols);
 	view_free(&v);
+	free(x);
+	free(y);
 
+	/* N > 0: N/4 equal buckets of the range, at most N points. */
 	o.max_points = 50;
 	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
 	for (size_t i = 0; i < v.n; i++)
 		assert_true(v.s[i].n <= 50);
+	assert_true(find_series(&v, 0, 0, 0, false)->n > 40); /* 12 noisy buckets */
+	assert_int_equal(find_series(&v, 0, 0, 1, false)->n, 24); /* 12 straight ones */
 	view_free(&v);
 
 	o.max_points = 0;
@@ -633,18 +763,159 @@ static void test_build_budget(void **state)
 	assert_int_equal(s->n, 4999);
 	view_free(&v);
 
-	/* No width given: the default width. */
+	/* No plot areas given: the default width. */
 	o.max_points = -1;
-	o.panel_width_px = 0;
+	o.px = NULL;
 	assert_int_equal(view_build(&v, runs, 2, p, np, &o, &cause), 0);
 	s = find_series(&v, 1, 0, 0, false);
-	assert_true(s->n <= VIEW_DEFAULT_WIDTH_PX * VIEW_POINTS_PER_PX);
-	assert_true(s->n == 4999 || s->n > VIEW_DEFAULT_WIDTH_PX * VIEW_POINTS_PER_PX / 2);
+	assert_true(s->n <= 4 * (VIEW_DEFAULT_WIDTH_PX * VIEW_POINTS_PER_PX / 4 + 1));
 	view_free(&v);
 
 	panel_list_free(p, np);
 	run_free(runs[0]);
 	run_free(runs[1]);
+}
+
+static void test_build_xrange(void **state)
+{
+	(void)state;
+	/* a.json and b.json: steps 10..200; c.json: steps 10..300, train loss
+	 * until 280 but eval loss at 300, and a column "myppl" drawn on a log
+	 * axis whose first two values (0, -1) cannot be drawn, none at 300. */
+	struct run *runs[3];
+	two_runs(runs, 20);
+	const char *names[] = { "train_loss", "eval_loss", "myppl" };
+	double tl[30], el[30], pp[30];
+	for (size_t i = 0; i < 30; i++) {
+		tl[i] = i >= 28 ? NAN : 3.0 - (double)i / 30.0;
+		el[i] = i % 5 == 4 ? 3.1 - (double)i / 30.0 : NAN;
+		pp[i] = i == 0 ? 0 : i == 1 ? -1 : i == 29 ? NAN : 5.0 + (double)i;
+	}
+	const double *cv[] = { tl, el, pp };
+	runs[2] = make_run("c.json", 30, 3, names, cv);
+	size_t np;
+	struct panel *p = parse_ok("loss,lr,myppl,grad_norm", &np);
+	p[2].logy = true;
+	struct view v;
+	char *cause = NULL;
+
+	/* From the data: every series drawn in the panel counts. */
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = 0 };
+	assert_int_equal(view_build(&v, runs, 3, p, np, &o, &cause), 0);
+	assert_int_equal(v.npanels, 4);
+	double want[][2] = { { 10, 300 }, { 10, 200 }, { 30, 290 } };
+	for (size_t k = 0; k < 3; k++) {
+		assert_true(v.xrange[k].set);
+		assert_double_equal(v.xrange[k].lo, want[k][0], 0);
+		assert_double_equal(v.xrange[k].hi, want[k][1], 0);
+	}
+	assert_false(v.xrange[3].set); /* grad_norm: no data */
+	view_free(&v);
+
+	/* --xrange 50:100 on every panel; points outside are downsampled on
+	 * buckets of the same width (here 2 over [50, 100]). */
+	o.xmin_set = o.xmax_set = true;
+	o.xmin = 50;
+	o.xmax = 100;
+	o.max_points = 8;
+	assert_int_equal(view_build(&v, runs, 3, p, np, &o, &cause), 0);
+	for (size_t k = 0; k < 4; k++) {
+		assert_true(v.xrange[k].set);
+		assert_double_equal(v.xrange[k].lo, 50, 0);
+		assert_double_equal(v.xrange[k].hi, 100, 0);
+	}
+	const struct view_series *s = find_series(&v, 2, 0, 0, false);
+	assert_int_equal(s->n_full, 28);
+	double x[28], y[28];
+	for (size_t i = 0; i < 28; i++)
+		x[i] = (double)(10 * (i + 1)), y[i] = tl[i];
+	struct view_grid g = { 50, 100, 0, 2 };
+	size_t m = view_downsample(x, y, 28, &g, x, y);
+	assert_int_equal(s->n, m);
+	assert_memory_equal(s->x, x, m * sizeof(*x));
+	assert_true(s->x[0] == 10 && s->x[s->n - 1] == 280);
+	view_free(&v);
+
+	/* One side given: the other from the data. */
+	o.xmax_set = false;
+	o.xmin = 100;
+	o.max_points = 0;
+	assert_int_equal(view_build(&v, runs, 3, p, np, &o, &cause), 0);
+	double want1[][2] = { { 100, 300 }, { 100, 200 }, { 100, 290 } };
+	for (size_t k = 0; k < 3; k++) {
+		assert_true(v.xrange[k].set);
+		assert_double_equal(v.xrange[k].lo, want1[k][0], 0);
+		assert_double_equal(v.xrange[k].hi, want1[k][1], 0);
+	}
+	view_free(&v);
+	o.xmin_set = false;
+	o.xmax_set = true;
+	o.xmax = 150;
+	assert_int_equal(view_build(&v, runs, 3, p, np, &o, &cause), 0);
+	assert_true(v.xrange[2].set);
+	assert_double_equal(v.xrange[2].lo, 30, 0);
+	assert_double_equal(v.xrange[2].hi, 150, 0);
+	view_free(&v);
+
+	/* A side that leaves nothing between (--xrange :5): autoscale. */
+	o.xmax = 5;
+	assert_int_equal(view_build(&v, runs, 3, p, np, &o, &cause), 0);
+	for (size_t k = 0; k < 4; k++)
+		assert_false(v.xrange[k].set);
+	assert_int_equal(find_series(&v, 2, 0, 0, false)->n, 28);
+	view_free(&v);
+
+	/* All points at one x: autoscale (gnuplot widens it). */
+	double one_loss[] = { 2.5 };
+	const double *one_v[] = { one_loss };
+	struct run *one = make_run("one.json", 1, 1, names, one_v);
+	o.xmax_set = false;
+	o.max_points = -1;
+	assert_int_equal(view_build(&v, &one, 1, p, np, &o, &cause), 0);
+	assert_false(v.xrange[0].set);
+	assert_int_equal(find_series(&v, 0, 0, 0, false)->n, 1);
+	view_free(&v);
+	run_free(one);
+
+	panel_list_free(p, np);
+	for (size_t r = 0; r < 3; r++)
+		run_free(runs[r]);
+}
+
+/* ---------------------------------------------------------------- plot areas */
+
+static void test_panel_px(void **state)
+{
+	(void)state;
+	/* pngcairo 1200 wide, 2x2: the script says lmargin 0.0650 and
+	 * rmargin 0.4817; gnuplot puts the plot area at 1560 .. 11560 of its
+	 * 24 000 units (1/20 pixel) and cairo adds half a pixel. */
+	double left, width;
+	gpscript_panel_px("pngcairo", 1200, 4, 0, &left, &width);
+	assert_double_equal(left, (1560 + 10.5) / 20, 1e-12);
+	assert_double_equal(width, 500, 1e-12);
+	/* Right column: 0.5650 * 24000 truncates to 13559, as in gnuplot. */
+	gpscript_panel_px("pngcairo", 1200, 4, 3, &left, &width);
+	assert_double_equal(left, (13559 + 10.5) / 20, 1e-12);
+	assert_double_equal(width, 500, 1e-12);
+	/* One panel spans the chart. */
+	gpscript_panel_px("pngcairo", 1200, 1, 0, &left, &width);
+	assert_double_equal(left, 78.525, 1e-12);
+	assert_true(width > 1099 && width < 1100);
+	/* dumb 120 wide: character cells, 12 .. 57 of 120, rounded to the
+	 * nearest cell. */
+	gpscript_panel_px("dumb", 120, 4, 2, &left, &width);
+	assert_double_equal(left, 12.5, 0);
+	assert_double_equal(width, 45, 0);
+	gpscript_panel_px("dumb", 120, 4, 1, &left, &width);
+	assert_double_equal(left, 72.5, 0);
+	/* Other terminals and no terminal: the nominal grid. */
+	gpscript_panel_px("svg", 1000, 2, 1, &left, &width);
+	assert_double_equal(left, 578, 1e-9);
+	assert_double_equal(width, 400, 1e-9);
+	gpscript_panel_px(NULL, 0, 1, 0, &left, &width);
+	assert_double_equal(left, 78, 1e-9);
+	assert_double_equal(width, 1100.04, 1e-9);
 }
 
 /* ---------------------------------------------------------------- outliers */
@@ -716,7 +987,8 @@ static void test_build_outliers(void **state)
 	two_runs(runs, 200);
 	size_t np;
 	struct panel *p = parse_ok("loss,lr", &np);
-	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .panel_width_px = 10,
+	struct view_px px[2] = { { 3.5, 10 }, { 3.5, 10 } };
+	struct view_opts o = { .xaxis = XAXIS_STEP, .max_points = -1, .px = px,
 			       .ignore_outliers = true };
 	struct view v;
 	char *cause = NULL;
@@ -746,13 +1018,17 @@ int main(void)
 		cmocka_unit_test(test_smooth_in_place_matches),
 		cmocka_unit_test(test_smooth_constant_and_zero),
 		cmocka_unit_test(test_downsample_exact_small),
-		cmocka_unit_test(test_downsample_buckets_noise),
+		cmocka_unit_test(test_downsample_columns_noise),
+		cmocka_unit_test(test_downsample_alignment),
+		cmocka_unit_test(test_downsample_outside_range),
 		cmocka_unit_test(test_downsample_uneven_and_budgets),
 		cmocka_unit_test(test_downsample_not_ascending),
 		cmocka_unit_test(test_build_step_axis),
 		cmocka_unit_test(test_build_epoch_time_relative),
 		cmocka_unit_test(test_build_smooth),
 		cmocka_unit_test(test_build_budget),
+		cmocka_unit_test(test_build_xrange),
+		cmocka_unit_test(test_panel_px),
 		cmocka_unit_test(test_robust_range),
 		cmocka_unit_test(test_robust_range_large),
 		cmocka_unit_test(test_build_outliers),
