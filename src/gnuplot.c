@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -184,7 +186,7 @@ static char **child_environment(void)
 
 /* In the child after fork: standard descriptors, default signals, its own
  * process group, then exec.  On failure the errno goes up STATUS_FD. */
-static void exec_child(const char *prog, char **argv, char **env, int stdout_fd, int err_fd,
+static void exec_child(const char *prog, char **argv, char **env, int stdin_fd, int stdout_fd, int err_fd,
                        int status_fd, const sigset_t *mask)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
@@ -205,7 +207,7 @@ static void exec_child(const char *prog, char **argv, char **env, int stdout_fd,
 	dfl.sa_handler = SIG_IGN;
 	sigaction(SIGTTOU, &dfl, NULL);
 	setpgid(0, 0);
-	in = open("/dev/null", O_RDONLY);
+	in = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
 	if (in < 0 || dup2(in, STDIN_FILENO) < 0 ||
 	    (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) ||
 	    dup2(err_fd, STDERR_FILENO) < 0)
@@ -221,12 +223,12 @@ fail:
 }
 
 /* Starts gnuplot with ARGV (argv[0] is replaced by the program), stdin from
- * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr to a pipe whose
+ * STDIN_FD (-1: /dev/null), stdout to STDOUT_FD (-1: inherited), stderr to a pipe whose
  * read end is *ERRFD.  In its own process group, registered for clean-up on
  * signals.  Returns 0 with *PIDP set once gnuplot was executed, or -1 with
  * *cause.  (fork and exec rather than posix_spawn: an exec failure must be
  * told apart from gnuplot's own exit status 127, also under valgrind.) */
-static int spawn_start(char **argv, int stdout_fd, pid_t *pidp, int *errfd, char **cause)
+static int spawn_start(char **argv, int stdin_fd, int stdout_fd, pid_t *pidp, int *errfd, char **cause)
 {
 	const char *prog = gnuplot_program();
 	sigset_t block, old;
@@ -258,12 +260,12 @@ static int spawn_start(char **argv, int stdout_fd, pid_t *pidp, int *errfd, char
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		exec_child(prog, argv, env, stdout_fd, pipefd[1], statusfd[1], &old);
+		exec_child(prog, argv, env, stdin_fd, stdout_fd, pipefd[1], statusfd[1], &old);
 	if (pid < 0) {
 		err = errno;
 	} else {
 		setpgid(pid, pid); /* also here: no race with the kill below */
-		cleanup_set_child(pid);
+		cleanup_add_child(pid);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(env);
@@ -284,7 +286,7 @@ static int spawn_start(char **argv, int stdout_fd, pid_t *pidp, int *errfd, char
 			int st;
 
 			wait_child(pid, &st, 0, &got);
-			cleanup_set_child(0);
+			cleanup_remove_child(pid);
 		}
 	}
 	close(statusfd[0]);
@@ -307,13 +309,12 @@ static int spawn_start(char **argv, int stdout_fd, pid_t *pidp, int *errfd, char
 }
 
 /* Reads the stderr of the child PID (started by spawn_start, ERRFD) into R
- * and waits for it.  Returns 0 (R->status set), or -1 with *cause. */
+ * (zeroed, or holding what was read so far) and waits for it.  Returns 0 (R->status set), or -1 with *cause. */
 static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, char **cause)
 {
 	int pipefd[1] = {errfd};
 	bool exited = false;
 
-	memset(r, 0, sizeof *r);
 	/* Read stderr until end of file.  Something gnuplot started may keep
 	 * the pipe open after gnuplot exits, so look at the child now and then
 	 * and stop once it is gone and nothing more is waiting (or after a few
@@ -341,13 +342,13 @@ static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, char **cause)
 		pid_t got;
 
 		if (wait_child(pid, &r->status, 0, &got) != 0) {
-			cleanup_set_child(0);
+			cleanup_remove_child(pid);
 			*cause = xasprintf("cannot wait for gnuplot: %s", strerror(errno));
 			buf_free(&r->err);
 			return -1;
 		}
 	}
-	cleanup_set_child(0);
+	cleanup_remove_child(pid);
 	return 0;
 }
 
@@ -361,10 +362,11 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	pid_t pid;
 	int errfd;
 
-	/* One child at a time (the clean-up knows one): a terminal query
-	 * started by gnuplot_probe_start() is collected first. */
+	/* A terminal query started by gnuplot_probe_start() is collected
+	 * first: its answer may be needed, and it is never left running. */
 	probe_collect();
-	if (spawn_start(argv, stdout_fd, &pid, &errfd, cause) != 0)
+	memset(r, 0, sizeof *r);
+	if (spawn_start(argv, -1, stdout_fd, &pid, &errfd, cause) != 0)
 		return -1;
 	return spawn_finish(pid, errfd, r, cause);
 }
@@ -454,7 +456,7 @@ static int probe_spawn(void)
 		probe_cause = xasprintf("cannot run gnuplot: /dev/null: %s", strerror(errno));
 		return -1;
 	}
-	if (spawn_start(argv, probe.devnull, &probe.pid, &probe.errfd, &cause) != 0) {
+	if (spawn_start(argv, -1, probe.devnull, &probe.pid, &probe.errfd, &cause) != 0) {
 		probe_cause = cause;
 		close(probe.devnull);
 		return -1;
@@ -473,6 +475,7 @@ static void probe_collect(void)
 	if (!probe.running)
 		return;
 	probe.running = false;
+	memset(&r, 0, sizeof r);
 	if (spawn_finish(probe.pid, probe.errfd, &r, &cause) != 0) {
 		probe_cause = cause;
 	} else {
@@ -503,7 +506,7 @@ static void probe_stop(void)
 	probe.running = false;
 	kill(-probe.pid, SIGKILL);
 	(void)waitpid(probe.pid, NULL, 0);
-	cleanup_set_child(0);
+	cleanup_remove_child(probe.pid);
 	close(probe.errfd);
 	close(probe.devnull);
 }
@@ -560,22 +563,177 @@ const char *gnuplot_window_terminal(void)
 	return NULL;
 }
 
+/* The gnuplot started ahead of its script (gnuplot_prestart): it runs
+ * `gnuplot /dev/stdin`; IN is the write end of its stdin, R collects its
+ * stderr while the script is written. */
+static struct {
+	bool running;  /* started, not yet waited for */
+	bool streaming; /* gnuplot_script_stream() handed out FP */
+	pid_t pid;
+	int errfd, in;
+	bool err_open; /* errfd not at its end yet */
+	struct gp_result r;
+	FILE *fp;
+	sigset_t mask; /* the signal mask before SIGPIPE was blocked */
+} pre;
+
+/* At exit: a started gnuplot that got no script is stopped. */
+static void pre_stop(void)
+{
+	if (!pre.running)
+		return;
+	pre.running = false;
+	if (pre.in >= 0)
+		close(pre.in);
+	kill(-pre.pid, SIGKILL);
+	(void)waitpid(pre.pid, NULL, 0);
+	cleanup_remove_child(pre.pid);
+	close(pre.errfd);
+	buf_free(&pre.r.err);
+}
+
+void gnuplot_prestart(void)
+{
+	char *argv[] = { NULL, "/dev/stdin", NULL };
+	static bool registered;
+	char *cause = NULL;
+	int in[2];
+
+	if (pre.running || pipe2(in, O_CLOEXEC) != 0)
+		return;
+	probe_collect(); /* (no-op unless a query runs: keeps the order) */
+	if (spawn_start(argv, in[0], -1, &pre.pid, &pre.errfd, &cause) != 0) {
+		/* gnuplot_run() tries again and says why it cannot. */
+		free(cause);
+		close(in[0]);
+		close(in[1]);
+		return;
+	}
+	close(in[0]);
+	pre.in = in[1];
+	pre.running = true;
+	pre.err_open = true;
+	memset(&pre.r, 0, sizeof pre.r);
+	if (!registered)
+		registered = atexit(pre_stop) == 0;
+}
+
+/* Stream write function: BUF goes to gnuplot's stdin while its stderr is
+ * read, so that neither side can block the other.  Fails (EPIPE) once
+ * gnuplot stops reading. */
+static ssize_t pre_write(void *cookie, const char *buf, size_t size)
+{
+	size_t off = 0;
+
+	(void)cookie;
+	while (off < size) {
+		struct pollfd pfd[2] = { { .fd = pre.in, .events = POLLOUT },
+		                         { .fd = pre.err_open ? pre.errfd : -1, .events = POLLIN } };
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd[1].revents != 0 && !drain(pre.errfd, &pre.r))
+			pre.err_open = false;
+		if ((pfd[0].revents & (POLLERR | POLLHUP)) != 0) {
+			errno = EPIPE;
+			return -1;
+		}
+		if ((pfd[0].revents & POLLOUT) != 0) {
+			ssize_t n = write(pre.in, buf + off, size - off);
+
+			if (n > 0)
+				off += (size_t)n;
+			else if (n < 0 && errno != EAGAIN && errno != EINTR)
+				return -1; /* EPIPE: gnuplot has gone */
+		}
+	}
+	return (ssize_t)size;
+}
+
+/* Stream close function: gnuplot sees the end of its script. */
+static int pre_close(void *cookie)
+{
+	(void)cookie;
+	close(pre.in);
+	pre.in = -1;
+	return 0;
+}
+
+FILE *gnuplot_script_stream(void)
+{
+	static const cookie_io_functions_t io = { .write = pre_write, .close = pre_close };
+	sigset_t pipe_set;
+
+	if (!pre.running || pre.streaming)
+		return NULL;
+	probe_collect();
+	pre.fp = fopencookie(NULL, "w", io);
+	if (pre.fp == NULL)
+		return NULL;
+	setvbuf(pre.fp, NULL, _IOFBF, 65536);
+	fcntl(pre.in, F_SETFL, fcntl(pre.in, F_GETFL) | O_NONBLOCK);
+	/* A write to a gnuplot that has exited fails with EPIPE instead of
+	 * ending us by SIGPIPE. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &pre.mask);
+	pre.streaming = true;
+	return pre.fp;
+}
+
+/* The outcome of a gnuplot run R (its stderr freed): 0 with *warnings
+ * (what it said, or NULL) when it exited 0, else -1 with *cause. */
+static int run_result(struct gp_result *r, char **warnings, char **cause)
+{
+	char *msg = clean_stderr(r);
+
+	buf_free(&r->err);
+	if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0) {
+		*warnings = msg;
+		return 0;
+	}
+	*cause = failure_message(r->status, msg);
+	free(msg);
+	return -1;
+}
+
+int gnuplot_script_finish(char **warnings, char **cause)
+{
+	sigset_t pipe_set;
+	struct timespec zero = { 0, 0 };
+
+	*warnings = NULL;
+	if (!pre.streaming) {
+		*cause = xstrdup("no gnuplot was started");
+		return -1;
+	}
+	pre.streaming = false;
+	fclose(pre.fp); /* a script gnuplot did not read all of: its status says why */
+	pre.fp = NULL;
+	/* Take a SIGPIPE that came meanwhile before unblocking it. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &pre.mask, NULL);
+	pre.running = false;
+	if (spawn_finish(pre.pid, pre.errfd, &pre.r, cause) != 0) {
+		buf_free(&pre.r.err);
+		return -1;
+	}
+	return run_result(&pre.r, warnings, cause);
+}
+
 int gnuplot_run(const char *script_path, char **warnings, char **cause)
 {
 	char *argv[] = { NULL, (char *)script_path, NULL };
 	struct gp_result r;
-	char *msg;
 
 	*warnings = NULL;
 	if (spawn_gnuplot(argv, -1, &r, cause) != 0)
 		return -1;
-	msg = clean_stderr(&r);
-	buf_free(&r.err);
-	if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
-		*warnings = msg;
-		return 0;
-	}
-	*cause = failure_message(r.status, msg);
-	free(msg);
-	return -1;
+	return run_result(&r, warnings, cause);
 }

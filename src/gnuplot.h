@@ -1,12 +1,15 @@
 /* gnuplot.h: finding and running gnuplot, and choosing terminals.
  *
- * gnuplot is run on a script *file* (never a byte-by-byte pipe: gnuplot
- * reads stdin one byte per system call), with its stderr captured so a
- * failure can be shown.  The child is registered for clean-up on signals. */
+ * gnuplot is run on a script *file*: a temporary file, or `/dev/stdin` as
+ * a file argument when the script comes through a pipe (gnuplot reads its
+ * own stdin one byte per system call, but a file it loads through stdio),
+ * with its stderr captured so a failure can be shown.  Children are
+ * registered for clean-up on signals. */
 #ifndef TRCOMPARE_GNUPLOT_H
 #define TRCOMPARE_GNUPLOT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* The gnuplot to run: $TRCOMPARE_GNUPLOT if set, else "gnuplot" (PATH). */
 const char *gnuplot_program(void);
@@ -43,6 +46,21 @@ int gnuplot_check(char **cause);
 /* The interactive terminal to use for a window: "qt", "wxt" or "x11" when
  * DISPLAY or WAYLAND_DISPLAY is set and gnuplot has one, else NULL. */
 const char *gnuplot_window_terminal(void);
+
+/* Starts a gnuplot now that will read its script from a pipe (`gnuplot
+ * /dev/stdin`), so that its start-up overlaps the caller's work; one that
+ * is never given a script is stopped at exit.  Optional. */
+void gnuplot_prestart(void);
+
+/* The script stream of the gnuplot gnuplot_prestart() started: what is
+ * written goes to gnuplot's stdin as it comes (gnuplot's stderr is read
+ * meanwhile).  NULL when none was started (or it could not be), and then
+ * gnuplot_run() is the way.  Writing may fail once gnuplot has stopped
+ * reading; gnuplot_script_finish() then tells why. */
+FILE *gnuplot_script_stream(void);
+
+/* Ends the script stream and waits for that gnuplot: as gnuplot_run(). */
+int gnuplot_script_finish(char **warnings, char **cause);
 
 /* Runs gnuplot on SCRIPT_PATH and waits.  stdout of gnuplot goes to our
  * stdout (text charts); its stderr is captured.  Returns 0, or -1 with

@@ -475,10 +475,42 @@ static int write_data_dir(struct state *st, const struct colset *cs)
 	return rc == 0 ? EXIT_OK : EXIT_DATA;
 }
 
-/* Writes the script to a private temporary file and runs gnuplot on it.
- * Returns an exit code (messages printed). */
+/* Reports how a gnuplot run ended (RAN: gnuplot_run's result; WARNINGS
+ * and CAUSE are taken).  Returns an exit code. */
+static int gnuplot_outcome(int ran, char *warnings, char *cause)
+{
+	int rc = EXIT_OK;
+	if (ran != 0) {
+		diag_error("%s", cause);
+		rc = EXIT_DATA;
+	} else if (warnings && !diag_quiet) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		diag_warn("gnuplot: %s", w);
+		free(w);
+	}
+	free(cause);
+	free(warnings);
+	return rc;
+}
+
+/* Gives the script to the gnuplot started early (gnuplot_prestart), or
+ * writes it to a private temporary file and runs gnuplot on it.  Returns
+ * an exit code (messages printed). */
 static int run_gnuplot(const struct gpscript *g)
 {
+	/* A gnuplot started while the jobs were read takes the script as it
+	 * is written. */
+	FILE *stream = gnuplot_script_stream();
+	if (stream) {
+		char *warnings = NULL, *cause = NULL;
+		if (g->opts->verbose)
+			diag_note("running %s, the script on its stdin (terminal %s)", gnuplot_program(),
+				  g->terminal ? g->terminal : "gnuplot's default");
+		gpscript_write(stream, g);
+		int rc = gnuplot_script_finish(&warnings, &cause);
+		return gnuplot_outcome(rc, warnings, cause);
+	}
+
 	/* An absolute TMPDIR only: gnuplot runs a script path starting with
 	 * '<' as a command. */
 	const char *tmpdir = getenv("TMPDIR");
@@ -518,16 +550,8 @@ static int run_gnuplot(const struct gpscript *g)
 		if (g->opts->verbose)
 			diag_note("running %s on %s (terminal %s)", gnuplot_program(), path,
 				  g->terminal ? g->terminal : "gnuplot's default");
-		if (gnuplot_run(path, &warnings, &cause) != 0) {
-			diag_error("%s", cause);
-			free(cause);
-			rc = EXIT_DATA;
-		} else if (warnings && !diag_quiet) {
-			char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
-			diag_warn("gnuplot: %s", w);
-			free(w);
-		}
-		free(warnings);
+		int ran = gnuplot_run(path, &warnings, &cause);
+		rc = gnuplot_outcome(ran, warnings, cause);
 	}
 	unlink(path);
 	cleanup_unregister_path(path);
@@ -812,10 +836,12 @@ int main(int argc, char **argv)
 		state_free(&st);
 		return EXIT_USAGE;
 	}
-	/* gnuplot starts up (to say which terminals it has) while the jobs
-	 * are read. */
-	if (pl.mode == CHART_RENDER_FILE)
+	/* gnuplot starts up (to say which terminals it has, and to draw)
+	 * while the jobs are read. */
+	if (pl.mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
+		gnuplot_prestart();
+	}
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);
 	if (o->verbose)

@@ -169,16 +169,6 @@ static void *pool_worker(void *arg)
 	}
 }
 
-/* Number of online processors, clamped to [1, SOURCE_MAX_THREADS]. */
-static size_t ncores(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 1)
-		return 1;
-	return n > SOURCE_MAX_THREADS ? SOURCE_MAX_THREADS : (size_t)n;
-}
-
 /* ---------------------------------------------------------------- network */
 
 struct net_job {
@@ -423,10 +413,11 @@ void source_load_all(const struct options *opts, struct source_result *results)
 	pool.next = 0;
 	pthread_mutex_init(&pool.lock, NULL);
 	if (nlocal > 0) {
-		size_t want = ncores();
-
-		if (want > nlocal)
-			want = nlocal;
+		/* A thread per file (up to SOURCE_MAX_THREADS), not per core:
+		 * five equal files on two cores would otherwise take three
+		 * rounds, the last on one core; the kernel shares the cores out
+		 * so that all finish together. */
+		size_t want = nlocal < SOURCE_MAX_THREADS ? nlocal : SOURCE_MAX_THREADS;
 		/* With nothing to fetch, this thread is one of the workers. */
 		if (nnet == 0)
 			want--;

@@ -211,6 +211,59 @@ void buf_free(struct buf *b)
 /* Shortest "%.Ng" (N = 15..17) that reads back as V; "NaN" if not finite.
  * printf's %g honours LC_NUMERIC, but this program never calls setlocale
  * for numbers, so the decimal point is always '.'. */
+/* fmt_double's fast path for V (finite, not zero): the fewest decimals
+ * m / 10^k that read back as V, when m < 10^15 and %g would not use an
+ * exponent (1e-4 <= |V| < 1e15).  That is the text "%.15g" gives, without
+ * printf: %.15g rounds V to 15 significant digits, which lands on this
+ * shorter decimal, since it is within half an ulp of V.  And strtod reads
+ * it back as V: m and 10^k are exact doubles, so m / 10^k is the correctly
+ * rounded value of the decimal, which is what strtod returns.  Returns the
+ * length, or 0 when %.15g does not have such a spelling. */
+static int fmt_fixed(char *out, double v)
+{
+	static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	double a = fabs(v);
+
+	if (!(a >= 1e-4 && a < 1e15))
+		return 0;
+	for (int k = 0; k < 16; k++) {
+		double s = a * p10[k];
+		if (s >= 1e15)
+			return 0;
+		double m = floor(s + 0.5);
+		if (m / p10[k] != a)
+			continue;
+		/* Digits of m, with the point k digits from the right. */
+		char digits[24];
+		int nd = 0, n = 0;
+		uint64_t u = (uint64_t)m;
+		do {
+			digits[nd++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		if (v < 0)
+			out[n++] = '-';
+		if (nd <= k) {
+			out[n++] = '0';
+			out[n++] = '.';
+			for (int z = nd; z < k; z++)
+				out[n++] = '0';
+			while (nd > 0)
+				out[n++] = digits[--nd];
+		} else {
+			while (nd > 0) {
+				if (nd == k)
+					out[n++] = '.';
+				out[n++] = digits[--nd];
+			}
+		}
+		out[n] = '\0';
+		return n;
+	}
+	return 0;
+}
+
 int fmt_double(char *out, double v)
 {
 	if (!isfinite(v)) {
@@ -221,7 +274,9 @@ int fmt_double(char *out, double v)
 		memcpy(out, "0", 2);
 		return 1;
 	}
-	int n = 0;
+	int n = fmt_fixed(out, v);
+	if (n > 0)
+		return n;
 	for (int prec = 15; prec <= 17; prec++) {
 		n = snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
 		if (prec == 17 || strtod(out, NULL) == v)
@@ -237,7 +292,8 @@ int fmt_double(char *out, double v)
 
 #define CLEANUP_MAX 64
 static char *volatile cleanup_paths[CLEANUP_MAX];
-static volatile pid_t cleanup_child;
+#define CLEANUP_CHILDREN 4
+static volatile pid_t cleanup_children[CLEANUP_CHILDREN];
 
 /* Blocks (or restores) the signals the handler catches. */
 static void cleanup_block(bool block, sigset_t *old)
@@ -259,9 +315,12 @@ static void cleanup_handler(int sig)
 	for (size_t i = 0; i < CLEANUP_MAX; i++)
 		if (cleanup_paths[i])
 			unlink(cleanup_paths[i]);
-	if (cleanup_child > 0) {
-		kill(-cleanup_child, SIGTERM);
-		kill(cleanup_child, SIGTERM);
+	for (size_t i = 0; i < CLEANUP_CHILDREN; i++) {
+		pid_t pid = cleanup_children[i];
+		if (pid > 0) {
+			kill(-pid, SIGTERM);
+			kill(pid, SIGTERM);
+		}
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -322,10 +381,29 @@ void cleanup_unregister_path(const char *path)
 	free(victim);
 }
 
-/* Sets the child process (group leader) to kill on a signal; 0 clears. */
-void cleanup_set_child(pid_t pid)
+/* Adds a child process (group leader) to kill on a signal. */
+void cleanup_add_child(pid_t pid)
 {
-	cleanup_child = pid;
+	sigset_t old;
+	cleanup_block(true, &old);
+	for (size_t i = 0; i < CLEANUP_CHILDREN; i++) {
+		if (cleanup_children[i] == 0) {
+			cleanup_children[i] = pid;
+			break;
+		}
+	}
+	cleanup_block(false, &old);
+}
+
+/* Forgets the child PID (it has been waited for). */
+void cleanup_remove_child(pid_t pid)
+{
+	sigset_t old;
+	cleanup_block(true, &old);
+	for (size_t i = 0; i < CLEANUP_CHILDREN; i++)
+		if (cleanup_children[i] == pid)
+			cleanup_children[i] = 0;
+	cleanup_block(false, &old);
 }
 
 /* ---------------------------------------------------------------------

@@ -81,12 +81,13 @@ void atomic_abort(struct atomic_out *ao);
 int close_stream(FILE *fp, char **cause);
 
 /* Clean-up on signals: temporary paths are unlinked and the registered
- * child process group is killed when SIGINT, SIGTERM, SIGHUP or SIGPIPE
+ * child process groups are killed when SIGINT, SIGTERM, SIGHUP or SIGPIPE
  * arrives; then the signal is re-raised with its default action. */
 void cleanup_install_signals(void);
 void cleanup_register_path(const char *path);   /* copies path */
 void cleanup_unregister_path(const char *path);
-void cleanup_set_child(pid_t pid);              /* 0 clears */
+void cleanup_add_child(pid_t pid);    /* at most 4 at a time */
+void cleanup_remove_child(pid_t pid); /* once it was waited for */
 
 /* Size in characters of the terminal on FD (one line fewer than it has,
  * for the prompt); false when FD is no terminal. */

@@ -129,6 +129,13 @@ if command -v script >/dev/null 2>&1; then
 	[ "$rc" -eq 0 ] || fail "text chart with stty tostop: exit $rc"
 	grep -q 'Loss' "$T/tty" || fail "text chart with stty tostop drew nothing"
 	ok "text chart on a terminal with stty tostop"
+	# No room for the script of a text chart.
+	rc=0
+	TMPDIR="$T/no-such-dir" script -qec "$PROG $RUNS/qwen-350m-lr1e-4.json" /dev/null >"$T/tty" 2>&1 || rc=$?
+	[ "$rc" -eq 1 ] || fail "text chart with TMPDIR missing: exit $rc"
+	[ "$(tr -d '\r' <"$T/tty")" = "trcompare-plot: $T/no-such-dir: cannot create a temporary file: No such file or directory" ] ||
+		fail "text chart with TMPDIR missing: $(cat "$T/tty")"
+	ok "exit 1: no room for the script of a text chart"
 	# -o FILE.txt is 120x40 whatever the terminal's size.
 	script -qec "stty cols 60 rows 20; $PROG $RUNS/qwen-350m-lr1e-4.json -o $T/t.txt" /dev/null >/dev/null 2>&1 ||
 		fail "-o t.txt from a tty failed"

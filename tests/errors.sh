@@ -54,11 +54,15 @@ printf '#!/bin/sh\ncase "$*" in *GPVAL_TERMINALS*) echo " pngcairo dumb " >&2;; 
 chmod +x "$T/lazy-gnuplot"
 TRCOMPARE_GNUPLOT="$T/lazy-gnuplot" expect_fail 1 "trcompare-plot: $T/o.png: gnuplot wrote nothing" "$good" -o "$T/o.png"
 [ ! -e "$T/o.png" ] || fail "empty output left behind"
-# No room for the script gnuplot runs.
-# (Without valgrind, which needs TMPDIR for itself.)
+# -o needs no temporary file: the script goes straight to the gnuplot
+# started while the jobs were read.  (Without valgrind, which needs TMPDIR
+# for itself.)  The temporary script of a text chart: tests/cli.sh.
 saved_trc=$TRC
 TRC=$PROG
-TMPDIR="$T/no-such-dir" expect_fail 1 "trcompare-plot: $T/no-such-dir: cannot create a temporary file: No such file or directory" "$good" -o "$T/o.png"
+TMPDIR="$T/no-such-dir" expect_ok "$good" -o "$T/o.png"
+[ "$(png_size "$T/o.png")" = 1200x800 ] || fail "-o with TMPDIR missing: no chart"
+ok "-o works without a TMPDIR"
+rm -f "$T/o.png"
 TRC=$saved_trc
 
 # An output in a directory named like a gnuplot pipe runs nothing.

@@ -148,6 +148,13 @@ expect_fail 1 "trcompare-plot: gnuplot failed (exit status 3): fake gnuplot: out
 	-o "$OUT/chart.svg" "$RUN"
 no_leftovers
 
+# gnuplot fails before it has read a script bigger than a pipe holds: its
+# message, not a broken pipe.
+awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "{\"step\": %d, \"train_loss\": %.6f}\n", i, 1 + sin(i) / 3 }' >"$T/big.jsonl"
+expect_fail 1 "trcompare-plot: gnuplot failed (exit status 3): fake gnuplot: out of ink" \
+	--max-points=0 -o "$OUT/chart.png" "$T/big.jsonl"
+no_leftovers
+
 # gnuplot fails after writing part of the output: still no file.
 fake_gnuplot gp-partial 'out=$(sed -n "s/^set output \"\(.*\)\"$/\1/p" "$1" | head -n 1)
 [ -n "$out" ] && printf "half a PNG" >"$out"
@@ -196,6 +203,29 @@ rm -f "$OUT/chart.png"
 no_leftovers
 
 # ---------------------------------------------------------------- signals
+
+# gnuplot is started while the jobs are read; when they cannot be drawn it
+# is stopped, with whatever it started.
+fake_gnuplot gp-wait 'sleep 300 &
+echo "$$ $!" >"'"$T"'/gp.pids.tmp"; mv "'"$T"'/gp.pids.tmp" "'"$T"'/gp.pids"
+wait'
+TRCOMPARE_GNUPLOT=$T/gp-wait
+rm -f "$T/gp.pids"
+printf '{"metrics": [{"step": 1,}]}' >"$T/bad.json"
+slow_fifo="$T/slow.fifo"
+mkfifo "$slow_fifo"
+# The bad job arrives through a FIFO once gnuplot has started.
+(wait_for 60 test -s "$T/gp.pids" && cat "$T/bad.json" >"$slow_fifo") &
+writer=$!
+expect_fail 1 "trcompare-plot: $slow_fifo: invalid JSON at line 1, column 25: unexpected character" \
+	-o "$OUT/chart.png" "$slow_fifo"
+wait "$writer" || fail "gnuplot was not started while the job was read"
+for p in $(cat "$T/gp.pids"); do
+	wait_for 10 gone "$p" || fail "a job that cannot be drawn left process $p running"
+done
+no_leftovers
+ok "a failed job stops the gnuplot started for it"
+TRCOMPARE_GNUPLOT=$REAL_GP
 
 # SIGINT/SIGTERM while gnuplot renders: no temporary file, no output and no
 # gnuplot (nor anything it started) left running.  The fake gnuplot starts a

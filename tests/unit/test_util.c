@@ -257,6 +257,70 @@ static void test_fmt_double_shortest(void **state)
 	}
 }
 
+/* fmt_double as printf spells it: "%.15g" when that reads back, else 16
+ * or 17 digits (the definition fmt_double's fast path must match). */
+static void fmt_reference(char *out, double v)
+{
+	if (!isfinite(v)) {
+		strcpy(out, "NaN");
+		return;
+	}
+	if (v == 0) {
+		strcpy(out, "0");
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+}
+
+/* fmt_double() against fmt_reference() on metric-like values (short
+ * decimals, integers, values at the fast path's edges) and on random
+ * bit patterns. */
+static void test_fmt_double_fast(void **state)
+{
+	static const double edges[] = {1e-4, 9.9999999999999991e-05, 0.00010000000000000002, 1e15, 999999999999999.0,
+	                                999999999999999.9, 999999999999999.4, 0.1 + 0.2, 1.0 / 3.0, 2.91839, 1e-3,
+	                                123456789012345.6, 12345678901234.56, 0.000123456789012345, 5e-324, 1e300};
+	uint64_t seed = 777;
+	char a[FMT_DOUBLE_MAX], b[FMT_DOUBLE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		for (int sign = 0; sign < 2; sign++) {
+			double v = sign ? -edges[i] : edges[i];
+
+			fmt_double(a, v);
+			fmt_reference(b, v);
+			assert_string_equal(a, b);
+		}
+	}
+	for (int i = 0; i < 300000; i++) {
+		uint64_t r = next_random(&seed);
+		double v;
+
+		switch (i % 3) {
+		case 0: /* a decimal of 1..17 digits, scaled */
+			v = (double)(r % 100000000000000000ULL) / pow(10, (double)(next_random(&seed) % 24));
+			break;
+		case 1: /* an integer or a step-like value */
+			v = (double)(r % 10000000000000000ULL) / (double)(1 + next_random(&seed) % 4);
+			break;
+		default:
+			memcpy(&v, &r, sizeof v);
+			break;
+		}
+		if (r & 1)
+			v = -v;
+		fmt_double(a, v);
+		fmt_reference(b, v);
+		if (strcmp(a, b) != 0)
+			fail_msg("%.17g: fmt_double %s, printf %s", v, a, b);
+	}
+}
+
 /* ------------------------------------------------------------ atomic_out */
 
 /* The temporary file lives beside the target; the target appears only on
@@ -515,7 +579,7 @@ static void check_signal_cleanup(const char *dir, int sig)
 				pause();
 		}
 		setpgid(h, h);
-		cleanup_set_child(h);
+		cleanup_add_child(h);
 		if (write(ready[1], &h, sizeof h) != (ssize_t)sizeof h)
 			_exit(4);
 		raise(sig);
@@ -589,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_buf_growth),
 		cmocka_unit_test(test_fmt_double_exact),
 		cmocka_unit_test(test_fmt_double_roundtrip),
+		cmocka_unit_test(test_fmt_double_fast),
 		cmocka_unit_test(test_fmt_double_shortest),
 		cmocka_unit_test_setup_teardown(test_atomic_commit, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_replace, dir_setup, dir_teardown),
