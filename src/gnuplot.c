@@ -601,7 +601,6 @@ void gnuplot_prestart(void)
 
 	if (pre.running || pipe2(in, O_CLOEXEC) != 0)
 		return;
-	probe_collect(); /* (no-op unless a query runs: keeps the order) */
 	if (spawn_start(argv, in[0], -1, &pre.pid, &pre.errfd, &cause) != 0) {
 		/* gnuplot_run() tries again and says why it cannot. */
 		free(cause);
