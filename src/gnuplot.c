@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -592,7 +593,7 @@ static void pre_stop(void)
 	buf_free(&pre.r.err);
 }
 
-void gnuplot_prestart(void)
+void gnuplot_prestart(const char *prelude)
 {
 	char *argv[] = { NULL, "/dev/stdin", NULL };
 	static bool registered;
@@ -613,6 +614,23 @@ void gnuplot_prestart(void)
 	pre.running = true;
 	pre.err_open = true;
 	memset(&pre.r, 0, sizeof pre.r);
+	if (prelude != NULL && strlen(prelude) <= PIPE_BUF) {
+		/* Into the empty pipe at once (never blocks).  A gnuplot that
+		 * has already gone fails the write (EPIPE, no signal); its
+		 * status says why later. */
+		sigset_t pipe_set, old;
+		struct timespec zero = { 0, 0 };
+
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+		if (write(pre.in, prelude, strlen(prelude)) < 0) {
+			/* nothing more to do */
+		}
+		while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+			;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (!registered)
 		registered = atexit(pre_stop) == 0;
 }

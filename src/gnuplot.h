@@ -48,9 +48,10 @@ int gnuplot_check(char **cause);
 const char *gnuplot_window_terminal(void);
 
 /* Starts a gnuplot now that will read its script from a pipe (`gnuplot
- * /dev/stdin`), so that its start-up overlaps the caller's work; one that
- * is never given a script is stopped at exit.  Optional. */
-void gnuplot_prestart(void);
+ * /dev/stdin`), so that its start-up overlaps the caller's work, and gives
+ * it PRELUDE (commands, at most PIPE_BUF bytes, or NULL) to run meanwhile;
+ * one that is never given a script is stopped at exit.  Optional. */
+void gnuplot_prestart(const char *prelude);
 
 /* The script stream of the gnuplot gnuplot_prestart() started: what is
  * written goes to gnuplot's stdin as it comes (gnuplot's stderr is read

@@ -161,6 +161,25 @@ void gpscript_panel_px(const char *terminal, int width, size_t npanels, size_t p
 	}
 }
 
+char *gpscript_warmup(const char *terminal)
+{
+	static const char *const cairo[] = {"pngcairo", "pdfcairo", "epscairo"};
+	bool known = false;
+	for (size_t i = 0; terminal && i < ARRAY_SIZE(cairo); i++)
+		known = known || strcmp(terminal, cairo[i]) == 0;
+	if (!known)
+		return NULL;
+	/* Text in the chart's font, drawn to nowhere; reset leaves the
+	 * terminal and output alone and everything else as at start-up. */
+	return xasprintf("set terminal %s font \"sans,10\"\n"
+			 "set output \"/dev/null\"\n"
+			 "set title \"0\"\n"
+			 "plot [0:1] [0:1] 0 notitle\n"
+			 "set output\n"
+			 "reset\n",
+			 terminal);
+}
+
 /* Layout of N panels: rows and columns. */
 void gpscript_layout(size_t n, int *rows, int *cols)
 {

@@ -840,7 +840,9 @@ int main(int argc, char **argv)
 	 * while the jobs are read. */
 	if (pl.mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
-		gnuplot_prestart();
+		char *warmup = gpscript_warmup(pl.terminal);
+		gnuplot_prestart(warmup);
+		free(warmup);
 	}
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);

@@ -56,6 +56,11 @@ ok "-t dumb | gnuplot draws text"
 (cd "$T" && gnuplot s.gp >"$T/file.png") || fail "gnuplot FILE failed"
 cmp -s "$T/file.png" "$T/piped.png" || fail "script from a file differs from piped"
 ok "script as a file = piped"
+# -o draws with a gnuplot started (and warmed up) while the jobs are read:
+# the same picture.
+$PROG "$RUNS"/*.json -o "$T/direct.png" || fail "-o direct.png failed"
+cmp -s "$T/file.png" "$T/direct.png" || fail "-o differs from gnuplot running the script"
+ok "-o = gnuplot running the script"
 
 # -o x.gp writes the script for gnuplot to run later.
 expect_ok "$RUNS"/*.json -o "$T/later.gp" -t svg
