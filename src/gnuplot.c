@@ -208,10 +208,12 @@ static void exec_child(const char *prog, char **argv, char **env, int stdin_fd, 
 	dfl.sa_handler = SIG_IGN;
 	sigaction(SIGTTOU, &dfl, NULL);
 	setpgid(0, 0);
+	/* stdout first: STDOUT_FD may be descriptor 0 (a /dev/null opened
+	 * while our stdin was closed), which the next dup2 replaces. */
+	if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0)
+		goto fail;
 	in = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
-	if (in < 0 || dup2(in, STDIN_FILENO) < 0 ||
-	    (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) ||
-	    dup2(err_fd, STDERR_FILENO) < 0)
+	if (in < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0)
 		goto fail;
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execvpe(prog, argv, env);
@@ -584,12 +586,21 @@ static void pre_stop(void)
 	if (!pre.running)
 		return;
 	pre.running = false;
-	if (pre.in >= 0)
-		close(pre.in);
+	/* gnuplot first: a script stream still open (an exit while it was
+	 * written) then fails its last flush at once. */
 	kill(-pre.pid, SIGKILL);
 	(void)waitpid(pre.pid, NULL, 0);
 	cleanup_remove_child(pre.pid);
+	if (pre.streaming) {
+		pre.streaming = false;
+		fclose(pre.fp); /* closes pre.in (pre_close) */
+		pre.fp = NULL;
+	}
+	if (pre.in >= 0)
+		close(pre.in);
+	pre.in = -1;
 	close(pre.errfd);
+	pre.errfd = -1;
 	buf_free(&pre.r.err);
 }
 
@@ -636,27 +647,32 @@ void gnuplot_prestart(const char *prelude)
 }
 
 /* Stream write function: BUF goes to gnuplot's stdin while its stderr is
- * read, so that neither side can block the other.  Fails (EPIPE) once
- * gnuplot stops reading. */
+ * read, so that neither side can block the other.  Returns SIZE, or 0
+ * with errno set (fopencookie's convention: never negative) once gnuplot
+ * stops reading (EPIPE) or the pipe is gone. */
 static ssize_t pre_write(void *cookie, const char *buf, size_t size)
 {
 	size_t off = 0;
 
 	(void)cookie;
 	while (off < size) {
+		if (pre.in < 0) {
+			errno = EPIPE;
+			return 0;
+		}
 		struct pollfd pfd[2] = { { .fd = pre.in, .events = POLLOUT },
 		                         { .fd = pre.err_open ? pre.errfd : -1, .events = POLLIN } };
 
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return 0;
 		}
 		if (pfd[1].revents != 0 && !drain(pre.errfd, &pre.r))
 			pre.err_open = false;
-		if ((pfd[0].revents & (POLLERR | POLLHUP)) != 0) {
+		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
 			errno = EPIPE;
-			return -1;
+			return 0;
 		}
 		if ((pfd[0].revents & POLLOUT) != 0) {
 			ssize_t n = write(pre.in, buf + off, size - off);
@@ -664,7 +680,7 @@ static ssize_t pre_write(void *cookie, const char *buf, size_t size)
 			if (n > 0)
 				off += (size_t)n;
 			else if (n < 0 && errno != EAGAIN && errno != EINTR)
-				return -1; /* EPIPE: gnuplot has gone */
+				return 0; /* EPIPE: gnuplot has gone */
 		}
 	}
 	return (ssize_t)size;
@@ -687,10 +703,13 @@ FILE *gnuplot_script_stream(void)
 	if (!pre.running || pre.streaming)
 		return NULL;
 	probe_collect();
+	/* (A buffer of our own: glibc ignores setvbuf's size without one.) */
+	static char buffer[65536];
+
 	pre.fp = fopencookie(NULL, "w", io);
 	if (pre.fp == NULL)
 		return NULL;
-	setvbuf(pre.fp, NULL, _IOFBF, 65536);
+	setvbuf(pre.fp, buffer, _IOFBF, sizeof buffer);
 	fcntl(pre.in, F_SETFL, fcntl(pre.in, F_GETFL) | O_NONBLOCK);
 	/* A write to a gnuplot that has exited fails with EPIPE instead of
 	 * ending us by SIGPIPE. */
@@ -728,7 +747,10 @@ int gnuplot_script_finish(char **warnings, char **cause)
 		return -1;
 	}
 	pre.streaming = false;
-	fclose(pre.fp); /* a script gnuplot did not read all of: its status says why */
+	/* A script gnuplot did not read all of: its status says why, or
+	 * (exit 0) it stopped early. */
+	bool cut = ferror(pre.fp) != 0;
+	cut = fclose(pre.fp) != 0 || cut;
 	pre.fp = NULL;
 	/* Take a SIGPIPE that came meanwhile before unblocking it. */
 	sigemptyset(&pipe_set);
@@ -741,7 +763,15 @@ int gnuplot_script_finish(char **warnings, char **cause)
 		buf_free(&pre.r.err);
 		return -1;
 	}
-	return run_result(&pre.r, warnings, cause);
+	if (run_result(&pre.r, warnings, cause) != 0)
+		return -1;
+	if (cut) {
+		free(*warnings);
+		*warnings = NULL;
+		*cause = xstrdup("gnuplot ended before reading all of its script");
+		return -1;
+	}
+	return 0;
 }
 
 int gnuplot_run(const char *script_path, char **warnings, char **cause)

@@ -60,7 +60,9 @@ void gnuplot_prestart(const char *prelude);
  * reading; gnuplot_script_finish() then tells why. */
 FILE *gnuplot_script_stream(void);
 
-/* Ends the script stream and waits for that gnuplot: as gnuplot_run(). */
+/* Ends the script stream and waits for that gnuplot: as gnuplot_run(),
+ * and a gnuplot that exited 0 without reading the whole script fails with
+ * "gnuplot ended before reading all of its script". */
 int gnuplot_script_finish(char **warnings, char **cause);
 
 /* Runs gnuplot on SCRIPT_PATH and waits.  stdout of gnuplot goes to our

@@ -100,6 +100,10 @@ void parser_free(struct parser *p);
  * json-c reads every row: the tests compare the two. */
 void parser_set_fast(struct parser *p, bool fast);
 
+/* How many rows P read on the fast path (for the tests: it must be taken
+ * by the platform's own rows). */
+size_t parser_fast_rows(const struct parser *p);
+
 /* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
  * after an error the parser accepts nothing more and repeats the error. */
 int parser_feed(struct parser *p, const void *buf, size_t len, char **cause);

@@ -208,9 +208,6 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Shortest "%.Ng" (N = 15..17) that reads back as V; "NaN" if not finite.
- * printf's %g honours LC_NUMERIC, but this program never calls setlocale
- * for numbers, so the decimal point is always '.'. */
 /* fmt_double's fast path for V (finite, not zero): the fewest decimals
  * m / 10^k that read back as V, when m < 10^15 and %g would not use an
  * exponent (1e-4 <= |V| < 1e15).  That is the text "%.15g" gives, without
@@ -264,6 +261,9 @@ static int fmt_fixed(char *out, double v)
 	return 0;
 }
 
+/* Shortest "%.Ng" (N = 15..17) that reads back as V; "NaN" if not finite.
+ * printf's %g honours LC_NUMERIC, but this program never calls setlocale
+ * for numbers, so the decimal point is always '.'. */
 int fmt_double(char *out, double v)
 {
 	if (!isfinite(v)) {
@@ -381,7 +381,9 @@ void cleanup_unregister_path(const char *path)
 	free(victim);
 }
 
-/* Adds a child process (group leader) to kill on a signal. */
+/* Adds a child process (group leader) to kill on a signal.  (At most
+ * CLEANUP_CHILDREN at a time: three exist at most, the terminal query,
+ * the early gnuplot and a text chart's or window's.) */
 void cleanup_add_child(pid_t pid)
 {
 	sigset_t old;

@@ -243,10 +243,16 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	int64_t cur = 0;
 	int cur_side = 0;
 	for (size_t i = 0; i < n; i++) {
-		int64_t b = !by_x ? (int64_t)((double)i * per_i) : one ? 0 : grid_col(g, scale, end, x[i]);
-		/* The border column's points outside [lo, hi] are a bucket of
-		 * their own: the segment crossing the border is kept whole. */
+		/* Points outside [lo, hi] (a --xrange narrower than the data)
+		 * are one bucket on each side: gnuplot clips them, and the
+		 * bucket's first and last points keep the segments that cross
+		 * the border whole.  So the budget holds whatever the range. */
 		int side = !by_x || one ? 0 : x[i] < g->lo ? -1 : x[i] > g->hi ? 1 : 0;
+		int64_t b = !by_x ? (int64_t)((double)i * per_i)
+			    : one ? 0
+			    : side < 0 ? INT64_MIN
+			    : side > 0 ? INT64_MAX
+			    : grid_col(g, scale, end, x[i]);
 		if (i == 0 || b != cur || side != cur_side) {
 			if (i > 0) {
 				size_t idx[4] = { first, last, lo, hi };

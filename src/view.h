@@ -121,10 +121,11 @@ void view_free(struct view *v);
  * constant series is left as is.  IN and OUT may alias. */
 void view_smooth(const double *in, double *out, size_t n, double w);
 
-/* A grid of buckets along x: x falls in column
- * floor(left + (x - lo) * width / (hi - lo)), a signed number (x outside
- * [lo, hi] falls in columns beyond either edge, as wide as the others;
- * in the columns the edges cut, points outside and inside are apart).
+/* A grid of buckets along x: x in [lo, hi] falls in column
+ * floor(left + (x - lo) * width / (hi - lo)); the points left of lo are
+ * one bucket, and those right of hi another (a --xrange narrower than the
+ * data: gnuplot clips them, and the first and last points of those
+ * buckets keep the segments that cross the border).
  * When left + width is a whole number, x == hi belongs to the column
  * before it (N equal buckets of [lo, hi] are N, not N + 1).  A grid with
  * lo >= hi, a width <= 0 or a non-finite field is one column. */

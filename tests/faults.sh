@@ -154,6 +154,29 @@ awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "{\"step\": %d, \"train_loss\":
 expect_fail 1 "trcompare-plot: gnuplot failed (exit status 3): fake gnuplot: out of ink" \
 	--max-points=0 -o "$OUT/chart.png" "$T/big.jsonl"
 no_leftovers
+# ... or ends "successfully" without reading it.
+fake_gnuplot gp-quit 'exit 0'
+TRCOMPARE_GNUPLOT=$T/gp-quit
+expect_fail 1 "trcompare-plot: gnuplot ended before reading all of its script" \
+	--max-points=0 -o "$OUT/chart.png" "$T/big.jsonl"
+no_leftovers
+
+# gnuplot writes more on stderr than a pipe holds before it reads a script
+# bigger than a pipe holds: both are drained, nothing deadlocks.
+fake_gnuplot gp-chatty 'yes "fake gnuplot: warming up" | head -n 8000 >&2
+exec "'"$REAL_GP"'" "$@"'
+TRCOMPARE_GNUPLOT=$T/gp-chatty
+rc=0
+timeout 120 $TRC --max-points=0 -o "$OUT/chart.png" "$T/big.jsonl" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] || fail "a chatty gnuplot: exit $rc: $(head -c 300 "$T/err")"
+[ "$(png_size "$OUT/chart.png")" = 1200x800 ] || fail "a chatty gnuplot: no chart"
+# One line, cut (with an ellipsis) at 2000 characters.
+[ "$(wc -l <"$T/err")" -eq 1 ] && grep -q '^trcompare-plot: warning: gnuplot: fake gnuplot: warming up fake gnuplot: warming up' "$T/err" &&
+	grep -q 'warming up…$' "$T/err" || fail "a chatty gnuplot's warnings: $(head -c 300 "$T/err")"
+ok "gnuplot writing 200 kB on stderr while reading a 1 MB script: no deadlock, the chart is drawn"
+rm -f "$OUT/chart.png"
+no_leftovers
+TRCOMPARE_GNUPLOT=$T/gp-fail
 
 # gnuplot fails after writing part of the output: still no file.
 fake_gnuplot gp-partial 'out=$(sed -n "s/^set output \"\(.*\)\"$/\1/p" "$1" | head -n 1)
@@ -228,10 +251,12 @@ ok "a failed job stops the gnuplot started for it"
 TRCOMPARE_GNUPLOT=$REAL_GP
 
 # SIGINT/SIGTERM while gnuplot renders: no temporary file, no output and no
-# gnuplot (nor anything it started) left running.  The fake gnuplot starts a
-# child of its own and waits; the signal must reach both.  Background jobs
+# gnuplot (nor anything it started) left running.  The fake gnuplot reads
+# its whole script, starts a child of its own and waits; the signal must
+# reach both.  Background jobs
 # of a non-interactive shell ignore SIGINT: env restores the default.
-fake_gnuplot gp-slow 'sleep 300 &
+fake_gnuplot gp-slow 'cat "$1" >/dev/null
+sleep 300 &
 echo "$$ $!" >"'"$T"'/gp.pids.tmp"; mv "'"$T"'/gp.pids.tmp" "'"$T"'/gp.pids"
 wait'
 TRCOMPARE_GNUPLOT=$T/gp-slow

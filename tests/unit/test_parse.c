@@ -878,6 +878,45 @@ static void test_fast_path(void **state)
 		run_free(r);
 	}
 
+	/* The platform's own rows (bookkeeping fields, a string, job_id) take
+	 * the fast path; only what it cannot read goes to json-c. */
+	struct {
+		const char *json;
+		size_t fast;
+	} taken[] = {
+	    {NULL, 0}, /* a big envelope of platform rows: below */
+	    {"[{\"step\": 1, \"id\": 1, \"best_step\": 1, \"best_step\": 2, \"loss\": 1}]", 1},
+	    {"{\"step\": 1, \"loss\": 1}\n{\"step\": 2, \"loss\": 1, \"loss\": 2}\n{\"step\": 3, \"a\": \"\\n\"}", 1},
+	};
+	/* 300 rows of ENVELOPE's first kind (id, job_id, loss_trend, best_*):
+	 * over TRIAL_MAX, so read key by key, and every row but the one the
+	 * trial cut (json-c's) on the fast path. */
+	const char *row = strstr(ENVELOPE, " {\"id\"");
+	size_t rowlen = (size_t)(strstr(row, "},\n") + 1 - row);
+	struct buf big = {0};
+
+	buf_puts(&big, "{\"job_id\": \"5c1f-a\", \"metrics\": [\n");
+	for (int i = 0; i < 300; i++) {
+		buf_append(&big, row, rowlen);
+		buf_puts(&big, i < 299 ? ",\n" : "\n]}\n");
+	}
+	buf_append(&big, "", 1);
+	taken[0].json = big.data;
+	taken[0].fast = 299;
+	for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+		struct run *t = run_new("fast");
+		struct parser *p = parser_new(t);
+
+		assert_int_equal(parser_feed(p, taken[i].json, strlen(taken[i].json), &cause), 0);
+		assert_int_equal(parser_finish(p, &cause), 0);
+		if (parser_fast_rows(p) != taken[i].fast)
+			fail_msg("%zu rows on the fast path, want %zu: %.60s", parser_fast_rows(p), taken[i].fast,
+			         taken[i].json);
+		parser_free(p);
+		run_free(t);
+	}
+	buf_free(&big);
+
 	struct run *r = ok(rows[0]);
 	assert_true(cell(r, "a", 0) == 0.1);
 	assert_true(cell(r, "b", 0) == 0 && signbit(cell(r, "b", 0)));
