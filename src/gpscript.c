@@ -170,13 +170,11 @@ char *gpscript_warmup(const char *terminal)
 	if (!known)
 		return NULL;
 	/* Text in the chart's font, drawn to nowhere; reset leaves the
-	 * terminal and output alone and everything else as at start-up. */
-	return xasprintf("set terminal %s font \"sans,10\"\n"
-			 "set output \"/dev/null\"\n"
-			 "set title \"0\"\n"
-			 "plot [0:1] [0:1] 0 notitle\n"
-			 "set output\n"
-			 "reset\n",
+	 * terminal and output alone and everything else as at start-up.  One
+	 * line, so that gnuplot's messages about the script are off by one
+	 * line only ("/dev/stdin" line N+1). */
+	return xasprintf("set terminal %s font \"sans,10\"; set output \"/dev/null\"; set title \"0\"; "
+			 "plot [0:1] [0:1] 0 notitle; set output; reset\n",
 			 terminal);
 }
 
