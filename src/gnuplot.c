@@ -439,6 +439,39 @@ static char *failure_message(int status, const char *msg)
 	                 WIFSIGNALED(status) ? WTERMSIG(status) : 0, sep, msg == NULL ? "" : msg);
 }
 
+/* Kills the process group of the child PID (ours, from spawn_start) and
+ * waits for it: a gnuplot nobody needs any more. */
+static void kill_child(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
+	cleanup_remove_child(pid);
+}
+
+/* Holds SIGPIPE in this thread (the old mask in *OLD): a write to a
+ * gnuplot that has exited then fails with EPIPE instead of ending us. */
+static void sigpipe_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+/* Takes a SIGPIPE that came while held, then restores the mask OLD. */
+static void sigpipe_release(const sigset_t *old)
+{
+	sigset_t set;
+	struct timespec zero = { 0, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	while (sigtimedwait(&set, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* The terminal query running in the background (gnuplot_probe_start). */
 static struct {
 	bool running;
@@ -507,9 +540,7 @@ static void probe_stop(void)
 	if (!probe.running)
 		return;
 	probe.running = false;
-	kill(-probe.pid, SIGKILL);
-	(void)waitpid(probe.pid, NULL, 0);
-	cleanup_remove_child(probe.pid);
+	kill_child(probe.pid);
 	close(probe.errfd);
 	close(probe.devnull);
 }
@@ -588,9 +619,7 @@ static void pre_stop(void)
 	pre.running = false;
 	/* gnuplot first: a script stream still open (an exit while it was
 	 * written) then fails its last flush at once. */
-	kill(-pre.pid, SIGKILL);
-	(void)waitpid(pre.pid, NULL, 0);
-	cleanup_remove_child(pre.pid);
+	kill_child(pre.pid);
 	if (pre.streaming) {
 		pre.streaming = false;
 		fclose(pre.fp); /* closes pre.in (pre_close) */
@@ -629,18 +658,13 @@ void gnuplot_prestart(const char *prelude)
 		/* Into the empty pipe at once (never blocks).  A gnuplot that
 		 * has already gone fails the write (EPIPE, no signal); its
 		 * status says why later. */
-		sigset_t pipe_set, old;
-		struct timespec zero = { 0, 0 };
+		sigset_t old;
 
-		sigemptyset(&pipe_set);
-		sigaddset(&pipe_set, SIGPIPE);
-		pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+		sigpipe_hold(&old);
 		if (write(pre.in, prelude, strlen(prelude)) < 0) {
 			/* nothing more to do */
 		}
-		while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
-			;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		sigpipe_release(&old);
 	}
 	if (!registered)
 		registered = atexit(pre_stop) == 0;
@@ -698,7 +722,6 @@ static int pre_close(void *cookie)
 FILE *gnuplot_script_stream(void)
 {
 	static const cookie_io_functions_t io = { .write = pre_write, .close = pre_close };
-	sigset_t pipe_set;
 
 	if (!pre.running || pre.streaming)
 		return NULL;
@@ -711,11 +734,7 @@ FILE *gnuplot_script_stream(void)
 		return NULL;
 	setvbuf(pre.fp, buffer, _IOFBF, sizeof buffer);
 	fcntl(pre.in, F_SETFL, fcntl(pre.in, F_GETFL) | O_NONBLOCK);
-	/* A write to a gnuplot that has exited fails with EPIPE instead of
-	 * ending us by SIGPIPE. */
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &pre.mask);
+	sigpipe_hold(&pre.mask); /* until gnuplot_script_finish */
 	pre.streaming = true;
 	return pre.fp;
 }
@@ -738,9 +757,6 @@ static int run_result(struct gp_result *r, char **warnings, char **cause)
 
 int gnuplot_script_finish(char **warnings, char **cause)
 {
-	sigset_t pipe_set;
-	struct timespec zero = { 0, 0 };
-
 	*warnings = NULL;
 	if (!pre.streaming) {
 		*cause = xstrdup("no gnuplot was started");
@@ -752,12 +768,7 @@ int gnuplot_script_finish(char **warnings, char **cause)
 	bool cut = ferror(pre.fp) != 0;
 	cut = fclose(pre.fp) != 0 || cut;
 	pre.fp = NULL;
-	/* Take a SIGPIPE that came meanwhile before unblocking it. */
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
-		;
-	pthread_sigmask(SIG_SETMASK, &pre.mask, NULL);
+	sigpipe_release(&pre.mask);
 	pre.running = false;
 	if (spawn_finish(pre.pid, pre.errfd, &pre.r, cause) != 0) {
 		buf_free(&pre.r.err);
