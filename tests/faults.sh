@@ -30,22 +30,6 @@ fake_gnuplot() {
 	chmod +x "$T/$1"
 }
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
-wait_for() {
-	n=$(($1 * 10))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
-# gone PID: the process no longer runs (a zombie counts as gone).
-gone() {
-	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
 # ---------------------------------------------------------------- output faults
 
 # A full disk.  Our own device node with /dev/full's numbers: if the program

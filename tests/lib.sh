@@ -54,6 +54,23 @@ expect_ok() {
 	[ "$rc" -eq 0 ] || fail "trcompare-plot $*: exit $rc; stderr: $(cat "$T/err")"
 }
 
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds;
+# fails (status 1) after SECONDS.
+wait_for() {
+	n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# gone PID: the process no longer runs (a zombie counts as gone).
+gone() {
+	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
 need_gnuplot() { command -v gnuplot >/dev/null 2>&1 || skip "gnuplot not installed"; }
 
 # png_size FILE: "WxH" from the PNG header.

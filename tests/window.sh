@@ -32,17 +32,6 @@ cleanup_window() {
 }
 trap cleanup_window EXIT
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds.
-wait_for() {
-	n=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-
 # A private X server on a free display number (-displayfd picks one and
 # reports it when the server is ready).
 : >"$T/display"
@@ -154,7 +143,6 @@ wait "$prog_pid" || rc=$?
 prog_pid=
 [ "$rc" -eq 0 ] || fail "exit status $rc after closing the window; output: $(cat "$T/tty.out")"
 ok "closing the window ends the program with status 0"
-gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
 for p in $gp_pids; do
 	wait_for 10 gone "$p" || fail "gnuplot ($p) still running after the window was closed"
 done
