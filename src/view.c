@@ -494,9 +494,15 @@ static struct view_series make_series(const struct view_series *s, const double 
 	return out;
 }
 
-/* The points of RUN's column YC that are drawn, with x from XS, into
- * SX/SY (room for run->nrows); returns how many.  Non-finite x or y, and
- * y <= 0 on a log axis, are left out. */
+/* True for a point that is drawn: finite x and y, and y > 0 on a log
+ * axis. */
+static bool is_drawn(double xv, double yv, bool logy)
+{
+	return isfinite(xv) && isfinite(yv) && !(logy && yv <= 0);
+}
+
+/* The points of RUN's column YC that are drawn (is_drawn), with x from XS,
+ * into SX/SY (room for run->nrows); returns how many. */
 static size_t drawn_points(const struct run *run, const struct xsource *xs, int yc, bool logy,
 			   double *sx, double *sy)
 {
@@ -505,7 +511,7 @@ static size_t drawn_points(const struct run *run, const struct xsource *xs, int 
 	size_t m = 0;
 	for (size_t i = 0; i < run->nrows; i++) {
 		double xv = xcol[i] - off, yv = ycol[i];
-		if (!isfinite(xv) || !isfinite(yv) || (logy && yv <= 0))
+		if (!is_drawn(xv, yv, logy))
 			continue;
 		sx[m] = xv;
 		sy[m] = yv;
@@ -514,27 +520,37 @@ static size_t drawn_points(const struct run *run, const struct xsource *xs, int 
 	return m;
 }
 
+/* Widens [*LO, *HI] to the x of every point of RUN's column YC that is
+ * drawn (as drawn_points, without copying them). */
+static void drawn_extent(const struct run *run, const struct xsource *xs, int yc, bool logy,
+			 double *lo, double *hi)
+{
+	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
+	double off = xs->offset;
+	for (size_t i = 0; i < run->nrows; i++) {
+		double xv = xcol[i] - off;
+		if (!is_drawn(xv, ycol[i], logy))
+			continue;
+		if (xv < *lo)
+			*lo = xv;
+		if (xv > *hi)
+			*hi = xv;
+	}
+}
+
 /* The x range panel PN is drawn over: --xrange's ends, the others from
- * the smallest and largest x drawn in it (SX/SY: scratch).  Sets *dlo and
- * *dhi to the data's own range (lo > hi when the panel has no points). */
+ * the smallest and largest x drawn in it.  Sets *dlo and *dhi to the
+ * data's own range (lo > hi when the panel has no points). */
 static struct view_range panel_xrange(const struct panel *pn, struct run *const *runs,
 				      size_t nruns, const struct xsource *xs,
-				      const struct view_opts *o, double *sx, double *sy,
-				      double *dlo, double *dhi)
+				      const struct view_opts *o, double *dlo, double *dhi)
 {
 	double lo = INFINITY, hi = -INFINITY;
 	for (size_t k = 0; k < pn->nseries; k++) {
 		for (size_t r = 0; r < nruns; r++) {
 			int yc = run_find(runs[r], pn->series[k].column);
-			if (xs[r].col < 0 || yc < 0)
-				continue;
-			size_t m = drawn_points(runs[r], &xs[r], yc, pn->logy, sx, sy);
-			for (size_t i = 0; i < m; i++) {
-				if (sx[i] < lo)
-					lo = sx[i];
-				if (sx[i] > hi)
-					hi = sx[i];
-			}
+			if (xs[r].col >= 0 && yc >= 0)
+				drawn_extent(runs[r], &xs[r], yc, pn->logy, &lo, &hi);
 		}
 	}
 	*dlo = lo;
@@ -578,7 +594,7 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 
 		/* The panel's x range first: every series is bucketed on it. */
 		double dlo, dhi;
-		v->xrange[p] = panel_xrange(pn, runs, nruns, xs, o, sx, sy, &dlo, &dhi);
+		v->xrange[p] = panel_xrange(pn, runs, nruns, xs, o, &dlo, &dhi);
 		struct view_grid grid = { dlo, dhi, 0, 1 }, *g = &grid;
 		if (v->xrange[p].set)
 			grid.lo = v->xrange[p].lo, grid.hi = v->xrange[p].hi;
