@@ -870,7 +870,8 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 	size_t limit = top ? TRIAL_MAX : PARSE_MAX_VALUE;
 	const char *end = s + (n < limit ? n : limit), *q;
 	uint32_t seen = 0; /* kinds met (a repeated key goes to json-c) */
-	size_t fields = 0, others = 0, other_off[16];
+	size_t fields = 0, others = 0, other_len[16];
+	const char *other_key[16]; /* the K_OTHER keys so far, in the input */
 
 	row_reset(p);
 	q = skip_ws(s + 1, end);
@@ -890,22 +891,16 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 		if (k == K_OTHER) {
 			size_t kn = (size_t)(ke - key), i;
 
-			if (others == sizeof other_off / sizeof other_off[0] ||
+			if (others == sizeof other_key / sizeof other_key[0] ||
 			    (top && kn == 5 && memcmp(key, "error", 5) == 0))
 				break;
-			for (i = 0; i < others; i++) {
-				const char *o = p->names.data + other_off[i];
-
-				if (strlen(o) == kn && memcmp(o, key, kn) == 0)
+			for (i = 0; i < others; i++)
+				if (other_len[i] == kn && memcmp(other_key[i], key, kn) == 0)
 					break;
-			}
 			if (i < others)
 				break;
-			/* row_cell() records non-empty names it keeps; keep
-			 * every name here, for the check above. */
-			other_off[others++] = p->names.len;
-			buf_append(&p->names, key, kn);
-			buf_append(&p->names, "", 1);
+			other_key[others] = key;
+			other_len[others++] = kn;
 		} else if (top && k == K_METRICS) {
 			break;
 		} else if (k != K_IGNORE && k != K_JOB_ID && k != K_MESSAGE && k != K_METRICS) {
