@@ -37,7 +37,7 @@ enum body_mode { BODY_UNDECIDED, BODY_SINK, BODY_ERROR, BODY_DISCARD };
 /* One request's transfer state across attempts and redirects. */
 struct xfer {
 	struct http_request *req;
-	const struct options *opts;
+	const struct fetch_config *opts;
 	const char *token_origin;     /* borrowed; NULL: send no token */
 	CURL *easy;
 	struct curl_slist *headers;
@@ -244,7 +244,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 /* Creates and configures the easy handle for X's next attempt. */
 static void xfer_start(struct xfer *x, CURLM *multi)
 {
-	const struct options *o = x->opts;
+	const struct fetch_config *o = x->opts;
 	CURL *e = curl_easy_init();
 	char *origin;
 
@@ -391,7 +391,7 @@ static void xfer_fail(struct xfer *x, int status, char *msg)
 static void xfer_done(struct xfer *x, CURLcode rc, double t)
 {
 	struct http_request *r = x->req;
-	const struct options *o = x->opts;
+	const struct fetch_config *o = x->opts;
 	long code = 0;
 	curl_off_t retry_after = -1;
 	bool retry = false;
@@ -487,7 +487,7 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 }
 
 /* Performs every request (see http.h). */
-int http_fetch_all(struct http_request *reqs, size_t n, const struct options *opts)
+int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_config *opts)
 {
 	struct xfer *xs;
 	char **own_origin;
@@ -623,7 +623,7 @@ static void mem_reset(void *ctx)
 }
 
 /* GET into memory (see http.h). */
-int http_get(const char *url, const struct options *opts, char **body, size_t *len,
+int http_get(const char *url, const struct fetch_config *opts, char **body, size_t *len,
 	     long *http_status, char **cause)
 {
 	struct mem_sink m = { { 0 } };

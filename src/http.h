@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
+#include "fetch.h"
 
 struct http_request {
 	const char *url;   /* borrowed */
@@ -32,13 +32,13 @@ struct http_request {
 	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */
 };
 
-/* Performs every request, at most opts->parallel at once.  Returns 0 when
+/* Performs every request, at most fc->parallel at once.  Returns 0 when
  * all succeeded, else -1 (each request says how it went). */
-int http_fetch_all(struct http_request *reqs, size_t n, const struct options *opts);
+int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_config *fc);
 
 /* GET into memory (job lists): *body malloc'd and NUL-terminated.
  * Returns 0, or -1 with *cause set. */
-int http_get(const char *url, const struct options *opts, char **body, size_t *len,
+int http_get(const char *url, const struct fetch_config *fc, char **body, size_t *len,
 	     long *http_status, char **cause);
 
 /* Progress hook: when set, http_fetch_all calls FN about four times a

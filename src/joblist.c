@@ -189,7 +189,7 @@ static void sort_newest(struct joblist *jl)
 /* GETs URL (the job list ROUTE) and returns its parsed body, with its
  * "jobs" array in *JOBS; NULL on failure with *cause, *exit_status
  * (EXIT_FETCH or EXIT_DATA) and the HTTP status in *CODE. */
-static struct json_object *get_jobs(const char *url, const char *route, const struct options *opts,
+static struct json_object *get_jobs(const char *url, const char *route, const struct fetch_config *opts,
 				    struct json_object **jobs, long *code, char **cause, int *exit_status)
 {
 	char *body = NULL;
@@ -214,7 +214,8 @@ static struct json_object *get_jobs(const char *url, const char *route, const st
 }
 
 /* Fetches the job list (see joblist.h). */
-int joblist_fetch(const struct options *opts, struct joblist *out, char **cause, int *exit_status)
+int joblist_fetch(const struct fetch_config *opts, const char *status, struct joblist *out,
+		  char **cause, int *exit_status)
 {
 	size_t cap = 0, offset = 0;
 	char *base, *url;
@@ -249,7 +250,7 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 			goto fail;
 		}
 		got = json_object_array_length(jobs);
-		add_jobs(out, &cap, jobs, opts->status);
+		add_jobs(out, &cap, jobs, status);
 		/* The last page: empty, at the total, short when there is no
 		 * total, or from a server that ignores offset (it would repeat
 		 * the first page forever). */
@@ -275,7 +276,7 @@ int joblist_fetch(const struct options *opts, struct joblist *out, char **cause,
 		free(url);
 		if (!root)
 			goto fail;
-		add_jobs(out, &cap, jobs, opts->status);
+		add_jobs(out, &cap, jobs, status);
 		json_object_put(root);
 	}
 	free(base);

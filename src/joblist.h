@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "options.h"
+#include "fetch.h"
+
+enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
 
 struct job_info {
 	char *id, *model_name, *status, *started_at, *completed_at, *created_at;
@@ -21,11 +23,12 @@ struct joblist {
 
 /* Fetches every page of {url}/api/training/local/jobs (limit/offset),
  * falling back to {url}/api/training/jobs; keeps jobs whose status is in
- * opts->status (all when NULL; a comma-separated list, case-insensitive).
+ * STATUS (all when NULL; a comma-separated list, case-insensitive).
  * Newest first (created_at, else started_at).  Returns 0, or -1 with *cause
  * set and *exit_status EXIT_FETCH or EXIT_DATA, or EXIT_USAGE when
- * opts->url is NULL ("no API URL: set TRCOMPARE_URL or --url"). */
-int joblist_fetch(const struct options *opts, struct joblist *out, char **cause, int *exit_status);
+ * fc->url is NULL ("no API URL: set TRCOMPARE_URL or --url"). */
+int joblist_fetch(const struct fetch_config *fc, const char *status, struct joblist *out,
+		  char **cause, int *exit_status);
 void joblist_free(struct joblist *jl);
 
 /* Writes the list as text, csv or json.  Returns 0 or -1 (write error). */

@@ -16,7 +16,6 @@
 
 #include "text.h"
 #include "util.h"
-#include "view.h"
 
 const char *argp_program_version = PACKAGE_NAME "-plot " PACKAGE_VERSION;
 const char *argp_program_bug_address = NULL;
@@ -260,8 +259,8 @@ static error_t parse_size(struct argp_state *state, struct options *o, const cha
 	h *= scale;
 	if (!(w >= 10 && w <= 20000 && h >= 5 && h <= 20000))
 		USAGE(state, "--size: '%s' is out of range", arg);
-	o->width = (int)lround(w);
-	o->height = (int)lround(h);
+	o->spec.width = (int)lround(w);
+	o->spec.height = (int)lround(h);
 	return 0;
 }
 
@@ -279,18 +278,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	error_t err = 0;
 	long v = 0;
 	switch (key) {
-	case 'o': o->output = arg; break;
+	case 'o': o->spec.output = arg; break;
 	case 't':
 		if (!*arg)
 			USAGE(state, "--terminal: empty name");
 		for (const char *p = arg; *p; p++)
 			if (!isalnum((unsigned char)*p) && *p != '_')
 				USAGE(state, "--terminal: '%s' is not a terminal name", arg);
-		o->terminal = arg;
+		o->spec.terminal = arg;
 		break;
 	case OPT_SIZE: return parse_size(state, o, arg);
-	case 'd': o->data_dir = arg; break;
-	case OPT_DATA: o->data_stdout = true; break;
+	case 'd': o->spec.data_dir = arg; break;
+	case OPT_DATA: o->spec.data_stdout = true; break;
 	case 'S':
 		/* "-S markdown": argp wants an optional argument attached
 		 * (-Smarkdown, --summary=markdown); take a detached format name
@@ -299,17 +298,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		    access(state->argv[state->next], F_OK) != 0)
 			arg = state->argv[state->next++];
 		if (!arg || strcmp(arg, "text") == 0)
-			o->summary = SUMMARY_TEXT;
+			o->spec.summary = SUMMARY_TEXT;
 		else if (strcmp(arg, "markdown") == 0 || strcmp(arg, "md") == 0)
-			o->summary = SUMMARY_MARKDOWN;
+			o->spec.summary = SUMMARY_MARKDOWN;
 		else if (strcmp(arg, "csv") == 0)
-			o->summary = SUMMARY_CSV;
+			o->spec.summary = SUMMARY_CSV;
 		else if (strcmp(arg, "json") == 0)
-			o->summary = SUMMARY_JSON;
+			o->spec.summary = SUMMARY_JSON;
 		else
 			USAGE(state, "--summary: unknown format '%s' (text, markdown, csv, json)", arg);
 		break;
-	case 'm': o->metrics = arg; break;
+	case 'm': o->spec.metrics = arg; break;
 	case OPT_COLORS: {
 		size_t n;
 		char **list = split_list(arg, &n);
@@ -333,19 +332,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->ncolors = n;
 		break;
 	}
-	case OPT_TITLE: o->title = arg; break;
+	case OPT_TITLE: o->spec.title = arg; break;
 	case 'q': o->quiet = true; break;
 	case 'v': o->verbose++; break;
 
 	case 'x':
 		if (strcmp(arg, "step") == 0)
-			o->xaxis = XAXIS_STEP;
+			o->spec.xaxis = XAXIS_STEP;
 		else if (strcmp(arg, "epoch") == 0)
-			o->xaxis = XAXIS_EPOCH;
+			o->spec.xaxis = XAXIS_EPOCH;
 		else if (strcmp(arg, "time") == 0)
-			o->xaxis = XAXIS_TIME;
+			o->spec.xaxis = XAXIS_TIME;
 		else if (strcmp(arg, "relative") == 0)
-			o->xaxis = XAXIS_RELATIVE;
+			o->spec.xaxis = XAXIS_RELATIVE;
 		else
 			USAGE(state, "--x-axis: unknown axis '%s' (step, epoch, time, relative)", arg);
 		break;
@@ -354,24 +353,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		double w = strtod(arg, &end);
 		if (end == arg || *end || !(w >= 0 && w < 1))
 			USAGE(state, "--smooth: '%s' is not a weight from 0 up to (not including) 1", arg);
-		o->smooth = w;
-		o->smooth_set = true;
+		o->spec.smooth = w;
 		break;
 	}
 	case OPT_MAX_POINTS:
 		if ((err = parse_long(state, "--max-points", arg, 0, 100000000, &v)) == 0)
-			o->max_points = v;
+			o->spec.max_points = v;
 		return err;
-	case OPT_IGNORE_OUTLIERS: o->ignore_outliers = true; break;
-	case OPT_LOGY: o->logy = arg; break;
-	case OPT_XRANGE: o->xrange = arg; break;
-	case OPT_YRANGE: o->yrange = arg; break;
+	case OPT_IGNORE_OUTLIERS: o->spec.ignore_outliers = true; break;
+	case OPT_LOGY: o->spec.logy = arg; break;
+	case OPT_XRANGE: o->spec.xrange = arg; break;
+	case OPT_YRANGE: o->spec.yrange = arg; break;
 
-	case OPT_URL: o->url = arg; break;
+	case OPT_URL: o->fetch.url = arg; break;
 	case OPT_ENDPOINT:
 		if (!strstr(arg, "{id}"))
 			USAGE(state, "--endpoint: '%s' has no {id}", arg);
-		o->endpoint = arg;
+		o->fetch.endpoint = arg;
 		break;
 	case OPT_TOKEN_FILE:
 		free(o->token);
@@ -381,28 +379,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (!token_ok(o->token))
 			USAGE(state, "--token-file: %s: the token is empty or holds control characters", arg);
 		break;
-	case OPT_API_KEY_HEADER: o->auth = AUTH_X_API_KEY; break;
-	case OPT_NETRC: o->netrc = true; break;
-	case OPT_CACERT: o->cacert = arg; break;
-	case OPT_INSECURE: o->insecure = true; break;
+	case OPT_API_KEY_HEADER: o->fetch.auth = AUTH_X_API_KEY; break;
+	case OPT_NETRC: o->fetch.netrc = true; break;
+	case OPT_CACERT: o->fetch.cacert = arg; break;
+	case OPT_INSECURE: o->fetch.insecure = true; break;
 	case OPT_PARALLEL:
 		if ((err = parse_long(state, "--parallel", arg, 1, 100, &v)) == 0)
-			o->parallel = (int)v;
+			o->fetch.parallel = (int)v;
 		return err;
 	case OPT_RETRY:
 		if ((err = parse_long(state, "--retry", arg, 0, 20, &v)) == 0)
-			o->retry = (int)v;
+			o->fetch.retry = (int)v;
 		return err;
 	case OPT_CONNECT_TIMEOUT:
 		if ((err = parse_long(state, "--connect-timeout", arg, 1, 3600, &v)) == 0)
-			o->connect_timeout = v;
+			o->fetch.connect_timeout = v;
 		return err;
 	case OPT_MAX_TIME:
 		if ((err = parse_long(state, "--max-time", arg, 1, 86400, &v)) == 0)
-			o->max_time = v;
+			o->fetch.max_time = v;
 		return err;
-	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->max_filesize);
-	case 'k': o->keep_going = true; break;
+	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->fetch.max_filesize);
+	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_STATUS: o->status = arg; break;
 	case OPT_LATEST:
@@ -431,11 +429,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "no JOB given");
 		if (o->list_jobs && (o->njobs || o->latest))
 			USAGE(state, "--list-jobs takes no JOB and no --latest");
-		if (o->data_stdout && o->summary != SUMMARY_NONE)
+		if (o->spec.data_stdout && o->spec.summary != SUMMARY_NONE)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
-		if (o->output && o->data_dir == NULL && strcmp(o->output, "-") == 0)
+		if (o->spec.output && o->spec.data_dir == NULL && strcmp(o->spec.output, "-") == 0)
 			USAGE(state, "-o -: write the script to stdout by leaving out -o");
-		if ((o->list_jobs || o->latest) && !o->url)
+		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");
 		break;
@@ -461,23 +459,30 @@ void options_parse(int argc, char **argv, struct options *opts)
 int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags)
 {
 	memset(opts, 0, sizeof *opts);
-	opts->metrics = VIEW_DEFAULT_METRICS;
-	opts->endpoint = "/api/training/local/{id}/metrics";
-	opts->parallel = 5;
-	opts->retry = 2;
-	opts->connect_timeout = 10;
-	opts->max_time = 300;
-	opts->max_filesize = 256LL * 1024 * 1024;
-	opts->max_points = -1;
+	opts->spec.metrics = SPEC_DEFAULT_METRICS;
+	opts->fetch.endpoint = FETCH_DEFAULT_ENDPOINT;
+	opts->fetch.parallel = 5;
+	opts->fetch.retry = 2;
+	opts->fetch.connect_timeout = 10;
+	opts->fetch.max_time = 300;
+	opts->fetch.max_filesize = 256LL * 1024 * 1024;
+	opts->spec.max_points = -1;
 	const char *url = getenv("TRCOMPARE_URL");
 	if (url && *url)
-		opts->url = (char *)url;
+		opts->fetch.url = url;
 	const char *tok = getenv("TRCOMPARE_TOKEN");
 	if (tok && *tok)
 		opts->token = xstrdup(tok);
 	/* gnuplot (and anything else we start) must not inherit the secret. */
 	unsetenv("TRCOMPARE_TOKEN");
-	return argp_parse(&argp, argc, argv, flags, NULL, opts);
+	int rc = argp_parse(&argp, argc, argv, flags, NULL, opts);
+	/* The two parts the library sees point into the owned arrays. */
+	opts->spec.jobs = opts->jobs;
+	opts->spec.njobs = opts->njobs;
+	opts->spec.colors = (const char *const *)opts->colors;
+	opts->spec.ncolors = opts->ncolors;
+	opts->fetch.token = opts->token;
+	return rc;
 }
 
 /* Frees what options_parse allocated. */

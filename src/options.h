@@ -1,64 +1,35 @@
-/* options.h: everything the command line (and environment) decides.
- * Filled by options_parse() in options.c (top level: may print and exit);
- * read-only for every other module. */
+/* options.h: the command line and the environment of trcompare-plot.
+ * Filled by options_parse() in options.c (top level: may print and exit).
+ * The library never sees this struct: main.c hands it the two parts it
+ * needs, the fetch settings (fetch.h) and the comparison (spec.h). */
 #ifndef TRCOMPARE_OPTIONS_H
 #define TRCOMPARE_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-enum summary_format { SUMMARY_NONE, SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV, SUMMARY_JSON };
-enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
-enum x_axis { XAXIS_STEP, XAXIS_EPOCH, XAXIS_TIME, XAXIS_RELATIVE };
-enum auth_header { AUTH_BEARER, AUTH_X_API_KEY };
+#include "fetch.h"
+#include "joblist.h"
+#include "spec.h"
 
 struct options {
-	/* JOB arguments as written (borrowed from argv or owned by joblist) */
-	char **jobs;
-	size_t njobs;
+	struct fetch_config fetch; /* fetch.token points at token below */
+	struct compare_spec spec;  /* spec.jobs and spec.colors point at the
+	                              arrays below */
 
-	/* output */
-	char *output;        /* -o FILE, or NULL */
-	char *terminal;      /* -t NAME (gnuplot terminal), or NULL */
-	int width, height;   /* --size; 0 = the terminal's default */
-	char *data_dir;      /* -d DIR, or NULL */
-	bool data_stdout;    /* --data */
-	enum summary_format summary; /* -S */
-	char *metrics;       /* -m LIST, default "loss,perplexity,lr,grad_norm" */
-	char **colors;       /* --colors LIST, or NULL for the defaults */
+	char **jobs;         /* owned array of JOB arguments borrowed from argv;
+	                        main.c may append --latest's ids (owned there) */
+	size_t njobs;
+	char **colors;       /* owned --colors list */
 	size_t ncolors;
-	char *title;         /* --title (untrusted like any text), or NULL */
+	char *token;         /* owned; wiped by options_free */
+
 	bool quiet;          /* -q */
 	int verbose;         /* -v */
-
-	/* the platform API (issue 3) */
-	char *url;           /* --url or TRCOMPARE_URL */
-	char *endpoint;      /* --endpoint, default /api/training/local/{id}/metrics */
-	char *token;         /* from TRCOMPARE_TOKEN or --token-file; never argv */
-	enum auth_header auth;
-	bool netrc;
-	char *cacert;
-	bool insecure;
-	int parallel;        /* --parallel, default 5 */
-	int retry;           /* --retry, default 2 */
-	long connect_timeout;/* seconds, default 10 */
-	long max_time;       /* seconds per transfer, default 300 */
-	long long max_filesize; /* bytes, default 256 MiB */
-	bool keep_going;
 	bool list_jobs;      /* --list-jobs */
-	char *status;        /* --status LIST, or NULL */
+	const char *status;  /* --status LIST, or NULL */
 	int latest;          /* --latest N, 0 = off */
 	enum list_format format;
-
-	/* views (issue 4) */
-	enum x_axis xaxis;
-	double smooth;       /* --smooth W in [0,1) */
-	bool smooth_set;
-	long max_points;     /* --max-points; -1 = from the output's width, 0 = all */
-	bool ignore_outliers;
-	char *logy;          /* --logy PANELS, or NULL */
-	char *xrange;        /* --xrange MIN:MAX, or NULL */
-	char *yrange;        /* --yrange PANEL=MIN:MAX[,…], or NULL */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

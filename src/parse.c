@@ -33,7 +33,6 @@
 #include "util.h"
 
 #define STEP_MAX 9007199254740992.0 /* 2^53: larger steps are not exact */
-#define READ_CHUNK (128 * 1024)
 /* A top-level object is first tried as one json-c value up to this size
  * (obj_begin); a bigger one (an envelope) is read key by key. */
 #ifndef TRIAL_MAX /* (a fuzzing build may set a small one) */
@@ -1487,36 +1486,34 @@ int parser_finish(struct parser *p, char **cause)
 	            xasprintf("unexpected end of input (truncated JSON?) at line %zu, column %zu", p->line, p->col));
 }
 
-/* Reads FD to its end through a parser. */
-int parse_fd(struct run *run, int fd, char **cause)
+/* The json format of reader.h: the fallback, so it sniffs nothing. */
+static void *json_open(struct run *run)
 {
-	struct parser *p = parser_new(run);
-	char *buf = xmalloc(READ_CHUNK);
-	int ret;
-
-	for (;;) {
-		ssize_t n = read(fd, buf, READ_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*cause = xasprintf("read error: %s", strerror(errno));
-			ret = -1;
-			break;
-		}
-		if (n == 0) {
-			ret = parser_finish(p, cause);
-			break;
-		}
-		if (parser_feed(p, buf, (size_t)n, cause) < 0) {
-			ret = -1;
-			break;
-		}
-	}
-	free(buf);
-	parser_free(p);
-	return ret;
+	return parser_new(run);
 }
+
+static int json_feed(void *state, const void *buf, size_t len, char **cause)
+{
+	return parser_feed(state, buf, len, cause);
+}
+
+static int json_finish(void *state, char **cause)
+{
+	return parser_finish(state, cause);
+}
+
+static void json_close(void *state)
+{
+	parser_free(state);
+}
+
+const struct reader_format parse_json_format = {
+	.name = "json",
+	.open = json_open,
+	.feed = json_feed,
+	.finish = json_finish,
+	.close = json_close,
+};
 
 /* Reads exactly N digits at *S into *V and moves *S past them. */
 static bool digits(const char **s, int n, int *v)

@@ -1,4 +1,4 @@
-/* parse.h: the streaming metrics reader.
+/* parse.h: the streaming JSON metrics reader (the json format of reader.h).
  *
  * Bytes are pushed in as they arrive (from a file or an HTTP transfer) and
  * rows are appended to a struct run; memory grows with the numbers kept, not
@@ -68,13 +68,14 @@
  *        where the row or value began)
  *   "row N has more than 1024 fields"
  *   "more than 1000000 rows"           (rows with a usable step)
- *   "read error: STRERROR"             (parse_fd) */
+ *   "read error: STRERROR"             (reader_read_fd) */
 #ifndef TRCOMPARE_PARSE_H
 #define TRCOMPARE_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reader.h"
 #include "run.h"
 
 /* Limits.  A fuzzing build may define smaller ones (-DPARSE_MAX_VALUE=256)
@@ -112,9 +113,9 @@ int parser_feed(struct parser *p, const void *buf, size_t len, char **cause);
  * with *cause set.  Does not call run_finish(). */
 int parser_finish(struct parser *p, char **cause);
 
-/* Reads all of FD into RUN (parser_new/feed/finish).  Returns 0, or -1 with
- * *cause set (read errors name strerror). */
-int parse_fd(struct run *run, int fd, char **cause);
+/* The json format of reader.h (parser_new/feed/finish/free); read a file
+ * with reader_read_fd(). */
+extern const struct reader_format parse_json_format;
 
 /* Parses an ISO-8601 timestamp ("2024-05-01T12:00:00.5Z", "+02:00" offsets,
  * no zone = UTC, a space instead of T) to seconds since the epoch.

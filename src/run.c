@@ -26,16 +26,36 @@ void run_free(struct run *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t c = 0; c < r->ncols; c++) {
+	for (size_t c = r->borrowed; c < r->ncols; c++) {
 		free(r->names[c]);
 		free(r->cols[c]);
 	}
 	free(r->arg);
 	free(r->id);
-	free(r->label);
-	free(r->model);
 	free(r->message);
 	free(r);
+}
+
+/* Copies BASE's header and borrows its columns. */
+struct run *run_overlay(const struct run *base)
+{
+	struct run *r = xcalloc(1, sizeof *r);
+
+	r->arg = xstrdup(base->arg);
+	r->id = base->id ? xstrdup(base->id) : NULL;
+	r->message = base->message ? xstrdup(base->message) : NULL;
+	r->nrows = base->nrows;
+	r->cap = base->nrows;
+	r->ncols = r->borrowed = base->ncols;
+	memcpy(r->names, base->names, sizeof r->names);
+	memcpy(r->cols, base->cols, sizeof r->cols);
+	r->skipped_nostep = base->skipped_nostep;
+	r->nonfinite = base->nonfinite;
+	r->ignored_fields = base->ignored_fields;
+	r->dup_steps = base->dup_steps;
+	r->backwards = base->backwards;
+	r->finished = base->finished;
+	return r;
 }
 
 /* Linear search: at most RUN_MAX_COLS names. */

@@ -38,9 +38,6 @@
 struct run {
 	char *arg;   /* the JOB argument as written (messages); owned */
 	char *id;    /* job_id from the body, or NULL; owned, untrusted */
-	char *label; /* legend label, raw and untrusted; owned; may be NULL
-	                until the caller sets it */
-	char *model; /* model name from the job list, or NULL; owned */
 	char *message; /* the body's "message" (e.g. "No metrics available
 	                  yet"), or NULL; owned, untrusted */
 
@@ -48,6 +45,8 @@ struct run {
 	size_t ncols;
 	char *names[RUN_MAX_COLS];  /* owned column names; names[0] = "step" */
 	double *cols[RUN_MAX_COLS]; /* cols[c][r], each of capacity cap */
+	size_t borrowed;            /* names and cols [0, borrowed) belong to
+	                               the run this one overlays (run_overlay) */
 
 	/* Counters the top level turns into warnings. */
 	size_t skipped_nostep;  /* rows without a usable step */
@@ -61,6 +60,13 @@ struct run {
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */
 struct run *run_new(const char *arg);
 void run_free(struct run *r);
+
+/* A run showing BASE's rows and columns (borrowed: BASE must outlive it
+ * and not change) to which columns can be added with run_col(), for
+ * what one comparison derives (smoothed lines) without touching BASE, a
+ * run shared through the cache.  No rows may be added.  run_free() frees
+ * only what the overlay added.  Never NULL. */
+struct run *run_overlay(const struct run *base);
 
 /* Index of column NAME, or -1 when the run has no such column. */
 int run_find(const struct run *r, const char *name);

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "http.h"
-#include "parse.h"
+#include "reader.h"
 #include "text.h"
 #include "util.h"
 
@@ -108,47 +108,43 @@ enum source_kind source_classify(const char *arg, char **label, char **target)
 
 /* ------------------------------------------------------------ local files */
 
-struct local_job {
-	const char *target;          /* borrowed path, or "-" */
-	bool is_stdin;
-	struct source_result *res;   /* the JOB's slot */
-};
-
 struct pool {
-	struct local_job *jobs;
+	struct source_job **jobs;    /* the local jobs */
 	size_t n;
 	size_t next;                 /* next job to take, under lock */
 	pthread_mutex_t lock;
 };
 
-/* Reads and parses one local input into its result slot. */
-static void load_local(struct local_job *j)
+/* Reads one local input (a file, a directory or stdin) into its run. */
+static void load_local(struct source_job *j)
 {
-	struct source_result *r = j->res;
 	char *cause = NULL;
 	struct stat st;
 	int fd;
+	bool is_stdin = j->kind == SOURCE_STDIN;
 
-	if (j->is_stdin) {
+	if (is_stdin) {
 		fd = STDIN_FILENO;
 	} else {
 		/* O_NONBLOCK would spoil FIFOs' blocking reads; a FIFO's open
 		 * waits for its writer, which is what the user asked for. */
 		fd = open(j->target, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
-			r->status = EXIT_DATA;
-			r->error = xstrdup(strerror(errno));
+			j->status = EXIT_DATA;
+			j->error = xstrdup(strerror(errno));
 			return;
 		}
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		r->status = EXIT_DATA;
-		r->error = xstrdup(strerror(EISDIR));
-	} else if (parse_fd(r->run, fd, &cause) < 0) {
-		r->status = EXIT_DATA;
-		r->error = cause ? cause : xstrdup("read failed");
+	int rc;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = reader_load_dir(j->run, j->target, &cause);
+	else
+		rc = reader_read_fd(j->run, fd, &cause);
+	if (rc < 0) {
+		j->status = EXIT_DATA;
+		j->error = cause ? cause : xstrdup("read failed");
 	}
-	if (!j->is_stdin)
+	if (!is_stdin)
 		close(fd);
 }
 
@@ -165,17 +161,15 @@ static void *pool_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->n)
 			return NULL;
-		load_local(&p->jobs[i]);
+		load_local(p->jobs[i]);
 	}
 }
 
 /* ---------------------------------------------------------------- network */
 
 struct net_job {
-	struct source_result *res;
-	struct parser *parser;
-	const char *arg;             /* the JOB as written, for progress */
-	bool failed_parse;
+	struct source_job *job;
+	struct reader *reader;
 };
 
 /* http sink: feeds body bytes to the job's parser. */
@@ -183,32 +177,25 @@ static int net_sink(void *ctx, const void *buf, size_t len, char **cause)
 {
 	struct net_job *nj = ctx;
 
-	if (parser_feed(nj->parser, buf, len, cause) < 0) {
-		nj->failed_parse = true;
-		return -1;
-	}
-	return 0;
+	return reader_feed(nj->reader, buf, len, cause);
 }
 
 /* http reset: a retry starts the job's run and parser over. */
 static void net_reset(void *ctx)
 {
 	struct net_job *nj = ctx;
-	struct run *fresh = run_new(nj->res->run->arg);
+	struct run *fresh = run_new(nj->job->run->arg);
 
-	fresh->label = nj->res->run->label;
-	nj->res->run->label = NULL;
-	parser_free(nj->parser);
-	run_free(nj->res->run);
-	nj->res->run = fresh;
-	nj->parser = parser_new(fresh);
-	nj->failed_parse = false;
+	reader_free(nj->reader);
+	run_free(nj->job->run);
+	nj->job->run = fresh;
+	nj->reader = reader_new(fresh);
 }
 
-/* Builds the URL of job ID: opts->url + opts->endpoint, {id} escaped. */
-static char *job_url(const struct options *opts, const char *id)
+/* Builds the URL of job ID (see source.h). */
+char *source_job_url(const struct fetch_config *opts, const char *id)
 {
-	const char *ep = opts->endpoint ? opts->endpoint : "/api/training/local/{id}/metrics";
+	const char *ep = opts->endpoint ? opts->endpoint : FETCH_DEFAULT_ENDPOINT;
 	size_t blen = strlen(opts->url);
 	char *esc = http_escape(id);
 	struct buf b = { 0 };
@@ -267,10 +254,10 @@ static void net_progress(void *ctx, const struct http_request *reqs, size_t n, d
 
 		if (reqs[i].done)
 			continue;
-		name = text_sanitize(nj->arg, strlen(nj->arg), 12, "?");
+		name = text_sanitize(nj->job->arg, strlen(nj->job->arg), 12, "?");
 		buf_printf(&b, "%s %s ", shown++ ? "," : "", name);
 		fmt_bytes(&b, reqs[i].bytes);
-		buf_printf(&b, " %zu rows", nj->res->run->nrows);
+		buf_printf(&b, " %zu rows", nj->job->run->nrows);
 		free(name);
 	}
 	progress_fn(progress_ctx, b.data);
@@ -278,51 +265,54 @@ static void net_progress(void *ctx, const struct http_request *reqs, size_t n, d
 	buf_free(&b);
 }
 
-/* Fetches the network JOBs (indices IDX[0..n)) into their results. */
-static void load_network(const struct options *opts, struct source_result *results,
-			 const size_t *idx, char **urls, size_t n)
+/* Fetches the network jobs JOBS[0..N) into their runs. */
+static void load_network(const struct fetch_config *fc, struct source_job **jobs, size_t n)
 {
 	struct http_request *reqs = xcalloc(n, sizeof *reqs);
 	struct net_job *nj = xcalloc(n, sizeof *nj);
+	char **urls = xcalloc(n, sizeof *urls);
 	struct progress_state ps = { nj, false };
 
 	for (size_t k = 0; k < n; k++) {
-		nj[k].res = &results[idx[k]];
-		nj[k].arg = opts->jobs[idx[k]];
-		nj[k].parser = parser_new(nj[k].res->run);
+		nj[k].job = jobs[k];
+		nj[k].reader = reader_new(jobs[k]->run);
+		urls[k] = jobs[k]->kind == SOURCE_JOBID ? source_job_url(fc, jobs[k]->target)
+							: xstrdup(jobs[k]->target);
 		reqs[k].url = urls[k];
 		reqs[k].sink = net_sink;
 		reqs[k].reset = net_reset;
 		reqs[k].ctx = &nj[k];
 	}
 	http_set_progress(progress_fn ? net_progress : NULL, &ps);
-	http_fetch_all(reqs, n, opts);
+	http_fetch_all(reqs, n, fc);
 	http_set_progress(NULL, NULL);
 	if (ps.shown)
 		progress_fn(progress_ctx, NULL);
 
 	for (size_t k = 0; k < n; k++) {
-		struct source_result *r = nj[k].res;
+		struct source_job *j = jobs[k];
 		char *cause = NULL;
 
 		if (reqs[k].status != EXIT_OK) {
-			r->status = reqs[k].status;
-			r->error = reqs[k].error;
+			j->status = reqs[k].status;
+			j->error = reqs[k].error;
 			reqs[k].error = NULL;
-		} else if (parser_finish(nj[k].parser, &cause) < 0) {
-			r->status = EXIT_DATA;
-			r->error = cause;
+		} else if (reader_finish(nj[k].reader, &cause) < 0) {
+			j->status = EXIT_DATA;
+			j->error = cause;
 		}
 		free(reqs[k].error);
-		parser_free(nj[k].parser);
+		reader_free(nj[k].reader);
+		free(urls[k]);
 	}
+	free(urls);
 	free(nj);
 	free(reqs);
 }
 
-/* The usage error of a JOB of KIND, or NULL: a job id needs an API URL,
- * and "-" can be read once (*STDIN_TAKEN tracks it). */
-static const char *usage_problem(enum source_kind kind, const struct options *opts, bool *stdin_taken)
+/* The usage error of a source of KIND, or NULL (see source.h). */
+const char *source_usage_problem(enum source_kind kind, const struct fetch_config *fc,
+				 bool *stdin_taken)
 {
 	switch (kind) {
 	case SOURCE_STDIN:
@@ -332,7 +322,7 @@ static const char *usage_problem(enum source_kind kind, const struct options *op
 		*stdin_taken = true;
 		break;
 	case SOURCE_JOBID:
-		if (!opts->url || !*opts->url)
+		if (!fc->url || !*fc->url)
 			return "no API URL: set TRCOMPARE_URL or --url";
 		break;
 	case SOURCE_FILE:
@@ -342,69 +332,26 @@ static const char *usage_problem(enum source_kind kind, const struct options *op
 	return NULL;
 }
 
-/* Finds the first JOB with a usage error (see source.h). */
-int source_check(const struct options *opts, size_t *job, char **cause)
+/* Reads every job (see source.h). */
+void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t n)
 {
-	bool stdin_taken = false;
-	for (size_t i = 0; i < opts->njobs; i++) {
-		char *label = NULL, *target = NULL;
-		enum source_kind kind = source_classify(opts->jobs[i], &label, &target);
-		free(label);
-		free(target);
-		const char *why = usage_problem(kind, opts, &stdin_taken);
-		if (why) {
-			*job = i;
-			*cause = xstrdup(why);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Loads every JOB (see source.h). */
-void source_load_all(const struct options *opts, struct source_result *results)
-{
-	size_t n = opts->njobs, nlocal = 0, nnet = 0;
-	struct local_job *local = xcalloc(n, sizeof *local);
-	size_t *netidx = xcalloc(n, sizeof *netidx);
-	char **urls = xcalloc(n, sizeof *urls);
-	char **targets = xcalloc(n, sizeof *targets);
+	size_t nlocal = 0, nnet = 0;
+	struct source_job **local = xcalloc(n ? n : 1, sizeof *local);
+	struct source_job **net = xcalloc(n ? n : 1, sizeof *net);
 	pthread_t threads[SOURCE_MAX_THREADS];
 	size_t nthreads = 0;
 	struct pool pool;
-	bool stdin_taken = false;
 
 	for (size_t i = 0; i < n; i++) {
-		struct source_result *r = &results[i];
-		char *label;
+		struct source_job *j = &jobs[i];
 
-		r->kind = source_classify(opts->jobs[i], &label, &targets[i]);
-		r->run = run_new(opts->jobs[i]);
-		r->run->label = label;
-		r->status = EXIT_OK;
-		const char *why = usage_problem(r->kind, opts, &stdin_taken);
-		if (why) {
-			r->status = EXIT_USAGE;
-			r->error = xstrdup(why);
-			continue;
-		}
-		switch (r->kind) {
-		case SOURCE_STDIN:
-		case SOURCE_FILE:
-			local[nlocal].target = targets[i];
-			local[nlocal].is_stdin = r->kind == SOURCE_STDIN;
-			local[nlocal].res = r;
-			nlocal++;
-			break;
-		case SOURCE_URL:
-			netidx[nnet] = i;
-			urls[nnet++] = xstrdup(targets[i]);
-			break;
-		case SOURCE_JOBID:
-			netidx[nnet] = i;
-			urls[nnet++] = job_url(opts, targets[i]);
-			break;
-		}
+		j->run = run_new(j->arg);
+		j->status = EXIT_OK;
+		j->error = NULL;
+		if (j->kind == SOURCE_STDIN || j->kind == SOURCE_FILE)
+			local[nlocal++] = j;
+		else
+			net[nnet++] = j;
 	}
 
 	/* Local files on worker threads; the network on this thread meanwhile. */
@@ -428,30 +375,14 @@ void source_load_all(const struct options *opts, struct source_result *results)
 		}
 	}
 	if (nnet > 0)
-		load_network(opts, results, netidx, urls, nnet);
+		load_network(fc, net, nnet);
 	pool_worker(&pool); /* help with (or do) what the threads have not taken */
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
 	pthread_mutex_destroy(&pool.lock);
 
-	for (size_t i = 0; i < n; i++) {
-		run_finish(results[i].run);
-		free(targets[i]);
-	}
-	for (size_t k = 0; k < nnet; k++)
-		free(urls[k]);
-	free(targets);
-	free(urls);
-	free(netidx);
+	for (size_t i = 0; i < n; i++)
+		run_finish(jobs[i].run);
 	free(local);
-}
-
-/* Frees what a result owns and zeroes it. */
-void source_result_free(struct source_result *r)
-{
-	if (!r)
-		return;
-	run_free(r->run);
-	free(r->error);
-	memset(r, 0, sizeof *r);
+	free(net);
 }

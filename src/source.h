@@ -7,55 +7,60 @@
  * the same way (-, path, URL or id); an argument that starts with http://,
  * https:// or file:// is never split at '='; a missing path holding '/' or
  * ending in .json, .jsonl, .ndjson, .txt or .log is still a path (job ids
- * never look like that).  Local files are read and parsed
- * on worker threads (both cores); URLs and ids are fetched at once through
- * one libcurl multi handle and parsed as bytes arrive. */
+ * never look like that).  Local files (and directories) are read on
+ * worker threads, one per file up to 8; URLs and ids are fetched at once
+ * through one libcurl multi handle; each source's bytes go through a
+ * reader (reader.h) as they arrive.  The run cache (cache.h) calls this. */
 #ifndef TRCOMPARE_SOURCE_H
 #define TRCOMPARE_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
+#include "fetch.h"
 #include "run.h"
 
 enum source_kind { SOURCE_STDIN, SOURCE_FILE, SOURCE_URL, SOURCE_JOBID };
 
-/* One JOB's outcome. */
-struct source_result {
-	struct run *run;   /* owned, never NULL after source_load_all; rows
-	                      parsed (run_finish() already called); label set
-	                      from LABEL= or NULL; empty or partial on error */
+/* One source to read, and how it went. */
+struct source_job {
+	const char *arg;     /* name for messages and progress (borrowed) */
+	const char *target;  /* the path, "-", URL or job id (borrowed) */
 	enum source_kind kind;
-	int status;        /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH;
-	                      EXIT_USAGE for a job id when opts->url is NULL
-	                      (error "no API URL: set TRCOMPARE_URL or --url")
-	                      and for a second "-" */
-	char *error;       /* malloc'd message without the job prefix, or NULL */
+
+	/* results */
+	struct run *run;     /* new run (the caller owns it), never NULL after
+	                        source_load; rows parsed, run_finish() called;
+	                        empty or partial on error */
+	int status;          /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH */
+	char *error;         /* malloc'd message without the job prefix, or NULL */
 };
 
 /* Classifies ARG; sets *label (malloc'd) when written LABEL=PATH, and
  * *target to the path/URL/id part (malloc'd). */
 enum source_kind source_classify(const char *arg, char **label, char **target);
 
-/* Loads every JOB in OPTS.  RESULTS (array of opts->njobs, zeroed by the
- * caller) receives one entry per JOB, in order.  Never fails as a whole:
- * each result says how its JOB went. */
-void source_load_all(const struct options *opts, struct source_result *results);
+/* The usage error of a source of KIND, or NULL: a job id needs an API URL
+ * ("no API URL: set TRCOMPARE_URL or --url"), and "-" can be read once
+ * ("standard input (-) can be read only once"; *STDIN_TAKEN tracks it). */
+const char *source_usage_problem(enum source_kind kind, const struct fetch_config *fc,
+				 bool *stdin_taken);
 
-/* Checks the JOBs for usage errors before anything is read (a job id
- * without an API URL, "-" twice): returns 0, or -1 with *JOB the index of
- * the first such JOB and *cause (malloc'd) the same message
- * source_load_all would give it. */
-int source_check(const struct options *opts, size_t *job, char **cause);
-void source_result_free(struct source_result *r);
+/* The URL of job id ID: fc->url + fc->endpoint, {id} URL-escaped.
+ * malloc'd. */
+char *source_job_url(const struct fetch_config *fc, const char *id);
+
+/* Reads every job of JOBS[0..N), all at once.  Never fails as a whole:
+ * each job says how it went. */
+void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t n);
 
 /* Progress of network fetches, for a terminal.  When set, FN is called from
- * source_load_all (on the calling thread) about four times a second once
+ * source_load (on the calling thread) about four times a second once
  * fetching has taken over a second, with LINE a one-line summary (bytes and
  * rows per job; sanitized, no newline, borrowed for the call); after the
  * last such call it is called once more with LINE NULL (clear the line).
  * Never called when all fetches finish within a second.  FN NULL turns it
- * off.  Not thread-safe: set it before source_load_all. */
+ * off.  Not thread-safe: set it before source_load. */
 void source_set_progress(void (*fn)(void *ctx, const char *line), void *ctx);
 
 #endif

@@ -72,12 +72,14 @@ static void compute_one(const struct run *r, struct summary_row *row)
 }
 
 /* Computes every job's row, then marks the first job with the top score. */
-void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows)
+void summary_compute(struct run *const *runs, const char *const *labels, size_t n,
+		     struct summary_row *rows)
 {
 	long best = -1;
 
 	for (size_t i = 0; i < n; i++) {
 		compute_one(runs[i], &rows[i]);
+		rows[i].label = labels ? labels[i] : NULL;
 		if (isfinite(rows[i].score) && (best < 0 || rows[i].score > rows[best].score))
 			best = (long)i;
 	}
@@ -109,12 +111,12 @@ double summary_score(double eval_loss, double gap)
 
 /* ------------------------------------------------------------------ text */
 
-/* Sanitized label of ROW's run (the JOB argument when no label is set),
- * capped at MAXCHARS characters.  malloc'd. */
+/* Sanitized label of ROW (the JOB argument when no label is set), capped
+ * at MAXCHARS characters.  malloc'd. */
 static char *row_label(const struct summary_row *row, size_t maxchars)
 {
 	const struct run *r = row->run;
-	const char *s = r->label ? r->label : r->arg ? r->arg : "";
+	const char *s = row->label ? row->label : r->arg ? r->arg : "";
 	return text_sanitize(s, strlen(s), maxchars, "job");
 }
 

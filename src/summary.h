@@ -36,13 +36,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "options.h"
+#include "spec.h"
 #include "run.h"
 
 #define SUMMARY_OVERFIT_GAP 0.1 /* gap above this is flagged */
 
 struct summary_row {
 	const struct run *run;  /* borrowed */
+	const char *label;      /* borrowed legend label, or NULL */
 	size_t rows;
 	double last_step;       /* NaN when the run has no rows */
 	double final_train_loss, final_eval_loss;
@@ -58,14 +59,16 @@ struct summary_row {
 	bool recommended;
 };
 
-/* Rows for RUNS (labels set; a NULL label falls back to the JOB argument).
+/* Rows for RUNS labelled LABELS (NULL, or NULL entries: the run's JOB
+ * argument).
  * Every value is NaN when the run never logged that metric.  The score
  * takes the best eval loss (the checkpoint one keeps) and the gap.  The
  * recommended run is the highest score among jobs with an eval loss, the
  * first in JOB order on ties (the platform restricts to completed jobs;
  * files carry no status, so every job counts); none when no job has an eval
  * loss.  ROWS has room for n. */
-void summary_compute(struct run *const *runs, size_t n, struct summary_row *rows);
+void summary_compute(struct run *const *runs, const char *const *labels, size_t n,
+		     struct summary_row *rows);
 
 /* The platform's score: 0.7*max(0, 100 - 50*eval_loss) + 0.3*overfit,
  * overfit 40 if gap < 0, 100 if < 0.05, 80 if < 0.1, 60 if < 0.2, else

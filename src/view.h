@@ -6,10 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "options.h"
+#include "spec.h"
 #include "run.h"
-
-#define VIEW_DEFAULT_METRICS "loss,perplexity,lr,grad_norm"
 
 /* One line style inside a panel: which column, and how it is drawn. */
 struct panel_series {

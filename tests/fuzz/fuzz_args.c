@@ -13,7 +13,7 @@
 #include "options.h"
 #include "source.h"
 #include "util.h"
-#include "view.h"
+#include "compare.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,11 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct options o;
 	if (options_parse_ex(argc, argv, &o, ARGP_SILENT) == 0) {
-		struct panel *panels = NULL;
-		size_t np = 0;
+		struct panel_set ps;
+		const char *option = NULL;
 		char *cause = NULL;
-		if (panel_list_parse(o.metrics, &panels, &np, &cause) == 0)
-			panel_list_free(panels, np);
+		if (compare_panels(&o.spec, &ps, &option, &cause) == 0)
+			panel_set_free(&ps);
 		free(cause);
 		for (size_t i = 0; i < o.njobs; i++) {
 			char *label = NULL, *target = NULL;

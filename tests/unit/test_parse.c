@@ -979,7 +979,7 @@ static void test_chunking_fixtures(void **state)
 		char *d1 = parse_dump(r, 0, NULL), *d2;
 
 		assert_true(fd >= 0);
-		assert_int_equal(parse_fd(r2, fd, &cause), 0);
+		assert_int_equal(reader_read_fd(r2, fd, &cause), 0);
 		close(fd);
 		d2 = parse_dump(r2, 0, NULL);
 		assert_string_equal(d1, d2);
@@ -1000,13 +1000,13 @@ static void test_parse_fd_errors(void **state)
 	int fds[2];
 
 	(void)state;
-	assert_int_equal(parse_fd(r, -1, &cause), -1);
+	assert_int_equal(reader_read_fd(r, -1, &cause), -1);
 	assert_string_equal(cause, "read error: Bad file descriptor");
 	free(cause);
 
 	int fd = open(".", O_RDONLY | O_DIRECTORY);
 	assert_true(fd >= 0);
-	assert_int_equal(parse_fd(r, fd, &cause), -1);
+	assert_int_equal(reader_read_fd(r, fd, &cause), -1);
 	assert_string_equal(cause, "read error: Is a directory");
 	free(cause);
 	close(fd);
@@ -1014,7 +1014,7 @@ static void test_parse_fd_errors(void **state)
 	/* A pipe closed without data is empty input. */
 	assert_int_equal(pipe(fds), 0);
 	close(fds[1]);
-	assert_int_equal(parse_fd(r, fds[0], &cause), -1);
+	assert_int_equal(reader_read_fd(r, fds[0], &cause), -1);
 	assert_string_equal(cause, "empty input");
 	free(cause);
 	close(fds[0]);
@@ -1023,7 +1023,7 @@ static void test_parse_fd_errors(void **state)
 	assert_int_equal(pipe(fds), 0);
 	assert_int_equal(write(fds[1], "[{\"step\":1},", 12), 12);
 	close(fds[1]);
-	assert_int_equal(parse_fd(r, fds[0], &cause), -1);
+	assert_int_equal(reader_read_fd(r, fds[0], &cause), -1);
 	assert_string_equal(cause, "unexpected end of input (truncated JSON?) at line 1, column 13");
 	free(cause);
 	close(fds[0]);

@@ -34,7 +34,6 @@ static void test_new_free(void **state)
 	(void)state;
 	assert_string_equal(r->arg, "job-arg");
 	assert_null(r->id);
-	assert_null(r->label);
 	assert_int_equal(r->ncols, 1);
 	assert_string_equal(r->names[0], COL_STEP);
 	assert_int_equal(run_find(r, COL_STEP), 0);

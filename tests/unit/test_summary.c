@@ -77,8 +77,6 @@ static struct run *make_run(const char *label, const char *id, const struct row_
 	int idx[NCOLS];
 	char *cause = NULL;
 
-	if (label)
-		r->label = xstrdup(label);
 	if (id)
 		r->id = xstrdup(id);
 	for (size_t c = 0; c < with_cols; c++) {
@@ -171,7 +169,7 @@ static void test_fields(void **state)
 	struct run *r = make_run("base", "5c1f", rows, ARRAY_SIZE(rows), NCOLS);
 	struct summary_row s;
 
-	summary_compute(&r, 1, &s);
+	summary_compute(&r, NULL, 1, &s);
 	assert_ptr_equal(s.run, r);
 	assert_int_equal(s.rows, 5);
 	assert_near(s.last_step, 40);
@@ -207,7 +205,7 @@ static void test_gap_flag(void **state)
 	};
 	struct summary_row s[4];
 
-	summary_compute(runs, 4, s);
+	summary_compute(runs, NULL, 4, s);
 	assert_near(s[0].gap, 0.0625);
 	assert_false(s[0].overfitting);
 	assert_near(s[0].score, 0.7 * (100 - 50 * 0.5625) + 0.3 * 80);
@@ -248,7 +246,7 @@ static void test_missing(void **state)
 	};
 	struct summary_row s[4];
 
-	summary_compute(runs, 4, s);
+	summary_compute(runs, NULL, 4, s);
 
 	assert_int_equal(s[0].rows, 2);
 	assert_near(s[0].last_step, 7);
@@ -316,7 +314,7 @@ static void test_recommendation(void **state)
 	};
 	struct summary_row s[5];
 
-	summary_compute(runs, 5, s);
+	summary_compute(runs, NULL, 5, s);
 	assert_near(s[2].score, 65);
 	assert_near(s[3].score, 65);
 	assert_near(s[1].score, 57.375);
@@ -329,11 +327,11 @@ static void test_recommendation(void **state)
 	assert_false(s[4].recommended);
 
 	/* alone, a job with an eval loss is recommended whatever its score */
-	summary_compute(runs + 4, 1, s);
+	summary_compute(runs + 4, NULL, 1, s);
 	assert_true(s[0].recommended);
 
 	/* no job with an eval loss: nobody is recommended */
-	summary_compute(runs, 1, s);
+	summary_compute(runs, NULL, 1, s);
 	assert_false(s[0].recommended);
 	free_runs(runs, 5);
 }
@@ -368,7 +366,7 @@ static void test_text(void **state)
 	struct run *runs[3];
 	struct summary_row s[3];
 	golden_runs(runs);
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 	char *got = render(s, 3, SUMMARY_TEXT);
 	assert_output(got,
 		"  job              id      rows  last step  train loss  eval loss  best eval  at step    gap         lr  max grad  tok/s    wall  epoch  score\n"
@@ -390,7 +388,7 @@ static void test_markdown(void **state)
 	struct run *runs[3];
 	struct summary_row s[3];
 	golden_runs(runs);
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 	char *got = render(s, 3, SUMMARY_MARKDOWN);
 	assert_output(got,
 		"|  | job | id | rows | last step | train loss | eval loss | best eval | at step | gap | lr | max grad | tok/s | wall | epoch | score |\n"
@@ -414,7 +412,7 @@ static void test_csv(void **state)
 	struct run *runs[3];
 	struct summary_row s[3];
 	golden_runs(runs);
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 	char *got = render(s, 3, SUMMARY_CSV);
 	assert_output(got,
 		"label,id,rows,last_step,final_train_loss,final_eval_loss,best_eval_loss,best_eval_step,gap,overfitting,"
@@ -433,7 +431,7 @@ static void test_json(void **state)
 	struct run *runs[3];
 	struct summary_row s[3];
 	golden_runs(runs);
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 	char *got = render(s, 3, SUMMARY_JSON);
 	assert_output(got,
 		"[\n"
@@ -475,7 +473,7 @@ static void test_text_variants(void **state)
 		make_run("job-3", "job-3", r3, 2, NCOLS),
 	};
 	struct summary_row s[3];
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 
 	char *got = render(s, 3, SUMMARY_TEXT);
 	assert_output(got,
@@ -516,7 +514,7 @@ static void test_unicode_long(void **state)
 		make_run(long_label, NULL, r, 1, 1),
 	};
 	struct summary_row s[2];
-	summary_compute(runs, 2, s);
+	summary_compute(runs, NULL, 2, s);
 
 	char *got = render(s, 2, SUMMARY_TEXT);
 	assert_output(got,
@@ -564,7 +562,7 @@ static void test_write_error(void **state)
 	struct run *runs[3];
 	struct summary_row s[3];
 	golden_runs(runs);
-	summary_compute(runs, 3, s);
+	summary_compute(runs, NULL, 3, s);
 	FILE *fp = fopen("/dev/full", "w");
 	if (fp == NULL) {
 		free_runs(runs, 3);

@@ -1,5 +1,5 @@
 /* test_view.c: panels, x axes and ranges, smoothing, downsampling on the
- * panels' pixel columns (gpscript_panel_px) and outlier ranges. */
+ * panels' pixel columns (layout_panel_px) and outlier ranges. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpscript.h"
+#include "layout.h"
 #include "util.h"
 #include "view.h"
 
@@ -895,29 +895,29 @@ static void test_panel_px(void **state)
 	 * rmargin 0.4817; gnuplot puts the plot area at 1560 .. 11560 of its
 	 * 24 000 units (1/20 pixel) and cairo adds half a pixel. */
 	double left, width;
-	gpscript_panel_px("pngcairo", 1200, 4, 0, &left, &width);
+	layout_panel_px("pngcairo", 1200, 4, 0, &left, &width);
 	assert_double_equal(left, (1560 + 10.5) / 20, 1e-12);
 	assert_double_equal(width, 500, 1e-12);
 	/* Right column: 0.5650 * 24000 truncates to 13559, as in gnuplot. */
-	gpscript_panel_px("pngcairo", 1200, 4, 3, &left, &width);
+	layout_panel_px("pngcairo", 1200, 4, 3, &left, &width);
 	assert_double_equal(left, (13559 + 10.5) / 20, 1e-12);
 	assert_double_equal(width, 500, 1e-12);
 	/* One panel spans the chart. */
-	gpscript_panel_px("pngcairo", 1200, 1, 0, &left, &width);
+	layout_panel_px("pngcairo", 1200, 1, 0, &left, &width);
 	assert_double_equal(left, 78.525, 1e-12);
 	assert_true(width > 1099 && width < 1100);
 	/* dumb 120 wide: character cells, 12 .. 57 of 120, rounded to the
 	 * nearest cell. */
-	gpscript_panel_px("dumb", 120, 4, 2, &left, &width);
+	layout_panel_px("dumb", 120, 4, 2, &left, &width);
 	assert_double_equal(left, 12.5, 0);
 	assert_double_equal(width, 45, 0);
-	gpscript_panel_px("dumb", 120, 4, 1, &left, &width);
+	layout_panel_px("dumb", 120, 4, 1, &left, &width);
 	assert_double_equal(left, 72.5, 0);
 	/* Other terminals and no terminal: the nominal grid. */
-	gpscript_panel_px("svg", 1000, 2, 1, &left, &width);
+	layout_panel_px("svg", 1000, 2, 1, &left, &width);
 	assert_double_equal(left, 578, 1e-9);
 	assert_double_equal(width, 400, 1e-9);
-	gpscript_panel_px(NULL, 0, 1, 0, &left, &width);
+	layout_panel_px(NULL, 0, 1, 0, &left, &width);
 	assert_double_equal(left, 78, 1e-9);
 	assert_double_equal(width, 1100.04, 1e-9);
 }

@@ -1,0 +1,60 @@
+/* cache.h: the run cache — every job a process reads, read once.
+ *
+ * An entry is keyed by what it reads: "-" for stdin, "file:" + the real
+ * path of a file or directory (as written when it cannot be resolved),
+ * "url:" + a URL, "id:" + a job id on the API.  Comparisons that name the
+ * same source, in any spelling (LABEL=, ./a.json and a.json), share one
+ * entry and one run.  cache_load() reads every entry not read yet, all at
+ * once (source.h).  Runs are read-only once loaded: per-comparison
+ * derivations (labels, smoothing, views) live in the chart (compare.h). */
+#ifndef TRCOMPARE_CACHE_H
+#define TRCOMPARE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fetch.h"
+#include "run.h"
+#include "source.h"
+
+struct cache_entry {
+	char *key;           /* canonical key (see above) */
+	char *target;        /* path, "-", URL or id, as first written */
+	char *arg;           /* the first JOB argument naming it (messages) */
+	enum source_kind kind;
+	bool loaded;         /* cache_load() read it */
+	const struct run *run; /* the run once loaded (never NULL then) */
+	int status;          /* EXIT_OK, EXIT_DATA or EXIT_FETCH */
+	const char *error;   /* message without the job prefix, or NULL */
+	size_t generation;   /* how often it was read (cache_refresh) */
+};
+
+struct run_cache;
+
+/* An empty cache fetching with FC (borrowed; must outlive the cache). */
+struct run_cache *cache_new(const struct fetch_config *fc);
+void cache_free(struct run_cache *c);
+
+/* The entry for TARGET of KIND (source_classify), added unread when new;
+ * ARG is the JOB as written.  Never NULL.  Entries live as long as the
+ * cache. */
+const struct cache_entry *cache_add(struct run_cache *c, const char *arg, const char *target,
+				    enum source_kind kind);
+
+/* The entry for TARGET of KIND, or NULL when none was added. */
+const struct cache_entry *cache_find(const struct run_cache *c, const char *target,
+				     enum source_kind kind);
+
+/* Reads every entry not read yet, concurrently.  Never fails as a whole:
+ * each entry's status says how it went. */
+void cache_load(struct run_cache *c);
+
+/* Reads entry E again (a job that grew), replacing its run and status.
+ * Runs and charts taken from E before must not be used afterwards. */
+void cache_refresh(struct run_cache *c, const struct cache_entry *e);
+
+/* Number of entries, and entry I in the order they were added. */
+size_t cache_size(const struct run_cache *c);
+const struct cache_entry *cache_entry_at(const struct run_cache *c, size_t i);
+
+#endif

@@ -1,0 +1,477 @@
+/* compare.c: spec + run cache -> chart (see compare.h). */
+#include "config.h"
+
+#include "compare.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "source.h"
+#include "text.h"
+#include "util.h"
+
+#define LABEL_CHARS 64 /* characters of a legend label */
+
+static const char *const default_colors[] = {
+	"#2563eb", "#16a34a", "#dc2626", "#9333ea", "#ea580c", /* the platform's */
+	"#0891b2", "#db2777", "#65a30d", "#ca8a04", "#4f46e5", "#0d9488", "#78716c",
+};
+
+const char *compare_color(const struct compare_spec *spec, size_t i)
+{
+	if (spec && spec->ncolors)
+		return spec->colors[i % spec->ncolors];
+	return default_colors[i % ARRAY_SIZE(default_colors)];
+}
+
+/* ------------------------------------------------------------- panels */
+
+/* Parses "MIN:MAX" (either side may be empty) into R. */
+static int parse_range(const char *s, struct gp_range *r)
+{
+	r->min = r->max = NAN;
+	const char *colon = strchr(s, ':');
+	if (!colon || strchr(colon + 1, ':'))
+		return -1;
+	char *end;
+	if (colon != s) {
+		r->min = strtod(s, &end);
+		if (end != colon || !isfinite(r->min))
+			return -1;
+	}
+	if (colon[1]) {
+		r->max = strtod(colon + 1, &end);
+		if (*end || !isfinite(r->max))
+			return -1;
+	}
+	if (isfinite(r->min) && isfinite(r->max) && !(r->min < r->max))
+		return -1;
+	return 0;
+}
+
+/* Index of the panel named NAME (as written in -m, or its columns), or -1. */
+static int panel_index(const struct panel_set *ps, const char *name)
+{
+	for (size_t p = 0; p < ps->npanels; p++) {
+		const struct panel *pan = &ps->panels[p];
+		if (strcmp(pan->name, name) == 0)
+			return (int)p;
+		for (size_t s = 0; s < pan->nseries; s++)
+			if (strcmp(pan->series[s].column, name) == 0)
+				return (int)p;
+	}
+	return -1;
+}
+
+/* --logy LIST: sets logy on the panels named. */
+static int set_logy(struct panel_set *ps, const char *list, const char *metrics, char **cause)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+		int p = panel_index(ps, t);
+		if (p < 0) {
+			*cause = xasprintf("'%s' is not one of the panels (-m %s)", t, metrics);
+			rc = -1;
+		} else {
+			ps->panels[p].logy = true;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* --yrange PANEL=MIN:MAX,…: sets the y ranges. */
+static int set_yranges(struct panel_set *ps, const char *list, const char *metrics, char **cause)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(t, '=');
+		int p = -1;
+		if (eq) {
+			*eq = '\0';
+			p = panel_index(ps, t);
+		}
+		if (!eq || p < 0 || parse_range(eq + 1, &ps->yranges[p]) != 0) {
+			*cause = eq && p < 0
+				? xasprintf("'%s' is not one of the panels (-m %s)", t, metrics)
+				: xasprintf("'%s%s%s' is not PANEL=MIN:MAX", t, eq ? "=" : "", eq ? eq + 1 : "");
+			rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int compare_panels(const struct compare_spec *spec, struct panel_set *ps, const char **option,
+		   char **cause)
+{
+	const char *metrics = spec->metrics ? spec->metrics : SPEC_DEFAULT_METRICS;
+	memset(ps, 0, sizeof *ps);
+	ps->xrange.min = ps->xrange.max = NAN;
+	*option = "--metrics";
+	if (panel_list_parse(metrics, &ps->panels, &ps->npanels, cause) != 0)
+		return -1;
+	ps->yranges = xcalloc(ps->npanels, sizeof *ps->yranges);
+	for (size_t p = 0; p < ps->npanels; p++)
+		ps->yranges[p].min = ps->yranges[p].max = NAN;
+	int rc = 0;
+	if (spec->xrange && parse_range(spec->xrange, &ps->xrange) != 0) {
+		*option = "--xrange";
+		*cause = xasprintf("'%s' is not MIN:MAX", spec->xrange);
+		rc = -1;
+	}
+	if (rc == 0 && spec->logy) {
+		*option = "--logy";
+		rc = set_logy(ps, spec->logy, metrics, cause);
+	}
+	if (rc == 0 && spec->yrange) {
+		*option = "--yrange";
+		rc = set_yranges(ps, spec->yrange, metrics, cause);
+	}
+	if (rc != 0)
+		panel_set_free(ps);
+	return rc;
+}
+
+void panel_set_free(struct panel_set *ps)
+{
+	panel_list_free(ps->panels, ps->npanels);
+	free(ps->yranges);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* --------------------------------------------------------------- jobs */
+
+int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
+		     const struct fetch_config *fc, size_t *bad, char **cause)
+{
+	bool stdin_taken = false;
+	for (size_t i = 0; i < spec->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		enum source_kind kind = source_classify(spec->jobs[i], &label, &target);
+		const char *why = source_usage_problem(kind, fc, &stdin_taken);
+		if (!why)
+			cache_add(c, spec->jobs[i], target, kind);
+		free(label);
+		free(target);
+		if (why) {
+			*bad = i;
+			*cause = xstrdup(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- labels */
+
+/* True for a UUID-shaped id (8-4-4-4-12 hex digits). */
+static bool uuid_like(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	}
+	return true;
+}
+
+/* The first 8 characters of ID, whole UTF-8 sequences (malloc'd). */
+static char *id8(const char *id)
+{
+	size_t i = 0;
+	for (int k = 0; id[i] && k < 8; k++)
+		do
+			i++;
+		while (((unsigned char)id[i] & 0xC0) == 0x80);
+	return xstrndup(id, i);
+}
+
+/* Is LABEL among LABELS[0..N) (NULL entries skipped), other than SELF? */
+static bool label_taken(char *const *labels, size_t n, size_t self, const char *label)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != self && labels[j] && strcmp(labels[j], label) == 0)
+			return true;
+	return false;
+}
+
+char **compare_labels(const char *const *raw, const char *const *ids, size_t n)
+{
+	char **clean = xcalloc(n ? n : 1, sizeof *clean);
+	char fallback[32];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(fallback, sizeof fallback, "job %zu", i + 1);
+		const char *r = raw[i] ? raw[i] : "";
+		clean[i] = text_sanitize(r, strlen(r), LABEL_CHARS, fallback);
+	}
+	/* Labels several jobs share: the id tells them apart. */
+	char **with_id = xcalloc(n ? n : 1, sizeof *with_id);
+	for (size_t i = 0; i < n; i++) {
+		with_id[i] = xstrdup(clean[i]);
+		if (!ids[i] || !*ids[i] || !label_taken(clean, n, i, clean[i]))
+			continue;
+		char *short_id = id8(ids[i]);
+		char *s = text_sanitize(short_id, strlen(short_id), 8, "?");
+		if (!strstr(clean[i], s)) {
+			free(with_id[i]);
+			with_id[i] = xasprintf("%s (%s)", clean[i], s);
+		}
+		free(s);
+		free(short_id);
+	}
+	/* Whatever is still taken by an earlier job: " (2)", " (3)", … */
+	char **out = xcalloc(n ? n : 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = xstrdup(with_id[i]);
+		for (int k = 2; label_taken(out, i, i, out[i]); k++) {
+			free(out[i]);
+			out[i] = xasprintf("%s (%d)", with_id[i], k);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(clean[i]);
+		free(with_id[i]);
+	}
+	free(clean);
+	free(with_id);
+	return out;
+}
+
+/* The default label of a job: LABEL=, the job list's model name (jobs
+ * given by id), the body's job_id (a UUID shortened to 8 characters, as
+ * the platform shows it), else the file name without directory and
+ * extension.  Malloc'd, raw. */
+static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl)
+{
+	if (label)
+		return xstrdup(label);
+	if (e->kind == SOURCE_JOBID) {
+		const struct job_info *ji = jl ? joblist_find(jl, e->target) : NULL;
+		if (ji && ji->model_name && *ji->model_name)
+			return xstrdup(ji->model_name);
+	}
+	const struct run *r = e->run;
+	if (r->id && r->id[strspn(r->id, " \t\r\n")])
+		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
+	if (e->kind == SOURCE_JOBID)
+		return id8(e->target);
+	const char *t = e->target;
+	const char *base = strrchr(t, '/');
+	base = base && base[1] ? base + 1 : t;
+	const char *dot = strrchr(base, '.');
+	size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	return xstrndup(base, len);
+}
+
+/* Is STEM.dat among FILES[0..N)? */
+static bool stem_taken(char *const *files, size_t n, const char *stem)
+{
+	size_t len = strlen(stem);
+	for (size_t j = 0; j < n; j++)
+		if (strncmp(files[j], stem, len) == 0 && strcmp(files[j] + len, ".dat") == 0)
+			return true;
+	return false;
+}
+
+/* Labels, colours, -d file names and first timestamps of the jobs;
+ * LABELS[i] is job i's LABEL= (or NULL). */
+static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **labels,
+		      const struct joblist *jl)
+{
+	size_t n = ch->njobs;
+	char **raw = xcalloc(n ? n : 1, sizeof *raw);
+	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++) {
+		const struct cache_entry *e = ch->jobs[i].entry;
+		raw[i] = default_label(labels[i], e, jl);
+		ids[i] = e->kind == SOURCE_JOBID ? e->target : e->run->id;
+	}
+	char **unique = compare_labels((const char *const *)raw, ids, n);
+	char **files = xcalloc(n ? n : 1, sizeof *files);
+	for (size_t i = 0; i < n; i++) {
+		struct chart_job *j = &ch->jobs[i];
+		j->label = unique[i];
+		/* File names: unique stems; "compare" is the script's. */
+		char *base = text_file_stem(j->label);
+		char *stem = xstrdup(base);
+		for (int k = 2; strcmp(stem, "compare") == 0 || stem_taken(files, i, stem); k++) {
+			free(stem);
+			stem = xasprintf("%s-%d", base, k);
+		}
+		free(base);
+		files[i] = j->file = xasprintf("%s.dat", stem);
+		free(stem);
+		j->color = compare_color(spec, i);
+		j->t0 = NAN;
+		int tc = run_find(j->run, COL_TIME);
+		for (size_t r = 0; tc >= 0 && r < j->run->nrows; r++)
+			if (isfinite(j->run->cols[tc][r])) {
+				j->t0 = j->run->cols[tc][r];
+				break;
+			}
+		free(raw[i]);
+	}
+	free(unique);
+	free(files);
+	free(raw);
+	free(ids);
+}
+
+/* ------------------------------------------------------------- tables */
+
+/* With --smooth: COLUMN_smoothed columns in each job's table, so the data
+ * files (and the -d script that plots them) carry the smoothed lines. */
+static void add_smoothed_columns(struct chart *ch)
+{
+	for (size_t i = 0; i < ch->njobs; i++) {
+		struct run *t = ch->jobs[i].table;
+		for (size_t p = 0; p < ch->ps.npanels; p++)
+			for (size_t s = 0; s < ch->ps.panels[p].nseries; s++) {
+				const struct panel_series *pser = &ch->ps.panels[p].series[s];
+				int c = run_find(t, pser->column);
+				if (!pser->smooth || c < 0)
+					continue;
+				char *name = xasprintf("%s_smoothed", pser->column);
+				if (run_find(t, name) < 0) {
+					int sc = run_col(t, name);
+					if (sc >= 0)
+						view_smooth(t->cols[c], t->cols[sc], t->nrows, ch->smooth);
+				}
+				free(name);
+			}
+	}
+}
+
+/* Builds the drawn series for the target's grid, and takes the y ranges
+ * --ignore-outliers found where --yrange left them automatic. */
+static int build_view(struct chart *ch, const struct compare_spec *spec, char **cause)
+{
+	size_t np = ch->ps.npanels;
+	struct view_px *px = xcalloc(np ? np : 1, sizeof *px);
+	for (size_t p = 0; p < np; p++)
+		layout_panel_px(ch->target.terminal, ch->target.width, np, p, &px[p].left,
+				&px[p].width);
+	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);
+	for (size_t i = 0; i < ch->njobs; i++)
+		tables[i] = ch->jobs[i].table;
+	struct view_opts vo = {
+		.xaxis = spec->xaxis,
+		.smooth = spec->smooth,
+		.max_points = spec->max_points,
+		.px = px,
+		.xmin_set = isfinite(ch->ps.xrange.min),
+		.xmax_set = isfinite(ch->ps.xrange.max),
+		.xmin = ch->ps.xrange.min,
+		.xmax = ch->ps.xrange.max,
+		.ignore_outliers = spec->ignore_outliers,
+	};
+	int rc = view_build(&ch->view, tables, ch->njobs, ch->ps.panels, np, &vo, cause);
+	free(px);
+	free(tables);
+	if (rc != 0)
+		return -1;
+	for (size_t i = 0; i < ch->view.nwarnings; i++) {
+		ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1, sizeof *ch->warnings);
+		ch->warnings[ch->nwarnings++] = xstrdup(ch->view.warnings[i]);
+	}
+	for (size_t p = 0; ch->view.yrange && p < np; p++) {
+		struct gp_range *yr = &ch->ps.yranges[p];
+		if (ch->view.yrange[p].set && !isfinite(yr->min) && !isfinite(yr->max)) {
+			yr->min = ch->view.yrange[p].lo;
+			yr->max = ch->view.yrange[p].hi;
+		}
+	}
+	return 0;
+}
+
+int compare_build(const struct compare_spec *spec, const struct run_cache *c,
+		  const struct joblist *jl, const struct chart_target *target, struct chart **out,
+		  char **cause)
+{
+	struct chart *ch = xcalloc(1, sizeof *ch);
+	ch->target = *target;
+	ch->xaxis = spec->xaxis;
+	ch->smooth = spec->smooth;
+	ch->title = spec->title;
+	const char *option;
+	char *why = NULL;
+	if (compare_panels(spec, &ch->ps, &option, &why) != 0) {
+		*cause = xasprintf("%s: %s", option, why);
+		free(why);
+		free(ch);
+		return -1;
+	}
+
+	/* The jobs that loaded, in JOB order. */
+	ch->jobs = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *ch->jobs);
+	char **labels = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *labels);
+	for (size_t i = 0; i < spec->njobs; i++) {
+		char *label = NULL, *t = NULL;
+		enum source_kind kind = source_classify(spec->jobs[i], &label, &t);
+		const struct cache_entry *e = cache_find(c, t, kind);
+		free(t);
+		if (!e || !e->loaded || e->status != EXIT_OK) {
+			free(label);
+			continue;
+		}
+		struct chart_job *j = &ch->jobs[ch->njobs];
+		j->arg = spec->jobs[i];
+		j->entry = e;
+		j->run = e->run;
+		j->table = run_overlay(e->run);
+		labels[ch->njobs++] = label;
+	}
+	name_jobs(ch, spec, labels, jl);
+	for (size_t i = 0; i < ch->njobs; i++)
+		free(labels[i]);
+	free(labels);
+	if (ch->smooth > 0)
+		add_smoothed_columns(ch);
+	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);
+	for (size_t i = 0; i < ch->njobs; i++)
+		tables[i] = ch->jobs[i].table;
+	colset_build(&ch->cs, tables, ch->njobs);
+	int rc = 0;
+	if (target->view) {
+		rc = panel_list_check(ch->ps.panels, ch->ps.npanels, tables, ch->njobs, &why);
+		if (rc != 0) {
+			*cause = xasprintf("--metrics: %s", why);
+			free(why);
+		} else {
+			rc = build_view(ch, spec, cause);
+		}
+	}
+	free(tables);
+	if (rc != 0) {
+		chart_free(ch);
+		return -1;
+	}
+	*out = ch;
+	return 0;
+}
+
+void chart_free(struct chart *ch)
+{
+	if (!ch)
+		return;
+	for (size_t i = 0; i < ch->njobs; i++) {
+		run_free(ch->jobs[i].table);
+		free(ch->jobs[i].label);
+		free(ch->jobs[i].file);
+	}
+	free(ch->jobs);
+	panel_set_free(&ch->ps);
+	colset_free(&ch->cs);
+	view_free(&ch->view);
+	for (size_t i = 0; i < ch->nwarnings; i++)
+		free(ch->warnings[i]);
+	free(ch->warnings);
+	free(ch);
+}

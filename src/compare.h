@@ -1,0 +1,116 @@
+/* compare.h: one comparison as a library call — a spec and the run cache
+ * in, a chart out.
+ *
+ *   spec (spec.h) ─┐
+ *   run cache ─────┴─► compare_build ─► chart ─► emitters: gpscript.c (the
+ *   (cache.h)           labels, colours,         script), datafile.c (tidy
+ *                       derived columns,         tables), summary.c (the
+ *                       panels, view             table), render.c (files)
+ *
+ * The chart is everything an emitter needs; emitters read nothing else
+ * (no options, no environment).  Cached runs are never changed: what one
+ * comparison derives (smoothed columns) lives in the chart's tables. */
+#ifndef TRCOMPARE_COMPARE_H
+#define TRCOMPARE_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cache.h"
+#include "datafile.h"
+#include "joblist.h"
+#include "run.h"
+#include "spec.h"
+#include "view.h"
+
+/* An axis range; NaN = automatic. */
+struct gp_range {
+	double min, max;
+};
+
+/* The panels of a spec, with their ranges: what -m, --logy, --xrange and
+ * --yrange say. */
+struct panel_set {
+	struct panel *panels;
+	size_t npanels;
+	struct gp_range *yranges; /* one per panel */
+	struct gp_range xrange;
+};
+
+/* Parses the spec's panels and ranges.  Returns 0, or -1 with *cause and
+ * *option the option at fault ("--metrics", "--xrange", "--logy",
+ * "--yrange"): these are usage errors, found before any job is read.
+ * Causes: panel_list_parse's, "'1:x' is not MIN:MAX", "'foo' is not one of
+ * the panels (-m loss,lr)", "'loss' is not PANEL=MIN:MAX". */
+int compare_panels(const struct compare_spec *spec, struct panel_set *ps, const char **option,
+		   char **cause);
+void panel_set_free(struct panel_set *ps);
+
+/* Adds the spec's jobs to the cache (not reading them).  Returns 0, or -1
+ * with *bad the index of the first job with a usage error and *cause
+ * (source_usage_problem's message). */
+int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
+		     const struct fetch_config *fc, size_t *bad, char **cause);
+
+/* What the chart is drawn on: the downsampling grid and layout follow it. */
+struct chart_target {
+	const char *terminal; /* gnuplot terminal, or NULL (nominal 1200x800) */
+	int width, height;    /* in the terminal's units; 0 = nominal */
+	bool view;            /* build the drawn series (a chart or -d) */
+};
+
+/* One job of the chart. */
+struct chart_job {
+	const char *arg;          /* the JOB as written (borrowed from the spec) */
+	const struct cache_entry *entry; /* borrowed from the cache */
+	const struct run *run;    /* the cached run (read-only) */
+	struct run *table;        /* run plus this chart's derived columns
+	                             (COLUMN_smoothed with --smooth): an overlay
+	                             (run_overlay), owned */
+	char *label;              /* sanitized, unique; owned */
+	const char *color;        /* "#rrggbb" (borrowed: spec or static) */
+	char *file;               /* -d data file name, unique; owned */
+	double t0;                /* the first timestamp, or NaN */
+};
+
+struct chart {
+	struct chart_job *jobs;   /* the jobs that loaded, in JOB order */
+	size_t njobs;
+	struct panel_set ps;      /* panels and ranges (--ignore-outliers
+	                             filled the y ranges it could) */
+	struct colset cs;         /* tidy-data columns, shared by every job */
+	struct view view;         /* drawn series, when target.view */
+	struct chart_target target;
+	enum x_axis xaxis;
+	double smooth;
+	const char *title;        /* borrowed from the spec, untrusted */
+	char **warnings;          /* malloc'd messages for the top level */
+	size_t nwarnings;
+};
+
+/* Builds the chart of SPEC from the cache C, whose entries for the spec's
+ * jobs (compare_add_jobs) were loaded; jobs that failed to load are left
+ * out (the caller decides whether that is fatal).  JL (may be NULL) gives
+ * model names for labels of jobs given by id.  Returns 0, or -1 with
+ * *cause: "no job has any metrics", compare_panels' and view_build's
+ * causes, panel_list_check's (only when TARGET->view). */
+int compare_build(const struct compare_spec *spec, const struct run_cache *c,
+		  const struct joblist *jl, const struct chart_target *target, struct chart **out,
+		  char **cause);
+void chart_free(struct chart *ch);
+
+/* Colour of job I (0-based): SPEC's --colors cycled, else the platform's
+ * five (#2563eb #16a34a #dc2626 #9333ea #ea580c) then seven more
+ * (#0891b2 #db2777 #65a30d #ca8a04 #4f46e5 #0d9488 #78716c), cycling. */
+const char *compare_color(const struct compare_spec *spec, size_t i);
+
+/* The one label policy.  RAW[i] are the default labels of N jobs (LABEL=,
+ * else the job list's model name, else the body's job id shortened, else
+ * the file name; untrusted), IDS[i] their job ids (or NULL).  Each label
+ * is sanitized (64 characters, "job I" when empty); labels shared by
+ * several jobs get " (ID8)" (the id's first 8 characters, unless the label
+ * holds them already), and any still taken " (2)", " (3)", … in JOB order.
+ * Returns N malloc'd labels in a malloc'd array. */
+char **compare_labels(const char *const *raw, const char *const *ids, size_t n);
+
+#endif

@@ -1,0 +1,141 @@
+/* layout.c: panel placement (see layout.h). */
+#include "config.h"
+
+#include "layout.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+bool layout_is_text(const char *t)
+{
+	return t && strcmp(t, "dumb") == 0;
+}
+
+void layout_grid(size_t n, int *rows, int *cols)
+{
+	if (n <= 1) {
+		*rows = *cols = 1;
+	} else if (n == 2) {
+		*rows = 1, *cols = 2;
+	} else if (n <= 4) {
+		*rows = 2, *cols = 2;
+	} else if (n <= 6) {
+		*rows = 2, *cols = 3;
+	} else {
+		int c = (int)ceil(sqrt((double)n));
+		*cols = c;
+		*rows = (int)((n + (size_t)c - 1) / (size_t)c);
+	}
+}
+
+/* The chart's width in its terminal's units: WIDTH, else the nominal
+ * 1200 pixels (120 characters for a text terminal). */
+static double chart_width(const char *terminal, int width)
+{
+	return width > 0 ? width : layout_is_text(terminal) ? 120 : 1200;
+}
+
+/* A screen fraction as the script writes it ("%.4f") and gnuplot reads it
+ * back, so both sides compute with the same number. */
+static double as_written(double f)
+{
+	char b[32];
+	snprintf(b, sizeof b, "%.4f", f);
+	return strtod(b, NULL);
+}
+
+/* The left and right edges of panel P's plot area (of N panels) in screen
+ * fractions, on a chart W units wide: fixed margins for the y tic labels
+ * (78 pixels or 12 characters) and on the right (22 or 2), at most 30 %
+ * and 10 % of the panel's cell. */
+static void panel_edges(bool text, double W, size_t n, size_t p, double *left, double *right)
+{
+	int rows, cols;
+	layout_grid(n, &rows, &cols);
+	double cw = 1.0 / cols, m_left = text ? 12 : 78, m_right = text ? 2 : 22;
+	double x0 = (double)(p % (size_t)cols) * cw;
+	*left = as_written(x0 + fmin(m_left / W, cw * 0.3));
+	*right = as_written(x0 + cw - fmin(m_right / W, cw * 0.1));
+}
+
+void layout_panel_px(const char *terminal, int width, size_t npanels, size_t panel,
+		     double *left, double *width_px)
+{
+	bool text = layout_is_text(terminal);
+	double W = chart_width(terminal, width), l, r;
+	panel_edges(text, W, npanels, panel, &l, &r);
+	/* gnuplot (boundary.c) places the plot area at xleft = (int)(l * xmax)
+	 * and xright = (int)(r * (xmax - 1)) in terminal units, and maps x to
+	 * (int)(xleft + (x - min) * (xright - xleft) / (max - min) + 0.5).
+	 * pngcairo's unit is 1/20 pixel (GP_CAIRO_SCALE) and cairo's matrix
+	 * adds half a pixel: pixel column = floor((xleft + 0.5 + 10 + d) / 20)
+	 * for a distance d from xleft.  dumb's unit is one character cell. */
+	double k = 0, offset = 0;
+	if (terminal && strcmp(terminal, "pngcairo") == 0)
+		k = 20, offset = 0.5;
+	else if (text)
+		k = 1, offset = 0;
+	if (k > 0) {
+		double xmax = k * W;
+		double xl = (double)(long)(l * (double)(float)xmax);
+		double xr = (double)(long)(r * (double)(float)(xmax - 1));
+		*left = (xl + 0.5) / k + offset;
+		*width_px = (xr - xl) / k;
+	} else {
+		/* Other terminals: the nominal grid, to a fraction of a pixel. */
+		*left = l * W;
+		*width_px = (r - l) * W;
+	}
+}
+
+void layout_compute(struct layout *l, const char *terminal, int width, int height,
+		    size_t npanels, bool title, const char *const *labels, size_t nlabels, bool pair)
+{
+	memset(l, 0, sizeof *l);
+	bool text = l->text = layout_is_text(terminal);
+	l->single = npanels == 1;
+	l->npanels = npanels;
+	l->panels = xcalloc(npanels ? npanels : 1, sizeof *l->panels);
+	layout_grid(npanels, &l->rows, &l->cols);
+	double W = chart_width(terminal, width);
+	double H = height ? height : text ? 40 : 800;
+	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
+	double title_h = title ? (text ? 2 : 26) : 0;
+	/* Legend rows: entries of the label's width plus the sample. */
+	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;
+	double row_w = 0, key_rows = 1;
+	size_t nentries = nlabels + (pair ? 2 : 0);
+	for (size_t e = 0; e < nentries; e++) {
+		double w = (e < nlabels ? (double)strlen(labels[e]) : 5) * char_w + entry_pad;
+		if (row_w > 0 && row_w + w > W * 0.94) {
+			key_rows++;
+			row_w = 0;
+		}
+		row_w += w;
+	}
+	double key_h = key_rows * row_h + (text ? 1 : 14);
+	double panels_top = 1 - fmin((title_h + key_h) / H, 0.45);
+	double ch = panels_top / l->rows;
+	l->key_top = 1 - fmin(title_h / H, 0.2);
+	l->key_bottom = panels_top;
+	for (size_t p = 0; p < npanels; p++) {
+		struct layout_panel *lp = &l->panels[p];
+		panel_edges(text, W, npanels, p, &lp->left, &lp->right);
+		int r = (int)(p / (size_t)l->cols);
+		double y1 = panels_top - r * ch;
+		/* The x label only under the bottom panel of each column. */
+		lp->xlabel = l->single || p + (size_t)l->cols >= npanels;
+		double m_bottom = m_tics + (lp->xlabel ? m_xlabel : 0);
+		lp->top = y1 - fmin(m_title / H, ch * 0.2);
+		lp->bottom = y1 - ch + fmin(m_bottom / H, ch * 0.4);
+	}
+}
+
+void layout_free(struct layout *l)
+{
+	free(l->panels);
+	memset(l, 0, sizeof *l);
+}

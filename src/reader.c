@@ -1,0 +1,158 @@
+/* reader.c: format sniffing and the format table (see reader.h). */
+#include "config.h"
+
+#include "reader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "util.h"
+
+/* The formats, in the order they are asked; the one without sniff is the
+ * fallback and comes last. */
+static const struct reader_format *const formats[] = {
+	&parse_json_format,
+};
+
+struct reader {
+	struct run *run;
+	const struct reader_format *fmt; /* NULL while sniffing */
+	void *state;
+	unsigned char *head;             /* bytes held back while sniffing */
+	size_t nhead;
+};
+
+struct reader *reader_new(struct run *run)
+{
+	struct reader *r = xcalloc(1, sizeof *r);
+	r->run = run;
+	return r;
+}
+
+void reader_free(struct reader *r)
+{
+	if (!r)
+		return;
+	if (r->fmt)
+		r->fmt->close(r->state);
+	free(r->head);
+	free(r);
+}
+
+const char *reader_format_name(const struct reader *r)
+{
+	return r->fmt ? r->fmt->name : NULL;
+}
+
+/* Picks the format for the bytes held (HEAD, NHEAD) plus BUF; returns
+ * NULL when a format wants to see more. */
+static const struct reader_format *choose(const unsigned char *head, size_t len, bool at_eof)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		const struct reader_format *f = formats[i];
+		if (!f->sniff)
+			return f;
+		switch (f->sniff(head, len, at_eof)) {
+		case READER_YES:
+			return f;
+		case READER_MORE:
+			if (!at_eof && len < READER_SNIFF_MAX)
+				return NULL;
+			break;
+		case READER_NO:
+			break;
+		}
+	}
+	return formats[ARRAY_SIZE(formats) - 1];
+}
+
+/* Sniffs with BUF appended to what is held; once a format is chosen, it
+ * gets the held bytes.  Returns 0 (chosen or still sniffing), or -1. */
+static int sniff_feed(struct reader *r, const void *buf, size_t len, bool at_eof, char **cause)
+{
+	const unsigned char *head = buf;
+	size_t n = len;
+	if (r->nhead) {
+		r->head = xrealloc(r->head, r->nhead + len);
+		memcpy(r->head + r->nhead, buf, len);
+		r->nhead += len;
+		head = r->head;
+		n = r->nhead;
+	}
+	const struct reader_format *f = choose(head, n, at_eof);
+	if (!f) {
+		if (!r->nhead) {
+			r->head = xmalloc(len);
+			memcpy(r->head, buf, len);
+			r->nhead = len;
+		}
+		return 0;
+	}
+	r->fmt = f;
+	r->state = f->open(r->run);
+	int rc = n ? f->feed(r->state, head, n, cause) : 0;
+	free(r->head);
+	r->head = NULL;
+	r->nhead = 0;
+	return rc;
+}
+
+int reader_feed(struct reader *r, const void *buf, size_t len, char **cause)
+{
+	if (r->fmt)
+		return r->fmt->feed(r->state, buf, len, cause);
+	return sniff_feed(r, buf, len, false, cause);
+}
+
+int reader_finish(struct reader *r, char **cause)
+{
+	if (!r->fmt && sniff_feed(r, "", 0, true, cause) < 0)
+		return -1;
+	return r->fmt->finish(r->state, cause);
+}
+
+#define READ_CHUNK (128 * 1024) /* bytes per read(2) */
+
+int reader_read_fd(struct run *run, int fd, char **cause)
+{
+	struct reader *r = reader_new(run);
+	char *buf = xmalloc(READ_CHUNK);
+	int ret;
+	for (;;) {
+		ssize_t n = read(fd, buf, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*cause = xasprintf("read error: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (n == 0) {
+			ret = reader_finish(r, cause);
+			break;
+		}
+		if (reader_feed(r, buf, (size_t)n, cause) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	free(buf);
+	reader_free(r);
+	return ret;
+}
+
+int reader_load_dir(struct run *run, const char *dir, char **cause)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		if (!formats[i]->load_dir)
+			continue;
+		int rc = formats[i]->load_dir(run, dir, cause);
+		if (rc <= 0)
+			return rc;
+	}
+	*cause = xstrdup(strerror(EISDIR));
+	return -1;
+}

@@ -1,0 +1,71 @@
+/* reader.h: the input formats, behind one interface.
+ *
+ * A reader turns the bytes of one source (a file, stdin, an HTTP body) into
+ * the rows of a struct run, pushed in as they arrive.  Each format is one
+ * file defining a struct reader_format and one entry in the table in
+ * reader.c; the source's first bytes choose the format (sniff), never its
+ * name.  Today's formats:
+ *   - json: the platform's answer, a bare array of metric points, JSON
+ *     Lines (parse.c; the fallback, chosen when no other format claims the
+ *     bytes).
+ * Directory sources (a run's log directory) are offered to every format
+ * with a load_dir hook, in table order. */
+#ifndef TRCOMPARE_READER_H
+#define TRCOMPARE_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+
+#define READER_SNIFF_MAX 4096 /* bytes a format may ask to see first */
+
+enum reader_sniff { READER_NO, READER_YES, READER_MORE };
+
+struct reader_format {
+	const char *name;
+	/* Do bytes HEAD[0..LEN) that start a source look like this format?
+	 * READER_MORE asks for more (given at most READER_SNIFF_MAX bytes,
+	 * or fewer at the end of the input, AT_EOF).  NULL: the fallback. */
+	enum reader_sniff (*sniff)(const unsigned char *head, size_t len, bool at_eof);
+	/* A reading state appending to RUN (borrowed; outlives the state). */
+	void *(*open)(struct run *run);
+	/* As parser_feed/parser_finish: 0, or -1 with *cause (malloc'd,
+	 * without the job's name). */
+	int (*feed)(void *state, const void *buf, size_t len, char **cause);
+	int (*finish)(void *state, char **cause);
+	void (*close)(void *state);
+	/* Reads directory DIR into RUN (optional, NULL when the format has no
+	 * directory layout): 0 when read, 1 when DIR is not this format's,
+	 * -1 with *cause on error. */
+	int (*load_dir)(struct run *run, const char *dir, char **cause);
+};
+
+/* One source being read.  Not thread-safe; one per source. */
+struct reader;
+
+/* A reader appending to RUN (borrowed).  Never NULL. */
+struct reader *reader_new(struct run *run);
+void reader_free(struct reader *r);
+
+/* Pushes LEN bytes.  Returns 0, or -1 with *cause set; after an error the
+ * reader repeats it. */
+int reader_feed(struct reader *r, const void *buf, size_t len, char **cause);
+
+/* End of input.  Returns 0, or -1 with *cause set.  Does not call
+ * run_finish(). */
+int reader_finish(struct reader *r, char **cause);
+
+/* The chosen format's name, or NULL before enough bytes came. */
+const char *reader_format_name(const struct reader *r);
+
+/* Reads all of FD through a reader.  Returns 0, or -1 with *cause set
+ * ("read error: STRERROR" for read failures). */
+int reader_read_fd(struct run *run, int fd, char **cause);
+
+/* Reads the directory DIR with the first format whose load_dir takes it.
+ * Returns 0, or -1 with *cause set ("Is a directory" when no format reads
+ * directories like it). */
+int reader_load_dir(struct run *run, const char *dir, char **cause);
+
+#endif

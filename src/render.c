@@ -1,0 +1,363 @@
+/* render.c: outputs of a chart (see render.h). */
+#include "config.h"
+
+#include "render.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "canvas.h"
+#include "datafile.h"
+#include "gnuplot.h"
+#include "gpscript.h"
+#include "summary.h"
+#include "text.h"
+#include "util.h"
+
+static void (*log_fn)(void *ctx, const char *line);
+static void *log_ctx;
+
+void render_set_log(void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	log_fn = fn;
+	log_ctx = ctx;
+}
+
+/* Logs one line (-v). */
+static void note(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void note(const char *fmt, ...)
+{
+	if (!log_fn)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_fn(log_ctx, line);
+	free(line);
+}
+
+/* User text made safe for a message (malloc'd). */
+static char *shown(const char *s)
+{
+	return text_sanitize(s, strlen(s), TEXT_MAX_CHARS, "(empty)");
+}
+
+/* -o FILE: the terminal from the extension (or -t). */
+static int plan_file(const struct compare_spec *spec, struct render_plan *pl, char **cause)
+{
+	const char *term = NULL;
+	char *why = NULL;
+	/* A known extension without a terminal is .gp: the script (for -t's
+	 * terminal, if given).  An unknown one needs -t. */
+	bool known = gnuplot_terminal_for_path(spec->output, &term, &why) == 0;
+	if (!known && !spec->terminal) {
+		*cause = xasprintf("-o: %s", why);
+		free(why);
+		return -1;
+	}
+	free(why);
+	pl->mode = known && term == NULL ? CHART_SCRIPT_FILE : CHART_RENDER_FILE;
+	pl->terminal = spec->terminal ? spec->terminal : term;
+	/* These write a second file named after the output, which a temporary
+	 * name would break; gnuplot must run them itself. */
+	static const char *const two_files[] = {"cairolatex", "epslatex", "pslatex", "pstex",
+						"pstricks", "mp", "context", "lua"};
+	for (size_t i = 0; pl->mode == CHART_RENDER_FILE && i < ARRAY_SIZE(two_files); i++)
+		if (strcmp(pl->terminal, two_files[i]) == 0) {
+			*cause = xasprintf("-t %s: this terminal writes more than one file; write the "
+					   "script with -o FILE.gp and run gnuplot on it", pl->terminal);
+			return -1;
+		}
+	return 0;
+}
+
+/* No -o: the script on stdout, or a window or text chart on a terminal. */
+static int plan_stdout(const struct compare_spec *spec, const struct render_env *env,
+		       struct render_plan *pl, char **cause)
+{
+	if (spec->summary != SUMMARY_NONE || spec->data_stdout || spec->data_dir) {
+		pl->mode = CHART_NONE;
+		return 0;
+	}
+	if (!env->stdout_tty) {
+		pl->mode = CHART_SCRIPT_STDOUT;
+		pl->terminal = spec->terminal;
+		return 0;
+	}
+	const char *t = spec->terminal;
+	if (!t) {
+		t = env->window_terminal;
+		pl->mode = t ? CHART_WINDOW : CHART_TEXT_TTY;
+		pl->terminal = t ? t : "dumb";
+	} else if (strcmp(t, "dumb") == 0) {
+		pl->mode = CHART_TEXT_TTY;
+		pl->terminal = t;
+	} else if (strcmp(t, "qt") == 0 || strcmp(t, "wxt") == 0 || strcmp(t, "x11") == 0) {
+		pl->mode = CHART_WINDOW;
+		pl->terminal = t;
+	} else {
+		char *s = shown(t);
+		*cause = xasprintf("-t %s: not writing %s output to a terminal; use -o FILE or a pipe", s, s);
+		free(s);
+		return -1;
+	}
+	pl->ansi = pl->mode == CHART_TEXT_TTY && env->ansi;
+	return 0;
+}
+
+/* The chart's size in its terminal's units: --size, else a window's
+ * 1000x650, the terminal's own size for a text chart drawn on it, else the
+ * gnuplot terminal's default. */
+static void chart_size(const struct compare_spec *spec, const struct render_env *env,
+		       struct render_plan *pl)
+{
+	int *w = &pl->width, *h = &pl->height;
+	*w = spec->width;
+	*h = spec->height;
+	if (*w && *h)
+		return;
+	if (pl->mode == CHART_WINDOW) {
+		*w = 1000, *h = 650; /* fits a laptop screen */
+	} else if (pl->mode == CHART_TEXT_TTY && env->tty_cols > 0 && env->tty_rows > 0) {
+		*w = env->tty_cols, *h = env->tty_rows;
+		return;
+	} else if (pl->terminal) {
+		gnuplot_default_size(pl->terminal, w, h);
+	}
+	if (!*w || !*h)
+		*w = 1200, *h = 800;
+}
+
+int render_plan(const struct compare_spec *spec, const struct render_env *env,
+		struct render_plan *pl, char **cause)
+{
+	memset(pl, 0, sizeof *pl);
+	pl->output = spec->output;
+	int rc = spec->output ? plan_file(spec, pl, cause) : plan_stdout(spec, env, pl, cause);
+	if (rc == 0)
+		chart_size(spec, env, pl);
+	return rc;
+}
+
+struct chart_target render_target(const struct render_plan *pl, bool data_dir)
+{
+	struct chart_target t = {
+		.terminal = pl->terminal,
+		.width = pl->width,
+		.height = pl->height,
+		.view = pl->mode != CHART_NONE || data_dir,
+	};
+	return t;
+}
+
+/* Writes CH's script for E to an atomic file PATH. */
+static int script_file(const char *path, const struct chart *ch, const struct gp_emit *e,
+		       char **cause)
+{
+	struct atomic_out ao;
+	if (atomic_open(&ao, path, cause) != 0)
+		return -1;
+	gpscript_write(ao.fp, ch, e); /* atomic_commit reports the stream's error */
+	return atomic_commit(&ao, cause);
+}
+
+/* Runs gnuplot on the script of CH for E: through the gnuplot started
+ * early (gnuplot_prestart), or on a private temporary script file. */
+static int run_gnuplot(const struct chart *ch, const struct gp_emit *e, char **warnings,
+		       char **cause)
+{
+	const char *term = e->terminal ? e->terminal : "gnuplot's default";
+	/* A gnuplot started while the jobs were read takes the script as it
+	 * is written. */
+	FILE *stream = gnuplot_script_stream();
+	if (stream) {
+		note("running %s, the script on its stdin (terminal %s)", gnuplot_program(), term);
+		gpscript_write(stream, ch, e);
+		return gnuplot_script_finish(warnings, cause);
+	}
+
+	/* An absolute TMPDIR only: gnuplot runs a script path starting with
+	 * '<' as a command. */
+	const char *tmpdir = getenv("TMPDIR");
+	if (!tmpdir || tmpdir[0] != '/')
+		tmpdir = "/tmp";
+	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		char *dir = shown(tmpdir);
+		*cause = xasprintf("%s: cannot create a temporary file: %s", dir, strerror(errno));
+		free(dir);
+		free(path);
+		return -1;
+	}
+	cleanup_register_path(path);
+	FILE *fp = fdopen(fd, "w");
+	int rc = 0;
+	if (!fp) {
+		close(fd);
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		rc = -1;
+	} else {
+		gpscript_write(fp, ch, e);
+		char *why = NULL;
+		if (close_stream(fp, &why) != 0) {
+			*cause = xasprintf("%s: %s", path, why);
+			free(why);
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		fflush(stdout);
+		note("running %s on %s (terminal %s)", gnuplot_program(), path, term);
+		rc = gnuplot_run(path, warnings, cause);
+	}
+	unlink(path);
+	cleanup_unregister_path(path);
+	free(path);
+	return rc;
+}
+
+/* -o FILE.png …: gnuplot renders into a temporary file beside FILE, which
+ * is renamed into place when complete. */
+static int render_file(const struct render_plan *pl, const struct chart *ch, struct gp_emit *e,
+		       char **warnings, char **cause)
+{
+	if (gnuplot_check(cause) != 0)
+		return -1;
+	if (!gnuplot_has_terminal(pl->terminal)) {
+		char *t = shown(pl->terminal);
+		*cause = xasprintf("%s: this gnuplot has no '%s' terminal", pl->output, t);
+		free(t);
+		return -1;
+	}
+	struct atomic_out ao;
+	if (atomic_open(&ao, pl->output, cause) != 0)
+		return -1;
+	e->output = ao.tmp;
+	int rc = run_gnuplot(ch, e, warnings, cause);
+	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
+		rc = canvas_inline_scripts(ao.tmp, cause);
+	struct stat sb;
+	if (rc == 0 && stat(ao.tmp, &sb) == 0 && sb.st_size == 0) {
+		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
+		rc = -1;
+	}
+	if (rc == 0)
+		return atomic_commit(&ao, cause);
+	atomic_abort(&ao);
+	return -1;
+}
+
+int render_chart(const struct render_plan *pl, const struct chart *ch, const struct compare_spec *spec,
+		 const struct render_env *env, char **warnings, char **cause)
+{
+	*warnings = NULL;
+	struct gp_emit e = {
+		.terminal = pl->terminal,
+		/* The layout is computed for this size, so the script states it. */
+		.width = pl->width,
+		.height = pl->height,
+		.size_given = spec->width && spec->height,
+		.ansi_color = pl->ansi,
+		.display = env->display,
+	};
+	switch (pl->mode) {
+	case CHART_NONE:
+		return 0;
+	case CHART_SCRIPT_STDOUT:
+		e.stdin_fast = true;
+		e.window = true;
+		gpscript_write(stdout, ch, &e); /* the caller checks stdout */
+		return 0;
+	case CHART_SCRIPT_FILE:
+		e.window = true;
+		return script_file(pl->output, ch, &e, cause);
+	case CHART_RENDER_FILE:
+		return render_file(pl, ch, &e, warnings, cause);
+	case CHART_TEXT_TTY:
+	case CHART_WINDOW:
+		e.window = pl->mode == CHART_WINDOW;
+		return run_gnuplot(ch, &e, warnings, cause);
+	}
+	return 0;
+}
+
+int render_data_dir(const char *dir, const struct chart *ch, const struct compare_spec *spec,
+		    const struct render_env *env, char **cause)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
+			char *d = shown(dir);
+			*cause = xasprintf("%s: cannot create directory: %s", d, strerror(errno));
+			free(d);
+			return -1;
+		}
+	} else if (!S_ISDIR(sb.st_mode)) {
+		char *d = shown(dir);
+		*cause = xasprintf("%s: not a directory", d);
+		free(d);
+		return -1;
+	}
+	for (size_t i = 0; i < ch->njobs; i++) {
+		const struct chart_job *j = &ch->jobs[i];
+		char *path = xasprintf("%s/%s", dir, j->file);
+		struct atomic_out ao;
+		int rc = atomic_open(&ao, path, cause);
+		if (rc == 0) {
+			datafile_write(ao.fp, j->table, j->label, j->color, &ch->cs);
+			rc = atomic_commit(&ao, cause);
+		}
+		free(path);
+		if (rc != 0)
+			return -1;
+	}
+	struct gp_emit e = {
+		.terminal = spec->terminal,
+		.width = spec->width,
+		.height = spec->height,
+		.size_given = spec->width && spec->height,
+		.display = env->display,
+		.files = true,
+		.window = true,
+	};
+	if (e.terminal && (!e.width || !e.height))
+		gnuplot_default_size(e.terminal, &e.width, &e.height);
+	char *path = xasprintf("%s/compare.gp", dir);
+	int rc = script_file(path, ch, &e, cause);
+	free(path);
+	return rc;
+}
+
+void render_data(FILE *out, const struct chart *ch)
+{
+	for (size_t i = 0; i < ch->njobs; i++) {
+		const struct chart_job *j = &ch->jobs[i];
+		if (i)
+			fputs("\n\n", out);
+		datafile_write(out, j->table, j->label, j->color, &ch->cs);
+	}
+}
+
+int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt)
+{
+	size_t n = ch->njobs;
+	struct summary_row *rows = xcalloc(n ? n : 1, sizeof *rows);
+	struct run **runs = xcalloc(n ? n : 1, sizeof *runs);
+	const char **labels = xcalloc(n ? n : 1, sizeof *labels);
+	for (size_t i = 0; i < n; i++) {
+		runs[i] = ch->jobs[i].table;
+		labels[i] = ch->jobs[i].label;
+	}
+	summary_compute(runs, labels, n, rows);
+	int rc = summary_write(rows, n, fmt, out);
+	free(rows);
+	free(runs);
+	free(labels);
+	return rc;
+}

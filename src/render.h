@@ -1,0 +1,81 @@
+/* render.h: where a chart goes — planning the output from the spec and
+ * what the top level knows of its surroundings, then writing it: the
+ * script (stdout or a file), a file gnuplot renders, a window or text
+ * chart, the tidy data (-d, --data) and the summary.  Every file is
+ * written atomically (util.h).  Nothing here prints or exits: failures
+ * return -1 with a message, warnings are handed back. */
+#ifndef TRCOMPARE_RENDER_H
+#define TRCOMPARE_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "compare.h"
+#include "spec.h"
+
+/* How the chart leaves the program. */
+enum chart_mode {
+	CHART_NONE,          /* only --summary / --data / -d were asked for */
+	CHART_SCRIPT_STDOUT, /* stdout is not a terminal: the script */
+	CHART_SCRIPT_FILE,   /* -o FILE.gp */
+	CHART_RENDER_FILE,   /* -o FILE.png … : gnuplot renders it */
+	CHART_TEXT_TTY,      /* stdout is a terminal, no window: text chart */
+	CHART_WINDOW,        /* stdout is a terminal, a display: gnuplot window */
+};
+
+/* What the top level knows of where it runs (the library reads no
+ * environment). */
+struct render_env {
+	bool stdout_tty;       /* stdout is a terminal */
+	int tty_cols, tty_rows; /* its size, or 0 */
+	const char *window_terminal; /* "qt", "wxt" or "x11" when a window can
+	                                open (gnuplot_window_terminal), or NULL */
+	bool ansi;             /* a text chart on the terminal may use colour
+	                          (TERM is not dumb, NO_COLOR unset) */
+	bool display;          /* DISPLAY or WAYLAND_DISPLAY is set */
+};
+
+struct render_plan {
+	enum chart_mode mode;
+	const char *terminal;  /* gnuplot terminal for the chart, or NULL */
+	int width, height;     /* the chart's size in the terminal's units */
+	bool ansi;             /* a coloured text chart */
+	const char *output;    /* -o FILE, or NULL */
+};
+
+/* Decides where SPEC's chart goes and its size.  Returns 0, or -1 with
+ * *cause (a usage error): "-o: unknown output extension …", "-t
+ * cairolatex: this terminal writes more than one file; write the script
+ * with -o FILE.gp and run gnuplot on it", "-t png: not writing png output
+ * to a terminal; use -o FILE or a pipe". */
+int render_plan(const struct compare_spec *spec, const struct render_env *env,
+		struct render_plan *pl, char **cause);
+
+/* The target a chart is built for under plan PL (DATA_DIR: -d is asked
+ * for, which needs the view's checks too). */
+struct chart_target render_target(const struct render_plan *pl, bool data_dir);
+
+/* Draws CH as planned (nothing for CHART_NONE).  SPEC gives --size and
+ * the display the script was made with.  Returns 0, or -1 with *cause;
+ * what gnuplot printed on success is in *warnings (malloc'd) or NULL. */
+int render_chart(const struct render_plan *pl, const struct chart *ch, const struct compare_spec *spec,
+		 const struct render_env *env, char **warnings, char **cause);
+
+/* -d DIR: one tidy file per job, then DIR/compare.gp (for SPEC's -t and
+ * --size, if any).  Returns 0, or -1 with *cause ("DIR: not a
+ * directory", "DIR: cannot create directory: …", atomic_commit's). */
+int render_data_dir(const char *dir, const struct chart *ch, const struct compare_spec *spec,
+		    const struct render_env *env, char **cause);
+
+/* --data: every job's table to OUT, one gnuplot index block each. */
+void render_data(FILE *out, const struct chart *ch);
+
+/* -S: the summary table of CH's jobs in FMT to OUT.  Returns 0 or -1
+ * (the stream failed). */
+int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt);
+
+/* Verbose log hook (-v): one line per gnuplot run, saying how it runs.
+ * NULL turns it off. */
+void render_set_log(void (*fn)(void *ctx, const char *line), void *ctx);
+
+#endif

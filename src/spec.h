@@ -1,0 +1,45 @@
+/* spec.h: one comparison, as a command line (or, later, a batch manifest
+ * line) describes it: which jobs, what is drawn, and where it goes.
+ * compare_build() (compare.h) turns a spec and the run cache into a chart.
+ * Process-wide fetch settings are in fetch.h.  Strings are borrowed. */
+#ifndef TRCOMPARE_SPEC_H
+#define TRCOMPARE_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum summary_format { SUMMARY_NONE, SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV, SUMMARY_JSON };
+enum x_axis { XAXIS_STEP, XAXIS_EPOCH, XAXIS_TIME, XAXIS_RELATIVE };
+
+#define SPEC_DEFAULT_METRICS "loss,perplexity,lr,grad_norm"
+
+struct compare_spec {
+	/* JOB references as written: a path, URL or job id, optionally
+	 * LABEL=… (source.h says how each is read). */
+	char *const *jobs;
+	size_t njobs;
+
+	/* what is drawn */
+	const char *metrics;   /* -m LIST (SPEC_DEFAULT_METRICS when NULL) */
+	const char *const *colors; /* --colors, cycled; NULL: the platform's */
+	size_t ncolors;
+	const char *title;     /* --title (untrusted like any text), or NULL */
+	enum x_axis xaxis;
+	double smooth;         /* TensorBoard EMA weight in [0,1), 0 = off */
+	long max_points;       /* per series: -1 = per pixel column, 0 = all */
+	bool ignore_outliers;
+	const char *logy;      /* PANEL,… or NULL */
+	const char *xrange;    /* MIN:MAX or NULL */
+	const char *yrange;    /* PANEL=MIN:MAX,… or NULL */
+
+	/* where it goes */
+	const char *output;    /* -o FILE, or NULL */
+	const char *terminal;  /* -t NAME, or NULL */
+	int width, height;     /* --size; 0 = the terminal's default */
+	const char *data_dir;  /* -d DIR, or NULL */
+	bool data_stdout;      /* --data */
+	enum summary_format summary; /* -S */
+	bool keep_going;       /* -k: draw the jobs that loaded */
+};
+
+#endif
