@@ -49,35 +49,6 @@ static int fail(int status, char *cause)
 	return status;
 }
 
-/* Prints the warnings a run collected while it was read. */
-static void warn_run(const struct run *r)
-{
-	char *job = text_sanitize(r->arg, strlen(r->arg), TEXT_MAX_CHARS, "(empty)");
-	if (r->skipped_nostep)
-		diag_warn("%s: skipped %zu row%s without a usable step", job, r->skipped_nostep,
-			  r->skipped_nostep == 1 ? "" : "s");
-	if (r->nonfinite)
-		diag_warn("%s: %zu value%s not finite (read as not logged)", job, r->nonfinite,
-			  r->nonfinite == 1 ? " was" : "s were");
-	if (r->ignored_fields)
-		diag_warn("%s: more than %d metric columns; %zu value%s of further columns ignored", job,
-			  RUN_MAX_COLS, r->ignored_fields, r->ignored_fields == 1 ? "" : "s");
-	if (r->backwards)
-		diag_warn("%s: the step went back %zu time%s (a resumed run?); where a step was logged "
-			  "twice, the values logged last are kept",
-			  job, r->backwards, r->backwards == 1 ? "" : "s");
-	if (r->nrows == 0) {
-		if (r->message) {
-			char *m = text_sanitize(r->message, strlen(r->message), TEXT_MAX_CHARS, "");
-			diag_warn("%s: no metrics (%s)", job, m);
-			free(m);
-		} else {
-			diag_warn("%s: no metrics", job);
-		}
-	}
-	free(job);
-}
-
 /* --list-jobs and --latest.  Returns -1 to go on comparing, else the exit
  * status. */
 static int use_joblist(struct state *st)
@@ -171,7 +142,13 @@ static int check_jobs(const struct state *st)
 		for (size_t k = 0; k < nwarned; k++)
 			seen |= warned[k] == e;
 		if (!seen) {
-			warn_run(e->run);
+			size_t nw;
+			char **w = run_warnings(e->run, &nw);
+			for (size_t k = 0; k < nw; k++) {
+				diag_warn("%s", w[k]);
+				free(w[k]);
+			}
+			free(w);
 			warned[nwarned++] = e;
 		}
 	}

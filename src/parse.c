@@ -169,11 +169,8 @@ struct parser *parser_new(struct run *run)
 
 	p->run = run;
 	p->tok = json_tokener_new_ex(PARSE_MAX_DEPTH);
-	if (p->tok == NULL) {
-		/* json-c fails only when out of memory: util.h's policy. */
-		fprintf(stderr, "%s: out of memory\n", program_name);
-		exit(EXIT_DATA);
-	}
+	if (p->tok == NULL)
+		oom(); /* json-c fails only when out of memory */
 	/* Strict JSON (no comments, single quotes, trailing commas), but
 	 * json-c still reads NaN, Infinity and -Infinity as numbers, which is
 	 * what Python's json module writes for non-finite floats. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 /* Creates an empty run for ARG. */
@@ -255,4 +256,41 @@ long run_last_finite(const struct run *r, int col)
 		if (isfinite(r->cols[col][i - 1]))
 			return (long)(i - 1);
 	return -1;
+}
+
+/* Appends a message to the list *W of *N. */
+static void add_msg(char ***w, size_t *n, char *msg)
+{
+	*w = xreallocarray(*w, *n + 1, sizeof **w);
+	(*w)[(*n)++] = msg;
+}
+
+char **run_warnings(const struct run *r, size_t *n)
+{
+	char **w = NULL;
+	char *job = text_sanitize(r->arg, strlen(r->arg), TEXT_MAX_CHARS, "(empty)");
+	*n = 0;
+	if (r->skipped_nostep)
+		add_msg(&w, n, xasprintf("%s: skipped %zu row%s without a usable step", job,
+					 r->skipped_nostep, r->skipped_nostep == 1 ? "" : "s"));
+	if (r->nonfinite)
+		add_msg(&w, n, xasprintf("%s: %zu value%s not finite (read as not logged)", job,
+					 r->nonfinite, r->nonfinite == 1 ? " was" : "s were"));
+	if (r->ignored_fields)
+		add_msg(&w, n, xasprintf("%s: more than %d metric columns; %zu value%s of further "
+					 "columns ignored", job, RUN_MAX_COLS, r->ignored_fields,
+					 r->ignored_fields == 1 ? "" : "s"));
+	if (r->backwards)
+		add_msg(&w, n, xasprintf("%s: the step went back %zu time%s (a resumed run?); where a "
+					 "step was logged twice, the values logged last are kept",
+					 job, r->backwards, r->backwards == 1 ? "" : "s"));
+	if (r->nrows == 0 && r->message) {
+		char *m = text_sanitize(r->message, strlen(r->message), TEXT_MAX_CHARS, "");
+		add_msg(&w, n, xasprintf("%s: no metrics (%s)", job, m));
+		free(m);
+	} else if (r->nrows == 0) {
+		add_msg(&w, n, xasprintf("%s: no metrics", job));
+	}
+	free(job);
+	return w;
 }

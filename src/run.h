@@ -99,6 +99,15 @@ static inline double run_get(const struct run *r, int col, size_t row)
  * next run_add_row(). */
 void run_finish(struct run *r);
 
+/* The warnings the counters of R call for, each "JOB: what" with the JOB
+ * (r->arg) sanitized: "JOB: skipped N rows without a usable step", "JOB:
+ * N values were not finite (read as not logged)", "JOB: more than 64
+ * metric columns; N values of further columns ignored", "JOB: the step
+ * went back N times (a resumed run?); where a step was logged twice, the
+ * values logged last are kept", "JOB: no metrics" or "JOB: no metrics
+ * (MESSAGE)".  Returns a malloc'd array of *N malloc'd strings. */
+char **run_warnings(const struct run *r, size_t *n);
+
 /* Index of the last row where column COL is finite, or -1. */
 long run_last_finite(const struct run *r, int col);
 

@@ -18,8 +18,9 @@
 const char *program_name = "trcompare-plot";
 bool diag_quiet;
 
-/* Prints the out-of-memory message and exits: the one error we do not return. */
-static void oom(void)
+/* Prints the out-of-memory message and exits: the one error we do not
+ * return (util.h). */
+_Noreturn void oom(void)
 {
 	static const char msg[] = "trcompare-plot: out of memory\n";
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);

@@ -23,7 +23,10 @@ enum exit_code {
 extern const char *program_name; /* "trcompare-plot" */
 
 /* Allocation that never returns NULL: on exhaustion it prints and exits 1.
- * (Out of memory is the one error library code does not return.) */
+ * (Out of memory is the one error library code does not return.)  oom()
+ * is that exit, for allocators of other libraries (libcurl, json-c) that
+ * return NULL. */
+_Noreturn void oom(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
