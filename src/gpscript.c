@@ -315,7 +315,8 @@ static void put_head(FILE *out, const struct gp_emit *e)
 	if (e->stdin_fast)
 		/* gnuplot reads a pipe one byte per system call; reading the rest
 		 * as a file is 10-30x faster.  ARG0 is empty only on stdin. */
-		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) { trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
+		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) "
+		      "{ trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
 	put_terminal(out, e);
 	/* UTF-8 labels; not on x11, where gnuplot 5.4 then returns from
 	 * `pause mouse close` at once and the window vanishes. */
@@ -494,7 +495,7 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	if (e->output)
 		fputs("unset output\n", out);
 	if (e->window)
-		fputs("if (GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || GPVAL_TERM eq \"x11\") { pause mouse close }\n",
-		      out);
+		fputs("if (GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || GPVAL_TERM eq \"x11\") "
+		      "{ pause mouse close }\n", out);
 	return ferror(out) ? -1 : 0;
 }

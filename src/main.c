@@ -108,6 +108,11 @@ static void read_env(struct render_env *env, const struct compare_spec *spec)
 	memset(env, 0, sizeof *env);
 	env->stdout_tty = isatty(STDOUT_FILENO);
 	env->display = env_set("DISPLAY") || env_set("WAYLAND_DISPLAY");
+	/* An absolute TMPDIR only: gnuplot runs a script path starting with
+	 * '<' as a command. */
+	env->tmpdir = getenv("TMPDIR");
+	if (!env->tmpdir || env->tmpdir[0] != '/')
+		env->tmpdir = "/tmp";
 	if (!env->stdout_tty || spec->output)
 		return;
 	if (!tty_size(STDOUT_FILENO, &env->tty_cols, &env->tty_rows))
@@ -254,7 +259,7 @@ static int compare(struct state *st)
 		out_rc = fail(EXIT_DATA, cause);
 	if (out_rc == EXIT_OK && pl.mode != CHART_NONE) {
 		char *warnings = NULL;
-		if (render_chart(&pl, ch, spec, &env, &warnings, &cause) != 0) {
+		if (render_chart(&pl, ch, spec, &env, stdout, &warnings, &cause) != 0) {
 			out_rc = fail(EXIT_DATA, cause);
 		} else if (warnings && !diag_quiet) {
 			char *w = text_sanitize(warnings, strlen(warnings), 2000, "");

@@ -1483,22 +1483,26 @@ int parser_finish(struct parser *p, char **cause)
 	            xasprintf("unexpected end of input (truncated JSON?) at line %zu, column %zu", p->line, p->col));
 }
 
-/* The json format of reader.h: the fallback, so it sniffs nothing. */
+/* The json format of reader.h (the fallback, so it sniffs nothing): a
+ * parser appending to RUN. */
 static void *json_open(struct run *run)
 {
 	return parser_new(run);
 }
 
+/* Pushes bytes to the parser. */
 static int json_feed(void *state, const void *buf, size_t len, char **cause)
 {
 	return parser_feed(state, buf, len, cause);
 }
 
+/* End of the input. */
 static int json_finish(void *state, char **cause)
 {
 	return parser_finish(state, cause);
 }
 
+/* Frees the parser. */
 static void json_close(void *state)
 {
 	parser_free(state);

@@ -76,7 +76,7 @@ static int plan_file(const struct compare_spec *spec, struct render_plan *pl, ch
 	return 0;
 }
 
-/* No -o: the script on stdout, or a window or text chart on a terminal. */
+/* No -o: the script to standard output, or a window or text chart on a terminal. */
 static int plan_stdout(const struct compare_spec *spec, const struct render_env *env,
 		       struct render_plan *pl, char **cause)
 {
@@ -168,8 +168,8 @@ static int script_file(const char *path, const struct chart *ch, const struct gp
 
 /* Runs gnuplot on the script of CH for E: through the gnuplot started
  * early (gnuplot_prestart), or on a private temporary script file. */
-static int run_gnuplot(const struct chart *ch, const struct gp_emit *e, char **warnings,
-		       char **cause)
+static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
+		       const struct render_env *env, FILE *out, char **warnings, char **cause)
 {
 	const char *term = e->terminal ? e->terminal : "gnuplot's default";
 	/* A gnuplot started while the jobs were read takes the script as it
@@ -181,11 +181,7 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e, char **w
 		return gnuplot_script_finish(warnings, cause);
 	}
 
-	/* An absolute TMPDIR only: gnuplot runs a script path starting with
-	 * '<' as a command. */
-	const char *tmpdir = getenv("TMPDIR");
-	if (!tmpdir || tmpdir[0] != '/')
-		tmpdir = "/tmp";
+	const char *tmpdir = env->tmpdir;
 	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
 	int fd = mkstemp(path);
 	if (fd < 0) {
@@ -212,7 +208,8 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e, char **w
 		}
 	}
 	if (rc == 0) {
-		fflush(stdout);
+		if (out)
+			fflush(out);
 		note("running %s on %s (terminal %s)", gnuplot_program(), path, term);
 		rc = gnuplot_run(path, warnings, cause);
 	}
@@ -225,7 +222,7 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e, char **w
 /* -o FILE.png …: gnuplot renders into a temporary file beside FILE, which
  * is renamed into place when complete. */
 static int render_file(const struct render_plan *pl, const struct chart *ch, struct gp_emit *e,
-		       char **warnings, char **cause)
+		       const struct render_env *env, char **warnings, char **cause)
 {
 	if (gnuplot_check(cause) != 0)
 		return -1;
@@ -239,7 +236,7 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	if (atomic_open(&ao, pl->output, cause) != 0)
 		return -1;
 	e->output = ao.tmp;
-	int rc = run_gnuplot(ch, e, warnings, cause);
+	int rc = run_gnuplot(ch, e, env, NULL, warnings, cause);
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
 		rc = canvas_inline_scripts(ao.tmp, cause);
 	struct stat sb;
@@ -253,8 +250,9 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	return -1;
 }
 
-int render_chart(const struct render_plan *pl, const struct chart *ch, const struct compare_spec *spec,
-		 const struct render_env *env, char **warnings, char **cause)
+int render_chart(const struct render_plan *pl, const struct chart *ch,
+		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
+		 char **warnings, char **cause)
 {
 	*warnings = NULL;
 	struct gp_emit e = {
@@ -272,17 +270,17 @@ int render_chart(const struct render_plan *pl, const struct chart *ch, const str
 	case CHART_SCRIPT_STDOUT:
 		e.stdin_fast = true;
 		e.window = true;
-		gpscript_write(stdout, ch, &e); /* the caller checks stdout */
+		gpscript_write(out, ch, &e); /* the caller checks OUT */
 		return 0;
 	case CHART_SCRIPT_FILE:
 		e.window = true;
 		return script_file(pl->output, ch, &e, cause);
 	case CHART_RENDER_FILE:
-		return render_file(pl, ch, &e, warnings, cause);
+		return render_file(pl, ch, &e, env, warnings, cause);
 	case CHART_TEXT_TTY:
 	case CHART_WINDOW:
 		e.window = pl->mode == CHART_WINDOW;
-		return run_gnuplot(ch, &e, warnings, cause);
+		return run_gnuplot(ch, &e, env, out, warnings, cause);
 	}
 	return 0;
 }

@@ -33,6 +33,9 @@ struct render_env {
 	bool ansi;             /* a text chart on the terminal may use colour
 	                          (TERM is not dumb, NO_COLOR unset) */
 	bool display;          /* DISPLAY or WAYLAND_DISPLAY is set */
+	const char *tmpdir;    /* for private temporary files: $TMPDIR when
+	                          absolute, else /tmp (gnuplot runs a script path
+	                          starting with '<' as a command) */
 };
 
 struct render_plan {
@@ -55,11 +58,14 @@ int render_plan(const struct compare_spec *spec, const struct render_env *env,
  * for, which needs the view's checks too). */
 struct chart_target render_target(const struct render_plan *pl, bool data_dir);
 
-/* Draws CH as planned (nothing for CHART_NONE).  SPEC gives --size and
- * the display the script was made with.  Returns 0, or -1 with *cause;
- * what gnuplot printed on success is in *warnings (malloc'd) or NULL. */
-int render_chart(const struct render_plan *pl, const struct chart *ch, const struct compare_spec *spec,
-		 const struct render_env *env, char **warnings, char **cause);
+/* Draws CH as planned (nothing for CHART_NONE); the script for
+ * CHART_SCRIPT_STDOUT goes to OUT (standard output), which is flushed before gnuplot
+ * draws a text chart there.  SPEC gives --size.  Returns 0, or -1 with
+ * *cause; what gnuplot printed on success is in *warnings (malloc'd) or
+ * NULL. */
+int render_chart(const struct render_plan *pl, const struct chart *ch,
+		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
+		 char **warnings, char **cause);
 
 /* -d DIR: one tidy file per job, then DIR/compare.gp (for SPEC's -t and
  * --size, if any).  Returns 0, or -1 with *cause ("DIR: not a
