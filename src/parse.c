@@ -32,7 +32,9 @@
 
 #include "util.h"
 
-#define STEP_MAX 9007199254740992.0 /* 2^53: larger steps are not exact */
+/* 2^53: this and larger steps are refused, since 2^53 + 1 reads as 2^53
+ * and would overwrite its neighbour. */
+#define STEP_MAX 9007199254740992.0
 #define READ_CHUNK (128 * 1024)
 /* A top-level object is first tried as one json-c value up to this size
  * (obj_begin); a bigger one (an envelope) is read key by key. */
@@ -560,7 +562,7 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
 	switch (k) {
 	case K_STEP:
 		isnum = number_of(p, val, &v);
-		if (isnum > 0 && isfinite(v) && v >= 0 && v <= STEP_MAX && floor(v) == v) {
+		if (isnum > 0 && isfinite(v) && v >= 0 && v < STEP_MAX && floor(v) == v) {
 			p->step_state = 1;
 			p->step = v + 0.0; /* -0 becomes 0 */
 		} else {

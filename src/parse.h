@@ -21,8 +21,9 @@
  * one byte at a time gives the same rows, counters and errors).
  *
  * What is read (MetricPoint fields, api.md):
- *   - step: a number or numeric string that is an integer in 0 .. 2^53
- *     ("7", 8.0 and -0 are fine).  A row whose step is missing, null,
+ *   - step: a number or numeric string that is an integer in 0 .. 2^53 - 1
+ *     ("7", 8.0 and -0 are fine; 2^53 and above are refused, as a double
+ *     cannot tell 2^53 + 1 from 2^53).  A row whose step is missing, null,
  *     negative, fractional, non-finite or not a number is skipped and
  *     counted in run->skipped_nostep.
  *   - numbers: JSON numbers, NaN/Infinity/-Infinity as bare tokens (what

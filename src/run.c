@@ -54,7 +54,7 @@ int run_col(struct run *r, const char *name)
 
 	if (c >= 0)
 		return c;
-	if (r->ncols >= RUN_MAX_COLS)
+	if (r->ncols >= RUN_MAX_COLS + 1) /* step takes no metric's slot */
 		return -1;
 	c = (int)r->ncols;
 	r->names[c] = xstrdup(name);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #define RUN_MAX_ROWS 1000000 /* rows per job (the API caps at 100 000) */
-#define RUN_MAX_COLS 64      /* distinct metric columns per job */
+#define RUN_MAX_COLS 64      /* distinct metric columns per job, besides step */
 
 /* Canonical column names.  "loss" in input is read as train_loss;
  * "timestamp" (ISO-8601) is stored as "time" in seconds since the epoch. */
@@ -46,8 +46,8 @@ struct run {
 
 	size_t nrows, cap;
 	size_t ncols;
-	char *names[RUN_MAX_COLS];  /* owned column names; names[0] = "step" */
-	double *cols[RUN_MAX_COLS]; /* cols[c][r], each of capacity cap */
+	char *names[RUN_MAX_COLS + 1];  /* owned column names; names[0] = "step" */
+	double *cols[RUN_MAX_COLS + 1]; /* cols[c][r], each of capacity cap */
 
 	/* Counters the top level turns into warnings. */
 	size_t skipped_nostep;  /* rows without a usable step */
@@ -66,7 +66,7 @@ void run_free(struct run *r);
 int run_find(const struct run *r, const char *name);
 
 /* Index of column NAME, added (filled with NaN) when missing.  Returns -1
- * when RUN_MAX_COLS columns exist already. */
+ * when RUN_MAX_COLS columns exist already besides step. */
 int run_col(struct run *r, const char *name);
 
 /* Appends a row for STEP with every other cell NaN (capacity doubles).

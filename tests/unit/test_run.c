@@ -82,11 +82,11 @@ static void test_max_cols(void **state)
 	char name[16];
 
 	(void)state;
-	for (int i = 1; i < RUN_MAX_COLS; i++) {
+	for (int i = 1; i <= RUN_MAX_COLS; i++) {
 		snprintf(name, sizeof name, "c%d", i);
 		assert_int_equal(run_col(r, name), i);
 	}
-	assert_int_equal(r->ncols, RUN_MAX_COLS);
+	assert_int_equal(r->ncols, RUN_MAX_COLS + 1); /* step is not a metric */
 	assert_int_equal(run_col(r, "one-too-many"), -1);
 	assert_int_equal(run_col(r, "c5"), 5);
 	run_free(r);
