@@ -87,8 +87,8 @@ elif mode == "text-table":
         die("%d table lines, want %d" % (len(rows), n + 1))
 elif mode in ("data", "stream"):
     # Comments, blank lines (between --data blocks), one header of plain
-    # column names per block, then numbers.
-    name = re.compile(r"^[A-Za-z0-9_.-]+$")
+    # column names per block, each in double quotes, then numbers.
+    name = re.compile(r"^\"[A-Za-z0-9_.-]+\"$")
     number = re.compile(r"^(NaN|[-+]?(inf|[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))$")
     header_ok, blocks = True, 0
     for i, l in enumerate(text.split("\n")):
