@@ -358,7 +358,7 @@ static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
 					continue;
 				int yc = colset_index(g->cs, ps->column);
 				if (pass == 1 && smoothable) {
-					char *sc = xasprintf("%s_smoothed", ps->column);
+					char *sc = run_derived_name(g->runs, g->njobs, ps->column, "_smoothed");
 					yc = colset_index(g->cs, sc);
 					free(sc);
 				}

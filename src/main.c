@@ -381,7 +381,7 @@ static void add_smoothed_columns(struct state *st)
 				int c = run_find(r, ps->column);
 				if (!ps->smooth || c < 0)
 					continue;
-				char *name = xasprintf("%s_smoothed", ps->column);
+				char *name = run_derived_name(st->runs, st->nruns, ps->column, "_smoothed");
 				if (run_find(r, name) < 0) {
 					int sc = run_col(r, name);
 					c = run_find(r, ps->column); /* run_col may move nothing, but be safe */

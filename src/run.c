@@ -224,6 +224,32 @@ void run_finish(struct run *r)
 	merge_dups(r);
 	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
 	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
+	r->nlogged = r->ncols;
+}
+
+/* Is NAME among the logged columns of one of RUNS? */
+static bool logged_anywhere(struct run *const *runs, size_t nruns, const char *name)
+{
+	for (size_t i = 0; i < nruns; i++) {
+		size_t n = runs[i]->finished ? runs[i]->nlogged : runs[i]->ncols;
+
+		for (size_t c = 0; c < n && c < runs[i]->ncols; c++)
+			if (strcmp(runs[i]->names[c], name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* COLUMN SUFFIX, numbered until no run logged that name. */
+char *run_derived_name(struct run *const *runs, size_t nruns, const char *column, const char *suffix)
+{
+	char *name = xasprintf("%s%s", column, suffix);
+
+	for (unsigned k = 2; logged_anywhere(runs, nruns, name); k++) {
+		free(name);
+		name = xasprintf("%s%s_%u", column, suffix, k);
+	}
+	return name;
 }
 
 /* Scans backwards for the last finite cell of COL. */

@@ -56,6 +56,9 @@ struct run {
 	size_t dup_steps;       /* rows merged into an earlier row (same step) */
 	size_t backwards;       /* times the logged step went backwards */
 	bool finished;          /* run_finish() was called */
+	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
+	                           (set by run_finish; later ones are derived
+	                           by the caller, e.g. smoothed series) */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */
@@ -92,6 +95,13 @@ static inline double run_get(const struct run *r, int col, size_t row)
  * column is added only when something is derived.  Idempotent until the
  * next run_add_row(). */
 void run_finish(struct run *r);
+
+/* The name of a column derived from COLUMN with SUFFIX ("_smoothed"):
+ * COLUMN SUFFIX, or COLUMN SUFFIX _2, _3 … the first that none of the NRUNS
+ * RUNS logged (among their first nlogged columns), so a derived column
+ * never takes a logged one's place.  The same for the same logged columns,
+ * before and after derived columns are added.  malloc'd. */
+char *run_derived_name(struct run *const *runs, size_t nruns, const char *column, const char *suffix);
 
 /* Index of the last row where column COL is finite, or -1. */
 long run_last_finite(const struct run *r, int col);
