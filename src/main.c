@@ -353,6 +353,14 @@ static void warn_run(const struct run *r)
 	if (r->ignored_fields)
 		diag_warn("%s: more than %d metric columns; %zu value%s of further columns ignored", job,
 			  RUN_MAX_COLS, r->ignored_fields, r->ignored_fields == 1 ? "" : "s");
+	if (r->bad_timestamps)
+		diag_warn("%s: %zu timestamp%s neither ISO-8601 nor a number of seconds, ms, us or ns "
+			  "(read as not logged)", job, r->bad_timestamps, r->bad_timestamps == 1 ? "" : "s");
+	if (r->mixed_timestamps)
+		diag_warn("%s: %zu numeric timestamp%s not in the unit of the job's first (%s; read as not "
+			  "logged)", job, r->mixed_timestamps, r->mixed_timestamps == 1 ? "" : "s",
+			  r->time_unit == 2 ? "milliseconds" : r->time_unit == 3 ? "microseconds"
+			  : r->time_unit == 4 ? "nanoseconds" : "seconds");
 	if (r->backwards)
 		diag_warn("%s: the step went back %zu time%s (a resumed run?); where a step was logged "
 			  "twice, the values logged last are kept",

@@ -35,8 +35,15 @@
  *   - null means "not logged" (NaN) and creates no column; booleans,
  *     non-numeric strings, objects and arrays are ignored.
  *   - loss is train_loss; when a row has both, train_loss wins (unless it
- *     is null).  timestamp (ISO-8601, see parse_timestamp, or a number of
- *     seconds) becomes the column "time"; an unreadable one is left NaN.
+ *     is null).  timestamp (ISO-8601, see parse_timestamp, or a number
+ *     or numeric string) becomes the column "time" in seconds.  A number's
+ *     unit comes from its magnitude: seconds below 1e11, ms below 1e14, µs
+ *     below 1e17, ns below 1e20; the job's first numeric timestamp fixes
+ *     run->time_unit, and one of another unit is left NaN and counted in
+ *     run->mixed_timestamps.  Any other timestamp (not ISO-8601, 1e20 and
+ *     above, a boolean …) is left NaN and counted in run->bad_timestamps;
+ *     a non-finite number in run->nonfinite.  Counted only in rows with a
+ *     usable step; the last timestamp of a row wins.
  *   - id, job_id, loss_trend, best_eval_loss, best_epoch, best_step and
  *     epochs_without_improvement inside rows are ignored.
  *   - any other numeric field becomes a column named by its key (untrusted

@@ -55,6 +55,12 @@ struct run {
 	size_t ignored_fields;  /* numeric fields dropped: RUN_MAX_COLS reached */
 	size_t dup_steps;       /* rows merged into an earlier row (same step) */
 	size_t backwards;       /* times the logged step went backwards */
+	size_t bad_timestamps;  /* timestamps neither ISO-8601 nor a number of
+	                           seconds, ms, µs or ns below 1e20 */
+	size_t mixed_timestamps; /* numeric timestamps in another unit than
+	                            the job's first (time_unit) */
+	int time_unit;          /* of numeric timestamps: 0 none yet, 1 s,
+	                           2 ms, 3 µs, 4 ns (by magnitude) */
 	bool finished;          /* run_finish() was called */
 	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
 	                           (set by run_finish; later ones are derived

@@ -503,7 +503,53 @@ static void test_timestamps(void **state)
 	assert_true(cell(r, COL_TIME, 2) == 1714564801.5);
 	assert_true(isnan(cell(r, COL_TIME, 3)));
 	assert_int_equal(r->nonfinite, 0);
+	assert_int_equal(r->bad_timestamps, 1);
+	assert_int_equal(r->time_unit, 1);
 	run_free(r);
+
+	/* Numeric timestamps: the unit by magnitude, fixed by the job's first
+	 * (here nanoseconds); others, absurd ones and non-times are counted;
+	 * rows without a step count nothing.  Fast path and json-c alike. */
+	r = ok("{\"step\":1,\"timestamp\":1714564800000000000}\n"
+	       "{\"step\":2,\"timestamp\":1714564801500000000,\"n\":[1]}\n"
+	       "{\"step\":3,\"timestamp\":1714564802}\n"
+	       "{\"step\":4,\"timestamp\":1e25}\n"
+	       "{\"step\":5,\"timestamp\":true}\n"
+	       "{\"step\":6,\"timestamp\":\"2024-05-01T12:00:10Z\"}\n"
+	       "{\"step\":7,\"timestamp\":\"1714564811000000000\"}\n"
+	       "{\"step\":8,\"timestamp\":1e400}\n"
+	       "{\"timestamp\":\"bad\"}\n{\"timestamp\":1}\n");
+	assert_int_equal(r->nrows, 8);
+	assert_int_equal(r->time_unit, 4);
+	assert_true(cell(r, COL_TIME, 0) == 1714564800);
+	assert_true(cell(r, COL_TIME, 1) == 1714564801.5);
+	assert_true(isnan(cell(r, COL_TIME, 2)));
+	assert_true(isnan(cell(r, COL_TIME, 3)));
+	assert_true(isnan(cell(r, COL_TIME, 4)));
+	assert_true(cell(r, COL_TIME, 5) == 1714564810);
+	assert_true(cell(r, COL_TIME, 6) == 1714564811);
+	assert_true(isnan(cell(r, COL_TIME, 7)));
+	assert_int_equal(r->mixed_timestamps, 1);
+	assert_int_equal(r->bad_timestamps, 2);
+	assert_int_equal(r->nonfinite, 1);
+	assert_int_equal(r->skipped_nostep, 2);
+	run_free(r);
+	static const struct {
+		const char *row;
+		int unit;
+	} units[] = {
+	    {"{\"step\":1,\"timestamp\":1714564800}", 1},
+	    {"{\"step\":1,\"timestamp\":1714564800000}", 2},
+	    {"{\"step\":1,\"timestamp\":1714564800000000}", 3},
+	    {"{\"step\":1,\"timestamp\":1714564800000000000}", 4},
+	    {"{\"step\":1,\"timestamp\":1714564800.0e3}", 2},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		r = ok(units[i].row);
+		assert_int_equal(r->time_unit, units[i].unit);
+		assert_true(cell(r, COL_TIME, 0) == 1714564800);
+		run_free(r);
+	}
 }
 
 /* Columns beyond RUN_MAX_COLS are counted, not kept. */
