@@ -322,6 +322,31 @@ static bool has_x(const struct gpscript *g, size_t j)
 	return true;
 }
 
+/* Files mode: does job J's column NAME have a point gnuplot draws
+ * (view_is_drawn) inside --xrange?  A plot whose files have none fails
+ * ("x range is invalid"), so such clauses are left out and a panel left
+ * without any says "no data". */
+static bool file_draws(const struct gpscript *g, size_t j, const char *name, bool logy)
+{
+	const struct run *r = g->runs[j];
+	int yc = run_find(r, name), xc = 0;
+	double off = 0;
+	if (g->opts->xaxis == XAXIS_EPOCH)
+		xc = run_find(r, COL_EPOCH);
+	else if (g->opts->xaxis == XAXIS_TIME || g->opts->xaxis == XAXIS_RELATIVE)
+		xc = run_find(r, COL_TIME);
+	if (g->opts->xaxis == XAXIS_RELATIVE)
+		off = g->jobs[j].t0;
+	if (yc < 0 || xc < 0)
+		return false;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double x = r->cols[xc][i] - off;
+		if (view_is_drawn(x, r->cols[yc][i], logy) && !(x < g->xrange.min) && !(x > g->xrange.max))
+			return true;
+	}
+	return false;
+}
+
 /* Writes the plot clauses of panel P; returns how many were written. */
 static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
 {
@@ -362,7 +387,7 @@ static int put_clauses(FILE *out, const struct gpscript *g, size_t p)
 					yc = colset_index(g->cs, sc);
 					free(sc);
 				}
-				if (yc <= 0 || run_find(g->runs[j], ps->column) < 0)
+				if (yc <= 0 || !file_draws(g, j, ps->column, pan->logy))
 					continue;
 				fprintf(out, "%s(trc_dir.D[%zu]) using ", nclauses ? ", \\\n     " : "plot ", j + 1);
 				put_x_using(out, g, j);
