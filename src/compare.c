@@ -330,6 +330,9 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
  * files (and the -d script that plots them) carry the smoothed lines. */
 static void add_smoothed_columns(struct chart *ch)
 {
+	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);
+	for (size_t i = 0; i < ch->njobs; i++)
+		tables[i] = ch->jobs[i].table;
 	for (size_t i = 0; i < ch->njobs; i++) {
 		struct run *t = ch->jobs[i].table;
 		for (size_t p = 0; p < ch->ps.npanels; p++)
@@ -338,7 +341,7 @@ static void add_smoothed_columns(struct chart *ch)
 				int c = run_find(t, pser->column);
 				if (!pser->smooth || c < 0)
 					continue;
-				char *name = xasprintf("%s_smoothed", pser->column);
+				char *name = run_derived_name(tables, ch->njobs, pser->column, "_smoothed");
 				if (run_find(t, name) < 0) {
 					int sc = run_col(t, name);
 					if (sc >= 0)
@@ -347,6 +350,7 @@ static void add_smoothed_columns(struct chart *ch)
 				free(name);
 			}
 	}
+	free(tables);
 }
 
 /* Builds the drawn series for the target's grid, and takes the y ranges

@@ -144,8 +144,11 @@ int datafile_write(FILE *out, const struct run *run, const char *label, const ch
 	for (size_t i = 0; i < cs->n; i++)
 		fprintf(out, " %zu=%s", i + 1, tokens[i]);
 	fputs("\n# time is in seconds since 1970-01-01 UTC.\n", out);
+	/* Each name double-quoted: gnuplot reads a quoted first token as
+	 * text, so it skips this line even when a name is a number ("100")
+	 * and the plot uses column numbers; `using "100"` still works. */
 	for (size_t i = 0; i < cs->n; i++) {
-		fputs(tokens[i], out);
+		fprintf(out, "\"%s\"", tokens[i]);
 		fputc(i + 1 < cs->n ? ' ' : '\n', out);
 		free(tokens[i]);
 	}

@@ -4,8 +4,9 @@
  * jobs share one column set (the union, canonical metrics first), so column
  * N means the same in every file.  A commented header names the job, its
  * label and colour, and the columns; the first non-comment line holds the
- * column names, so gnuplot reads `using "step":"train_loss"` as well as
- * `using 1:4`. */
+ * column names, each double-quoted ("step" "train_loss" …), so gnuplot
+ * reads `using "step":"train_loss"` as well as `using 1:4`, and skips that
+ * line with column numbers even when a name is a number. */
 #ifndef TRCOMPARE_DATAFILE_H
 #define TRCOMPARE_DATAFILE_H
 

@@ -250,6 +250,32 @@ static int put_view_clauses(FILE *out, const struct chart *ch, size_t p)
 	return nclauses;
 }
 
+/* Files mode: does job J's column NAME have a point gnuplot draws
+ * (view_is_drawn) inside --xrange?  A plot whose files have none fails
+ * ("x range is invalid"), so such clauses are left out and a panel left
+ * without any says "no data". */
+static bool file_draws(const struct chart *ch, size_t j, const char *name, bool logy)
+{
+	const struct run *r = ch->jobs[j].table;
+	int yc = run_find(r, name), xc = 0;
+	double off = 0;
+	if (ch->xaxis == XAXIS_EPOCH)
+		xc = run_find(r, COL_EPOCH);
+	else if (ch->xaxis == XAXIS_TIME || ch->xaxis == XAXIS_RELATIVE)
+		xc = run_find(r, COL_TIME);
+	if (ch->xaxis == XAXIS_RELATIVE)
+		off = ch->jobs[j].t0;
+	if (yc < 0 || xc < 0)
+		return false;
+	const struct gp_range *xr = &ch->ps.xrange;
+	for (size_t i = 0; i < r->nrows; i++) {
+		double x = r->cols[xc][i] - off;
+		if (view_is_drawn(x, r->cols[yc][i], logy) && !(x < xr->min) && !(x > xr->max))
+			return true;
+	}
+	return false;
+}
+
 /* Files mode: the plot clauses of panel P, every job's file, one clause
  * per series with a column; returns how many were written. */
 static int put_file_clauses(FILE *out, const struct chart *ch, size_t p)
@@ -257,6 +283,9 @@ static int put_file_clauses(FILE *out, const struct chart *ch, size_t p)
 	const struct panel *pan = &ch->ps.panels[p];
 	int nclauses = 0;
 	bool smoothing = ch->smooth > 0;
+	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);
+	for (size_t j = 0; j < ch->njobs; j++)
+		tables[j] = ch->jobs[j].table;
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t j = 0; j < ch->njobs; j++) {
 			/* Jobs without what the x axis needs were reported by name. */
@@ -269,11 +298,11 @@ static int put_file_clauses(FILE *out, const struct chart *ch, size_t p)
 					continue;
 				int yc = colset_index(&ch->cs, ps->column);
 				if (pass == 1 && smoothable) {
-					char *sc = xasprintf("%s_smoothed", ps->column);
+					char *sc = run_derived_name(tables, ch->njobs, ps->column, "_smoothed");
 					yc = colset_index(&ch->cs, sc);
 					free(sc);
 				}
-				if (yc <= 0 || run_find(ch->jobs[j].table, ps->column) < 0)
+				if (yc <= 0 || !file_draws(ch, j, ps->column, pan->logy))
 					continue;
 				fprintf(out, "%s(trc_dir.D[%zu]) using ", nclauses ? ", \\\n     " : "plot ", j + 1);
 				put_x_using(out, ch, j);
@@ -283,6 +312,7 @@ static int put_file_clauses(FILE *out, const struct chart *ch, size_t p)
 			}
 		}
 	}
+	free(tables);
 	return nclauses;
 }
 

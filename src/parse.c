@@ -32,7 +32,9 @@
 
 #include "util.h"
 
-#define STEP_MAX 9007199254740992.0 /* 2^53: larger steps are not exact */
+/* 2^53: this and larger steps are refused, since 2^53 + 1 reads as 2^53
+ * and would overwrite its neighbour. */
+#define STEP_MAX 9007199254740992.0
 /* A top-level object is first tried as one json-c value up to this size
  * (obj_begin); a bigger one (an envelope) is read key by key. */
 #ifndef TRIAL_MAX /* (a fuzzing build may set a small one) */
@@ -153,6 +155,8 @@ struct parser {
 	double step;
 	bool have_loss; /* "loss" holds a number (maybe NaN) */
 	double loss;
+	int ts_state;   /* the row's timestamp: TS_NONE … (row_time) */
+	double ts;      /* TS_ISO: seconds; TS_NUM: the number as written */
 	char *pend_id, *pend_msg; /* job_id/message until the object is known
 	                             to be an envelope */
 
@@ -161,6 +165,9 @@ struct parser {
 	size_t fast_rows;       /* rows read on the fast path */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
 };
+
+/* What the row's "timestamp" held (the last one wins). */
+enum { TS_NONE, TS_ISO, TS_NUM, TS_BAD };
 
 /* A new parser for RUN. */
 struct parser *parser_new(struct run *run)
@@ -523,6 +530,7 @@ static void row_reset(struct parser *p)
 	p->names.len = 0;
 	p->step_state = 0;
 	p->have_loss = false;
+	p->ts_state = TS_NONE;
 	p->obj_fields = 0;
 }
 
@@ -556,7 +564,7 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
 	switch (k) {
 	case K_STEP:
 		isnum = number_of(p, val, &v);
-		if (isnum > 0 && isfinite(v) && v >= 0 && v <= STEP_MAX && floor(v) == v) {
+		if (isnum > 0 && isfinite(v) && v >= 0 && v < STEP_MAX && floor(v) == v) {
 			p->step_state = 1;
 			p->step = v + 0.0; /* -0 becomes 0 */
 		} else {
@@ -571,14 +579,16 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
 		}
 		return;
 	case K_TIMESTAMP:
-		if (val->type == JV_STR) {
-			if (with_cstr(p, val, timestamp_cb, &v))
-				row_cell(p, K_TIME, NULL, 0, 1, v);
-		} else {
-			/* A number is seconds since the epoch. */
-			isnum = number_of(p, val, &v);
-			row_cell(p, K_TIME, NULL, 0, isnum, v);
+		/* Kept aside until the row is committed (row_time): a number's
+		 * unit is the job's. */
+		if (val->type == JV_STR && with_cstr(p, val, timestamp_cb, &v)) {
+			p->ts_state = TS_ISO;
+			p->ts = v;
+			return;
 		}
+		isnum = number_of(p, val, &v);
+		p->ts_state = isnum > 0 ? TS_NUM : isnum == 0 ? TS_NONE : TS_BAD;
+		p->ts = v;
 		return;
 	case K_JOB_ID:
 	case K_MESSAGE:
@@ -633,6 +643,48 @@ static int cell_col(struct parser *p, const struct cell *c, bool create)
 	return p->known_col[c->kind];
 }
 
+/* The row's timestamp in seconds, or NaN (counted) when it has none that
+ * can be used.  A number's unit is read from its magnitude (seconds below
+ * 1e11, milliseconds below 1e14, microseconds below 1e17, nanoseconds
+ * below 1e20); the first numeric timestamp of a job fixes the job's unit,
+ * and a later one of another magnitude is not used. */
+static double row_time(struct parser *p, bool *have)
+{
+	static const double scale[4] = {1, 1e3, 1e6, 1e9};
+	struct run *r = p->run;
+	double a = fabs(p->ts);
+	int unit;
+
+	*have = p->ts_state != TS_NONE;
+	switch (p->ts_state) {
+	case TS_ISO:
+		return p->ts;
+	case TS_NUM:
+		break;
+	case TS_BAD:
+		r->bad_timestamps++;
+		return NAN;
+	default:
+		return NAN;
+	}
+	if (!isfinite(p->ts)) {
+		r->nonfinite++;
+		return NAN;
+	}
+	unit = a < 1e11 ? 1 : a < 1e14 ? 2 : a < 1e17 ? 3 : a < 1e20 ? 4 : 0;
+	if (unit == 0) {
+		r->bad_timestamps++;
+		return NAN;
+	}
+	if (r->time_unit == 0)
+		r->time_unit = unit;
+	if (unit != r->time_unit) {
+		r->mixed_timestamps++;
+		return NAN;
+	}
+	return p->ts / scale[unit - 1];
+}
+
 /* Appends the accumulated row to the run, or counts it as skipped when it
  * has no usable step.  Returns 0, or -1 with *cause set. */
 static int row_commit(struct parser *p, char **cause)
@@ -665,6 +717,17 @@ static int row_commit(struct parser *p, char **cause)
 		if (!c->null && isnan(c->v))
 			r->nonfinite++;
 		run_set(r, col, c->v);
+	}
+	if (p->ts_state != TS_NONE) {
+		bool have;
+		double t = row_time(p, &have);
+		struct cell c = {.kind = K_TIME};
+		int col = cell_col(p, &c, !isnan(t));
+
+		if (col < 0 && !isnan(t))
+			r->ignored_fields++;
+		else if (have)
+			run_set(r, col, t);
 	}
 	if (p->have_loss && !have_train_loss) {
 		struct cell c = {.kind = K_TRAIN_LOSS};

@@ -21,8 +21,9 @@
  * one byte at a time gives the same rows, counters and errors).
  *
  * What is read (MetricPoint fields, api.md):
- *   - step: a number or numeric string that is an integer in 0 .. 2^53
- *     ("7", 8.0 and -0 are fine).  A row whose step is missing, null,
+ *   - step: a number or numeric string that is an integer in 0 .. 2^53 - 1
+ *     ("7", 8.0 and -0 are fine; 2^53 and above are refused, as a double
+ *     cannot tell 2^53 + 1 from 2^53).  A row whose step is missing, null,
  *     negative, fractional, non-finite or not a number is skipped and
  *     counted in run->skipped_nostep.
  *   - numbers: JSON numbers, NaN/Infinity/-Infinity as bare tokens (what
@@ -34,8 +35,15 @@
  *   - null means "not logged" (NaN) and creates no column; booleans,
  *     non-numeric strings, objects and arrays are ignored.
  *   - loss is train_loss; when a row has both, train_loss wins (unless it
- *     is null).  timestamp (ISO-8601, see parse_timestamp, or a number of
- *     seconds) becomes the column "time"; an unreadable one is left NaN.
+ *     is null).  timestamp (ISO-8601, see parse_timestamp, or a number
+ *     or numeric string) becomes the column "time" in seconds.  A number's
+ *     unit comes from its magnitude: seconds below 1e11, ms below 1e14, µs
+ *     below 1e17, ns below 1e20; the job's first numeric timestamp fixes
+ *     run->time_unit, and one of another unit is left NaN and counted in
+ *     run->mixed_timestamps.  Any other timestamp (not ISO-8601, 1e20 and
+ *     above, a boolean …) is left NaN and counted in run->bad_timestamps;
+ *     a non-finite number in run->nonfinite.  Counted only in rows with a
+ *     usable step; the last timestamp of a row wins.
  *   - id, job_id, loss_trend, best_eval_loss, best_epoch, best_step and
  *     epochs_without_improvement inside rows are ignored.
  *   - any other numeric field becomes a column named by its key (untrusted

@@ -40,22 +40,14 @@ void run_free(struct run *r)
 /* Copies BASE's header and borrows its columns. */
 struct run *run_overlay(const struct run *base)
 {
-	struct run *r = xcalloc(1, sizeof *r);
+	struct run *r = xmalloc(sizeof *r);
 
+	*r = *base; /* counters, columns (borrowed) and all */
 	r->arg = xstrdup(base->arg);
 	r->id = base->id ? xstrdup(base->id) : NULL;
 	r->message = base->message ? xstrdup(base->message) : NULL;
-	r->nrows = base->nrows;
 	r->cap = base->nrows;
-	r->ncols = r->borrowed = base->ncols;
-	memcpy(r->names, base->names, sizeof r->names);
-	memcpy(r->cols, base->cols, sizeof r->cols);
-	r->skipped_nostep = base->skipped_nostep;
-	r->nonfinite = base->nonfinite;
-	r->ignored_fields = base->ignored_fields;
-	r->dup_steps = base->dup_steps;
-	r->backwards = base->backwards;
-	r->finished = base->finished;
+	r->borrowed = base->ncols;
 	return r;
 }
 
@@ -75,7 +67,7 @@ int run_col(struct run *r, const char *name)
 
 	if (c >= 0)
 		return c;
-	if (r->ncols >= RUN_MAX_COLS)
+	if (r->ncols >= RUN_MAX_COLS + 1) /* step takes no metric's slot */
 		return -1;
 	c = (int)r->ncols;
 	r->names[c] = xstrdup(name);
@@ -245,6 +237,32 @@ void run_finish(struct run *r)
 	merge_dups(r);
 	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
 	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
+	r->nlogged = r->ncols;
+}
+
+/* Is NAME among the logged columns of one of RUNS? */
+static bool logged_anywhere(struct run *const *runs, size_t nruns, const char *name)
+{
+	for (size_t i = 0; i < nruns; i++) {
+		size_t n = runs[i]->finished ? runs[i]->nlogged : runs[i]->ncols;
+
+		for (size_t c = 0; c < n && c < runs[i]->ncols; c++)
+			if (strcmp(runs[i]->names[c], name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* COLUMN SUFFIX, numbered until no run logged that name. */
+char *run_derived_name(struct run *const *runs, size_t nruns, const char *column, const char *suffix)
+{
+	char *name = xasprintf("%s%s", column, suffix);
+
+	for (unsigned k = 2; logged_anywhere(runs, nruns, name); k++) {
+		free(name);
+		name = xasprintf("%s%s_%u", column, suffix, k);
+	}
+	return name;
 }
 
 /* Scans backwards for the last finite cell of COL. */
@@ -280,6 +298,16 @@ char **run_warnings(const struct run *r, size_t *n)
 		add_msg(&w, n, xasprintf("%s: more than %d metric columns; %zu value%s of further "
 					 "columns ignored", job, RUN_MAX_COLS, r->ignored_fields,
 					 r->ignored_fields == 1 ? "" : "s"));
+	if (r->bad_timestamps)
+		add_msg(&w, n, xasprintf("%s: %zu timestamp%s neither ISO-8601 nor a number of seconds, "
+					 "ms, us or ns (read as not logged)", job, r->bad_timestamps,
+					 r->bad_timestamps == 1 ? "" : "s"));
+	if (r->mixed_timestamps)
+		add_msg(&w, n, xasprintf("%s: %zu numeric timestamp%s not in the unit of the job's first "
+					 "(%s; read as not logged)", job, r->mixed_timestamps,
+					 r->mixed_timestamps == 1 ? "" : "s",
+					 r->time_unit == 2 ? "milliseconds" : r->time_unit == 3 ? "microseconds"
+					 : r->time_unit == 4 ? "nanoseconds" : "seconds"));
 	if (r->backwards)
 		add_msg(&w, n, xasprintf("%s: the step went back %zu time%s (a resumed run?); where a "
 					 "step was logged twice, the values logged last are kept",

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #define RUN_MAX_ROWS 1000000 /* rows per job (the API caps at 100 000) */
-#define RUN_MAX_COLS 64      /* distinct metric columns per job */
+#define RUN_MAX_COLS 64      /* distinct metric columns per job, besides step */
 
 /* Canonical column names.  "loss" in input is read as train_loss;
  * "timestamp" (ISO-8601) is stored as "time" in seconds since the epoch. */
@@ -43,8 +43,8 @@ struct run {
 
 	size_t nrows, cap;
 	size_t ncols;
-	char *names[RUN_MAX_COLS];  /* owned column names; names[0] = "step" */
-	double *cols[RUN_MAX_COLS]; /* cols[c][r], each of capacity cap */
+	char *names[RUN_MAX_COLS + 1];  /* owned column names; names[0] = "step" */
+	double *cols[RUN_MAX_COLS + 1]; /* cols[c][r], each of capacity cap */
 	size_t borrowed;            /* names and cols [0, borrowed) belong to
 	                               the run this one overlays (run_overlay) */
 
@@ -54,7 +54,16 @@ struct run {
 	size_t ignored_fields;  /* numeric fields dropped: RUN_MAX_COLS reached */
 	size_t dup_steps;       /* rows merged into an earlier row (same step) */
 	size_t backwards;       /* times the logged step went backwards */
+	size_t bad_timestamps;  /* timestamps neither ISO-8601 nor a number of
+	                           seconds, ms, µs or ns below 1e20 */
+	size_t mixed_timestamps; /* numeric timestamps in another unit than
+	                            the job's first (time_unit) */
+	int time_unit;          /* of numeric timestamps: 0 none yet, 1 s,
+	                           2 ms, 3 µs, 4 ns (by magnitude) */
 	bool finished;          /* run_finish() was called */
+	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
+	                           (set by run_finish; later ones are derived
+	                           by the caller, e.g. smoothed series) */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */
@@ -72,7 +81,7 @@ struct run *run_overlay(const struct run *base);
 int run_find(const struct run *r, const char *name);
 
 /* Index of column NAME, added (filled with NaN) when missing.  Returns -1
- * when RUN_MAX_COLS columns exist already. */
+ * when RUN_MAX_COLS columns exist already besides step. */
 int run_col(struct run *r, const char *name);
 
 /* Appends a row for STEP with every other cell NaN (capacity doubles).
@@ -107,6 +116,13 @@ void run_finish(struct run *r);
  * values logged last are kept", "JOB: no metrics" or "JOB: no metrics
  * (MESSAGE)".  Returns a malloc'd array of *N malloc'd strings. */
 char **run_warnings(const struct run *r, size_t *n);
+
+/* The name of a column derived from COLUMN with SUFFIX ("_smoothed"):
+ * COLUMN SUFFIX, or COLUMN SUFFIX _2, _3 … the first that none of the NRUNS
+ * RUNS logged (among their first nlogged columns), so a derived column
+ * never takes a logged one's place.  The same for the same logged columns,
+ * before and after derived columns are added.  malloc'd. */
+char *run_derived_name(struct run *const *runs, size_t nruns, const char *column, const char *suffix);
 
 /* Index of the last row where column COL is finite, or -1. */
 long run_last_finite(const struct run *r, int col);

@@ -54,10 +54,14 @@ static void compute_one(const struct run *r, struct summary_row *row)
 		}
 		if (isfinite(g) && !(g <= row->max_grad_norm))
 			row->max_grad_norm = g;
+		/* Wall time spans the earliest to the latest timestamp: a
+		 * clock that went back (a resumed run, a reset clock) never
+		 * gives a negative time. */
 		if (isfinite(t)) {
-			if (ntimes++ == 0)
+			if (ntimes++ == 0 || t < first_time)
 				first_time = t;
-			last_time = t;
+			if (ntimes == 1 || t > last_time)
+				last_time = t;
 		}
 		if (isfinite(tps)) {
 			tps_sum += tps;

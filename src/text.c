@@ -103,6 +103,13 @@ static uint32_t sanitize_cp(uint32_t cp)
 	 * not allowed in JavaScript strings before ES2019). */
 	if (cp == 0x2028 || cp == 0x2029)
 		return ' ';
+	/* Invisible format and bidirectional controls: they hide text or
+	 * reorder what follows on a terminal or in a chart (U+202E shows a
+	 * name backwards), so they go like control characters. */
+	if (cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
+	    (cp >= 0xFFF9 && cp <= 0xFFFB) || cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F))
+		return ' ';
 	/* Not characters, and not allowed in XML (SVG output). */
 	if (cp == 0xFFFE || cp == 0xFFFF)
 		return REPLACEMENT;

@@ -12,8 +12,11 @@
  * - decodes UTF-8; invalid bytes become U+FFFD, one per maximal ill-formed
  *   subpart, so overlongs, surrogates and values above U+10FFFF never pass;
  *   the non-characters U+FFFE and U+FFFF (invalid in XML) become U+FFFD;
- * - turns control characters U+0000–U+001F and U+007F–U+009F and the
- *   separators U+2028, U+2029 into spaces;
+ * - turns control characters U+0000–U+001F and U+007F–U+009F, the
+ *   separators U+2028, U+2029, and the invisible format and bidirectional
+ *   controls (U+00AD, U+061C, U+180E, U+200B–U+200F, U+202A–U+202E,
+ *   U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB, the tags U+E0001 and
+ *   U+E0020–U+E007F) into spaces;
  * - breaks with a space the sequences gnuplot's terminals copy unescaped
  *   into markup: "]]>" → "]] >" and "&#x" → "& #x" (svg), "</" → "< /"
  *   and "<!" → "< !" (canvas writes titles into an inline <script>);

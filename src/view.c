@@ -494,11 +494,41 @@ static struct view_series make_series(const struct view_series *s, const double 
 	return out;
 }
 
-/* True for a point that is drawn: finite x and y, and y > 0 on a log
- * axis. */
-static bool is_drawn(double xv, double yv, bool logy)
+/* True for a point that is drawn (view.h). */
+bool view_is_drawn(double xv, double yv, bool logy)
 {
-	return isfinite(xv) && isfinite(yv) && !(logy && yv <= 0);
+	return fabs(xv) <= VIEW_MAX_ABS && fabs(yv) <= VIEW_MAX_ABS && !(logy && yv <= 0);
+}
+
+/* Counts the points of RUN's column YC with a finite x and y that are not
+ * drawn: y <= 0 on a log axis into *NONPOS, beyond VIEW_MAX_ABS into
+ * *HUGE. */
+static void count_dropped(const struct run *run, const struct xsource *xs, int yc, bool logy,
+			  size_t *nonpos, size_t *huge)
+{
+	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
+	for (size_t i = 0; i < run->nrows; i++) {
+		double xv = xcol[i] - xs->offset, yv = ycol[i];
+		if (!isfinite(xv) || !isfinite(yv))
+			continue;
+		if (fabs(xv) > VIEW_MAX_ABS || fabs(yv) > VIEW_MAX_ABS)
+			(*huge)++;
+		else if (logy && yv <= 0)
+			(*nonpos)++;
+	}
+}
+
+/* Does RUN's column YC have a drawn point with x in [LO, HI]? */
+static bool drawn_within(const struct run *run, const struct xsource *xs, int yc, bool logy,
+			 double lo, double hi)
+{
+	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
+	for (size_t i = 0; i < run->nrows; i++) {
+		double xv = xcol[i] - xs->offset;
+		if (view_is_drawn(xv, ycol[i], logy) && xv >= lo && xv <= hi)
+			return true;
+	}
+	return false;
 }
 
 /* The points of RUN's column YC that are drawn (is_drawn), with x from XS,
@@ -511,7 +541,7 @@ static size_t drawn_points(const struct run *run, const struct xsource *xs, int 
 	size_t m = 0;
 	for (size_t i = 0; i < run->nrows; i++) {
 		double xv = xcol[i] - off, yv = ycol[i];
-		if (!is_drawn(xv, yv, logy))
+		if (!view_is_drawn(xv, yv, logy))
 			continue;
 		sx[m] = xv;
 		sy[m] = yv;
@@ -529,7 +559,7 @@ static void drawn_extent(const struct run *run, const struct xsource *xs, int yc
 	double off = xs->offset;
 	for (size_t i = 0; i < run->nrows; i++) {
 		double xv = xcol[i] - off;
-		if (!is_drawn(xv, ycol[i], logy))
+		if (!view_is_drawn(xv, ycol[i], logy))
 			continue;
 		if (xv < *lo)
 			*lo = xv;
@@ -565,6 +595,10 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 	       char **cause)
 {
 	memset(v, 0, sizeof(*v));
+	if ((o->xmin_set && !(fabs(o->xmin) <= VIEW_MAX_ABS)) || (o->xmax_set && !(fabs(o->xmax) <= VIEW_MAX_ABS))) {
+		*cause = xstrdup("--xrange: values beyond +-1e300 cannot be drawn");
+		return -1;
+	}
 	struct xsource *xs = xcalloc(nruns ? nruns : 1, sizeof(*xs));
 	if (choose_x(v, runs, nruns, o->xaxis, xs, cause) < 0) {
 		free(xs);
@@ -609,7 +643,36 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 			g = NULL;
 		}
 
-		for (size_t k = 0; k < pn->nseries; k++) {
+		/* Points left out, said per job and panel; and whether any
+		 * point lies inside the panel's x range at all. */
+		bool inside = false;
+		for (size_t r = 0; r < nruns; r++) {
+			size_t nonpos = 0, huge = 0;
+			for (size_t k = 0; k < pn->nseries && xs[r].col >= 0; k++) {
+				int yc = run_find(runs[r], pn->series[k].column);
+				if (yc < 0)
+					continue;
+				count_dropped(runs[r], &xs[r], yc, pn->logy, &nonpos, &huge);
+				inside = inside || drawn_within(runs[r], &xs[r], yc, pn->logy,
+								o->xmin_set ? o->xmin : -INFINITY,
+								o->xmax_set ? o->xmax : INFINITY);
+			}
+			if (nonpos == 0 && huge == 0)
+				continue;
+			const char *arg = runs[r]->arg ? runs[r]->arg : "";
+			char *job = text_sanitize(arg, strlen(arg), TEXT_MAX_CHARS, "-");
+			char *name = text_sanitize(pn->name, strlen(pn->name), TEXT_MAX_CHARS, "-");
+			if (nonpos)
+				add_warning(v, xasprintf("%s: %zu value%s <= 0 left out of the log-scale panel '%s'",
+							 job, nonpos, nonpos == 1 ? "" : "s", name));
+			if (huge)
+				add_warning(v, xasprintf("%s: %zu value%s beyond +-1e300 left out of the panel '%s'",
+							 job, huge, huge == 1 ? "" : "s", name));
+			free(job);
+			free(name);
+		}
+
+		for (size_t k = 0; k < pn->nseries && inside; k++) {
 			for (size_t r = 0; r < nruns; r++) {
 				int yc = run_find(runs[r], pn->series[k].column);
 				if (xs[r].col < 0 || yc < 0)

@@ -92,6 +92,15 @@ struct view {
 	size_t npanels;
 };
 
+/* Values (x or y) beyond +-VIEW_MAX_ABS are not drawn: gnuplot's axis
+ * arithmetic overflows near DBL_MAX ("x axis range undefined or overflow"
+ * already at +-8.9e307). */
+#define VIEW_MAX_ABS 1e300
+
+/* True for a point that is drawn: finite x and y within +-VIEW_MAX_ABS,
+ * and y > 0 on a log axis. */
+bool view_is_drawn(double x, double y, bool logy);
+
 /* Builds every series.  A run lacking what the x axis needs (no epoch, no
  * timestamps) yields a warning naming it, or -1 with *cause when no run has
  * it (runs without rows are neither warned about nor counted).
@@ -103,7 +112,13 @@ struct view {
  * them behind, then every series of panel->series[0] for each run in order,
  * then series[1].  A (run, series) pair without finite points yields no
  * series.  On a log-y panel (panel->logy, set before this call) values <= 0
- * are left out, as gnuplot would drop them.  Relative time is seconds since
+ * are left out, as gnuplot would drop them, with a warning per job and panel
+ * "JOB: N values <= 0 left out of the log-scale panel 'NAME'"; values
+ * beyond +-VIEW_MAX_ABS likewise ("JOB: N values beyond +-1e300 left out of
+ * the panel 'NAME'").  A panel none of whose points lies in its x range
+ * (--xrange outside the data) gets no series (the script draws it as "no
+ * data").  --xrange ends beyond +-VIEW_MAX_ABS: -1 with *cause "--xrange:
+ * values beyond +-1e300 cannot be drawn".  Relative time is seconds since
  * the job's earliest timestamp.
  * Each panel's x range (v->xrange) is --xrange where given, the rest from
  * the smallest and largest x of every point drawn in the panel; unset when

@@ -14,7 +14,7 @@ f="$T/dd/943ff9fc.dat"
 grep -q '^# label: 943ff9fc$' "$f" || fail "header lacks the label"
 grep -q '^# job: 943ff9fc-99de-4f03-b080-aa269da8a457$' "$f" || fail "header lacks the job id"
 grep -q '^# color: #16a34a$' "$f" || fail "header lacks the colour (2nd job)"
-grep -q '^step epoch time train_loss eval_loss' "$f" || fail "column header line: $(grep -v '^#' "$f" | head -1)"
+grep -q '^"step" "epoch" "time" "train_loss" "eval_loss"' "$f" || fail "column header line: $(grep -v '^#' "$f" | head -1)"
 rows=$(grep -v '^#' "$f" | tail -n +2 | wc -l)
 want=$(jq '.metrics | map(.step) | unique | length' "$RUNS/qwen-350m-lr1e-4.json")
 [ "$rows" -eq "$want" ] || fail "$rows rows, want $want"
@@ -56,9 +56,42 @@ ok "plot '< trcompare-plot --data …' index 1 by column name"
 printf '{"metrics":[{"step":1,"a b":1,"a_b":2,"a?b":3}]}' >"$T/names.json"
 expect_ok --data "$T/names.json"
 grep -v '^#' "$T/out" | head -1 >"$T/got"
-echo 'step a_b_2 a_b a_b_3' >"$T/want"
+echo '"step" "a_b_2" "a_b" "a_b_3"' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "header names: $(cat "$T/got")"
 ok "header column names are unique tokens"
+
+# Metrics named like numbers: the header line is never a data point, by
+# column number or by name, in --data and in -d files (gnuplot skips a line
+# whose first token is quoted text).
+printf '{"step":1,"100":5,"200":7}\n{"step":2,"100":6,"200":8}\n' >"$T/num.jsonl"
+expect_ok --data "$T/num.jsonl"
+cp "$T/out" "$T/num.dat"
+expect_ok "$T/num.jsonl" -d "$T/dnum"
+for f in "$T/num.dat" "$T/dnum/num.dat"; do
+	for u in '2:3' '"100":"200"' '3:2' '2'; do
+		gnuplot -e "set table '$T/tabn'; plot '$f' using $u with lines" 2>"$T/gperr" \
+			|| fail "using $u: $(cat "$T/gperr")"
+		n=$(grep -c ' i$' "$T/tabn" || true)
+		[ "$n" -eq 2 ] || fail "$f using $u: $n points, want 2: $(cat "$T/tabn")"
+	done
+done
+(cd "$T" && gnuplot -e 'set terminal dumb; set output "/dev/null"' "$T/dnum/compare.gp") 2>"$T/gperr" \
+	|| fail "compare.gp with numeric names: $(cat "$T/gperr")"
+ok "metrics named like numbers: the header is no data point (using 2:3, \"100\", -d and --data)"
+
+# A logged column named like a derived one is not taken for the smoothed
+# series: the smoothed one is train_loss_smoothed_2, and compare.gp plots it.
+printf '{"step":1,"train_loss":2,"train_loss_smoothed":99}\n{"step":2,"train_loss":1,"train_loss_smoothed":99}\n' >"$T/sm.jsonl"
+expect_ok "$T/sm.jsonl" --smooth=0.5 -d "$T/dsm"
+grep -v '^#' "$T/dsm/sm.dat" >"$T/got"
+printf '%s\n' '"step" "train_loss" "train_perplexity" "train_loss_smoothed" "train_loss_smoothed_2" "train_perplexity_smoothed"' \
+	'1 2 7.38905609893065 99 2 7.38905609893065' '2 1 2.718281828459045 99 1.3333333333333333 4.2752065852829135' >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "logged train_loss_smoothed: $(cat "$T/got")"
+grep -q 'using 1:5 with lines lw 2 ' "$T/dsm/compare.gp" || fail "compare.gp does not plot column 5 as the smoothed line: $(grep using "$T/dsm/compare.gp")"
+grep -q 'using 1:4 ' "$T/dsm/compare.gp" && fail "compare.gp plots the logged train_loss_smoothed"
+expect_ok --data "$T/sm.jsonl" --smooth=0.5
+grep -v '^#' "$T/out" | cmp -s "$T/want" - || fail "--data: logged train_loss_smoothed: $(cat "$T/out")"
+ok "a logged train_loss_smoothed stays; the smoothed series is train_loss_smoothed_2"
 
 # -d checks the x axis like the chart does, and --ignore-outliers reaches
 # compare.gp.

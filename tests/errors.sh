@@ -93,6 +93,26 @@ printf '1 2\n5 0.5\n' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "restart rows: $(cat "$T/got")"
 ok "restart: sorted, the value logged last kept"
 
+# Timestamps: seconds in one job, nanoseconds in another (gnuplot looped on
+# "time value out of range"), milliseconds in a third: each read as seconds;
+# unreadable ones and another unit in the same job are counted per job.
+if command -v gnuplot >/dev/null 2>&1; then
+	printf '{"step":1,"train_loss":2,"timestamp":1763473200}\n{"step":2,"train_loss":1,"timestamp":1763476800}\n' >"$T/ts-s.jsonl"
+	printf '{"step":1,"train_loss":2,"timestamp":1763473200000000000}\n{"step":2,"train_loss":1,"timestamp":1763480400000000000}\n{"step":3,"train_loss":1,"timestamp":1763480500}\n' >"$T/ts-ns.jsonl"
+	printf '{"step":1,"train_loss":2,"timestamp":1763473200000}\n{"step":2,"train_loss":1,"timestamp":"yesterday"}\n{"step":3,"train_loss":1,"timestamp":1e30}\n{"step":4,"train_loss":1,"timestamp":1763473260000}\n' >"$T/ts-ms.jsonl"
+	rc=0
+	timeout 60 $TRC -x time "$T/ts-s.jsonl" "$T/ts-ns.jsonl" "$T/ts-ms.jsonl" -o "$T/ts.txt" -S csv >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "-x time with s, ms and ns: exit $rc: $(cat "$T/err")"
+	printf '%s\n' "trcompare-plot: warning: $T/ts-ns.jsonl: 1 numeric timestamp not in the unit of the job's first (nanoseconds; read as not logged)" \
+		"trcompare-plot: warning: $T/ts-ms.jsonl: 2 timestamps neither ISO-8601 nor a number of seconds, ms, us or ns (read as not logged)" >"$T/want"
+	cmp -s "$T/want" "$T/err" || fail "timestamp warnings: $(cat "$T/err")"
+	[ -s "$T/ts.txt" ] || fail "-x time with s, ms and ns: no chart"
+	awk -F, 'NR > 1 {print $1, $14}' "$T/out" >"$T/got"
+	printf 'ts-s 3600\nts-ns 7200\nts-ms 60\n' >"$T/want"
+	cmp -s "$T/want" "$T/got" || fail "wall seconds of s, ns, ms jobs: $(cat "$T/got")"
+	ok "timestamps in s, ms and ns: read as seconds, odd ones counted per job, chart drawn"
+fi
+
 # Outputs that cannot be written.
 expect_fail 1 "trcompare-plot: $T/missing/dir/c.png: cannot create: No such file or directory" "$good" -o "$T/missing/dir/c.png"
 expect_fail 1 "trcompare-plot: $T/missing/c.gp: cannot create: No such file or directory" "$good" -o "$T/missing/c.gp"

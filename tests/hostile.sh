@@ -54,8 +54,13 @@ except UnicodeDecodeError as e:
 allowed = {"csv": "\n\r", "dumb": "\n\f"}.get(mode, "\n")
 for i, ch in enumerate(text):
     o = ord(ch)
-    if (o < 0x20 and ch not in allowed) or 0x7F <= o <= 0x9F or o in (0x2028, 0x2029):
+    if mode != "bidi" and ((o < 0x20 and ch not in allowed) or 0x7F <= o <= 0x9F or o in (0x2028, 0x2029)):
         die("control character U+%04X at %d" % (o, i))
+    # Invisible format and bidirectional controls (U+202E shows a name
+    # backwards): in every output, SVG included.
+    if o in (0xAD, 0x61C, 0x180E, 0xFEFF) or 0x200B <= o <= 0x200F or 0x202A <= o <= 0x202E \
+            or 0x2060 <= o <= 0x206F or 0xFFF9 <= o <= 0xFFFB or 0xE0001 <= o <= 0xE007F:
+        die("format/bidi control U+%04X at %d" % (o, i))
 if mode == "csv":
     if "\r" in text.replace("\r\n", ""):
         die("bare CR")
@@ -87,8 +92,8 @@ elif mode == "text-table":
         die("%d table lines, want %d" % (len(rows), n + 1))
 elif mode in ("data", "stream"):
     # Comments, blank lines (between --data blocks), one header of plain
-    # column names per block, then numbers.
-    name = re.compile(r"^[A-Za-z0-9_.-]+$")
+    # column names per block, each in double quotes, then numbers.
+    name = re.compile(r"^\"[A-Za-z0-9_.-]+\"$")
     number = re.compile(r"^(NaN|[-+]?(inf|[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))$")
     header_ok, blocks = True, 0
     for i, l in enumerate(text.split("\n")):
@@ -108,7 +113,7 @@ elif mode in ("data", "stream"):
                 die("line %d: %r is neither a number nor in a header" % (i + 1, x))
     if mode == "stream" and n is not None and blocks != n:
         die("%d blocks with a header, want %d" % (blocks, n))
-elif mode not in ("text", "dumb"):
+elif mode not in ("text", "dumb", "bidi"):
     die("unknown mode " + mode)
 EOF
 
@@ -146,7 +151,10 @@ gnuplot_ok() {
 }
 
 check() { python3 "$T/check.py" "$@" || fail "$1 check failed"; }
-svg_ok() { xmllint --noout "$1" 2>"$T/xml.err" || fail "$2: invalid XML: $(head -c 1000 "$T/xml.err")"; }
+svg_ok() {
+	xmllint --noout "$1" 2>"$T/xml.err" || fail "$2: invalid XML: $(head -c 1000 "$T/xml.err")"
+	check bidi "$1"
+}
 magic() { [ "$(head -c "${#2}" "$1")" = "$2" ] || fail "$3: $1 does not start with $2"; }
 
 # script_breaks FILE: how many "</script" and "<!--" a canvas page holds.

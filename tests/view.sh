@@ -111,9 +111,11 @@ expect_ok --xrange=:50.25 -m loss "$A"
 [ "$(xr)" = "1:50.25 " ] || fail "--xrange=:50.25 gives [$(xr)], want [1:50.25]"
 expect_ok --xrange=-7:1e9 -m loss "$A"
 [ "$(xr)" = "-7:1000000000 " ] || fail "--xrange=-7:1e9 gives [$(xr)]"
-# A side beyond all the data leaves gnuplot's automatic range.
+# A side beyond all the data: nothing lies in the range, so the panel is
+# the "no data" frame (its own [0:1]; gnuplot failed on [*:0.5] before).
 expect_ok --xrange=:0.5 -m loss "$A"
-[ "$(xr)" = "*:0.5 " ] || fail "--xrange=:0.5 gives [$(xr)], want [*:0.5]"
+[ "$(xr)" = "*:0.5 0:1 " ] || fail "--xrange=:0.5 gives [$(xr)], want [*:0.5 0:1]"
+grep -q '"no data"' "$T/out" || fail "--xrange=:0.5: no \"no data\" panel"
 ok "each panel states its x range: from the data, or --xrange's ends"
 
 # A text chart is drawn on character cells with one-cell lines, where
@@ -196,4 +198,52 @@ for n in 2000 40; do
 	[ "$ae" -ge 4800 ] || fail "a $n-point chart passes the fidelity check ($ae pixels)"
 	ok "a $n-point chart differs in $ae pixels: the check can fail"
 done
+# ---------------------------------------------------------------- no data
+# Panels with nothing to draw: --xrange outside every job's data, a job
+# whose rows are all null or NaN.  -o, the script piped into gnuplot and
+# gnuplot DIR/compare.gp must all succeed and say "no data".
+# all_modes CASE ARGS...: the three ways, each checked; text charts.
+all_modes() {
+	c=$1
+	shift
+	rm -rf "$T/nd"
+	trc "$@" -o "$T/nd.txt"
+	[ "$rc" -eq 0 ] || fail "$c: -o: exit $rc: $(cat "$T/err")"
+	grep -q 'no data' "$T/nd.txt" || fail "$c: -o: no \"no data\" panel"
+	grep -q 'gnuplot' "$T/err" && fail "$c: -o: gnuplot complained: $(cat "$T/err")"
+	gprc=0
+	$TRC -t dumb "$@" 2>/dev/null | gnuplot >"$T/nd-pipe.txt" 2>"$T/gp.err" || gprc=$?
+	[ "$gprc" -eq 0 ] || fail "$c: | gnuplot: exit $gprc: $(cat "$T/gp.err")"
+	grep -v -i 'warning' "$T/gp.err" | grep -q . && fail "$c: | gnuplot: $(cat "$T/gp.err")"
+	grep -q 'no data' "$T/nd-pipe.txt" || fail "$c: | gnuplot: no \"no data\" panel"
+	expect_ok "$@" -d "$T/nd"
+	gprc=0
+	gnuplot -e 'set terminal dumb' "$T/nd/compare.gp" >"$T/nd-d.txt" 2>"$T/gp.err" || gprc=$?
+	[ "$gprc" -eq 0 ] || fail "$c: gnuplot DIR/compare.gp: exit $gprc: $(cat "$T/gp.err")"
+	grep -v -i 'warning' "$T/gp.err" | grep -q . && fail "$c: gnuplot DIR/compare.gp: $(cat "$T/gp.err")"
+	grep -q 'no data' "$T/nd-d.txt" || fail "$c: gnuplot DIR/compare.gp: no \"no data\" panel"
+	ok "$c: -o, | gnuplot and -d draw \"no data\""
+}
+all_modes "--xrange outside the data" "$A" "$B" --xrange=1e9:2e9
+all_modes "--xrange=MIN: beyond the data" "$A" -m loss --xrange=1e9:
+printf '{"step":1,"train_loss":NaN,"eval_loss":null}\n{"step":2,"train_loss":null}\n' >"$T/nan.jsonl"
+all_modes "a job whose values are all null or NaN" "$T/nan.jsonl" -m loss
+# Beside a job with data, the empty one is simply not drawn.
+expect_ok "$T/nan.jsonl" "$A" -m loss -d "$T/nd2"
+gnuplot -e 'set terminal dumb' "$T/nd2/compare.gp" >/dev/null 2>"$T/gp.err" || fail "empty job beside a full one: $(cat "$T/gp.err")"
+grep -q 'no valid points' "$T/gp.err" && fail "empty job beside a full one: gnuplot said $(cat "$T/gp.err")"
+ok "-d: a job without points beside one with points: no clause for it, gnuplot silent"
+
+# Values gnuplot cannot draw: --xrange near DBL_MAX is an error; data near
+# DBL_MAX and values <= 0 on a log panel are left out with a warning each.
+expect_fail 1 "trcompare-plot: --xrange: values beyond +-1e300 cannot be drawn" "$A" --xrange=-1.7e308:1.7e308 -o "$T/x.png"
+expect_fail 1 "trcompare-plot: --xrange: values beyond +-1e300 cannot be drawn" "$A" --xrange=0:1e301 -d "$T/xd"
+printf '{"step":1,"train_loss":1.7e308,"eval_loss":1}\n{"step":2,"train_loss":0,"eval_loss":-1}\n{"step":3,"train_loss":2,"eval_loss":0.5}\n' >"$T/odd.jsonl"
+trc "$T/odd.jsonl" -m loss,perplexity --logy=loss -o "$T/odd.txt"
+[ "$rc" -eq 0 ] || fail "values beyond 1e300 and <= 0 on log panels: exit $rc: $(cat "$T/err")"
+printf '%s\n' "trcompare-plot: warning: $T/odd.jsonl: 2 values <= 0 left out of the log-scale panel 'loss'" \
+	"trcompare-plot: warning: $T/odd.jsonl: 1 value beyond +-1e300 left out of the panel 'loss'" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "warnings for points left out: $(cat "$T/err")"
+ok "values beyond +-1e300 and values <= 0 on a log panel: left out with a warning per job and panel"
+
 echo "$nchecks checks passed"

@@ -392,7 +392,7 @@ static void test_step(void **state)
 	struct run *r = ok("[{\"step\":-1},{\"step\":1.5},{\"step\":\"abc\"},{\"loss\":1},{\"step\":null},"
 	                   "{\"step\":true},{\"step\":NaN},{\"step\":1e300},{\"step\":[1]},"
 	                   "{\"step\":-0},{\"step\":\"7\"},{\"step\":8.0},{\"step\":9e0},"
-	                   "{\"step\":9007199254740992}]");
+	                   "{\"step\":9007199254740991}]");
 
 	(void)state;
 	assert_int_equal(r->skipped_nostep, 9);
@@ -401,9 +401,25 @@ static void test_step(void **state)
 	assert_true(cell(r, COL_STEP, 1) == 7);
 	assert_true(cell(r, COL_STEP, 2) == 8);
 	assert_true(cell(r, COL_STEP, 3) == 9);
-	assert_true(cell(r, COL_STEP, 4) == 9007199254740992.0);
+	assert_true(cell(r, COL_STEP, 4) == 9007199254740991.0);
 	/* A skipped row adds no column. */
 	assert_int_equal(run_find(r, COL_TRAIN_LOSS), -1);
+	run_free(r);
+
+	/* Steps a double cannot hold exactly (2^53 + 1 reads as 2^53) are
+	 * unusable, on the fast path and (nested values, strings) json-c's. */
+	r = ok("[{\"step\":9007199254740992,\"a\":1},{\"step\":9007199254740993,\"a\":2},"
+	       "{\"step\":9007199254740993,\"n\":{\"x\":1}},{\"step\":\"9007199254740993\"},"
+	       "{\"step\":9007199254740992.5},{\"step\":1e16},{\"step\":18446744073709551617},"
+	       "{\"step\":9007199254740991,\"a\":3}]");
+	assert_int_equal(r->skipped_nostep, 7);
+	assert_int_equal(r->nrows, 1);
+	assert_true(cell(r, "a", 0) == 3);
+	run_free(r);
+	r = ok("{\"step\":9007199254740993,\"a\":4}\n{\"step\":9007199254740993,\"a\":5,\"n\":[1]}\n"
+	       "{\"step\":9007199254740992}");
+	assert_int_equal(r->skipped_nostep, 3);
+	assert_int_equal(r->nrows, 0);
 	run_free(r);
 
 	/* Steps out of order stay in log order until run_finish. */
@@ -487,7 +503,53 @@ static void test_timestamps(void **state)
 	assert_true(cell(r, COL_TIME, 2) == 1714564801.5);
 	assert_true(isnan(cell(r, COL_TIME, 3)));
 	assert_int_equal(r->nonfinite, 0);
+	assert_int_equal(r->bad_timestamps, 1);
+	assert_int_equal(r->time_unit, 1);
 	run_free(r);
+
+	/* Numeric timestamps: the unit by magnitude, fixed by the job's first
+	 * (here nanoseconds); others, absurd ones and non-times are counted;
+	 * rows without a step count nothing.  Fast path and json-c alike. */
+	r = ok("{\"step\":1,\"timestamp\":1714564800000000000}\n"
+	       "{\"step\":2,\"timestamp\":1714564801500000000,\"n\":[1]}\n"
+	       "{\"step\":3,\"timestamp\":1714564802}\n"
+	       "{\"step\":4,\"timestamp\":1e25}\n"
+	       "{\"step\":5,\"timestamp\":true}\n"
+	       "{\"step\":6,\"timestamp\":\"2024-05-01T12:00:10Z\"}\n"
+	       "{\"step\":7,\"timestamp\":\"1714564811000000000\"}\n"
+	       "{\"step\":8,\"timestamp\":1e400}\n"
+	       "{\"timestamp\":\"bad\"}\n{\"timestamp\":1}\n");
+	assert_int_equal(r->nrows, 8);
+	assert_int_equal(r->time_unit, 4);
+	assert_true(cell(r, COL_TIME, 0) == 1714564800);
+	assert_true(cell(r, COL_TIME, 1) == 1714564801.5);
+	assert_true(isnan(cell(r, COL_TIME, 2)));
+	assert_true(isnan(cell(r, COL_TIME, 3)));
+	assert_true(isnan(cell(r, COL_TIME, 4)));
+	assert_true(cell(r, COL_TIME, 5) == 1714564810);
+	assert_true(cell(r, COL_TIME, 6) == 1714564811);
+	assert_true(isnan(cell(r, COL_TIME, 7)));
+	assert_int_equal(r->mixed_timestamps, 1);
+	assert_int_equal(r->bad_timestamps, 2);
+	assert_int_equal(r->nonfinite, 1);
+	assert_int_equal(r->skipped_nostep, 2);
+	run_free(r);
+	static const struct {
+		const char *row;
+		int unit;
+	} units[] = {
+	    {"{\"step\":1,\"timestamp\":1714564800}", 1},
+	    {"{\"step\":1,\"timestamp\":1714564800000}", 2},
+	    {"{\"step\":1,\"timestamp\":1714564800000000}", 3},
+	    {"{\"step\":1,\"timestamp\":1714564800000000000}", 4},
+	    {"{\"step\":1,\"timestamp\":1714564800.0e3}", 2},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		r = ok(units[i].row);
+		assert_int_equal(r->time_unit, units[i].unit);
+		assert_true(cell(r, COL_TIME, 0) == 1714564800);
+		run_free(r);
+	}
 }
 
 /* Columns beyond RUN_MAX_COLS are counted, not kept. */
@@ -503,8 +565,12 @@ static void test_max_cols(void **state)
 
 	struct run *r = ok(b.data);
 
-	assert_int_equal(r->ncols, RUN_MAX_COLS);
-	assert_int_equal(r->ignored_fields, 70 - (RUN_MAX_COLS - 1) + 1);
+	/* 64 metric columns, as documented, besides step. */
+	assert_int_equal(RUN_MAX_COLS, 64);
+	assert_int_equal(r->ncols, 1 + 64);
+	assert_true(cell(r, "m63", 0) == 63);
+	assert_int_equal(run_find(r, "m64"), -1);
+	assert_int_equal(r->ignored_fields, 70 - 64 + 1);
 	assert_true(cell(r, "m0", 1) == 5);
 	run_free(r);
 	buf_free(&b);

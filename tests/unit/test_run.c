@@ -81,14 +81,42 @@ static void test_max_cols(void **state)
 	char name[16];
 
 	(void)state;
-	for (int i = 1; i < RUN_MAX_COLS; i++) {
+	for (int i = 1; i <= RUN_MAX_COLS; i++) {
 		snprintf(name, sizeof name, "c%d", i);
 		assert_int_equal(run_col(r, name), i);
 	}
-	assert_int_equal(r->ncols, RUN_MAX_COLS);
+	assert_int_equal(r->ncols, RUN_MAX_COLS + 1); /* step is not a metric */
 	assert_int_equal(run_col(r, "one-too-many"), -1);
 	assert_int_equal(run_col(r, "c5"), 5);
 	run_free(r);
+}
+
+/* Derived column names never take a logged column's name. */
+static void test_derived_name(void **state)
+{
+	struct run *a = run_new("a"), *b = run_new("b");
+	struct run *runs[2] = {a, b};
+	char *n;
+
+	(void)state;
+	run_col(a, "loss");
+	run_col(b, "loss_smoothed");
+	run_col(b, "loss_smoothed_2");
+	run_finish(a);
+	run_finish(b);
+	n = run_derived_name(runs, 1, "loss", "_smoothed");
+	assert_string_equal(n, "loss_smoothed");
+	free(n);
+	n = run_derived_name(runs, 2, "loss", "_smoothed");
+	assert_string_equal(n, "loss_smoothed_3");
+	/* The same once the derived column exists. */
+	run_col(a, n);
+	free(n);
+	n = run_derived_name(runs, 2, "loss", "_smoothed");
+	assert_string_equal(n, "loss_smoothed_3");
+	free(n);
+	run_free(a);
+	run_free(b);
 }
 
 /* No row beyond RUN_MAX_ROWS, with the message pinned. */
@@ -277,7 +305,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_free),      cmocka_unit_test(test_columns),
-	    cmocka_unit_test(test_max_cols),      cmocka_unit_test(test_max_rows),
+	    cmocka_unit_test(test_max_cols),
+	    cmocka_unit_test(test_derived_name),      cmocka_unit_test(test_max_rows),
 	    cmocka_unit_test(test_sort_merge),    cmocka_unit_test(test_sort_stable),
 	    cmocka_unit_test(test_sorted_untouched), cmocka_unit_test(test_perplexity_rule),
 	    cmocka_unit_test(test_last_finite),

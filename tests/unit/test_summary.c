@@ -189,6 +189,24 @@ static void test_fields(void **state)
 	run_free(r);
 }
 
+/* A clock that went back: wall time is latest - earliest, never negative. */
+static void test_wall_backwards(void **state)
+{
+	(void)state;
+	static const struct row_spec rows[] = {
+		/*        train eval  lr     grad time  epoch tok/s */
+		{0, {2.0, X, X, X, 5000, X, X}},
+		{10, {1.5, X, X, X, 9000, X, X}},
+		{20, {1.0, X, X, X, 1000, X, X}}, /* the clock was reset */
+	};
+	struct run *r = make_run("back", NULL, rows, ARRAY_SIZE(rows), NCOLS);
+	struct summary_row s;
+
+	summary_compute(&r, NULL, 1, &s);
+	assert_near(s.wall_seconds, 8000);
+	run_free(r);
+}
+
 /* The gap's sign and the overfitting flag's threshold (> 0.1, not >=). */
 static void test_gap_flag(void **state)
 {
@@ -579,6 +597,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_score_branches),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_wall_backwards),
 		cmocka_unit_test(test_gap_flag),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_recommendation),

@@ -86,6 +86,17 @@ static void test_sanitize_controls(void **state)
 	SAN("<</<!", "<< /< !");
 	SAN("<a>", "<a>");
 	SAN("a\xE2\x80\xA8" "b\xE2\x80\xA9", "a b");
+	/* Invisible format and bidirectional controls. */
+	SAN("evil\xE2\x80\xAEgpj.exe", "evil gpj.exe");          /* U+202E RLO */
+	SAN("a\xE2\x81\xA6" "b\xE2\x81\xA7" "c\xE2\x81\xA8" "d\xE2\x81\xA9" "e", "a b c d e"); /* U+2066-9 */
+	SAN("pay\xE2\x80\x8Bpal", "pay pal");                    /* U+200B */
+	SAN("a\xE2\x80\x8E" "b\xE2\x80\x8F" "c", "a b c");         /* U+200E, U+200F */
+	SAN("a\xE2\x80\xAA" "b\xE2\x80\xAB" "c\xE2\x80\xAC" "d\xE2\x80\xAD" "e", "a b c d e"); /* U+202A-D */
+	SAN("a\xE2\x81\xA0" "b\xE2\x81\xA4" "c", "a b c");         /* U+2060, U+2064 */
+	SAN("\xEF\xBB\xBF" "bom\xEF\xBB\xBF" "x", "bom x");         /* U+FEFF */
+	SAN("a\xC2\xAD" "b\xD8\x9C" "c", "a b c");                   /* U+00AD, U+061C */
+	SAN("a\xF3\xA0\x80\x81" "b\xF3\xA0\x81\xBF" "c", "a b c");   /* U+E0001, U+E007F */
+	SAN("a\xE2\x80\x8A" "b\xE2\x80\x90" "c", "a\xE2\x80\x8A" "b\xE2\x80\x90" "c"); /* U+200A, U+2010 stay */
 	SAN("x\n", "x");
 	SAN("\nx", "x");
 }
@@ -121,7 +132,7 @@ static void test_sanitize_invalid_utf8(void **state)
 	SAN("\xEF\xBF\xBE", FFFD);
 	SAN("\xEF\xBF\xBF", FFFD);
 	SAN("\xEF\xBF\xBD", FFFD);
-	SAN("\xEF\xBB\xBF" "x", "\xEF\xBB\xBF" "x"); /* U+FEFF stays */
+	SAN("\xEF\xBB\xBF" "x", "x"); /* U+FEFF (a BOM, or zero-width no-break space) goes */
 }
 
 /* The cap counts characters and ends a cut text with an ellipsis. */
