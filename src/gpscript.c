@@ -408,6 +408,11 @@ int gpscript_write(FILE *out, const struct gpscript *g)
 		/* gnuplot reads a pipe one byte per system call; reading the rest
 		 * as a file is 10-30x faster.  ARG0 is empty only on stdin. */
 		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) { trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
+	/* A user's ~/.gnuplot has run before a script they run themselves
+	 * (set datafile separator, set logscale, set xdata time ...): back to
+	 * gnuplot's defaults.  reset keeps the terminal and output (a terminal
+	 * chosen there is still used when the script names none). */
+	fputs("reset\n", out);
 	put_terminal(out, g);
 	/* UTF-8 labels; not on x11, where gnuplot 5.4 then returns from
 	 * `pause mouse close` at once and the window vanishes. */

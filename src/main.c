@@ -550,7 +550,8 @@ static int run_gnuplot(const struct gpscript *g)
 		if (g->opts->verbose)
 			diag_note("running %s on %s (terminal %s)", gnuplot_program(), path,
 				  g->terminal ? g->terminal : "gnuplot's default");
-		int ran = gnuplot_run(path, &warnings, &cause);
+		int ran = g->window ? gnuplot_run_window(path, &warnings, &cause)
+				    : gnuplot_run(path, &warnings, &cause);
 		rc = gnuplot_outcome(ran, warnings, cause);
 	}
 	unlink(path);
@@ -820,6 +821,7 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &st.opts);
 	struct options *o = &st.opts;
 	diag_quiet = o->quiet;
+	gnuplot_set_timeout(o->gnuplot_timeout);
 
 	if (o->list_jobs || o->latest)
 		use_joblist(&st);

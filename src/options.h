@@ -59,6 +59,8 @@ struct options {
 	char *logy;          /* --logy PANELS, or NULL */
 	char *xrange;        /* --xrange MIN:MAX, or NULL */
 	char *yrange;        /* --yrange PANEL=MIN:MAX[,…], or NULL */
+
+	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 60, 0 = none */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */
