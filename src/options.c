@@ -34,9 +34,10 @@ static const char doc[] =
 	"gnuplot window opens when a display is available, else a text chart "
 	"is drawn.\n\n"
 	"Environment: TRCOMPARE_URL (API base URL), TRCOMPARE_TOKEN (API token, "
-	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run; for -o "
-	"it is started as PROGRAM /dev/stdin while the jobs are read and given "
-	"the script on its stdin).\n\n"
+	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run, always "
+	"with -d first (no init files); for -o it is started as PROGRAM -d "
+	"/dev/stdin while the jobs are read and given the script on its "
+	"stdin).\n\n"
 	"Exit status: 0 success; 1 data or runtime error (bad input, no data, "
 	"output not writable, gnuplot failed); 2 a job could not be fetched; "
 	"64 usage error.";
