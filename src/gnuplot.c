@@ -42,7 +42,7 @@ struct gp_result {
 };
 
 /* The time limit of gnuplot_set_timeout, in seconds (0: none). */
-static long timeout_s = 60;
+static long timeout_s = 300;
 
 void gnuplot_set_timeout(long seconds)
 {

@@ -20,7 +20,7 @@
 /* The gnuplot to run: $TRCOMPARE_GNUPLOT if set, else "gnuplot" (PATH). */
 const char *gnuplot_program(void);
 
-/* The time limit, in SECONDS (0: none; default 60), of every gnuplot run
+/* The time limit, in SECONDS (0: none; default 300), of every gnuplot run
  * but gnuplot_run_window: the terminal query (counted from when its answer
  * is first needed), the script stream (from gnuplot_script_stream) and
  * gnuplot_run. */
@@ -85,7 +85,7 @@ int gnuplot_script_finish(char **warnings, char **cause);
  * apt-get install gnuplot-nox)" (no TRCOMPARE_GNUPLOT),
  * "TRCOMPARE_GNUPLOT=PROGRAM: No such file or directory", "gnuplot failed
  * (exit status 1): <first lines of its stderr>", "gnuplot was killed by
- * signal 9", "gnuplot did not finish within 60 s (--gnuplot-timeout);
+ * signal 9", "gnuplot did not finish within 300 s (--gnuplot-timeout);
  * stopped it".  Warnings gnuplot printed on success are returned in
  * *warnings (malloc'd) or NULL. */
 int gnuplot_run(const char *script_path, char **warnings, char **cause);

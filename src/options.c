@@ -66,7 +66,7 @@ static const struct argp_option option_table[] = {
 	{"title", OPT_TITLE, "TEXT", 0, "Title above the chart", 1},
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
-	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 60; 0: no limit; a window is never stopped)", 1},
+	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},
 	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
@@ -471,7 +471,7 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	opts->retry = 2;
 	opts->connect_timeout = 10;
 	opts->max_time = 300;
-	opts->gnuplot_timeout = 60;
+	opts->gnuplot_timeout = 300;
 	opts->max_filesize = 256LL * 1024 * 1024;
 	opts->max_points = -1;
 	const char *url = getenv("TRCOMPARE_URL");

@@ -60,7 +60,7 @@ struct options {
 	char *xrange;        /* --xrange MIN:MAX, or NULL */
 	char *yrange;        /* --yrange PANEL=MIN:MAX[,…], or NULL */
 
-	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 60, 0 = none */
+	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */
