@@ -7,12 +7,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <netdb.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +38,37 @@ struct gp_result {
 	struct buf err;  /* kept stderr */
 	bool cut;        /* more stderr was discarded */
 	int status;      /* as from waitpid */
+	bool timed_out;  /* stopped at the time limit */
 };
+
+/* The time limit of gnuplot_set_timeout, in seconds (0: none). */
+static long timeout_s = 300;
+
+void gnuplot_set_timeout(long seconds)
+{
+	timeout_s = seconds > 0 ? seconds : 0;
+}
+
+/* Milliseconds on the monotonic clock. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The deadline of a wait for gnuplot that starts now (0: none). */
+static long long deadline_from_now(void)
+{
+	return timeout_s > 0 ? now_ms() + timeout_s * 1000LL : 0;
+}
+
+/* The message for a gnuplot stopped at the time limit. */
+static char *timeout_message(void)
+{
+	return xasprintf("gnuplot did not finish within %ld s (--gnuplot-timeout); stopped it", timeout_s);
+}
 
 const char *gnuplot_program(void)
 {
@@ -295,9 +330,17 @@ static int spawn_start(char **argv, int stdin_fd, int stdout_fd, pid_t *pidp, in
 	close(statusfd[0]);
 
 	if (err != 0) {
+		const char *var = getenv("TRCOMPARE_GNUPLOT");
+
 		close(pipefd[0]);
-		if (err == ENOENT) {
+		if (err == ENOENT && (var == NULL || *var == '\0')) {
 			*cause = xstrdup(install_hint);
+		} else if (err == ENOENT) {
+			/* The user's choice: name it, and no install hint. */
+			char *shown = text_sanitize(prog, strlen(prog), 200, "");
+
+			*cause = xasprintf("TRCOMPARE_GNUPLOT=%s: %s", shown, strerror(err));
+			free(shown);
 		} else {
 			char *shown = text_sanitize(prog, strlen(prog), 200, "");
 
@@ -312,8 +355,10 @@ static int spawn_start(char **argv, int stdin_fd, int stdout_fd, pid_t *pidp, in
 }
 
 /* Reads the stderr of the child PID (started by spawn_start, ERRFD) into R
- * (zeroed, or holding what was read so far) and waits for it.  Returns 0 (R->status set), or -1 with *cause. */
-static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, char **cause)
+ * (zeroed, or holding what was read so far) and waits for it; at DEADLINE
+ * (now_ms(); 0: none) its process group is killed and R->timed_out set.
+ * Returns 0 (R->status set), or -1 with *cause. */
+static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, long long deadline, char **cause)
 {
 	int pipefd[1] = {errfd};
 	bool exited = false;
@@ -333,6 +378,13 @@ static int spawn_finish(pid_t pid, int errfd, struct gp_result *r, char **cause)
 			after_exit++;
 		else if (wait_child(pid, &r->status, WNOHANG, &got) == 0 && got == pid)
 			exited = true;
+		if (!exited && deadline > 0 && now_ms() >= deadline) {
+			/* Its whole group: a wrapper's children too.  What
+			 * else holds the pipe is not waited for. */
+			kill(-pid, SIGKILL);
+			r->timed_out = true;
+			break;
+		}
 		if (n > 0) {
 			if (!drain(pipefd[0], r))
 				break;
@@ -359,8 +411,9 @@ static void probe_collect(void);
 
 /* Runs gnuplot with ARGV (argv[0] is replaced by the program), stdin from
  * /dev/null, stdout to STDOUT_FD (-1: inherited), stderr captured into R,
- * and waits.  Returns 0 when it ran (R->status set), or -1 with *cause. */
-static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char **cause)
+ * and waits (within the time limit when LIMITED).  Returns 0 when it ran
+ * (R->status set), or -1 with *cause. */
+static int spawn_gnuplot(char **argv, int stdout_fd, bool limited, struct gp_result *r, char **cause)
 {
 	pid_t pid;
 	int errfd;
@@ -371,7 +424,7 @@ static int spawn_gnuplot(char **argv, int stdout_fd, struct gp_result *r, char *
 	memset(r, 0, sizeof *r);
 	if (spawn_start(argv, -1, stdout_fd, &pid, &errfd, cause) != 0)
 		return -1;
-	return spawn_finish(pid, errfd, r, cause);
+	return spawn_finish(pid, errfd, r, limited ? deadline_from_now() : 0, cause);
 }
 
 /* gnuplot's stderr in R, made safe for a terminal: each line sanitized,
@@ -483,7 +536,7 @@ static struct {
  * get_terminals().  Returns 0 when it runs. */
 static int probe_spawn(void)
 {
-	char *argv[] = { NULL, "-e", "print GPVAL_TERMINALS", NULL };
+	char *argv[] = { NULL, "-d", "-e", "print GPVAL_TERMINALS", NULL };
 	char *cause = NULL;
 
 	terminals_asked = true;
@@ -512,10 +565,12 @@ static void probe_collect(void)
 		return;
 	probe.running = false;
 	memset(&r, 0, sizeof r);
-	if (spawn_finish(probe.pid, probe.errfd, &r, &cause) != 0) {
+	if (spawn_finish(probe.pid, probe.errfd, &r, deadline_from_now(), &cause) != 0) {
 		probe_cause = cause;
 	} else {
-		if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 && r.err.len > 0 && !r.cut) {
+		if (r.timed_out) {
+			probe_cause = timeout_message();
+		} else if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0 && r.err.len > 0 && !r.cut) {
 			/* "print" writes to stderr: one line of names. */
 			char *nl = strchr(r.err.data, '\n');
 
@@ -584,11 +639,110 @@ bool gnuplot_has_terminal(const char *terminal)
 	return found;
 }
 
+/* True when something accepts a connection on the socket at ADDR (LEN
+ * bytes), within TIMEOUT_MS. */
+static bool accepts(int family, const struct sockaddr *addr, socklen_t len, int timeout_ms)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if (connect(fd, addr, len) == 0) {
+		ok = true;
+	} else if (errno == EINPROGRESS) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int e = 0;
+		socklen_t elen = sizeof e;
+
+		ok = poll(&pfd, 1, timeout_ms) == 1 &&
+		     getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == 0 && e == 0;
+	}
+	close(fd);
+	return ok;
+}
+
+/* True when a local stream socket at PATH (ABSTRACT: in Linux's abstract
+ * namespace) accepts a connection. */
+static bool unix_accepts(const char *path, bool abstract)
+{
+	struct sockaddr_un sun;
+	size_t len = strlen(path);
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (len + 1 >= sizeof sun.sun_path)
+		return false;
+	memcpy(sun.sun_path + (abstract ? 1 : 0), path, len);
+	return accepts(AF_UNIX, (struct sockaddr *)&sun,
+	               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (abstract ? 1 : 0)), 1000);
+}
+
+/* True when an X server may answer at DISPLAY: its socket accepts a
+ * connection (":N" and "unix:N" the local socket, "HOST:N" TCP port
+ * 6000+N, as with ssh -X).  Forms not understood here count as
+ * reachable: gnuplot then decides. */
+static bool x_reachable(const char *display)
+{
+	const char *colon = strrchr(display, ':');
+	char path[64], port[16];
+	char *host, *end;
+	long n;
+	bool ok = false;
+
+	if (colon == NULL)
+		return false; /* Xlib needs HOST:N too */
+	errno = 0;
+	n = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || errno != 0 || n < 0 || n > 59535 || (*end != '\0' && *end != '.') ||
+	    (colon > display && colon[-1] == ':') || display[0] == '/')
+		return true; /* DECnet, a launchd socket path, ...: not ours to judge */
+	host = xstrndup(display, (size_t)(colon - display));
+	if (*host == '\0' || strcmp(host, "unix") == 0) {
+		snprintf(path, sizeof path, "/tmp/.X11-unix/X%ld", n);
+		ok = unix_accepts(path, true) || unix_accepts(path, false);
+	} else {
+		struct addrinfo hints, *res = NULL;
+
+		memset(&hints, 0, sizeof hints);
+		hints.ai_socktype = SOCK_STREAM;
+		snprintf(port, sizeof port, "%ld", 6000 + n);
+		if (getaddrinfo(host, port, &hints, &res) == 0) {
+			for (struct addrinfo *ai = res; ai != NULL && !ok; ai = ai->ai_next)
+				ok = accepts(ai->ai_family, ai->ai_addr, ai->ai_addrlen, 2000);
+			freeaddrinfo(res);
+		}
+	}
+	free(host);
+	return ok;
+}
+
+/* True when a Wayland compositor answers at NAME (WAYLAND_DISPLAY: a path,
+ * or a name in $XDG_RUNTIME_DIR). */
+static bool wayland_reachable(const char *name)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	char *path;
+	bool ok;
+
+	if (name[0] == '/')
+		return unix_accepts(name, false);
+	if (dir == NULL || *dir == '\0')
+		return false;
+	path = xasprintf("%s/%s", dir, name);
+	ok = unix_accepts(path, false);
+	free(path);
+	return ok;
+}
+
 const char *gnuplot_window_terminal(void)
 {
 	static const char *const interactive[] = { "qt", "wxt", "x11" };
 
-	if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"))
+	/* A display nobody answers on (a dead ssh -X forwarding, a stopped
+	 * X server) would make gnuplot fail; the caller then draws text. */
+	if (!(env_set("DISPLAY") && x_reachable(getenv("DISPLAY"))) &&
+	    !(env_set("WAYLAND_DISPLAY") && wayland_reachable(getenv("WAYLAND_DISPLAY"))))
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(interactive); i++) {
 		if (gnuplot_has_terminal(interactive[i]))
@@ -609,6 +763,7 @@ static struct {
 	struct gp_result r;
 	FILE *fp;
 	sigset_t mask; /* the signal mask before SIGPIPE was blocked */
+	long long deadline; /* of the time limit, from the script's start (0: none) */
 } pre;
 
 /* At exit: a started gnuplot that got no script is stopped. */
@@ -635,7 +790,7 @@ static void pre_stop(void)
 
 void gnuplot_prestart(const char *prelude)
 {
-	char *argv[] = { NULL, "/dev/stdin", NULL };
+	char *argv[] = { NULL, "-d", "/dev/stdin", NULL };
 	static bool registered;
 	char *cause = NULL;
 	int in[2];
@@ -686,8 +841,19 @@ static ssize_t pre_write(void *cookie, const char *buf, size_t size)
 		}
 		struct pollfd pfd[2] = { { .fd = pre.in, .events = POLLOUT },
 		                         { .fd = pre.err_open ? pre.errfd : -1, .events = POLLIN } };
+		int wait_ms = -1;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (pre.deadline > 0) {
+			long long left = pre.deadline - now_ms();
+
+			if (left <= 0) {
+				/* gnuplot_script_finish stops it and says so. */
+				errno = ETIMEDOUT;
+				return 0;
+			}
+			wait_ms = left < INT_MAX ? (int)left : INT_MAX;
+		}
+		if (poll(pfd, 2, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 0;
@@ -736,6 +902,7 @@ FILE *gnuplot_script_stream(void)
 	fcntl(pre.in, F_SETFL, fcntl(pre.in, F_GETFL) | O_NONBLOCK);
 	sigpipe_hold(&pre.mask); /* until gnuplot_script_finish */
 	pre.streaming = true;
+	pre.deadline = deadline_from_now();
 	return pre.fp;
 }
 
@@ -746,6 +913,11 @@ static int run_result(struct gp_result *r, char **warnings, char **cause)
 	char *msg = clean_stderr(r);
 
 	buf_free(&r->err);
+	if (r->timed_out) {
+		free(msg);
+		*cause = timeout_message();
+		return -1;
+	}
 	if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0) {
 		*warnings = msg;
 		return 0;
@@ -770,7 +942,7 @@ int gnuplot_script_finish(char **warnings, char **cause)
 	pre.fp = NULL;
 	sigpipe_release(&pre.mask);
 	pre.running = false;
-	if (spawn_finish(pre.pid, pre.errfd, &pre.r, cause) != 0) {
+	if (spawn_finish(pre.pid, pre.errfd, &pre.r, pre.deadline, cause) != 0) {
 		buf_free(&pre.r.err);
 		return -1;
 	}
@@ -785,13 +957,24 @@ int gnuplot_script_finish(char **warnings, char **cause)
 	return 0;
 }
 
-int gnuplot_run(const char *script_path, char **warnings, char **cause)
+/* gnuplot_run and gnuplot_run_window: within the time limit when LIMITED. */
+static int run_file(const char *script_path, bool limited, char **warnings, char **cause)
 {
-	char *argv[] = { NULL, (char *)script_path, NULL };
+	char *argv[] = { NULL, "-d", (char *)script_path, NULL };
 	struct gp_result r;
 
 	*warnings = NULL;
-	if (spawn_gnuplot(argv, -1, &r, cause) != 0)
+	if (spawn_gnuplot(argv, -1, limited, &r, cause) != 0)
 		return -1;
 	return run_result(&r, warnings, cause);
+}
+
+int gnuplot_run(const char *script_path, char **warnings, char **cause)
+{
+	return run_file(script_path, true, warnings, cause);
+}
+
+int gnuplot_run_window(const char *script_path, char **warnings, char **cause)
+{
+	return run_file(script_path, false, warnings, cause);
 }

@@ -4,7 +4,13 @@
  * a file argument when the script comes through a pipe (gnuplot reads its
  * own stdin one byte per system call, but a file it loads through stdio),
  * with its stderr captured so a failure can be shown.  Children are
- * registered for clean-up on signals. */
+ * registered for clean-up on signals.  Every gnuplot is run with `-d`: the
+ * user's ~/.gnuplot and the system gnuplotrc are not read (a `set datafile
+ * separator`, `set print` or `print` there would break our scripts and the
+ * terminal query).  Every wait for a gnuplot that opens no window has a
+ * time limit (gnuplot_set_timeout); a gnuplot still running then is killed
+ * with its process group, and the caller gets "gnuplot did not finish
+ * within N s (--gnuplot-timeout); stopped it". */
 #ifndef TRCOMPARE_GNUPLOT_H
 #define TRCOMPARE_GNUPLOT_H
 
@@ -13,6 +19,12 @@
 
 /* The gnuplot to run: $TRCOMPARE_GNUPLOT if set, else "gnuplot" (PATH). */
 const char *gnuplot_program(void);
+
+/* The time limit, in SECONDS (0: none; default 300), of every gnuplot run
+ * but gnuplot_run_window: the terminal query (counted from when its answer
+ * is first needed), the script stream (from gnuplot_script_stream) and
+ * gnuplot_run. */
+void gnuplot_set_timeout(long seconds);
 
 /* Terminal for an output file name, chosen by its extension
  * (case-insensitive): .png pngcairo, .svg svg, .pdf pdfcairo, .eps
@@ -44,7 +56,9 @@ void gnuplot_probe_start(void);
 int gnuplot_check(char **cause);
 
 /* The interactive terminal to use for a window: "qt", "wxt" or "x11" when
- * DISPLAY or WAYLAND_DISPLAY is set and gnuplot has one, else NULL. */
+ * DISPLAY or WAYLAND_DISPLAY is set, something accepts a connection there
+ * (the X socket, or TCP port 6000+N for HOST:N, within 2 s; the Wayland
+ * socket) and gnuplot has one, else NULL. */
 const char *gnuplot_window_terminal(void);
 
 /* Starts a gnuplot now that will read its script from a pipe (`gnuplot
@@ -65,12 +79,19 @@ FILE *gnuplot_script_stream(void);
  * "gnuplot ended before reading all of its script". */
 int gnuplot_script_finish(char **warnings, char **cause);
 
-/* Runs gnuplot on SCRIPT_PATH and waits.  stdout of gnuplot goes to our
- * stdout (text charts); its stderr is captured.  Returns 0, or -1 with
- * *cause: "gnuplot not found; install it (Debian: apt-get install
- * gnuplot-nox)", "gnuplot failed (exit status 1): <first lines of its
- * stderr>", "gnuplot was killed by signal 9".  Warnings gnuplot printed on
- * success are returned in *warnings (malloc'd) or NULL. */
+/* Runs gnuplot on SCRIPT_PATH and waits, within the time limit.  stdout of
+ * gnuplot goes to our stdout (text charts); its stderr is captured.
+ * Returns 0, or -1 with *cause: "gnuplot not found; install it (Debian:
+ * apt-get install gnuplot-nox)" (no TRCOMPARE_GNUPLOT),
+ * "TRCOMPARE_GNUPLOT=PROGRAM: No such file or directory", "gnuplot failed
+ * (exit status 1): <first lines of its stderr>", "gnuplot was killed by
+ * signal 9", "gnuplot did not finish within 300 s (--gnuplot-timeout);
+ * stopped it".  Warnings gnuplot printed on success are returned in
+ * *warnings (malloc'd) or NULL. */
 int gnuplot_run(const char *script_path, char **warnings, char **cause);
+
+/* gnuplot_run without the time limit: for a script that opens a window,
+ * which stays until the user closes it. */
+int gnuplot_run_window(const char *script_path, char **warnings, char **cause);
 
 #endif

@@ -344,9 +344,15 @@ static void put_head(FILE *out, const struct gp_emit *e)
 	      "# Run it with gnuplot (5.2 or later): gnuplot THIS_FILE, load 'THIS_FILE', or pipe it in.\n", out);
 	if (e->stdin_fast)
 		/* gnuplot reads a pipe one byte per system call; reading the rest
-		 * as a file is 10-30x faster.  ARG0 is empty only on stdin. */
-		fputs("if (ARG0 eq \"\" && !exists(\"trc_stdin\")) "
+		 * as a file is 10-30x faster.  ARG0 is empty (or, in a gnuplot -d,
+		 * undefined) only on stdin. */
+		fputs("if ((!exists(\"ARG0\") || ARG0 eq \"\") && !exists(\"trc_stdin\")) "
 		      "{ trc_stdin = 1; load \"/dev/stdin\"; exit }\n", out);
+	/* A user's ~/.gnuplot has run before a script they run themselves
+	 * (set datafile separator, set logscale, set xdata time ...): back to
+	 * gnuplot's defaults.  reset keeps the terminal and output (a terminal
+	 * chosen there is still used when the script names none). */
+	fputs("reset\n", out);
 	put_terminal(out, e);
 	/* UTF-8 labels; not on x11, where gnuplot 5.4 then returns from
 	 * `pause mouse close` at once and the window vanishes. */
@@ -399,7 +405,7 @@ static void put_file_names(FILE *out, const struct chart *ch)
 		fprintf(out, "%s = %s\n", var, q);
 		free(q);
 	}
-	fputs("trc_dir = \"\"; trc_p = ARG0\n"
+	fputs("trc_dir = \"\"; trc_p = exists(\"ARG0\") ? ARG0 : \"\"\n"
 	      "while (strstrt(trc_p, \"/\") > 0) { trc_i = strstrt(trc_p, \"/\"); "
 	      "trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }\n"
 	      /* A directory starting with < or | would run a command. */

@@ -310,6 +310,7 @@ int main(int argc, char **argv)
 	cleanup_install_signals();
 	options_parse(argc, argv, &st.opts);
 	diag_quiet = st.opts.quiet;
+	gnuplot_set_timeout(st.opts.gnuplot_timeout);
 	if (st.opts.verbose) {
 		http_set_log(verbose_line, NULL);
 		render_set_log(verbose_line, NULL);

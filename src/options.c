@@ -33,9 +33,10 @@ static const char doc[] =
 	"gnuplot window opens when a display is available, else a text chart "
 	"is drawn.\n\n"
 	"Environment: TRCOMPARE_URL (API base URL), TRCOMPARE_TOKEN (API token, "
-	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run; for -o "
-	"it is started as PROGRAM /dev/stdin while the jobs are read and given "
-	"the script on its stdin).\n\n"
+	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run, always "
+	"with -d first (no init files); for -o it is started as PROGRAM -d "
+	"/dev/stdin while the jobs are read and given the script on its "
+	"stdin).\n\n"
 	"Exit status: 0 success; 1 data or runtime error (bad input, no data, "
 	"output not writable, gnuplot failed); 2 a job could not be fetched; "
 	"64 usage error.";
@@ -48,7 +49,7 @@ enum {
 	OPT_PARALLEL, OPT_RETRY, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
-	OPT_XRANGE, OPT_YRANGE,
+	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT,
 };
 
 static const struct argp_option option_table[] = {
@@ -64,6 +65,7 @@ static const struct argp_option option_table[] = {
 	{"title", OPT_TITLE, "TEXT", 0, "Title above the chart", 1},
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
+	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},
 	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
@@ -364,6 +366,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LOGY: o->spec.logy = arg; break;
 	case OPT_XRANGE: o->spec.xrange = arg; break;
 	case OPT_YRANGE: o->spec.yrange = arg; break;
+	case OPT_GNUPLOT_TIMEOUT:
+		return parse_long(state, "--gnuplot-timeout", arg, 0, 86400, &o->gnuplot_timeout);
 
 	case OPT_URL: o->fetch.url = arg; break;
 	case OPT_ENDPOINT:
@@ -467,6 +471,7 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	opts->fetch.max_time = 300;
 	opts->fetch.max_filesize = 256LL * 1024 * 1024;
 	opts->spec.max_points = -1;
+	opts->gnuplot_timeout = 300;
 	const char *url = getenv("TRCOMPARE_URL");
 	if (url && *url)
 		opts->fetch.url = url;

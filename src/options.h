@@ -30,6 +30,7 @@ struct options {
 	const char *status;  /* --status LIST, or NULL */
 	int latest;          /* --latest N, 0 = off */
 	enum list_format format;
+	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

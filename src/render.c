@@ -211,7 +211,8 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
 		if (out)
 			fflush(out);
 		note("running %s on %s (terminal %s)", gnuplot_program(), path, term);
-		rc = gnuplot_run(path, warnings, cause);
+		rc = e->window ? gnuplot_run_window(path, warnings, cause)
+			       : gnuplot_run(path, warnings, cause);
 	}
 	unlink(path);
 	cleanup_unregister_path(path);

@@ -24,6 +24,8 @@ expect_fail 64 "trcompare-plot: --smooth: '1' is not a weight from 0 up to (not 
 $try" --smooth=1 "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --max-points: 'many' is not a whole number from 0 to 100000000
 $try" --max-points=many "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --gnuplot-timeout: '-1' is not a whole number from 0 to 86400
+$try" --gnuplot-timeout=-1 "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --colors: 'red' is not a colour like #2563eb
 $try" --colors=red "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --size: 'big' is not W,H

@@ -50,7 +50,7 @@ expect_fail 1 "trcompare-plot: $T/bad.json: invalid JSON at line 1, column 25: u
 trcompare-plot: no job could be read" -k "$T/bad.json" -o "$T/o.png"
 # gnuplot without the terminal asked for, and a gnuplot that draws nothing.
 expect_fail 1 "trcompare-plot: $T/o.png: this gnuplot has no 'nosuchterm' terminal" -t nosuchterm "$good" -o "$T/o.png"
-printf '#!/bin/sh\ncase "$*" in *GPVAL_TERMINALS*) echo " pngcairo dumb " >&2;; *) cat "$1" >/dev/null;; esac\nexit 0\n' >"$T/lazy-gnuplot"
+printf '#!/bin/sh\ncase "$*" in *GPVAL_TERMINALS*) echo " pngcairo dumb " >&2;; *) shift; cat "$1" >/dev/null;; esac\nexit 0\n' >"$T/lazy-gnuplot"
 chmod +x "$T/lazy-gnuplot"
 TRCOMPARE_GNUPLOT="$T/lazy-gnuplot" expect_fail 1 "trcompare-plot: $T/o.png: gnuplot wrote nothing" "$good" -o "$T/o.png"
 [ ! -e "$T/o.png" ] || fail "empty output left behind"

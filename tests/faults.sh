@@ -24,9 +24,10 @@ no_leftovers() {
 }
 
 # fake_gnuplot NAME BODY: an executable $T/NAME that answers the terminal
-# probe (-e ...) with the real gnuplot and otherwise runs BODY (sh).
+# probe (-e ...) with the real gnuplot and otherwise runs BODY (sh), with
+# the -d that comes first shifted away ("$1" is the script).
 fake_gnuplot() {
-	printf '#!/bin/sh\nif [ "${1:-}" = -e ]; then exec "%s" "$@"; fi\n%s\n' "$REAL_GP" "$2" >"$T/$1"
+	printf '#!/bin/sh\n[ "${1:-}" != -d ] || shift\nif [ "${1:-}" = -e ]; then exec "%s" -d "$@"; fi\n%s\n' "$REAL_GP" "$2" >"$T/$1"
 	chmod +x "$T/$1"
 }
 
@@ -115,11 +116,22 @@ no_leftovers
 
 # ---------------------------------------------------------------- gnuplot faults
 
-# gnuplot missing.
+# gnuplot missing: the default one on PATH gets the install hint; one named
+# by TRCOMPARE_GNUPLOT is named, with the variable.
+mkdir "$T/emptybin"
+rc=0
+PATH="$T/emptybin" "$PROG" -o "$OUT/chart.png" "$RUN" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: gnuplot not found; install it (Debian: apt-get install gnuplot-nox)" ] ||
+	fail "no gnuplot on PATH: exit $rc: $(cat "$T/err")"
+ok "exit 1: no gnuplot on PATH: the install hint"
+no_leftovers
 TRCOMPARE_GNUPLOT=/nonexistent/gnuplot
 export TRCOMPARE_GNUPLOT
-expect_fail 1 "trcompare-plot: gnuplot not found; install it (Debian: apt-get install gnuplot-nox)" \
+expect_fail 1 "trcompare-plot: TRCOMPARE_GNUPLOT=/nonexistent/gnuplot: No such file or directory" \
 	-o "$OUT/chart.png" "$RUN"
+no_leftovers
+expect_fail 1 "trcompare-plot: TRCOMPARE_GNUPLOT=/nonexistent/gnuplot: No such file or directory" \
+	-o "$OUT/chart.svg" "$RUN"
 no_leftovers
 
 # gnuplot fails: its message is shown, no output file is left.
@@ -208,6 +220,75 @@ expect_ok -q -o "$OUT/chart.png" "$RUN"
 ok "-q silences gnuplot's warnings"
 rm -f "$OUT/chart.png"
 no_leftovers
+
+# ---------------------------------------------------------------- time limit
+
+# gnuplot_pids_gone: every process the fake gnuplots below recorded has
+# been stopped.
+gnuplot_pids_gone() {
+	[ -s "$T/gp.pids" ] || fail "$1: the fake gnuplot did not start"
+	for p in $(cat "$T/gp.pids"); do
+		wait_for 10 gone "$p" || fail "$1: process $p still running"
+	done
+	rm -f "$T/gp.pids"
+}
+# A gnuplot that never answers the terminal query.
+rm -f "$T/gp.pids"
+printf '#!/bin/sh\nsleep 300 &\necho "$$ $!" >>"%s/gp.pids"\nwait\n' "$T" >"$T/gp-hang"
+chmod +x "$T/gp-hang"
+TRCOMPARE_GNUPLOT=$T/gp-hang
+expect_fail 1 "trcompare-plot: gnuplot did not finish within 1 s (--gnuplot-timeout); stopped it" \
+	--gnuplot-timeout=1 -o "$OUT/chart.png" "$RUN"
+gnuplot_pids_gone "a hung terminal query"
+no_leftovers
+# One that answers, then hangs without reading its script (the script is
+# bigger than a pipe holds) ...
+fake_gnuplot gp-hang-start 'sleep 300 &
+echo "$$ $!" >>"'"$T"'/gp.pids"
+wait'
+TRCOMPARE_GNUPLOT=$T/gp-hang-start
+for ext in png svg; do
+	expect_fail 1 "trcompare-plot: gnuplot did not finish within 1 s (--gnuplot-timeout); stopped it" \
+		--gnuplot-timeout=1 --max-points=0 -o "$OUT/chart.$ext" "$T/big.jsonl"
+	gnuplot_pids_gone "a gnuplot that reads no script"
+	no_leftovers
+done
+# ... or reads it and then hangs (gnuplot looping on a time axis).
+fake_gnuplot gp-hang-end 'cat "$1" >/dev/null
+sleep 300 &
+echo "$$ $!" >>"'"$T"'/gp.pids"
+wait'
+TRCOMPARE_GNUPLOT=$T/gp-hang-end
+expect_fail 1 "trcompare-plot: gnuplot did not finish within 2 s (--gnuplot-timeout); stopped it" \
+	--gnuplot-timeout=2 -o "$OUT/chart.png" "$RUN"
+gnuplot_pids_gone "a gnuplot that hangs after its script"
+no_leftovers
+# A text chart on a terminal (gnuplot run on a script file) has the limit too.
+if command -v script >/dev/null 2>&1; then
+	rc=0
+	TERM=dumb script -qec "$PROG --gnuplot-timeout=1 $RUN" /dev/null </dev/null >"$T/tty" 2>&1 || rc=$?
+	[ "$rc" -eq 1 ] && grep -q "^trcompare-plot: gnuplot did not finish within 1 s (--gnuplot-timeout); stopped it" "$T/tty" ||
+		fail "a hung text chart: exit $rc: $(cat "$T/tty")"
+	gnuplot_pids_gone "a hung text chart"
+	no_leftovers
+	ok "exit 1: a text chart on a terminal is stopped at the limit"
+fi
+# A slow gnuplot within the limit draws; 0 means no limit.
+fake_gnuplot gp-late 'sleep 2; exec "'"$REAL_GP"'" "$@"'
+TRCOMPARE_GNUPLOT=$T/gp-late
+expect_fail 1 "trcompare-plot: gnuplot did not finish within 1 s (--gnuplot-timeout); stopped it" \
+	--gnuplot-timeout=1 -o "$OUT/chart.png" "$RUN"
+no_leftovers
+expect_ok --gnuplot-timeout=0 -o "$OUT/chart.png" "$RUN"
+[ "$(png_size "$OUT/chart.png")" = 1200x800 ] || fail "--gnuplot-timeout=0: no chart"
+ok "--gnuplot-timeout=0: a gnuplot taking 2 s draws"
+rm -f "$OUT/chart.png"
+expect_ok --gnuplot-timeout=30 -o "$OUT/chart.png" "$RUN"
+[ "$(png_size "$OUT/chart.png")" = 1200x800 ] || fail "--gnuplot-timeout=30: no chart"
+ok "--gnuplot-timeout=30: a gnuplot taking 2 s draws"
+rm -f "$OUT/chart.png"
+no_leftovers
+TRCOMPARE_GNUPLOT=$REAL_GP
 
 # ---------------------------------------------------------------- signals
 

@@ -91,4 +91,57 @@ grep -q 'C\[6\] = "#0891b2"' "$T/six.gp" || fail "sixth colour"
 expect_ok --colors='#000000,#ffffff' "$T"/r1.json "$T"/r2.json "$T"/r3.json -o "$T/col.gp"
 grep -q 'C\[3\] = "#000000"' "$T/col.gp" || fail "--colors does not cycle"
 ok "colours: defaults and --colors"
+# A user's ~/.gnuplot changes nothing: the gnuplot we run reads no init
+# file (-d), and the scripts handed out start with reset.
+mkdir "$T/home"
+cat >"$T/home/.gnuplot" <<'EOF'
+set datafile separator ","
+set xdata time
+set logscale x
+set print "-"
+print "hello from ~/.gnuplot"
+EOF
+saved_home=${HOME:-}
+for ext in png svg html txt; do
+	HOME="$T/home"
+	export HOME
+	trc "$RUNS"/*.json -o "$T/home.$ext"
+	HOME=$saved_home
+	[ "$rc" -eq 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ] ||
+		fail "-o $ext with a hostile ~/.gnuplot: exit $rc: $(cat "$T/out" "$T/err")"
+	cmp -s "$T/c.$ext" "$T/home.$ext" || fail "-o $ext with a hostile ~/.gnuplot: a different chart"
+	ok "-o $ext: the same chart with a hostile ~/.gnuplot"
+done
+# What the user runs: the piped script, -o x.gp and -d DIR's compare.gp.
+$PROG -t dumb "$RUNS"/*.json >"$T/h.gp"
+$PROG -t dumb "$RUNS"/*.json -o "$T/hf.gp"
+$PROG -t dumb "$RUNS"/*.json -d "$T/hd" >/dev/null
+for how in pipe file dir; do
+	# What gnuplot draws without any init file (-d).
+	case $how in
+	pipe) ref=$T/h.gp ;;
+	file) ref=$T/hf.gp ;;
+	dir) ref=$T/hd/compare.gp ;;
+	esac
+	gnuplot -d "$ref" >"$T/h-ref.txt" 2>"$T/gperr" || fail "$ref: $(cat "$T/gperr")"
+	rc=0
+	case $how in
+	pipe) HOME="$T/home" gnuplot <"$T/h.gp" >"$T/h.txt" 2>"$T/gperr" || rc=$? ;;
+	file) (cd "$T" && HOME="$T/home" gnuplot hf.gp) >"$T/h.txt" 2>"$T/gperr" || rc=$? ;;
+	dir) HOME="$T/home" gnuplot "$T/hd/compare.gp" >"$T/h.txt" 2>"$T/gperr" || rc=$? ;;
+	esac
+	# (In the C locale gnuplot warns about the degree sign whatever the init file.)
+	grep -v 'iconv failed to convert degree sign' "$T/gperr" >"$T/gperr2" || true
+	[ "$rc" -eq 0 ] && [ ! -s "$T/gperr2" ] || fail "$how with a hostile ~/.gnuplot: exit $rc: $(head -c 300 "$T/gperr2")"
+	# (The init file's own print stays: the user asked for it.)
+	grep -v '^hello from ~/.gnuplot$' "$T/h.txt" >"$T/h-got.txt" || true
+	cmp -s "$T/h-ref.txt" "$T/h-got.txt" || fail "$how with a hostile ~/.gnuplot: a different chart"
+	ok "script run by the user ($how): the same chart with a hostile ~/.gnuplot"
+done
+# gnuplot -d (no init file) leaves ARG0 undefined on a pipe: the piped
+# script still reads itself as a file and draws the same chart.
+gnuplot -d <"$T/h.gp" >"$T/h-d.txt" 2>"$T/gperr" || fail "| gnuplot -d: $(cat "$T/gperr")"
+gnuplot -d "$T/h.gp" >"$T/h-ref.txt" 2>/dev/null
+cmp -s "$T/h-ref.txt" "$T/h-d.txt" || fail "| gnuplot -d: a different chart"
+ok "the piped script draws with gnuplot -d too"
 echo "render: $nchecks checks"

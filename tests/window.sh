@@ -33,13 +33,20 @@ cleanup_window() {
 trap cleanup_window EXIT
 
 # A private X server on a free display number (-displayfd picks one and
-# reports it when the server is ready).
+# reports it when the server is ready).  -noreset: by default the server
+# resets whenever its last client disconnects, and a reset drops every
+# client still in its connection handshake.  The xdotool polls below
+# connect and disconnect ten times a second, so now and then the reset
+# caught gnuplot's connection ("Unable to initialize GTK+, is DISPLAY set
+# properly?"; 3 of 100 connections under that polling).
 : >"$T/display"
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -noreset -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
 xvfb_pid=$!
-wait_for 20 grep -q '[0-9]' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
+wait_for 20 grep -q '^[0-9][0-9]*$' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
 DISPLAY=:$(tr -dc 0-9 <"$T/display")
 export DISPLAY
+x_ready() { xdotool getmouselocation >/dev/null 2>&1; }
+wait_for 20 x_ready || fail "Xvfb on $DISPLAY accepts no client: $(cat "$T/xvfb.log")"
 unset WAYLAND_DISPLAY 2>/dev/null || true
 ok "Xvfb on $DISPLAY"
 
@@ -57,6 +64,17 @@ cmd=
 for w in $TRC "$RUNS"/*.json; do
 	cmd="$cmd '$(printf '%s' "$w" | sed "s/'/'\\\\''/g")'"
 done
+
+# A display that no X server answers (a stopped server, a dead ssh -X
+# forwarding): the text chart instead of a gnuplot that cannot connect.
+n=90
+while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+rc=0
+DISPLAY=:$n timeout 120 script -qec "$cmd" /dev/null </dev/null >"$T/dead.out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] && grep -q 'Loss' "$T/dead.out" && grep -q 'c4ca37b7' "$T/dead.out" ||
+	fail "DISPLAY=:$n without a server: exit $rc, no text chart: $(head -c 500 "$T/dead.out")"
+ok "DISPLAY=:$n without an X server: a text chart"
+
 script -qec "$cmd" /dev/null </dev/null >"$T/tty.out" 2>&1 &
 prog_pid=$!
 
