@@ -64,7 +64,10 @@ struct state {
 /* A JOB argument or other user text made safe to print. */
 static char *shown(const char *s)
 {
-	return text_sanitize(s, strlen(s), TEXT_MAX_CHARS, "(empty)");
+	char *r = http_redact(s); /* no URL's password in a message */
+	char *out = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+	free(r);
+	return out;
 }
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE. */
@@ -730,6 +733,8 @@ static void use_joblist(struct state *st)
 		exit(status);
 	}
 	st->have_jl = true;
+	if (st->jl.warning)
+		diag_warn("%s", st->jl.warning);
 	if (o->list_jobs) {
 		int rc = joblist_print(&st->jl, o->format, stdout);
 		char *why = NULL;
@@ -894,7 +899,7 @@ int main(int argc, char **argv)
 	if (any_id && !st.have_jl && o->url) {
 		char *why = NULL;
 		int status = 0;
-		if (joblist_fetch(o, &st.jl, &why, &status) == 0)
+		if (joblist_fetch_quick(o, &st.jl, &why, &status) == 0)
 			st.have_jl = true;
 		else if (o->verbose)
 			diag_note("no job list for labels: %s", why);

@@ -35,6 +35,8 @@ struct options {
 	char *url;           /* --url or TRCOMPARE_URL */
 	char *endpoint;      /* --endpoint, default /api/training/local/{id}/metrics */
 	char *token;         /* from TRCOMPARE_TOKEN or --token-file; never argv */
+	char **token_for;    /* --token-for origins (borrowed strings, owned array) */
+	size_t ntoken_for;
 	enum auth_header auth;
 	bool netrc;
 	char *cacert;

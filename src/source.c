@@ -205,20 +205,16 @@ static void net_reset(void *ctx)
 	nj->failed_parse = false;
 }
 
-/* Builds the URL of job ID: opts->url + opts->endpoint, {id} escaped. */
+/* Builds the URL of job ID: opts->endpoint ({id} escaped) under opts->url
+ * (its path before its query: see http_url_join). */
 static char *job_url(const struct options *opts, const char *id)
 {
 	const char *ep = opts->endpoint ? opts->endpoint : "/api/training/local/{id}/metrics";
-	size_t blen = strlen(opts->url);
-	char *esc = http_escape(id);
+	char *esc = http_escape(id), *url;
 	struct buf b = { 0 };
 	const char *p;
 
-	while (blen > 0 && opts->url[blen - 1] == '/')
-		blen--;
-	buf_append(&b, opts->url, blen);
-	if (*ep != '/')
-		buf_puts(&b, "/");
+	buf_puts(&b, "");
 	while ((p = strstr(ep, "{id}")) != NULL) {
 		buf_append(&b, ep, (size_t)(p - ep));
 		buf_puts(&b, esc);
@@ -226,7 +222,9 @@ static char *job_url(const struct options *opts, const char *id)
 	}
 	buf_puts(&b, ep);
 	free(esc);
-	return b.data;
+	url = http_url_join(opts->url, b.data);
+	buf_free(&b);
+	return url;
 }
 
 /* Human size: "512 B", "3.4 kB", "12.0 MB". */
@@ -267,7 +265,7 @@ static void net_progress(void *ctx, const struct http_request *reqs, size_t n, d
 
 		if (reqs[i].done)
 			continue;
-		name = text_sanitize(nj->arg, strlen(nj->arg), 12, "?");
+		name = text_sanitize(nj->res->run->arg, strlen(nj->res->run->arg), 12, "?");
 		buf_printf(&b, "%s %s ", shown++ ? "," : "", name);
 		fmt_bytes(&b, reqs[i].bytes);
 		buf_printf(&b, " %zu rows", nj->res->run->nrows);
@@ -334,6 +332,8 @@ static const char *usage_problem(enum source_kind kind, const struct options *op
 	case SOURCE_JOBID:
 		if (!opts->url || !*opts->url)
 			return "no API URL: set TRCOMPARE_URL or --url";
+		if (!http_is_api_url(opts->url))
+			return HTTP_URL_NO_SCHEME;
 		break;
 	case SOURCE_FILE:
 	case SOURCE_URL:
@@ -379,7 +379,10 @@ void source_load_all(const struct options *opts, struct source_result *results)
 		char *label;
 
 		r->kind = source_classify(opts->jobs[i], &label, &targets[i]);
-		r->run = run_new(opts->jobs[i]);
+		/* The run keeps the JOB as shown: no URL's password. */
+		char *arg = http_redact(opts->jobs[i]);
+		r->run = run_new(arg);
+		free(arg);
 		r->run->label = label;
 		r->status = EXIT_OK;
 		const char *why = usage_problem(r->kind, opts, &stdin_taken);

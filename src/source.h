@@ -22,14 +22,16 @@ enum source_kind { SOURCE_STDIN, SOURCE_FILE, SOURCE_URL, SOURCE_JOBID };
 
 /* One JOB's outcome. */
 struct source_result {
-	struct run *run;   /* owned, never NULL after source_load_all; rows
+	struct run *run;   /* owned, never NULL after source_load_all; its arg
+	                      is the JOB with URLs' userinfo removed; rows
 	                      parsed (run_finish() already called); label set
 	                      from LABEL= or NULL; empty or partial on error */
 	enum source_kind kind;
 	int status;        /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH;
 	                      EXIT_USAGE for a job id when opts->url is NULL
 	                      (error "no API URL: set TRCOMPARE_URL or --url")
-	                      and for a second "-" */
+	                      or not http(s) (HTTP_URL_NO_SCHEME), and for a
+	                      second "-" */
 	char *error;       /* malloc'd message without the job prefix, or NULL */
 };
 
