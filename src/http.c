@@ -101,6 +101,14 @@ char *http_redact(const char *text)
 	const char *p = text, *s;
 
 	buf_puts(&b, "");
+	/* "user:pw@host:port/..." without a scheme (a mistyped --url). */
+	if (!strstr(text, "://")) {
+		size_t alen = strcspn(text, "/?#\\ \t\r\n\"'<>");
+		const char *at = memrchr(text, '@', alen);
+
+		if (at && memchr(text, ':', (size_t)(at - text)))
+			p = at + 1;
+	}
 	while ((s = strstr(p, "://")) != NULL) {
 		/* The authority ends at the path, query, fragment or white space;
 		 * its last '@' ends the userinfo. */

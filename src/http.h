@@ -67,7 +67,7 @@ char *http_escape(const char *s);
  * "LABEL=http://u:pw@host/x" gives "LABEL=http://host/x".  Other text is
  * kept as is (not sanitized).  malloc'd.  Every URL that is shown (messages,
  * -v, progress) or stored (the "# source:" line of data files) goes through
- * it. */
+ * it.  A TEXT without "://" that starts "user:pw@host" loses "user:pw@". */
 char *http_redact(const char *text);
 
 /* True when URL is an absolute http:// or https:// URL with a host: what

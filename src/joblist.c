@@ -550,7 +550,7 @@ static int fetch_list(const struct options *opts, double budget, struct joblist 
 		o.retry = 0;
 
 	for (page = 0;; page++) {
-		bool last, full = false;
+		bool last, end, no_offset, full = false;
 		size_t fresh;
 		char *path;
 
@@ -594,19 +594,26 @@ static int fetch_list(const struct options *opts, double budget, struct joblist 
 			goto fail;
 		}
 		fresh = page_merge(&pg, out, &cap, &seen, opts->status, &full);
-		/* The last page: empty, at the total, short when there is no
-		 * total, from a server that ignores offset (another offset, or
-		 * only jobs already seen), or cut. */
-		last = pg.got == 0 || (pg.has_total && (long long)(offset + pg.got) >= pg.total) ||
-		       (!pg.has_total && pg.got < JOBLIST_PAGE) ||
-		       (pg.has_offset && pg.offset != (long long)offset) || fresh == 0 || pg.overflow ||
-		       full;
+		/* The last page: empty, at the total, or short when there is no
+		 * total.  Or the list is cut: by a server that ignores offset
+		 * (another offset echoed, or only jobs already seen), or limit
+		 * (more jobs than asked for), or by JOBLIST_MAX_JOBS. */
+		end = pg.got == 0 || (pg.has_total && (long long)(offset + pg.got) >= pg.total) ||
+		      (!pg.has_total && pg.got < JOBLIST_PAGE);
+		no_offset = pg.got > 0 && (fresh == 0 || (pg.has_offset && pg.offset != (long long)offset));
+		if (!end && seen.n >= JOBLIST_MAX_JOBS)
+			full = true;
 		if (pg.overflow)
 			out->warning = xasprintf("the server sent more than the %d jobs asked for in one "
 						 "page; the job list was cut at %zu jobs",
 						 JOBLIST_PAGE, seen.n);
 		else if (full)
 			out->warning = xasprintf("the job list was cut at %d jobs", JOBLIST_MAX_JOBS);
+		else if (!end && no_offset)
+			out->warning = xasprintf("the server ignores offset (the page at offset %zu brought "
+						 "no new job); the job list was cut at %zu jobs",
+						 offset, seen.n);
+		last = end || no_offset || pg.overflow || full;
 		offset += pg.got;
 		if (last)
 			break;
