@@ -174,7 +174,6 @@ static void *pool_worker(void *arg)
 struct net_job {
 	struct source_result *res;
 	struct parser *parser;
-	const char *arg;             /* the JOB as written, for progress */
 	bool failed_parse;
 };
 
@@ -286,7 +285,6 @@ static void load_network(const struct options *opts, struct source_result *resul
 
 	for (size_t k = 0; k < n; k++) {
 		nj[k].res = &results[idx[k]];
-		nj[k].arg = opts->jobs[idx[k]];
 		nj[k].parser = parser_new(nj[k].res->run);
 		reqs[k].url = urls[k];
 		reqs[k].sink = net_sink;
