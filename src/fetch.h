@@ -17,6 +17,9 @@ struct fetch_config {
 	const char *endpoint; /* metrics path template, {id} = job id */
 	const char *token;    /* API token (TRCOMPARE_TOKEN, --token-file), or
 	                         NULL; never printed, never passed on */
+	const char *const *token_for; /* --token-for origins that also get
+	                                 the token */
+	size_t ntoken_for;
 	enum auth_header auth;
 	bool netrc;
 	const char *cacert;

@@ -10,7 +10,6 @@
 #include "http.h"
 
 #include <curl/curl.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -24,21 +23,46 @@
 #include "util.h"
 
 #define HTTP_MAX_REDIRECTS 5
-#define HTTP_ERRBODY_MAX (64 * 1024) /* bytes of an error body kept */
+#define HTTP_ERRBODY_MAX (64 * 1024) /* bytes of an HTML page kept (its title) */
 #define HTTP_MSG_CHARS 300           /* characters of a server message shown */
 #define HTTP_BACKOFF_FIRST 1.0       /* seconds before the first retry */
 #define HTTP_BACKOFF_MAX 30.0        /* longest backoff between retries */
 #define HTTP_RETRY_AFTER_MAX 60.0    /* longest Retry-After honoured */
 #define HTTP_TICK 0.25               /* seconds between progress calls */
+#define HTTP_ERRFIELD_MAX 4096       /* bytes of an error body's "error" kept */
+#define HTTP_TITLE_CHARS 100         /* characters of an HTML page's title shown */
 
 enum xfer_state { XFER_WAITING, XFER_ACTIVE, XFER_DONE };
-enum body_mode { BODY_UNDECIDED, BODY_SINK, BODY_ERROR, BODY_DISCARD };
+enum body_mode { BODY_UNDECIDED, BODY_SINK, BODY_ERROR, BODY_DISCARD, BODY_HTML };
+
+/* The top-level strings of a JSON error body that make its message. */
+enum { EF_ERROR, EF_DETAILS, EF_DETAIL, EF_N };
+static const char *const errfield_names[EF_N] = { "error", "details", "detail" };
+
+/* A streaming scan of an error body for its top-level "error", "details"
+ * and "detail" strings, however long the body (a 64 KiB prefix cut by a
+ * long trace would not parse): fed byte by byte, it keeps the first value
+ * of each (HTTP_ERRFIELD_MAX bytes of it) and nothing else. */
+struct errscan {
+	int depth;           /* nesting depth; the body's object is depth 1 */
+	bool in_str, esc, is_key, want_key;
+	int hex;             /* digits of a \uXXXX escape still to skip */
+	int pending;         /* the field whose value comes next, or -1 */
+	int capture;         /* the field being read, or -1 */
+	char key[16];
+	size_t klen;
+	bool klong;
+	struct buf val[EF_N];
+	bool got[EF_N];
+};
 
 /* One request's transfer state across attempts and redirects. */
 struct xfer {
 	struct http_request *req;
 	const struct fetch_config *opts;
-	const char *token_origin;     /* borrowed; NULL: send no token */
+	char *const *token_origins;   /* borrowed: origins that get the token */
+	size_t ntoken_origins;
+	char *first_origin;           /* origin of the request's URL (owned) */
 	CURL *easy;
 	struct curl_slist *headers;
 	char *url;                    /* current URL (owned) */
@@ -51,7 +75,8 @@ struct xfer {
 	bool sent_token;              /* this attempt carries the token */
 	double t_start;               /* monotonic start of this attempt */
 	char *sink_err;               /* sink's message, owned */
-	struct buf errbody;           /* body of a non-2xx answer, capped */
+	struct buf errbody;           /* start of an HTML answer (its title) */
+	struct errscan scan;          /* the error body's message */
 	char reason[128];             /* status line's reason phrase */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -69,19 +94,44 @@ void http_set_log(void (*fn)(void *ctx, const char *line), void *ctx)
 	log_ctx = ctx;
 }
 
-/* URL without its password, sanitized, for the log.  malloc'd. */
+/* TEXT without the userinfo of its URLs (see http.h). */
+char *http_redact(const char *text)
+{
+	struct buf b = { 0 };
+	const char *p = text, *s;
+
+	buf_puts(&b, "");
+	/* "user:pw@host:port/..." without a scheme (a mistyped --url). */
+	if (!strstr(text, "://")) {
+		size_t alen = strcspn(text, "/?#\\ \t\r\n\"'<>");
+		const char *at = memrchr(text, '@', alen);
+
+		if (at && memchr(text, ':', (size_t)(at - text)))
+			p = at + 1;
+	}
+	while ((s = strstr(p, "://")) != NULL) {
+		/* The authority ends at the path, query, fragment or white space;
+		 * its last '@' ends the userinfo. */
+		const char *auth = s + 3, *at = NULL;
+		size_t alen = strcspn(auth, "/?#\\ \t\r\n\"'<>");
+
+		for (const char *q = auth; q < auth + alen; q++)
+			if (*q == '@')
+				at = q;
+		buf_append(&b, p, (size_t)(auth - p));
+		p = at ? at + 1 : auth;
+	}
+	buf_puts(&b, p);
+	return b.data;
+}
+
+/* URL without its userinfo, sanitized, for the log.  malloc'd. */
 static char *url_for_log(const char *url)
 {
-	CURLU *u = curl_url();
-	char *shown = NULL, *out;
+	char *r = http_redact(url);
+	char *out = text_sanitize(r, strlen(r), HTTP_MSG_CHARS, "(URL)");
 
-	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
-		curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
-		curl_url_get(u, CURLUPART_URL, &shown, 0);
-	}
-	out = shown ? text_sanitize(shown, strlen(shown), HTTP_MSG_CHARS, "?") : xstrdup("(URL)");
-	curl_free(shown);
-	curl_url_cleanup(u);
+	free(r);
 	return out;
 }
 
@@ -166,6 +216,231 @@ static char *url_origin(const char *url)
 	return out;
 }
 
+/* True when URL is an http(s) URL with a host (see http.h). */
+bool http_is_api_url(const char *url)
+{
+	char *origin;
+
+	if (!url || (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0))
+		return false;
+	origin = url_origin(url);
+	free(origin);
+	return origin != NULL;
+}
+
+/* Parses an origin (see http.h). */
+int http_parse_origin(const char *s, char **origin)
+{
+	CURLU *u = curl_url();
+	char *path = NULL, *query = NULL, *frag = NULL, *user = NULL;
+	int ret = -1;
+
+	*origin = NULL;
+	if (http_is_api_url(s) && curl_url_set(u, CURLUPART_URL, s, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PATH, &path, 0);
+		curl_url_get(u, CURLUPART_QUERY, &query, 0);
+		curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
+		curl_url_get(u, CURLUPART_USER, &user, 0);
+		if ((!path || strcmp(path, "/") == 0 || !*path) && !query && !frag && !user &&
+		    s[strlen(s) - 1] != '?' && s[strlen(s) - 1] != '#') {
+			*origin = url_origin(s);
+			ret = *origin ? 0 : -1;
+		}
+	}
+	curl_free(path);
+	curl_free(query);
+	curl_free(frag);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+/* The URL of PATH under BASE (see http.h). */
+char *http_url_join(const char *base, const char *path)
+{
+	size_t blen = strcspn(base, "?#");
+	const char *bq = base[blen] == '?' ? base + blen + 1 : NULL;
+	size_t bqlen = bq ? strcspn(bq, "#") : 0;
+	size_t plen = strcspn(path, "?");
+	const char *pq = path[plen] == '?' ? path + plen + 1 : NULL;
+	struct buf b = { 0 };
+
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	buf_append(&b, base, blen);
+	if (*path != '/')
+		buf_puts(&b, "/");
+	buf_append(&b, path, plen);
+	if (bqlen || (pq && *pq)) {
+		buf_puts(&b, "?");
+		buf_append(&b, bq ? bq : "", bqlen);
+		if (bqlen && pq && *pq)
+			buf_puts(&b, "&");
+		buf_puts(&b, pq ? pq : "");
+	}
+	buf_puts(&b, "");
+	return b.data;
+}
+
+/* Feeds byte C of an error body to the scan (see struct errscan). */
+static void errscan_byte(struct errscan *s, char c)
+{
+	if (s->in_str) {
+		char out = c;
+
+		if (s->hex > 0) {
+			s->hex--;
+			return;
+		}
+		if (s->esc) {
+			s->esc = false;
+			if (c == 'n' || c == 'r' || c == 't' || c == 'b' || c == 'f') {
+				out = ' ';
+			} else if (c == 'u') {
+				s->hex = 4;
+				out = '?';
+			}
+		} else if (c == '\\') {
+			s->esc = true;
+			return;
+		} else if (c == '"') {
+			s->in_str = false;
+			if (s->is_key) {
+				s->is_key = false;
+				s->pending = -1;
+				for (int k = 0; k < EF_N && !s->klong; k++)
+					if (strlen(errfield_names[k]) == s->klen &&
+					    memcmp(errfield_names[k], s->key, s->klen) == 0)
+						s->pending = k;
+			} else if (s->capture >= 0) {
+				s->got[s->capture] = true;
+				s->capture = -1;
+			}
+			return;
+		}
+		if (s->is_key) {
+			if (s->klen < sizeof s->key)
+				s->key[s->klen++] = out;
+			else
+				s->klong = true;
+		} else if (s->capture >= 0 && s->val[s->capture].len < HTTP_ERRFIELD_MAX) {
+			buf_append(&s->val[s->capture], &out, 1);
+		}
+		return;
+	}
+	switch (c) {
+	case '"':
+		s->in_str = true;
+		if (s->depth == 1 && s->want_key) {
+			s->is_key = true;
+			s->klen = 0;
+			s->klong = false;
+			s->want_key = false;
+		} else if (s->depth == 1) {
+			if (s->pending >= 0 && !s->got[s->pending]) {
+				s->capture = s->pending;
+				s->val[s->capture].len = 0;
+			}
+			s->pending = -1;
+		}
+		break;
+	case '{':
+	case '[':
+		if (++s->depth == 1)
+			s->want_key = c == '{';
+		else if (s->depth == 2)
+			s->pending = -1;
+		break;
+	case '}':
+	case ']':
+		s->depth--;
+		break;
+	case ',':
+		if (s->depth == 1) {
+			s->want_key = true;
+			s->pending = -1;
+		}
+		break;
+	case ':':
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\n':
+		break;
+	default:
+		if (s->depth == 1)
+			s->pending = -1; /* a number or literal */
+		break;
+	}
+}
+
+/* Forgets what the scan found (a new attempt). */
+static void errscan_reset(struct errscan *s)
+{
+	struct buf val[EF_N];
+
+	memcpy(val, s->val, sizeof val);
+	memset(s, 0, sizeof *s);
+	for (int k = 0; k < EF_N; k++) {
+		s->val[k] = val[k];
+		s->val[k].len = 0;
+	}
+	s->pending = s->capture = -1;
+}
+
+/* True when Content-Type CT is an HTML page. */
+static bool is_html(const char *ct)
+{
+	return strncasecmp(ct, "text/html", 9) == 0 || strncasecmp(ct, "application/xhtml", 17) == 0;
+}
+
+/* "the server sent an HTML page, not JSON ("TITLE")" from the page's
+ * <title>, decoded a little, sanitized, white space squeezed.  malloc'd. */
+static char *html_message(const struct buf *page)
+{
+	const char *d = page->data ? page->data : "", *end = d + page->len, *t = NULL;
+	struct buf b = { 0 };
+	char *title, *msg;
+
+	for (const char *p = d; p + 6 < end && !t; p++)
+		if (strncasecmp(p, "<title", 6) == 0 && (p[6] == '>' || p[6] == ' ' || p[6] == '\t' ||
+							  p[6] == '\n' || p[6] == '\r'))
+			t = p + 6;
+	while (t && t < end && *t != '>')
+		t++;
+	for (const char *p = t ? t + 1 : end; p < end && *p != '<'; p++) {
+		static const char *const ent[][2] = { { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+						      { "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " } };
+		bool done = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(ent) && !done; k++) {
+			size_t n = strlen(ent[k][0]);
+
+			if ((size_t)(end - p) >= n && strncasecmp(p, ent[k][0], n) == 0) {
+				buf_puts(&b, ent[k][1]);
+				p += n - 1;
+				done = true;
+			}
+		}
+		if (done)
+			continue;
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			if (b.len && b.data[b.len - 1] != ' ')
+				buf_puts(&b, " ");
+		} else {
+			buf_append(&b, p, 1);
+		}
+	}
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.len--;
+	title = b.len ? text_sanitize(b.data, b.len, HTTP_TITLE_CHARS, "") : xstrdup("");
+	buf_free(&b);
+	msg = *title ? xasprintf("the server sent an HTML page, not JSON (\"%s\")", title)
+		     : xstrdup("the server sent an HTML page, not JSON");
+	free(title);
+	return msg;
+}
+
 /* libcurl header callback: keeps the reason phrase of the last status line. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 {
@@ -208,7 +483,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 		long code = 0;
 
 		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
-		if (code == 0 || (code >= 200 && code < 300))
+		if (code >= 200 && code < 300) {
+			char *ct = NULL;
+
+			curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
+			x->mode = ct && is_html(ct) ? BODY_HTML : BODY_SINK;
+		} else if (code == 0)
 			x->mode = BODY_SINK;
 		else if (code >= 300 && code < 400)
 			x->mode = BODY_DISCARD;
@@ -231,6 +511,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 		}
 		break;
 	case BODY_ERROR:
+		for (size_t i = 0; i < n; i++)
+			errscan_byte(&x->scan, data[i]);
+		break;
+	case BODY_HTML:
 		if (x->errbody.len < HTTP_ERRBODY_MAX)
 			buf_append(&x->errbody, data,
 				   n < HTTP_ERRBODY_MAX - x->errbody.len ? n : HTTP_ERRBODY_MAX - x->errbody.len);
@@ -248,14 +532,17 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 	CURL *e = curl_easy_init();
 	char *origin;
 
-	if (!e)
-		oom(); /* curl_easy_init fails only when out of memory */
+	if (!e) {
+		fputs("trcompare-plot: out of memory\n", stderr);
+		exit(EXIT_DATA);
+	}
 	x->easy = e;
 	x->mode = BODY_UNDECIDED;
 	x->too_big = false;
 	x->reason[0] = '\0';
 	x->errbuf[0] = '\0';
 	x->errbody.len = 0;
+	errscan_reset(&x->scan);
 	x->req->bytes = 0;
 	x->req->http_status = 0;
 	x->req->attempts++;
@@ -265,8 +552,13 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 	x->sent_token = false;
 	x->t_start = now();
 	origin = url_origin(x->url);
-	if (o->token && *o->token && x->token_origin && origin &&
-	    strcmp(origin, x->token_origin) == 0) {
+	/* The token stays on the origin the request started on, and that
+	 * must be the API's or one the user named. */
+	bool allowed = false;
+	for (size_t i = 0; i < x->ntoken_origins && origin && x->first_origin; i++)
+		allowed |= strcmp(origin, x->token_origins[i]) == 0 &&
+			   strcmp(origin, x->first_origin) == 0;
+	if (o->token && *o->token && allowed) {
 		char *h = o->auth == AUTH_X_API_KEY ? xasprintf("X-API-Key: %s", o->token)
 						    : xasprintf("Authorization: Bearer %s", o->token);
 		x->headers = curl_slist_append(x->headers, h);
@@ -327,29 +619,23 @@ static void xfer_start(struct xfer *x, CURLM *multi)
  * error and details (or the reason phrase).  Sanitized; malloc'd. */
 static char *http_error_message(long code, const struct xfer *x)
 {
-	struct json_object *root = NULL, *err, *det;
+	const struct errscan *s = &x->scan;
+	const struct buf *det = s->got[EF_DETAILS] ? &s->val[EF_DETAILS] :
+				s->got[EF_DETAIL]  ? &s->val[EF_DETAIL] : NULL;
 	struct buf b = { 0 };
 	char *text, *msg;
 
-	if (x->errbody.len > 0) {
-		struct json_tokener *tok = json_tokener_new();
-
-		root = json_tokener_parse_ex(tok, x->errbody.data, (int)x->errbody.len);
-		json_tokener_free(tok);
-	}
-	if (root && json_object_is_type(root, json_type_object) &&
-	    json_object_object_get_ex(root, "error", &err) && err &&
-	    !json_object_is_type(err, json_type_null)) {
-		buf_puts(&b, json_object_get_string(err));
-		if (json_object_object_get_ex(root, "details", &det) && det &&
-		    !json_object_is_type(det, json_type_null) && *json_object_get_string(det)) {
+	if (s->got[EF_ERROR]) {
+		buf_append(&b, s->val[EF_ERROR].data, s->val[EF_ERROR].len);
+		if (det && det->len) {
 			buf_puts(&b, ": ");
-			buf_puts(&b, json_object_get_string(det));
+			buf_append(&b, det->data, det->len);
 		}
+	} else if (det && det->len) {
+		buf_append(&b, det->data, det->len);
 	} else if (x->reason[0]) {
 		buf_puts(&b, x->reason);
 	}
-	json_object_put(root);
 	text = b.len ? text_sanitize(b.data, b.len, HTTP_MSG_CHARS, "") : xstrdup("");
 	buf_free(&b);
 	msg = *text ? xasprintf("HTTP %ld: %s", code, text) : xasprintf("HTTP %ld", code);
@@ -403,6 +689,8 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 	} else if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		xfer_fail(x, EXIT_FETCH, xasprintf("response larger than --max-filesize (%lld bytes)",
 						   o->max_filesize));
+	} else if (rc == CURLE_OK && x->mode == BODY_HTML) {
+		xfer_fail(x, EXIT_FETCH, html_message(&x->errbody));
 	} else if (rc != CURLE_OK) {
 		msg = text_sanitize(x->errbuf, strlen(x->errbuf), HTTP_MSG_CHARS, curl_easy_strerror(rc));
 		retry = retryable_curl(rc);
@@ -488,10 +776,9 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_config *opts)
 {
 	struct xfer *xs;
-	char **own_origin;
+	char **origins;
 	CURLM *multi;
-	char *api_origin = NULL;
-	size_t ndone = 0, active = 0, par;
+	size_t norigins = 0, ndone = 0, active = 0, par;
 	double t0, last_tick;
 	int ret = 0;
 
@@ -499,11 +786,19 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_confi
 		return 0;
 	pthread_once(&init_once, global_init);
 	multi = curl_multi_init();
-	if (!multi)
-		oom();
+	if (!multi) {
+		fputs("trcompare-plot: out of memory\n", stderr);
+		exit(EXIT_DATA);
+	}
 	par = opts->parallel > 0 ? (size_t)opts->parallel : n;
-	if (opts->url && *opts->url)
-		api_origin = url_origin(opts->url);
+	/* The token goes to the API's origin and to those named with
+	 * --token-for, never to a URL's own origin just because it was given. */
+	origins = xcalloc(opts->ntoken_for + 1, sizeof *origins);
+	if (opts->url && *opts->url && (origins[norigins] = url_origin(opts->url)) != NULL)
+		norigins++;
+	for (size_t i = 0; i < opts->ntoken_for; i++)
+		if ((origins[norigins] = url_origin(opts->token_for[i])) != NULL)
+			norigins++;
 
 	xs = xcalloc(n, sizeof *xs);
 	for (size_t i = 0; i < n; i++) {
@@ -516,15 +811,11 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_confi
 		reqs[i].error = NULL;
 		reqs[i].attempts = 0;
 		reqs[i].done = false;
-		/* The token goes to the API's origin; with no API URL, to the
-		 * origin of each URL as the user wrote it. */
-		x->token_origin = api_origin;
+		x->token_origins = origins;
+		x->ntoken_origins = norigins;
+		x->first_origin = url_origin(reqs[i].url);
 		x->state = XFER_WAITING;
 	}
-	own_origin = xcalloc(n, sizeof *own_origin);
-	if (!api_origin)
-		for (size_t i = 0; i < n; i++)
-			xs[i].token_origin = own_origin[i] = url_origin(reqs[i].url);
 
 	t0 = last_tick = now();
 	while (ndone < n) {
@@ -585,13 +876,16 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_confi
 		free(xs[i].url);
 		free(xs[i].sink_err);
 		buf_free(&xs[i].errbody);
-		free(own_origin[i]);
+		for (int k = 0; k < EF_N; k++)
+			buf_free(&xs[i].scan.val[k]);
+		free(xs[i].first_origin);
 		reqs[i].done = true;
 		if (reqs[i].status != EXIT_OK)
 			ret = -1;
 	}
-	free(own_origin);
-	free(api_origin);
+	for (size_t i = 0; i < norigins; i++)
+		free(origins[i]);
+	free(origins);
 	free(xs);
 	curl_multi_cleanup(multi);
 	return ret;

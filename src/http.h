@@ -32,13 +32,17 @@ struct http_request {
 	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */
 };
 
-/* Performs every request, at most fc->parallel at once.  Returns 0 when
- * all succeeded, else -1 (each request says how it went). */
-int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_config *fc);
+/* Performs every request, at most opts->parallel at once.  Returns 0 when
+ * all succeeded, else -1 (each request says how it went).  The token goes
+ * only to the origin of opts->url and to the origins of opts->token_for,
+ * and only while a request stays on the origin it started on.  A 2xx
+ * answer whose Content-Type is HTML (a login page) fails with EXIT_FETCH:
+ * the server sent an HTML page, not JSON ("TITLE"). */
+int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_config *opts);
 
 /* GET into memory (job lists): *body malloc'd and NUL-terminated.
  * Returns 0, or -1 with *cause set. */
-int http_get(const char *url, const struct fetch_config *fc, char **body, size_t *len,
+int http_get(const char *url, const struct fetch_config *opts, char **body, size_t *len,
 	     long *http_status, char **cause);
 
 /* Progress hook: when set, http_fetch_all calls FN about four times a
@@ -58,5 +62,33 @@ void http_set_log(void (*fn)(void *ctx, const char *line), void *ctx);
 
 /* URL-escapes S (RFC 3986 unreserved kept).  malloc'd. */
 char *http_escape(const char *s);
+
+/* TEXT with the userinfo ("user:password@") removed from every URL in it:
+ * "LABEL=http://u:pw@host/x" gives "LABEL=http://host/x".  Other text is
+ * kept as is (not sanitized).  malloc'd.  Every URL that is shown (messages,
+ * -v, progress) or stored (the "# source:" line of data files) goes through
+ * it.  A TEXT without "://" that starts "user:pw@host" loses "user:pw@". */
+char *http_redact(const char *text);
+
+/* True when URL is an absolute http:// or https:// URL with a host: what
+ * --url and TRCOMPARE_URL must be (a URL without a scheme would be fetched
+ * by libcurl's guess, but would match no origin for the token). */
+bool http_is_api_url(const char *url);
+
+/* The error when the API URL is not one (a usage error: exit status 64). */
+#define HTTP_URL_NO_SCHEME "the API URL (--url or TRCOMPARE_URL) must start with http:// or https://"
+
+/* When S is an origin, "http(s)://host[:port]" with at most a "/" after it
+ * (no user, path, query or fragment), sets *ORIGIN to its normalized form
+ * ("scheme://host:port", lower case, default port filled in; malloc'd) and
+ * returns 0; else -1.  For --token-for. */
+int http_parse_origin(const char *s, char **origin);
+
+/* The URL of PATH under the API URL BASE: BASE's path without trailing
+ * slashes, then PATH (a '/' put in front when missing), then the query:
+ * BASE's, and PATH's own (PATH may hold "?..."), joined by '&'.  BASE's
+ * fragment is dropped.  "http://h/base?x=1" + "/api/jobs?limit=1" gives
+ * "http://h/base/api/jobs?x=1&limit=1".  malloc'd. */
+char *http_url_join(const char *base, const char *path);
 
 #endif

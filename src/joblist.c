@@ -1,24 +1,35 @@
 /* joblist.c: see joblist.h.
  *
- * Job lists are small (the platform caps a page at 100 jobs), so each page
- * is fetched into memory with http_get and parsed whole with json-c. */
+ * The job list comes from a server we do not trust with our memory: a few
+ * kilobytes of gzip can unpack to millions of empty objects.  So a page is
+ * never held whole: a small scanner walks its outer skeleton as the bytes
+ * arrive, hands each job object (at most JOBLIST_JOB_BYTES) to json-c on
+ * its own and keeps only what a job_info holds; everything is capped (jobs
+ * and bytes per page, pages and jobs per listing). */
 #include "config.h"
 
 #include "joblist.h"
 
 #include <json-c/json.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http.h"
 #include "parse.h"
 #include "text.h"
 #include "util.h"
 
-#define JOBLIST_PAGE 100       /* the platform's largest page */
-#define JOBLIST_MAX_PAGES 1000 /* a server that never ends its list */
+#define JOBLIST_PAGE 100       /* jobs asked for per page (the platform's largest) */
+#define JOBLIST_MAX_PAGES 200  /* pages per listing: a server that never ends its list */
+#define JOBLIST_MAX_JOBS 10000 /* jobs per listing */
+#define JOBLIST_PAGE_BYTES (4L * 1024 * 1024) /* bytes of one page, unpacked */
+#define JOBLIST_JOB_BYTES (64 * 1024)         /* bytes of one job object */
+#define JOBLIST_MAX_DEPTH 64   /* nesting in a page */
+#define JOBLIST_QUICK_SECONDS 2 /* the label lookup's time budget */
 #define JOBLIST_TEXT_CHARS 40  /* characters of a model name in text lists */
 
 /* A string member of OBJ, copied, or NULL when absent or null. */
@@ -65,81 +76,396 @@ static bool status_wanted(const char *list, const char *status)
 	return false;
 }
 
-/* Appends the jobs of JSON array ARR to JL (those the filter keeps). */
-static void add_jobs(struct joblist *jl, size_t *cap, struct json_object *arr, const char *filter)
+/* Appends job object O to JL when it has an id (the status filter is
+ * applied when the page is merged). */
+static void add_job(struct joblist *jl, size_t *cap, struct json_object *o)
 {
-	size_t n = json_object_array_length(arr);
+	struct json_object *st;
+	struct job_info *j;
+	char *id;
 
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(arr, i), *st;
-		struct job_info *j;
-		char *id, *status;
-
-		if (!o || !json_object_is_type(o, json_type_object))
-			continue;
-		id = get_str(o, "id");
-		if (!id)
-			continue;
-		status = get_str(o, "status");
-		if (!status_wanted(filter, status)) {
-			free(id);
-			free(status);
-			continue;
-		}
-		if (jl->n == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			jl->jobs = xreallocarray(jl->jobs, *cap, sizeof *jl->jobs);
-		}
-		j = &jl->jobs[jl->n++];
-		memset(j, 0, sizeof *j);
-		j->id = id;
-		j->status = status;
-		j->model_name = get_str(o, "model_name");
-		j->started_at = get_str(o, "started_at");
-		j->completed_at = get_str(o, "completed_at");
-		j->created_at = get_str(o, "created_at");
-		j->progress = get_num(o, "progress");
-		j->current_step = get_num(o, "current_step");
-		j->total_steps = get_num(o, "total_steps");
-		j->loss = get_num(o, "loss");
-		if (isnan(j->loss))
-			j->loss = get_num(o, "train_loss");
-		j->eval_loss = get_num(o, "eval_loss");
-		j->best_eval_loss = get_num(o, "best_eval_loss");
-		j->stale = json_object_object_get_ex(o, "_stale", &st) && json_object_get_boolean(st);
+	if (!o || !json_object_is_type(o, json_type_object) || !(id = get_str(o, "id")))
+		return;
+	if (jl->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		jl->jobs = xreallocarray(jl->jobs, *cap, sizeof *jl->jobs);
 	}
+	j = &jl->jobs[jl->n++];
+	memset(j, 0, sizeof *j);
+	j->id = id;
+	j->status = get_str(o, "status");
+	j->model_name = get_str(o, "model_name");
+	j->started_at = get_str(o, "started_at");
+	j->completed_at = get_str(o, "completed_at");
+	j->created_at = get_str(o, "created_at");
+	j->progress = get_num(o, "progress");
+	j->current_step = get_num(o, "current_step");
+	j->total_steps = get_num(o, "total_steps");
+	j->loss = get_num(o, "loss");
+	if (isnan(j->loss))
+		j->loss = get_num(o, "train_loss");
+	j->eval_loss = get_num(o, "eval_loss");
+	j->best_eval_loss = get_num(o, "best_eval_loss");
+	j->stale = json_object_object_get_ex(o, "_stale", &st) && json_object_get_boolean(st);
 }
 
-/* Parses BODY (LEN bytes) as JSON: the root, or NULL with *cause set. */
-static struct json_object *parse_body(const char *body, size_t len, const char *what, char **cause)
+/* Frees job J's strings. */
+static void job_free(struct job_info *j)
+{
+	free(j->id);
+	free(j->model_name);
+	free(j->status);
+	free(j->started_at);
+	free(j->completed_at);
+	free(j->created_at);
+}
+
+/* The ids seen in one listing (a server may repeat jobs, or whole pages):
+ * open addressing, sized for JOBLIST_MAX_JOBS plus a page. */
+#define IDSET_SLOTS 32768
+struct idset {
+	char **slot;
+	size_t n;
+};
+
+/* The slot of ID in S: where it is, or the empty one where it would go. */
+static char **idset_slot(struct idset *s, const char *id)
+{
+	uint32_t h = 2166136261u;
+
+	if (!s->slot)
+		s->slot = xcalloc(IDSET_SLOTS, sizeof *s->slot);
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	for (size_t i = h % IDSET_SLOTS;; i = (i + 1) % IDSET_SLOTS)
+		if (!s->slot[i] || strcmp(s->slot[i], id) == 0)
+			return &s->slot[i];
+}
+
+/* Adds ID to S: true when it was new. */
+static bool idset_add(struct idset *s, const char *id)
+{
+	char **slot = idset_slot(s, id);
+
+	if (*slot)
+		return false;
+	*slot = xstrdup(id);
+	s->n++;
+	return true;
+}
+
+static void idset_free(struct idset *s)
+{
+	for (size_t i = 0; s->slot && i < IDSET_SLOTS; i++)
+		free(s->slot[i]);
+	free(s->slot);
+}
+
+enum top_field { TOP_NONE, TOP_JOBS, TOP_TOTAL, TOP_OFFSET };
+
+/* One page of the job list as it streams in: {"jobs": [ {job}, ... ],
+ * "total": N, "offset": N, ...}.  The scanner follows strings and nesting
+ * only; each job object's bytes go to json-c alone. */
+struct page {
+	const char *route;       /* for messages */
+	struct joblist jobs;     /* this page's jobs, unfiltered */
+	size_t cap;
+	int depth;
+	bool in_str, esc, is_key, want_key, root_seen, in_jobs, jobs_seen, in_elem, stopped;
+	char key[16];
+	size_t klen;
+	bool klong;
+	enum top_field field;    /* the top-level member whose value comes next */
+	enum top_field num_field;/* the number being read, or TOP_NONE */
+	char num[32];
+	size_t nlen;
+	struct buf elem;         /* the job object being read */
+	size_t bytes, got;       /* bytes and "jobs" elements so far */
+	bool has_total, has_offset, overflow;
+	long long total, offset;
+};
+
+/* Clears PG for a new page (or a retried one). */
+static void page_reset(void *ctx)
+{
+	struct page *pg = ctx;
+	const char *route = pg->route;
+	struct buf elem = pg->elem;
+
+	for (size_t i = 0; i < pg->jobs.n; i++)
+		job_free(&pg->jobs.jobs[i]);
+	free(pg->jobs.jobs);
+	memset(pg, 0, sizeof *pg);
+	pg->route = route;
+	pg->elem = elem;
+	pg->elem.len = 0;
+}
+
+static void page_free(struct page *pg)
+{
+	page_reset(pg);
+	buf_free(&pg->elem);
+}
+
+/* Ends the number of a top-level member (total, offset). */
+static void page_number(struct page *pg)
+{
+	char *end;
+	long long v;
+
+	if (pg->num_field == TOP_NONE)
+		return;
+	pg->num[pg->nlen] = '\0';
+	v = strtoll(pg->num, &end, 10);
+	if (pg->nlen && *end == '\0') {
+		if (pg->num_field == TOP_TOTAL) {
+			pg->has_total = true;
+			pg->total = v;
+		} else {
+			pg->has_offset = true;
+			pg->offset = v;
+		}
+	}
+	pg->num_field = TOP_NONE;
+	pg->nlen = 0;
+}
+
+/* A whole job object in pg->elem: parsed on its own and kept. */
+static int page_job(struct page *pg, char **cause)
 {
 	struct json_tokener *tok = json_tokener_new();
-	struct json_object *root = json_tokener_parse_ex(tok, body, (int)len);
+	struct json_object *o = json_tokener_parse_ex(tok, pg->elem.data, (int)pg->elem.len);
 	enum json_tokener_error err = json_tokener_get_error(tok);
 
-	if (!root || err != json_tokener_success) {
-		*cause = xasprintf("invalid JSON in the job list from %s: %s", what,
-				   err == json_tokener_continue ? "unexpected end of data"
-								 : json_tokener_error_desc(err));
-		json_object_put(root);
-		root = NULL;
-	} else if (!json_object_is_type(root, json_type_object)) {
-		*cause = xasprintf("unexpected job list from %s: not a JSON object", what);
-		json_object_put(root);
-		root = NULL;
-	}
 	json_tokener_free(tok);
-	return root;
+	if (!o || err != json_tokener_success) {
+		json_object_put(o);
+		*cause = xasprintf("invalid JSON in the job list from %s: %s", pg->route,
+				   json_tokener_error_desc(err));
+		return -1;
+	}
+	add_job(&pg->jobs, &pg->cap, o);
+	json_object_put(o);
+	return 0;
 }
 
-/* Base URL without trailing slashes.  malloc'd. */
-static char *base_url(const char *url)
+/* Scans byte C of a page.  Returns 0, or -1 with *cause (an error), or
+ * -1 with pg->stopped set (enough read: more jobs than asked for). */
+static int page_byte(struct page *pg, char c, char **cause)
 {
-	size_t n = strlen(url);
+	if (pg->in_elem) {
+		if (pg->elem.len >= JOBLIST_JOB_BYTES) {
+			*cause = xasprintf("a job in the job list from %s is larger than %d KiB", pg->route,
+					   JOBLIST_JOB_BYTES / 1024);
+			return -1;
+		}
+		buf_append(&pg->elem, &c, 1);
+	}
+	if (pg->in_str) {
+		if (pg->esc) {
+			pg->esc = false;
+		} else if (c == '\\') {
+			pg->esc = true;
+		} else if (c == '"') {
+			pg->in_str = false;
+			if (pg->is_key) {
+				pg->is_key = false;
+				pg->field = pg->klong ? TOP_NONE :
+					    pg->klen == 4 && memcmp(pg->key, "jobs", 4) == 0 ? TOP_JOBS :
+					    pg->klen == 5 && memcmp(pg->key, "total", 5) == 0 ? TOP_TOTAL :
+					    pg->klen == 6 && memcmp(pg->key, "offset", 6) == 0 ? TOP_OFFSET :
+												 TOP_NONE;
+			}
+			return 0;
+		}
+		if (pg->is_key) {
+			if (pg->klen < sizeof pg->key)
+				pg->key[pg->klen++] = c;
+			else
+				pg->klong = true;
+		}
+		return 0;
+	}
+	switch (c) {
+	case '"':
+		pg->in_str = true;
+		if (pg->depth == 1 && pg->want_key) {
+			pg->is_key = true;
+			pg->klen = 0;
+			pg->klong = false;
+			pg->want_key = false;
+		} else if (pg->depth == 1) {
+			pg->field = TOP_NONE;
+		}
+		break;
+	case '{':
+	case '[':
+		if (pg->depth == 0) {
+			if (c != '{' || pg->root_seen)
+				goto not_object;
+			pg->root_seen = true;
+			pg->want_key = true;
+		} else if (pg->depth == 1) {
+			if (pg->field == TOP_JOBS && c == '[')
+				pg->in_jobs = pg->jobs_seen = true;
+			pg->field = TOP_NONE;
+		} else if (pg->depth == 2 && pg->in_jobs) {
+			/* One more than asked for: the server ignores limit. */
+			if (++pg->got > JOBLIST_PAGE) {
+				pg->got--;
+				pg->overflow = pg->stopped = true;
+				return -1;
+			}
+			if (c == '{') {
+				pg->in_elem = true;
+				pg->elem.len = 0;
+				buf_append(&pg->elem, &c, 1);
+			}
+		}
+		if (++pg->depth > JOBLIST_MAX_DEPTH) {
+			*cause = xasprintf("invalid JSON in the job list from %s: nested too deeply", pg->route);
+			return -1;
+		}
+		break;
+	case '}':
+	case ']':
+		if (pg->depth == 1)
+			page_number(pg);
+		if (--pg->depth < 0)
+			goto not_object;
+		if (pg->in_elem && pg->depth == 2) {
+			pg->in_elem = false;
+			if (page_job(pg, cause) < 0)
+				return -1;
+		} else if (pg->depth == 1) {
+			pg->in_jobs = false;
+		}
+		break;
+	case ',':
+		if (pg->depth == 1) {
+			page_number(pg);
+			pg->want_key = true;
+			pg->field = TOP_NONE;
+		}
+		break;
+	case ':':
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\n':
+		break;
+	default:
+		if (pg->depth == 0)
+			goto not_object;
+		if (pg->depth == 1 && (pg->field == TOP_TOTAL || pg->field == TOP_OFFSET)) {
+			pg->num_field = pg->field;
+			pg->field = TOP_NONE;
+		}
+		if (pg->depth == 1 && pg->num_field != TOP_NONE && pg->nlen + 1 < sizeof pg->num)
+			pg->num[pg->nlen++] = c;
+		break;
+	}
+	return 0;
 
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	return xstrndup(url, n);
+not_object:
+	*cause = xasprintf("unexpected job list from %s: not a JSON object", pg->route);
+	return -1;
+}
+
+/* http sink: a page's bytes through the scanner, JOBLIST_PAGE_BYTES at most. */
+static int page_sink(void *ctx, const void *buf, size_t len, char **cause)
+{
+	struct page *pg = ctx;
+	const char *p = buf;
+
+	pg->bytes += len;
+	if (pg->bytes > (size_t)JOBLIST_PAGE_BYTES) {
+		*cause = xasprintf("the job list from %s sent a page larger than %ld MiB", pg->route,
+				   JOBLIST_PAGE_BYTES / (1024 * 1024));
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (page_byte(pg, p[i], cause) < 0)
+			return -1;
+	return 0;
+}
+
+/* Checks that the page ended as a job list should. */
+static int page_finish(const struct page *pg, char **cause)
+{
+	if (pg->stopped)
+		return 0;
+	if (pg->depth != 0 || pg->in_str)
+		*cause = xasprintf("invalid JSON in the job list from %s: unexpected end of data", pg->route);
+	else if (!pg->root_seen)
+		*cause = xasprintf("unexpected job list from %s: not a JSON object", pg->route);
+	else if (!pg->jobs_seen)
+		*cause = xasprintf("unexpected job list from %s: no \"jobs\" array", pg->route);
+	else
+		return 0;
+	return -1;
+}
+
+/* GETs PATH under the API URL into PG.  Returns 0, or -1 with *cause,
+ * *exit_status (EXIT_FETCH or EXIT_DATA) and the HTTP status in *CODE. */
+static int get_page(const struct fetch_config *opts, const char *path, struct page *pg, long *code,
+		    char **cause, int *exit_status)
+{
+	struct http_request req = { 0 };
+	char *url = http_url_join(opts->url, path);
+
+	req.url = url;
+	req.sink = page_sink;
+	req.reset = page_reset;
+	req.ctx = pg;
+	http_fetch_all(&req, 1, opts);
+	free(url);
+	*code = req.http_status;
+	if (pg->stopped) {
+		free(req.error);
+		return 0;
+	}
+	if (req.status != EXIT_OK) {
+		*cause = req.error;
+		*exit_status = req.status == EXIT_DATA ? EXIT_DATA : EXIT_FETCH;
+		return -1;
+	}
+	if (page_finish(pg, cause) < 0) {
+		*exit_status = EXIT_DATA;
+		return -1;
+	}
+	return 0;
+}
+
+/* Moves PG's jobs into OUT: each id once, the status filter applied, at
+ * most JOBLIST_MAX_JOBS in all (*full set when that cut the page).
+ * Returns how many ids were new (filtered out or not). */
+static size_t page_merge(struct page *pg, struct joblist *out, size_t *cap, struct idset *seen,
+			 const char *filter, bool *full)
+{
+	size_t fresh = 0;
+
+	for (size_t i = 0; i < pg->jobs.n; i++) {
+		struct job_info *j = &pg->jobs.jobs[i];
+
+		bool is_new;
+
+		if (seen->n >= JOBLIST_MAX_JOBS && *idset_slot(seen, j->id) == NULL)
+			*full = true;
+		is_new = !*full && idset_add(seen, j->id);
+		fresh += is_new;
+		if (!is_new || !status_wanted(filter, j->status)) {
+			job_free(j);
+			continue;
+		}
+		if (out->n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			out->jobs = xreallocarray(out->jobs, *cap, sizeof *out->jobs);
+		}
+		out->jobs[out->n++] = *j;
+	}
+	pg->jobs.n = 0;
+	return fresh;
 }
 
 /* Seconds since the epoch of a job's creation (else start), or -inf. */
@@ -186,107 +512,136 @@ static void sort_newest(struct joblist *jl)
 	free(k);
 }
 
-/* GETs URL (the job list ROUTE) and returns its parsed body, with its
- * "jobs" array in *JOBS; NULL on failure with *cause, *exit_status
- * (EXIT_FETCH or EXIT_DATA) and the HTTP status in *CODE. */
-static struct json_object *get_jobs(const char *url, const char *route, const struct fetch_config *opts,
-				    struct json_object **jobs, long *code, char **cause, int *exit_status)
+/* Monotonic seconds. */
+static double mono(void)
 {
-	char *body = NULL;
-	size_t len = 0;
-	if (http_get(url, opts, &body, &len, code, cause) < 0) {
-		*exit_status = EXIT_FETCH;
-		return NULL;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* joblist_fetch, with a time BUDGET in seconds (0: none) that also turns
+ * retries off. */
+static int fetch_list(const struct fetch_config *opts, const char *status, double budget,
+		      struct joblist *out, char **cause, int *exit_status)
+{
+	struct fetch_config o = *opts;
+	struct idset seen = { 0 };
+	struct page pg;
+	size_t cap = 0, offset = 0;
+	double deadline = mono() + budget;
+	long code = 0;
+	int page;
+
+	memset(out, 0, sizeof *out);
+	memset(&pg, 0, sizeof pg);
+	if (!opts->url || !*opts->url) {
+		*cause = xstrdup("no API URL: set TRCOMPARE_URL or --url");
+		*exit_status = EXIT_USAGE;
+		return -1;
 	}
-	struct json_object *root = parse_body(body, len, route, cause);
-	free(body);
-	if (!root) {
-		*exit_status = EXIT_DATA;
-		return NULL;
+	if (!http_is_api_url(opts->url)) {
+		*cause = xstrdup(HTTP_URL_NO_SCHEME);
+		*exit_status = EXIT_USAGE;
+		return -1;
 	}
-	if (!json_object_object_get_ex(root, "jobs", jobs) || !json_object_is_type(*jobs, json_type_array)) {
-		json_object_put(root);
-		*cause = xasprintf("unexpected job list from %s: no \"jobs\" array", route);
-		*exit_status = EXIT_DATA;
-		return NULL;
+	if (budget > 0)
+		o.retry = 0;
+
+	for (page = 0;; page++) {
+		bool last, end, no_offset, full = false;
+		size_t fresh;
+		char *path;
+
+		if (page == JOBLIST_MAX_PAGES) {
+			out->warning = xasprintf("the job list was cut at %d pages (%zu jobs)",
+						 JOBLIST_MAX_PAGES, seen.n);
+			break;
+		}
+		if (budget > 0) {
+			double left = deadline - mono();
+
+			if (left <= 0) {
+				*cause = xasprintf("the job list took longer than %.0f s", budget);
+				*exit_status = EXIT_FETCH;
+				goto fail;
+			}
+			o.max_time = (long)ceil(left);
+			if (o.connect_timeout > o.max_time)
+				o.connect_timeout = o.max_time;
+		}
+		page_reset(&pg);
+		pg.route = "/api/training/local/jobs";
+		path = xasprintf("/api/training/local/jobs?limit=%d&offset=%zu", JOBLIST_PAGE, offset);
+		int rc = get_page(&o, path, &pg, &code, cause, exit_status);
+		free(path);
+		if (rc < 0) {
+			/* An older platform without the local route: the short list. */
+			if (page == 0 && *exit_status == EXIT_FETCH &&
+			    (code == 404 || code == 405 || code == 501)) {
+				free(*cause);
+				*cause = NULL;
+				page_reset(&pg);
+				pg.route = "/api/training/jobs";
+				if (get_page(&o, "/api/training/jobs", &pg, &code, cause, exit_status) < 0)
+					goto fail;
+				page_merge(&pg, out, &cap, &seen, status, &full);
+				if (pg.overflow || full)
+					out->warning = xasprintf("the job list was cut at %zu jobs", seen.n);
+				break;
+			}
+			goto fail;
+		}
+		fresh = page_merge(&pg, out, &cap, &seen, status, &full);
+		/* The last page: empty, at the total, or short when there is no
+		 * total.  Or the list is cut: by a server that ignores offset
+		 * (another offset echoed, or only jobs already seen), or limit
+		 * (more jobs than asked for), or by JOBLIST_MAX_JOBS. */
+		end = pg.got == 0 || (pg.has_total && (long long)(offset + pg.got) >= pg.total) ||
+		      (!pg.has_total && pg.got < JOBLIST_PAGE);
+		no_offset = pg.got > 0 && (fresh == 0 || (pg.has_offset && pg.offset != (long long)offset));
+		if (!end && seen.n >= JOBLIST_MAX_JOBS)
+			full = true;
+		if (pg.overflow)
+			out->warning = xasprintf("the server sent more than the %d jobs asked for in one "
+						 "page; the job list was cut at %zu jobs",
+						 JOBLIST_PAGE, seen.n);
+		else if (full)
+			out->warning = xasprintf("the job list was cut at %d jobs", JOBLIST_MAX_JOBS);
+		else if (!end && no_offset)
+			out->warning = xasprintf("the server ignores offset (the page at offset %zu brought "
+						 "no new job); the job list was cut at %zu jobs",
+						 offset, seen.n);
+		last = end || no_offset || pg.overflow || full;
+		offset += pg.got;
+		if (last)
+			break;
 	}
-	return root;
+	page_free(&pg);
+	idset_free(&seen);
+	sort_newest(out);
+	return 0;
+
+fail:
+	page_free(&pg);
+	idset_free(&seen);
+	joblist_free(out);
+	return -1;
 }
 
 /* Fetches the job list (see joblist.h). */
 int joblist_fetch(const struct fetch_config *opts, const char *status, struct joblist *out,
 		  char **cause, int *exit_status)
 {
-	size_t cap = 0, offset = 0;
-	char *base, *url;
-	long code = 0;
-	bool fallback = false;
+	return fetch_list(opts, status, 0, out, cause, exit_status);
+}
 
-	memset(out, 0, sizeof *out);
-	if (!opts->url || !*opts->url) {
-		*cause = xstrdup("no API URL: set TRCOMPARE_URL or --url");
-		*exit_status = EXIT_USAGE;
-		return -1;
-	}
-	base = base_url(opts->url);
-
-	for (int page = 0; page < JOBLIST_MAX_PAGES; page++) {
-		struct json_object *root, *jobs, *total, *off;
-		bool has_total, last;
-		size_t got;
-
-		url = xasprintf("%s/api/training/local/jobs?limit=%d&offset=%zu", base, JOBLIST_PAGE, offset);
-		root = get_jobs(url, "/api/training/local/jobs", opts, &jobs, &code, cause, exit_status);
-		free(url);
-		if (!root) {
-			/* An older platform without the local route: the short list. */
-			if (page == 0 && *exit_status == EXIT_FETCH &&
-			    (code == 404 || code == 405 || code == 501)) {
-				free(*cause);
-				*cause = NULL;
-				fallback = true;
-				break;
-			}
-			goto fail;
-		}
-		got = json_object_array_length(jobs);
-		add_jobs(out, &cap, jobs, status);
-		/* The last page: empty, at the total, short when there is no
-		 * total, or from a server that ignores offset (it would repeat
-		 * the first page forever). */
-		has_total = json_object_object_get_ex(root, "total", &total) &&
-			    json_object_is_type(total, json_type_int);
-		last = got == 0 ||
-		       (has_total && (int64_t)(offset + got) >= json_object_get_int64(total)) ||
-		       (!has_total && got < JOBLIST_PAGE) ||
-		       (json_object_object_get_ex(root, "offset", &off) &&
-			json_object_is_type(off, json_type_int) &&
-			json_object_get_int64(off) != (int64_t)offset);
-		offset += got;
-		json_object_put(root);
-		if (last)
-			break;
-	}
-
-	if (fallback) {
-		struct json_object *root, *jobs;
-
-		url = xasprintf("%s/api/training/jobs", base);
-		root = get_jobs(url, "/api/training/jobs", opts, &jobs, &code, cause, exit_status);
-		free(url);
-		if (!root)
-			goto fail;
-		add_jobs(out, &cap, jobs, status);
-		json_object_put(root);
-	}
-	free(base);
-	sort_newest(out);
-	return 0;
-
-fail:
-	free(base);
-	joblist_free(out);
-	return -1;
+/* Fetches the job list for labels, quickly or not at all (see joblist.h). */
+int joblist_fetch_quick(const struct fetch_config *opts, struct joblist *out, char **cause,
+			int *exit_status)
+{
+	return fetch_list(opts, NULL, JOBLIST_QUICK_SECONDS, out, cause, exit_status);
 }
 
 /* Frees the list's jobs. */
@@ -294,18 +649,12 @@ void joblist_free(struct joblist *jl)
 {
 	if (!jl)
 		return;
-	for (size_t i = 0; i < jl->n; i++) {
-		struct job_info *j = &jl->jobs[i];
-
-		free(j->id);
-		free(j->model_name);
-		free(j->status);
-		free(j->started_at);
-		free(j->completed_at);
-		free(j->created_at);
-	}
+	for (size_t i = 0; i < jl->n; i++)
+		job_free(&jl->jobs[i]);
 	free(jl->jobs);
+	free(jl->warning);
 	jl->jobs = NULL;
+	jl->warning = NULL;
 	jl->n = 0;
 }
 

@@ -19,16 +19,37 @@ struct job_info {
 struct joblist {
 	struct job_info *jobs;
 	size_t n;
+	char *warning;     /* malloc'd or NULL: why the list is incomplete
+	                      ("the job list was cut at 10000 jobs") */
 };
 
 /* Fetches every page of {url}/api/training/local/jobs (limit/offset),
  * falling back to {url}/api/training/jobs; keeps jobs whose status is in
  * STATUS (all when NULL; a comma-separated list, case-insensitive).
- * Newest first (created_at, else started_at).  Returns 0, or -1 with *cause
- * set and *exit_status EXIT_FETCH or EXIT_DATA, or EXIT_USAGE when
- * fc->url is NULL ("no API URL: set TRCOMPARE_URL or --url"). */
-int joblist_fetch(const struct fetch_config *fc, const char *status, struct joblist *out,
+ * Each id once (the first time it is listed).  Newest first (created_at,
+ * else started_at).
+ *
+ * The server is not trusted: pages stream through a scanner (never held
+ * whole), 100 jobs asked per page, at most 4 MiB per page (an error), 64
+ * KiB per job object (an error), 200 pages and 10,000 jobs per listing.
+ * Paging stops at an empty page, at the total, at a short page without a
+ * total, at a page that brings no new id or echoes another offset (a
+ * server ignoring offset), and at a page with more jobs than asked for (a
+ * server ignoring limit; the first 100 are kept).  A list cut by a cap
+ * (not by its end) gets out->warning.
+ *
+ * Returns 0, or -1 with *cause set and *exit_status EXIT_FETCH or
+ * EXIT_DATA, or EXIT_USAGE when opts->url is NULL ("no API URL: set
+ * TRCOMPARE_URL or --url") or not http(s) (HTTP_URL_NO_SCHEME). */
+int joblist_fetch(const struct fetch_config *opts, const char *status, struct joblist *out,
 		  char **cause, int *exit_status);
+
+/* joblist_fetch for the labels of jobs given by id, a nicety that must
+ * not hold up a comparison: no retries, and it fails ("the job list took
+ * longer than 2 s") once 2 seconds have passed before a page starts; a
+ * page's transfer is limited to the seconds left, rounded up. */
+int joblist_fetch_quick(const struct fetch_config *opts, struct joblist *out, char **cause,
+			int *exit_status);
 void joblist_free(struct joblist *jl);
 
 /* Writes the list as text, csv or json.  Returns 0 or -1 (write error). */

@@ -32,12 +32,15 @@ struct state {
 	struct chart *chart;
 };
 
-/* Prints "trcompare-plot: WHAT: CAUSE" (WHAT sanitized) and frees CAUSE. */
+/* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
+ * option, a URL) is sanitized and loses any URL's password. */
 static void report(const char *what, char *cause)
 {
-	char *w = text_sanitize(what, strlen(what), TEXT_MAX_CHARS, "(empty)");
+	char *r = http_redact(what);
+	char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
 	diag_error("%s: %s", w, cause);
 	free(w);
+	free(r);
 	free(cause);
 }
 
@@ -61,6 +64,8 @@ static int use_joblist(struct state *st)
 		return status;
 	}
 	st->have_jl = true;
+	if (st->jl.warning)
+		diag_warn("%s", st->jl.warning);
 	if (o->list_jobs) {
 		int rc = joblist_print(&st->jl, o->format, stdout);
 		char *why = NULL;
@@ -225,7 +230,7 @@ static int compare(struct state *st)
 	 * list can be had; without it, labels fall back to the ids. */
 	if (any_id && !st->have_jl) {
 		int status = 0;
-		if (joblist_fetch(&o->fetch, NULL, &st->jl, &cause, &status) == 0)
+		if (joblist_fetch_quick(&o->fetch, &st->jl, &cause, &status) == 0)
 			st->have_jl = true;
 		else if (o->verbose)
 			diag_note("no job list for labels: %s", cause);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "text.h"
 #include "util.h"
 
@@ -32,11 +33,12 @@ static const char doc[] =
 	"is not a terminal (trcompare-plot JOBS | gnuplot); on a terminal a "
 	"gnuplot window opens when a display is available, else a text chart "
 	"is drawn.\n\n"
-	"Environment: TRCOMPARE_URL (API base URL), TRCOMPARE_TOKEN (API token, "
-	"sent as a Bearer token), TRCOMPARE_GNUPLOT (the gnuplot to run, always "
-	"with -d first (no init files); for -o it is started as PROGRAM -d "
-	"/dev/stdin while the jobs are read and given the script on its "
-	"stdin).\n\n"
+	"Environment: TRCOMPARE_URL (API base URL, http:// or https://), "
+	"TRCOMPARE_TOKEN (API token, sent as a Bearer token to the API's origin "
+	"only, and to --token-for origins), TRCOMPARE_GNUPLOT (the gnuplot to "
+	"run, always with -d first (no init files); for -o it is started as "
+	"PROGRAM -d /dev/stdin while the jobs are read and given the script on "
+	"its stdin).\n\n"
 	"Exit status: 0 success; 1 data or runtime error (bad input, no data, "
 	"output not writable, gnuplot failed); 2 a job could not be fetched; "
 	"64 usage error.";
@@ -49,7 +51,7 @@ enum {
 	OPT_PARALLEL, OPT_RETRY, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
-	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT,
+	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR,
 };
 
 static const struct argp_option option_table[] = {
@@ -77,10 +79,11 @@ static const struct argp_option option_table[] = {
 	{"yrange", OPT_YRANGE, "PANEL=MIN:MAX,...", 0, "y range per panel", 2},
 
 	{NULL, 0, NULL, 0, "Training platform API:", 3},
-	{"url", OPT_URL, "URL", 0, "API base URL (default: $TRCOMPARE_URL)", 3},
+	{"url", OPT_URL, "URL", 0, "API base URL, http:// or https:// (default: $TRCOMPARE_URL)", 3},
 	{"endpoint", OPT_ENDPOINT, "PATH", 0, "Metrics path template, {id} = job id (default: /api/training/local/{id}/metrics)", 3},
 	{"token-file", OPT_TOKEN_FILE, "FILE", 0, "Read the API token from FILE (default: $TRCOMPARE_TOKEN)", 3},
 	{"api-key-header", OPT_API_KEY_HEADER, NULL, 0, "Send the token as 'X-API-Key' instead of 'Authorization: Bearer'", 3},
+	{"token-for", OPT_TOKEN_FOR, "ORIGIN", 0, "Send the token to URLs on ORIGIN (https://host[:port]) too; repeatable (default: only to the --url origin)", 3},
 	{"netrc", OPT_NETRC, NULL, 0, "Use credentials from ~/.netrc", 3},
 	{"cacert", OPT_CACERT, "FILE", 0, "CA certificates to verify the server with", 3},
 	{"insecure", OPT_INSECURE, NULL, 0, "Do not verify the server's TLS certificate", 3},
@@ -384,6 +387,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "--token-file: %s: the token is empty or holds control characters", arg);
 		break;
 	case OPT_API_KEY_HEADER: o->fetch.auth = AUTH_X_API_KEY; break;
+	case OPT_TOKEN_FOR: {
+		char *origin = NULL;
+		if (http_parse_origin(arg, &origin) != 0) {
+			char *r = http_redact(arg);
+			usage_error(state, "--token-for: '%s' is not an origin (like https://host:port)", r);
+			free(r);
+			return EINVAL;
+		}
+		free(origin);
+		o->token_for = xreallocarray(o->token_for, o->ntoken_for + 1, sizeof *o->token_for);
+		o->token_for[o->ntoken_for++] = arg;
+		break;
+	}
 	case OPT_NETRC: o->fetch.netrc = true; break;
 	case OPT_CACERT: o->fetch.cacert = arg; break;
 	case OPT_INSECURE: o->fetch.insecure = true; break;
@@ -487,6 +503,8 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	opts->spec.colors = (const char *const *)opts->colors;
 	opts->spec.ncolors = opts->ncolors;
 	opts->fetch.token = opts->token;
+	opts->fetch.token_for = (const char *const *)opts->token_for;
+	opts->fetch.ntoken_for = opts->ntoken_for;
 	return rc;
 }
 
@@ -494,6 +512,7 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 void options_free(struct options *opts)
 {
 	free(opts->jobs);
+	free(opts->token_for);
 	if (opts->colors) {
 		for (size_t i = 0; i < opts->ncolors; i++)
 			free(opts->colors[i]);

@@ -13,7 +13,8 @@
 #include "spec.h"
 
 struct options {
-	struct fetch_config fetch; /* fetch.token points at token below */
+	struct fetch_config fetch; /* fetch.token and fetch.token_for point at
+	                              token and token_for below */
 	struct compare_spec spec;  /* spec.jobs and spec.colors point at the
 	                              arrays below */
 
@@ -23,6 +24,9 @@ struct options {
 	char **colors;       /* owned --colors list */
 	size_t ncolors;
 	char *token;         /* owned; wiped by options_free */
+	char **token_for;    /* --token-for origins (borrowed from argv; owned
+	                        array) */
+	size_t ntoken_for;
 
 	bool quiet;          /* -q */
 	int verbose;         /* -v */

@@ -196,16 +196,11 @@ static void net_reset(void *ctx)
 char *source_job_url(const struct fetch_config *opts, const char *id)
 {
 	const char *ep = opts->endpoint ? opts->endpoint : FETCH_DEFAULT_ENDPOINT;
-	size_t blen = strlen(opts->url);
-	char *esc = http_escape(id);
+	char *esc = http_escape(id), *url;
 	struct buf b = { 0 };
 	const char *p;
 
-	while (blen > 0 && opts->url[blen - 1] == '/')
-		blen--;
-	buf_append(&b, opts->url, blen);
-	if (*ep != '/')
-		buf_puts(&b, "/");
+	buf_puts(&b, "");
 	while ((p = strstr(ep, "{id}")) != NULL) {
 		buf_append(&b, ep, (size_t)(p - ep));
 		buf_puts(&b, esc);
@@ -213,7 +208,9 @@ char *source_job_url(const struct fetch_config *opts, const char *id)
 	}
 	buf_puts(&b, ep);
 	free(esc);
-	return b.data;
+	url = http_url_join(opts->url, b.data);
+	buf_free(&b);
+	return url;
 }
 
 /* Human size: "512 B", "3.4 kB", "12.0 MB". */
@@ -254,7 +251,7 @@ static void net_progress(void *ctx, const struct http_request *reqs, size_t n, d
 
 		if (reqs[i].done)
 			continue;
-		name = text_sanitize(nj->job->arg, strlen(nj->job->arg), 12, "?");
+		name = text_sanitize(nj->job->run->arg, strlen(nj->job->run->arg), 12, "?");
 		buf_printf(&b, "%s %s ", shown++ ? "," : "", name);
 		fmt_bytes(&b, reqs[i].bytes);
 		buf_printf(&b, " %zu rows", nj->job->run->nrows);
@@ -324,6 +321,8 @@ const char *source_usage_problem(enum source_kind kind, const struct fetch_confi
 	case SOURCE_JOBID:
 		if (!fc->url || !*fc->url)
 			return "no API URL: set TRCOMPARE_URL or --url";
+		if (!http_is_api_url(fc->url))
+			return HTTP_URL_NO_SCHEME;
 		break;
 	case SOURCE_FILE:
 	case SOURCE_URL:
@@ -345,7 +344,10 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct source_job *j = &jobs[i];
 
-		j->run = run_new(j->arg);
+		/* The run keeps the JOB as shown: no URL's password. */
+		char *arg = http_redact(j->arg);
+		j->run = run_new(arg);
+		free(arg);
 		j->status = EXIT_OK;
 		j->error = NULL;
 		if (j->kind == SOURCE_STDIN || j->kind == SOURCE_FILE)

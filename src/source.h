@@ -30,7 +30,8 @@ struct source_job {
 
 	/* results */
 	struct run *run;     /* new run (the caller owns it), never NULL after
-	                        source_load; rows parsed, run_finish() called;
+	                        source_load; its arg is ARG with URLs' userinfo
+	                        removed; rows parsed, run_finish() called;
 	                        empty or partial on error */
 	int status;          /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH */
 	char *error;         /* malloc'd message without the job prefix, or NULL */
@@ -41,13 +42,14 @@ struct source_job {
 enum source_kind source_classify(const char *arg, char **label, char **target);
 
 /* The usage error of a source of KIND, or NULL: a job id needs an API URL
- * ("no API URL: set TRCOMPARE_URL or --url"), and "-" can be read once
+ * ("no API URL: set TRCOMPARE_URL or --url") that is http(s)
+ * (HTTP_URL_NO_SCHEME), and "-" can be read once
  * ("standard input (-) can be read only once"; *STDIN_TAKEN tracks it). */
 const char *source_usage_problem(enum source_kind kind, const struct fetch_config *fc,
 				 bool *stdin_taken);
 
-/* The URL of job id ID: fc->url + fc->endpoint, {id} URL-escaped.
- * malloc'd. */
+/* The URL of job id ID: fc->endpoint ({id} URL-escaped) under fc->url,
+ * its path before its query (http_url_join).  malloc'd. */
 char *source_job_url(const struct fetch_config *fc, const char *id);
 
 /* Reads every job of JOBS[0..N), all at once.  Never fails as a whole:

@@ -174,16 +174,95 @@ awk '/^GET /{ if (loc && auth) bad = 1; loc = 0; auth = 0; next }
 	END { if (loc && auth) bad = 1; exit bad }' "$T/api.log" || fail "the token went to another origin"
 ok "the token does not follow a redirect to another origin"
 expect_fail 2 'trcompare-plot: redirectloop: too many redirects (more than 5)' --data redirectloop
-# The token goes to the API's origin only; with no API URL, to the URLs given.
-expect_fail 2 "trcompare-plot: http://localhost:$PORT/api/training/local/r1/metrics: HTTP 401: Unauthorized: Missing authentication" \
-	--data "http://localhost:$PORT/api/training/local/r1/metrics"
+# The token goes to the API's origin only, with or without an API URL;
+# other origins get it only when named with --token-for.
+LOCALR1="http://localhost:$PORT/api/training/local/r1/metrics"
+expect_fail 2 "trcompare-plot: $LOCALR1: HTTP 401: Unauthorized: Missing authentication" --data "$LOCALR1"
 TRC_SAVED=$TRC
 TRC="env -u TRCOMPARE_URL $TRC_SAVED"
-expect_ok --data "http://localhost:$PORT/api/training/local/r1/metrics"
+expect_fail 2 "trcompare-plot: $LOCALR1: HTTP 401: Unauthorized: Missing authentication" --data "$LOCALR1"
+ok "with no API URL, a URL given as a JOB does not get the token"
+expect_ok --data --token-for="http://LOCALHOST:$PORT/" "$LOCALR1"
+grep -q '^# rows: 30$' "$T/out" || fail "--token-for: no data"
+ok "--token-for=ORIGIN sends the token to that origin"
+expect_fail 2 "trcompare-plot: $API/api/training/local/r2/metrics: HTTP 401: Unauthorized: Missing authentication" \
+	--data --token-for="http://localhost:$PORT" "$LOCALR1" "$API/api/training/local/r2/metrics"
+ok "--token-for names one origin: others still get no token"
 TRC=$TRC_SAVED
-ok "the token goes to --url's origin, or with no --url to the URLs given"
+expect_ok --data --token-for="http://localhost:$PORT" r1 "$LOCALR1"
+[ "$(grep -c '^# rows: 30$' "$T/out")" -eq 2 ] || fail "--url and --token-for together"
+ok "--token-for adds an origin to the API's"
+try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
+expect_fail 64 "trcompare-plot: --token-for: 'http://localhost:$PORT/api' is not an origin (like https://host:port)
+$try" --token-for="http://localhost:$PORT/api" r1
+expect_fail 64 "trcompare-plot: --token-for: 'ftp://localhost:$PORT' is not an origin (like https://host:port)
+$try" --token-for="ftp://u:pw@localhost:$PORT" r1
 
-# --- no metrics yet is a warning, not a failure ----------------------------
+# --- an HTML page (a login form) and long error bodies ----------------------
+expect_fail 2 'trcompare-plot: login: the server sent an HTML page, not JSON ("Sign in & continue [31m")' --data login
+expect_fail 2 'trcompare-plot: bigerror-200000: HTTP 400: Quota exceeded: try "later"' --data bigerror-200000
+expect_fail 2 'trcompare-plot: bigerror-10: HTTP 400: Quota exceeded: try "later"' --data bigerror-10
+
+# --- the API URL: a scheme is required; a query stays after the path --------
+expect_fail 64 "trcompare-plot: r1: the API URL (--url or TRCOMPARE_URL) must start with http:// or https://" \
+	--url "127.0.0.1:$PORT" --data r1
+expect_fail 64 "trcompare-plot: 127.0.0.1:$PORT: the API URL (--url or TRCOMPARE_URL) must start with http:// or https://" \
+	--url "127.0.0.1:$PORT" --list-jobs
+TRC_SAVED=$TRC
+TRC="env TRCOMPARE_URL=localhost:$PORT $TRC_SAVED"
+expect_fail 64 "trcompare-plot: r1: the API URL (--url or TRCOMPARE_URL) must start with http:// or https://" --data r1
+TRC=$TRC_SAVED
+expect_ok --url "HTTP://127.0.0.1:$PORT" --data r1
+ok "the scheme is matched case-insensitively"
+start_server based --token-file="$T/token" --prefix=/base
+expect_ok --url "http://127.0.0.1:$PORT/base/?x=1&y=a%20b#frag" --data r1 --endpoint='/api/training/metrics/{id}?v=2'
+grep -q '^# rows: 30$' "$T/out" || fail "--url with a path and a query: no data"
+grep -q '^GET /base/api/training/metrics/r1?x=1&y=a b&v=2$' "$T/based.log" ||
+	fail "the path and query from --url are not where they belong: $(grep '^GET' "$T/based.log")"
+expect_ok --url "http://127.0.0.1:$PORT/base?x=1" --list-jobs --format=csv
+grep -q '^GET /base/api/training/local/jobs?limit=100&offset=0&x=1$' "$T/based.log" ||
+	fail "the job list's path and query: $(grep '^GET' "$T/based.log")"
+grep -q '^r5,' "$T/out" || fail "--list-jobs under a base path and query: $(cat "$T/out")"
+ok "--url's path comes before the endpoint, its query after it"
+
+# --- a URL's user and password are never shown nor written -----------------
+start_server open
+OPEN=$PORT
+API_PORT=${API##*:}
+PW='s3cr3tPW'
+UPW="alice:$PW@"
+# no_secret WHAT FILE...: the password and the user appear in none of FILE.
+no_secret() {
+	what=$1
+	shift
+	for f in "$@"; do
+		! grep -q "$PW\|alice" "$f" || fail "$what: the URL's userinfo is in $(basename "$f"): $(grep "$PW\|alice" "$f")"
+	done
+	ok "$what: no userinfo"
+}
+expect_fail 2 "trcompare-plot: http://127.0.0.1:$OPEN/api/training/local/nosuchjob/metrics: HTTP 404: Job not found or unauthorized" \
+	--data "http://$UPW""127.0.0.1:$OPEN/api/training/local/nosuchjob/metrics"
+expect_fail 2 "trcompare-plot: mine=http://127.0.0.1:$OPEN/x: HTTP 404: Not found" --data "mine=http://$UPW""127.0.0.1:$OPEN/x"
+expect_fail_re 2 "trcompare-plot: http://127\\.0\\.0\\.1:1/x: Failed to connect to 127\\.0\\.0\\.1 port 1 after [0-9]+ ms: (Couldn.t connect to server|Connection refused)" \
+	--retry=0 --data "http://$UPW""127.0.0.1:1/x"
+TRC_SAVED=$TRC
+TRC="env -u TRCOMPARE_TOKEN $TRC_SAVED"
+expect_fail 2 "trcompare-plot: http://127.0.0.1:$API_PORT: HTTP 401: Unauthorized: Invalid token" \
+	--url "http://$UPW""127.0.0.1:$API_PORT" --list-jobs
+expect_fail 2 "trcompare-plot: r1: HTTP 401: Unauthorized: Invalid token" --url "http://$UPW""127.0.0.1:$API_PORT" --data r1
+TRC=$TRC_SAVED
+expect_fail 64 "trcompare-plot: 127.0.0.1:$API_PORT: the API URL (--url or TRCOMPARE_URL) must start with http:// or https://" \
+	--url "$UPW""127.0.0.1:$API_PORT" --list-jobs
+expect_ok -v --data "http://$UPW""127.0.0.1:$OPEN/api/training/local/r1/metrics" "lbl=http://$UPW""127.0.0.1:$OPEN/api/training/local/empty/metrics"
+grep -q "^# source: http://127.0.0.1:$OPEN/api/training/local/r1/metrics\$" "$T/out" || fail "--data: # source: $(grep '^# source' "$T/out")"
+grep -q "^trcompare-plot: warning: lbl=http://127.0.0.1:$OPEN/api/training/local/empty/metrics: " "$T/err" ||
+	fail "warning: $(cat "$T/err")"
+grep -q "^trcompare-plot: GET http://127.0.0.1:$OPEN/api/training/local/r1/metrics\$" "$T/err" || fail "-v: $(cat "$T/err")"
+no_secret "--data, -v and warnings" "$T/out" "$T/err"
+expect_ok -d "$T/pwdir" -S csv "http://$UPW""127.0.0.1:$OPEN/api/training/local/r1/metrics"
+grep -q "^# source: http://127.0.0.1:$OPEN/api/training/local/r1/metrics\$" "$T"/pwdir/*.dat || fail "-d: # source: $(grep -h '^# source' "$T"/pwdir/*.dat)"
+no_secret "-d files and the summary" "$T/out" "$T/err" "$T"/pwdir/*
+
 expect_ok --data empty r1
 grep -q '^trcompare-plot: warning: empty: ' "$T/err" || fail "no warning for an empty job: $(cat "$T/err")"
 ok "\"metrics\": [] is a warning"
@@ -314,6 +393,106 @@ grep -q '^GET /api/training/jobs$' "$T/old.log" || fail "no fallback to /api/tra
 grep -q '^5c1f9a2b-7d3e-4f10-8a6b-0c2d4e6f8a01,,queued,' "$T/out" || fail "fallback list: $(cat "$T/out")"
 ok "--list-jobs falls back to /api/training/jobs"
 
+# --- a job list not to be trusted: capped, streamed, de-duplicated -----------
+expect_ok --list-jobs
+cp "$T/out" "$T/list-normal"
+# listjobs NAME ARGS...: --list-jobs (or ARGS) against server NAME ($PORT).
+listjobs() {
+	lname=$1
+	shift
+	TRC="env TRCOMPARE_URL=http://127.0.0.1:$PORT $TRC_SAVED"
+	trc "$@"
+	TRC=$TRC_SAVED
+}
+# A page of 200 MB of empty objects: read no further than the 101st.
+start_server bomb --token-file="$T/token" --list=bomb
+ORIG_TRC=$TRC
+if [ -z "${TRC_VALGRIND:-}" ] && ! ldd "$PROG" 2>/dev/null | grep -q 'libasan'; then
+	# 500 MB of address space: json-c would need gigabytes for the page.
+	printf '#!/bin/sh\nulimit -v 500000\nexec "$@"\n' >"$T/limited"
+	chmod +x "$T/limited"
+	TRC="$T/limited $TRC"
+fi
+TRC_SAVED=$TRC
+t0=$(now_ms)
+listjobs bomb --list-jobs
+t1=$(now_ms)
+[ "$rc" -eq 0 ] || fail "--list-jobs on a page of empty objects: exit $rc: $(cat "$T/err")"
+[ "$(cat "$T/err")" = 'trcompare-plot: warning: the server sent more than the 100 jobs asked for in one page; the job list was cut at 0 jobs' ] ||
+	fail "--list-jobs on a page of empty objects: $(cat "$T/err")"
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "jobs without ids listed: $(cat "$T/out")"
+[ -n "${TRC_VALGRIND:-}" ] || [ $((t1 - t0)) -lt 5000 ] || fail "the bomb took $((t1 - t0)) ms"
+ok "a 200 MB page of empty objects: cut after 100 of them, with a warning ($((t1 - t0)) ms)"
+listjobs bomb --data r1
+[ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "a comparison by id with a bombed job list: exit $rc: $(cat "$T/err")"
+grep -q '^# label: r1$' "$T/out" || fail "label: $(grep '^# label' "$T/out")"
+ok "a comparison by id does not suffer from a bombed job list"
+TRC=$ORIG_TRC
+TRC_SAVED=$TRC
+
+# A server that ignores offset (but echoes it) and claims a million jobs.
+start_server nooffset --token-file="$T/token" --page-max=2 --list=nooffset
+listjobs nooffset --list-jobs
+[ "$rc" -eq 0 ] || fail "nooffset: exit $rc: $(cat "$T/err")"
+[ "$(cat "$T/err")" = 'trcompare-plot: warning: the server ignores offset (the page at offset 2 brought no new job); the job list was cut at 2 jobs' ] ||
+	fail "nooffset: $(cat "$T/err")"
+[ "$(wc -l <"$T/out")" -eq 3 ] || fail "nooffset: jobs listed twice? $(cat "$T/out")"
+[ "$(grep -c '^GET /api/training/local/jobs' "$T/nooffset.log")" -eq 2 ] ||
+	fail "nooffset: $(grep -c '^GET /api/training/local/jobs' "$T/nooffset.log") page requests, want 2"
+ok "a server that ignores offset: 2 page requests, each job once, a warning"
+
+# Every job listed twice: each once, and --latest picks distinct jobs.
+start_server dupids --token-file="$T/token" --page-max=3 --list=dupids
+listjobs dupids --list-jobs
+[ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "dupids: exit $rc: $(cat "$T/err")"
+cmp -s "$T/list-normal" "$T/out" || fail "dupids: the list differs:
+$(diff "$T/list-normal" "$T/out")"
+ok "a job listed twice is listed once"
+listjobs dupids --data --latest=3 --status=completed
+[ "$rc" -eq 0 ] || fail "dupids --latest=3 --status=completed: exit $rc: $(cat "$T/err")"
+[ "$(grep '^# job: ' "$T/out" | sort -u | wc -l)" -eq 3 ] || fail "--latest=3 picked a job twice: $(grep '^# job: ' "$T/out")"
+ok "--latest=3 picks three different jobs from a list with duplicates"
+
+# New jobs at every offset, forever: 10,000 jobs, or 200 pages.
+start_server endless --token-file="$T/token" --list=endless
+listjobs endless --list-jobs --format=csv
+[ "$rc" -eq 0 ] || fail "endless: exit $rc: $(cat "$T/err")"
+[ "$(cat "$T/err")" = 'trcompare-plot: warning: the job list was cut at 10000 jobs' ] || fail "endless: $(cat "$T/err")"
+[ "$(wc -l <"$T/out")" -eq 10001 ] || fail "endless: $(wc -l <"$T/out") lines"
+[ "$(grep -c '^GET /api/training/local/jobs' "$T/endless.log")" -eq 100 ] || fail "endless: not 100 pages"
+ok "an endless list stops at 10,000 jobs"
+start_server endless1 --token-file="$T/token" --list=endless --page-max=1
+listjobs endless1 --list-jobs --format=csv
+[ "$rc" -eq 0 ] || fail "endless1: exit $rc: $(cat "$T/err")"
+[ "$(cat "$T/err")" = 'trcompare-plot: warning: the job list was cut at 200 pages (200 jobs)' ] || fail "endless1: $(cat "$T/err")"
+[ "$(wc -l <"$T/out")" -eq 201 ] || fail "endless1: $(wc -l <"$T/out") lines"
+ok "an endless list of one job per page stops at 200 pages"
+
+start_server bigpage --token-file="$T/token" --list=bigpage
+listjobs bigpage --list-jobs
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: http://127.0.0.1:$PORT: the job list from /api/training/local/jobs sent a page larger than 4 MiB" ] ||
+	fail "bigpage: exit $rc: $(cat "$T/err")"
+ok "exit 1: a job list page over 4 MiB"
+start_server bigjob --token-file="$T/token" --list=bigjob
+listjobs bigjob --list-jobs
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: http://127.0.0.1:$PORT: a job in the job list from /api/training/local/jobs is larger than 64 KiB" ] ||
+	fail "bigjob: exit $rc: $(cat "$T/err")"
+ok "exit 1: a job over 64 KiB in the job list"
+
+# The label lookup is a nicety: a slow list does not hold up a comparison.
+start_server slow --token-file="$T/token" --list-delay=6000
+t0=$(now_ms)
+listjobs slow --data r1
+t1=$(now_ms)
+[ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "slow list: exit $rc: $(cat "$T/err")"
+grep -q '^# label: r1$' "$T/out" || fail "slow list: label $(grep '^# label' "$T/out")"
+[ -n "${TRC_VALGRIND:-}" ] || [ $((t1 - t0)) -lt 4500 ] || fail "a slow job list held up the comparison $((t1 - t0)) ms"
+ok "a slow job list delays a comparison by id by at most ~3 s ($((t1 - t0)) ms), labels from the ids"
+listjobs slow -v --data r1
+grep -Eq '^trcompare-plot: no job list for labels: Operation timed out after 2[0-9]{3} milliseconds with 0 bytes received$' "$T/err" ||
+	fail "-v does not say why labels are ids: $(cat "$T/err")"
+ok "-v says the job list for labels did not come"
+
 # --- no API URL ---------------------------------------------------------------
 TRC_SAVED=$TRC
 TRC="env -u TRCOMPARE_URL $TRC_SAVED"
@@ -365,6 +544,10 @@ if command -v script >/dev/null 2>&1; then
 	script -qec "$PROG --data delay-200-r1 >$T/tty-data" /dev/null >"$T/tty" 2>&1 </dev/null || true
 	[ ! -s "$T/tty" ] || fail "progress shown for a short fetch: $(cat "$T/tty")"
 	ok "no progress line for a short fetch"
+	script -qec "$PROG --data http://$UPW""127.0.0.1:$OPEN/api/training/local/delay-1600-r1/metrics >$T/tty-data" \
+		/dev/null >"$T/tty" 2>&1 </dev/null || true
+	grep -q 'fetching 1 job, 1 s: http://127\.' "$T/tty" || fail "no progress line: $(cat "$T/tty")"
+	no_secret "the progress line" "$T/tty"
 fi
 
 # --- the token stays secret ------------------------------------------------

@@ -27,18 +27,30 @@
  *                       (another origin: the token must not follow)
  *   redirectloop        302 to itself, forever
  *   html500             500 with an HTML body (no JSON error)
+ *   login               200 with a login page (text/html, a <title>)
+ *   bigerror-BYTES      400 with a JSON error body whose "error" and
+ *                       "details" come after a BYTES-long "trace"
  *   empty               {"metrics": [], "message": "No metrics available yet"}
  *   unknown ids         404 {"error":"Job not found or unauthorized"}
  *
  * Options:
  *   --dir=DIR           fixtures (default .)
  *   --port-file=FILE    write the port there once listening (else stdout)
- *   --log=FILE          append each request: "METHOD PATH[?QUERY]" and its
- *                       headers, one per line indented by a tab
+ *   --log=FILE          append each request: "METHOD PATH[?QUERY]" (status,
+ *                       limit, offset first, then any other argument) and
+ *                       its headers, one per line indented by a tab
  *   --token-file=FILE   require this token (Bearer or X-API-Key); else 401
  *   --delay=MS          delay every metrics answer
  *   --page-max=N        cap the job list's page size (to test pagination)
  *   --no-local-jobs     404 on /api/training/local/jobs (test the fallback)
+ *   --list=MODE         a hostile job list: "bomb" (200 MB of empty objects
+ *                       in one page), "nooffset" (offset ignored though
+ *                       echoed, total 1000000), "dupids" (every job listed
+ *                       twice), "endless" (new jobs j0, j1, ... at every
+ *                       offset, total 1000000000), "bigpage" (100 jobs of
+ *                       50 kB each), "bigjob" (one job of 100 kB)
+ *   --list-delay=MS     delay every job list answer
+ *   --prefix=PATH       serve the API under PATH ("/base": /base/api/...)
  *   --tls-cert=PEM --tls-key=PEM   serve HTTPS with this certificate
  *   --lifetime=S        exit after S seconds (default 600: a safety net for
  *                       tests; 0 = run until a signal)
@@ -76,6 +88,9 @@ static FILE *logfp;
 static long delay_ms;
 static long page_max = 100;
 static bool no_local_jobs;
+static const char *list_mode = "";
+static long list_delay_ms;
+static const char *path_prefix = "";
 static unsigned port;
 static char *tls_cert, *tls_key;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -275,6 +290,26 @@ static ssize_t huge_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
+/* Content reader for --list=bomb: a page of empty job objects, 200 MB. */
+static ssize_t bomb_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	static const char head[] = "{\"total\":1000000,\"jobs\":[";
+	const uint64_t total = 200000000;
+	size_t n = max;
+
+	(void)cls;
+	if (pos >= total)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (total - pos < n)
+		n = (size_t)(total - pos);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p = pos + i;
+
+		buf[i] = p < sizeof head - 1 ? head[p] : "{},"[(p - (sizeof head - 1)) % 3];
+	}
+	return (ssize_t)n;
+}
+
 /* Serves fixture NAME, or drops it half-way when DROP. */
 static enum MHD_Result serve_fixture(struct MHD_Connection *c, const char *name, bool drop)
 {
@@ -368,6 +403,26 @@ static enum MHD_Result serve_metrics(struct MHD_Connection *c, const char *id, c
 	if (strcmp(id, "html500") == 0) {
 		static const char body[] = "<html><body>Internal error</body></html>";
 		return reply(c, 500, body, sizeof body - 1, "text/html");
+	}
+	if (strcmp(id, "login") == 0) {
+		static const char body[] = "<!DOCTYPE html>\n<html><head><meta charset=utf-8>\n"
+					   "<TITLE>\n  Sign in &amp; continue\033[31m </TITLE></head>\n"
+					   "<body><form>...</form></body></html>\n";
+		return reply(c, 200, body, sizeof body - 1, "text/html; charset=utf-8");
+	}
+	if (split_num(id, "bigerror-", &num, &rest)) {
+		size_t n = (size_t)num;
+		char *body = malloc(n + 200);
+		enum MHD_Result ret;
+
+		if (!body)
+			die("out of memory");
+		memcpy(body, "{\"trace\":\"", 10);
+		memset(body + 10, 'x', n);
+		strcpy(body + 10 + n, "\",\"error\":\"Quota exceeded\",\"details\":\"try \\\"later\\\"\"}");
+		ret = reply(c, 400, body, strlen(body), NULL);
+		free(body);
+		return ret;
 	}
 	if (strcmp(id, "empty") == 0) {
 		static const char body[] =
@@ -546,6 +601,63 @@ static enum MHD_Result serve_jobs(struct MHD_Connection *c, bool local)
 		limit = page_max;
 	if (offset < 0)
 		offset = 0;
+	if (list_delay_ms > 0)
+		sleep_ms(list_delay_ms);
+	if (strcmp(list_mode, "bomb") == 0) {
+		struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536,
+									   bomb_read, NULL, NULL);
+
+		MHD_add_response_header(r, "Content-Type", "application/json");
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		json_object_put(out);
+		json_object_put(page);
+		json_object_put(all);
+		return ret;
+	}
+	long asked_offset = offset;
+	if (strcmp(list_mode, "nooffset") == 0)
+		offset = 0;
+	if (strcmp(list_mode, "endless") == 0 || strcmp(list_mode, "bigpage") == 0 ||
+	    strcmp(list_mode, "bigjob") == 0) {
+		long count = strcmp(list_mode, "endless") == 0 ? limit : strcmp(list_mode, "bigpage") == 0 ? 100 : 1;
+		size_t pad = strcmp(list_mode, "endless") == 0 ? 0 : strcmp(list_mode, "bigpage") == 0 ? 50000 : 100000;
+		char *padding = calloc(pad + 1, 1);
+
+		if (!padding)
+			die("out of memory");
+		memset(padding, 'x', pad);
+		for (long i = 0; i < count; i++) {
+			struct json_object *job = json_object_new_object();
+			char jid[64];
+
+			snprintf(jid, sizeof jid, "j%ld", offset + i);
+			json_object_object_add(job, "id", json_object_new_string(jid));
+			json_object_object_add(job, "status", json_object_new_string("completed"));
+			json_object_object_add(job, "pad", json_object_new_string(padding));
+			json_object_array_add(page, job);
+		}
+		free(padding);
+		json_object_object_add(out, "jobs", page);
+		json_object_object_add(out, "total", json_object_new_int64(1000000000));
+		json_object_object_add(out, "offset", json_object_new_int64(offset));
+		text = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
+		ret = reply(c, 200, text, strlen(text), NULL);
+		json_object_put(out);
+		json_object_put(all);
+		return ret;
+	}
+	if (strcmp(list_mode, "dupids") == 0) {
+		struct json_object *twice = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++) {
+			json_object_array_add(twice, json_object_get(json_object_array_get_idx(all, i)));
+			json_object_array_add(twice, json_object_get(json_object_array_get_idx(all, i)));
+		}
+		json_object_put(all);
+		all = twice;
+		n = json_object_array_length(all);
+	}
 	if (!local) {
 		limit = (long)n;
 		offset = 0;
@@ -563,9 +675,11 @@ static enum MHD_Result serve_jobs(struct MHD_Connection *c, bool local)
 	}
 	if (local) {
 		json_object_object_add(out, "jobs", page);
-		json_object_object_add(out, "total", json_object_new_int64((int64_t)matched));
+		json_object_object_add(out, "total", json_object_new_int64(strcmp(list_mode, "nooffset") == 0
+										  ? 1000000
+										  : (int64_t)matched));
 		json_object_object_add(out, "limit", json_object_new_int64(limit));
-		json_object_object_add(out, "offset", json_object_new_int64(offset));
+		json_object_object_add(out, "offset", json_object_new_int64(asked_offset));
 	} else {
 		json_object_object_add(out, "success", json_object_new_boolean(1));
 		json_object_object_add(out, "count", json_object_new_int64((int64_t)matched));
@@ -582,6 +696,18 @@ static enum MHD_Result serve_jobs(struct MHD_Connection *c, bool local)
 static enum MHD_Result log_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	fprintf(logfp, "\t%s: %s\n", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* Logs a query argument other than status, limit and offset. */
+static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	bool *first = cls;
+
+	if (strcmp(key, "status") == 0 || strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0)
+		return MHD_YES;
+	fprintf(logfp, "%c%s=%s", *first ? '?' : '&', key, value ? value : "");
+	*first = false;
 	return MHD_YES;
 }
 
@@ -603,6 +729,7 @@ static void log_request(struct MHD_Connection *c, const char *method, const char
 			first = false;
 		}
 	}
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, log_arg, &first);
 	fputc('\n', logfp);
 	MHD_get_connection_values(c, MHD_HEADER_KIND, log_header, NULL);
 	fflush(logfp);
@@ -652,6 +779,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, 405, "{\"error\":\"Method not allowed\"}", 30, NULL);
 	if ((problem = auth_problem(c)) != NULL)
 		return reply(c, 401, problem, strlen(problem), NULL);
+	if (*path_prefix) {
+		if (strncmp(url, path_prefix, strlen(path_prefix)) != 0)
+			return reply(c, 404, "{\"error\":\"Not found\"}", 21, NULL);
+		url += strlen(path_prefix);
+		len = strlen(url);
+	}
 
 	if (strcmp(url, "/api/training/local/jobs") == 0)
 		return no_local_jobs ? reply_error(c, 404) : serve_jobs(c, true);
@@ -749,7 +882,13 @@ int main(int argc, char **argv)
 
 			if (!(tls_key = slurp(v, &len)))
 				die("%s: %s", v, strerror(errno));
-		} else if (strcmp(a, "--no-local-jobs") == 0)
+		} else if ((v = opt(a, "--list")))
+			list_mode = v;
+		else if ((v = opt(a, "--list-delay")))
+			list_delay_ms = atol(v);
+		else if ((v = opt(a, "--prefix")))
+			path_prefix = v;
+		else if (strcmp(a, "--no-local-jobs") == 0)
 			no_local_jobs = true;
 		else
 			die("unknown argument: %s (see the comment at the top of testd.c)", a);

@@ -1,0 +1,107 @@
+/* test_http.c: unit tests of the URL helpers in src/http.c: userinfo
+ * removed from shown URLs, the API URL's scheme, origins for --token-for,
+ * and paths joined before a base URL's query. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "http.h"
+
+/* http_redact(IN) must give WANT. */
+static void redacts(const char *in, const char *want)
+{
+	char *got = http_redact(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Userinfo goes wherever a URL stands; other text stays as it is. */
+static void test_redact(void **state)
+{
+	(void)state;
+	redacts("http://alice:pw@host/x", "http://host/x");
+	redacts("https://alice@host:8443", "https://host:8443");
+	redacts("lbl=https://a:b@host/x?q=u@v", "lbl=https://host/x?q=u@v");
+	redacts("http://a:p@ss@host/x", "http://host/x");
+	redacts("GET http://u:p@h/a, redirected to http://v:q@g/b", "GET http://h/a, redirected to http://g/b");
+	redacts("alice:pw@127.0.0.1:8080", "127.0.0.1:8080");
+	redacts("http://host is down, mail admin@example.org", "http://host is down, mail admin@example.org");
+	redacts("r1", "r1");
+	redacts("runs/a@b.json", "runs/a@b.json");
+	redacts("", "");
+}
+
+/* The API URL needs http:// or https:// and a host. */
+static void test_api_url(void **state)
+{
+	(void)state;
+	assert_true(http_is_api_url("http://127.0.0.1:8080"));
+	assert_true(http_is_api_url("HTTPS://h/base?x=1"));
+	assert_false(http_is_api_url("127.0.0.1:8080"));
+	assert_false(http_is_api_url("localhost"));
+	assert_false(http_is_api_url("ftp://h/"));
+	assert_false(http_is_api_url("http://"));
+	assert_false(http_is_api_url(NULL));
+}
+
+/* Origins: normalized; anything more than an origin is refused. */
+static void test_origin(void **state)
+{
+	char *o = NULL;
+
+	(void)state;
+	assert_int_equal(http_parse_origin("HTTPS://Example.ORG/", &o), 0);
+	assert_string_equal(o, "https://example.org:443");
+	free(o);
+	assert_int_equal(http_parse_origin("http://localhost:8080", &o), 0);
+	assert_string_equal(o, "http://localhost:8080");
+	free(o);
+	assert_int_equal(http_parse_origin("http://h/api", &o), -1);
+	assert_null(o);
+	assert_int_equal(http_parse_origin("http://h/?x", &o), -1);
+	assert_int_equal(http_parse_origin("http://h?", &o), -1);
+	assert_int_equal(http_parse_origin("http://u:p@h", &o), -1);
+	assert_int_equal(http_parse_origin("h:80", &o), -1);
+	assert_int_equal(http_parse_origin("file:///etc", &o), -1);
+}
+
+/* http_url_join(BASE, PATH) must give WANT. */
+static void joins(const char *base, const char *path, const char *want)
+{
+	char *got = http_url_join(base, path);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* The base's path, the path, then both queries. */
+static void test_join(void **state)
+{
+	(void)state;
+	joins("http://h", "/api/x", "http://h/api/x");
+	joins("http://h/", "api/x", "http://h/api/x");
+	joins("http://h/base//", "/api/x", "http://h/base/api/x");
+	joins("http://h/base?x=1", "/api/x", "http://h/base/api/x?x=1");
+	joins("http://h/base/?x=1#frag", "/api/x?limit=2", "http://h/base/api/x?x=1&limit=2");
+	joins("http://h#frag", "/api/x?limit=2", "http://h/api/x?limit=2");
+	joins("http://h/?", "/api/x?", "http://h/api/x");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_api_url),
+		cmocka_unit_test(test_origin),
+		cmocka_unit_test(test_join),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
