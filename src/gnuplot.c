@@ -751,161 +751,6 @@ const char *gnuplot_window_terminal(void)
 	return NULL;
 }
 
-/* The gnuplot started ahead of its script (gnuplot_prestart): it runs
- * `gnuplot /dev/stdin`; IN is the write end of its stdin, R collects its
- * stderr while the script is written. */
-static struct {
-	bool running;  /* started, not yet waited for */
-	bool streaming; /* gnuplot_script_stream() handed out FP */
-	pid_t pid;
-	int errfd, in;
-	bool err_open; /* errfd not at its end yet */
-	struct gp_result r;
-	FILE *fp;
-	sigset_t mask; /* the signal mask before SIGPIPE was blocked */
-	long long deadline; /* of the time limit, from the script's start (0: none) */
-} pre;
-
-/* At exit: a started gnuplot that got no script is stopped. */
-static void pre_stop(void)
-{
-	if (!pre.running)
-		return;
-	pre.running = false;
-	/* gnuplot first: a script stream still open (an exit while it was
-	 * written) then fails its last flush at once. */
-	kill_child(pre.pid);
-	if (pre.streaming) {
-		pre.streaming = false;
-		fclose(pre.fp); /* closes pre.in (pre_close) */
-		pre.fp = NULL;
-	}
-	if (pre.in >= 0)
-		close(pre.in);
-	pre.in = -1;
-	close(pre.errfd);
-	pre.errfd = -1;
-	buf_free(&pre.r.err);
-}
-
-void gnuplot_prestart(const char *prelude)
-{
-	char *argv[] = { NULL, "-d", "/dev/stdin", NULL };
-	static bool registered;
-	char *cause = NULL;
-	int in[2];
-
-	if (pre.running || pipe2(in, O_CLOEXEC) != 0)
-		return;
-	if (spawn_start(argv, in[0], -1, &pre.pid, &pre.errfd, &cause) != 0) {
-		/* gnuplot_run() tries again and says why it cannot. */
-		free(cause);
-		close(in[0]);
-		close(in[1]);
-		return;
-	}
-	close(in[0]);
-	pre.in = in[1];
-	pre.running = true;
-	pre.err_open = true;
-	memset(&pre.r, 0, sizeof pre.r);
-	if (prelude != NULL && strlen(prelude) <= PIPE_BUF) {
-		/* Into the empty pipe at once (never blocks).  A gnuplot that
-		 * has already gone fails the write (EPIPE, no signal); its
-		 * status says why later. */
-		sigset_t old;
-
-		sigpipe_hold(&old);
-		if (write(pre.in, prelude, strlen(prelude)) < 0) {
-			/* nothing more to do */
-		}
-		sigpipe_release(&old);
-	}
-	if (!registered)
-		registered = atexit(pre_stop) == 0;
-}
-
-/* Stream write function: BUF goes to gnuplot's stdin while its stderr is
- * read, so that neither side can block the other.  Returns SIZE, or 0
- * with errno set (fopencookie's convention: never negative) once gnuplot
- * stops reading (EPIPE) or the pipe is gone. */
-static ssize_t pre_write(void *cookie, const char *buf, size_t size)
-{
-	size_t off = 0;
-
-	(void)cookie;
-	while (off < size) {
-		if (pre.in < 0) {
-			errno = EPIPE;
-			return 0;
-		}
-		struct pollfd pfd[2] = { { .fd = pre.in, .events = POLLOUT },
-		                         { .fd = pre.err_open ? pre.errfd : -1, .events = POLLIN } };
-		int wait_ms = -1;
-
-		if (pre.deadline > 0) {
-			long long left = pre.deadline - now_ms();
-
-			if (left <= 0) {
-				/* gnuplot_script_finish stops it and says so. */
-				errno = ETIMEDOUT;
-				return 0;
-			}
-			wait_ms = left < INT_MAX ? (int)left : INT_MAX;
-		}
-		if (poll(pfd, 2, wait_ms) < 0) {
-			if (errno == EINTR)
-				continue;
-			return 0;
-		}
-		if (pfd[1].revents != 0 && !drain(pre.errfd, &pre.r))
-			pre.err_open = false;
-		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
-			errno = EPIPE;
-			return 0;
-		}
-		if ((pfd[0].revents & POLLOUT) != 0) {
-			ssize_t n = write(pre.in, buf + off, size - off);
-
-			if (n > 0)
-				off += (size_t)n;
-			else if (n < 0 && errno != EAGAIN && errno != EINTR)
-				return 0; /* EPIPE: gnuplot has gone */
-		}
-	}
-	return (ssize_t)size;
-}
-
-/* Stream close function: gnuplot sees the end of its script. */
-static int pre_close(void *cookie)
-{
-	(void)cookie;
-	close(pre.in);
-	pre.in = -1;
-	return 0;
-}
-
-FILE *gnuplot_script_stream(void)
-{
-	static const cookie_io_functions_t io = { .write = pre_write, .close = pre_close };
-
-	if (!pre.running || pre.streaming)
-		return NULL;
-	probe_collect();
-	/* (A buffer of our own: glibc ignores setvbuf's size without one.) */
-	static char buffer[65536];
-
-	pre.fp = fopencookie(NULL, "w", io);
-	if (pre.fp == NULL)
-		return NULL;
-	setvbuf(pre.fp, buffer, _IOFBF, sizeof buffer);
-	fcntl(pre.in, F_SETFL, fcntl(pre.in, F_GETFL) | O_NONBLOCK);
-	sigpipe_hold(&pre.mask); /* until gnuplot_script_finish */
-	pre.streaming = true;
-	pre.deadline = deadline_from_now();
-	return pre.fp;
-}
-
 /* The outcome of a gnuplot run R (its stderr freed): 0 with *warnings
  * (what it said, or NULL) when it exited 0, else -1 with *cause. */
 static int run_result(struct gp_result *r, char **warnings, char **cause)
@@ -927,26 +772,214 @@ static int run_result(struct gp_result *r, char **warnings, char **cause)
 	return -1;
 }
 
-int gnuplot_script_finish(char **warnings, char **cause)
+/* A gnuplot reading its script from a pipe (`gnuplot -d /dev/stdin`): IN
+ * is the write end of its stdin, R collects its stderr as it comes. */
+struct gp_session {
+	pid_t pid;
+	bool running;      /* started, not yet waited for */
+	int errfd, in;
+	bool err_open;     /* errfd not at its end yet */
+	struct gp_result r;
+	FILE *fp;          /* the script stream, once asked for */
+	char buffer[65536]; /* its buffer (glibc ignores setvbuf's size without one) */
+	sigset_t mask;     /* the signal mask before SIGPIPE was held */
+	long long deadline; /* of the chart being drawn (0: none) */
+	unsigned charts;   /* charts synced so far: the marker's number */
+};
+
+struct gp_session *gp_session_start(const char *prelude, char **cause)
 {
-	*warnings = NULL;
-	if (!pre.streaming) {
-		*cause = xstrdup("no gnuplot was started");
+	char *argv[] = { NULL, "-d", "/dev/stdin", NULL };
+	int in[2];
+
+	if (pipe2(in, O_CLOEXEC) != 0) {
+		*cause = xasprintf("cannot make a pipe for gnuplot: %s", strerror(errno));
+		return NULL;
+	}
+	struct gp_session *s = xcalloc(1, sizeof *s);
+	if (spawn_start(argv, in[0], -1, &s->pid, &s->errfd, cause) != 0) {
+		close(in[0]);
+		close(in[1]);
+		free(s);
+		return NULL;
+	}
+	close(in[0]);
+	s->in = in[1];
+	s->running = true;
+	s->err_open = true;
+	if (prelude != NULL && strlen(prelude) <= PIPE_BUF) {
+		/* Into the empty pipe at once (never blocks).  A gnuplot that
+		 * has already gone fails the write (EPIPE, no signal); its
+		 * status says why later. */
+		sigset_t old;
+
+		sigpipe_hold(&old);
+		if (write(s->in, prelude, strlen(prelude)) < 0) {
+			/* nothing more to do */
+		}
+		sigpipe_release(&old);
+	}
+	return s;
+}
+
+void gp_session_free(struct gp_session *s)
+{
+	if (!s)
+		return;
+	if (s->running) {
+		/* gnuplot first: a script stream still open then fails its
+		 * last flush at once. */
+		kill_child(s->pid);
+		s->running = false;
+	}
+	if (s->fp) {
+		fclose(s->fp); /* closes s->in (session_close) */
+		sigpipe_release(&s->mask);
+	}
+	if (s->in >= 0)
+		close(s->in);
+	if (s->errfd >= 0)
+		close(s->errfd);
+	buf_free(&s->r.err);
+	free(s);
+}
+
+/* Reads what gnuplot wrote to stderr now into S->r.  Unlike drain(), a
+ * session keeps reading for as long as gnuplot runs, so the middle of a
+ * long stream of warnings is dropped: the first and the last STDERR_KEEP
+ * bytes are kept (a chart's marker is at the end).  Returns false at end of
+ * file or on a read error. */
+static bool session_drain(struct gp_session *s)
+{
+	char chunk[4096];
+	ssize_t n = read(s->errfd, chunk, sizeof chunk);
+
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (n == 0)
+		return false;
+	struct buf *e = &s->r.err;
+	buf_append(e, chunk, (size_t)n);
+	if (e->len > 4 * STDERR_KEEP) {
+		memmove(e->data + STDERR_KEEP, e->data + e->len - STDERR_KEEP, STDERR_KEEP + 1);
+		e->len = 2 * STDERR_KEEP;
+		s->r.cut = true;
+	}
+	return true;
+}
+
+/* Waits until FD (or, with FD -1, gnuplot's stderr) is ready for EVENTS,
+ * reading gnuplot's stderr meanwhile, until the chart's deadline.  Returns
+ * FD's revents (with FD -1: 1 when stderr brought something), 0 when
+ * gnuplot's stderr has ended (FD -1 only), or -1 with errno (ETIMEDOUT at
+ * the deadline). */
+static int session_poll(struct gp_session *s, int fd, short events)
+{
+	for (;;) {
+		if (fd < 0 && !s->err_open)
+			return 0;
+		struct pollfd pfd[2] = { { .fd = fd, .events = events },
+		                         { .fd = s->err_open ? s->errfd : -1, .events = POLLIN } };
+		int wait_ms = -1;
+
+		if (s->deadline > 0) {
+			long long left = s->deadline - now_ms();
+
+			if (left <= 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			wait_ms = left < INT_MAX ? (int)left : INT_MAX;
+		}
+		if (poll(pfd, 2, wait_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		bool got_err = pfd[1].revents != 0;
+		if (got_err && !session_drain(s))
+			s->err_open = false;
+		if (fd >= 0 && pfd[0].revents != 0)
+			return pfd[0].revents;
+		if (fd < 0 && got_err)
+			return s->err_open ? 1 : 0;
+	}
+}
+
+/* Stream write function: BUF goes to gnuplot's stdin while its stderr is
+ * read, so that neither side can block the other.  Returns SIZE, or 0
+ * with errno set (fopencookie's convention: never negative) once gnuplot
+ * stops reading (EPIPE), the pipe is gone or the time is up. */
+static ssize_t session_write(void *cookie, const char *buf, size_t size)
+{
+	struct gp_session *s = cookie;
+	size_t off = 0;
+
+	while (off < size) {
+		if (s->in < 0) {
+			errno = EPIPE;
+			return 0;
+		}
+		int ev = session_poll(s, s->in, POLLOUT);
+		if (ev < 0)
+			return 0;
+		if ((ev & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+			errno = EPIPE;
+			return 0;
+		}
+		if ((ev & POLLOUT) == 0)
+			continue;
+		ssize_t n = write(s->in, buf + off, size - off);
+
+		if (n > 0)
+			off += (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return 0; /* EPIPE: gnuplot has gone */
+	}
+	return (ssize_t)size;
+}
+
+/* Stream close function: gnuplot sees the end of its script. */
+static int session_close(void *cookie)
+{
+	struct gp_session *s = cookie;
+
+	close(s->in);
+	s->in = -1;
+	return 0;
+}
+
+FILE *gp_session_script(struct gp_session *s)
+{
+	static const cookie_io_functions_t io = { .write = session_write, .close = session_close };
+
+	if (!s->running || s->in < 0)
+		return NULL;
+	if (!s->fp) {
+		probe_collect();
+		s->fp = fopencookie(s, "w", io);
+		if (s->fp == NULL)
+			return NULL;
+		setvbuf(s->fp, s->buffer, _IOFBF, sizeof s->buffer);
+		fcntl(s->in, F_SETFL, fcntl(s->in, F_GETFL) | O_NONBLOCK);
+		sigpipe_hold(&s->mask); /* until the stream is closed */
+	}
+	s->deadline = deadline_from_now();
+	return s->fp;
+}
+
+/* gnuplot has stopped (or must be stopped at the deadline): waits for it
+ * and says why it stopped. */
+static int session_end(struct gp_session *s, bool cut, char **warnings, char **cause)
+{
+	s->running = false;
+	int rc = spawn_finish(s->pid, s->errfd, &s->r, s->deadline, cause);
+	s->errfd = -1;
+	if (rc != 0) {
+		buf_free(&s->r.err);
 		return -1;
 	}
-	pre.streaming = false;
-	/* A script gnuplot did not read all of: its status says why, or
-	 * (exit 0) it stopped early. */
-	bool cut = ferror(pre.fp) != 0;
-	cut = fclose(pre.fp) != 0 || cut;
-	pre.fp = NULL;
-	sigpipe_release(&pre.mask);
-	pre.running = false;
-	if (spawn_finish(pre.pid, pre.errfd, &pre.r, pre.deadline, cause) != 0) {
-		buf_free(&pre.r.err);
-		return -1;
-	}
-	if (run_result(&pre.r, warnings, cause) != 0)
+	if (run_result(&s->r, warnings, cause) != 0)
 		return -1;
 	if (cut) {
 		free(*warnings);
@@ -955,6 +988,67 @@ int gnuplot_script_finish(char **warnings, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+int gp_session_sync(struct gp_session *s, char **warnings, char **cause)
+{
+	*warnings = NULL;
+	if (!s->fp || !s->running) {
+		*cause = xstrdup("gnuplot is not running");
+		return -1;
+	}
+	char marker[64];
+	snprintf(marker, sizeof marker, "trcompare-plot: chart %u drawn", ++s->charts);
+	/* gnuplot prints to stderr; a line of its own, after what the chart
+	 * made it say. */
+	fprintf(s->fp, "\nprint \"%s\"\n", marker);
+	bool cut = fflush(s->fp) != 0 || ferror(s->fp);
+	size_t mlen = strlen(marker);
+	while (!cut) {
+		char *at = s->r.err.data ? strstr(s->r.err.data, marker) : NULL;
+		if (at && at[mlen] == '\n') {
+			/* What came before the marker is this chart's. */
+			size_t before = (size_t)(at - s->r.err.data);
+			struct gp_result r = { .status = 0 };
+			buf_append(&r.err, s->r.err.data, before);
+			size_t rest = s->r.err.len - before - mlen - 1;
+			memmove(s->r.err.data, at + mlen + 1, rest + 1);
+			s->r.err.len = rest;
+			return run_result(&r, warnings, cause);
+		}
+		int rc = session_poll(s, -1, 0);
+		if (rc <= 0)
+			break; /* stderr ended (gnuplot stopped) or time is up */
+	}
+	/* gnuplot stopped before drawing all of it (an error in the script)
+	 * or the time is up (spawn_finish then stops it): its status says
+	 * which. */
+	fclose(s->fp);
+	s->fp = NULL;
+	sigpipe_release(&s->mask);
+	return session_end(s, true, warnings, cause);
+}
+
+int gp_session_finish(struct gp_session *s, char **warnings, char **cause)
+{
+	*warnings = NULL;
+	if (!s->running) {
+		*cause = xstrdup("gnuplot is not running");
+		return -1;
+	}
+	bool cut = false;
+	if (s->fp) {
+		/* A script gnuplot did not read all of: its status says why, or
+		 * (exit 0) it stopped early. */
+		cut = ferror(s->fp) != 0;
+		cut = fclose(s->fp) != 0 || cut;
+		s->fp = NULL;
+		sigpipe_release(&s->mask);
+	} else {
+		close(s->in);
+		s->in = -1;
+	}
+	return session_end(s, cut, warnings, cause);
 }
 
 /* gnuplot_run and gnuplot_run_window: within the time limit when LIMITED. */

@@ -22,7 +22,7 @@ const char *gnuplot_program(void);
 
 /* The time limit, in SECONDS (0: none; default 300), of every gnuplot run
  * but gnuplot_run_window: the terminal query (counted from when its answer
- * is first needed), the script stream (from gnuplot_script_stream) and
+ * is first needed), a session's chart (from gp_session_script) and
  * gnuplot_run. */
 void gnuplot_set_timeout(long seconds);
 
@@ -61,23 +61,40 @@ int gnuplot_check(char **cause);
  * socket) and gnuplot has one, else NULL. */
 const char *gnuplot_window_terminal(void);
 
-/* Starts a gnuplot now that will read its script from a pipe (`gnuplot
- * /dev/stdin`), so that its start-up overlaps the caller's work, and gives
- * it PRELUDE (commands, at most PIPE_BUF bytes, or NULL) to run meanwhile;
- * one that is never given a script is stopped at exit.  Optional. */
-void gnuplot_prestart(const char *prelude);
+/* A gnuplot session: one gnuplot reading scripts from a pipe (`gnuplot -d
+ * /dev/stdin`), started ahead of its first chart so that its start-up
+ * overlaps the caller's work, able to draw several charts one after
+ * another and to stay open between them.  Its stderr is read while scripts
+ * are written, so neither side blocks the other.  The child is registered
+ * for clean-up on signals; the owner frees the session. */
+struct gp_session;
 
-/* The script stream of the gnuplot gnuplot_prestart() started: what is
- * written goes to gnuplot's stdin as it comes (gnuplot's stderr is read
- * meanwhile).  NULL when none was started (or it could not be), and then
- * gnuplot_run() is the way.  Writing may fail once gnuplot has stopped
- * reading; gnuplot_script_finish() then tells why. */
-FILE *gnuplot_script_stream(void);
+/* Starts gnuplot and gives it PRELUDE (commands, at most PIPE_BUF bytes,
+ * or NULL) to run meanwhile.  Returns the session, or NULL with *cause
+ * (gnuplot_run's messages for a gnuplot that cannot be started). */
+struct gp_session *gp_session_start(const char *prelude, char **cause);
 
-/* Ends the script stream and waits for that gnuplot: as gnuplot_run(),
- * and a gnuplot that exited 0 without reading the whole script fails with
- * "gnuplot ended before reading all of its script". */
-int gnuplot_script_finish(char **warnings, char **cause);
+/* The stream to write the next chart's script to (the same stream for
+ * every chart), and the start of that chart's time limit.  NULL when
+ * gnuplot has stopped.  Writing fails once gnuplot stops reading;
+ * gp_session_sync() or gp_session_finish() then tells why. */
+FILE *gp_session_script(struct gp_session *s);
+
+/* Waits until gnuplot has run everything written so far (it prints a
+ * marker after the chart), within the time limit: 0 with *warnings (what
+ * gnuplot said meanwhile, or NULL), else -1 with *cause as gnuplot_run's
+ * (gnuplot stopped on an error in the script, or was stopped at the time
+ * limit); the session has then ended.  The session stays open for more
+ * charts. */
+int gp_session_sync(struct gp_session *s, char **warnings, char **cause);
+
+/* Ends the script and waits for gnuplot to exit, within the time limit: as
+ * gnuplot_run(), and a gnuplot that exited 0 without reading the whole
+ * script fails with "gnuplot ended before reading all of its script". */
+int gp_session_finish(struct gp_session *s, char **warnings, char **cause);
+
+/* Stops the session's gnuplot if it still runs, and frees S (NULL: nothing). */
+void gp_session_free(struct gp_session *s);
 
 /* Runs gnuplot on SCRIPT_PATH and waits, within the time limit.  stdout of
  * gnuplot goes to our stdout (text charts); its stderr is captured.

@@ -30,6 +30,7 @@ struct state {
 	size_t nlatest;
 	struct run_cache *cache;
 	struct chart *chart;
+	struct gp_session *gnuplot; /* -o: started while the jobs are read */
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -199,7 +200,9 @@ static int compare(struct state *st)
 	if (pl.mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
 		char *warmup = gpscript_warmup(pl.terminal);
-		gnuplot_prestart(warmup);
+		char *why = NULL;
+		st->gnuplot = pl.session = gp_session_start(warmup, &why);
+		free(why); /* drawing tries again and says why it cannot */
 		free(warmup);
 	}
 	if (isatty(STDERR_FILENO) && !o->quiet)
@@ -286,6 +289,7 @@ static int compare(struct state *st)
 /* Frees everything. */
 static void state_free(struct state *st)
 {
+	gp_session_free(st->gnuplot);
 	chart_free(st->chart);
 	cache_free(st->cache);
 	for (size_t i = 0; i < st->nlatest; i++)

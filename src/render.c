@@ -166,20 +166,26 @@ static int script_file(const char *path, const struct chart *ch, const struct gp
 	return atomic_commit(&ao, cause);
 }
 
-/* Runs gnuplot on the script of CH for E: through the gnuplot started
- * early (gnuplot_prestart), or on a private temporary script file. */
+/* Draws CH for E in the gnuplot session S: the script goes to gnuplot as
+ * it is written. */
+static int run_session(struct gp_session *s, const struct chart *ch, const struct gp_emit *e,
+		       char **warnings, char **cause)
+{
+	const char *term = e->terminal ? e->terminal : "gnuplot's default";
+	FILE *stream = gp_session_script(s);
+	if (!stream)
+		return gp_session_finish(s, warnings, cause);
+	note("running %s, the script on its stdin (terminal %s)", gnuplot_program(), term);
+	gpscript_write(stream, ch, e);
+	return gp_session_finish(s, warnings, cause);
+}
+
+/* Runs gnuplot on the script of CH for E, written to a private temporary
+ * script file (text charts and windows: gnuplot draws on our terminal). */
 static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
 		       const struct render_env *env, FILE *out, char **warnings, char **cause)
 {
 	const char *term = e->terminal ? e->terminal : "gnuplot's default";
-	/* A gnuplot started while the jobs were read takes the script as it
-	 * is written. */
-	FILE *stream = gnuplot_script_stream();
-	if (stream) {
-		note("running %s, the script on its stdin (terminal %s)", gnuplot_program(), term);
-		gpscript_write(stream, ch, e);
-		return gnuplot_script_finish(warnings, cause);
-	}
 
 	const char *tmpdir = env->tmpdir;
 	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
@@ -237,7 +243,14 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	if (atomic_open(&ao, pl->output, cause) != 0)
 		return -1;
 	e->output = ao.tmp;
-	int rc = run_gnuplot(ch, e, env, NULL, warnings, cause);
+	int rc;
+	if (pl->session) {
+		rc = run_session(pl->session, ch, e, warnings, cause);
+	} else {
+		struct gp_session *s = gp_session_start(NULL, cause);
+		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
+		gp_session_free(s);
+	}
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
 		rc = canvas_inline_scripts(ao.tmp, cause);
 	struct stat sb;

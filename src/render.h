@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "compare.h"
+#include "gnuplot.h"
 #include "spec.h"
 
 /* How the chart leaves the program. */
@@ -44,6 +45,9 @@ struct render_plan {
 	int width, height;     /* the chart's size in the terminal's units */
 	bool ansi;             /* a coloured text chart */
 	const char *output;    /* -o FILE, or NULL */
+	struct gp_session *session; /* CHART_RENDER_FILE: the gnuplot started
+	                               while the jobs were read (borrowed), or
+	                               NULL to start one when drawing */
 };
 
 /* Decides where SPEC's chart goes and its size.  Returns 0, or -1 with

@@ -19,6 +19,7 @@
 
 #include "cache.h"
 #include "compare.h"
+#include "gnuplot.h"
 #include "gpscript.h"
 #include "reader.h"
 #include "render.h"
@@ -399,6 +400,74 @@ static void test_emitters(void **state)
 		free(jobs[i]);
 }
 
+/* Size of PATH, or -1. */
+static long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* One gnuplot session draws several charts, one after another, and stays
+ * open between them; an error in a script ends it with gnuplot's message;
+ * a chart that takes too long is stopped at the time limit. */
+static void test_session(void **state)
+{
+	(void)state;
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+		skip();
+	char *cause = NULL, *warnings = NULL;
+	struct gp_session *s = gp_session_start("set terminal dumb size 60,20\n", &cause);
+	assert_non_null(s);
+	for (int k = 1; k <= 3; k++) {
+		char *out = xasprintf("%s/chart%d.txt", dir, k);
+		FILE *fp = gp_session_script(s);
+		assert_non_null(fp);
+		fprintf(fp, "set output \"%s\"\nplot x**%d title \"chart %d\"\nunset output\n", out, k, k);
+		assert_int_equal(gp_session_sync(s, &warnings, &cause), 0);
+		assert_null(warnings);
+		/* Drawn and closed by the time sync returns. */
+		assert_true(file_size(out) > 100);
+		free(out);
+	}
+	/* What gnuplot says about one chart is that chart's warning. */
+	FILE *fp = gp_session_script(s);
+	fputs("print \"hello\"\n", fp);
+	assert_int_equal(gp_session_sync(s, &warnings, &cause), 0);
+	assert_string_equal(warnings, "hello");
+	free(warnings);
+	assert_int_equal(gp_session_finish(s, &warnings, &cause), 0);
+	gp_session_free(s);
+
+	/* An error ends the session with gnuplot's message. */
+	s = gp_session_start(NULL, &cause);
+	assert_non_null(s);
+	fp = gp_session_script(s);
+	fputs("plot nosuchfunction(x)\n", fp);
+	assert_int_equal(gp_session_sync(s, &warnings, &cause), -1);
+	assert_non_null(strstr(cause, "gnuplot failed (exit status 1)"));
+	assert_non_null(strstr(cause, "undefined function: nosuchfunction"));
+	free(cause);
+	assert_null(gp_session_script(s));
+	gp_session_free(s);
+
+	/* The time limit stops a chart that does not finish. */
+	gnuplot_set_timeout(1);
+	s = gp_session_start(NULL, &cause);
+	assert_non_null(s);
+	fp = gp_session_script(s);
+	fputs("pause 30\n", fp);
+	assert_int_equal(gp_session_sync(s, &warnings, &cause), -1);
+	assert_string_equal(cause, "gnuplot did not finish within 1 s (--gnuplot-timeout); stopped it");
+	free(cause);
+	gp_session_free(s);
+	gnuplot_set_timeout(300);
+
+	/* A session never given a chart is stopped by gp_session_free. */
+	s = gp_session_start(NULL, &cause);
+	assert_non_null(s);
+	gp_session_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_panels),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_emitters),
+		cmocka_unit_test(test_session),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
