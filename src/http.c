@@ -532,10 +532,8 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 	CURL *e = curl_easy_init();
 	char *origin;
 
-	if (!e) {
-		fputs("trcompare-plot: out of memory\n", stderr);
-		exit(EXIT_DATA);
-	}
+	if (!e)
+		oom(); /* curl_easy_init fails only when out of memory */
 	x->easy = e;
 	x->mode = BODY_UNDECIDED;
 	x->too_big = false;
@@ -786,10 +784,8 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_confi
 		return 0;
 	pthread_once(&init_once, global_init);
 	multi = curl_multi_init();
-	if (!multi) {
-		fputs("trcompare-plot: out of memory\n", stderr);
-		exit(EXIT_DATA);
-	}
+	if (!multi)
+		oom();
 	par = opts->parallel > 0 ? (size_t)opts->parallel : n;
 	/* The token goes to the API's origin and to those named with
 	 * --token-for, never to a URL's own origin just because it was given. */

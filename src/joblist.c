@@ -154,6 +154,7 @@ static bool idset_add(struct idset *s, const char *id)
 	return true;
 }
 
+/* Frees the ids of S. */
 static void idset_free(struct idset *s)
 {
 	for (size_t i = 0; s->slot && i < IDSET_SLOTS; i++)
@@ -201,6 +202,7 @@ static void page_reset(void *ctx)
 	pg->elem.len = 0;
 }
 
+/* Frees what PG holds. */
 static void page_free(struct page *pg)
 {
 	page_reset(pg);
@@ -835,7 +837,8 @@ static void print_json(const struct joblist *jl, FILE *out)
 	for (size_t i = 0; i < jl->n; i++) {
 		char *str[13], nb[FMT_DOUBLE_MAX];
 		double num[13];
-		bool is_str[13] = { true, true, true, false, false, false, false, false, false, true, true, true, false };
+		bool is_str[13] = { true, true, true, false, false, false, false, false, false,
+				    true, true, true, false };
 
 		job_fields(&jl->jobs[i], str, num);
 		fprintf(out, "%s\n  {", i ? "," : "");

@@ -1385,7 +1385,8 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 			struct json_object *val = NULL;
 			int r = tok_feed(p, buf, len, &pos, &nulpos, false, &val, cause);
 
-			if (r < 0 || (r == 1 && value_done(p, val, cause) < 0) || (r == 2 && trial_replay(p, cause) < 0))
+			if (r < 0 || (r == 1 && value_done(p, val, cause) < 0) ||
+			    (r == 2 && trial_replay(p, cause) < 0))
 				return -1;
 			continue;
 		}
