@@ -410,12 +410,14 @@ static void script_init(struct state *st, struct gpscript *g, const struct colse
 	g->cs = cs;
 }
 
-/* Writes the script G to an atomic file PATH.  Returns 0 or -1 (reported). */
-static int write_script_file(const char *path, const struct gpscript *g)
+/* Writes the script G to an atomic file PATH (in the -d directory DIRFD
+ * when that is not -1).  Returns 0 or -1 (reported). */
+static int write_script_file(int dirfd, const char *path, const struct gpscript *g)
 {
 	struct atomic_out ao;
 	char *cause = NULL;
-	if (atomic_open(&ao, path, &cause) != 0) {
+	if ((dirfd < 0 ? atomic_open(&ao, path, &cause)
+		       : atomic_open_at(&ao, dirfd, g->opts->data_dir, path, &cause)) != 0) {
 		diag_error("%s", cause);
 		free(cause);
 		return -1;
@@ -435,29 +437,23 @@ static int write_script_file(const char *path, const struct gpscript *g)
 static int write_data_dir(struct state *st, const struct colset *cs)
 {
 	const char *dir = st->opts.data_dir;
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
-			report(dir, xasprintf("cannot create directory: %s", strerror(errno)));
-			return EXIT_DATA;
-		}
-	} else if (!S_ISDIR(sb.st_mode)) {
-		report(dir, xstrdup("not a directory"));
+	char *cause = NULL;
+	int dirfd = dir_open_or_make(dir, &cause);
+	if (dirfd < 0) {
+		report(dir, cause);
 		return EXIT_DATA;
 	}
 	for (size_t i = 0; i < st->nruns; i++) {
-		char *path = xasprintf("%s/%s", dir, st->files[i]);
 		struct atomic_out ao;
-		char *cause = NULL;
-		int rc = atomic_open(&ao, path, &cause);
+		int rc = atomic_open_at(&ao, dirfd, dir, st->files[i], &cause);
 		if (rc == 0) {
 			datafile_write(ao.fp, st->runs[i], st->labels[i], st->jobs[i].color, cs);
 			rc = atomic_commit(&ao, &cause);
 		}
-		free(path);
 		if (rc != 0) {
 			diag_error("%s", cause);
 			free(cause);
+			close(dirfd);
 			return EXIT_DATA;
 		}
 	}
@@ -469,9 +465,8 @@ static int write_data_dir(struct state *st, const struct colset *cs)
 	if (g.terminal && (!g.width || !g.height))
 		gnuplot_default_size(g.terminal, &g.width, &g.height);
 	g.window = true;
-	char *path = xasprintf("%s/compare.gp", dir);
-	int rc = write_script_file(path, &g);
-	free(path);
+	int rc = write_script_file(dirfd, "compare.gp", &g);
+	close(dirfd);
 	return rc == 0 ? EXIT_OK : EXIT_DATA;
 }
 
@@ -660,7 +655,7 @@ static int draw_chart(struct state *st, const struct plan *pl, const struct view
 		break;
 	case CHART_SCRIPT_FILE:
 		g.window = true;
-		if (write_script_file(o->output, &g) != 0)
+		if (write_script_file(-1, o->output, &g) != 0)
 			rc = EXIT_DATA;
 		break;
 	case CHART_RENDER_FILE: {
@@ -820,6 +815,8 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &st.opts);
 	struct options *o = &st.opts;
 	diag_quiet = o->quiet;
+	if (o->output || o->data_dir)
+		cleanup_hold_sigpipe();
 
 	if (o->list_jobs || o->latest)
 		use_joblist(&st);
@@ -944,6 +941,7 @@ int main(int argc, char **argv)
 
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
+		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
 		diag_error("stdout: %s", why);
 		free(why);
 		if (out_rc == EXIT_OK)
