@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -531,11 +532,22 @@ static int open_in(struct atomic_out *ao, int dirfd, const char *dir, const char
 		st = target;
 	else if (link)
 		exists = false; /* a dangling link: replaced */
+	/* /dev/stdout, /dev/fd/N: links into /proc name an open file, which is
+	 * written into whatever it is (never renamed over /dev/stdout). */
+	bool magic = false;
+	if (link) {
+		char to[8];
+		struct statfs sf;
+		magic = (readlinkat(dirfd, name, to, sizeof to) >= 6 && memcmp(to, "/proc/", 6) == 0) ||
+			(fstatfs(dirfd, &sf) == 0 && sf.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */);
+	}
 	/* An existing device or FIFO must not be renamed over (as root that
 	 * would replace /dev/full with a regular file): it is opened now, once,
 	 * and a private file is copied into it on commit. */
-	if (through && exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		int fd = openat(dirfd, name, O_WRONLY | O_NOCTTY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW));
+	if (through && exists && (!S_ISREG(st.st_mode) || magic) && !S_ISDIR(st.st_mode)) {
+		int fd = openat(dirfd, name,
+				O_WRONLY | O_NOCTTY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW) |
+					(S_ISREG(st.st_mode) ? O_APPEND : 0));
 		int saved = errno;
 		close(dirfd);
 		struct stat now;

@@ -69,7 +69,8 @@ int fmt_double(char *out, double v);
  *   replaced, never written through.  An existing file's mode (and group,
  *   and as root its owner) is kept; a file without write permission for us
  *   (by its mode bits, root included) is refused, as `>` would refuse it.
- * - a FIFO or device, or a symbolic link to one (/dev/stdout): it is opened
+ * - a FIFO or device, or a symbolic link to one, or a link into /proc
+ *   (/dev/stdout, /dev/fd/N) to anything (a regular file: appended): it is opened
  *   once, here, and checked to be the file that was looked at; the output
  *   goes to a private temporary file in $TMPDIR and is copied into that
  *   open descriptor on commit (the FIFO or device is never replaced). */
