@@ -408,8 +408,10 @@ static void put_file_names(FILE *out, const struct chart *ch)
 	fputs("trc_dir = \"\"; trc_p = exists(\"ARG0\") ? ARG0 : \"\"\n"
 	      "while (strstrt(trc_p, \"/\") > 0) { trc_i = strstrt(trc_p, \"/\"); "
 	      "trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }\n"
-	      /* A directory starting with < or | would run a command. */
-	      "if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq \"<\" || trc_dir[1:1] eq \"|\")) "
+	      /* A directory starting with < or | would run a command,
+	       * one starting with $ would name a datablock. */
+	      "if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq \"<\" || trc_dir[1:1] eq \"|\" "
+	      "|| trc_dir[1:1] eq \"$\")) "
 	      "{ trc_dir = \"./\".trc_dir }\n",
 	      out);
 }

@@ -278,6 +278,7 @@ static int compare(struct state *st)
 	}
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
+		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
 		diag_error("stdout: %s", why);
 		free(why);
 		if (out_rc == EXIT_OK)
@@ -320,6 +321,9 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &st.opts);
 	diag_quiet = st.opts.quiet;
 	gnuplot_set_timeout(st.opts.gnuplot_timeout);
+	/* Output files are finished whatever became of stdout's reader. */
+	if (st.opts.spec.output || st.opts.spec.data_dir)
+		cleanup_hold_sigpipe();
 	if (st.opts.verbose) {
 		http_set_log(verbose_line, NULL);
 		render_set_log(verbose_line, NULL);

@@ -155,12 +155,13 @@ struct chart_target render_target(const struct render_plan *pl, bool data_dir)
 	return t;
 }
 
-/* Writes CH's script for E to an atomic file PATH. */
-static int script_file(const char *path, const struct chart *ch, const struct gp_emit *e,
-		       char **cause)
+/* Writes CH's script for E to an atomic file PATH (in the -d directory
+ * DIRFD, whose path is DIR, unless DIRFD is -1). */
+static int script_file(int dirfd, const char *dir, const char *path, const struct chart *ch,
+		       const struct gp_emit *e, char **cause)
 {
 	struct atomic_out ao;
-	if (atomic_open(&ao, path, cause) != 0)
+	if ((dirfd < 0 ? atomic_open(&ao, path, cause) : atomic_open_at(&ao, dirfd, dir, path, cause)) != 0)
 		return -1;
 	gpscript_write(ao.fp, ch, e); /* atomic_commit reports the stream's error */
 	return atomic_commit(&ao, cause);
@@ -172,10 +173,12 @@ static int run_session(struct gp_session *s, const struct chart *ch, const struc
 		       char **warnings, char **cause)
 {
 	const char *term = e->terminal ? e->terminal : "gnuplot's default";
+	/* Before the stream: it holds SIGPIPE, and a note flushes standard output,
+	 * whose reader may be gone (a SIGPIPE the top level must see). */
+	note("running %s, the script on its stdin (terminal %s)", gnuplot_program(), term);
 	FILE *stream = gp_session_script(s);
 	if (!stream)
 		return gp_session_finish(s, warnings, cause);
-	note("running %s, the script on its stdin (terminal %s)", gnuplot_program(), term);
 	gpscript_write(stream, ch, e);
 	return gp_session_finish(s, warnings, cause);
 }
@@ -288,7 +291,7 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 		return 0;
 	case CHART_SCRIPT_FILE:
 		e.window = true;
-		return script_file(pl->output, ch, &e, cause);
+		return script_file(-1, NULL, pl->output, ch, &e, cause);
 	case CHART_RENDER_FILE:
 		return render_file(pl, ch, &e, env, warnings, cause);
 	case CHART_TEXT_TTY:
@@ -302,32 +305,27 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 int render_data_dir(const char *dir, const struct chart *ch, const struct compare_spec *spec,
 		    const struct render_env *env, char **cause)
 {
-	struct stat sb;
-	if (stat(dir, &sb) != 0) {
-		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
-			char *d = shown(dir);
-			*cause = xasprintf("%s: cannot create directory: %s", d, strerror(errno));
-			free(d);
-			return -1;
-		}
-	} else if (!S_ISDIR(sb.st_mode)) {
+	char *why = NULL;
+	int dirfd = dir_open_or_make(dir, &why);
+	if (dirfd < 0) {
 		char *d = shown(dir);
-		*cause = xasprintf("%s: not a directory", d);
+		*cause = xasprintf("%s: %s", d, why);
 		free(d);
+		free(why);
 		return -1;
 	}
 	for (size_t i = 0; i < ch->njobs; i++) {
 		const struct chart_job *j = &ch->jobs[i];
-		char *path = xasprintf("%s/%s", dir, j->file);
 		struct atomic_out ao;
-		int rc = atomic_open(&ao, path, cause);
+		int rc = atomic_open_at(&ao, dirfd, dir, j->file, cause);
 		if (rc == 0) {
 			datafile_write(ao.fp, j->table, j->label, j->color, &ch->cs);
 			rc = atomic_commit(&ao, cause);
 		}
-		free(path);
-		if (rc != 0)
+		if (rc != 0) {
+			close(dirfd);
 			return -1;
+		}
 	}
 	struct gp_emit e = {
 		.terminal = spec->terminal,
@@ -340,9 +338,8 @@ int render_data_dir(const char *dir, const struct chart *ch, const struct compar
 	};
 	if (e.terminal && (!e.width || !e.height))
 		gnuplot_default_size(e.terminal, &e.width, &e.height);
-	char *path = xasprintf("%s/compare.gp", dir);
-	int rc = script_file(path, ch, &e, cause);
-	free(path);
+	int rc = script_file(dirfd, dir, "compare.gp", ch, &e, cause);
+	close(dirfd);
 	return rc;
 }
 

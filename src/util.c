@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *program_name = "trcompare-plot";
@@ -348,6 +350,40 @@ void cleanup_install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+static volatile sig_atomic_t sigpipe_noted;
+
+/* SIGPIPE while held: only noted. */
+static void sigpipe_note(int sig)
+{
+	(void)sig;
+	sigpipe_noted = 1;
+}
+
+/* Notes SIGPIPE instead of ending the process (a handler, not SIG_IGN,
+ * so the children we exec still get the default action). */
+void cleanup_hold_sigpipe(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sigpipe_note;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Ends the process by SIGPIPE if one was noted while held. */
+void cleanup_release_sigpipe(void)
+{
+	if (!sigpipe_noted)
+		return;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGPIPE);
+}
+
 /* Registers PATH for removal if a signal arrives. */
 void cleanup_register_path(const char *path)
 {
@@ -412,89 +448,282 @@ void cleanup_remove_child(pid_t pid)
 /* ---------------------------------------------------------------------
  * Atomic output files. */
 
-/* Opens a temporary file beside PATH (".NAME.XXXXXX" in the same directory,
- * so rename(2) is atomic). */
+#ifdef O_PATH
+#define DIR_FLAGS (O_PATH | O_DIRECTORY | O_CLOEXEC) /* search permission suffices */
+#else
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+#endif
+
+/* Is the file ST writable for us by its mode bits?  access(2) says yes to
+ * root for every file, but a file someone made read-only is not replaced
+ * by -o, root or not: root needs some write bit set. */
+static bool mode_writable(const struct stat *st)
+{
+	uid_t uid = geteuid();
+	if (uid == 0)
+		return (st->st_mode & 0222) != 0;
+	if (st->st_uid == uid)
+		return (st->st_mode & 0200) != 0;
+	bool member = st->st_gid == getegid();
+	int n = getgroups(0, NULL);
+	if (!member && n > 0) {
+		gid_t *g = xcalloc((size_t)n, sizeof *g);
+		n = getgroups(n, g);
+		for (int i = 0; i < n && !member; i++)
+			member = g[i] == st->st_gid;
+		free(g);
+	}
+	return (st->st_mode & (member ? 0020 : 0002)) != 0;
+}
+
+/* Creates ".trcXXXXXX" + EXT in DIRFD (exclusively, 0600, never through a
+ * link); the name goes to *NAME.  Returns the descriptor or -1 (errno). */
+static int tmp_create(int dirfd, const char *ext, char **name)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned long counter;
+	for (int tries = 0; tries < 100; tries++) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		unsigned long long r = (unsigned long long)ts.tv_nsec * 2654435761u ^
+				       (unsigned long long)ts.tv_sec << 20 ^
+				       (unsigned long long)getpid() << 40 ^ ++counter * 40503u;
+		char rnd[7];
+		for (int i = 0; i < 6; i++, r /= 62)
+			rnd[i] = set[r % 62];
+		rnd[6] = '\0';
+		char *n = xasprintf(".trc%s%s", rnd, ext);
+		int fd = openat(dirfd, n, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			*name = n;
+			return fd;
+		}
+		int saved = errno;
+		free(n);
+		if (saved != EEXIST) {
+			errno = saved;
+			return -1;
+		}
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* atomic_open and atomic_open_at: NAME in DIRFD (taken: closed on failure),
+ * DIR its shown directory ("" for the current one), PATH the whole path.
+ * THROUGH: an existing FIFO or device (or a link to one) is written through
+ * rather than replaced. */
+static int open_in(struct atomic_out *ao, int dirfd, const char *dir, const char *name,
+		   const char *path, bool through, char **cause)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	mode_t mode = 0666 & ~mask;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	struct stat st, target;
+	bool exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!exists && errno != ENOENT) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
+		close(dirfd);
+		return -1;
+	}
+	bool link = exists && S_ISLNK(st.st_mode);
+	if (link && fstatat(dirfd, name, &target, 0) == 0)
+		st = target;
+	else if (link)
+		exists = false; /* a dangling link: replaced */
+	/* /dev/stdout, /dev/fd/N: links into /proc name an open file, which is
+	 * written into whatever it is (never renamed over /dev/stdout). */
+	bool magic = false;
+	if (link) {
+		char to[8];
+		struct statfs sf;
+		magic = (readlinkat(dirfd, name, to, sizeof to) >= 6 && memcmp(to, "/proc/", 6) == 0) ||
+			(fstatfs(dirfd, &sf) == 0 && sf.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */);
+	}
+	/* An existing device or FIFO must not be renamed over (as root that
+	 * would replace /dev/full with a regular file): it is opened now, once,
+	 * and a private file is copied into it on commit. */
+	if (through && exists && (!S_ISREG(st.st_mode) || magic) && !S_ISDIR(st.st_mode)) {
+		int fd = openat(dirfd, name,
+				O_WRONLY | O_NOCTTY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW) |
+					(S_ISREG(st.st_mode) ? O_APPEND : 0));
+		int saved = errno;
+		close(dirfd);
+		struct stat now;
+		if (fd >= 0 && (fstat(fd, &now) != 0 || now.st_dev != st.st_dev || now.st_ino != st.st_ino)) {
+			close(fd);
+			fd = -1;
+			saved = ELOOP;
+		}
+		if (fd < 0) {
+			*cause = saved == ELOOP ? xasprintf("%s: changed while it was opened", path)
+						: xasprintf("%s: cannot write: %s", path, strerror(saved));
+			return -1;
+		}
+		const char *tdir = getenv("TMPDIR");
+		char *tmp = xasprintf("%s/trcompare-out.XXXXXX", tdir && *tdir == '/' ? tdir : "/tmp");
+		sigset_t old;
+		cleanup_block(true, &old);
+		int tfd = mkstemp(tmp);
+		saved = errno;
+		if (tfd >= 0)
+			cleanup_register_path(tmp);
+		cleanup_block(false, &old);
+		ao->fp = tfd < 0 ? NULL : fdopen(tfd, "w");
+		if (!ao->fp) {
+			if (tfd >= 0) {
+				saved = errno;
+				close(tfd);
+				unlink(tmp);
+				cleanup_unregister_path(tmp);
+			}
+			*cause = xasprintf("%s: cannot create: %s", path, strerror(saved));
+			free(tmp);
+			close(fd);
+			return -1;
+		}
+		ao->path = xstrdup(path);
+		ao->tmp = tmp;
+		ao->copy = true;
+		ao->outfd = fd;
+		return 0;
+	}
+	if (exists && !link && S_ISREG(st.st_mode)) {
+		if (!mode_writable(&st)) {
+			*cause = (st.st_mode & 0222) == 0
+					 ? xasprintf("%s: Permission denied (the file is read-only)", path)
+					 : xasprintf("%s: Permission denied", path);
+			close(dirfd);
+			return -1;
+		}
+		mode = st.st_mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
+		gid = st.st_gid;
+		if (geteuid() == 0)
+			uid = st.st_uid;
+	}
+	/* The temporary name is short (a long NAME still fits NAME_MAX) and
+	 * keeps the extension: some gnuplot terminals insist on it. */
+	const char *ext = strrchr(name, '.');
+	if (!ext || ext == name || strlen(ext) > 16)
+		ext = "";
+	char *tname = NULL;
+	sigset_t old;
+	cleanup_block(true, &old);
+	int fd = tmp_create(dirfd, ext, &tname);
+	int saved = errno;
+	/* Relative paths get "./" so the name never starts with '<', '|' or
+	 * '$', which gnuplot's `set output` would treat specially. */
+	char *tmp = NULL;
+	if (fd >= 0) {
+		tmp = xasprintf("%s%s%s%s", dir[0] == '/' ? "" : "./", dir,
+				*dir && dir[strlen(dir) - 1] != '/' ? "/" : "", tname);
+		cleanup_register_path(tmp);
+	}
+	cleanup_block(false, &old);
+	if (fd < 0) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(saved));
+		close(dirfd);
+		return -1;
+	}
+	if (fchmod(fd, mode) != 0 || ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid) != 0)) {
+		/* the group (or owner) is kept where we may; the mode always is */
+	}
+	ao->fp = fdopen(fd, "w");
+	if (!ao->fp) {
+		saved = errno;
+		close(fd);
+		unlinkat(dirfd, tname, 0);
+		cleanup_unregister_path(tmp);
+		free(tmp);
+		free(tname);
+		close(dirfd);
+		*cause = xasprintf("%s: %s", path, strerror(saved));
+		return -1;
+	}
+	ao->path = xstrdup(path);
+	ao->tmp = tmp;
+	ao->dirfd = dirfd;
+	ao->name = xstrdup(name);
+	ao->tname = tname;
+	return 0;
+}
+
+/* Opens a temporary file beside PATH (".trcXXXXXX" in the same directory,
+ * so rename(2) is atomic), or the FIFO or device PATH names. */
 int atomic_open(struct atomic_out *ao, const char *path, char **cause)
 {
 	memset(ao, 0, sizeof *ao);
+	ao->dirfd = ao->outfd = -1;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	if (*base == '\0') {
 		*cause = xasprintf("%s: not a file name", path);
 		return -1;
 	}
-	/* An existing device or FIFO must not be renamed over (as root that
-	 * would replace /dev/full with a regular file): write a private file
-	 * and copy it in on commit. */
-	char *tmp;
-	struct stat st;
-	bool copy = stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
-	/* The temporary name keeps the extension (".x.XXXXXX.tex"): some
-	 * gnuplot terminals insist on it.  Relative paths get "./" so the name
-	 * never starts with '<' or '|', which gnuplot's `set output` would run. */
-	const char *dot = strrchr(base, '.');
-	size_t stem_len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-	const char *ext = base + stem_len;
-	if (strlen(ext) > 16) {
-		ext = "";
-		stem_len = strlen(base);
-	}
-	if (copy) {
-		const char *dir = getenv("TMPDIR");
-		tmp = xasprintf("%s/trcompare-out.XXXXXX", dir && *dir == '/' ? dir : "/tmp");
-		ext = "";
-	} else if (!slash) {
-		tmp = xasprintf("./.%.*s.XXXXXX%s", (int)stem_len, base, ext);
-	} else if (slash == path) { /* "/name" */
-		tmp = xasprintf("/.%.*s.XXXXXX%s", (int)stem_len, base, ext);
-	} else {
-		tmp = xasprintf("%s%.*s/.%.*s.XXXXXX%s", path[0] == '/' ? "" : "./", (int)(slash - path),
-				path, (int)stem_len, base, ext);
-	}
-	sigset_t old;
-	cleanup_block(true, &old);
-	int fd = mkstemps(tmp, (int)strlen(ext));
-	int saved = errno;
-	if (fd >= 0)
-		cleanup_register_path(tmp);
-	cleanup_block(false, &old);
-	if (fd < 0) {
-		*cause = xasprintf("%s: cannot create: %s", path, strerror(saved));
-		free(tmp);
+	char *dir = slash == path ? xstrdup("/") : slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+	int dirfd = open(*dir ? dir : ".", DIR_FLAGS);
+	if (dirfd < 0) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
+		free(dir);
 		return -1;
 	}
-	/* mkstemp makes 0600; an output file should get the usual mode. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	ao->fp = fdopen(fd, "w");
-	if (!ao->fp) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		cleanup_unregister_path(tmp);
-		free(tmp);
-		*cause = xasprintf("%s: %s", path, strerror(saved));
-		return -1;
-	}
-	ao->path = xstrdup(path);
-	ao->tmp = tmp;
-	ao->copy = copy;
-	return 0;
+	int rc = open_in(ao, dirfd, dir, base, path, true, cause);
+	free(dir);
+	return rc;
 }
 
-/* Copies the file FROM into the existing device or FIFO TO.  Returns 0, or
+/* atomic_open for NAME in DIRFD, replacing whatever NAME is. */
+int atomic_open_at(struct atomic_out *ao, int dirfd, const char *dir, const char *name,
+		   char **cause)
+{
+	memset(ao, 0, sizeof *ao);
+	ao->dirfd = ao->outfd = -1;
+	char *path = xasprintf("%s/%s", dir, name);
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	int rc = -1;
+	if (fd < 0)
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
+	else
+		rc = open_in(ao, fd, dir, name, path, false, cause);
+	free(path);
+	return rc;
+}
+
+/* Opens DIR, making it first if it does not exist. */
+int dir_open_or_make(const char *dir, char **cause)
+{
+	int fd = open(dir, DIR_FLAGS);
+	if (fd < 0 && errno == ENOENT) {
+		/* EEXIST: made by someone else since; fine if it is a directory. */
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot create directory: %s", strerror(errno));
+			return -1;
+		}
+		fd = open(dir, DIR_FLAGS);
+	}
+	if (fd < 0) {
+		struct stat sb;
+		int saved = errno;
+		if (saved == ENOTDIR && stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+			*cause = xstrdup("not a directory");
+		else
+			*cause = xasprintf("cannot create directory: %s", strerror(saved));
+		return -1;
+	}
+	return fd;
+}
+
+/* Copies the file FROM into OUT, the open device or FIFO TO.  Returns 0, or
  * -1 with *cause. */
-static int copy_into(const char *from, const char *to, char **cause)
+static int copy_into(const char *from, int out, const char *to, char **cause)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CLOEXEC);
 	char chunk[65536];
 	ssize_t n = 0;
-	if (in < 0 || out < 0) {
+	if (in < 0) {
 		*cause = xasprintf("%s: cannot write: %s", to, strerror(errno));
-		if (in >= 0)
-			close(in);
 		return -1;
 	}
 	while ((n = read(in, chunk, sizeof chunk)) > 0) {
@@ -505,7 +734,6 @@ static int copy_into(const char *from, const char *to, char **cause)
 			if (w <= 0) {
 				*cause = xasprintf("%s: write error: %s", to, strerror(w < 0 ? errno : ENOSPC));
 				close(in);
-				close(out);
 				return -1;
 			}
 			done += w;
@@ -515,14 +743,33 @@ static int copy_into(const char *from, const char *to, char **cause)
 	close(in);
 	if (n < 0) {
 		*cause = xasprintf("%s: %s", from, strerror(saved));
-		close(out);
-		return -1;
-	}
-	if (close(out) != 0) {
-		*cause = xasprintf("%s: write error: %s", to, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* Forgets and frees the temporary file's names and descriptors. */
+static void atomic_release(struct atomic_out *ao)
+{
+	if (ao->tmp)
+		cleanup_unregister_path(ao->tmp);
+	if (ao->dirfd >= 0)
+		close(ao->dirfd);
+	free(ao->tmp);
+	free(ao->path);
+	free(ao->name);
+	free(ao->tname);
+	memset(ao, 0, sizeof *ao);
+	ao->dirfd = ao->outfd = -1;
+}
+
+/* Removes the temporary file. */
+static void atomic_unlink(struct atomic_out *ao)
+{
+	if (ao->copy)
+		unlink(ao->tmp);
+	else if (ao->tname)
+		unlinkat(ao->dirfd, ao->tname, 0);
 }
 
 /* Flushes, closes, and renames the temporary file into place. */
@@ -535,20 +782,19 @@ int atomic_commit(struct atomic_out *ao, char **cause)
 		free(why);
 		rc = -1;
 	} else if (ao->copy) {
-		rc = copy_into(ao->tmp, ao->path, cause);
-		if (rc == 0)
-			unlink(ao->tmp);
-	} else if (rename(ao->tmp, ao->path) != 0) {
+		rc = copy_into(ao->tmp, ao->outfd, ao->path, cause);
+	} else if (renameat(ao->dirfd, ao->tname, ao->dirfd, ao->name) != 0) {
 		*cause = xasprintf("%s: cannot write: %s", ao->path, strerror(errno));
 		rc = -1;
 	}
 	ao->fp = NULL;
-	if (rc != 0)
-		unlink(ao->tmp);
-	cleanup_unregister_path(ao->tmp);
-	free(ao->tmp);
-	free(ao->path);
-	ao->tmp = ao->path = NULL;
+	if (ao->copy && close(ao->outfd) != 0 && rc == 0) {
+		*cause = xasprintf("%s: write error: %s", ao->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0 || ao->copy)
+		atomic_unlink(ao);
+	atomic_release(ao);
 	return rc;
 }
 
@@ -557,13 +803,11 @@ void atomic_abort(struct atomic_out *ao)
 {
 	if (ao->fp)
 		fclose(ao->fp);
-	if (ao->tmp) {
-		unlink(ao->tmp);
-		cleanup_unregister_path(ao->tmp);
-	}
-	free(ao->tmp);
-	free(ao->path);
-	memset(ao, 0, sizeof *ao);
+	if (ao->tmp)
+		atomic_unlink(ao);
+	if (ao->copy && ao->outfd >= 0)
+		close(ao->outfd);
+	atomic_release(ao);
 }
 
 /* Closes FP and turns any write error into a message. */

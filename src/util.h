@@ -63,21 +63,54 @@ int fmt_double(char *out, double v);
 
 /* Atomic output: write to a temporary file beside PATH, then rename it into
  * place on commit; abort (or a signal) removes the temporary file.  The
- * temporary path is registered for clean-up on SIGINT/SIGTERM/SIGHUP. */
+ * temporary path is registered for clean-up on SIGINT/SIGTERM/SIGHUP.
+ *
+ * What PATH names decides what happens (README "Outputs"):
+ * - nothing, a regular file, a symbolic link to a regular file or to
+ *   nothing: a new file ".trcXXXXXX[.EXT]" is made in PATH's directory
+ *   (opened once, by a descriptor) and renamed over the name: a link is
+ *   replaced, never written through.  An existing file's mode (and group,
+ *   and as root its owner) is kept; a file without write permission for us
+ *   (by its mode bits, root included) is refused, as `>` would refuse it.
+ * - a FIFO or device, or a symbolic link to one, or a link into /proc
+ *   (/dev/stdout, /dev/fd/N) to anything (a regular file: appended): it is opened
+ *   once, here, and checked to be the file that was looked at; the output
+ *   goes to a private temporary file in $TMPDIR and is copied into that
+ *   open descriptor on commit (the FIFO or device is never replaced). */
 struct atomic_out {
 	char *path; /* owned copy of the final path */
-	char *tmp;  /* owned temporary path */
+	char *tmp;  /* owned temporary path (for gnuplot's `set output`) */
 	FILE *fp;   /* open for writing between open and commit/abort */
 	bool copy;  /* PATH is a device or FIFO (/dev/full, /dev/stdout): TMP
 	             * is a private file that commit copies into PATH, which
 	             * is never replaced */
+	int dirfd;   /* !copy: PATH's directory, opened once */
+	int outfd;   /* copy: the device or FIFO, opened once */
+	char *name;  /* !copy: PATH's last component, in dirfd */
+	char *tname; /* !copy: TMP's last component, in dirfd */
 };
-/* Returns 0, or -1 with *cause set (malloc'd) naming the path and reason. */
+/* Returns 0, or -1 with *cause set (malloc'd) naming the path and reason:
+ * "PATH: cannot create: REASON", "PATH: Permission denied (the file is
+ * read-only)", "PATH: Permission denied", "PATH: changed while it was
+ * opened" (a device or FIFO swapped between the look and the open). */
 int atomic_open(struct atomic_out *ao, const char *path, char **cause);
+/* Like atomic_open for NAME (one component, no '/') in the directory DIRFD
+ * (borrowed; DIR is its path, for messages and gnuplot), but nothing is
+ * ever written through: whatever NAME is (a link, a FIFO, a device), it is
+ * replaced by the new regular file.  For -d, whose files are all ours. */
+int atomic_open_at(struct atomic_out *ao, int dirfd, const char *dir, const char *name,
+		   char **cause);
 /* Flushes, checks for write errors, closes and renames.  On failure the
  * temporary file is removed and -1 returned with *cause set. */
 int atomic_commit(struct atomic_out *ao, char **cause);
 void atomic_abort(struct atomic_out *ao);
+
+/* Opens the directory DIR (following links), making it (mode 0777 less the
+ * umask) when it does not exist; another process making it at the same
+ * time is no error.  Returns the descriptor (O_CLOEXEC; the caller closes
+ * it), or -1 with *cause set without the path: "cannot create directory:
+ * REASON", "not a directory". */
+int dir_open_or_make(const char *dir, char **cause);
 
 /* Closes FP (stdout included) and reports any pending write error.
  * Returns 0, or -1 with *cause set ("write error: No space left on device"). */
@@ -91,6 +124,13 @@ void cleanup_register_path(const char *path);   /* copies path */
 void cleanup_unregister_path(const char *path);
 void cleanup_add_child(pid_t pid);    /* at most 4 at a time */
 void cleanup_remove_child(pid_t pid); /* once it was waited for */
+/* While output files are written, a reader of stdout that went away must
+ * not end us before they are committed: cleanup_hold_sigpipe makes SIGPIPE
+ * only noted (writes to stdout then fail with EPIPE); cleanup_release_sigpipe
+ * ends the process by SIGPIPE, quietly as a filter ends, if one was noted,
+ * and otherwise returns.  Children still get SIGPIPE's default action. */
+void cleanup_hold_sigpipe(void);
+void cleanup_release_sigpipe(void);
 
 /* Size in characters of the terminal on FD (one line fewer than it has,
  * for the prompt); false when FD is no terminal. */

@@ -339,9 +339,10 @@ static void test_atomic_commit(void **state)
 	assert_string_equal(ao.path, path);
 	assert_non_null(ao.tmp);
 	assert_non_null(ao.fp);
-	/* beside the target, hidden, not the target */
+	/* beside the target, hidden, short (".trcXXXXXX"), not the target */
 	assert_int_equal(strncmp(ao.tmp, dir, strlen(dir)), 0);
-	assert_non_null(strstr(ao.tmp, "/.out."));
+	assert_non_null(strstr(ao.tmp, "/.trc"));
+	assert_int_equal(strlen(strstr(ao.tmp, "/.trc")), strlen("/.trcXXXXXX.txt"));
 	/* the extension stays last: some gnuplot terminals need it */
 	assert_string_equal(ao.tmp + strlen(ao.tmp) - 4, ".txt");
 	assert_int_equal(access(path, F_OK), -1);
@@ -422,7 +423,7 @@ static void test_atomic_relative(void **state)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(atomic_open(&ao, "rel.gp", &cause), 0);
-	assert_int_equal(strncmp(ao.tmp, "./.rel.", 7), 0);
+	assert_int_equal(strncmp(ao.tmp, "./.trc", 6), 0);
 	assert_string_equal(ao.tmp + strlen(ao.tmp) - 3, ".gp");
 	fputs("x\n", ao.fp);
 	assert_int_equal(atomic_commit(&ao, &cause), 0);

@@ -15,7 +15,7 @@ array D[1]
 D[1] = "c4ca37b7.dat"
 trc_dir = ""; trc_p = exists("ARG0") ? ARG0 : ""
 while (strstrt(trc_p, "/") > 0) { trc_i = strstrt(trc_p, "/"); trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }
-if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|")) { trc_dir = "./".trc_dir }
+if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|" || trc_dir[1:1] eq "$")) { trc_dir = "./".trc_dir }
 set datafile missing "NaN"
 set border 3 lc rgb "#6b7280"
 set tics nomirror

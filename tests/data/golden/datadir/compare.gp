@@ -21,7 +21,7 @@ D[1] = "A.dat"
 D[2] = "B.dat"
 trc_dir = ""; trc_p = exists("ARG0") ? ARG0 : ""
 while (strstrt(trc_p, "/") > 0) { trc_i = strstrt(trc_p, "/"); trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }
-if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|")) { trc_dir = "./".trc_dir }
+if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|" || trc_dir[1:1] eq "$")) { trc_dir = "./".trc_dir }
 set grid lc rgb "#e5e7eb" lw 1
 set datafile missing "NaN"
 set border 3 lc rgb "#6b7280"
