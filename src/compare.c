@@ -167,6 +167,20 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 	return 0;
 }
 
+const struct cache_entry *compare_job_entry(const struct compare_spec *spec,
+					    const struct run_cache *c, size_t i, char **label)
+{
+	char *l = NULL, *target = NULL;
+	enum source_kind kind = source_classify(spec->jobs[i], &l, &target);
+	const struct cache_entry *e = cache_find(c, target, kind);
+	free(target);
+	if (label)
+		*label = l;
+	else
+		free(l);
+	return e;
+}
+
 /* ------------------------------------------------------------- labels */
 
 /* True for a UUID-shaped id (8-4-4-4-12 hex digits). */
@@ -417,10 +431,8 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 	ch->jobs = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *ch->jobs);
 	char **labels = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *labels);
 	for (size_t i = 0; i < spec->njobs; i++) {
-		char *label = NULL, *t = NULL;
-		enum source_kind kind = source_classify(spec->jobs[i], &label, &t);
-		const struct cache_entry *e = cache_find(c, t, kind);
-		free(t);
+		char *label = NULL;
+		const struct cache_entry *e = compare_job_entry(spec, c, i, &label);
 		if (!e || !e->loaded || e->status != EXIT_OK) {
 			free(label);
 			continue;
@@ -478,4 +490,13 @@ void chart_free(struct chart *ch)
 		free(ch->warnings[i]);
 	free(ch->warnings);
 	free(ch);
+}
+
+void chart_points(const struct chart *ch, size_t *drawn, size_t *all)
+{
+	*drawn = *all = 0;
+	for (size_t i = 0; i < ch->view.n; i++) {
+		*drawn += ch->view.s[i].n;
+		*all += ch->view.s[i].n_full;
+	}
 }

@@ -52,6 +52,11 @@ void panel_set_free(struct panel_set *ps);
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		     const struct fetch_config *fc, size_t *bad, char **cause);
 
+/* The cache entry of the spec's job I (after compare_add_jobs), or NULL;
+ * *LABEL (malloc'd, or NULL) its LABEL= part when LABEL is not NULL. */
+const struct cache_entry *compare_job_entry(const struct compare_spec *spec,
+					    const struct run_cache *c, size_t i, char **label);
+
 /* What the chart is drawn on: the downsampling grid and layout follow it. */
 struct chart_target {
 	const char *terminal; /* gnuplot terminal, or NULL (nominal 1200x800) */
@@ -98,6 +103,9 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		  const struct joblist *jl, const struct chart_target *target, struct chart **out,
 		  char **cause);
 void chart_free(struct chart *ch);
+
+/* Points CH draws (*DRAWN) out of its series' finite points (*ALL). */
+void chart_points(const struct chart *ch, size_t *drawn, size_t *all);
 
 /* Colour of job I (0-based): SPEC's --colors cycled, else the platform's
  * five (#2563eb #16a34a #dc2626 #9333ea #ea580c) then seven more

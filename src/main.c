@@ -129,47 +129,39 @@ static void read_env(struct render_env *env, const struct compare_spec *spec)
 	env->ansi = !env_set("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
-/* Reports every job that failed and warns about the others (once per
- * source).  Returns the worst status. */
+/* Reports every job that failed (every failure, every time), then warns
+ * about what each source that was read deserves (once per source).
+ * Returns the worst status. */
 static int check_jobs(const struct state *st)
 {
 	const struct compare_spec *spec = &st->opts.spec;
-	const struct cache_entry **warned = xcalloc(spec->njobs + 1, sizeof *warned);
-	size_t nwarned = 0;
 	int rc = EXIT_OK;
 	for (size_t i = 0; i < spec->njobs; i++) {
-		char *label, *target;
-		enum source_kind kind = source_classify(spec->jobs[i], &label, &target);
-		const struct cache_entry *e = cache_find(st->cache, target, kind);
-		free(label);
-		free(target);
-		if (e->status != EXIT_OK) {
-			report(spec->jobs[i], xstrdup(e->error ? e->error : "failed"));
-			if (e->status == EXIT_FETCH || rc == EXIT_OK)
-				rc = e->status;
+		const struct cache_entry *e = compare_job_entry(spec, st->cache, i, NULL);
+		if (e->status == EXIT_OK)
 			continue;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < nwarned; k++)
-			seen |= warned[k] == e;
-		if (!seen) {
-			size_t nw;
-			char **w = run_warnings(e->run, &nw);
-			for (size_t k = 0; k < nw; k++) {
-				diag_warn("%s", w[k]);
-				free(w[k]);
-			}
-			free(w);
-			warned[nwarned++] = e;
-		}
+		report(spec->jobs[i], xstrdup(e->error ? e->error : "failed"));
+		if (e->status == EXIT_FETCH || rc == EXIT_OK)
+			rc = e->status;
 	}
-	free(warned);
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		size_t nw;
+		char **w = e->status == EXIT_OK ? run_warnings(e->run, &nw) : NULL;
+		for (size_t k = 0; w && k < nw; k++) {
+			diag_warn("%s", w[k]);
+			free(w[k]);
+		}
+		free(w);
+	}
 	return rc;
 }
 
-/* The comparison: the jobs are read, the chart built and written.
- * Returns the exit status. */
-static int compare(struct state *st)
+/* Usage errors (panels, the output, JOB arguments) before anything is
+ * read; then gnuplot starts up for -o (to say which terminals it has, and
+ * to draw) while the jobs are read.  Returns -1 to go on, else the exit
+ * status. */
+static int prepare(struct state *st, struct render_env *env, struct render_plan *pl)
 {
 	struct options *o = &st->opts;
 	const struct compare_spec *spec = &o->spec;
@@ -181,40 +173,40 @@ static int compare(struct state *st)
 		return EXIT_USAGE;
 	}
 	panel_set_free(&ps);
-	struct render_env env;
-	read_env(&env, spec);
-	struct render_plan pl;
-	if (render_plan(spec, &env, &pl, &cause) != 0)
+	read_env(env, spec);
+	if (render_plan(spec, env, pl, &cause) != 0)
 		return fail(EXIT_USAGE, cause);
-
-	/* Usage errors hidden in JOB arguments are reported before anything
-	 * is fetched. */
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
 		report(spec->jobs[bad], cause);
 		return EXIT_USAGE;
 	}
-	/* gnuplot starts up (to say which terminals it has, and to draw)
-	 * while the jobs are read. */
-	if (pl.mode == CHART_RENDER_FILE) {
+	if (pl->mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
-		char *warmup = gpscript_warmup(pl.terminal);
-		char *why = NULL;
-		st->gnuplot = pl.session = gp_session_start(warmup, &why);
-		free(why); /* drawing tries again and says why it cannot */
+		char *warmup = gpscript_warmup(pl->terminal);
+		st->gnuplot = pl->session = gp_session_start(warmup, &cause);
+		free(cause); /* drawing tries again and says why it cannot */
 		free(warmup);
 	}
+	return -1;
+}
+
+/* Reads every job and says what failed (every failure, every time) and
+ * what deserves a warning; fetches the job list for model names when jobs
+ * were given by id.  Returns -1 to go on (*RC: the status of failures -k
+ * goes past), else the exit status. */
+static int load(struct state *st, int *rc)
+{
+	struct options *o = &st->opts;
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		source_set_progress(progress_line, NULL);
 	if (o->verbose)
-		diag_note("reading %zu job%s", spec->njobs, spec->njobs == 1 ? "" : "s");
+		diag_note("reading %zu job%s", o->spec.njobs, o->spec.njobs == 1 ? "" : "s");
 	cache_load(st->cache);
-
-	/* Every failure is said, every time. */
-	int rc = check_jobs(st);
-	if (rc != EXIT_OK && !spec->keep_going)
-		return rc;
+	*rc = check_jobs(st);
+	if (*rc != EXIT_OK && !o->spec.keep_going)
+		return *rc;
 	size_t nloaded = 0, with_data = 0;
 	bool any_id = false;
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
@@ -227,48 +219,41 @@ static int compare(struct state *st)
 	}
 	if (with_data == 0) {
 		diag_error(nloaded ? "no job has any metrics" : "no job could be read");
-		return rc != EXIT_OK ? rc : EXIT_DATA;
+		return *rc != EXIT_OK ? *rc : EXIT_DATA;
 	}
-	/* Jobs given by id are labelled with their model names when the job
-	 * list can be had; without it, labels fall back to the ids. */
+	/* Without the job list (a nicety with a short time budget), labels
+	 * fall back to the ids. */
 	if (any_id && !st->have_jl) {
+		char *cause = NULL;
 		int status = 0;
 		if (joblist_fetch_quick(&o->fetch, &st->jl, &cause, &status) == 0)
 			st->have_jl = true;
 		else if (o->verbose)
 			diag_note("no job list for labels: %s", cause);
 		free(cause);
-		cause = NULL;
 	}
+	return -1;
+}
 
-	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
-	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
-			  &cause) != 0)
-		return fail(EXIT_DATA, cause);
-	struct chart *ch = st->chart;
-	for (size_t i = 0; i < ch->nwarnings; i++)
-		diag_warn("%s", ch->warnings[i]);
-	if (o->verbose && target.view) {
-		size_t pts = 0, full = 0;
-		for (size_t i = 0; i < ch->view.n; i++) {
-			pts += ch->view.s[i].n;
-			full += ch->view.s[i].n_full;
-		}
-		diag_note("drawing %zu series: %zu of %zu points after downsampling", ch->view.n, pts,
-			  full);
-	}
-
+/* Writes what was asked for: the summary, --data, -d and the chart, then
+ * closes stdout.  Returns the exit status. */
+static int write_outputs(struct state *st, const struct render_plan *pl,
+			 const struct render_env *env)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	const struct chart *ch = st->chart;
+	char *cause = NULL;
+	int rc = EXIT_OK;
 	if (spec->summary != SUMMARY_NONE)
 		render_summary(stdout, ch, spec->summary);
 	if (spec->data_stdout)
 		render_data(stdout, ch);
-	int out_rc = EXIT_OK;
-	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, &env, &cause) != 0)
-		out_rc = fail(EXIT_DATA, cause);
-	if (out_rc == EXIT_OK && pl.mode != CHART_NONE) {
+	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
+		rc = fail(EXIT_DATA, cause);
+	if (rc == EXIT_OK && pl->mode != CHART_NONE) {
 		char *warnings = NULL;
-		if (render_chart(&pl, ch, spec, &env, stdout, &warnings, &cause) != 0) {
-			out_rc = fail(EXIT_DATA, cause);
+		if (render_chart(pl, ch, spec, env, stdout, &warnings, &cause) != 0) {
+			rc = fail(EXIT_DATA, cause);
 		} else if (warnings && !diag_quiet) {
 			char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
 			diag_warn("gnuplot: %s", w);
@@ -281,10 +266,39 @@ static int compare(struct state *st)
 		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
 		diag_error("stdout: %s", why);
 		free(why);
-		if (out_rc == EXIT_OK)
-			out_rc = EXIT_DATA;
+		if (rc == EXIT_OK)
+			rc = EXIT_DATA;
 	}
-	return out_rc != EXIT_OK ? out_rc : rc;
+	return rc;
+}
+
+/* One comparison: the jobs are read, the chart built and written.
+ * Returns the exit status. */
+static int compare(struct state *st)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	struct render_env env;
+	struct render_plan pl;
+	int rc = prepare(st, &env, &pl), failed = EXIT_OK;
+	if (rc < 0)
+		rc = load(st, &failed);
+	if (rc >= 0)
+		return rc;
+	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
+	char *cause = NULL;
+	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
+			  &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	for (size_t i = 0; i < st->chart->nwarnings; i++)
+		diag_warn("%s", st->chart->warnings[i]);
+	if (st->opts.verbose && target.view) {
+		size_t drawn, all;
+		chart_points(st->chart, &drawn, &all);
+		diag_note("drawing %zu series: %zu of %zu points after downsampling",
+			  st->chart->view.n, drawn, all);
+	}
+	rc = write_outputs(st, &pl, &env);
+	return rc != EXIT_OK ? rc : failed;
 }
 
 /* Frees everything. */
