@@ -32,9 +32,9 @@ set format y "% h"
 set xrange [*:*]
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:4 with lines lw 1.5 lc rgb C[1] notitle, \
-     (trc_dir.D[1]) using 1:5 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+plot (trc_dir.D[1]) using 1:4 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     (trc_dir.D[1]) using 1:5 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Text charts read right: the monochrome text chart is parsed, and each
+# legend entry's glyph must be the one its series are drawn with.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+
+C="$DATA/charts"
+
+# glyph FILE LABEL: the glyph of LABEL's sample in the legend (the first
+# line holding LABEL followed by blanks and a run of one character).
+glyph() {
+	awk -v l="$2" '{
+		i = index($0, l " ")
+		if (!i) next
+		rest = substr($0, i + length(l))
+		sub(/^ +/, "", rest)
+		print substr(rest, 1, 1)
+		exit
+	}' "$1"
+}
+
+# area FILE ROW0 ROW1 COL0 COL1: the set of line glyphs (sorted, one
+# string) in rows ROW0..ROW1 and columns COL0..COL1 (1-based, inclusive).
+area() {
+	awk -v r0="$2" -v r1="$3" -v c0="$4" -v c1="$5" '
+	NR >= r0 && NR <= r1 {
+		s = substr($0, c0, c1 - c0 + 1)
+		for (i = 1; i <= length(s); i++) {
+			ch = substr(s, i, 1)
+			if (index("*#$%@&=G", ch))
+				seen[ch] = 1
+		}
+	}
+	END { n = split("* # $ % @ & = G", all, " "); for (k = 1; k <= n; k++) if (all[k] in seen) printf "%s", all[k]; print "" }' "$1"
+}
+
+# row FILE TEXT: the first line number holding TEXT.
+row() { grep -n -F -- "$2" "$1" | head -1 | cut -d: -f1; }
+
+# A 2x2 text chart where each job has its own panel: Loss (job L, which
+# also gets a derived perplexity), Learning rate (job R), Gradient norm (G).
+expect_ok -o "$T/c.txt" L="$C/loss.json" R="$C/lr.json" N="$C/gn.json"
+gl=$(glyph "$T/c.txt" L) gr=$(glyph "$T/c.txt" R) gn=$(glyph "$T/c.txt" N)
+[ -n "$gl" ] && [ -n "$gr" ] && [ -n "$gn" ] || fail "no legend glyphs in: $(cat "$T/c.txt")"
+[ "$gl" != "$gr" ] && [ "$gr" != "$gn" ] && [ "$gl" != "$gn" ] || fail "jobs share a glyph: $gl $gr $gn"
+top=$(row "$T/c.txt" Loss) bottom=$(row "$T/c.txt" "Learning rate")
+last=$(wc -l <"$T/c.txt")
+half=60 # -o x.txt is 120 columns wide
+[ "$(area "$T/c.txt" $((top + 1)) $((bottom - 1)) 1 $half)" = "${gl}G" ] ||
+	fail "Loss panel draws '$(area "$T/c.txt" $((top + 1)) $((bottom - 1)) 1 $half)', legend says L is '$gl' (eval G)"
+[ "$(area "$T/c.txt" $((bottom + 1)) "$last" 1 $half)" = "$gr" ] ||
+	fail "Learning rate panel draws '$(area "$T/c.txt" $((bottom + 1)) "$last" 1 $half)', legend says R is '$gr'"
+[ "$(area "$T/c.txt" $((bottom + 1)) "$last" $((half + 1)) 120)" = "$gn" ] ||
+	fail "Gradient norm panel draws '$(area "$T/c.txt" $((bottom + 1)) "$last" $((half + 1)) 120)', legend says N is '$gn'"
+ok "2x2 text chart: each job's legend glyph is the glyph of its panel's lines"
+
+# The train/eval entries too, on one panel: L has train and eval, M train
+# only; the plot area holds exactly the jobs' glyphs and eval's marks.
+expect_ok -o "$T/one.txt" -m loss L="$C/loss.json" M="$C/loss2.json"
+gl=$(glyph "$T/one.txt" L) gm=$(glyph "$T/one.txt" M)
+gt=$(glyph "$T/one.txt" train)
+ge=$(awk '{ i = index($0, "eval "); if (i) { s = substr($0, i + 5); sub(/^ +/, "", s); print substr(s, 1, 5); exit } }' "$T/one.txt")
+[ "$gl" != "$gm" ] || fail "L and M share the glyph $gl"
+top=$(row "$T/one.txt" Loss)
+got=$(area "$T/one.txt" $((top + 1)) "$(wc -l <"$T/one.txt")" 1 120)
+[ ${#got} -eq 3 ] || fail "one panel draws '$got', want L's '$gl', M's '$gm' and eval's G only"
+for c in "$gl" "$gm" "$gt" G "$(printf '%s' "$ge" | cut -c1)"; do
+	case $got in *"$c"*) ;; *) fail "legend glyph '$c' is not drawn in the panel ('$got'; eval entry '$ge')" ;; esac
+done
+case $ge in *G*) ;; *) fail "the eval entry '$ge' shows no eval mark G" ;; esac
+ok "one-panel text chart: job, train and eval legend glyphs are the ones drawn"
+
+# NO_COLOR and -t dumb draw the same glyphs (the script is the same).
+expect_ok -t dumb --size=120,40 L="$C/loss.json" R="$C/lr.json" N="$C/gn.json"
+gnuplot "$T/out" >"$T/dumb.txt" 2>"$T/gperr" || fail "gnuplot: $(cat "$T/gperr")"
+[ "$(glyph "$T/dumb.txt" R)" = "$(glyph "$T/c.txt" R)" ] || fail "-t dumb draws R with another glyph"
+ok "-t dumb: the same legend glyphs"
