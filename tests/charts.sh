@@ -75,3 +75,32 @@ expect_ok -t dumb --size=120,40 L="$C/loss.json" R="$C/lr.json" N="$C/gn.json"
 gnuplot "$T/out" >"$T/dumb.txt" 2>"$T/gperr" || fail "gnuplot: $(cat "$T/gperr")"
 [ "$(glyph "$T/dumb.txt" R)" = "$(glyph "$T/c.txt" R)" ] || fail "-t dumb draws R with another glyph"
 ok "-t dumb: the same legend glyphs"
+
+# Default labels: the shortest trailing part of the paths that tells the
+# jobs apart; the body's job id stays in the summary's id column.
+expect_ok -S csv "$RUNS/qwen-350m-lr3e-4.json" "$RUNS/llama-1.3b-lr2e-4.json"
+[ "$(cut -d, -f1,2 "$T/out" | tr -d '\r')" = "label,id
+qwen-350m-lr3e-4,50f5647d-2380-409d-832a-5cd27a6b13a1
+llama-1.3b-lr2e-4,c4ca37b7-f8ad-4aff-9424-e3deaf36a071" ] || fail "labels of the examples: $(cat "$T/out")"
+ok "the bundled examples are labelled by file name, the id column keeps the job id"
+mkdir -p "$T/a/run1" "$T/b/run1"
+cp "$RUNS/qwen-350m-lr1e-4.json" "$T/a/run1/metrics.json"
+cp "$RUNS/qwen-350m-lr3e-4.json" "$T/b/run1/metrics.json"
+(cd "$T" && $TRC -S csv a/run1/metrics.json b/run1/metrics.json >"$T/out2") || fail "a/run1 b/run1"
+[ "$(cut -d, -f1 "$T/out2" | tr -d '\r')" = "label
+a/run1
+b/run1" ] || fail "labels of a/run1/metrics.json b/run1/metrics.json: $(cat "$T/out2")"
+ok "a/run1/metrics.json and b/run1/metrics.json are labelled a/run1 and b/run1"
+expect_ok -S csv - <"$RUNS/qwen-350m-lr3e-4.json"
+[ "$(sed -n 2p "$T/out" | cut -d, -f1)" = 50f5647d ] || fail "stdin label: $(cat "$T/out")"
+ok "stdin is labelled with the body's job id"
+
+# The same job given twice: a warning naming it, labels made unique.
+trc -S csv "$RUNS/qwen-350m-lr3e-4.json" "$RUNS/../runs/qwen-350m-lr3e-4.json"
+[ "$rc" -eq 0 ] || fail "the same job twice: exit $rc"
+printf 'trcompare-plot: warning: %s/../runs/qwen-350m-lr3e-4.json: the same job as %s/qwen-350m-lr3e-4.json, given again\n' \
+	"$RUNS" "$RUNS" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "the same job twice: stderr $(cat "$T/err")"
+[ "$(cut -d, -f1 "$T/out" | tr -d '\r' | tail -n 2 | tr '\n' ' ')" = "qwen-350m-lr3e-4 qwen-350m-lr3e-4 (2) " ] ||
+	fail "the same job twice: labels $(cat "$T/out")"
+ok "the same job twice: a warning, labels X and X (2)"

@@ -30,7 +30,7 @@ grep -q 'function gnuplot_canvas\|gnuplot_canvas' "$T/c.html" || fail "HTML lack
 ok "-o html: self-contained page"
 expect_ok "$RUNS"/*.json -o "$T/c.txt"
 grep -q 'Loss' "$T/c.txt" || fail "text chart lacks the Loss panel"
-grep -q 'c4ca37b7' "$T/c.txt" || fail "text chart lacks a legend label"
+grep -q 'llama-1.3b-lr2e-4' "$T/c.txt" || fail "text chart lacks a legend label"
 ok "-o txt: text chart with titles and legend"
 ls -a "$T" | grep '^\.c\.' && fail "temporary files left behind"
 ok "no temporary files left"

@@ -7,13 +7,13 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[4]
 array C[4]
 array F[4]
-T[1] = "c4ca37b7"
+T[1] = "llama-1.3b-lr2e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "943ff9fc"
+T[2] = "qwen-350m-lr1e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
-T[3] = "50f5647d"
+T[3] = "qwen-350m-lr3e-4"
 C[3] = "#dc2626"; F[3] = "#f2b3b3"
-T[4] = "6aa9d614"
+T[4] = "qwen-350m-lr5e-4-5ep"
 C[4] = "#9333ea"; F[4] = "#d9b7f7"
 array PT[4]
 PT[1] = "Loss"

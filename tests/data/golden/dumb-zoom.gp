@@ -7,9 +7,9 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[2]
 array C[2]
 array F[2]
-T[1] = "943ff9fc"
+T[1] = "qwen-350m-lr1e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "50f5647d"
+T[2] = "qwen-350m-lr3e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
 array PT[2]
 PT[1] = "Loss"

@@ -9,7 +9,7 @@ array C[2]
 array F[2]
 T[1] = "run"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "c4ca37b7"
+T[2] = "llama-1.3b-lr2e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
 array PT[4]
 PT[1] = "Loss"

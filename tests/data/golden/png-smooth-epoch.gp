@@ -7,13 +7,13 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[4]
 array C[4]
 array F[4]
-T[1] = "c4ca37b7"
+T[1] = "llama-1.3b-lr2e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "943ff9fc"
+T[2] = "qwen-350m-lr1e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
-T[3] = "50f5647d"
+T[3] = "qwen-350m-lr3e-4"
 C[3] = "#dc2626"; F[3] = "#f2b3b3"
-T[4] = "6aa9d614"
+T[4] = "qwen-350m-lr5e-4-5ep"
 C[4] = "#9333ea"; F[4] = "#d9b7f7"
 array PT[4]
 PT[1] = "Loss"
@@ -5172,7 +5172,7 @@ set ytics out
 set multiplot
 # panel 1
 set lmargin at screen 0.0867; set rmargin at screen 0.4756
-set tmargin at screen 0.9017; set bmargin at screen 0.5275
+set tmargin at screen 0.8733; set bmargin at screen 0.5133
 unset xlabel
 set title PT[1]
 unset key
@@ -5195,7 +5195,7 @@ plot $trc0 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc11 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 2
 set lmargin at screen 0.5867; set rmargin at screen 0.9756
-set tmargin at screen 0.9017; set bmargin at screen 0.5275
+set tmargin at screen 0.8733; set bmargin at screen 0.5133
 unset xlabel
 set title PT[2]
 unset key
@@ -5218,7 +5218,7 @@ plot $trc12 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc23 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 3
 set lmargin at screen 0.0867; set rmargin at screen 0.4756
-set tmargin at screen 0.4275; set bmargin at screen 0.1000
+set tmargin at screen 0.4133; set bmargin at screen 0.1000
 set xlabel "epoch"
 set title PT[3]
 unset key
@@ -5233,7 +5233,7 @@ plot $trc24 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc27 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle
 # panel 4
 set lmargin at screen 0.5867; set rmargin at screen 0.9756
-set tmargin at screen 0.4275; set bmargin at screen 0.1000
+set tmargin at screen 0.4133; set bmargin at screen 0.1000
 set xlabel "epoch"
 set title PT[4]
 unset key
@@ -5252,7 +5252,7 @@ plot $trc28 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc35 using 1:2 with lines lt 4 dt solid lw 2 lc rgb C[4] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
-set tmargin at screen 1.0000; set bmargin at screen 0.9483
+set tmargin at screen 1.0000; set bmargin at screen 0.9200
 unset title
 unset xlabel
 unset ylabel

@@ -7,7 +7,7 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[2]
 array C[2]
 array F[2]
-T[1] = "6aa9d614"
+T[1] = "qwen-350m-lr5e-4-5ep"
 C[1] = "#111111"; F[1] = "#ababab"
 T[2] = "qwen-350m-lr2e-4-running"
 C[2] = "#222222"; F[2] = "#b1b1b1"

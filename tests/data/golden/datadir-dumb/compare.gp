@@ -7,12 +7,12 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[1]
 array C[1]
 array F[1]
-T[1] = "c4ca37b7"
+T[1] = "llama-1.3b-lr2e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
 array PT[1]
 PT[1] = "Loss"
 array D[1]
-D[1] = "c4ca37b7.dat"
+D[1] = "llama-1.3b-lr2e-4.dat"
 trc_dir = ""; trc_p = exists("ARG0") ? ARG0 : ""
 while (strstrt(trc_p, "/") > 0) { trc_i = strstrt(trc_p, "/"); trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }
 if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|")) { trc_dir = "./".trc_dir }
