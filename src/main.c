@@ -255,8 +255,13 @@ static int compare(struct state *st)
 			  full);
 	}
 
-	if (spec->summary != SUMMARY_NONE)
-		render_summary(stdout, ch, spec->summary);
+	if (spec->summary != SUMMARY_NONE) {
+		/* The text summary fits the terminal it is shown on. */
+		int width = (int)o->summary_width, cols, rows;
+		if (width < 0)
+			width = tty_size(STDOUT_FILENO, &cols, &rows) ? cols : 0;
+		render_summary(stdout, ch, spec->summary, width);
+	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
 	int out_rc = EXIT_OK;

@@ -104,3 +104,23 @@ cmp -s "$T/want" "$T/err" || fail "the same job twice: stderr $(cat "$T/err")"
 [ "$(cut -d, -f1 "$T/out" | tr -d '\r' | tail -n 2 | tr '\n' ' ')" = "qwen-350m-lr3e-4 qwen-350m-lr3e-4 (2) " ] ||
 	fail "the same job twice: labels $(cat "$T/out")"
 ok "the same job twice: a warning, labels X and X (2)"
+
+# The text summary fits the width asked for, or the terminal's.
+# widest FILE: the widest line, in characters.
+widest() { sed 's/…/./g' "$1" | tr -d '\r' | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }'; }
+expect_ok -S text --width=80 "$RUNS"/*.json
+[ "$(widest "$T/out")" -le 80 ] || fail "--width=80: a line of $(widest "$T/out") characters: $(cat "$T/out")"
+grep -q '^(left out to fit 80 columns: epoch, wall, tok/s, max grad, rows, at step, lr,$' "$T/out" ||
+	fail "--width=80: no note of the columns left out: $(cat "$T/out")"
+grep -q '^  qwen-350m-lr5e-4-5ep ' "$T/out" || fail "--width=80 cut a label that fits: $(cat "$T/out")"
+ok "-S --width=80: every line within 80 columns, the columns left out named"
+expect_ok -S text "$RUNS"/*.json
+[ "$(widest "$T/out")" -gt 140 ] || fail "-S into a pipe was narrowed: $(cat "$T/out")"
+ok "-S into a pipe: every column"
+if command -v script >/dev/null 2>&1; then
+	script -qec "stty cols 90 rows 30; $TRC -S text -o $T/s.png $RUNS/*.json" /dev/null >"$T/tty.out" 2>&1 ||
+		fail "-S on a terminal: $(cat "$T/tty.out")"
+	[ "$(widest "$T/tty.out")" -le 90 ] && grep -q 'left out to fit 90 columns' "$T/tty.out" ||
+		fail "-S on a 90-column terminal: $(cat "$T/tty.out")"
+	ok "-S on a 90-column terminal fits it"
+fi

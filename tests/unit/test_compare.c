@@ -387,7 +387,8 @@ static void test_build(void **state)
 	/* An unknown metric: a clear error. */
 	spec.metrics = "loss,nope";
 	assert_int_equal(compare_build(&spec, c, NULL, &t, &ch2, &cause), -1);
-	assert_string_equal(cause, "--metrics: unknown metric 'nope' (no job has a column of that name)");
+	assert_string_equal(cause, "--metrics: unknown metric 'nope' (no job has a column of that name; panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: "
+			    "train_loss, learning_rate, grad_norm, eval_loss, perplexity, train_perplexity)");
 	free(cause);
 	chart_free(ch);
 	cache_free(c);
@@ -454,7 +455,7 @@ static void test_emitters(void **state)
 	free(s);
 
 	fp = tmpfile();
-	assert_int_equal(render_summary(fp, ch, SUMMARY_CSV), 0);
+	assert_int_equal(render_summary(fp, ch, SUMMARY_CSV, 0), 0);
 	s = slurp(fp);
 	fclose(fp);
 	assert_non_null(strstr(s, "\r\na,c4ca37b7-0000-4000-8000-000000000001,3,30,"));

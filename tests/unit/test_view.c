@@ -184,7 +184,8 @@ static void test_panels_check(void **state)
 
 	p = parse_ok("loss,typo_metric", &n);
 	assert_int_equal(panel_list_check(p, n, runs, 2, &cause), -1);
-	assert_string_equal(cause, "unknown metric 'typo_metric' (no job has a column of that name)");
+	assert_string_equal(cause, "unknown metric 'typo_metric' (no job has a column of that name; "
+			    "panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: train_loss, train_perplexity, my_metric)");
 	free(cause);
 	panel_list_free(p, n);
 	run_free(runs[0]);
