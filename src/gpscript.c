@@ -472,6 +472,17 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 	if (!e->files && v->xrange && p < v->npanels && v->xrange[p].set)
 		xr = (struct gp_range){ v->xrange[p].lo, v->xrange[p].hi };
 	put_range(out, "x", xr);
+	/* Text charts: as many x tics as fit (step and epoch axes). */
+	double xstep = ch->xaxis == XAXIS_STEP || ch->xaxis == XAXIS_EPOCH
+			       ? layout_text_xtics(l, p, xr.min, xr.max)
+			       : 0;
+	if (xstep > 0) {
+		fputs("set xtics ", out);
+		put_num(out, xstep);
+		fputc('\n', out);
+	} else if (l->text) {
+		fputs("set xtics autofreq\n", out);
+	}
 	struct gp_range yr = ch->ps.yranges[p];
 	put_range(out, "y", yr);
 	put_log_tics(out, pan->logy, yr);

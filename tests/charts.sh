@@ -124,3 +124,30 @@ if command -v script >/dev/null 2>&1; then
 		fail "-S on a 90-column terminal: $(cat "$T/tty.out")"
 	ok "-S on a 90-column terminal fits it"
 fi
+
+# Text charts at ordinary terminal sizes: no x tic label cut or run
+# together (each panel's labels an even progression), panel titles alone
+# on their rows (not over tic labels or the legend).
+for size in 80,24 100,30 140,45; do
+	w=${size%,*}
+	expect_ok -t dumb --size=$size "$RUNS"/*.json
+	gnuplot "$T/out" >"$T/tc.txt" 2>"$T/gperr" || fail "$size: gnuplot: $(cat "$T/gperr")"
+	[ "$(wc -l <"$T/tc.txt")" -le "${size#*,}" ] || fail "$size: more rows than asked"
+	# Rows of x tic labels: numbers only; per half (panel column) an even progression.
+	awk -v w="$w" -v size="$size" '
+	/^ *-?[0-9][0-9.e+-]*( +-?[0-9][0-9.e+-]*)+ *$/ {
+		for (h = 0; h < 2; h++) {
+			s = substr($0, h * w / 2 + 1, w / 2)
+			n = split(s, t, " ")
+			if (n < 2) { print size ": row " NR " half " h ": fewer than 2 x tics: " $0; bad = 1; continue }
+			for (i = 3; i <= n; i++)
+				if (t[i] - t[i - 1] != t[2] - t[1]) { print size ": row " NR ": x tics cut or run together: " $0; bad = 1 }
+		}
+		rows++
+	}
+	END { if (rows < 2) { print size ": " rows + 0 " rows of x tic labels"; bad = 1 } exit bad }' "$T/tc.txt" ||
+		fail "$size: $(cat "$T/tc.txt")"
+	grep -q '^ *Loss  *Perplexity *$' "$T/tc.txt" && grep -q '^ *Learning rate  *Gradient norm *$' "$T/tc.txt" ||
+		fail "$size: a panel title shares its row: $(cat "$T/tc.txt")"
+	ok "$size text chart: x tic labels whole, titles on their own rows"
+done

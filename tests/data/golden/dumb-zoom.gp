@@ -486,13 +486,14 @@ set ytics out
 set multiplot
 # panel 1
 set lmargin at screen 0.1000; set rmargin at screen 0.4833
-set tmargin at screen 0.9250; set bmargin at screen 0.1000
+set tmargin at screen 0.8750; set bmargin at screen 0.1000
 set xlabel "step"
 set title PT[1]
 unset key
 unset logscale y
 set format y "% h"
 set xrange [500:1500]
+set xtics 200
 set yrange [*:*]
 set ytics autofreq
 plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
@@ -501,20 +502,21 @@ plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc3 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.6000; set rmargin at screen 0.9833
-set tmargin at screen 0.9250; set bmargin at screen 0.1000
+set tmargin at screen 0.8750; set bmargin at screen 0.1000
 set xlabel "step"
 set title PT[2]
 unset key
 unset logscale y
 set format y "% h"
 set xrange [500:1500]
+set xtics 200
 set yrange [*:*]
 set ytics autofreq
 plot $trc4 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc5 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
-set tmargin at screen 1.0000; set bmargin at screen 0.9500
+set tmargin at screen 1.0000; set bmargin at screen 0.9250
 unset title
 unset xlabel
 unset ylabel

@@ -30,6 +30,7 @@ set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1
 unset logscale y
 set format y "% h"
 set xrange [*:*]
+set xtics autofreq
 set yrange [*:*]
 set ytics autofreq
 plot (trc_dir.D[1]) using 1:4 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
