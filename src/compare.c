@@ -4,9 +4,11 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "layout.h"
 #include "source.h"
 #include "text.h"
@@ -225,13 +227,26 @@ char **compare_labels(const char *const *raw, const char *const *ids, size_t n)
 		const char *r = raw[i] ? raw[i] : "";
 		clean[i] = text_sanitize(r, strlen(r), LABEL_CHARS, fallback);
 	}
-	/* Labels several jobs share: the id tells them apart. */
+	/* Labels several jobs share: the id tells them apart (when it does:
+	 * not for the same job given twice). */
 	char **with_id = xcalloc(n ? n : 1, sizeof *with_id);
 	for (size_t i = 0; i < n; i++) {
 		with_id[i] = xstrdup(clean[i]);
 		if (!ids[i] || !*ids[i] || !label_taken(clean, n, i, clean[i]))
 			continue;
 		char *short_id = id8(ids[i]);
+		bool tells = false;
+		for (size_t j = 0; j < n && !tells; j++) {
+			if (j == i || strcmp(clean[j], clean[i]) != 0)
+				continue;
+			char *other = ids[j] ? id8(ids[j]) : NULL;
+			tells = !other || strcmp(other, short_id) != 0;
+			free(other);
+		}
+		if (!tells) {
+			free(short_id);
+			continue;
+		}
 		char *s = text_sanitize(short_id, strlen(short_id), 8, "?");
 		if (!strstr(clean[i], s)) {
 			free(with_id[i]);
@@ -258,11 +273,140 @@ char **compare_labels(const char *const *raw, const char *const *ids, size_t n)
 	return out;
 }
 
-/* The default label of a job: LABEL=, the job list's model name (jobs
- * given by id), the body's job_id (a UUID shortened to 8 characters, as
- * the platform shows it), else the file name without directory and
- * extension.  Malloc'd, raw. */
-static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl)
+/* The path part of TARGET as components: a URL's path (no scheme, host,
+ * query or fragment; the host when the path is empty), "." and empty
+ * components dropped, the last one's extension (".json", a dot followed
+ * by a letter) removed.  Returns the count; *OUT holds malloc'd strings. */
+static size_t path_parts(const char *target, char ***out)
+{
+	const char *p = target, *end = target + strlen(target);
+	const char *scheme = strstr(target, "://");
+	bool host_only = false;
+	if (scheme) {
+		const char *host = scheme + 3;
+		const char *slash = host + strcspn(host, "/?#");
+		end = slash + strcspn(slash, "?#");
+		p = slash;
+		if (p == end || (end - p == 1 && *p == '/')) { /* no path: the host */
+			const char *at = memchr(host, '@', (size_t)(slash - host));
+			p = at ? at + 1 : host;
+			end = slash;
+			host_only = true;
+		}
+	}
+	char **parts = NULL;
+	size_t n = 0;
+	while (p < end) {
+		size_t len = strcspn(p, "/");
+		if (p + len > end)
+			len = (size_t)(end - p);
+		if (len && !(len == 1 && *p == '.')) {
+			parts = xreallocarray(parts, n + 1, sizeof *parts);
+			parts[n++] = xstrndup(p, len);
+		}
+		p += len + 1;
+	}
+	if (n && !host_only) {
+		char *last = parts[n - 1], *dot = strrchr(last, '.');
+		if (dot && dot != last && ((dot[1] >= 'a' && dot[1] <= 'z') || (dot[1] >= 'A' && dot[1] <= 'Z')))
+			*dot = '\0';
+	}
+	*out = parts;
+	return n;
+}
+
+/* Do the last K components of A and B read the same (a shorter one whole)? */
+static bool tail_same(char *const *a, size_t na, char *const *b, size_t nb, size_t k)
+{
+	if ((na < k || nb < k) && na != nb)
+		return false;
+	size_t m = na < k ? na : k;
+	for (size_t i = 1; i <= m; i++)
+		if (strcmp(a[na - i], b[nb - i]) != 0)
+			return false;
+	return true;
+}
+
+char **compare_path_labels(const char *const *paths, size_t n)
+{
+	char ***parts = xcalloc(n ? n : 1, sizeof *parts);
+	size_t *np = xcalloc(n ? n : 1, sizeof *np);
+	for (size_t i = 0; i < n; i++)
+		np[i] = paths[i] ? path_parts(paths[i], &parts[i]) : 0;
+	/* Same(i, j): the same path, in any spelling; such jobs cannot be
+	 * told apart and are left to compare_labels. */
+	size_t minlen = SIZE_MAX, distinct = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i])
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = paths[j] && np[j] == np[i] && tail_same(parts[i], np[i], parts[j], np[j], np[i]);
+		distinct += !seen;
+		if (np[i] < minlen)
+			minlen = np[i];
+	}
+	/* A file name every path shares (".../metrics.json") tells nothing:
+	 * drop it, as long as each keeps a component. */
+	size_t common = 0;
+	if (distinct >= 2) {
+		size_t first = 0;
+		while (!paths[first])
+			first++;
+		for (bool same = true; same && common < 1 && common + 1 < minlen; common += same)
+			for (size_t i = 0; i < n && same; i++)
+				same = !paths[i] ||
+				       strcmp(parts[i][np[i] - 1 - common], parts[first][np[first] - 1 - common]) == 0;
+	}
+	char **out = xcalloc(n ? n : 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i])
+			continue;
+		size_t len = np[i] - common, k = 1;
+		if (len == 0) {
+			out[i] = xstrdup(paths[i]);
+			continue;
+		}
+		/* The fewest trailing components that no other path shares. */
+		for (; k < len; k++) {
+			bool clash = false;
+			for (size_t j = 0; j < n && !clash; j++) {
+				if (j == i || !paths[j])
+					continue;
+				bool same_path = np[j] == np[i] && tail_same(parts[i], np[i], parts[j], np[j], np[i]);
+				clash = !same_path &&
+					tail_same(parts[i], np[i] - common, parts[j], np[j] - common, k);
+			}
+			if (!clash)
+				break;
+		}
+		size_t size = 1;
+		for (size_t c = len - k; c < len; c++)
+			size += strlen(parts[i][c]) + 1;
+		out[i] = xcalloc(size, 1);
+		for (size_t c = len - k; c < len; c++) {
+			if (c > len - k)
+				strcat(out[i], "/");
+			strcat(out[i], parts[i][c]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t c = 0; c < np[i]; c++)
+			free(parts[i][c]);
+		free(parts[i]);
+	}
+	free(parts);
+	free(np);
+	return out;
+}
+
+/* The default label of a job: LABEL=, else for jobs given by id the job
+ * list's model name (else the id's first 8 characters), for stdin the
+ * body's job_id (a UUID shortened to 8 characters, as the platform shows
+ * it; else "stdin"), and for files and URLs PATH_LABEL, their
+ * compare_path_labels name.  Malloc'd, raw. */
+static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl,
+			   const char *path_label)
 {
 	if (label)
 		return xstrdup(label);
@@ -270,18 +414,14 @@ static char *default_label(const char *label, const struct cache_entry *e, const
 		const struct job_info *ji = jl ? joblist_find(jl, e->target) : NULL;
 		if (ji && ji->model_name && *ji->model_name)
 			return xstrdup(ji->model_name);
+		return id8(e->target);
 	}
+	if (path_label)
+		return xstrdup(path_label);
 	const struct run *r = e->run;
 	if (r->id && r->id[strspn(r->id, " \t\r\n")])
 		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
-	if (e->kind == SOURCE_JOBID)
-		return id8(e->target);
-	const char *t = e->target;
-	const char *base = strrchr(t, '/');
-	base = base && base[1] ? base + 1 : t;
-	const char *dot = strrchr(base, '.');
-	size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-	return xstrndup(base, len);
+	return xstrdup("stdin");
 }
 
 /* Is STEM.dat among FILES[0..N)? */
@@ -302,11 +442,33 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 	size_t n = ch->njobs;
 	char **raw = xcalloc(n ? n : 1, sizeof *raw);
 	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	const char **paths = xcalloc(n ? n : 1, sizeof *paths);
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = ch->jobs[i].entry;
-		raw[i] = default_label(labels[i], e, jl);
-		ids[i] = e->kind == SOURCE_JOBID ? e->target : e->run->id;
+		if (e->kind == SOURCE_FILE || e->kind == SOURCE_URL)
+			paths[i] = e->target;
+		/* The same source twice draws the same lines twice. */
+		for (size_t k = 0; k < i; k++)
+			if (ch->jobs[k].entry == e) {
+				ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1,
+							     sizeof *ch->warnings);
+				char *again = http_redact(ch->jobs[i].arg), *first = http_redact(ch->jobs[k].arg);
+				ch->warnings[ch->nwarnings++] =
+					xasprintf("%s: the same job as %s, given again", again, first);
+				free(again);
+				free(first);
+				break;
+			}
 	}
+	char **path_labels = compare_path_labels(paths, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cache_entry *e = ch->jobs[i].entry;
+		raw[i] = default_label(labels[i], e, jl, path_labels[i]);
+		ids[i] = e->kind == SOURCE_JOBID ? e->target : e->run->id;
+		free(path_labels[i]);
+	}
+	free(path_labels);
+	free(paths);
 	char **unique = compare_labels((const char *const *)raw, ids, n);
 	char **files = xcalloc(n ? n : 1, sizeof *files);
 	for (size_t i = 0; i < n; i++) {

@@ -112,12 +112,27 @@ void chart_points(const struct chart *ch, size_t *drawn, size_t *all);
  * (#0891b2 #db2777 #65a30d #ca8a04 #4f46e5 #0d9488 #78716c), cycling. */
 const char *compare_color(const struct compare_spec *spec, size_t i);
 
-/* The one label policy.  RAW[i] are the default labels of N jobs (LABEL=,
- * else the job list's model name, else the body's job id shortened, else
- * the file name; untrusted), IDS[i] their job ids (or NULL).  Each label
+/* The one label policy, in two steps.  First the default names of jobs
+ * read from files and URLs: PATHS[i] is job i's path or URL (NULL for
+ * jobs given otherwise; skipped, NULL in the result).  Each gets the
+ * shortest trailing part of its path that no other job's path shares
+ * (as TensorBoard names runs by directory): a/run1/metrics.json and
+ * b/run1/metrics.json give "a/run1" and "b/run1", runs/x.json and
+ * runs/y.json give "x" and "y".  A URL counts by its path; the last
+ * component loses its extension (".json"); a file name every path
+ * shares is dropped; "." components are ignored, and the same path twice
+ * gets the same name.  Returns N malloc'd names (or NULL) in a malloc'd
+ * array; raw (untrusted, not sanitized). */
+char **compare_path_labels(const char *const *paths, size_t n);
+
+/* Then the labels.  RAW[i] are the default labels of N jobs (LABEL=, else
+ * for jobs given by id the job list's model name or the id's first 8
+ * characters, for files and URLs their compare_path_labels name, for stdin
+ * the body's job id shortened or "stdin"; untrusted), IDS[i] their job ids
+ * (or NULL).  Each label
  * is sanitized (64 characters, "job I" when empty); labels shared by
  * several jobs get " (ID8)" (the id's first 8 characters, unless the label
- * holds them already), and any still taken " (2)", " (3)", … in JOB order.
+ * holds them already or they do not tell the jobs apart), and any still taken " (2)", " (3)", … in JOB order.
  * Returns N malloc'd labels in a malloc'd array. */
 char **compare_labels(const char *const *raw, const char *const *ids, size_t n);
 

@@ -114,7 +114,9 @@ int datafile_write(FILE *out, const struct run *run, const char *label, const ch
 	fputs("# trcompare-plot tidy data: one row per logged step, one column per metric, "
 	      "NaN = not logged at that step.\n"
 	      "# Rows are sorted by step; a step logged twice (a resumed run) keeps the value "
-	      "logged last for each metric.\n",
+	      "logged last for each metric.\n"
+	      "# In gnuplot, \"set datafile missing NaN\" joins a metric's lines across the steps it "
+	      "was not logged at.\n",
 	      out);
 	put_comment(out, "label", label);
 	if (run->id)

@@ -155,16 +155,21 @@ static void put_log_tics(FILE *out, bool logy, struct gp_range r)
 	fputs(")\n", out);
 }
 
-/* Line style of one drawn series. */
+/* Line style of one drawn series.  Every series of job J is linetype J
+ * (its colour and dash type given too): the text terminal draws each
+ * linetype with its own glyph, so the legend's glyph for a job is the
+ * one its lines are drawn with, whatever the order of the plot clauses. */
 static void put_style(FILE *out, const struct panel_series *ps, bool faded_line, bool smoothed,
 		      size_t job)
 {
 	if (faded_line)
-		fprintf(out, " with lines lw 1 lc rgb F[%zu] notitle", job + 1);
+		fprintf(out, " with lines lt %zu dt solid lw 1 lc rgb F[%zu] notitle", job + 1, job + 1);
 	else if (ps->dashed)
-		fprintf(out, " with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[%zu] notitle", job + 1);
+		fprintf(out, " with linespoints lt %zu dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[%zu] notitle",
+			job + 1, job + 1);
 	else
-		fprintf(out, " with lines lw %s lc rgb C[%zu] notitle", smoothed ? "2" : "1.5", job + 1);
+		fprintf(out, " with lines lt %zu dt solid lw %s lc rgb C[%zu] notitle", job + 1,
+			smoothed ? "2" : "1.5", job + 1);
 }
 
 /* The datablock name of view series K. */
@@ -329,11 +334,16 @@ static bool any_pair(const struct chart *ch)
  * solid and dashed mean when a panel draws train and eval. */
 static void put_key_entries(FILE *out, const struct chart *ch)
 {
+	/* The same linetype per job as its series (put_style); train and
+	 * eval in the first job's linetype: on a monochrome text chart they
+	 * differ, as drawn, by eval's point marks. */
 	for (size_t j = 0; j < ch->njobs; j++)
-		fprintf(out, ", \\\n     NaN with lines lw 2 lc rgb C[%zu] title T[%zu]", j + 1, j + 1);
+		fprintf(out, ", \\\n     NaN with lines lt %zu dt solid lw 2 lc rgb C[%zu] title T[%zu]", j + 1,
+			j + 1, j + 1);
 	if (any_pair(ch))
-		fputs(", \\\n     NaN with lines lw 1.5 lc rgb \"#4b5563\" title \"train\""
-		      ", \\\n     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" title \"eval\"",
+		fputs(", \\\n     NaN with lines lt 1 dt solid lw 1.5 lc rgb \"#4b5563\" title \"train\""
+		      ", \\\n     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb \"#4b5563\" "
+		      "title \"eval\"",
 		      out);
 }
 
@@ -464,6 +474,17 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 	if (!e->files && v->xrange && p < v->npanels && v->xrange[p].set)
 		xr = (struct gp_range){ v->xrange[p].lo, v->xrange[p].hi };
 	put_range(out, "x", xr);
+	/* Text charts: as many x tics as fit (step and epoch axes). */
+	double xstep = ch->xaxis == XAXIS_STEP || ch->xaxis == XAXIS_EPOCH
+			       ? layout_text_xtics(l, p, xr.min, xr.max)
+			       : 0;
+	if (xstep > 0) {
+		fputs("set xtics ", out);
+		put_num(out, xstep);
+		fputc('\n', out);
+	} else if (l->text) {
+		fputs("set xtics autofreq\n", out);
+	}
 	struct gp_range yr = ch->ps.yranges[p];
 	put_range(out, "y", yr);
 	put_log_tics(out, pan->logy, yr);

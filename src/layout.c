@@ -100,9 +100,11 @@ void layout_compute(struct layout *l, const char *terminal, int width, int heigh
 	l->npanels = npanels;
 	l->panels = xcalloc(npanels ? npanels : 1, sizeof *l->panels);
 	layout_grid(npanels, &l->rows, &l->cols);
-	double W = chart_width(terminal, width);
+	double W = l->width = chart_width(terminal, width);
 	double H = height ? height : text ? 40 : 800;
-	double m_title = text ? 1 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
+	/* Text: a title needs its row and one between it and the tic
+	 * labels of the panel above (gnuplot rounds rows down). */
+	double m_title = text ? 2 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
 	double title_h = title ? (text ? 2 : 26) : 0;
 	/* Legend rows: entries of the label's width plus the sample. */
 	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;
@@ -116,7 +118,8 @@ void layout_compute(struct layout *l, const char *terminal, int width, int heigh
 		}
 		row_w += w;
 	}
-	double key_h = key_rows * row_h + (text ? 1 : 14);
+	/* Text: gnuplot leaves a blank row above and below the key. */
+	double key_h = key_rows * row_h + (text ? 2 : 14);
 	double panels_top = 1 - fmin((title_h + key_h) / H, 0.45);
 	double ch = panels_top / l->rows;
 	l->key_top = 1 - fmin(title_h / H, 0.2);
@@ -132,6 +135,39 @@ void layout_compute(struct layout *l, const char *terminal, int width, int heigh
 		lp->top = y1 - fmin(m_title / H, ch * 0.2);
 		lp->bottom = y1 - ch + fmin(m_bottom / H, ch * 0.4);
 	}
+}
+
+/* Characters of "%g"-like tic label V (gnuplot's "% h" for x). */
+static size_t tic_chars(double v)
+{
+	char b[64];
+	snprintf(b, sizeof b, "%g", fabs(v) < 1e-12 ? 0 : v);
+	return strlen(b);
+}
+
+double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi)
+{
+	if (!l->text || p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+		return 0;
+	double chars = (l->panels[p].right - l->panels[p].left) * l->width;
+	double span = hi - lo, step = 0;
+	size_t lab = tic_chars(lo) > tic_chars(hi) ? tic_chars(lo) : tic_chars(hi);
+	/* Twice: the step's own digits may widen the labels (0.25 vs 0.2). */
+	for (int pass = 0; pass < 2; pass++) {
+		double room = fmax(2, floor(chars / (double)(lab + 3)));
+		double raw = span / room, mag = pow(10, floor(log10(raw)));
+		static const double nice[] = {1, 2, 2.5, 5, 10};
+		step = 10 * mag;
+		for (size_t k = 0; k < ARRAY_SIZE(nice); k++)
+			if (nice[k] * mag >= raw) {
+				step = nice[k] * mag;
+				break;
+			}
+		for (double t = ceil(lo / step) * step; t <= hi; t += step)
+			if (tic_chars(t) > lab)
+				lab = tic_chars(t);
+	}
+	return step;
 }
 
 void layout_free(struct layout *l)

@@ -37,6 +37,7 @@ struct layout {
 	double key_top, key_bottom; /* the legend's band (multiplot) */
 	struct layout_panel *panels; /* npanels entries, owned */
 	size_t npanels;
+	double width;        /* the chart's width in its units */
 };
 
 /* Lays out NPANELS panels on a chart WIDTH x HEIGHT (the terminal's units;
@@ -47,5 +48,12 @@ struct layout {
 void layout_compute(struct layout *l, const char *terminal, int width, int height,
 		    size_t npanels, bool title, const char *const *labels, size_t nlabels, bool pair);
 void layout_free(struct layout *l);
+
+/* The x tic step for panel P of a text chart whose x axis runs from LO
+ * to HI: a 1-2-2.5-5 step leaving every label (as "%g") three characters
+ * of room, so that gnuplot neither cuts nor runs labels together (at
+ * 80 columns a 2x2 panel is 28 characters wide: 0 1000 2000 3000, not
+ * 0 500 100 1500 …).  0 (gnuplot's own tics) for other charts. */
+double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi);
 
 #endif

@@ -244,8 +244,13 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	const struct chart *ch = st->chart;
 	char *cause = NULL;
 	int rc = EXIT_OK;
-	if (spec->summary != SUMMARY_NONE)
-		render_summary(stdout, ch, spec->summary);
+	if (spec->summary != SUMMARY_NONE) {
+		/* The text summary fits the terminal it is shown on. */
+		int width = (int)st->opts.summary_width, cols, rows;
+		if (width < 0)
+			width = tty_size(STDOUT_FILENO, &cols, &rows) ? cols : 0;
+		render_summary(stdout, ch, spec->summary, width);
+	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
 	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)

@@ -51,7 +51,7 @@ enum {
 	OPT_PARALLEL, OPT_RETRY, OPT_CONNECT_TIMEOUT, OPT_MAX_TIME,
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
-	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR,
+	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
 };
 
 static const struct argp_option option_table[] = {
@@ -62,6 +62,7 @@ static const struct argp_option option_table[] = {
 	{"data-dir", 'd', "DIR", 0, "Write one tidy data file per job and DIR/compare.gp that plots them", 1},
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
+	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
 	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
 	{"title", OPT_TITLE, "TEXT", 0, "Title above the chart", 1},
@@ -371,6 +372,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_YRANGE: o->spec.yrange = arg; break;
 	case OPT_GNUPLOT_TIMEOUT:
 		return parse_long(state, "--gnuplot-timeout", arg, 0, 86400, &o->gnuplot_timeout);
+	case OPT_WIDTH:
+		return parse_long(state, "--width", arg, 0, 100000, &o->summary_width);
 
 	case OPT_URL: o->fetch.url = arg; break;
 	case OPT_ENDPOINT:
@@ -488,6 +491,7 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	opts->fetch.max_filesize = 256LL * 1024 * 1024;
 	opts->spec.max_points = -1;
 	opts->gnuplot_timeout = 300;
+	opts->summary_width = -1;
 	const char *url = getenv("TRCOMPARE_URL");
 	if (url && *url)
 		opts->fetch.url = url;

@@ -35,6 +35,8 @@ struct options {
 	int latest;          /* --latest N, 0 = off */
 	enum list_format format;
 	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
+	long summary_width;  /* --width N; -1 (default): the terminal's width
+	                        when stdout is one */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

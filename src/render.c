@@ -353,7 +353,7 @@ void render_data(FILE *out, const struct chart *ch)
 	}
 }
 
-int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt)
+int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt, int width)
 {
 	size_t n = ch->njobs;
 	struct summary_row *rows = xcalloc(n ? n : 1, sizeof *rows);
@@ -364,7 +364,7 @@ int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt)
 		labels[i] = ch->jobs[i].label;
 	}
 	summary_compute(runs, labels, n, rows);
-	int rc = summary_write(rows, n, fmt, out);
+	int rc = summary_write(rows, n, fmt, width, out);
 	free(rows);
 	free(runs);
 	free(labels);

@@ -80,9 +80,10 @@ int render_data_dir(const char *dir, const struct chart *ch, const struct compar
 /* --data: every job's table to OUT, one gnuplot index block each. */
 void render_data(FILE *out, const struct chart *ch);
 
-/* -S: the summary table of CH's jobs in FMT to OUT.  Returns 0 or -1
+/* -S: the summary table of CH's jobs in FMT to OUT, a text table fitted
+ * into WIDTH characters (0: no limit; summary_write).  Returns 0 or -1
  * (the stream failed). */
-int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt);
+int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt, int width);
 
 /* Verbose log hook (-v): one line per gnuplot run, saying how it runs.
  * NULL turns it off. */

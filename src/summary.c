@@ -5,6 +5,7 @@
 #include "summary.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,12 +238,12 @@ static bool ids_redundant(const struct summary_row *rows, size_t n)
 	return true;
 }
 
-/* Cell C of ROW for the text (MD false) or markdown (MD true) table.
+/* Cell C of ROW for the text (MD false) or markdown (MD true) table;
+ * text labels and ids are cut at CAP[TC_LABEL] and CAP[TC_ID] characters.
  * malloc'd. */
-static char *table_cell(const struct summary_row *row, int c, bool md)
+static char *table_cell(const struct summary_row *row, int c, bool md, const size_t *cap)
 {
 	char *s, *t;
-	size_t cap;
 
 	switch (c) {
 	case TC_MARK:
@@ -250,8 +251,8 @@ static char *table_cell(const struct summary_row *row, int c, bool md)
 	case TC_LABEL:
 	case TC_ID:
 		/* A terminal line has little room; a rendered table wraps. */
-		cap = md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS;
-		s = c == TC_LABEL ? row_label(row, cap) : row_id(row, cap);
+		s = c == TC_LABEL ? row_label(row, md ? TEXT_MAX_CHARS : cap[TC_LABEL])
+				  : row_id(row, md ? TEXT_MAX_CHARS : cap[TC_ID]);
 		if (s == NULL || *s == '\0') {
 			free(s);
 			return xstrdup("-");
@@ -295,9 +296,10 @@ static void write_footnotes(const struct summary_row *rows, size_t n, bool md, F
 		fputs("\\* recommended: highest score = 0.7 \\* max(0, 100 - 50 \\* best eval)"
 		      " + 0.3 \\* g, where g is 40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1,"
 		      " 60 if < 0.2, else 30 (50 without a gap)\n", out);
-	else if (any_rec)
-		fputs("* recommended: highest score = 0.7*max(0, 100 - 50*best eval) + 0.3*g, where g is\n"
-		      "  40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1, 60 if < 0.2, else 30 (50 without a gap)\n",
+	else if (any_rec) /* lines within 80 columns */
+		fputs("* recommended: the highest score, 0.7*max(0, 100 - 50*best eval) + 0.3*g,\n"
+		      "  g = 40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1, 60 if < 0.2, else 30\n"
+		      "  (50 without a gap)\n",
 		      out);
 	else
 		fputs("no recommendation: no job logged an eval loss\n", out);
@@ -306,40 +308,102 @@ static void write_footnotes(const struct summary_row *rows, size_t n, bool md, F
 			md ? "\n" : "");
 }
 
-/* Writes the aligned text table or the markdown table. */
-static void write_table(const struct summary_row *rows, size_t n, bool md, FILE *out)
-{
-	bool with_id = !ids_redundant(rows, n);
-	char **cells = xreallocarray(NULL, n * TC_COUNT + 1, sizeof *cells);
-	size_t width[TC_COUNT];
+/* How a text table too wide is narrowed, one step at a time until it
+ * fits: a column left out (the least read first), or the label or id cut
+ * to fewer characters (ending in "…"; the platform shows ids by 8). */
+static const struct fit_step {
+	int drop;    /* column to leave out, or -1 */
+	size_t cap;  /* else: cut column CAP_COL to CAP characters */
+	int cap_col;
+} fit_steps[] = {
+	{-1, 9, TC_ID}, {TC_EPOCH, 0, 0}, {TC_WALL, 0, 0}, {TC_TPS, 0, 0}, {TC_GRAD, 0, 0},
+	{TC_ROWS, 0, 0}, {TC_BEST_STEP, 0, 0}, {-1, 24, TC_LABEL}, {TC_LR, 0, 0}, {TC_STEP, 0, 0},
+	{TC_ID, 0, 0}, {-1, 16, TC_LABEL},
+};
 
+/* The cells of the table (N rows) for label and id caps CAP, and each
+ * column's width.  Returns the malloc'd cells, N * TC_COUNT. */
+static char **table_cells(const struct summary_row *rows, size_t n, bool md, const size_t *cap,
+			  size_t *width)
+{
+	char **cells = xreallocarray(NULL, n * TC_COUNT + 1, sizeof *cells);
 	for (int c = 0; c < TC_COUNT; c++)
 		width[c] = utf8_width(table_title(c, md));
 	width[TC_MARK] = 1; /* rows line up whether or not a job is marked */
 	for (size_t i = 0; i < n; i++) {
 		for (int c = 0; c < TC_COUNT; c++) {
-			char *s = table_cell(&rows[i], c, md);
+			char *s = table_cell(&rows[i], c, md, cap);
 			size_t w = utf8_width(s);
 			cells[i * TC_COUNT + (size_t)c] = s;
 			if (w > width[c])
 				width[c] = w;
 		}
 	}
+	return cells;
+}
+
+/* Frees the N * TC_COUNT cells of a table. */
+static void free_cells(char **cells, size_t n)
+{
+	for (size_t i = 0; i < n * TC_COUNT; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+/* Characters of a text table line with the columns SHOWN of WIDTH. */
+static size_t text_line_width(const size_t *width, const bool *shown)
+{
+	size_t w = 0;
+	for (int c = 0; c < TC_COUNT; c++)
+		if (shown[c])
+			w += width[c] + (c == 0 ? 0 : c == TC_LABEL ? 1 : 2);
+	return w;
+}
+
+/* Writes the aligned text table or the markdown table; a text table
+ * wider than MAXWIDTH characters (0: no limit) is fitted (fit_steps), and
+ * a footnote names the columns left out. */
+static void write_table(const struct summary_row *rows, size_t n, bool md, int maxwidth, FILE *out)
+{
+	bool shown[TC_COUNT];
+	size_t width[TC_COUNT];
+	size_t cap[TC_COUNT] = {0};
+	cap[TC_LABEL] = TEXT_LABEL_CHARS;
+	cap[TC_ID] = TEXT_LABEL_CHARS;
+	for (int c = 0; c < TC_COUNT; c++)
+		shown[c] = true;
+	shown[TC_ID] = !ids_redundant(rows, n);
+	char **cells = table_cells(rows, n, md, cap, width);
+	size_t limit = maxwidth > 0 && !md ? (size_t)maxwidth : SIZE_MAX;
+	size_t ndropped = 0;
+	int dropped[ARRAY_SIZE(fit_steps)];
+	/* What is left after the last step is shown, however wide. */
+	for (size_t k = 0; k < ARRAY_SIZE(fit_steps) && text_line_width(width, shown) > limit; k++) {
+		const struct fit_step *f = &fit_steps[k];
+		if (f->drop < 0) {
+			cap[f->cap_col] = f->cap;
+			free_cells(cells, n);
+			cells = table_cells(rows, n, md, cap, width);
+		} else if (shown[f->drop]) {
+			shown[f->drop] = false;
+			dropped[ndropped++] = f->drop;
+		}
+	}
 
 	if (md) {
 		fputs("|", out);
 		for (int c = 0; c < TC_COUNT; c++)
-			if (c != TC_ID || with_id)
+			if (shown[c])
 				fprintf(out, " %s |", tcol_title[c]);
 		fputs("\n|", out);
 		for (int c = 0; c < TC_COUNT; c++)
-			if (c != TC_ID || with_id)
+			if (shown[c])
 				fputs(tcol_left(c) ? ":---|" : "---:|", out);
 		fputs("\n", out);
 		for (size_t i = 0; i < n; i++) {
 			fputs("|", out);
 			for (int c = 0; c < TC_COUNT; c++)
-				if (c != TC_ID || with_id)
+				if (shown[c])
 					fprintf(out, " %s |", cells[i * TC_COUNT + (size_t)c]);
 			fputs("\n", out);
 		}
@@ -347,7 +411,7 @@ static void write_table(const struct summary_row *rows, size_t n, bool md, FILE 
 		for (size_t i = 0; i <= n; i++) {
 			struct buf line = {0};
 			for (int c = 0; c < TC_COUNT; c++) {
-				if (c == TC_ID && !with_id)
+				if (!shown[c])
 					continue;
 				const char *s = i == 0 ? table_title(c, md) : cells[(i - 1) * TC_COUNT + (size_t)c];
 				size_t pad = width[c] - utf8_width(s);
@@ -366,21 +430,45 @@ static void write_table(const struct summary_row *rows, size_t n, bool md, FILE 
 		}
 	}
 	write_footnotes(rows, n, md, out);
-	for (size_t i = 0; i < n * TC_COUNT; i++)
-		free(cells[i]);
-	free(cells);
+	if (ndropped) {
+		/* Word-wrapped at the width asked for. */
+		struct buf note = {0};
+		buf_printf(&note, "(left out to fit %d columns:", maxwidth);
+		for (size_t k = 0; k < ndropped; k++)
+			buf_printf(&note, "%s %s", k ? "," : "", tcol_title[dropped[k]]);
+		buf_puts(&note, "; --width=0 shows all)");
+		size_t col = 0, start = 0;
+		for (size_t i = 0; i <= note.len; i++) {
+			if (i < note.len && note.data[i] != ' ')
+				continue;
+			size_t wlen = i - start;
+			if (col && col + 1 + wlen > limit) {
+				fputs("\n ", out);
+				col = 1;
+			} else if (col) {
+				fputc(' ', out);
+				col++;
+			}
+			fwrite(note.data + start, 1, wlen, out);
+			col += wlen;
+			start = i + 1;
+		}
+		fputc('\n', out);
+		buf_free(&note);
+	}
+	free_cells(cells, n);
 }
 
 /* ------------------------------------------------------------ csv, json */
 
 /* Kinds of value in the machine-readable formats. */
-enum mkind { MK_LABEL, MK_ID, MK_COUNT, MK_NUM, MK_FLAG, MK_BOOL };
+enum mkind { MK_LABEL, MK_ID, MK_COUNT, MK_NUM, MK_DERIVED, MK_SECONDS, MK_FLAG, MK_BOOL };
 
 /* Columns of csv and json, in the order documented in summary.h. */
 static const struct mcol {
 	const char *name;
 	enum mkind kind;
-	size_t off; /* offset of the double (MK_NUM) in struct summary_row */
+	size_t off; /* offset of the double (MK_NUM, MK_DERIVED, MK_SECONDS) */
 } mcols[] = {
 	{"label", MK_LABEL, 0},
 	{"id", MK_ID, 0},
@@ -390,14 +478,14 @@ static const struct mcol {
 	{"final_eval_loss", MK_NUM, offsetof(struct summary_row, final_eval_loss)},
 	{"best_eval_loss", MK_NUM, offsetof(struct summary_row, best_eval_loss)},
 	{"best_eval_step", MK_NUM, offsetof(struct summary_row, best_eval_step)},
-	{"gap", MK_NUM, offsetof(struct summary_row, gap)},
+	{"gap", MK_DERIVED, offsetof(struct summary_row, gap)},
 	{"overfitting", MK_FLAG, 0},
 	{"final_learning_rate", MK_NUM, offsetof(struct summary_row, final_lr)},
 	{"max_grad_norm", MK_NUM, offsetof(struct summary_row, max_grad_norm)},
-	{"mean_tokens_per_second", MK_NUM, offsetof(struct summary_row, mean_tokens_per_second)},
-	{"wall_seconds", MK_NUM, offsetof(struct summary_row, wall_seconds)},
+	{"mean_tokens_per_second", MK_DERIVED, offsetof(struct summary_row, mean_tokens_per_second)},
+	{"wall_seconds", MK_SECONDS, offsetof(struct summary_row, wall_seconds)},
 	{"epochs", MK_NUM, offsetof(struct summary_row, epochs)},
-	{"score", MK_NUM, offsetof(struct summary_row, score)},
+	{"score", MK_DERIVED, offsetof(struct summary_row, score)},
 	{"recommended", MK_BOOL, 0},
 };
 
@@ -422,9 +510,22 @@ static char *machine_value(const struct summary_row *row, const struct mcol *mc,
 	case MK_COUNT:
 		return xasprintf("%zu", row->rows);
 	case MK_NUM:
+	case MK_DERIVED:
+	case MK_SECONDS:
 		memcpy(&v, (const char *)row + mc->off, sizeof v);
 		if (!isfinite(v))
 			return xstrdup(missing);
+		/* Computed values carry the arithmetic's rounding noise in their
+		 * last digits (1.3659 - 1.334 is 0.03189999999999982): 12
+		 * significant digits keep every digit that means something; a
+		 * difference of timestamps (a double near 2e9 s is exact to
+		 * 2.4e-7 s) is good to the microsecond. */
+		if (mc->kind == MK_DERIVED)
+			snprintf(num, sizeof num, "%.12g", v);
+		else if (mc->kind == MK_SECONDS && fabs(v) < 1e15)
+			snprintf(num, sizeof num, "%.6f", v);
+		if (mc->kind != MK_NUM)
+			v = strtod(num, NULL);
 		fmt_double(num, v);
 		return xstrdup(num);
 	case MK_FLAG:
@@ -474,16 +575,17 @@ static void write_json(const struct summary_row *rows, size_t n, FILE *out)
 }
 
 /* Writes ROWS in FMT and reports whether the stream is still good. */
-int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, FILE *out)
+int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, int width,
+		  FILE *out)
 {
 	switch (fmt) {
 	case SUMMARY_NONE:
 		return 0;
 	case SUMMARY_TEXT:
-		write_table(rows, n, false, out);
+		write_table(rows, n, false, width, out);
 		break;
 	case SUMMARY_MARKDOWN:
-		write_table(rows, n, true, out);
+		write_table(rows, n, true, 0, out);
 		break;
 	case SUMMARY_CSV:
 		write_csv(rows, n, out);

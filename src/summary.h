@@ -24,6 +24,12 @@
  *                          best_eval_loss and gap
  *   recommended            true for the one recommended job, else false
  *
+ * Numbers are the shortest text that reads back as the same double;
+ * the computed ones (gap, mean_tokens_per_second, score) are first
+ * rounded to 12 significant digits, which drops the arithmetic's noise (a
+ * gap of 1.3659 - 1.334 is 0.0319, not 0.03189999999999982), and
+ * wall_seconds to the microsecond.
+ *
  * csv follows RFC 4180: a header line, one record per job, CRLF line ends,
  * text fields quoted by text_csv_field.  text and markdown round numbers to
  * 4 significant digits, print wall time as "2h 13m" and "-" for missing
@@ -75,8 +81,18 @@ void summary_compute(struct run *const *runs, const char *const *labels, size_t 
  * 30, 50 when gap is unknown. NaN when eval_loss is not finite. */
 double summary_score(double eval_loss, double gap);
 
-/* Writes the table (nothing for SUMMARY_NONE).  Returns 0, or -1 when the
- * stream failed (ferror); the caller reports the error. */
-int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, FILE *out);
+/* Writes the table (nothing for SUMMARY_NONE).  A text table wider than
+ * WIDTH characters (0: no limit; lines of the footnotes stay within 80)
+ * is fitted, one step at a time while it is still too wide: ids cut to
+ * 8 characters and "…"; the columns epoch, wall, tok/s, max grad, rows,
+ * at step left out; labels cut to 23 characters and "…"; lr, last step,
+ * id left out; labels cut to 15 and "…".  A last line names the
+ * columns left out ("(left out to fit 80 columns: epoch, wall;
+ * --width=0 shows all)", wrapped at WIDTH).  The job, train loss, eval
+ * loss, best eval, gap and score columns always stay (about 66
+ * characters wide).  Returns 0, or
+ * -1 when the stream failed (ferror); the caller reports the error. */
+int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, int width,
+		  FILE *out);
 
 #endif

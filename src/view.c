@@ -116,6 +116,49 @@ void panel_list_free(struct panel *panels, size_t n)
 	free(panels);
 }
 
+/* Columns of R that came from the input (not this chart's derived ones). */
+static size_t logged_cols(const struct run *r)
+{
+	return r->finished ? r->nlogged : r->ncols;
+}
+
+/* What -m can name, for the message about an unknown one: the panels,
+ * then every column of RUNS (union, in order of first appearance; names
+ * sanitized and cut at 40 characters, at most 40 of them).  malloc'd. */
+static char *metric_choices(struct run *const *runs, size_t nruns)
+{
+	struct buf b = {0};
+	buf_puts(&b, "panels:");
+	for (size_t k = 0; k < ARRAY_SIZE(panel_defs); k++)
+		buf_printf(&b, "%s %s", k ? "," : "", panel_defs[k].name);
+	buf_puts(&b, "; columns:");
+	size_t shown = 0, more = 0;
+	for (size_t r = 0; r < nruns; r++)
+		for (size_t c = 1; c < logged_cols(runs[r]); c++) {
+			const char *name = runs[r]->names[c];
+			bool seen = false;
+			for (size_t q = 0; q < r && !seen; q++) {
+				int at = run_find(runs[q], name);
+				seen = at >= 0 && (size_t)at < logged_cols(runs[q]);
+			}
+			if (seen)
+				continue;
+			if (shown == 40) {
+				more++;
+				continue;
+			}
+			char *clean = text_sanitize(name, strlen(name), 40, "?");
+			buf_printf(&b, "%s %s", shown ? "," : "", clean);
+			free(clean);
+			shown++;
+		}
+	if (shown == 0)
+		buf_puts(&b, " none");
+	if (more)
+		buf_printf(&b, " and %zu more", more);
+	return b.data;
+}
+
 int panel_list_check(const struct panel *panels, size_t n, struct run *const *runs,
 		     size_t nruns, char **cause)
 {
@@ -130,7 +173,10 @@ int panel_list_check(const struct panel *panels, size_t n, struct run *const *ru
 		if (!found) {
 			char *name = text_sanitize(panels[p].name, strlen(panels[p].name),
 						   TEXT_MAX_CHARS, "?");
-			*cause = xasprintf("unknown metric '%s' (no job has a column of that name)", name);
+			char *choices = metric_choices(runs, nruns);
+			*cause = xasprintf("unknown metric '%s' (no job has a column of that name; %s)", name,
+					   choices);
+			free(choices);
 			free(name);
 			return -1;
 		}

@@ -39,7 +39,10 @@ int panel_list_parse(const char *list, struct panel **panels, size_t *n, char **
 void panel_list_free(struct panel *panels, size_t n);
 
 /* Checks every panel has data in at least one run; else -1 with *cause
- * "unknown metric 'foo' (no job has a column of that name)". */
+ * "unknown metric 'foo' (no job has a column of that name; panels: loss,
+ * perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns:
+ * epoch, train_loss, …)": the runs' columns, each once, sanitized and cut
+ * at 40 characters, at most 40 of them ("and N more"). */
 int panel_list_check(const struct panel *panels, size_t n, struct run *const *runs,
 		     size_t nruns, char **cause);
 

@@ -6,12 +6,12 @@ need_gnuplot
 
 expect_ok "$RUNS"/*.json -d "$T/dd"
 ls "$T/dd" | sort >"$T/list"
-printf '%s\n' 50f5647d.dat 6aa9d614.dat 943ff9fc.dat c4ca37b7.dat compare.gp >"$T/want"
+printf '%s\n' compare.gp llama-1.3b-lr2e-4.dat qwen-350m-lr1e-4.dat qwen-350m-lr3e-4.dat qwen-350m-lr5e-4-5ep.dat >"$T/want"
 cmp -s "$T/want" "$T/list" || fail "-d files: $(cat "$T/list")"
 ok "-d writes one file per job and compare.gp"
 
-f="$T/dd/943ff9fc.dat"
-grep -q '^# label: 943ff9fc$' "$f" || fail "header lacks the label"
+f="$T/dd/qwen-350m-lr1e-4.dat"
+grep -q '^# label: qwen-350m-lr1e-4$' "$f" || fail "header lacks the label"
 grep -q '^# job: 943ff9fc-99de-4f03-b080-aa269da8a457$' "$f" || fail "header lacks the job id"
 grep -q '^# color: #16a34a$' "$f" || fail "header lacks the colour (2nd job)"
 grep -q '^"step" "epoch" "time" "train_loss" "eval_loss"' "$f" || fail "column header line: $(grep -v '^#' "$f" | head -1)"
@@ -87,7 +87,7 @@ grep -v '^#' "$T/dsm/sm.dat" >"$T/got"
 printf '%s\n' '"step" "train_loss" "train_perplexity" "train_loss_smoothed" "train_loss_smoothed_2" "train_perplexity_smoothed"' \
 	'1 2 7.38905609893065 99 2 7.38905609893065' '2 1 2.718281828459045 99 1.3333333333333333 4.2752065852829135' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "logged train_loss_smoothed: $(cat "$T/got")"
-grep -q 'using 1:5 with lines lw 2 ' "$T/dsm/compare.gp" || fail "compare.gp does not plot column 5 as the smoothed line: $(grep using "$T/dsm/compare.gp")"
+grep -q 'using 1:5 with lines lt [0-9]* dt solid lw 2 ' "$T/dsm/compare.gp" || fail "compare.gp does not plot column 5 as the smoothed line: $(grep using "$T/dsm/compare.gp")"
 grep -q 'using 1:4 ' "$T/dsm/compare.gp" && fail "compare.gp plots the logged train_loss_smoothed"
 expect_ok --data "$T/sm.jsonl" --smooth=0.5
 grep -v '^#' "$T/out" | cmp -s "$T/want" - || fail "--data: logged train_loss_smoothed: $(cat "$T/out")"

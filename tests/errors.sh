@@ -29,6 +29,12 @@ expect_fail 1 "trcompare-plot: warning: $T/nometrics.json: no metrics
 trcompare-plot: no job has any metrics" "$T/nometrics.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: warning: $T/notyet.json: no metrics (No metrics available yet)
 trcompare-plot: no job has any metrics" "$T/notyet.json" -o "$T/o.png"
+# An unknown -m name lists what exists: the panels and the jobs' columns.
+expect_fail 1 "trcompare-plot: --metrics: unknown metric 'lr_typo' (no job has a column of that name; panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: learning_rate, grad_norm)" \
+	-m lr,lr_typo "$DATA/charts/lr.json" "$DATA/charts/gn.json" -o "$T/o.png"
+# --width: a number of columns.
+expect_fail 64 "trcompare-plot: --width: 'x' is not a whole number from 0 to 100000
+Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." -S --width=x "$DATA/charts/lr.json"
 [ ! -e "$T/o.png" ] || fail "an output was written despite errors"
 ls -a "$T" | grep -q '^\.o\.png\.' && fail "temporary output left behind"
 ok "no output and no temporary file after errors"

@@ -50,5 +50,7 @@ case_ datadir-dumb dd -t dumb --size=100,30 -m loss -d "$T/case/dd" $E/llama-1.3
 case_ data-stdout stdout --data --smooth=0.3 $J tests/data/summary/a.json
 case_ summary-json stdout -S json $E/*.json $J
 case_ summary-text stdout -S text $E/*.json
-case_ hostile.gp x.gp tests/data/hostile/00-quotes.json tests/data/hostile/11-enhanced.json \
-	tests/data/hostile/22-invalid-utf8.json -o "$T/case/x.gp"
+# Labels come from file names; hostile ones are given with LABEL= here.
+case_ hostile.gp x.gp "it's \"quoted\" '''a' \\\" \\' \`touch canary\` @m \$v ends\\=tests/data/hostile/00-quotes.json" \
+	"x^2_{i} {/Symbol a} @^{a}_{b} &{sp} ~a{.8-}=tests/data/hostile/11-enhanced.json" \
+	"$(printf 'bad \377\376 trunc \342\202')=tests/data/hostile/22-invalid-utf8.json" -o "$T/case/x.gp"

@@ -30,7 +30,7 @@ grep -q 'function gnuplot_canvas\|gnuplot_canvas' "$T/c.html" || fail "HTML lack
 ok "-o html: self-contained page"
 expect_ok "$RUNS"/*.json -o "$T/c.txt"
 grep -q 'Loss' "$T/c.txt" || fail "text chart lacks the Loss panel"
-grep -q 'c4ca37b7' "$T/c.txt" || fail "text chart lacks a legend label"
+grep -q 'llama-1.3b-lr2e-4' "$T/c.txt" || fail "text chart lacks a legend label"
 ok "-o txt: text chart with titles and legend"
 ls -a "$T" | grep '^\.c\.' && fail "temporary files left behind"
 ok "no temporary files left"
@@ -80,7 +80,7 @@ grep -q '^set key outside top center' "$T/one.gp" || fail "one panel has no lege
 (cd "$T" && gnuplot one.gp >one.png) || fail "one.gp failed"
 [ "$(png_size "$T/one.png")" = 1200x800 ] || fail "one panel: $(png_size "$T/one.png")"
 ok "-m loss: a single zoomable plot with its legend"
-expect_fail 1 "trcompare-plot: --metrics: unknown metric 'nope' (no job has a column of that name)" \
+expect_fail 1 "trcompare-plot: --metrics: unknown metric 'nope' (no job has a column of that name; panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: epoch, train_loss, train_perplexity, learning_rate, grad_norm, tokens_per_second, samples_per_second, gpu_utilization_percent, gpu_memory_allocated_gb, gpu_memory_reserved_gb, time, eval_loss, perplexity)" \
 	"$RUNS"/*.json -m loss,nope -o "$T/m2.png"
 [ ! -e "$T/m2.png" ] || fail "output written despite the error"
 

@@ -151,7 +151,7 @@ for fmt in text markdown csv json; do
 	expect_ok --summary=$fmt "$T/hostile.json"
 	cp "$T/out" "$T/hostile.$fmt"
 done
-jq -e 'length == 1 and .[0].label == .[0].id and .[0].recommended
+jq -e 'length == 1 and .[0].label == "hostile" and .[0].recommended
 	and .[0].id == "a\"b\\c  d e [31mRED <x>|y`z,=1 \ufffd\ufffd end"' "$T/hostile.json" >/dev/null ||
 	fail "hostile json: $(cat "$T/hostile.json")"
 python3 - "$T" <<'EOF' || fail "hostile job_id: see above"
@@ -164,7 +164,7 @@ for fmt in ("text", "markdown", "csv", "json"):
     assert not bad, f"{fmt}: control characters {bad!r}"
 rows = list(csv.reader(io.StringIO(open(f"{t}/hostile.csv", newline="").read()), strict=True))
 assert len(rows) == 2 and all(len(r) == 17 for r in rows), rows
-assert rows[1][0] == 'a"b\\c  d e [31mRED <x>|y`z,=1 \ufffd\ufffd end', repr(rows[1][0])
+assert rows[1][0] == 'hostile' and rows[1][1] == 'a"b\\c  d e [31mRED <x>|y`z,=1 \ufffd\ufffd end', repr(rows[1])
 md = open(f"{t}/hostile.markdown").read().splitlines()
 cells = lambda line: len(line.replace("\\|", "").split("|"))
 assert cells(md[2]) == cells(md[0]), "markdown: a | in the label splits the row"

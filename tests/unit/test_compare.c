@@ -217,6 +217,74 @@ static void test_labels(void **state)
 	free(l);
 }
 
+/* Same label, same id (the same job twice): the id tells nothing. */
+static void test_labels_same_job(void **state)
+{
+	(void)state;
+	const char *raw[] = { "m", "m", "m" };
+	const char *ids[] = { "6aa9d614-0", "6aa9d614-0", "77e0aa11-2" };
+	char **l = compare_labels(raw, ids, 3);
+	assert_string_equal(l[0], "m (6aa9d614)");
+	assert_string_equal(l[1], "m (6aa9d614) (2)");
+	assert_string_equal(l[2], "m (77e0aa11)");
+	for (size_t i = 0; i < 3; i++)
+		free(l[i]);
+	free(l);
+	l = compare_labels(raw, ids, 2);
+	assert_string_equal(l[0], "m");
+	assert_string_equal(l[1], "m (2)");
+	for (size_t i = 0; i < 2; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* check_paths: compare_path_labels(PATHS) gives WANT (NULL where NULL). */
+static void check_paths(const char *const *paths, const char *const *want, size_t n)
+{
+	char **l = compare_path_labels(paths, n);
+	for (size_t i = 0; i < n; i++) {
+		if (want[i])
+			assert_string_equal(l[i], want[i]);
+		else
+			assert_null(l[i]);
+		free(l[i]);
+	}
+	free(l);
+}
+
+/* Default names from paths: the shortest trailing part that differs. */
+static void test_path_labels(void **state)
+{
+	(void)state;
+	const char *p1[] = { "examples/runs/qwen-350m-lr3e-4.json", "examples/runs/llama-1.3b-lr2e-4.json" };
+	const char *w1[] = { "qwen-350m-lr3e-4", "llama-1.3b-lr2e-4" };
+	check_paths(p1, w1, 2);
+	/* TensorBoard-like: the shared file name dropped, then the directories. */
+	const char *p2[] = { "a/run1/metrics.json", "b/run1/metrics.json", "b/run2/metrics.json" };
+	const char *w2[] = { "a/run1", "b/run1", "run2" };
+	check_paths(p2, w2, 3);
+	/* One job: its file name; a directory keeps a dot not before a letter. */
+	const char *p3[] = { "out/x/trainer_state.json" };
+	const char *w3[] = { "trainer_state" };
+	check_paths(p3, w3, 1);
+	const char *p4[] = { "logs/run-1.5/", "logs/run-2.5", NULL };
+	const char *w4[] = { "run-1.5", "run-2.5", NULL };
+	check_paths(p4, w4, 3);
+	/* The same file twice, in two spellings: the same name (the file name
+	 * all share dropped). */
+	const char *p5[] = { "./runs/a.json", "runs/a.json", "other/a.json" };
+	const char *w5[] = { "runs", "runs", "other" };
+	check_paths(p5, w5, 3);
+	/* URLs by their path (no host, user, query); the host when no path. */
+	const char *p6[] = { "https://u:pw@h.example/runs/a.json?x=1", "http://h2.example:8080/", "/tmp/b.jsonl" };
+	const char *w6[] = { "a", "h2.example:8080", "b" };
+	check_paths(p6, w6, 3);
+	/* A path that is all shared file name: kept whole. */
+	const char *p7[] = { "metrics.json", "x/metrics.json" };
+	const char *w7[] = { "metrics", "x/metrics" };
+	check_paths(p7, w7, 2);
+}
+
 /* Panels and ranges from the spec; usage errors name the option. */
 static void test_panels(void **state)
 {
@@ -291,9 +359,9 @@ static void test_build(void **state)
 	char *cause = NULL;
 	assert_int_equal(compare_build(&spec, c, NULL, &t, &ch, &cause), 0);
 	assert_int_equal(ch->njobs, 2);
-	assert_string_equal(ch->jobs[0].label, "c4ca37b7");
+	assert_string_equal(ch->jobs[0].label, "a");
 	assert_string_equal(ch->jobs[1].label, "B");
-	assert_string_equal(ch->jobs[0].file, "c4ca37b7.dat");
+	assert_string_equal(ch->jobs[0].file, "a.dat");
 	assert_string_equal(ch->jobs[1].color, "#222222");
 	assert_ptr_equal(ch->jobs[0].run, ra);
 	assert_int_equal(ra->ncols, ncols); /* the cached run is untouched */
@@ -313,14 +381,15 @@ static void test_build(void **state)
 	assert_int_equal(ch2->njobs, 1);
 	assert_string_equal(ch2->jobs[0].label, "again");
 	assert_ptr_equal(ch2->jobs[0].run, ra);
-	assert_string_equal(ch->jobs[0].label, "c4ca37b7");
+	assert_string_equal(ch->jobs[0].label, "a");
 	chart_free(ch2);
 	free(relabel[0]);
 
 	/* An unknown metric: a clear error. */
 	spec.metrics = "loss,nope";
 	assert_int_equal(compare_build(&spec, c, NULL, &t, &ch2, &cause), -1);
-	assert_string_equal(cause, "--metrics: unknown metric 'nope' (no job has a column of that name)");
+	assert_string_equal(cause, "--metrics: unknown metric 'nope' (no job has a column of that name; panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: "
+			    "train_loss, learning_rate, grad_norm, eval_loss, perplexity, train_perplexity)");
 	free(cause);
 	chart_free(ch);
 	cache_free(c);
@@ -359,7 +428,7 @@ static void test_emitters(void **state)
 	char *s = slurp(fp);
 	fclose(fp);
 	assert_non_null(strstr(s, "set terminal dumb size 100,30\n"));
-	assert_non_null(strstr(s, "T[1] = \"c4ca37b7\"\nC[1] = \"#2563eb\""));
+	assert_non_null(strstr(s, "T[1] = \"a\"\nC[1] = \"#2563eb\""));
 	assert_non_null(strstr(s, "T[2] = \"B\"\nC[2] = \"#16a34a\""));
 	assert_non_null(strstr(s, "$trc0 << EOD\n10 2\n20 1.5\n30 1.25\nEOD\n"));
 	assert_null(strstr(s, "array D["));
@@ -372,7 +441,7 @@ static void test_emitters(void **state)
 	assert_int_equal(gpscript_write(fp, ch, &e), 0);
 	s = slurp(fp);
 	fclose(fp);
-	assert_non_null(strstr(s, "D[1] = \"c4ca37b7.dat\"\nD[2] = \"B.dat\"\n"));
+	assert_non_null(strstr(s, "D[1] = \"a.dat\"\nD[2] = \"B.dat\"\n"));
 	assert_null(strstr(s, "<< EOD"));
 	assert_non_null(strstr(s, "pause mouse close"));
 	free(s);
@@ -381,16 +450,16 @@ static void test_emitters(void **state)
 	render_data(fp, ch);
 	s = slurp(fp);
 	fclose(fp);
-	assert_non_null(strstr(s, "# label: c4ca37b7\n"));
+	assert_non_null(strstr(s, "# label: a\n"));
 	assert_non_null(strstr(s, "# label: B\n# source: "));
 	assert_non_null(strstr(s, "\n\n\n# trcompare-plot tidy data"));
 	free(s);
 
 	fp = tmpfile();
-	assert_int_equal(render_summary(fp, ch, SUMMARY_CSV), 0);
+	assert_int_equal(render_summary(fp, ch, SUMMARY_CSV, 0), 0);
 	s = slurp(fp);
 	fclose(fp);
-	assert_non_null(strstr(s, "\r\nc4ca37b7,c4ca37b7-0000-4000-8000-000000000001,3,30,"));
+	assert_non_null(strstr(s, "\r\na,c4ca37b7-0000-4000-8000-000000000001,3,30,"));
 	assert_non_null(strstr(s, "\r\nB,,2,20,2.5,2.75,"));
 	free(s);
 
@@ -476,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_cache_errors),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_labels_same_job),
+		cmocka_unit_test(test_path_labels),
 		cmocka_unit_test(test_panels),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_emitters),

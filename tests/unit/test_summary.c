@@ -108,7 +108,7 @@ static char *render(const struct summary_row *rows, size_t n, enum summary_forma
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(summary_write(rows, n, fmt, fp), 0);
+	assert_int_equal(summary_write(rows, n, fmt, 0, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	return text;
 }
@@ -392,8 +392,9 @@ static void test_text(void **state)
 		"  x|y,\"z\" *b* <i>  -          2         50        1.25          1          1       50  -0.25    0.00025     12.25      -     45s      -   47.0\n"
 		"  =cmd             c          1          7      0.1235          -          -        -      -          -         -      -       -      -      -\n"
 		"\n"
-		"* recommended: highest score = 0.7*max(0, 100 - 50*best eval) + 0.3*g, where g is\n"
-		"  40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1, 60 if < 0.2, else 30 (50 without a gap)\n"
+		"* recommended: the highest score, 0.7*max(0, 100 - 50*best eval) + 0.3*g,\n"
+		"  g = 40 if gap < 0, 100 if gap < 0.05, 80 if < 0.1, 60 if < 0.2, else 30\n"
+		"  (50 without a gap)\n"
 		"! overfitting: gap = best eval - final train loss is above 0.1\n");
 	free(got);
 	free_runs(runs, 3);
@@ -439,6 +440,80 @@ static void test_csv(void **state)
 		"\"x|y,\"\"z\"\" *b* <i>\",,2,50,1.25,1,1,50,-0.25,false,0.00025,12.25,,45,,47,false\r\n"
 		"'=cmd,c,1,7,0.123456789,,,,,,,,,,,,false\r\n");
 	free(got);
+	free_runs(runs, 3);
+}
+
+/* Computed numbers without the arithmetic's noise; logged ones exact. */
+static void test_machine_numbers(void **state)
+{
+	(void)state;
+	/* train_loss, eval_loss, lr, grad_norm, time, epoch, tokens/s */
+	const struct row_spec rows[] = {
+		{10, {1.4, 1.3659, 0.30000000000000004, X, 1795072576.215, X, 41072.1}},
+		{20, {1.334, 1.3766, X, X, 1795074456.38, X, 41071.913}},
+	};
+	struct run *r = make_run("n", NULL, rows, 2, NCOLS);
+	struct summary_row s[1];
+	summary_compute(&r, NULL, 1, s);
+	char *got = render(s, 1, SUMMARY_CSV);
+	/* gap 1.3659 - 1.334 (0.03189999999999982 in binary), wall time
+	 * 1880.164999961853, mean 41072.00649999999, score 52.19350000000001 */
+	assert_non_null(strstr(got, "\r\nn,,2,20,1.334,1.3766,1.3659,10,0.0319,false,0.30000000000000004,,"
+				  "41072.0065,1880.165,,52.1935,true\r\n"));
+	free(got);
+	run_free(r);
+}
+
+/* Characters of UTF-8 line S up to its newline. */
+static size_t line_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s && *s != '\n'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A text table fitted into a width: every line within it, ids and labels
+ * cut, the columns left out named. */
+static void test_text_width(void **state)
+{
+	(void)state;
+	struct run *runs[3];
+	struct summary_row s[3];
+	golden_runs(runs);
+	const char *labels[] = { "a-label-of-thirty-two-characters", "b", "c" };
+	summary_compute(runs, labels, 3, s);
+	static const int widths[] = { 100, 80, 72 };
+	for (size_t k = 0; k < ARRAY_SIZE(widths); k++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+		assert_int_equal(summary_write(s, 3, SUMMARY_TEXT, widths[k], fp), 0);
+		assert_int_equal(fclose(fp), 0);
+		/* The table's lines; the footnotes' stay within 80. */
+		for (const char *l = text; *l && *l != '\n'; l = strchr(l, '\n') + 1) {
+			if (line_chars(l) > (size_t)widths[k])
+				fail_at(__FILE__, __LINE__, "line wider than %d: %s", widths[k], l);
+			if (!strchr(l, '\n'))
+				break;
+		}
+		assert_non_null(strstr(text, "(left out to fit "));
+		assert_non_null(strstr(text, "--width=0 shows all)\n"));
+		assert_non_null(strstr(text, "train loss"));
+		assert_non_null(strstr(text, "score"));
+		if (widths[k] == 72) {
+			if (!strstr(text, "\n* a-label-of-thir\u2026 ") ||
+			    !strstr(text, "(left out to fit 72 columns: epoch, wall, tok/s, max grad, rows, at\n"
+					  " step, lr, last step, id; --width=0 shows all)\n"))
+				fail_at(__FILE__, __LINE__, "at 72 columns:\n%s", text);
+		}
+		free(text);
+	}
+	/* No limit: nothing left out. */
+	char *full = render(s, 3, SUMMARY_TEXT);
+	assert_null(strstr(full, "left out"));
+	assert_non_null(strstr(full, "tok/s"));
+	free(full);
 	free_runs(runs, 3);
 }
 
@@ -587,7 +662,7 @@ static void test_write_error(void **state)
 		skip();
 	}
 	setvbuf(fp, NULL, _IONBF, 0); /* every write reaches the device */
-	assert_int_equal(summary_write(s, 3, SUMMARY_JSON, fp), -1);
+	assert_int_equal(summary_write(s, 3, SUMMARY_JSON, 0, fp), -1);
 	fclose(fp);
 	free_runs(runs, 3);
 }
@@ -604,6 +679,8 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_machine_numbers),
+		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text_variants),
 		cmocka_unit_test(test_unicode_long),

@@ -184,11 +184,35 @@ static void test_panels_check(void **state)
 
 	p = parse_ok("loss,typo_metric", &n);
 	assert_int_equal(panel_list_check(p, n, runs, 2, &cause), -1);
-	assert_string_equal(cause, "unknown metric 'typo_metric' (no job has a column of that name)");
+	assert_string_equal(cause, "unknown metric 'typo_metric' (no job has a column of that name; "
+			    "panels: loss, perplexity, lr, grad_norm, throughput, gpu_memory, gpu_util; columns: train_loss, train_perplexity, my_metric)");
 	free(cause);
 	panel_list_free(p, n);
 	run_free(runs[0]);
 	run_free(runs[1]);
+
+	/* Many columns: the first 40 listed, the rest counted; names cut. */
+	char *many[45];
+	const char *cnames[45];
+	double one[] = { 1 };
+	const double *cvals[45];
+	for (size_t c = 0; c < 45; c++) {
+		many[c] = c == 0 ? xasprintf("m%s", "-a-column-name-of-more-than-forty-characters")
+				 : xasprintf("m%zu", c);
+		cnames[c] = many[c];
+		cvals[c] = one;
+	}
+	struct run *big = make_run("big.json", 1, 45, cnames, cvals);
+	p = parse_ok("nope", &n);
+	assert_int_equal(panel_list_check(p, n, &big, 1, &cause), -1);
+	if (!strstr(cause, "; columns: m-a-column-name-of-more-than-forty-char\u2026, m1, m2, "))
+		fail_msg("%s", cause);
+	assert_non_null(strstr(cause, ", m39 and 5 more)"));
+	free(cause);
+	panel_list_free(p, n);
+	run_free(big);
+	for (size_t c = 0; c < 45; c++)
+		free(many[c]);
 }
 
 /* ---------------------------------------------------------------- smoothing */

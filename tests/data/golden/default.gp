@@ -7,13 +7,13 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[4]
 array C[4]
 array F[4]
-T[1] = "c4ca37b7"
+T[1] = "llama-1.3b-lr2e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "943ff9fc"
+T[2] = "qwen-350m-lr1e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
-T[3] = "50f5647d"
+T[3] = "qwen-350m-lr3e-4"
 C[3] = "#dc2626"; F[3] = "#f2b3b3"
-T[4] = "6aa9d614"
+T[4] = "qwen-350m-lr5e-4-5ep"
 C[4] = "#9333ea"; F[4] = "#d9b7f7"
 array PT[4]
 PT[1] = "Loss"
@@ -3027,14 +3027,14 @@ set format y "% h"
 set xrange [5:3000]
 set yrange [*:*]
 set ytics autofreq
-plot $trc0 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc1 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc2 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc3 using 1:2 with lines lw 1.5 lc rgb C[4] notitle, \
-     $trc4 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc5 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
-     $trc6 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[3] notitle, \
-     $trc7 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
+plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc1 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc2 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc3 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle, \
+     $trc4 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc5 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
+     $trc6 using 1:2 with linespoints lt 3 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[3] notitle, \
+     $trc7 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 2
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.9263; set bmargin at screen 0.5206
@@ -3046,14 +3046,14 @@ set format y "% h"
 set xrange [5:3000]
 set yrange [*:*]
 set ytics autofreq
-plot $trc8 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc9 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc10 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc11 using 1:2 with lines lw 1.5 lc rgb C[4] notitle, \
-     $trc12 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc13 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
-     $trc14 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[3] notitle, \
-     $trc15 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
+plot $trc8 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc9 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc10 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc11 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle, \
+     $trc12 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc13 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
+     $trc14 using 1:2 with linespoints lt 3 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[3] notitle, \
+     $trc15 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 3
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
 set tmargin at screen 0.4456; set bmargin at screen 0.0750
@@ -3065,10 +3065,10 @@ set format y "%.1e"
 set xrange [5:3000]
 set yrange [*:*]
 set ytics autofreq
-plot $trc16 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc17 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc18 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc19 using 1:2 with lines lw 1.5 lc rgb C[4] notitle
+plot $trc16 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc17 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc18 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc19 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle
 # panel 4
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.4456; set bmargin at screen 0.0750
@@ -3080,10 +3080,10 @@ set format y "% h"
 set xrange [5:3000]
 set yrange [*:*]
 set ytics autofreq
-plot $trc20 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc21 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc22 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc23 using 1:2 with lines lw 1.5 lc rgb C[4] notitle
+plot $trc20 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc21 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc22 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc23 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
 set tmargin at screen 1.0000; set bmargin at screen 0.9613
@@ -3096,11 +3096,11 @@ unset grid
 unset logscale y
 set key center center horizontal noautotitle samplen 2.5 spacing 1.1
 plot [0:1] [0:1] 2 notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 2 lc rgb C[3] title T[3], \
-     NaN with lines lw 2 lc rgb C[4] title T[4], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 3 dt solid lw 2 lc rgb C[3] title T[3], \
+     NaN with lines lt 4 dt solid lw 2 lc rgb C[4] title T[4], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

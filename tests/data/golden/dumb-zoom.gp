@@ -7,9 +7,9 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[2]
 array C[2]
 array F[2]
-T[1] = "943ff9fc"
+T[1] = "qwen-350m-lr1e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "50f5647d"
+T[2] = "qwen-350m-lr3e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
 array PT[2]
 PT[1] = "Loss"
@@ -486,35 +486,37 @@ set ytics out
 set multiplot
 # panel 1
 set lmargin at screen 0.1000; set rmargin at screen 0.4833
-set tmargin at screen 0.9250; set bmargin at screen 0.1000
+set tmargin at screen 0.8750; set bmargin at screen 0.1000
 set xlabel "step"
 set title PT[1]
 unset key
 unset logscale y
 set format y "% h"
 set xrange [500:1500]
+set xtics 200
 set yrange [*:*]
 set ytics autofreq
-plot $trc0 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc1 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc2 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc3 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc1 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc2 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc3 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.6000; set rmargin at screen 0.9833
-set tmargin at screen 0.9250; set bmargin at screen 0.1000
+set tmargin at screen 0.8750; set bmargin at screen 0.1000
 set xlabel "step"
 set title PT[2]
 unset key
 unset logscale y
 set format y "% h"
 set xrange [500:1500]
+set xtics 200
 set yrange [*:*]
 set ytics autofreq
-plot $trc4 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc5 using 1:2 with lines lw 1.5 lc rgb C[2] notitle
+plot $trc4 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc5 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
-set tmargin at screen 1.0000; set bmargin at screen 0.9500
+set tmargin at screen 1.0000; set bmargin at screen 0.9250
 unset title
 unset xlabel
 unset ylabel
@@ -524,9 +526,9 @@ unset grid
 unset logscale y
 set key center center horizontal noautotitle samplen 2.5 spacing 1.1
 plot [0:1] [0:1] 2 notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

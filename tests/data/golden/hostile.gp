@@ -7,11 +7,11 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[3]
 array C[3]
 array F[3]
-T[1] = "it\0047s \0042quoted\0042 \0047\0047\0047a\0047 \134\0042 \134\0047 ends\134"
+T[1] = "it\0047s \0042quoted\0042 \0047\0047\0047a\0047 \134\0042 \134\0047 \140touch canary\140 \100m \0044v ends\134"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
 T[2] = "x\1362_\173i\175 \173/Symbol a\175 \100\136\173a\175_\173b\175 \0046\173sp\175 \176a\173.8-\175"
 C[2] = "#16a34a"; F[2] = "#addebf"
-T[3] = "bad \357\277\275\357\277\275 \357\277\275\357\277\275 \357\277\275\357\277\275\357\277\275 \357\277\275\357\277\275\357\277\275\357\277\275 trunc \357\277\275"
+T[3] = "bad \357\277\275\357\277\275 trunc \357\277\275"
 C[3] = "#dc2626"; F[3] = "#f2b3b3"
 array PT[4]
 PT[1] = "Loss"
@@ -129,11 +129,11 @@ set format y "% h"
 set xrange [1:60]
 set yrange [*:*]
 set ytics autofreq
-plot $trc0 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc1 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc2 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc3 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc4 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc1 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc2 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc3 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc4 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.9050; set bmargin at screen 0.5100
@@ -145,11 +145,11 @@ set format y "% h"
 set xrange [1:60]
 set yrange [*:*]
 set ytics autofreq
-plot $trc5 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc6 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc7 using 1:2 with lines lw 1.5 lc rgb C[3] notitle, \
-     $trc8 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc9 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot $trc5 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc6 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc7 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
+     $trc8 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc9 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 3
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
 set tmargin at screen 0.4350; set bmargin at screen 0.0750
@@ -161,8 +161,8 @@ set format y "%.1e"
 set xrange [10:60]
 set yrange [*:*]
 set ytics autofreq
-plot $trc10 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc11 using 1:2 with lines lw 1.5 lc rgb C[2] notitle
+plot $trc10 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc11 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # panel 4
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.4350; set bmargin at screen 0.0750
@@ -174,8 +174,8 @@ set format y "% h"
 set xrange [10:60]
 set yrange [*:*]
 set ytics autofreq
-plot $trc12 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc13 using 1:2 with lines lw 1.5 lc rgb C[2] notitle
+plot $trc12 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc13 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
 set tmargin at screen 1.0000; set bmargin at screen 0.9400
@@ -188,10 +188,10 @@ unset grid
 unset logscale y
 set key center center horizontal noautotitle samplen 2.5 spacing 1.1
 plot [0:1] [0:1] 2 notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 2 lc rgb C[3] title T[3], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 3 dt solid lw 2 lc rgb C[3] title T[3], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

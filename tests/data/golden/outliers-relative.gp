@@ -9,7 +9,7 @@ array C[2]
 array F[2]
 T[1] = "run"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
-T[2] = "c4ca37b7"
+T[2] = "llama-1.3b-lr2e-4"
 C[2] = "#16a34a"; F[2] = "#addebf"
 array PT[4]
 PT[1] = "Loss"
@@ -979,10 +979,10 @@ set format y "% h"
 set xrange [0:14943.413000106812]
 set yrange [1.264196615175631:2.406151471605073]
 set ytics (1.5, 2)
-plot $trc0 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc1 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc2 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc3 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc1 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc2 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc3 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.8937; set bmargin at screen 0.5044
@@ -994,10 +994,10 @@ set format y "% h"
 set xrange [0:14943.413000106812]
 set yrange [3.4528553389546275:10.75325994696002]
 set ytics (4, 5, 6, 8, 10)
-plot $trc4 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc5 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc6 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc7 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot $trc4 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc5 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc6 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc7 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 3
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
 set tmargin at screen 0.4294; set bmargin at screen 0.0750
@@ -1009,8 +1009,8 @@ set format y "%.1e"
 set xrange [0:14943.413000106812]
 set yrange [0:0.001]
 set ytics autofreq
-plot $trc8 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc9 using 1:2 with lines lw 1.5 lc rgb C[2] notitle
+plot $trc8 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc9 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # panel 4
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.4294; set bmargin at screen 0.0750
@@ -1022,8 +1022,8 @@ set format y "% h"
 set xrange [0:14943.413000106812]
 set yrange [0.24906700000000076:3.496302999999991]
 set ytics autofreq
-plot $trc10 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc11 using 1:2 with lines lw 1.5 lc rgb C[2] notitle
+plot $trc10 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc11 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
 set tmargin at screen 0.9675; set bmargin at screen 0.9287
@@ -1036,9 +1036,9 @@ unset grid
 unset logscale y
 set key center center horizontal noautotitle samplen 2.5 spacing 1.1
 plot [0:1] [0:1] 2 notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

@@ -7,7 +7,7 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[2]
 array C[2]
 array F[2]
-T[1] = "6aa9d614"
+T[1] = "qwen-350m-lr5e-4-5ep"
 C[1] = "#111111"; F[1] = "#ababab"
 T[2] = "qwen-350m-lr2e-4-running"
 C[2] = "#222222"; F[2] = "#b1b1b1"
@@ -77,12 +77,12 @@ set format y "% h"
 set xrange [1795170717.403:1795702414.041043]
 set yrange [*:*]
 set ytics autofreq
-plot $trc0 using 1:2 with lines lw 1.5 lc rgb C[1] notitle, \
-     $trc1 using 1:2 with lines lw 1.5 lc rgb C[2] notitle, \
-     $trc2 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     $trc3 using 1:2 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     $trc1 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
+     $trc2 using 1:2 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     $trc3 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle, \
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

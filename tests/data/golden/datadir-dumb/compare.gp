@@ -7,12 +7,12 @@ if (GPVAL_TERM ne "x11") { set encoding utf8 }
 array T[1]
 array C[1]
 array F[1]
-T[1] = "c4ca37b7"
+T[1] = "llama-1.3b-lr2e-4"
 C[1] = "#2563eb"; F[1] = "#b2c8f8"
 array PT[1]
 PT[1] = "Loss"
 array D[1]
-D[1] = "c4ca37b7.dat"
+D[1] = "llama-1.3b-lr2e-4.dat"
 trc_dir = ""; trc_p = exists("ARG0") ? ARG0 : ""
 while (strstrt(trc_p, "/") > 0) { trc_i = strstrt(trc_p, "/"); trc_dir = trc_dir.trc_p[1:trc_i]; trc_p = trc_p[trc_i+1:] }
 if (strlen(trc_dir) > 0 && (trc_dir[1:1] eq "<" || trc_dir[1:1] eq "|" || trc_dir[1:1] eq "$")) { trc_dir = "./".trc_dir }
@@ -30,11 +30,12 @@ set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1
 unset logscale y
 set format y "% h"
 set xrange [*:*]
+set xtics autofreq
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:4 with lines lw 1.5 lc rgb C[1] notitle, \
-     (trc_dir.D[1]) using 1:5 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+plot (trc_dir.D[1]) using 1:4 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     (trc_dir.D[1]) using 1:5 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }

@@ -41,12 +41,12 @@ set format y "% h"
 set xrange [*:*]
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:4 with lines lw 1 lc rgb F[1] notitle, \
-     (trc_dir.D[2]) using 1:4 with lines lw 1 lc rgb F[2] notitle, \
-     (trc_dir.D[1]) using 1:15 with lines lw 2 lc rgb C[1] notitle, \
-     (trc_dir.D[1]) using 1:5 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     (trc_dir.D[2]) using 1:15 with lines lw 2 lc rgb C[2] notitle, \
-     (trc_dir.D[2]) using 1:5 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot (trc_dir.D[1]) using 1:4 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
+     (trc_dir.D[2]) using 1:4 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
+     (trc_dir.D[1]) using 1:15 with lines lt 1 dt solid lw 2 lc rgb C[1] notitle, \
+     (trc_dir.D[1]) using 1:5 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     (trc_dir.D[2]) using 1:15 with lines lt 2 dt solid lw 2 lc rgb C[2] notitle, \
+     (trc_dir.D[2]) using 1:5 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.9263; set bmargin at screen 0.5206
@@ -58,12 +58,12 @@ set format y "% h"
 set xrange [*:*]
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:6 with lines lw 1 lc rgb F[1] notitle, \
-     (trc_dir.D[2]) using 1:6 with lines lw 1 lc rgb F[2] notitle, \
-     (trc_dir.D[1]) using 1:16 with lines lw 2 lc rgb C[1] notitle, \
-     (trc_dir.D[1]) using 1:7 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
-     (trc_dir.D[2]) using 1:16 with lines lw 2 lc rgb C[2] notitle, \
-     (trc_dir.D[2]) using 1:7 with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
+plot (trc_dir.D[1]) using 1:6 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
+     (trc_dir.D[2]) using 1:6 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
+     (trc_dir.D[1]) using 1:16 with lines lt 1 dt solid lw 2 lc rgb C[1] notitle, \
+     (trc_dir.D[1]) using 1:7 with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[1] notitle, \
+     (trc_dir.D[2]) using 1:16 with lines lt 2 dt solid lw 2 lc rgb C[2] notitle, \
+     (trc_dir.D[2]) using 1:7 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 3
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
 set tmargin at screen 0.4456; set bmargin at screen 0.0750
@@ -75,8 +75,8 @@ set format y "%.1e"
 set xrange [*:*]
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:8 with lines lw 1.5 lc rgb C[1] notitle, \
-     (trc_dir.D[2]) using 1:8 with lines lw 1.5 lc rgb C[2] notitle
+plot (trc_dir.D[1]) using 1:8 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
+     (trc_dir.D[2]) using 1:8 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # panel 4
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
 set tmargin at screen 0.4456; set bmargin at screen 0.0750
@@ -88,10 +88,10 @@ set format y "% h"
 set xrange [*:*]
 set yrange [*:*]
 set ytics autofreq
-plot (trc_dir.D[1]) using 1:9 with lines lw 1 lc rgb F[1] notitle, \
-     (trc_dir.D[2]) using 1:9 with lines lw 1 lc rgb F[2] notitle, \
-     (trc_dir.D[1]) using 1:17 with lines lw 2 lc rgb C[1] notitle, \
-     (trc_dir.D[2]) using 1:17 with lines lw 2 lc rgb C[2] notitle
+plot (trc_dir.D[1]) using 1:9 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
+     (trc_dir.D[2]) using 1:9 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
+     (trc_dir.D[1]) using 1:17 with lines lt 1 dt solid lw 2 lc rgb C[1] notitle, \
+     (trc_dir.D[2]) using 1:17 with lines lt 2 dt solid lw 2 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
 set tmargin at screen 1.0000; set bmargin at screen 0.9613
@@ -104,9 +104,9 @@ unset grid
 unset logscale y
 set key center center horizontal noautotitle samplen 2.5 spacing 1.1
 plot [0:1] [0:1] 2 notitle, \
-     NaN with lines lw 2 lc rgb C[1] title T[1], \
-     NaN with lines lw 2 lc rgb C[2] title T[2], \
-     NaN with lines lw 1.5 lc rgb "#4b5563" title "train", \
-     NaN with linespoints dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
+     NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
+     NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
+     NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
+     NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
 if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }
