@@ -262,6 +262,8 @@ static char *default_label(const char *label, const struct cache_entry *e, const
 		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
 	if (e->kind == SOURCE_JOBID)
 		return id8(e->target);
+	if (r->name && *r->name)
+		return xstrdup(r->name);
 	const char *t = e->target;
 	const char *base = strrchr(t, '/');
 	base = base && base[1] ? base + 1 : t;
