@@ -26,10 +26,14 @@
  * Errors (a malloc'd *cause):
  *   "CSV has a header but no rows"
  *   "no step-like column (step, global_step, _step, Step, current_steps or
- *    epoch) among the CSV columns: NAMES (map one with --alias)"
+ *    epoch) among the CSV columns: NAMES"  (each name sanitized, at most
+ *    40 characters, the list cut after 400 bytes)
  *   "CSV header has more than 1024 columns"
  *   "CSV field larger than 1048576 bytes at line L"
  *   "unterminated quoted field at the end of the CSV (truncated file?)"
+ *   "malformed CSV at line L (a quote inside a field must be doubled, and
+ *    a quoted field must end at a delimiter or line end)"  (strict RFC
+ *    4180 quoting)
  *   "more than 1000000 rows"
  * Directories (load_dir): DIR/metrics.csv (lightning_logs/version_N). */
 #include "config.h"
@@ -107,7 +111,7 @@ static void *csv_open(struct run *run)
 	struct csvr *s = xcalloc(1, sizeof *s);
 
 	s->run = run;
-	if (csv_init(&s->cp, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+	if (csv_init(&s->cp, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
 		oom();
 	s->stepcol = -1;
 	s->epochcol = -1;
@@ -236,7 +240,7 @@ static void header_done(struct csvr *s)
 		}
 	}
 	csv_fail(s, xasprintf("no step-like column (step, global_step, _step, Step, current_steps or epoch) "
-	                      "among the CSV columns: %s (map one with --alias)",
+	                      "among the CSV columns: %s",
 	                      b.data ? b.data : ""));
 	buf_free(&b);
 }
@@ -365,7 +369,11 @@ static int csv_feed(void *state, const void *buf, size_t len, char **cause)
 	while (len > 0 && s->err == NULL) {
 		size_t n = len < CSV_CHUNK ? len : CSV_CHUNK;
 		if (csv_parse(&s->cp, b, n, on_field, on_record, s) != n)
-			csv_fail(s, xstrdup(csv_strerror(csv_error(&s->cp))));
+			csv_fail(s, csv_error(&s->cp) == CSV_EPARSE
+			                ? xasprintf("malformed CSV at line %zu (a quote inside a field must be doubled, "
+			                            "and a quoted field must end at a delimiter or line end)",
+			                            s->line + 1)
+			                : xstrdup(csv_strerror(csv_error(&s->cp))));
 		else if (s->cp.entry_pos > CSV_MAX_FIELD)
 			csv_fail(s, xasprintf("CSV field larger than %d bytes at line %zu", CSV_MAX_FIELD,
 			                      s->line + 1));
