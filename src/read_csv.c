@@ -6,7 +6,8 @@
  *
  * Sniffed from content: the first line is text (not starting with '{',
  * '[' or white space) holding a comma or a tab.  The delimiter is a tab
- * when the first line holds a tab and no comma, else a comma.
+ * when the first line (or its first 64 KiB) holds a tab and no comma,
+ * else a comma.
  *
  * The header names the columns; each name goes through colmap.h.  The x
  * column (the step) is the first column whose name maps to "step" (step,
@@ -41,6 +42,7 @@
 #include <csv.h>
 #include <locale.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +54,7 @@
 #define CSV_MAX_COLS 1024         /* columns in the header */
 #define CSV_MAX_FIELD (1 << 20)   /* bytes in one field */
 #define CSV_CHUNK (64 * 1024)     /* bytes handed to libcsv at once */
+#define CSV_HOLD_MAX (64 * 1024)  /* bytes held to see the first line */
 #define STEP_MAX 9007199254740992.0 /* 2^53 (see parse.h) */
 
 enum { COL_UNSET = -1, COL_NONE = -2 };
@@ -60,6 +63,7 @@ struct csvr {
 	struct run *run;  /* borrowed */
 	struct csv_parser cp;
 	bool started;     /* the delimiter is chosen, the BOM skipped */
+	struct buf hold;  /* the first line, held until it is whole */
 	size_t line;      /* records ended so far (the header is 1) */
 	char *err;        /* the first error, or NULL */
 
@@ -127,6 +131,7 @@ static void csv_close(void *state)
 	if (s == NULL)
 		return;
 	csv_free(&s->cp);
+	buf_free(&s->hold);
 	for (size_t i = 0; i < s->ncols; i++)
 		free(s->names[i]);
 	free(s->names);
@@ -149,6 +154,60 @@ static void csv_fail(struct csvr *s, char *msg)
 		free(msg);
 }
 
+/* Powers of ten a double holds exactly. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" with at most 15
+ * significant digits and a small exponent, where one multiplication or
+ * division of exact doubles is correctly rounded (Clinger's fast path):
+ * strtod's result, without strtod's cost.  False for anything else (the
+ * caller uses strtod). */
+static bool fast_decimal(const char *p, size_t n, double *v)
+{
+	size_t i = 0;
+	bool neg = false;
+	uint64_t m = 0;
+	int digits = 0, scale = 0;
+
+	if (p[0] == '+' || p[0] == '-')
+		neg = p[i++] == '-';
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		if (m || p[i] != '0') {
+			if (++digits > 15)
+				return false;
+			m = m * 10 + (uint64_t)(p[i] - '0');
+		}
+	if (i < n && p[i] == '.')
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			if (m || p[i] != '0') {
+				if (++digits > 15)
+					return false;
+				m = m * 10 + (uint64_t)(p[i] - '0');
+			}
+			scale--;
+		}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		int e = 0, esign = 1;
+
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			esign = p[i++] == '-' ? -1 : 1;
+		if (i == n)
+			return false;
+		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			if ((e = e * 10 + (p[i] - '0')) > 400)
+				return false;
+		scale += esign * e;
+	}
+	if (i != n || scale < -22 || scale > 22)
+		return false;
+	double d = (double)m;
+	d = scale < 0 ? d / pow10_exact[-scale] : d * pow10_exact[scale];
+	*v = neg ? -d : d;
+	return true;
+}
+
 /* Reads cell S (length N, NUL-terminated) as a number.  Returns 1 for a
  * number (*V may be NaN or infinite), 0 for anything else. */
 static int cell_number(struct csvr *s, const char *p, size_t n, double *v)
@@ -159,6 +218,8 @@ static int cell_number(struct csvr *s, const char *p, size_t n, double *v)
 		return 0;
 	if (p[0] == '+' || p[0] == '-')
 		i++;
+	if (p[i] >= '0' && p[i] <= '9' && fast_decimal(p, n, v))
+		return 1;
 	if (strcasecmp(p + i, "nan") == 0) {
 		*v = NAN;
 		return 1;
@@ -343,29 +404,9 @@ static int tsv_space(unsigned char c)
 	return c == ' ';
 }
 
-/* Pushes bytes through libcsv in chunks, checking the field size. */
-static int csv_feed(void *state, const void *buf, size_t len, char **cause)
+/* Pushes B[0..LEN) through libcsv in chunks, checking the field size. */
+static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
 {
-	struct csvr *s = state;
-	const unsigned char *b = buf;
-
-	if (!s->started && len > 0) {
-		s->started = true;
-		if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
-			b += 3;
-			len -= 3;
-		}
-		size_t i = 0;
-		bool comma = false, tab = false;
-		for (; i < len && b[i] != '\n' && b[i] != '\r'; i++) {
-			comma |= b[i] == ',';
-			tab |= b[i] == '\t';
-		}
-		if (tab && !comma) {
-			csv_set_delim(&s->cp, '\t');
-			csv_set_space_func(&s->cp, tsv_space);
-		}
-	}
 	while (len > 0 && s->err == NULL) {
 		size_t n = len < CSV_CHUNK ? len : CSV_CHUNK;
 		if (csv_parse(&s->cp, b, n, on_field, on_record, s) != n)
@@ -380,6 +421,58 @@ static int csv_feed(void *state, const void *buf, size_t len, char **cause)
 		b += n;
 		len -= n;
 	}
+}
+
+/* Chooses the delimiter from the held bytes (the first line, or the first
+ * CSV_HOLD_MAX bytes when it is longer: never from how the input was cut)
+ * and pushes them. */
+static void csv_start(struct csvr *s)
+{
+	const unsigned char *b = (const unsigned char *)s->hold.data;
+	size_t len = s->hold.len, i = 0;
+	bool comma = false, tab = false;
+
+	s->started = true;
+	if (len >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0) {
+		b += 3;
+		len -= 3;
+	}
+	for (; i < len && b[i] != '\n' && b[i] != '\r'; i++) {
+		comma |= b[i] == ',';
+		tab |= b[i] == '\t';
+	}
+	if (tab && !comma) {
+		csv_set_delim(&s->cp, '\t');
+		csv_set_space_func(&s->cp, tsv_space);
+	}
+	csv_push(s, b, len);
+	buf_free(&s->hold);
+}
+
+/* Holds the first line, then pushes bytes through libcsv. */
+static int csv_feed(void *state, const void *buf, size_t len, char **cause)
+{
+	struct csvr *s = state;
+
+	if (!s->started) {
+		size_t take = len;
+		const unsigned char *end = NULL;
+
+		for (size_t i = 0; i < len && end == NULL; i++)
+			if (((const unsigned char *)buf)[i] == '\n' || ((const unsigned char *)buf)[i] == '\r')
+				end = (const unsigned char *)buf + i;
+		if (end == NULL && s->hold.len + len > CSV_HOLD_MAX)
+			take = CSV_HOLD_MAX - s->hold.len;
+		else if (end != NULL)
+			take = (size_t)(end - (const unsigned char *)buf) + 1;
+		buf_append(&s->hold, buf, take);
+		buf = (const unsigned char *)buf + take;
+		len -= take;
+		if (end != NULL || s->hold.len == CSV_HOLD_MAX)
+			csv_start(s);
+	}
+	if (s->started)
+		csv_push(s, buf, len);
 	if (s->err) {
 		*cause = xstrdup(s->err);
 		return -1;
@@ -392,6 +485,8 @@ static int csv_finish(void *state, char **cause)
 {
 	struct csvr *s = state;
 
+	if (!s->started)
+		csv_start(s);
 	if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
 		csv_fail(s, xstrdup("unterminated quoted field at the end of the CSV (truncated file?)"));
 	if (s->err == NULL && s->nrows == 0)

@@ -90,7 +90,8 @@ static int sniff_feed(struct reader *r, const void *buf, size_t len, bool at_eof
 	}
 	const struct reader_format *f = choose(head, n, at_eof);
 	if (!f) {
-		if (!r->nhead) {
+		/* (An empty push before any byte holds nothing.) */
+		if (!r->nhead && len) {
 			r->head = xmalloc(len);
 			memcpy(r->head, buf, len);
 			r->nhead = len;
