@@ -404,17 +404,22 @@ static int tsv_space(unsigned char c)
 	return c == ' ';
 }
 
+/* The message for libcsv's parse error (strict quoting). */
+static char *malformed(const struct csvr *s)
+{
+	return xasprintf("malformed CSV at line %zu (a quote inside a field must be doubled, "
+	                 "and a quoted field must end at a delimiter or line end)",
+	                 s->line + 1);
+}
+
 /* Pushes B[0..LEN) through libcsv in chunks, checking the field size. */
 static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
 {
 	while (len > 0 && s->err == NULL) {
 		size_t n = len < CSV_CHUNK ? len : CSV_CHUNK;
 		if (csv_parse(&s->cp, b, n, on_field, on_record, s) != n)
-			csv_fail(s, csv_error(&s->cp) == CSV_EPARSE
-			                ? xasprintf("malformed CSV at line %zu (a quote inside a field must be doubled, "
-			                            "and a quoted field must end at a delimiter or line end)",
-			                            s->line + 1)
-			                : xstrdup(csv_strerror(csv_error(&s->cp))));
+			csv_fail(s, csv_error(&s->cp) == CSV_EPARSE ? malformed(s)
+			                                            : xstrdup(csv_strerror(csv_error(&s->cp))));
 		else if (s->cp.entry_pos > CSV_MAX_FIELD)
 			csv_fail(s, xasprintf("CSV field larger than %d bytes at line %zu", CSV_MAX_FIELD,
 			                      s->line + 1));
@@ -459,7 +464,8 @@ static int csv_feed(void *state, const void *buf, size_t len, char **cause)
 		const unsigned char *end = NULL;
 
 		for (size_t i = 0; i < len && end == NULL; i++)
-			if (((const unsigned char *)buf)[i] == '\n' || ((const unsigned char *)buf)[i] == '\r')
+			if (((const unsigned char *)buf)[i] == '\n' ||
+			    ((const unsigned char *)buf)[i] == '\r')
 				end = (const unsigned char *)buf + i;
 		if (end == NULL && s->hold.len + len > CSV_HOLD_MAX)
 			take = CSV_HOLD_MAX - s->hold.len;
