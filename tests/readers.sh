@@ -132,6 +132,35 @@ want_rows tsv <<'W'
 W
 ok "csv: TSV, BOM, quoting, the column table"
 
+# The column table in the JSON reader too (W&B-style and HF-style names in
+# JSON Lines); "loss" still yields to "train_loss".
+printf '%s\n' '{"global_step": 1, "train/loss": 2, "lr": 0.5, "train/epoch": 0.25}' \
+	'{"_step": 2, "loss": 9, "train_loss": 1.5, "train/grad_norm": 3}' >"$T/wb.jsonl"
+data_rows "$T/wb.jsonl"
+want_rows json-colmap <<'W'
+"step" "epoch" "train_loss" "train_perplexity" "learning_rate" "grad_norm"
+1 0.25 2 7.38905609893065 0.5 NaN
+2 NaN 1.5 4.4816890703380645 NaN 3
+W
+
+# Hostile names: a run directory and CSV columns with quotes, markup and
+# control characters stay inert in every output (JSON parses, SVG is XML).
+H="$T/r\"un<!--&#x1;$(printf '\001')"
+mkdir -p "$H"
+printf 'step,"x""y</script>\001",val_loss\n1,2,3\n2,1,2\n' >"$H/metrics.csv"
+expect_ok -S json "$H"
+if command -v jq >/dev/null 2>&1; then
+	# (text.h: "<!" and "&#x" are broken with a space, a trailing control dropped.)
+	jq -e '.[0].label == "r\"un< !--& #x1;" and .[0].rows == 2' "$T/out" >/dev/null ||
+		fail "hostile: -S json: $(cat "$T/out")"
+fi
+expect_ok --data "$H"
+if command -v gnuplot >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1; then
+	expect_ok -o "$T/h.svg" "$H"
+	xmllint --noout "$T/h.svg" || fail "hostile: the SVG is not XML"
+fi
+ok "hostile directory and column names stay inert"
+
 # ------------------------------------------------------- summary numbers
 # By hand: hf-resumed final train 1.25 (not the summary's 99), best eval
 # 1.75 at 40, gap 0.5, lr 1e-05, max grad 3.25, epochs 2; version_0 final
