@@ -401,10 +401,12 @@ char **compare_path_labels(const char *const *paths, size_t n)
 }
 
 /* The default label of a job: LABEL=, else for jobs given by id the job
- * list's model name (else the id's first 8 characters), for stdin the
- * body's job_id (a UUID shortened to 8 characters, as the platform shows
- * it; else "stdin"), and for files and URLs PATH_LABEL, their
- * compare_path_labels name.  Malloc'd, raw. */
+ * list's model name (else the id's first 8 characters), else the name the
+ * log gives its run (run->name: a Hugging Face or Lightning run directory,
+ * an MLflow run name, a W&B display name), for files and URLs PATH_LABEL,
+ * their compare_path_labels name, and for stdin the body's job_id (a UUID
+ * shortened to 8 characters, as the platform shows it; else "stdin").
+ * Malloc'd, raw. */
 static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl,
 			   const char *path_label)
 {
@@ -416,6 +418,8 @@ static char *default_label(const char *label, const struct cache_entry *e, const
 			return xstrdup(ji->model_name);
 		return id8(e->target);
 	}
+	if (e->run->name && *e->run->name)
+		return xstrdup(e->run->name);
 	if (path_label)
 		return xstrdup(path_label);
 	const struct run *r = e->run;

@@ -24,7 +24,11 @@ const char *argp_program_bug_address = NULL;
 static const char doc[] =
 	"Compare training runs in gnuplot.\v"
 	"A JOB is a metrics file (the platform's JSON answer, a JSON array of "
-	"metric points, or JSON Lines), '-' for stdin, an http(s):// or file:// "
+	"metric points, JSON Lines, a Hugging Face trainer_state.json, "
+	"LLaMA-Factory's trainer_log.jsonl, or a CSV/TSV with a header naming "
+	"a step: Lightning's or Keras' CSVLogger), a run's directory (a "
+	"Hugging Face output or checkpoint-N, lightning_logs/version_N), "
+	"'-' for stdin, an http(s):// or file:// "
 	"URL, or a job id on the training platform's API (--url). Write "
 	"LABEL=JOB to set a job's legend label.\n\n"
 	"Where the chart goes: with -o FILE gnuplot renders it (the terminal "

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "parse.h"
+#include "colmap.h"
 #include "text.h"
 
 #include <errno.h>
@@ -89,7 +90,9 @@ enum kind {
 	K_TIMESTAMP, /* ISO-8601 string (or seconds) into "time" */
 	K_JOB_ID,
 	K_MESSAGE,
-	K_METRICS,
+	K_METRICS,   /* "metrics", or Hugging Face's "log_history" */
+	K_ELAPSED,   /* "H:MM:SS" (LLaMA-Factory) into "time"; a number is a
+	                column of its own */
 	K_IGNORE, /* row bookkeeping */
 };
 
@@ -162,6 +165,8 @@ struct parser {
 
 	int known_col[K_NCOLS]; /* run column of each slot, -1 unresolved */
 	bool slow;              /* json-c reads every row (parser_set_fast) */
+	bool hf;                /* Hugging Face log_history (parser_set_hf) */
+	size_t summaries;       /* rows dropped as the final summary */
 	size_t fast_rows;       /* rows read on the fast path */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
 };
@@ -220,6 +225,11 @@ void parser_set_fast(struct parser *p, bool fast)
 size_t parser_fast_rows(const struct parser *p)
 {
 	return p->fast_rows;
+}
+
+void parser_set_hf(struct parser *p, bool hf)
+{
+	p->hf = hf;
 }
 
 /* Puts P in the error state with message MSG (taken) and copies it to
@@ -292,9 +302,53 @@ static int fail_char(struct parser *p, char **cause, unsigned char c, const char
 	return fail_json(p, cause, c == '\0' ? "unexpected NUL byte" : what);
 }
 
-/* The kind of field KEY (length N).  A switch on the length keeps this to
- * one or two memcmp per field. */
-static enum kind key_kind(const char *k, size_t n)
+/* Reads a number of at most MAX digits at *S (at least one) and moves *S
+ * past it. */
+static bool elapsed_digits(const char **s, int max, long *v)
+{
+	int i = 0;
+
+	for (*v = 0; i < max && **s >= '0' && **s <= '9'; i++, (*s)++)
+		*v = *v * 10 + (**s - '0');
+	return i > 0;
+}
+
+/* Reads a Python timedelta's str() S (NUL-terminated): "H:MM:SS", "D day,
+ * H:MM:SS" or "D days, H:MM:SS", optionally with ".FFFFFF", into seconds. */
+static bool elapsed_seconds(const char *s, double *out)
+{
+	long days = 0, h, m, sec;
+	double frac = 0, scale = 0.1;
+	const char *q = strchr(s, ' ');
+
+	if (q != NULL) {
+		if (!elapsed_digits(&s, 9, &days) || s != q)
+			return false;
+		if (strncmp(q, " days, ", 7) == 0)
+			s = q + 7;
+		else if (strncmp(q, " day, ", 6) == 0)
+			s = q + 6;
+		else
+			return false;
+	}
+	if (!elapsed_digits(&s, 2, &h) || *s++ != ':' || !elapsed_digits(&s, 2, &m) || *s++ != ':' ||
+	    !elapsed_digits(&s, 2, &sec) || h > 23 || m > 59 || sec > 59)
+		return false;
+	if (*s == '.') {
+		if (*++s == '\0')
+			return false;
+		for (; *s >= '0' && *s <= '9'; s++, scale /= 10)
+			frac += (*s - '0') * scale;
+	}
+	if (*s != '\0')
+		return false;
+	*out = (double)days * 86400.0 + (double)(h * 3600 + m * 60 + sec) + frac;
+	return true;
+}
+
+/* The kind of field KEY (length N) by its exact name.  A switch on the
+ * length keeps this to one or two memcmp per field. */
+static enum kind key_kind_exact(const char *k, size_t n)
 {
 #define IS(lit) (memcmp(k, lit, sizeof(lit) - 1) == 0)
 	switch (n) {
@@ -308,6 +362,10 @@ static enum kind key_kind(const char *k, size_t n)
 		return IS("job_id") ? K_JOB_ID : K_OTHER;
 	case 7:
 		return IS("message") ? K_MESSAGE : IS("metrics") ? K_METRICS : K_OTHER;
+	case 11:
+		return IS("log_history") ? K_METRICS : K_OTHER;
+	case 12:
+		return IS("elapsed_time") ? K_ELAPSED : K_OTHER;
 	case 9:
 		return IS("eval_loss")   ? K_EVAL_LOSS
 		       : IS("grad_norm") ? K_GRAD_NORM
@@ -342,6 +400,18 @@ static enum kind key_kind(const char *k, size_t n)
 		return K_OTHER;
 	}
 #undef IS
+}
+
+/* The kind of field KEY (length N): by its name, else by the name the
+ * column table (colmap.h) maps it to. */
+static enum kind key_kind(const char *k, size_t n)
+{
+	enum kind kind = key_kind_exact(k, n);
+	const char *to;
+
+	if (kind != K_OTHER || (to = colmap_lookup(k, n)) == NULL)
+		return kind;
+	return key_kind_exact(to, strlen(to));
 }
 
 /* Case-insensitive match of S (length N) against lower-case LIT. */
@@ -554,6 +624,14 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 	}
 }
 
+/* with_cstr callback: an elapsed time ("1 day, 2:03:04") into *ARG. */
+static bool elapsed_cb(struct parser *p, const char *s, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	return elapsed_seconds(s, arg);
+}
+
 /* Takes one field of kind K, KEY (length N, maybe not NUL-terminated) = V
  * into the row.  job_id and message are the caller's (row_field). */
 static void row_value(struct parser *p, enum kind k, const char *key, size_t n, const struct jv *val)
@@ -589,6 +667,17 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
 		isnum = number_of(p, val, &v);
 		p->ts_state = isnum > 0 ? TS_NUM : isnum == 0 ? TS_NONE : TS_BAD;
 		p->ts = v;
+		return;
+	case K_ELAPSED:
+		if (val->type == JV_STR) {
+			if (with_cstr(p, val, elapsed_cb, &v)) {
+				p->ts_state = TS_ISO;
+				p->ts = v;
+			}
+			return;
+		}
+		isnum = number_of(p, val, &v);
+		row_cell(p, K_OTHER, key, n, isnum, v);
 		return;
 	case K_JOB_ID:
 	case K_MESSAGE:
@@ -685,6 +774,20 @@ static double row_time(struct parser *p, bool *have)
 	return p->ts / scale[unit - 1];
 }
 
+/* Is the accumulated row Hugging Face's final summary (train_loss, the
+ * run's mean, or total_flos)? */
+static bool row_is_summary(const struct parser *p)
+{
+	for (size_t i = 0; i < p->ncells; i++) {
+		const struct cell *c = &p->cells[i];
+
+		if ((c->kind == K_TRAIN_LOSS && !c->null) ||
+		    (c->kind == K_OTHER && strcmp(p->names.data + c->name_off, "total_flos") == 0))
+			return true;
+	}
+	return false;
+}
+
 /* Appends the accumulated row to the run, or counts it as skipped when it
  * has no usable step.  Returns 0, or -1 with *cause set. */
 static int row_commit(struct parser *p, char **cause)
@@ -692,6 +795,11 @@ static int row_commit(struct parser *p, char **cause)
 	struct run *r = p->run;
 	bool have_train_loss = false;
 
+	if (p->hf && row_is_summary(p)) {
+		p->summaries++;
+		row_reset(p);
+		return 0;
+	}
 	if (p->step_state != 1) {
 		r->skipped_nostep++;
 		row_reset(p);
@@ -1228,7 +1336,7 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 {
 	struct json_object *m, *v;
 
-	if (!json_object_object_get_ex(o, "metrics", &m)) {
+	if (!json_object_object_get_ex(o, "metrics", &m) && !json_object_object_get_ex(o, "log_history", &m)) {
 		/* A saved error answer ({"error": "..."}) is not a row without a
 		 * step: say what the server said. */
 		if (!json_object_object_get_ex(o, "step", &v) &&

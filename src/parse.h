@@ -11,7 +11,8 @@
  * whole in the bytes at hand is read by a fast path of its own, and every
  * other value by json-c, with the same result either way.
  *
- * A top-level object is an envelope when it has a "metrics" key, else it is
+ * A top-level object is an envelope when it has a "metrics" key (or
+ * "log_history": a Hugging Face trainer_state.json, see read_hf.c), else it is
  * a row; any number of top-level objects may follow each other (separated
  * by whitespace or nothing), so an envelope may be followed by more rows or
  * envelopes.
@@ -44,6 +45,15 @@
  *     above, a boolean …) is left NaN and counted in run->bad_timestamps;
  *     a non-finite number in run->nonfinite.  Counted only in rows with a
  *     usable step; the last timestamp of a row wins.
+ *   - field names go through the column table of colmap.h when not one of
+ *     the names above ("global_step", "current_steps", "_step" and "Step"
+ *     are the step, "lr" the learning_rate, "train/loss" the train_loss
+ *     ...); "loss" still yields to "train_loss".
+ *   - elapsed_time as a string (Python's timedelta: "0:10:07", "1 day,
+ *     2:03:04", LLaMA-Factory's trainer_log.jsonl) becomes "time" in
+ *     seconds from the start (so -x relative works); other strings are
+ *     ignored, and a number is a column "elapsed_time".  With a timestamp
+ *     in the same row, the field written last wins.
  *   - id, job_id, loss_trend, best_eval_loss, best_epoch, best_step and
  *     epochs_without_improvement inside rows are ignored.
  *   - any other numeric field becomes a column named by its key (untrusted
@@ -112,6 +122,11 @@ void parser_set_fast(struct parser *p, bool fast);
 /* How many rows P read on the fast path (for the tests: it must be taken
  * by the platform's own rows). */
 size_t parser_fast_rows(const struct parser *p);
+
+/* Hugging Face mode (read_hf.c): a row with a non-null train_loss or a
+ * total_flos is the final summary entry of log_history (train_loss is the
+ * mean over the run) and is dropped, never a data point nor counted. */
+void parser_set_hf(struct parser *p, bool hf);
 
 /* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
  * after an error the parser accepts nothing more and repeats the error. */

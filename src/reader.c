@@ -4,6 +4,8 @@
 #include "reader.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +16,10 @@
 /* The formats, in the order they are asked; the one without sniff is the
  * fallback and comes last. */
 static const struct reader_format *const formats[] = {
+	&read_lfs_format,
+	&read_hf_format,
+	&read_lf_format,
+	&read_csv_format,
 	&parse_json_format,
 };
 
@@ -84,7 +90,8 @@ static int sniff_feed(struct reader *r, const void *buf, size_t len, bool at_eof
 	}
 	const struct reader_format *f = choose(head, n, at_eof);
 	if (!f) {
-		if (!r->nhead) {
+		/* (An empty push before any byte holds nothing.) */
+		if (!r->nhead && len) {
 			r->head = xmalloc(len);
 			memcpy(r->head, buf, len);
 			r->nhead = len;
@@ -116,7 +123,8 @@ int reader_finish(struct reader *r, char **cause)
 
 #define READ_CHUNK (128 * 1024) /* bytes per read(2) */
 
-int reader_read_fd(struct run *run, int fd, char **cause)
+/* Reads all of FD into RUN; *FMT becomes the format chosen (or NULL). */
+static int read_fd(struct run *run, int fd, const struct reader_format **fmt, char **cause)
 {
 	struct reader *r = reader_new(run);
 	char *buf = xmalloc(READ_CHUNK);
@@ -140,8 +148,82 @@ int reader_read_fd(struct run *run, int fd, char **cause)
 		}
 	}
 	free(buf);
+	*fmt = r->fmt;
 	reader_free(r);
 	return ret;
+}
+
+int reader_read_fd(struct run *run, int fd, char **cause)
+{
+	const struct reader_format *fmt;
+
+	return read_fd(run, fd, &fmt, cause);
+}
+
+char *reader_dir_name(const char *dir)
+{
+	char *real = realpath(dir, NULL);
+
+	if (real == NULL)
+		return NULL;
+	const char *slash = strrchr(real, '/');
+	char *name = xstrdup(slash && slash[1] ? slash + 1 : real);
+	free(real);
+	return name;
+}
+
+/* Is NAME "checkpoint-" followed by digits? */
+static bool checkpoint_name(const char *name)
+{
+	if (strncmp(name, "checkpoint-", 11) != 0 || name[11] == '\0')
+		return false;
+	return strspn(name + 11, "0123456789") == strlen(name + 11);
+}
+
+int reader_read_file(struct run *run, int fd, const char *path, char **cause)
+{
+	const struct reader_format *fmt = NULL;
+	int rc = read_fd(run, fd, &fmt, cause);
+
+	if (rc < 0 || path == NULL || fmt == NULL || !fmt->label_dir || run->name)
+		return rc;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup(".");
+	char *name = reader_dir_name(dir);
+	if (name && checkpoint_name(name)) {
+		char *up = xasprintf("%s/..", dir);
+		char *parent = reader_dir_name(up);
+		if (parent) {
+			free(name);
+			name = parent;
+		}
+		free(up);
+	}
+	free(dir);
+	run->name = name;
+	return rc;
+}
+
+int reader_load_file(struct run *run, const char *dir, const char *file, char **cause)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	free(path);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		*cause = xasprintf("%s: %s", file, strerror(errno));
+		return -1;
+	}
+	char *inner = NULL;
+	int rc = reader_read_fd(run, fd, &inner);
+	close(fd);
+	if (rc < 0) {
+		*cause = xasprintf("%s: %s", file, inner);
+		free(inner);
+	}
+	return rc;
 }
 
 int reader_load_dir(struct run *run, const char *dir, char **cause)
@@ -150,6 +232,8 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 		if (!formats[i]->load_dir)
 			continue;
 		int rc = formats[i]->load_dir(run, dir, cause);
+		if (rc == 0 && run->name == NULL)
+			run->name = reader_dir_name(dir);
 		if (rc <= 0)
 			return rc;
 	}

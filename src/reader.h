@@ -4,12 +4,24 @@
  * the rows of a struct run, pushed in as they arrive.  Each format is one
  * file defining a struct reader_format and one entry in the table in
  * reader.c; the source's first bytes choose the format (sniff), never its
- * name.  Today's formats:
+ * name.  Today's formats, in the order they are asked:
+ *   - lfs: a Git LFS pointer file (read_lfs.c), only to say so.
+ *   - hf: Hugging Face trainer_state.json, a JSON object with "log_history"
+ *     (read_hf.c; directories: DIR/trainer_state.json or the newest
+ *     DIR/checkpoint-N/trainer_state.json).
+ *   - llamafactory: LLaMA-Factory's trainer_log.jsonl, JSON Lines whose
+ *     first line has "current_steps" (read_lf.c; directories holding
+ *     trainer_log.jsonl).
+ *   - csv: CSV or TSV with a header row naming a step-like column
+ *     (read_csv.c; Lightning's CSVLogger, Keras' CSVLogger; directories
+ *     holding metrics.csv, as lightning_logs/version_N).
  *   - json: the platform's answer, a bare array of metric points, JSON
  *     Lines (parse.c; the fallback, chosen when no other format claims the
  *     bytes).
+ * Column names go through colmap.h in every format.
  * Directory sources (a run's log directory) are offered to every format
- * with a load_dir hook, in table order. */
+ * with a load_dir hook, in table order; a directory read sets run->name to
+ * the directory's name (the default label). */
 #ifndef TRCOMPARE_READER_H
 #define TRCOMPARE_READER_H
 
@@ -39,7 +51,16 @@ struct reader_format {
 	 * directory layout): 0 when read, 1 when DIR is not this format's,
 	 * -1 with *cause on error. */
 	int (*load_dir)(struct run *run, const char *dir, char **cause);
+	/* The file has a fixed name (trainer_state.json): a run read from
+	 * a file of this format is named after its directory (run->name;
+	 * a checkpoint-N directory's parent). */
+	bool label_dir;
 };
+
+extern const struct reader_format read_lfs_format;
+extern const struct reader_format read_hf_format;
+extern const struct reader_format read_lf_format;
+extern const struct reader_format read_csv_format;
 
 /* One source being read.  Not thread-safe; one per source. */
 struct reader;
@@ -62,6 +83,19 @@ const char *reader_format_name(const struct reader *r);
 /* Reads all of FD through a reader.  Returns 0, or -1 with *cause set
  * ("read error: STRERROR" for read failures). */
 int reader_read_fd(struct run *run, int fd, char **cause);
+
+/* As reader_read_fd for the file PATH open as FD: when the format read
+ * has label_dir and RUN has no name yet, run->name becomes the name of
+ * PATH's directory (of its parent when that is checkpoint-N). */
+int reader_read_file(struct run *run, int fd, const char *path, char **cause);
+
+/* Opens DIR/FILE and reads it through a reader.  Returns 0, 1 when
+ * DIR/FILE does not exist, or -1 with *cause set ("FILE: WHAT"). */
+int reader_load_file(struct run *run, const char *dir, const char *file, char **cause);
+
+/* The name of directory DIR (of the real path: "." and "a/" work), or
+ * NULL when it cannot be resolved.  malloc'd. */
+char *reader_dir_name(const char *dir);
 
 /* Reads the directory DIR with the first format whose load_dir takes it.
  * Returns 0, or -1 with *cause set ("Is a directory" when no format reads

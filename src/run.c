@@ -34,6 +34,7 @@ void run_free(struct run *r)
 	free(r->arg);
 	free(r->id);
 	free(r->message);
+	free(r->name);
 	free(r);
 }
 
@@ -46,6 +47,7 @@ struct run *run_overlay(const struct run *base)
 	r->arg = xstrdup(base->arg);
 	r->id = base->id ? xstrdup(base->id) : NULL;
 	r->message = base->message ? xstrdup(base->message) : NULL;
+	r->name = base->name ? xstrdup(base->name) : NULL;
 	r->cap = base->nrows;
 	r->borrowed = base->ncols;
 	return r;

@@ -40,6 +40,12 @@ struct run {
 	char *id;    /* job_id from the body, or NULL; owned, untrusted */
 	char *message; /* the body's "message" (e.g. "No metrics available
 	                  yet"), or NULL; owned, untrusted */
+	char *name;  /* the label the source suggests: the directory name of
+	                a run read from a directory or from a file of a
+	                format with a fixed name (trainer_state.json), or
+	                NULL; owned, untrusted.  The default label prefers
+	                LABEL=, a model name and a job_id to it, and it to
+	                the file name's stem. */
 
 	size_t nrows, cap;
 	size_t ncols;

@@ -139,7 +139,7 @@ static void load_local(struct source_job *j)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		rc = reader_load_dir(j->run, j->target, &cause);
 	else
-		rc = reader_read_fd(j->run, fd, &cause);
+		rc = reader_read_file(j->run, fd, is_stdin ? NULL : j->target, &cause);
 	if (rc < 0) {
 		j->status = EXIT_DATA;
 		j->error = cause ? cause : xstrdup("read failed");

@@ -7,7 +7,7 @@
 need_gnuplot
 command -v xmllint >/dev/null 2>&1 || skip "xmllint not installed"
 C="$top_srcdir/tests/fuzz/corpus"
-for t in parse args quote; do
+for t in parse args quote readers; do
 	"$top_builddir/tests/fuzz/replay_$t" "$C/$t" >"$T/out" 2>"$T/err" ||
 		fail "replay_$t: $(tail -5 "$T/err")"
 	ok "fuzz corpus $t: $(cat "$T/out")"

@@ -28,11 +28,18 @@ HOME="$T/home" # no ~/.gnuplot
 mkdir "$HOME"
 export HOME
 
-# The code lines: "LINE<TAB>TEXT", indentation removed.
+# The code lines: "LINE<TAB>TEXT", indentation removed; a line ending in a
+# backslash goes on with the next one (one command, the first line's number).
 awk '
+function emit(text) {
+	if (held != "") { text = held " " text; n = heldnr } else n = NR
+	if (text ~ /\\$/) { sub(/ *\\$/, "", text); held = text; heldnr = n; return }
+	held = ""
+	printf "%d\t%s\n", n, text
+}
 /^```/ { fenced = !fenced; next }
-fenced { printf "%d\t%s\n", NR, $0; next }
-/^    [^ ]/ && (prev == "" || code) { code = 1; sub(/^    /, ""); printf "%d\t%s\n", NR, $0; prev = $0; next }
+fenced { emit($0); next }
+/^    +[^ ]/ && (prev == "" || code) { code = 1; prev = $0; sub(/^ +/, ""); emit($0); next }
 { code = 0; prev = $0 }
 ' "$README" >"$T/lines"
 [ -s "$T/lines" ] || fail "no code lines in $README"

@@ -167,8 +167,10 @@ static void test_reader(void **state)
 	char *cause = NULL;
 	assert_null(reader_format_name(rd));
 	assert_int_equal(reader_feed(rd, "{\"step\": 1, \"lo", 15, &cause), 0);
-	assert_string_equal(reader_format_name(rd), "json");
+	/* Not yet known: the object might have a "log_history" (hf). */
+	assert_null(reader_format_name(rd));
 	assert_int_equal(reader_feed(rd, "ss\": 2}\n", 8, &cause), 0);
+	assert_string_equal(reader_format_name(rd), "json");
 	assert_int_equal(reader_finish(rd, &cause), 0);
 	reader_free(rd);
 	run_finish(r);

@@ -1,0 +1,84 @@
+/* read_lf.c: LLaMA-Factory's trainer_log.jsonl (LogCallback in
+ * hiyouga/LLaMA-Factory src/llamafactory/train/callbacks.py).
+ *
+ * JSON Lines, one object per logging step: current_steps, total_steps,
+ * loss, eval_loss, lr (older versions: learning_rate), epoch, percentage,
+ * elapsed_time and remaining_time (Python timedelta strings), throughput,
+ * total_tokens; keys whose value is null are left out; resumed runs append
+ * to the same file.  The JSON reader (parse.c) reads it: current_steps is
+ * the step and lr the learning_rate through colmap.h, elapsed_time becomes
+ * the "time" column in seconds from the start (for -x relative), a
+ * repeated step after a resume keeps what was logged last.
+ *
+ * Sniffed from content: the first line is an object with a
+ * "current_steps" key.  Directories: DIR/trainer_log.jsonl (when no
+ * format asked earlier, as hf with DIR/trainer_state.json, took DIR). */
+#include "config.h"
+
+#include <string.h>
+
+#include "parse.h"
+#include "reader.h"
+#include "util.h"
+
+/* Is the first line of HEAD an object naming "current_steps"? */
+static enum reader_sniff lf_sniff(const unsigned char *head, size_t len, bool at_eof)
+{
+	static const char key[] = "\"current_steps\"";
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+		i++;
+	if (i == len)
+		return at_eof ? READER_NO : READER_MORE;
+	if (head[i] != '{')
+		return READER_NO;
+	const unsigned char *nl = memchr(head + i, '\n', len - i);
+	if (nl == NULL && !at_eof)
+		return READER_MORE;
+	size_t end = nl ? (size_t)(nl - head) : len;
+	return memmem(head + i, end - i, key, sizeof key - 1) ? READER_YES : READER_NO;
+}
+
+/* The JSON reader. */
+static void *lf_open(struct run *run)
+{
+	return parser_new(run);
+}
+
+/* Pushes bytes to the parser. */
+static int lf_feed(void *state, const void *buf, size_t len, char **cause)
+{
+	return parser_feed(state, buf, len, cause);
+}
+
+/* End of the input. */
+static int lf_finish(void *state, char **cause)
+{
+	return parser_finish(state, cause);
+}
+
+/* Frees the parser. */
+static void lf_close(void *state)
+{
+	parser_free(state);
+}
+
+/* DIR/trainer_log.jsonl. */
+static int lf_load_dir(struct run *run, const char *dir, char **cause)
+{
+	return reader_load_file(run, dir, "trainer_log.jsonl", cause);
+}
+
+const struct reader_format read_lf_format = {
+	.name = "llamafactory",
+	.sniff = lf_sniff,
+	.open = lf_open,
+	.feed = lf_feed,
+	.finish = lf_finish,
+	.close = lf_close,
+	.load_dir = lf_load_dir,
+	.label_dir = true,
+};

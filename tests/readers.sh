@@ -1,0 +1,221 @@
+#!/bin/sh
+# tests/readers.sh: the logs fine-tuners already have (issue 12): Hugging
+# Face trainer_state.json (files, output directories, checkpoint-only
+# directories), LLaMA-Factory trainer_log.jsonl (old and new keys),
+# CSV/TSV (Lightning's sparse CRLF metrics.csv, Keras with NA and an
+# appended session), the column table (src/colmap.h), Git LFS pointers, and
+# a comparison mixing formats drawn to PNG.  Expected values are computed by
+# hand from the fixtures in tests/data/readers (see the comments).
+. "$(dirname "$0")/lib.sh"
+
+D="$DATA/readers"
+EX="$top_srcdir/examples"
+
+# data_rows ARGS...: --data of one job, without the comment lines.
+data_rows() {
+	expect_ok --data "$@"
+	grep -v '^#' "$T/out" >"$T/rows"
+}
+
+# want_rows NAME: $T/rows must equal stdin.
+want_rows() {
+	cat >"$T/want"
+	cmp -s "$T/want" "$T/rows" || fail "$1: --data differs:
+$(diff "$T/want" "$T/rows" || true)"
+	ok "$1: --data as computed by hand"
+}
+
+# --------------------------------------------------------- Hugging Face
+# hf-resumed: steps 10..40; step 30 logged twice (a resume: the second,
+# 1.5, wins); eval rows merge into steps 20 and 40; the final summary
+# (train_loss 99, total_flos) is no data point; grad_norm NaN at 20 is
+# not finite (one warning); mean_token_accuracy (TRL) is a column;
+# num_train_epochs = 2^63 - 1 and best_metric Infinity change nothing.
+# Perplexity derived: exp(2.5) = 12.182..., exp(2.25) = 9.4877...
+data_rows "$D/hf-resumed/trainer_state.json"
+want_rows hf-resumed <<'W'
+"step" "epoch" "train_loss" "eval_loss" "train_perplexity" "perplexity" "learning_rate" "grad_norm" "mean_token_accuracy" "eval_runtime" "eval_samples_per_second" "eval_steps_per_second"
+10 0.5 2.5 NaN 12.182493960703473 NaN 4e-05 3.25 0.25 NaN NaN NaN
+20 1 2 2.25 7.38905609893065 9.487735836358526 3e-05 NaN 0.5 1.5 40 5
+30 1.5 1.5 NaN 4.4816890703380645 NaN 2e-05 1.5 NaN NaN NaN NaN
+40 2 1.25 1.75 3.4903429574618414 5.754602676005731 1e-05 1.25 NaN 1.5 40 5
+W
+printf '%s\n' "trcompare-plot: warning: $D/hf-resumed/trainer_state.json: 1 value was not finite (read as not logged)" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "hf-resumed warnings: $(cat "$T/err")"
+grep -qx '# label: hf-resumed' "$T/out" || fail "trainer_state.json: label is not the directory name"
+ok "hf: the summary entry is dropped, one warning, label = directory name"
+
+# The directory reads the same rows.
+expect_ok --data "$D/hf-resumed"
+grep -v '^#' "$T/out" | cmp -s - "$T/rows" || fail "hf directory differs from its trainer_state.json"
+grep -qx '# label: hf-resumed' "$T/out" || fail "hf directory: label"
+ok "hf: an output directory reads DIR/trainer_state.json"
+
+# Checkpoint-only: checkpoint-10 is newer than checkpoint-5 (by number, not
+# by name); its history has steps 5 and 10.
+data_rows "$D/hf-ckpt"
+want_rows hf-ckpt <<'W'
+"step" "epoch" "train_loss" "train_perplexity" "learning_rate" "grad_norm"
+5 0.5 3 20.085536923187668 5e-05 4
+10 1 2 7.38905609893065 0 2
+W
+grep -qx '# label: hf-ckpt' "$T/out" || fail "checkpoint dir: label"
+# A checkpoint's own file is named after the run, not "checkpoint-5".
+expect_ok --data "$D/hf-ckpt/checkpoint-5/trainer_state.json"
+grep -qx '# label: hf-ckpt' "$T/out" || fail "checkpoint-5/trainer_state.json: label $(grep '^# label' "$T/out")"
+ok "hf: checkpoint-N/trainer_state.json is labelled by the run's directory"
+expect_ok --data "mine=$D/hf-ckpt"
+grep -qx '# label: mine' "$T/out" || fail "LABEL= does not win over the directory name"
+ok "hf: LABEL= wins over the directory name"
+
+# ------------------------------------------------------- LLaMA-Factory
+# New keys (lr); elapsed_time "1 day, 0:00:10" = 86410 s; the eval row at
+# step 20 comes later (0:01:10 = 70 s) and wins the time of step 20.
+data_rows "$D/lf-new"
+want_rows lf-new <<'W'
+"step" "epoch" "time" "train_loss" "eval_loss" "train_perplexity" "perplexity" "learning_rate" "total_steps" "percentage" "throughput" "total_tokens"
+10 0.33 30 2 NaN 7.38905609893065 NaN 4e-05 30 33.33 1500.5 45000
+20 0.67 70 1.5 1.75 4.4816890703380645 5.754602676005731 2e-05 30 66.67 1500 90000
+30 1 86410 1.25 NaN 3.4903429574618414 NaN 0 30 100 1499 135000
+W
+# Old keys (learning_rate; eval_loss null, omitted columns).
+data_rows "$D/lf-old/trainer_log.jsonl"
+want_rows lf-old <<'W'
+"step" "epoch" "time" "train_loss" "train_perplexity" "learning_rate" "total_steps" "percentage"
+5 0.5 20 3 20.085536923187668 5e-05 10 50
+10 1 40 2.5 12.182493960703473 0 10 100
+W
+grep -qx '# label: lf-old' "$T/out" || fail "trainer_log.jsonl: label"
+# -x relative uses elapsed_time: 20 s and 40 s from the start are 0 and 20.
+expect_ok -x relative --data "$D/lf-old/trainer_log.jsonl"
+[ ! -s "$T/err" ] || fail "-x relative on trainer_log.jsonl: $(cat "$T/err")"
+ok "llamafactory: -x relative from elapsed_time"
+
+# ------------------------------------------------------------------ CSV
+# Lightning (CRLF, sparse): train_loss_step is train_loss, val_loss the
+# eval loss, train_loss_epoch keeps its name; the epoch rows at steps 1
+# and 3 merge into the step rows.
+data_rows "$D/lightning_logs/version_0"
+want_rows lightning <<'W'
+"step" "epoch" "train_loss" "eval_loss" "train_perplexity" "perplexity" "train_loss_epoch"
+0 NaN 2.5 NaN 12.182493960703473 NaN NaN
+1 0 2.25 2 9.487735836358526 7.38905609893065 2.375
+2 NaN 1.75 NaN 5.754602676005731 NaN NaN
+3 1 1.5 1.25 4.4816890703380645 3.4903429574618414 1.625
+W
+grep -qx '# label: version_0' "$T/out" || fail "version_N directory: label"
+# Keras ("\r\r\n", NA, a second session appended from epoch 0): epoch is
+# the step; the second session's epochs 0 and 1 replace the first's; one
+# warning says the step went back.
+data_rows "$D/keras.csv"
+want_rows keras <<'W'
+"step" "epoch" "train_loss" "eval_loss" "train_perplexity" "perplexity" "learning_rate" "accuracy" "val_accuracy"
+0 0 1.5 1.5 4.4816890703380645 4.4816890703380645 0.001 0.5 0.5
+1 1 0.75 1 2.117000016612675 2.718281828459045 0.001 0.875 0.75
+2 2 1 1.125 2.718281828459045 3.080216848918031 0.0005 0.75 0.625
+W
+printf '%s\n' "trcompare-plot: warning: $D/keras.csv: the step went back 1 time (a resumed run?); where a step was logged twice, the values logged last are kept" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "keras warnings: $(cat "$T/err")"
+ok "csv: Keras restart warned once"
+
+# TSV with a BOM, quoted names, W&B's "Step", lr-AdamW, a column mapping
+# to train_loss twice (train/loss yields to train_loss, which is spelled
+# like the canonical name; the data file writes the column train/loss as
+# train_loss_2, its rule for names that clash once made file-safe), nan
+# and text cells.
+printf '\357\273\277"Step"\t"train/loss"\t"train_loss"\tlr-AdamW\tnote\r\n3\t9\t1.5\t0.1\tok\r\n1\t8\t2.5\tnan\t"a\tb"\r\n' >"$T/w.tsv"
+data_rows "$T/w.tsv"
+want_rows tsv <<'W'
+"step" "train_loss" "train_perplexity" "learning_rate" "train_loss_2"
+1 2.5 12.182493960703473 NaN 8
+3 1.5 4.4816890703380645 0.1 9
+W
+ok "csv: TSV, BOM, quoting, the column table"
+
+# The column table in the JSON reader too (W&B-style and HF-style names in
+# JSON Lines); "loss" still yields to "train_loss".
+printf '%s\n' '{"global_step": 1, "train/loss": 2, "lr": 0.5, "train/epoch": 0.25}' \
+	'{"_step": 2, "loss": 9, "train_loss": 1.5, "train/grad_norm": 3}' >"$T/wb.jsonl"
+data_rows "$T/wb.jsonl"
+want_rows json-colmap <<'W'
+"step" "epoch" "train_loss" "train_perplexity" "learning_rate" "grad_norm"
+1 0.25 2 7.38905609893065 0.5 NaN
+2 NaN 1.5 4.4816890703380645 NaN 3
+W
+
+# Hostile names: a run directory and CSV columns with quotes, markup and
+# control characters stay inert in every output (JSON parses, SVG is XML).
+H="$T/r\"un<!--&#x1;$(printf '\001')"
+mkdir -p "$H"
+printf 'step,"x""y</script>\001",val_loss\n1,2,3\n2,1,2\n' >"$H/metrics.csv"
+expect_ok -S json "$H"
+if command -v jq >/dev/null 2>&1; then
+	# (text.h: "<!" and "&#x" are broken with a space, a trailing control dropped.)
+	jq -e '.[0].label == "r\"un< !--& #x1;" and .[0].rows == 2' "$T/out" >/dev/null ||
+		fail "hostile: -S json: $(cat "$T/out")"
+fi
+expect_ok --data "$H"
+if command -v gnuplot >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1; then
+	expect_ok -o "$T/h.svg" "$H"
+	xmllint --noout "$T/h.svg" || fail "hostile: the SVG is not XML"
+fi
+ok "hostile directory and column names stay inert"
+
+# ------------------------------------------------------- summary numbers
+# By hand: hf-resumed final train 1.25 (not the summary's 99), best eval
+# 1.75 at 40, gap 0.5, lr 1e-05, max grad 3.25, epochs 2; version_0 final
+# train 1.5, eval 1.25, gap -0.25; keras final train 1 (step 2), best
+# eval 1 at step 1, final eval 1.125, gap 0; lf-new wall 86410 - 30 =
+# 86380 s.
+expect_ok -S csv "$D/hf-resumed" "$D/lightning_logs/version_0" "$D/keras.csv" "$D/lf-new"
+cut -d, -f1,3-11,13-15 "$T/out" | tr -d '\r' >"$T/got"
+cat >"$T/want" <<'W'
+label,rows,last_step,final_train_loss,final_eval_loss,best_eval_loss,best_eval_step,gap,overfitting,final_learning_rate,mean_tokens_per_second,wall_seconds,epochs
+hf-resumed,4,40,1.25,1.75,1.75,40,0.5,true,1e-05,,,2
+version_0,4,3,1.5,1.25,1.25,3,-0.25,false,,,,1
+keras,3,2,1,1.125,1,1,0,false,0.0005,,,2
+lf-new,3,30,1.25,1.75,1.75,20,0.5,true,0,,86380,1
+W
+cmp -s "$T/want" "$T/got" || fail "-S csv differs:
+$(diff "$T/want" "$T/got" || true)"
+ok "-S csv numbers as computed by hand"
+
+# ---------------------------------------------------------------- errors
+expect_fail 1 "trcompare-plot: $D/lfs-pointer.json: a Git LFS pointer, not the log itself (run \`git lfs pull\`)" \
+	--data "$D/lfs-pointer.json"
+expect_fail 1 "trcompare-plot: $D/header-only.csv: CSV has a header but no rows" --data "$D/header-only.csv"
+expect_fail 1 "trcompare-plot: $D/nostep.csv: no step-like column (step, global_step, _step, Step, current_steps or epoch) among the CSV columns: time, my loss, acc" \
+	--data "$D/nostep.csv"
+printf 'step,"a\n1,2\n' >"$T/trunc.csv"
+expect_fail 1 "trcompare-plot: $T/trunc.csv: unterminated quoted field at the end of the CSV (truncated file?)" \
+	--data "$T/trunc.csv"
+printf 'step,a\n1,"x"y\n' >"$T/bad.csv"
+expect_fail 1 "trcompare-plot: $T/bad.csv: malformed CSV at line 2 (a quote inside a field must be doubled, and a quoted field must end at a delimiter or line end)" \
+	--data "$T/bad.csv"
+mkdir "$T/empty"
+expect_fail 1 "trcompare-plot: $T/empty: Is a directory" --data "$T/empty"
+# A directory's file that fails names the file.
+mkdir "$T/broken"
+printf '{"log_history": [' >"$T/broken/trainer_state.json"
+expect_fail 1 "trcompare-plot: $T/broken: trainer_state.json: unexpected end of input (truncated JSON?) at line 1, column 18" \
+	--data "$T/broken"
+
+# ------------------------------------------------------------ examples
+# README "What it reads": each example command.
+need_gnuplot
+cd "$T"
+expect_ok "$EX/hf/qwen-sft" -o hf.png
+[ "$(png_size hf.png)" = 1200x800 ] || fail "hf.png: $(png_size hf.png)"
+expect_ok --data "$EX/hf/qwen-sft/trainer_state.json"
+expect_ok -S "$EX/lightning_logs/version_0" "$EX/llamafactory/llama-lora"
+grep -q '^\* llama-lora ' "$T/out" || fail "examples: llama-lora not recommended: $(cat "$T/out")"
+expect_ok -x relative "$EX/llamafactory/llama-lora" -o lf.png
+# Mixing formats in one comparison: a Hugging Face directory, a Lightning
+# CSV directory and the platform's JSON, one chart.
+expect_ok "$EX/hf/qwen-sft" "$EX/lightning_logs/version_0" "$EX/runs/qwen-350m-lr1e-4.json" -o mixed.png
+[ "$(png_size mixed.png)" = 1200x800 ] || fail "mixed.png: $(png_size mixed.png)"
+expect_ok -S csv "$EX/hf/qwen-sft" "$EX/lightning_logs/version_0" "$EX/runs/qwen-350m-lr1e-4.json"
+cut -d, -f1-3 "$T/out" | tr -d '\r' >"$T/got"
+printf '%s\n' label,id,rows qwen-sft,,20 version_0,,20 qwen-350m-lr1e-4,943ff9fc-99de-4f03-b080-aa269da8a457,200 >"$T/want"
+cmp -s "$T/want" "$T/got" || fail "mixed -S csv: $(cat "$T/got")"
+ok "README examples: each format, and three formats in one chart"
