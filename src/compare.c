@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "layout.h"
+#include "reader.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -146,6 +149,26 @@ void panel_set_free(struct panel_set *ps)
 
 /* --------------------------------------------------------------- jobs */
 
+/* Adds directory TARGET to the cache: as a group when it holds several
+ * runs, or one run below it; else as one entry.  0, or -1 with *cause. */
+static int add_file(struct run_cache *c, const char *arg, const char *target, char **cause)
+{
+	struct stat st;
+	char **rels = NULL;
+	size_t n = 0;
+	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    reader_list_runs(target, &rels, &n, cause) < 0)
+		return -1;
+	if (n > 1 || (n == 1 && strcmp(rels[0], ".") != 0))
+		cache_add_group(c, target, rels, n);
+	else
+		cache_add(c, arg, target, SOURCE_FILE);
+	for (size_t i = 0; i < n; i++)
+		free(rels[i]);
+	free(rels);
+	return 0;
+}
+
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		     const struct fetch_config *fc, size_t *bad, char **cause)
 {
@@ -154,17 +177,40 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		char *label = NULL, *target = NULL;
 		enum source_kind kind = source_classify(spec->jobs[i], &label, &target);
 		const char *why = source_usage_problem(kind, fc, &stdin_taken);
-		if (!why)
+		int rc = 0;
+		if (why)
+			*cause = xstrdup(why);
+		else if (kind == SOURCE_FILE)
+			rc = add_file(c, spec->jobs[i], target, cause);
+		else
 			cache_add(c, spec->jobs[i], target, kind);
 		free(label);
 		free(target);
-		if (why) {
+		if (why || rc < 0) {
 			*bad = i;
-			*cause = xstrdup(why);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n)
+{
+	char *label = NULL, *target = NULL;
+	enum source_kind kind = source_classify(job, &label, &target);
+	const struct cache_group *g = cache_find_group(c, target, kind);
+	const struct cache_entry *e = g ? NULL : cache_find(c, target, kind);
+	*n = g ? g->n : e ? 1 : 0;
+	struct job_run *jr = xcalloc(*n ? *n : 1, sizeof *jr);
+	for (size_t i = 0; g && i < g->n; i++) {
+		jr[i].entry = g->members[i];
+		jr[i].rel = g->rels[i];
+	}
+	if (e)
+		jr[0].entry = e;
+	free(label);
+	free(target);
+	return jr;
 }
 
 /* ------------------------------------------------------------- labels */
@@ -245,11 +291,19 @@ char **compare_labels(const char *const *raw, const char *const *ids, size_t n)
 }
 
 /* The default label of a job: LABEL=, the job list's model name (jobs
- * given by id), the body's job_id (a UUID shortened to 8 characters, as
- * the platform shows it), else the file name without directory and
- * extension.  Malloc'd, raw. */
-static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl)
+ * given by id), the run's name (an MLflow run_name), the body's job_id (a
+ * UUID shortened to 8 characters, as the platform shows it), else the file
+ * name without directory and extension.  A member of a directory's runs
+ * (REL not NULL): its run name, else REL; after "LABEL/" with LABEL=.
+ * Malloc'd, raw. */
+static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl,
+			   const char *rel)
 {
+	const struct run *r = e->run;
+	if (rel) {
+		const char *base = r->name && *r->name ? r->name : rel;
+		return label ? xasprintf("%s/%s", label, base) : xstrdup(base);
+	}
 	if (label)
 		return xstrdup(label);
 	if (e->kind == SOURCE_JOBID) {
@@ -257,7 +311,8 @@ static char *default_label(const char *label, const struct cache_entry *e, const
 		if (ji && ji->model_name && *ji->model_name)
 			return xstrdup(ji->model_name);
 	}
-	const struct run *r = e->run;
+	if (r->name && *r->name)
+		return xstrdup(r->name);
 	if (r->id && r->id[strspn(r->id, " \t\r\n")])
 		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
 	if (e->kind == SOURCE_JOBID)
@@ -283,14 +338,14 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 /* Labels, colours, -d file names and first timestamps of the jobs;
  * LABELS[i] is job i's LABEL= (or NULL). */
 static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **labels,
-		      const struct joblist *jl)
+		      const char **rels, const struct joblist *jl)
 {
 	size_t n = ch->njobs;
 	char **raw = xcalloc(n ? n : 1, sizeof *raw);
 	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = ch->jobs[i].entry;
-		raw[i] = default_label(labels[i], e, jl);
+		raw[i] = default_label(labels[i], e, jl, rels[i]);
 		ids[i] = e->kind == SOURCE_JOBID ? e->target : e->run->id;
 	}
 	char **unique = compare_labels((const char *const *)raw, ids, n);
@@ -413,29 +468,46 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		return -1;
 	}
 
-	/* The jobs that loaded, in JOB order. */
-	ch->jobs = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *ch->jobs);
-	char **labels = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *labels);
+	/* The jobs that loaded, in JOB order; a directory's runs in list
+	 * order, those without metrics left out (TensorBoard's hparams
+	 * subdirectories). */
+	size_t cap = spec->njobs ? spec->njobs : 1;
+	ch->jobs = xcalloc(cap, sizeof *ch->jobs);
+	char **labels = xcalloc(cap, sizeof *labels);
+	const char **rels = xcalloc(cap, sizeof *rels);
 	for (size_t i = 0; i < spec->njobs; i++) {
+		size_t nr;
+		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &nr);
 		char *label = NULL, *t = NULL;
-		enum source_kind kind = source_classify(spec->jobs[i], &label, &t);
-		const struct cache_entry *e = cache_find(c, t, kind);
+		source_classify(spec->jobs[i], &label, &t);
 		free(t);
-		if (!e || !e->loaded || e->status != EXIT_OK) {
-			free(label);
-			continue;
+		for (size_t k = 0; k < nr; k++) {
+			const struct cache_entry *e = jr[k].entry;
+			if (!e->loaded || e->status != EXIT_OK || (jr[k].rel && e->run->nrows == 0))
+				continue;
+			if (ch->njobs == cap) {
+				cap *= 2;
+				ch->jobs = xreallocarray(ch->jobs, cap, sizeof *ch->jobs);
+				labels = xreallocarray(labels, cap, sizeof *labels);
+				rels = xreallocarray(rels, cap, sizeof *rels);
+			}
+			struct chart_job *j = &ch->jobs[ch->njobs];
+			memset(j, 0, sizeof *j);
+			j->arg = jr[k].rel ? e->arg : spec->jobs[i];
+			j->entry = e;
+			j->run = e->run;
+			j->table = run_overlay(e->run);
+			labels[ch->njobs] = label ? xstrdup(label) : NULL;
+			rels[ch->njobs++] = jr[k].rel;
 		}
-		struct chart_job *j = &ch->jobs[ch->njobs];
-		j->arg = spec->jobs[i];
-		j->entry = e;
-		j->run = e->run;
-		j->table = run_overlay(e->run);
-		labels[ch->njobs++] = label;
+		free(label);
+		free(jr);
 	}
-	name_jobs(ch, spec, labels, jl);
+	name_jobs(ch, spec, labels, rels, jl);
 	for (size_t i = 0; i < ch->njobs; i++)
 		free(labels[i]);
 	free(labels);
+	free(rels);
 	if (ch->smooth > 0)
 		add_smoothed_columns(ch);
 	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);

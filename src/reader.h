@@ -5,11 +5,20 @@
  * file defining a struct reader_format and one entry in the table in
  * reader.c; the source's first bytes choose the format (sniff), never its
  * name.  Today's formats:
+ *   - tfevents: TensorBoard event files and log directories
+ *     (read_tfevents.c);
+ *   - mlflow: MLflow file stores, directories only (read_mlflow.c);
  *   - json: the platform's answer, a bare array of metric points, JSON
  *     Lines (parse.c; the fallback, chosen when no other format claims the
  *     bytes).
  * Directory sources (a run's log directory) are offered to every format
- * with a load_dir hook, in table order. */
+ * with a load_dir hook, in table order.
+ *
+ * One JOB, several runs: a directory may hold several runs (TensorBoard's
+ * log root, an MLflow experiment).  reader_list_runs() asks the formats
+ * with a list_runs hook for the runs under a directory; the comparison
+ * then reads each run as its own job (compare_add_jobs, cache_add_group),
+ * labelled by its path relative to the directory (or the run's name). */
 #ifndef TRCOMPARE_READER_H
 #define TRCOMPARE_READER_H
 
@@ -39,7 +48,15 @@ struct reader_format {
 	 * directory layout): 0 when read, 1 when DIR is not this format's,
 	 * -1 with *cause on error. */
 	int (*load_dir)(struct run *run, const char *dir, char **cause);
+	/* The runs under directory DIR (optional): *RELS (malloc'd array of
+	 * *N malloc'd paths relative to DIR, "." for DIR itself, sorted), each
+	 * a directory load_dir reads as one run; *N = 0 when DIR holds none of
+	 * this format's.  0, or -1 with *cause. */
+	int (*list_runs)(const char *dir, char ***rels, size_t *n, char **cause);
 };
+
+extern const struct reader_format tfevents_format;
+extern const struct reader_format mlflow_format;
 
 /* One source being read.  Not thread-safe; one per source. */
 struct reader;
@@ -67,5 +84,11 @@ int reader_read_fd(struct run *run, int fd, char **cause);
  * Returns 0, or -1 with *cause set ("Is a directory" when no format reads
  * directories like it). */
 int reader_load_dir(struct run *run, const char *dir, char **cause);
+
+/* The runs under directory DIR, from the first format (in table order)
+ * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
+ * NULL when no format finds a run).  Returns 0, or -1 with *cause ("more
+ * than 1000 runs in the directory"). */
+int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
 
 #endif
