@@ -211,7 +211,9 @@ static struct tag *tag_get(struct tfe *t, const char *name, size_t n, enum tag_k
 		return g;
 	if (t->ntags >= TFE_MAX_TAGS)
 		return NULL;
-	g->name = xstrndup(name, n);
+	g->name = xmalloc(n + 1); /* the bytes as they are, NULs and all */
+	memcpy(g->name, name, n);
+	g->name[n] = '\0';
 	g->len = n;
 	g->kind = kind;
 	g->col = -1;

@@ -3,6 +3,7 @@
 
     trackers.py tfevents DIR   TensorBoard event files (see below)
     trackers.py mlflow DIR     an MLflow file store
+    trackers.py examples DIR   examples/tensorboard and examples/mlruns
     trackers.py bench FILE N   one event file of N simple_value scalars
 
 The encoders follow the producers' formats (doc: /work/shared/docs/formats.md;
@@ -232,6 +233,56 @@ def mlflow(top):
     write(os.path.join(d, "metrics", "loss"), b"1700000001000 9 1\n")
 
 
+def examples(top):
+    """examples/tensorboard and examples/mlruns: small, deterministic."""
+    import math
+    # A Hugging Face Trainer run (simple_value, one event per tag) and a
+    # Keras run (train/ + validation/, rank-0 FLOAT tensors).
+    d = os.path.join(top, "tensorboard", "runs", "Nov30_12-00-00_gpu1")
+    out = version_record(T0)
+    for step in range(10, 210, 10):
+        loss = round(2.6 * math.exp(-step / 80) + 0.9, 4)
+        lr = 2e-4 * (1 - step / 200)
+        out += record(event(T0 + step * 3, step, summary(v_simple("train/loss", loss))))
+        out += record(event(T0 + step * 3, step, summary(v_simple("train/learning_rate", lr))))
+        if step % 50 == 0:
+            out += record(event(T0 + step * 3 + 5, step, summary(v_simple("eval/loss", loss + 0.08))))
+    write(os.path.join(d, "events.out.tfevents.1700000000.gpu1.4242.0"), out)
+    d = os.path.join(top, "tensorboard", "keras")
+    tr, va = version_record(T0), version_record(T0)
+    for ep in range(5):
+        tr += record(event(T0 + 60 * ep, ep, summary(v_tensor("epoch_loss", 2.2 * 0.8 ** ep + 0.7, 1, "float_val"))))
+        va += record(event(T0 + 60 * ep, ep, summary(v_tensor("epoch_loss", 2.3 * 0.8 ** ep + 0.8, 1, "float_val"))))
+    write(os.path.join(d, "train", "events.out.tfevents.1700000000.gpu1.77.0.v2"), tr)
+    write(os.path.join(d, "validation", "events.out.tfevents.1700000000.gpu1.77.1.v2"), va)
+    # An MLflow experiment with two runs of a learning-rate sweep.
+    root = os.path.join(top, "mlruns")
+    write(os.path.join(root, "1", "meta.yaml"),
+          b"artifact_location: mlflow-artifacts:/1\nexperiment_id: '1'\nlifecycle_stage: active\nname: lora-sweep\n")
+    for rid, name, lr in [("6f1c0a8e2b7d4e3fa1c29b8d7e6f5a41", "lora-lr1e-4", 1e-4),
+                          ("9a2e4c6b8d0f4a1c3e5b7d9f1a3c5e72", "lora-lr3e-4", 3e-4)]:
+        d = os.path.join(root, "1", rid)
+        write(os.path.join(d, "meta.yaml"), (
+            "artifact_uri: mlflow-artifacts:/1/%s/artifacts\nend_time: 1700003600000\n"
+            "entry_point_name: ''\nexperiment_id: '1'\nlifecycle_stage: active\nrun_id: %s\n"
+            "run_name: %s\nrun_uuid: %s\nsource_name: ''\nsource_type: 4\n"
+            "source_version: ''\nstart_time: 1700000000000\nstatus: 3\ntags: []\nuser_id: me\n"
+            % (rid, rid, name, rid)).encode())
+        k = lr / 1e-4
+        loss, ev, lrs = "", "", ""
+        for step in range(20, 220, 20):
+            ts = 1700000000000 + step * 3000
+            loss += "%d %r %d\n" % (ts, round(2.5 * math.exp(-step * k / 150) + 0.95, 4), step)
+            lrs += "%d %r %d\n" % (ts, lr * (1 - step / 220), step)
+            if step % 100 == 0:
+                ev += "%d %r %d\n" % (ts, round(2.5 * math.exp(-step * k / 150) + 1.05, 4), step)
+        write(os.path.join(d, "metrics", "loss"), loss.encode())
+        write(os.path.join(d, "metrics", "eval_loss"), ev.encode())
+        write(os.path.join(d, "metrics", "learning_rate"), lrs.encode())
+        write(os.path.join(d, "params", "learning_rate"), repr(lr).encode())
+        write(os.path.join(d, "tags", "mlflow.runName"), name.encode())
+
+
 def bench(path, n):
     out = bytearray(version_record(T0))
     tags = ["train/loss", "train/learning_rate", "train/grad_norm", "train/epoch"]
@@ -248,7 +299,9 @@ if __name__ == "__main__":
         tfevents(sys.argv[2])
     elif what == "mlflow":
         mlflow(sys.argv[2])
+    elif what == "examples":
+        examples(sys.argv[2])
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|examples DIR | bench FILE N")
