@@ -109,23 +109,29 @@ static uint64_t le64(const unsigned char *p)
 
 /* ----------------------------------------------------------------- values */
 
-/* The shortest decimal that reads back as float F, as a double: the fewest
- * decimals m / 10^k for values that need no exponent, else %.Ng with the
- * fewest digits N (6 to 9). */
+/* The shortest decimal that reads back as float F, as a double: for P = 1
+ * to 9 significant digits, m = F rounded to P digits, m / 10^k (or
+ * m * 10^-k) computed exactly rounded while 10^|k| is an exact double
+ * (|k| <= 22), the first that reads back as F; else (far out of any
+ * training metric's range) %.Pg and strtod. */
 static double float_value(float f)
 {
-	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-				      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	static const double p10[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+					1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+					1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	double a = fabs((double)f);
-	if (a >= 1e-4 && a < 1e9) {
-		for (int k = 0; k < 16; k++) {
-			double m = floor(a * p10[k] + 0.5);
-			if (m >= 1e15)
-				break;
-			double d = m / p10[k];
-			if ((float)d == (float)a)
-				return f < 0 ? -d : d;
-		}
+	if (!isfinite(a) || a == 0)
+		return (double)f;
+	int e10 = (int)floor(log10(a)); /* a is in [10^e10, 10^(e10+1)), or
+	                                   one off near a power of ten */
+	for (int p = 1; p <= 9; p++) {
+		int k = p - 1 - e10; /* decimals: m = a * 10^k has P digits */
+		if (k < -22 || k > 22)
+			break;
+		double m = k >= 0 ? floor(a * p10[k] + 0.5) : floor(a / p10[-k] + 0.5);
+		double d = k >= 0 ? m / p10[k] : m * p10[-k];
+		if ((float)d == (float)a)
+			return f < 0 ? -d : d;
 	}
 	char s[32];
 	for (int prec = 1; prec <= 9; prec++) {

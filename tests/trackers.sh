@@ -119,6 +119,15 @@ check "two runs of one directory: two labels, two colours"
 [ "$(grep -c '^set key' "$T/multi.gp")" -eq 1 ] || fail "multi: not one legend"
 ok "two runs of one directory: one legend"
 
+# --- more than 1000 runs under one directory is refused before reading.
+python3 -c '
+import os, sys
+for i in range(1001):
+    d = os.path.join(sys.argv[1], "r%04d" % i)
+    os.makedirs(d)
+    open(os.path.join(d, "events.out.tfevents.1.h.1.0"), "wb").close()' "$T/many"
+expect_fail 64 "trcompare-plot: $T/many: more than 1000 runs in the directory" --data "$T/many"
+
 # --- a bad length checksum ends the file with an error naming it.
 python3 - "$T/tb/badlen/events.out.tfevents.1.h.4.0" >"$T/off" <<'EOF'
 import struct, sys
