@@ -15,6 +15,7 @@
  * fallback and comes last. */
 static const struct reader_format *const formats[] = {
 	&tfevents_format,
+	&wandb_format,
 	&mlflow_format,
 	&parse_json_format,
 };

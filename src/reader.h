@@ -7,6 +7,7 @@
  * name.  Today's formats:
  *   - tfevents: TensorBoard event files and log directories
  *     (read_tfevents.c);
+ *   - wandb: W&B run files (.wandb) and run directories (read_wandb.c);
  *   - mlflow: MLflow file stores, directories only (read_mlflow.c);
  *   - json: the platform's answer, a bare array of metric points, JSON
  *     Lines (parse.c; the fallback, chosen when no other format claims the
@@ -57,6 +58,7 @@ struct reader_format {
 
 extern const struct reader_format tfevents_format;
 extern const struct reader_format mlflow_format;
+extern const struct reader_format wandb_format;
 
 /* One source being read.  Not thread-safe; one per source. */
 struct reader;

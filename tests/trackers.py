@@ -3,6 +3,7 @@
 
     trackers.py tfevents DIR   TensorBoard event files (see below)
     trackers.py mlflow DIR     an MLflow file store
+    trackers.py wandb DIR      W&B run directories (DIR/wandb/...)
     trackers.py examples DIR   examples/tensorboard and examples/mlruns
     trackers.py bench FILE N   one event file of N simple_value scalars
 
@@ -283,6 +284,79 @@ def examples(top):
         write(os.path.join(d, "tags", "mlflow.runName"), name.encode())
 
 
+# --------------------------------------------------------------------- W&B
+
+WB_BLOCK = 32768
+
+
+def wandb_file(records, corrupt=(), cut=0):
+    """A .wandb file: the header, then RECORDS (bytes) in LevelDB-log
+    chunks as wandb/sdk/internal/datastore.py writes them; the chunks of
+    the records whose index is in CORRUPT get a wrong CRC; CUT bytes are
+    cut off the end."""
+    import zlib
+    out = bytearray(b":W&B" + struct.pack("<HB", 0xBEE1, 0))
+    for i, data in enumerate(records):
+        pos = 0
+        first = True
+        while True:
+            space = WB_BLOCK - len(out) % WB_BLOCK
+            if space < 7:
+                out += bytes(space)
+                continue
+            n = min(len(data) - pos, space - 7)
+            last = pos + n == len(data)
+            kind = (1 if last else 2) if first else (4 if last else 3)
+            chunk = data[pos:pos + n]
+            crc = zlib.crc32(chunk, zlib.crc32(bytes([kind]))) & 0xFFFFFFFF
+            if i in corrupt:
+                crc ^= 1
+            out += struct.pack("<IHB", crc, n, kind) + chunk
+            pos += n
+            first = False
+            if last:
+                break
+    return bytes(out[: len(out) - cut] if cut else out)
+
+
+def wb_history(step, items):
+    """A Record with a HistoryRecord: items (key, value_json), step."""
+    h = b"".join(f_bytes(1, f_bytes(1, k) + f_bytes(16, v)) for k, v in items)
+    h += f_bytes(2, f_varint(1, step))
+    return f_varint(1, step + 10) + f_bytes(2, h)
+
+
+def wb_run(run_id, name):
+    return f_varint(1, 1) + f_bytes(17, f_bytes(1, run_id) + f_bytes(3, "proj") + f_bytes(8, name))
+
+
+def wandb(top):
+    # run-…-abc123: steps 1..8; step 4's record is 70 kB (a long string
+    # beside the loss), split across three blocks; step 7's chunk has a bad
+    # CRC, so the rest of its block (step 8) is lost with it.
+    recs = [wb_run("abc123", "sweet-sun-1")]
+    for step in range(1, 9):
+        items = [("_step", str(step)), ("_runtime", "%d.5" % step),
+                 ("_timestamp", "%d.25" % (1700000000 + step)),
+                 ("train/loss", repr(3.0 - step * 0.25)), ("train/learning_rate", "0.0001")]
+        if step == 2:
+            items.append(("train/grad_norm", "NaN"))
+        if step == 4:
+            items.append(("eval/loss", "2.125"))
+            items.append(("notes", '"' + "x" * 70000 + '"'))
+        recs.append(wb_history(step, items))
+    d = os.path.join(top, "wandb", "run-20231114_221320-abc123")
+    write(os.path.join(d, "run-abc123.wandb"), wandb_file(recs, corrupt={7}))
+    write(os.path.join(d, "files", "wandb-summary.json"), b"{}")
+    # offline-run-…-def456: a crash cut the last record short.
+    recs = [wb_run("def456", "calm-sea-2")]
+    for step in range(0, 3):
+        recs.append(wb_history(step, [("_step", str(step)), ("train/loss", repr(2.0 - step / 8))]))
+    d = os.path.join(top, "wandb", "offline-run-20231115_080000-def456")
+    write(os.path.join(d, "run-def456.wandb"), wandb_file(recs, cut=3))
+    os.symlink("run-20231114_221320-abc123", os.path.join(top, "wandb", "latest-run"))
+
+
 def bench(path, n):
     out = bytearray(version_record(T0))
     tags = ["train/loss", "train/learning_rate", "train/grad_norm", "train/epoch"]
@@ -299,9 +373,11 @@ if __name__ == "__main__":
         tfevents(sys.argv[2])
     elif what == "mlflow":
         mlflow(sys.argv[2])
+    elif what == "wandb":
+        wandb(sys.argv[2])
     elif what == "examples":
         examples(sys.argv[2])
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow|examples DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|wandb|examples DIR | bench FILE N")

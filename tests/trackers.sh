@@ -9,6 +9,7 @@ command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
 W="$top_srcdir/tests/trackers.py"
 python3 "$W" tfevents "$T/tb"
 python3 "$W" mlflow "$T/ml"
+python3 "$W" wandb "$T/wb"
 
 # f32 X...: each X as float32, printed as the shortest decimal that reads
 # back as that float32, in the program's spelling (%.15g of that decimal).
@@ -164,6 +165,45 @@ trc --data "$T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 grep '^# label:\|^# job:' "$T/out" >"$T/got"
 printf '# label: lora-r8\n# job: a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6\n' >"$T/want"
 check "an MLflow run directory is one job, labelled by its run name"
+
+# --- W&B: the wandb/ directory yields its runs (latest-run, a symlink, is
+# not a second one), labelled by display name; a 70 kB record split across
+# three blocks; a chunk with a bad CRC loses the rest of its block (steps
+# 7 and 8); NaN is not logged; a crash cut the other file short.
+trc --data "$T/wb/wandb"
+[ "$rc" -eq 0 ] || fail "wandb: exit $rc: $(cat "$T/err")"
+cols train_loss eval_loss learning_rate time >"$T/got"
+cat >"$T/want" <<EOF
+calm-sea-2 0 2 NaN NaN NaN
+calm-sea-2 1 1.875 NaN NaN NaN
+sweet-sun-1 1 2.75 NaN 0.0001 1700000001.25
+sweet-sun-1 2 2.5 NaN 0.0001 1700000002.25
+sweet-sun-1 3 2.25 NaN 0.0001 1700000003.25
+sweet-sun-1 4 2 2.125 0.0001 1700000004.25
+sweet-sun-1 5 1.75 NaN 0.0001 1700000005.25
+sweet-sun-1 6 1.5 NaN 0.0001 1700000006.25
+EOF
+check "W&B run files: runs, split record, bad chunk, NaN"
+cat >"$T/want" <<EOF
+trcompare-plot: warning: $T/wb/wandb/offline-run-20231115_080000-def456: 1 file ends mid-record (still being written?)
+trcompare-plot: warning: $T/wb/wandb/run-20231114_221320-abc123: 1 value was not finite (read as not logged)
+trcompare-plot: warning: $T/wb/wandb/run-20231114_221320-abc123: skipped 1 record with a bad checksum or unreadable contents
+EOF
+cp "$T/err" "$T/got"
+check "W&B warnings: truncated file, NaN, bad chunk"
+trc --data "$T/wb/wandb/latest-run"
+grep '^# label:\|^# rows:' "$T/out" >"$T/got"
+printf '# label: sweet-sun-1\n# rows: 6\n' >"$T/want"
+check "wandb/latest-run is one job"
+trc -q --data "$T/wb/wandb/run-20231114_221320-abc123/run-abc123.wandb"
+grep '^# rows:' "$T/out" >"$T/got"
+echo '# rows: 6' >"$T/want"
+check "a .wandb file as a JOB"
+printf ':W&B\341\276\001' >"$T/v1.wandb"
+expect_fail 1 "trcompare-plot: $T/v1.wandb: W&B run file version 1, not 0" --data "$T/v1.wandb"
+mkdir "$T/run-x"
+printf ':W&B\341\276' >"$T/run-x/run-x.wandb"
+expect_fail 1 "trcompare-plot: $T/run-x: run-x.wandb: not a W&B run file (bad header)" --data "$T/run-x"
 
 # --- the README's examples (examples/tensorboard, examples/mlruns) are
 # what tests/trackers.py writes, and run as shown.
