@@ -20,6 +20,8 @@ struct run_cache {
 	const struct fetch_config *fc;
 	struct slot **slots;
 	size_t n;
+	struct cache_group **groups;
+	size_t ngroups;
 };
 
 struct run_cache *cache_new(const struct fetch_config *fc)
@@ -53,6 +55,16 @@ void cache_free(struct run_cache *c)
 		free(c->slots[i]);
 	}
 	free(c->slots);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		struct cache_group *g = c->groups[i];
+		for (size_t k = 0; k < g->n; k++)
+			free(g->rels[k]);
+		free(g->rels);
+		free(g->members);
+		free(g->key);
+		free(g);
+	}
+	free(c->groups);
 	free(c);
 }
 
@@ -111,6 +123,54 @@ const struct cache_entry *cache_add(struct run_cache *c, const char *arg, const 
 	c->slots = xreallocarray(c->slots, c->n + 1, sizeof *c->slots);
 	c->slots[c->n++] = s;
 	return &s->pub;
+}
+
+/* The group whose key is KEY, or NULL. */
+static struct cache_group *find_group_key(const struct run_cache *c, const char *key)
+{
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (strcmp(c->groups[i]->key, key) == 0)
+			return c->groups[i];
+	return NULL;
+}
+
+const struct cache_group *cache_find_group(const struct run_cache *c, const char *target,
+					   enum source_kind kind)
+{
+	if (kind != SOURCE_FILE)
+		return NULL;
+	char *key = make_key(target, kind);
+	struct cache_group *g = find_group_key(c, key);
+	free(key);
+	return g;
+}
+
+const struct cache_group *cache_add_group(struct run_cache *c, const char *target,
+					  char *const *rels, size_t n)
+{
+	char *key = make_key(target, SOURCE_FILE);
+	struct cache_group *g = find_group_key(c, key);
+	if (g) {
+		free(key);
+		return g;
+	}
+	g = xcalloc(1, sizeof *g);
+	g->key = key;
+	g->n = n;
+	g->members = xcalloc(n ? n : 1, sizeof *g->members);
+	g->rels = xcalloc(n ? n : 1, sizeof *g->rels);
+	size_t tl = strlen(target);
+	for (size_t i = 0; i < n; i++) {
+		g->rels[i] = xstrdup(rels[i]);
+		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
+			   : tl && target[tl - 1] == '/' ? xasprintf("%s%s", target, rels[i])
+			   : xasprintf("%s/%s", target, rels[i]);
+		g->members[i] = cache_add(c, path, path, SOURCE_FILE);
+		free(path);
+	}
+	c->groups = xreallocarray(c->groups, c->ngroups + 1, sizeof *c->groups);
+	c->groups[c->ngroups++] = g;
+	return g;
 }
 
 /* Reads the slots SEL[0..N) at once. */

@@ -53,6 +53,27 @@ void cache_load(struct run_cache *c);
  * Runs and charts taken from E before must not be used afterwards. */
 void cache_refresh(struct run_cache *c, const struct cache_entry *e);
 
+/* A directory JOB that holds several runs (reader_list_runs): one entry
+ * per run, each read as its own job. */
+struct cache_group {
+	char *key;                          /* the directory's key */
+	size_t n;
+	const struct cache_entry **members; /* in list order */
+	char **rels;                        /* their paths relative to the
+	                                       directory ("." for itself) */
+};
+
+/* Records directory TARGET (a SOURCE_FILE) as the group of the runs
+ * RELS[0..N) under it (copied), adding an entry for each (target
+ * "TARGET/REL", the JOB in messages the same).  Returns the group, which
+ * lives as long as the cache; the same group when added before. */
+const struct cache_group *cache_add_group(struct run_cache *c, const char *target,
+					  char *const *rels, size_t n);
+
+/* The group of TARGET of KIND, or NULL when TARGET is no group. */
+const struct cache_group *cache_find_group(const struct run_cache *c, const char *target,
+					   enum source_kind kind);
+
 /* Number of entries, and entry I in the order they were added. */
 size_t cache_size(const struct run_cache *c);
 const struct cache_entry *cache_entry_at(const struct run_cache *c, size_t i);

@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "http.h"
 #include "layout.h"
+#include "reader.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -148,6 +150,26 @@ void panel_set_free(struct panel_set *ps)
 
 /* --------------------------------------------------------------- jobs */
 
+/* Adds directory TARGET to the cache: as a group when it holds several
+ * runs, or one run below it; else as one entry.  0, or -1 with *cause. */
+static int add_file(struct run_cache *c, const char *arg, const char *target, char **cause)
+{
+	struct stat st;
+	char **rels = NULL;
+	size_t n = 0;
+	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    reader_list_runs(target, &rels, &n, cause) < 0)
+		return -1;
+	if (n > 1 || (n == 1 && strcmp(rels[0], ".") != 0))
+		cache_add_group(c, target, rels, n);
+	else
+		cache_add(c, arg, target, SOURCE_FILE);
+	for (size_t i = 0; i < n; i++)
+		free(rels[i]);
+	free(rels);
+	return 0;
+}
+
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		     const struct fetch_config *fc, size_t *bad, char **cause)
 {
@@ -156,31 +178,40 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		char *label = NULL, *target = NULL;
 		enum source_kind kind = source_classify(spec->jobs[i], &label, &target);
 		const char *why = source_usage_problem(kind, fc, &stdin_taken);
-		if (!why)
+		int rc = 0;
+		if (why)
+			*cause = xstrdup(why);
+		else if (kind == SOURCE_FILE)
+			rc = add_file(c, spec->jobs[i], target, cause);
+		else
 			cache_add(c, spec->jobs[i], target, kind);
 		free(label);
 		free(target);
-		if (why) {
+		if (why || rc < 0) {
 			*bad = i;
-			*cause = xstrdup(why);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-const struct cache_entry *compare_job_entry(const struct compare_spec *spec,
-					    const struct run_cache *c, size_t i, char **label)
+struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n)
 {
-	char *l = NULL, *target = NULL;
-	enum source_kind kind = source_classify(spec->jobs[i], &l, &target);
-	const struct cache_entry *e = cache_find(c, target, kind);
+	char *label = NULL, *target = NULL;
+	enum source_kind kind = source_classify(job, &label, &target);
+	const struct cache_group *g = cache_find_group(c, target, kind);
+	const struct cache_entry *e = g ? NULL : cache_find(c, target, kind);
+	*n = g ? g->n : e ? 1 : 0;
+	struct job_run *jr = xcalloc(*n ? *n : 1, sizeof *jr);
+	for (size_t i = 0; g && i < g->n; i++) {
+		jr[i].entry = g->members[i];
+		jr[i].rel = g->rels[i];
+	}
+	if (e)
+		jr[0].entry = e;
+	free(label);
 	free(target);
-	if (label)
-		*label = l;
-	else
-		free(l);
-	return e;
+	return jr;
 }
 
 /* ------------------------------------------------------------- labels */
@@ -405,11 +436,22 @@ char **compare_path_labels(const char *const *paths, size_t n)
  * log gives its run (run->name: a Hugging Face or Lightning run directory,
  * an MLflow run name, a W&B display name), for files and URLs PATH_LABEL,
  * their compare_path_labels name, and for stdin the body's job_id (a UUID
- * shortened to 8 characters, as the platform shows it; else "stdin").
- * Malloc'd, raw. */
+ * shortened to 8 characters, as the platform shows it; else "stdin").  A
+ * member of a directory's runs (REL not NULL): its run name, else REL;
+ * after "LABEL/" with LABEL=.  Malloc'd, raw. */
 static char *default_label(const char *label, const struct cache_entry *e, const struct joblist *jl,
-			   const char *path_label)
+			   const char *rel, const char *path_label)
 {
+	const struct run *r = e->run;
+	if (rel) {
+		/* The run's own name (an MLflow run_name), unless it is only its
+		 * directory's name: then the relative path says more. */
+		const char *last = strrchr(rel, '/');
+		last = last ? last + 1 : rel;
+		bool own = r->name && *r->name && strcmp(r->name, last) != 0;
+		const char *base = own ? r->name : rel;
+		return label ? xasprintf("%s/%s", label, base) : xstrdup(base);
+	}
 	if (label)
 		return xstrdup(label);
 	if (e->kind == SOURCE_JOBID) {
@@ -418,11 +460,10 @@ static char *default_label(const char *label, const struct cache_entry *e, const
 			return xstrdup(ji->model_name);
 		return id8(e->target);
 	}
-	if (e->run->name && *e->run->name)
-		return xstrdup(e->run->name);
+	if (r->name && *r->name)
+		return xstrdup(r->name);
 	if (path_label)
 		return xstrdup(path_label);
-	const struct run *r = e->run;
 	if (r->id && r->id[strspn(r->id, " \t\r\n")])
 		return uuid_like(r->id) ? xstrndup(r->id, 8) : xstrdup(r->id);
 	return xstrdup("stdin");
@@ -441,7 +482,7 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 /* Labels, colours, -d file names and first timestamps of the jobs;
  * LABELS[i] is job i's LABEL= (or NULL). */
 static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **labels,
-		      const struct joblist *jl)
+		      const char **rels, const struct joblist *jl)
 {
 	size_t n = ch->njobs;
 	char **raw = xcalloc(n ? n : 1, sizeof *raw);
@@ -449,7 +490,7 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 	const char **paths = xcalloc(n ? n : 1, sizeof *paths);
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = ch->jobs[i].entry;
-		if (e->kind == SOURCE_FILE || e->kind == SOURCE_URL)
+		if (!rels[i] && (e->kind == SOURCE_FILE || e->kind == SOURCE_URL))
 			paths[i] = e->target;
 		/* The same source twice draws the same lines twice. */
 		for (size_t k = 0; k < i; k++)
@@ -467,7 +508,7 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 	char **path_labels = compare_path_labels(paths, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = ch->jobs[i].entry;
-		raw[i] = default_label(labels[i], e, jl, path_labels[i]);
+		raw[i] = default_label(labels[i], e, jl, rels[i], path_labels[i]);
 		ids[i] = e->kind == SOURCE_JOBID ? e->target : e->run->id;
 		free(path_labels[i]);
 	}
@@ -593,27 +634,46 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		return -1;
 	}
 
-	/* The jobs that loaded, in JOB order. */
-	ch->jobs = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *ch->jobs);
-	char **labels = xcalloc(spec->njobs ? spec->njobs : 1, sizeof *labels);
+	/* The jobs that loaded, in JOB order; a directory's runs in list
+	 * order, those without metrics left out (TensorBoard's hparams
+	 * subdirectories). */
+	size_t cap = spec->njobs ? spec->njobs : 1;
+	ch->jobs = xcalloc(cap, sizeof *ch->jobs);
+	char **labels = xcalloc(cap, sizeof *labels);
+	const char **rels = xcalloc(cap, sizeof *rels);
 	for (size_t i = 0; i < spec->njobs; i++) {
-		char *label = NULL;
-		const struct cache_entry *e = compare_job_entry(spec, c, i, &label);
-		if (!e || !e->loaded || e->status != EXIT_OK) {
-			free(label);
-			continue;
+		size_t nr;
+		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &nr);
+		char *label = NULL, *t = NULL;
+		source_classify(spec->jobs[i], &label, &t);
+		free(t);
+		for (size_t k = 0; k < nr; k++) {
+			const struct cache_entry *e = jr[k].entry;
+			if (!e->loaded || e->status != EXIT_OK || (jr[k].rel && e->run->nrows == 0))
+				continue;
+			if (ch->njobs == cap) {
+				cap *= 2;
+				ch->jobs = xreallocarray(ch->jobs, cap, sizeof *ch->jobs);
+				labels = xreallocarray(labels, cap, sizeof *labels);
+				rels = xreallocarray(rels, cap, sizeof *rels);
+			}
+			struct chart_job *j = &ch->jobs[ch->njobs];
+			memset(j, 0, sizeof *j);
+			j->arg = jr[k].rel ? e->arg : spec->jobs[i];
+			j->entry = e;
+			j->run = e->run;
+			j->table = run_overlay(e->run);
+			labels[ch->njobs] = label ? xstrdup(label) : NULL;
+			rels[ch->njobs++] = jr[k].rel;
 		}
-		struct chart_job *j = &ch->jobs[ch->njobs];
-		j->arg = spec->jobs[i];
-		j->entry = e;
-		j->run = e->run;
-		j->table = run_overlay(e->run);
-		labels[ch->njobs++] = label;
+		free(label);
+		free(jr);
 	}
-	name_jobs(ch, spec, labels, jl);
+	name_jobs(ch, spec, labels, rels, jl);
 	for (size_t i = 0; i < ch->njobs; i++)
 		free(labels[i]);
 	free(labels);
+	free(rels);
 	if (ch->smooth > 0)
 		add_smoothed_columns(ch);
 	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);

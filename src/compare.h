@@ -46,16 +46,25 @@ int compare_panels(const struct compare_spec *spec, struct panel_set *ps, const 
 		   char **cause);
 void panel_set_free(struct panel_set *ps);
 
-/* Adds the spec's jobs to the cache (not reading them).  Returns 0, or -1
- * with *bad the index of the first job with a usage error and *cause
- * (source_usage_problem's message). */
+/* Adds the spec's jobs to the cache (not reading them).  A JOB naming a
+ * directory that holds several runs (reader_list_runs), or one run below
+ * it, is added as a group (cache_add_group): one job per run.  Returns 0,
+ * or -1 with *bad the index of the first job with a usage error and *cause
+ * (source_usage_problem's message, or reader_list_runs'). */
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		     const struct fetch_config *fc, size_t *bad, char **cause);
 
-/* The cache entry of the spec's job I (after compare_add_jobs), or NULL;
- * *LABEL (malloc'd, or NULL) its LABEL= part when LABEL is not NULL. */
-const struct cache_entry *compare_job_entry(const struct compare_spec *spec,
-					    const struct run_cache *c, size_t i, char **label);
+/* One run a JOB stands for. */
+struct job_run {
+	const struct cache_entry *entry; /* borrowed from the cache */
+	const char *rel;  /* a group member's path relative to the JOB's
+	                     directory (borrowed), or NULL */
+};
+
+/* The runs JOB (as written) stands for after compare_add_jobs: one, or a
+ * group's members in order; *N = 0 when the cache has none.  Returns a
+ * malloc'd array (the caller frees it; the entries stay the cache's). */
+struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n);
 
 /* What the chart is drawn on: the downsampling grid and layout follow it. */
 struct chart_target {
@@ -66,7 +75,8 @@ struct chart_target {
 
 /* One job of the chart. */
 struct chart_job {
-	const char *arg;          /* the JOB as written (borrowed from the spec) */
+	const char *arg;          /* the JOB as written (borrowed from the spec),
+	                             or a directory's run's path (the cache's) */
 	const struct cache_entry *entry; /* borrowed from the cache */
 	const struct run *run;    /* the cached run (read-only) */
 	struct run *table;        /* run plus this chart's derived columns

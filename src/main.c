@@ -135,25 +135,39 @@ static void read_env(struct render_env *env, const struct compare_spec *spec)
 static int check_jobs(const struct state *st)
 {
 	const struct compare_spec *spec = &st->opts.spec;
+	const struct cache_entry **warned = xcalloc(cache_size(st->cache) + 1, sizeof *warned);
+	size_t nwarned = 0;
 	int rc = EXIT_OK;
 	for (size_t i = 0; i < spec->njobs; i++) {
-		const struct cache_entry *e = compare_job_entry(spec, st->cache, i, NULL);
-		if (e->status == EXIT_OK)
-			continue;
-		report(spec->jobs[i], xstrdup(e->error ? e->error : "failed"));
-		if (e->status == EXIT_FETCH || rc == EXIT_OK)
-			rc = e->status;
-	}
-	for (size_t i = 0; i < cache_size(st->cache); i++) {
-		const struct cache_entry *e = cache_entry_at(st->cache, i);
-		size_t nw;
-		char **w = e->status == EXIT_OK ? run_warnings(e->run, &nw) : NULL;
-		for (size_t k = 0; w && k < nw; k++) {
-			diag_warn("%s", w[k]);
-			free(w[k]);
+		size_t nr;
+		struct job_run *jr = compare_job_runs(st->cache, spec->jobs[i], &nr);
+		for (size_t k = 0; k < nr; k++) {
+			const struct cache_entry *e = jr[k].entry;
+			if (e->status != EXIT_OK) {
+				report(jr[k].rel ? e->arg : spec->jobs[i],
+				       xstrdup(e->error ? e->error : "failed"));
+				if (e->status == EXIT_FETCH || rc == EXIT_OK)
+					rc = e->status;
+				continue;
+			}
+			/* A directory's runs without metrics are left out quietly. */
+			bool seen = jr[k].rel && e->run->nrows == 0;
+			for (size_t w = 0; w < nwarned; w++)
+				seen |= warned[w] == e;
+			if (!seen) {
+				size_t nw;
+				char **w = run_warnings(e->run, &nw);
+				for (size_t m = 0; m < nw; m++) {
+					diag_warn("%s", w[m]);
+					free(w[m]);
+				}
+				free(w);
+				warned[nwarned++] = e;
+			}
 		}
-		free(w);
+		free(jr);
 	}
+	free(warned);
 	return rc;
 }
 

@@ -17,9 +17,12 @@
  * fallback and comes last. */
 static const struct reader_format *const formats[] = {
 	&read_lfs_format,
+	&tfevents_format,
+	&wandb_format,
 	&read_hf_format,
 	&read_lf_format,
 	&read_csv_format,
+	&mlflow_format,
 	&parse_json_format,
 };
 
@@ -239,4 +242,21 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 	}
 	*cause = xstrdup(strerror(EISDIR));
 	return -1;
+}
+
+int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
+{
+	*rels = NULL;
+	*n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
+		if (!formats[i]->list_runs)
+			continue;
+		if (formats[i]->list_runs(dir, rels, n, cause) < 0)
+			return -1;
+		if (*n)
+			return 0;
+		free(*rels);
+		*rels = NULL;
+	}
+	return 0;
 }

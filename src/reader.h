@@ -6,6 +6,9 @@
  * reader.c; the source's first bytes choose the format (sniff), never its
  * name.  Today's formats, in the order they are asked:
  *   - lfs: a Git LFS pointer file (read_lfs.c), only to say so.
+ *   - tfevents: TensorBoard event files and log directories
+ *     (read_tfevents.c).
+ *   - wandb: W&B run files (.wandb) and run directories (read_wandb.c).
  *   - hf: Hugging Face trainer_state.json, a JSON object with "log_history"
  *     (read_hf.c; directories: DIR/trainer_state.json or the newest
  *     DIR/checkpoint-N/trainer_state.json).
@@ -15,13 +18,20 @@
  *   - csv: CSV or TSV with a header row naming a step-like column
  *     (read_csv.c; Lightning's CSVLogger, Keras' CSVLogger; directories
  *     holding metrics.csv, as lightning_logs/version_N).
+ *   - mlflow: MLflow file stores, directories only (read_mlflow.c).
  *   - json: the platform's answer, a bare array of metric points, JSON
  *     Lines (parse.c; the fallback, chosen when no other format claims the
  *     bytes).
  * Column names go through colmap.h in every format.
  * Directory sources (a run's log directory) are offered to every format
  * with a load_dir hook, in table order; a directory read sets run->name to
- * the directory's name (the default label). */
+ * the directory's name (the default label).
+ *
+ * One JOB, several runs: a directory may hold several runs (TensorBoard's
+ * log root, an MLflow experiment).  reader_list_runs() asks the formats
+ * with a list_runs hook for the runs under a directory; the comparison
+ * then reads each run as its own job (compare_add_jobs, cache_add_group),
+ * labelled by its path relative to the directory (or the run's name). */
 #ifndef TRCOMPARE_READER_H
 #define TRCOMPARE_READER_H
 
@@ -55,12 +65,20 @@ struct reader_format {
 	 * a file of this format is named after its directory (run->name;
 	 * a checkpoint-N directory's parent). */
 	bool label_dir;
+	/* The runs under directory DIR (optional): *RELS (malloc'd array of
+	 * *N malloc'd paths relative to DIR, "." for DIR itself, sorted), each
+	 * a directory load_dir reads as one run; *N = 0 when DIR holds none of
+	 * this format's.  0, or -1 with *cause. */
+	int (*list_runs)(const char *dir, char ***rels, size_t *n, char **cause);
 };
 
 extern const struct reader_format read_lfs_format;
 extern const struct reader_format read_hf_format;
 extern const struct reader_format read_lf_format;
 extern const struct reader_format read_csv_format;
+extern const struct reader_format tfevents_format;
+extern const struct reader_format mlflow_format;
+extern const struct reader_format wandb_format;
 
 /* One source being read.  Not thread-safe; one per source. */
 struct reader;
@@ -101,5 +119,11 @@ char *reader_dir_name(const char *dir);
  * Returns 0, or -1 with *cause set ("Is a directory" when no format reads
  * directories like it). */
 int reader_load_dir(struct run *run, const char *dir, char **cause);
+
+/* The runs under directory DIR, from the first format (in table order)
+ * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
+ * NULL when no format finds a run).  Returns 0, or -1 with *cause ("more
+ * than 1000 runs in the directory"). */
+int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
 
 #endif

@@ -115,6 +115,26 @@ void run_set(struct run *r, int col, double v)
 	r->cols[col][r->nrows - 1] = v;
 }
 
+/* Compacts the rows, keeping those whose step is below STEP. */
+size_t run_drop_from(struct run *r, double step)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		if (r->cols[0][i] >= step)
+			continue;
+		if (k != i)
+			for (size_t c = 0; c < r->ncols; c++)
+				r->cols[c][k] = r->cols[c][i];
+		k++;
+	}
+	size_t dropped = r->nrows - k;
+	r->nrows = k;
+	if (dropped)
+		r->finished = false;
+	return dropped;
+}
+
 /* Stable merge sort of the row indices IDX[0..N) by STEP, using TMP. */
 static void sort_idx(const double *step, uint32_t *idx, uint32_t *tmp, size_t n)
 {
@@ -209,6 +229,25 @@ static void derive_ppl(struct run *r, const char *src_name, const char *dst_name
 		if (isnan(r->cols[dst][i]))
 			r->cols[dst][i] = exp(l);
 	}
+}
+
+/* Stable sort of the rows by step, not counted as the step going back. */
+void run_sort_rows(struct run *r)
+{
+	const double *step = r->cols[0];
+	bool sorted = true;
+
+	for (size_t i = 1; i < r->nrows && sorted; i++)
+		sorted = !(step[i] < step[i - 1]);
+	if (sorted)
+		return;
+	uint32_t *idx = xreallocarray(NULL, r->nrows, 2 * sizeof(uint32_t));
+
+	for (size_t i = 0; i < r->nrows; i++)
+		idx[i] = (uint32_t)i;
+	sort_idx(step, idx, idx + r->nrows, r->nrows);
+	permute(r, idx);
+	free(idx);
 }
 
 /* Sorts, merges repeated steps and derives perplexity; once. */
@@ -314,6 +353,12 @@ char **run_warnings(const struct run *r, size_t *n)
 		add_msg(&w, n, xasprintf("%s: the step went back %zu time%s (a resumed run?); where a "
 					 "step was logged twice, the values logged last are kept",
 					 job, r->backwards, r->backwards == 1 ? "" : "s"));
+	if (r->bad_records)
+		add_msg(&w, n, xasprintf("%s: skipped %zu record%s with a bad checksum or unreadable "
+					 "contents", job, r->bad_records, r->bad_records == 1 ? "" : "s"));
+	if (r->truncated)
+		add_msg(&w, n, xasprintf("%s: %zu file%s mid-record (still being written?)", job,
+					 r->truncated, r->truncated == 1 ? " ends" : "s end"));
 	if (r->nrows == 0 && r->message) {
 		char *m = text_sanitize(r->message, strlen(r->message), TEXT_MAX_CHARS, "");
 		add_msg(&w, n, xasprintf("%s: no metrics (%s)", job, m));

@@ -40,12 +40,13 @@ struct run {
 	char *id;    /* job_id from the body, or NULL; owned, untrusted */
 	char *message; /* the body's "message" (e.g. "No metrics available
 	                  yet"), or NULL; owned, untrusted */
-	char *name;  /* the label the source suggests: the directory name of
-	                a run read from a directory or from a file of a
-	                format with a fixed name (trainer_state.json), or
-	                NULL; owned, untrusted.  The default label prefers
-	                LABEL=, a model name and a job_id to it, and it to
-	                the file name's stem. */
+	char *name;  /* the label the source suggests: the run's name as its
+	                tracker keeps it (MLflow's run_name, W&B's display
+	                name), or the directory name of a run read from a
+	                directory or from a file of a format with a fixed name
+	                (trainer_state.json); or NULL; owned, untrusted.  The
+	                default label prefers LABEL= and a model name to it,
+	                and it to the path. */
 
 	size_t nrows, cap;
 	size_t ncols;
@@ -66,6 +67,9 @@ struct run {
 	                            the job's first (time_unit) */
 	int time_unit;          /* of numeric timestamps: 0 none yet, 1 s,
 	                           2 ms, 3 µs, 4 ns (by magnitude) */
+	size_t bad_records;     /* binary records skipped: bad checksum or
+	                           unreadable contents (read_tfevents.c) */
+	size_t truncated;       /* files ending mid-record (still written?) */
 	bool finished;          /* run_finish() was called */
 	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
 	                           (set by run_finish; later ones are derived
@@ -105,6 +109,16 @@ static inline double run_get(const struct run *r, int col, size_t row)
 	return col < 0 ? __builtin_nan("") : r->cols[col][row];
 }
 
+/* Drops the rows added so far whose step is >= STEP (before run_finish:
+ * rows are still in log order), TensorBoard's rule for a restarted run
+ * (session_log START).  Returns how many were dropped. */
+size_t run_drop_from(struct run *r, double step);
+
+/* Sorts the rows added so far by step (stable), without counting that as
+ * the step going back: for a source made of several streams each in step
+ * order (MLflow's metric files, Keras's train/ and validation/). */
+void run_sort_rows(struct run *r);
+
 /* Sorts by step (a stable merge sort; input already in order costs one
  * pass), merges repeated steps (see above; a NaN cell never replaces a
  * value), and derives perplexity where absent, cell by cell: exp(loss)
@@ -119,7 +133,9 @@ void run_finish(struct run *r);
  * N values were not finite (read as not logged)", "JOB: more than 64
  * metric columns; N values of further columns ignored", "JOB: the step
  * went back N times (a resumed run?); where a step was logged twice, the
- * values logged last are kept", "JOB: no metrics" or "JOB: no metrics
+ * values logged last are kept", "JOB: skipped N records with a bad
+ * checksum or unreadable contents", "JOB: N files end mid-record (still
+ * being written?)", "JOB: no metrics" or "JOB: no metrics
  * (MESSAGE)".  Returns a malloc'd array of *N malloc'd strings. */
 char **run_warnings(const struct run *r, size_t *n);
 

@@ -1,0 +1,27 @@
+/* tagmap.h: the column a tracker's metric name feeds.
+ *
+ * TensorBoard tags and MLflow metric keys name the same metrics as the
+ * platform's JSON under other spellings: Hugging Face's TensorBoard and
+ * MLflow callbacks write `train/loss`, `eval/loss`, Keras `epoch_loss`,
+ * `val_loss`.  This is the one table for the binary trackers' readers
+ * (read_tfevents.c, read_mlflow.c); the CSV readers' table (src/colmap.c,
+ * issue 13 part 1) is to absorb it when both are on main. */
+#ifndef TRCOMPARE_TAGMAP_H
+#define TRCOMPARE_TAGMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The column for metric NAME (LEN bytes, not NUL-terminated), malloc'd, or
+ * NULL when the metric is not a point of the curve (Hugging Face's
+ * `train/train_loss`, the run's mean loss).  EVAL: the name comes from a
+ * Keras `validation/` directory, so it is an evaluation metric.
+ *   train/loss, loss, epoch_loss  -> train_loss   (EVAL: eval_loss)
+ *   eval/loss, val_loss           -> eval_loss
+ *   train/learning_rate, epoch_learning_rate, lr, epoch_lr -> learning_rate
+ *   train/grad_norm -> grad_norm;  train/epoch -> epoch
+ *   otherwise: eval/X -> eval_X, train/X -> X, epoch_X -> X (EVAL:
+ *   eval_X), anything else as it is (EVAL: eval_NAME). */
+char *tagmap_column(const char *name, size_t len, bool eval);
+
+#endif
