@@ -58,13 +58,15 @@ ok "-o FIFO swapped for a link while drawing: the SVG goes into the FIFO, the li
 rm -f "$OUT/c.svg" "$T/go" "$T/have-script"
 
 # The FIFO swapped for a link between the look and the open (strace holds
-# each system call on the name for 0.7 s): refused, nothing written.
+# each system call on the name for 2.5 s; the swap comes 1 s after the
+# start, well after the program's look even on a slow machine, and well
+# before its open): refused, nothing written.
 if command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null; then
 	mkfifo "$OUT/sw.gp"
-	(cd "$OUT" && sleep 0.3 && rm sw.gp && ln -s "$T/victim" sw.gp) &
+	(cd "$OUT" && sleep 1 && rm sw.gp && ln -s "$T/victim" sw.gp) &
 	sw_pid=$!
 	rc=0
-	(cd "$OUT" && ASAN_OPTIONS=$no_lsan exec timeout 30 strace -f -qq -o /dev/null -P sw.gp -e inject=all:delay_exit=700000 \
+	(cd "$OUT" && ASAN_OPTIONS=$no_lsan exec timeout 60 strace -f -qq -o /dev/null -P sw.gp -e inject=all:delay_exit=2500000 \
 		$TRC -o sw.gp "$RUN") >"$T/out" 2>"$T/err" || rc=$?
 	wait "$sw_pid"
 	err=$(grep -v '^strace: ' "$T/err" || true)

@@ -566,6 +566,10 @@ static void check_signal_cleanup(const char *dir, int sig)
 		pid_t h;
 
 		close(ready[0]);
+		/* The default action, whatever this test inherited (a shell
+		 * starts background jobs with SIGINT ignored, which
+		 * cleanup_install_signals rightly keeps). */
+		signal(sig, SIG_DFL);
 		cleanup_install_signals();
 		if (atomic_open(&ao, path, &cause) != 0)
 			_exit(3);
