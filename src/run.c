@@ -241,6 +241,7 @@ void run_sort_rows(struct run *r)
 		sorted = !(step[i] < step[i - 1]);
 	if (sorted)
 		return;
+	/* RUN_MAX_ROWS fits in 32 bits: half the index memory. */
 	uint32_t *idx = xreallocarray(NULL, r->nrows, 2 * sizeof(uint32_t));
 
 	for (size_t i = 0; i < r->nrows; i++)
@@ -258,23 +259,10 @@ void run_finish(struct run *r)
 	r->finished = true;
 
 	const double *step = r->cols[0];
-	bool sorted = true;
 
 	for (size_t i = 1; i < r->nrows; i++)
-		if (step[i] < step[i - 1]) {
-			r->backwards++;
-			sorted = false;
-		}
-	if (!sorted) {
-		/* RUN_MAX_ROWS fits in 32 bits: half the index memory. */
-		uint32_t *idx = xreallocarray(NULL, r->nrows, 2 * sizeof(uint32_t));
-
-		for (size_t i = 0; i < r->nrows; i++)
-			idx[i] = (uint32_t)i;
-		sort_idx(step, idx, idx + r->nrows, r->nrows);
-		permute(r, idx);
-		free(idx);
-	}
+		r->backwards += step[i] < step[i - 1];
+	run_sort_rows(r);
 	merge_dups(r);
 	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
 	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
