@@ -492,9 +492,10 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 		const struct cache_entry *e = ch->jobs[i].entry;
 		if (!rels[i] && (e->kind == SOURCE_FILE || e->kind == SOURCE_URL))
 			paths[i] = e->target;
-		/* The same source twice draws the same lines twice. */
-		for (size_t k = 0; k < i; k++)
-			if (ch->jobs[k].entry == e) {
+		/* The same source twice draws the same lines twice (a
+		 * directory's runs are named by the directory's JOB, once). */
+		for (size_t k = 0; k < i && !rels[i]; k++)
+			if (ch->jobs[k].entry == e && !rels[k]) {
 				ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1,
 							     sizeof *ch->warnings);
 				char *again = http_redact(ch->jobs[i].arg), *first = http_redact(ch->jobs[k].arg);

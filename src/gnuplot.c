@@ -1005,8 +1005,9 @@ int gp_session_sync(struct gp_session *s, char **warnings, char **cause)
 	bool cut = fflush(s->fp) != 0 || ferror(s->fp);
 	size_t mlen = strlen(marker);
 	while (!cut) {
-		char *at = s->r.err.data ? strstr(s->r.err.data, marker) : NULL;
-		if (at && at[mlen] == '\n') {
+		/* (memmem: gnuplot's stderr may hold a NUL byte.) */
+		char *at = s->r.err.len ? memmem(s->r.err.data, s->r.err.len, marker, mlen) : NULL;
+		if (at && (size_t)(at - s->r.err.data) + mlen < s->r.err.len && at[mlen] == '\n') {
 			/* What came before the marker is this chart's. */
 			size_t before = (size_t)(at - s->r.err.data);
 			struct gp_result r = { .status = 0 };
