@@ -180,14 +180,18 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 777 "$OUT"
 	printf 'precious\n' >"$OUT/theirs.gp"
 	chmod 644 "$OUT/theirs.gp"
+	# (A copy of the job nobody can read: the source tree may lie below a
+	# private directory, as in make distcheck.)
+	cp "$RUN" "$OUT/job.json"
+	chmod 644 "$OUT/job.json"
 	rc=0
 	setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all -- \
-		"$PROG" -o "$OUT/theirs.gp" "$RUN" >"$T/out" 2>"$T/err" || rc=$?
+		"$PROG" -o "$OUT/theirs.gp" "$OUT/job.json" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: $OUT/theirs.gp: Permission denied" ] ||
 		fail "someone else's file: exit $rc: $(cat "$T/err")"
 	[ "$(cat "$OUT/theirs.gp")" = precious ] || fail "someone else's 0644 file was replaced"
 	ok "exit 1: someone else's file in a directory we may write"
-	rm -f "$OUT/theirs.gp"
+	rm -f "$OUT/theirs.gp" "$OUT/job.json"
 	chmod 700 "$T" "$OUT"
 fi
 
