@@ -31,11 +31,45 @@ void run_free(struct run *r)
 		free(r->names[c]);
 		free(r->cols[c]);
 	}
+	for (size_t i = 0; i < r->nparams; i++) {
+		free(r->param_keys[i]);
+		free(r->param_values[i]);
+	}
+	free(r->param_keys);
+	free(r->param_values);
 	free(r->arg);
 	free(r->id);
 	free(r->message);
 	free(r->name);
 	free(r);
+}
+
+const char *run_param(const struct run *r, const char *key)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_keys[i], key) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+int run_add_param(struct run *r, const char *key, const char *value, char **cause)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_keys[i], key) == 0) {
+			free(r->param_values[i]);
+			r->param_values[i] = xstrdup(value);
+			return 0;
+		}
+	if (r->nparams >= RUN_MAX_PARAMS) {
+		*cause = xstrdup("more than 4096 parameters");
+		return -1;
+	}
+	r->param_keys = xreallocarray(r->param_keys, r->nparams + 1, sizeof *r->param_keys);
+	r->param_values = xreallocarray(r->param_values, r->nparams + 1, sizeof *r->param_values);
+	r->param_keys[r->nparams] = xstrdup(key);
+	r->param_values[r->nparams] = xstrdup(value);
+	r->nparams++;
+	return 0;
 }
 
 /* Copies BASE's header and borrows its columns. */
@@ -48,6 +82,14 @@ struct run *run_overlay(const struct run *base)
 	r->id = base->id ? xstrdup(base->id) : NULL;
 	r->message = base->message ? xstrdup(base->message) : NULL;
 	r->name = base->name ? xstrdup(base->name) : NULL;
+	r->param_keys = r->param_values = NULL;
+	r->nparams = 0;
+	for (size_t i = 0; i < base->nparams; i++) {
+		char *cause = NULL;
+
+		if (run_add_param(r, base->param_keys[i], base->param_values[i], &cause) < 0)
+			free(cause); /* cannot happen: base holds at most as many */
+	}
 	r->cap = base->nrows;
 	r->borrowed = base->ncols;
 	return r;

@@ -48,6 +48,12 @@ struct run {
 	                default label prefers LABEL= and a model name to it,
 	                and it to the path. */
 
+	/* The run's parameters (hyperparameters, config) where the source
+	 * keeps them (MLflow params, W&B config, the platform job's config),
+	 * in the order added; keys and values owned, untrusted. */
+	char **param_keys, **param_values;
+	size_t nparams;
+
 	size_t nrows, cap;
 	size_t ncols;
 	char *names[RUN_MAX_COLS + 1];  /* owned column names; names[0] = "step" */
@@ -86,6 +92,15 @@ void run_free(struct run *r);
  * run shared through the cache.  No rows may be added.  run_free() frees
  * only what the overlay added.  Never NULL. */
 struct run *run_overlay(const struct run *base);
+
+/* Records parameter KEY = VALUE (both copied; a key added again replaces
+ * its value).  Returns 0, or -1 with *cause ("more than 4096 parameters")
+ * when RUN_MAX_PARAMS are held. */
+#define RUN_MAX_PARAMS 4096
+int run_add_param(struct run *r, const char *key, const char *value, char **cause);
+
+/* Value of parameter KEY, or NULL. */
+const char *run_param(const struct run *r, const char *key);
 
 /* Index of column NAME, or -1 when the run has no such column. */
 int run_find(const struct run *r, const char *name);

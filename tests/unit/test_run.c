@@ -301,6 +301,37 @@ static void test_last_finite(void **state)
 }
 
 /* Runs the tests. */
+/* Parameters: added in order, a repeated key replaces its value, and an
+ * overlay has its own copy (freed twice would be caught by ASan). */
+static void test_params(void **state)
+{
+	(void)state;
+	struct run *r = run_new("j");
+	char *cause = NULL;
+
+	assert_int_equal(run_add_param(r, "lr", "0.1", &cause), 0);
+	assert_int_equal(run_add_param(r, "bs", "32", &cause), 0);
+	assert_int_equal(run_add_param(r, "lr", "0.2", &cause), 0);
+	assert_int_equal(r->nparams, 2);
+	assert_string_equal(run_param(r, "lr"), "0.2");
+	assert_string_equal(r->param_keys[1], "bs");
+	assert_null(run_param(r, "wd"));
+	struct run *o = run_overlay(r);
+	assert_int_equal(o->nparams, 2);
+	assert_string_equal(run_param(o, "bs"), "32");
+	assert_ptr_not_equal(o->param_keys, r->param_keys);
+	run_free(o);
+	for (int i = 0; i < RUN_MAX_PARAMS - 2; i++) {
+		char k[16];
+		snprintf(k, sizeof k, "k%d", i);
+		assert_int_equal(run_add_param(r, k, "v", &cause), 0);
+	}
+	assert_int_equal(run_add_param(r, "one-more", "v", &cause), -1);
+	assert_string_equal(cause, "more than 4096 parameters");
+	free(cause);
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,7 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_derived_name),      cmocka_unit_test(test_max_rows),
 	    cmocka_unit_test(test_sort_merge),    cmocka_unit_test(test_sort_stable),
 	    cmocka_unit_test(test_sorted_untouched), cmocka_unit_test(test_perplexity_rule),
-	    cmocka_unit_test(test_last_finite),
+	    cmocka_unit_test(test_last_finite), cmocka_unit_test(test_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
