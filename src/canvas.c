@@ -32,11 +32,11 @@ static int slurp(const char *path, struct buf *b)
 }
 
 /* Rewrites PATH with its local scripts inlined. */
-int canvas_inline_scripts(const char *path, char **cause)
+int canvas_inline_scripts(const char *path, const char *name, char **cause)
 {
 	struct buf in = {0}, out = {0};
 	if (slurp(path, &in) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		*cause = xasprintf("%s: %s", name, strerror(errno));
 		buf_free(&in);
 		return -1;
 	}
@@ -74,13 +74,13 @@ int canvas_inline_scripts(const char *path, char **cause)
 	int rc = 0;
 	FILE *fp = fopen(path, "wb");
 	if (!fp) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		*cause = xasprintf("%s: %s", name, strerror(errno));
 		rc = -1;
 	} else {
 		fwrite(out.data, 1, out.len, fp);
 		char *why = NULL;
 		if (close_stream(fp, &why) != 0) {
-			*cause = xasprintf("%s: %s", path, why);
+			*cause = xasprintf("%s: %s", name, why);
 			free(why);
 			rc = -1;
 		}

@@ -7,7 +7,8 @@
 
 /* Rewrites the HTML file PATH in place, replacing every
  * <script src="/abs/path.js"></script> whose file can be read with an
- * inline <script> holding its text.  Returns 0, or -1 with *cause set. */
-int canvas_inline_scripts(const char *path, char **cause);
+ * inline <script> holding its text.  Returns 0, or -1 with *cause set
+ * ("NAME: REASON": NAME is how messages call the file). */
+int canvas_inline_scripts(const char *path, const char *name, char **cause);
 
 #endif

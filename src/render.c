@@ -245,7 +245,10 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	struct atomic_out ao;
 	if (atomic_open(&ao, pl->output, cause) != 0)
 		return -1;
-	e->output = ao.tmp;
+	/* gnuplot and the canvas rewrite open the file we created, by its
+	 * descriptor: never what someone may have put at its name since. */
+	char *target = atomic_fd_path(&ao);
+	e->output = target;
 	int rc;
 	if (pl->session) {
 		rc = run_session(pl->session, ch, e, warnings, cause);
@@ -255,12 +258,13 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 		gp_session_free(s);
 	}
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
-		rc = canvas_inline_scripts(ao.tmp, cause);
+		rc = canvas_inline_scripts(target, pl->output, cause);
 	struct stat sb;
-	if (rc == 0 && stat(ao.tmp, &sb) == 0 && sb.st_size == 0) {
+	if (rc == 0 && stat(target, &sb) == 0 && sb.st_size == 0) {
 		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
 		rc = -1;
 	}
+	free(target);
 	if (rc == 0)
 		return atomic_commit(&ao, cause);
 	atomic_abort(&ao);

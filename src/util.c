@@ -777,9 +777,19 @@ int atomic_commit(struct atomic_out *ao, char **cause)
 {
 	char *why = NULL;
 	int rc = 0;
+	struct stat mine, now;
+	bool have_mine = fstat(fileno(ao->fp), &mine) == 0;
 	if (close_stream(ao->fp, &why) != 0) {
 		*cause = xasprintf("%s: %s", ao->path, why);
 		free(why);
+		rc = -1;
+	} else if (!ao->copy && have_mine &&
+		   (fstatat(ao->dirfd, ao->tname, &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    now.st_dev != mine.st_dev || now.st_ino != mine.st_ino)) {
+		/* Someone with write access to the directory replaced the
+		 * temporary file: renaming what is there now would put their
+		 * file (or link) in place. */
+		*cause = xasprintf("%s: changed while it was written", ao->path);
 		rc = -1;
 	} else if (ao->copy) {
 		rc = copy_into(ao->tmp, ao->outfd, ao->path, cause);
@@ -796,6 +806,17 @@ int atomic_commit(struct atomic_out *ao, char **cause)
 		atomic_unlink(ao);
 	atomic_release(ao);
 	return rc;
+}
+
+char *atomic_fd_path(const struct atomic_out *ao)
+{
+	struct stat mine, there;
+	char *p = xasprintf("/proc/%ld/fd/%d", (long)getpid(), fileno(ao->fp));
+	if (fstat(fileno(ao->fp), &mine) == 0 && stat(p, &there) == 0 && mine.st_dev == there.st_dev &&
+	    mine.st_ino == there.st_ino)
+		return p;
+	free(p);
+	return xstrdup(ao->tmp);
 }
 
 /* Discards the temporary file. */

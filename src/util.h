@@ -100,8 +100,15 @@ int atomic_open(struct atomic_out *ao, const char *path, char **cause);
  * replaced by the new regular file.  For -d, whose files are all ours. */
 int atomic_open_at(struct atomic_out *ao, int dirfd, const char *dir, const char *name,
 		   char **cause);
+/* A name by which another process of ours (gnuplot) opens AO's temporary
+ * file itself, not whatever is at its path when it looks:
+ * /proc/PID/fd/N, where /proc shows that descriptor, else AO's temporary
+ * path.  malloc'd. */
+char *atomic_fd_path(const struct atomic_out *ao);
 /* Flushes, checks for write errors, closes and renames.  On failure the
- * temporary file is removed and -1 returned with *cause set. */
+ * temporary file is removed and -1 returned with *cause set: write
+ * errors, "PATH: changed while it was written" (the temporary file was
+ * replaced in its directory), "PATH: cannot write: REASON". */
 int atomic_commit(struct atomic_out *ao, char **cause);
 void atomic_abort(struct atomic_out *ao);
 

@@ -57,6 +57,29 @@ is_svg "$T/got.svg" || fail "-o FIFO: the reader of the FIFO got no SVG"
 ok "-o FIFO swapped for a link while drawing: the SVG goes into the FIFO, the link's target is untouched"
 rm -f "$OUT/c.svg" "$T/go" "$T/have-script"
 
+# -o onto a regular file: gnuplot draws into our temporary file beside it.
+# Someone who can write the directory replaces that temporary file by a
+# link while gnuplot is held: gnuplot still writes the file we created
+# (it opens it by our descriptor, /proc/PID/fd/N), the link's target is
+# untouched, and the link is not renamed into place.
+rc=0
+TRCOMPARE_GNUPLOT=$T/gp-gate $TRC -o "$OUT/reg.svg" "$RUN" >"$T/out" 2>"$T/err" &
+pid=$!
+bg_pids="$bg_pids $pid"
+wait_for 60 test -e "$T/have-script" || fail "the gated gnuplot got no script"
+tmpf=$(ls -A "$OUT" | grep '^\.trc' || true)
+[ -n "$tmpf" ] && [ -f "$OUT/$tmpf" ] || fail "-o: no temporary file beside the output while drawing: $(ls -A "$OUT")"
+rm "$OUT/$tmpf"
+ln -s "$T/victim" "$OUT/$tmpf"
+: >"$T/go"
+wait "$pid" || rc=$?
+[ "$(cat "$T/victim")" = precious ] || fail "-o temporary file swapped for a link: gnuplot wrote through the link"
+[ "$rc" -eq 1 ] && [ "$(cat "$T/err")" = "trcompare-plot: $OUT/reg.svg: changed while it was written" ] ||
+	fail "-o temporary file swapped: exit $rc: $(cat "$T/err")"
+[ ! -e "$OUT/reg.svg" ] && [ ! -L "$OUT/reg.svg" ] || fail "-o temporary file swapped: something was put in place"
+ok "exit 1: trcompare-plot: OUT/reg.svg: changed while it was written (the swapped-in link's target untouched)"
+rm -f "$OUT/$tmpf" "$T/go" "$T/have-script"
+
 # The FIFO swapped for a link between the look and the open (strace holds
 # each system call on the name for 2.5 s): refused, nothing written.  The
 # job comes through a FIFO of its own, so the swap is timed from the moment
