@@ -56,6 +56,9 @@ enum pstate {
 	P_OBJ_VALUE, /* after ':': the value */
 	P_OBJ_NEXT,  /* after a value: ',' or '}' */
 	P_TOKENER,   /* json-c is parsing a value (see tok_for) */
+	P_SKIP,      /* an object or array value of a top-level object read
+	                key by key, which no column takes: skipped (skip_*),
+	                of any size */
 	P_ERROR,     /* failed; p->err holds the message */
 };
 
@@ -146,6 +149,12 @@ struct parser {
 	struct buf carry;       /* bytes held back from json-c (tok_feed) */
 	struct buf joined;      /* carry + the next bytes (carry_feed) */
 	bool metrics_value;     /* json-c is parsing a non-array "metrics" */
+	/* P_SKIP: the open brackets (bit I set: level I is an array), how
+	 * deep, inside a string, after a backslash in one, where it began. */
+	uint64_t skip_arrays;
+	int skip_depth;
+	bool skip_str, skip_esc;
+	uint64_t skip_start;
 	struct json_object *key; /* the current top-level key (a string) */
 	size_t obj_fields;      /* fields of the open top-level object */
 	size_t rows_seen;       /* rows begun, for "row N" messages */
@@ -1458,6 +1467,80 @@ static bool in_object(enum pstate s)
 	return s == P_OBJ_FIRST || s == P_OBJ_KEY || s == P_OBJ_COLON || s == P_OBJ_VALUE || s == P_OBJ_NEXT;
 }
 
+/* Skips bytes of the P_SKIP value from BUF[*POS..LEN): strings, brackets
+ * matched, nesting limited as json-c's is; nothing is kept, so its size is
+ * not limited.  At its end the field is taken as a value no column uses
+ * (as json-c's object would be) and the skipped bytes do not count towards
+ * the object's size limit.  Returns 0 or -1. */
+static int skip_feed(struct parser *p, const char *buf, size_t len, size_t *pos, char **cause)
+{
+	const char *s = buf + *pos;
+	size_t n = len - *pos, i;
+	bool done = false;
+
+	for (i = 0; i < n && !done; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\0') {
+			advance(p, s, i);
+			*pos += i;
+			return fail_json(p, cause, "unexpected NUL byte");
+		}
+		if (p->skip_str) {
+			if (p->skip_esc)
+				p->skip_esc = false;
+			else if (c == '\\')
+				p->skip_esc = true;
+			else if (c == '"')
+				p->skip_str = false;
+		} else if (c == '"') {
+			p->skip_str = true;
+		} else if (c == '{' || c == '[') {
+			/* the top-level object is one level, as json-c counts */
+			if (p->skip_depth + 1 >= PARSE_MAX_DEPTH) {
+				advance(p, s, i);
+				*pos += i;
+				return fail(p, cause,
+				            xasprintf("JSON nested deeper than %d levels at line %zu, column %zu",
+				                      PARSE_MAX_DEPTH, p->line, p->col));
+			}
+			if (c == '[')
+				p->skip_arrays |= UINT64_C(1) << p->skip_depth;
+			else
+				p->skip_arrays &= ~(UINT64_C(1) << p->skip_depth);
+			p->skip_depth++;
+		} else if (c == '}' || c == ']') {
+			bool arr = (p->skip_arrays >> (p->skip_depth - 1)) & 1;
+
+			if (arr != (c == ']')) {
+				advance(p, s, i);
+				*pos += i;
+				return fail_char(p, cause, c, "unexpected character");
+			}
+			done = --p->skip_depth == 0;
+		}
+	}
+	advance(p, s, i);
+	*pos += i;
+	if (!done)
+		return 0;
+	const char *key = json_object_get_string(p->key);
+	size_t kn = strlen(key);
+	enum kind k = key_kind(key, kn);
+
+	if (!p->envelope) {
+		struct jv v = {.type = JV_OTHER};
+
+		p->lim_off += p->off - p->skip_start;
+		if (k != K_JOB_ID && k != K_MESSAGE)
+			row_value(p, k, key, kn, &v);
+	}
+	json_object_put(p->key);
+	p->key = NULL;
+	p->state = P_OBJ_NEXT;
+	return 0;
+}
+
 /* Pushes bytes through the skeleton; values go to json-c. */
 int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 {
@@ -1495,6 +1578,11 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 
 			if (r < 0 || (r == 1 && value_done(p, val, cause) < 0) ||
 			    (r == 2 && trial_replay(p, cause) < 0))
+				return -1;
+			continue;
+		}
+		if (p->state == P_SKIP) {
+			if (skip_feed(p, buf, len, &pos, cause) < 0)
 				return -1;
 			continue;
 		}
@@ -1606,6 +1694,14 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 					break;
 				}
 				p->metrics_value = true;
+			} else if (c == '{' || c == '[') {
+				p->skip_start = p->off;
+				p->skip_arrays = c == '[';
+				p->skip_depth = 1;
+				p->skip_str = p->skip_esc = false;
+				advance1(p, c);
+				p->state = P_SKIP;
+				break;
 			}
 			tok_begin(p, T_VALUE);
 			break;

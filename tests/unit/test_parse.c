@@ -736,6 +736,57 @@ static void test_limit_value_size(void **state)
 	b.len = 0;
 	buf_printf(&b, "{\"metrics\":[],\n\"%s\":1}", big);
 	fails(b.data, "JSON value larger than 1048576 bytes at line 2, column 1");
+	/* An object or array field no column takes (a job's config) is
+	 * skipped whatever its size, before or after "metrics", and in a
+	 * top-level row; brackets inside its strings do not count. */
+	struct buf cfg = {0};
+	buf_puts(&cfg, "{\"a\":[1,{\"b\":\"}]\\\"[{\"}],\"c\":[[[]]],\"s\":\"");
+	buf_append(&cfg, big, PARSE_MAX_VALUE);
+	buf_puts(&cfg, "\"}");
+	b.len = 0;
+	buf_printf(&b, "{\"job_id\":\"j\",\"config\":%s,\"metrics\":[{\"step\":1,\"loss\":2}]}", cfg.data);
+	r = ok(b.data);
+	assert_int_equal(r->nrows, 1);
+	assert_string_equal(r->id, "j");
+	run_free(r);
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[{\"step\":1,\"loss\":2}],\"config\":[%s,%s]}", cfg.data, cfg.data);
+	r = ok(b.data);
+	assert_int_equal(r->nrows, 1);
+	run_free(r);
+	b.len = 0;
+	buf_printf(&b, "{\"step\":1,\"loss\":2,\"config\":%s}\n{\"step\":2,\"loss\":1}", cfg.data);
+	r = ok(b.data);
+	assert_int_equal(r->nrows, 2);
+	run_free(r);
+	/* ... but its brackets must match, end before the input, and nest
+	 * no deeper than json-c allows. */
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\"config\":%s\n,\"x\":[1,2}}", cfg.data);
+	fails(b.data, "invalid JSON at line 2, column 10: unexpected character");
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\"config\":%s", cfg.data);
+	b.len -= 1;
+	fails_n(b.data, b.len, "unexpected end of input (truncated JSON?) at line 1, column 1048641");
+	b.len = 0;
+	buf_puts(&b, "{\"metrics\":[],\"config\":");
+	for (int i = 0; i < PARSE_MAX_DEPTH; i++)
+		buf_puts(&b, "[");
+	fails(b.data, "JSON nested deeper than 32 levels at line 1, column 55"); /* json-c's */
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\"config\":%s,\"y\":", cfg.data);
+	for (int i = 0; i < PARSE_MAX_DEPTH; i++)
+		buf_puts(&b, "[");
+	fails(b.data, "JSON nested deeper than 32 levels at line 1, column 1048678"); /* skipped */
+	b.len = 0;
+	buf_puts(&b, "{\"metrics\":[],\"config\":{\"a\":\"x");
+	buf_append(&b, "\0\"}}", 4);
+	fails_n(b.data, b.len, "invalid JSON at line 1, column 31: unexpected NUL byte");
+	b.len = 0;
+	buf_printf(&b, "{\"metrics\":[],\"config\":%s,\"y\":{\"a\":\"x", cfg.data);
+	buf_append(&b, "\0\"}}", 4);
+	fails_n(b.data, b.len, "invalid JSON at line 1, column 1048654: unexpected NUL byte");
+	buf_free(&cfg);
 	free(big);
 	buf_free(&b);
 }
