@@ -267,6 +267,10 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
+	/* What went to stdout is in before the files: `-o /dev/stdout` opens
+	 * stdout's file anew and appends there, so stdout's own offset must
+	 * already be past it (`-S -o /dev/stdout >FILE`). */
+	fflush(stdout);
 	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
 		rc = fail(EXIT_DATA, cause);
 	if (rc == EXIT_OK && pl->mode != CHART_NONE) {
