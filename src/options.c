@@ -101,7 +101,7 @@ static const struct argp_option option_table[] = {
 	{"list-jobs", OPT_LIST_JOBS, NULL, 0, "List the platform's jobs and exit", 3},
 	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
-	{"format", OPT_FORMAT, "FORMAT", 0, "--list-jobs output: text (default), csv or json", 3},
+	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
 
 	{NULL, 0, NULL, 0, "Informational:", -1},
 	{0},
