@@ -169,7 +169,11 @@ NL='
 cp "$H/24-lines.jsonl" "$T/in/\`touch canary\`;\$(touch canary)'\"@x#.jsonl"
 cp "$H/24-lines.jsonl" "$T/in/-rf <x |y${NL}z.jsonl"
 LABEL="lab\`touch canary\`${NL}system(\"touch canary\")]]></script>"
-set -- "$H"/*.json "$H"/*.jsonl "$T/in/"* "$LABEL=$H/01-backquote.json"
+# The same names as other trackers' metric names: TensorBoard tags, MLflow
+# metric files, W&B history keys, a CSV header (tests/trackers.py hostile).
+python3 "$top_srcdir/tests/trackers.py" hostile "$T/trk" || fail "trackers.py hostile"
+set -- "$H"/*.json "$H"/*.jsonl "$T/in/"* "$LABEL=$H/01-backquote.json" \
+	"$T/trk/tb" "$T/trk/mlruns" "$T/trk/wandb" "$T/trk/hostile.csv"
 NJOBS=$#
 [ "$NJOBS" -ge 25 ] || fail "only $NJOBS hostile jobs"
 ok "$NJOBS hostile jobs"
@@ -227,6 +231,18 @@ svg_ok "$T/cols.svg" "-m hostile columns"
 nothing_ran "-m hostile columns"
 only_files "$W" "-m hostile columns"
 ok "hostile --title and -m column names: nothing ran, SVG parses"
+
+# Panels of the other trackers' hostile metric names, read from each.
+TCOLS="\`touch canary\`,a${NL}EOD${NL}b,|touch canary,<touch canary,@x system(\"touch canary\")"
+(cd "$W" && $TRC -t svg -m "$TCOLS" "$T/trk/tb" "$T/trk/mlruns" "$T/trk/wandb" "$T/trk/hostile.csv" \
+	>"$T/script.gp" 2>"$T/err") || fail "-m hostile tracker columns: $(cat "$T/err")"
+[ "$(grep -c '^plot ' "$T/script.gp")" -ge 5 ] || fail "-m hostile tracker columns: fewer than 5 panels drawn"
+gnuplot_ok "-m hostile tracker columns" "$T/script.gp"
+cp "$T/gp.out" "$T/tcols.svg"
+svg_ok "$T/tcols.svg" "-m hostile tracker columns"
+nothing_ran "-m hostile tracker columns"
+only_files "$W" "-m hostile tracker columns"
+ok "TensorBoard tags, MLflow metric files, W&B keys and CSV headers as panels: nothing ran, SVG parses"
 
 # ---------------------------------------------------------------- -o FILE
 for ext in png svg pdf txt eps html gp; do

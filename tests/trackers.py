@@ -5,6 +5,7 @@
     trackers.py mlflow DIR     an MLflow file store
     trackers.py wandb DIR      W&B run directories (DIR/wandb/...)
     trackers.py examples DIR   examples/tensorboard and examples/mlruns
+    trackers.py hostile DIR    one run per tracker with hostile metric names
     trackers.py bench FILE N   one event file of N simple_value scalars
 
 The encoders follow the producers' formats (doc: /work/shared/docs/formats.md;
@@ -357,6 +358,65 @@ def wandb(top):
     os.symlink("run-20231114_221320-abc123", os.path.join(top, "wandb", "latest-run"))
 
 
+# The names every hostile fixture carries (tests/data/hostile), as tags and
+# keys of the other trackers: shell and gnuplot commands, quotes, macros,
+# newline, CR, tab, EOD, pipes, markup, bidi and invisible controls.
+HOSTILE = [
+    "`touch canary`",
+    "$(touch canary);\"q\"'s'",
+    "@x system(\"touch canary\")",
+    "a\nEOD\nb",
+    "c\rd\te",
+    "|touch canary",
+    "<touch canary",
+    "]]></script><script>x</script>",
+    "\u202etxt.exe\u2066\u200b",
+    "^{b}_{c}&{d}",
+]
+
+
+def hostile(top):
+    """One run per tracker whose metric names are HOSTILE (tags of a
+    TensorBoard file, invalid UTF-8 and a NUL among them; the metric files
+    of an MLflow run; the history keys of a W&B run; a CSV header)."""
+    names = HOSTILE + ["bad\xff\xfeutf8", "nul\x00byte"]
+    tb = bytearray(version_record(T0))
+    for step in range(1, 6):
+        vals = [v_simple(n.encode("utf-8", "surrogateescape") if "\xff" not in n else
+                         n.encode("latin-1"), 1.0 / (step + i)) for i, n in enumerate(names)]
+        vals.append(v_simple(b"train/loss", 3.0 - step * 0.25))
+        tb += record(event(T0 + step, step, summary(*vals)))
+    write(os.path.join(top, "tb", "events.out.tfevents.1700000000.h.1.0"), bytes(tb))
+
+    d = os.path.join(top, "mlruns", "0", "c0ffee00c0ffee00c0ffee00c0ffee00")
+    write(os.path.join(top, "mlruns", "0", "meta.yaml"),
+          b"experiment_id: '0'\nlifecycle_stage: active\nname: Default\n")
+    write(os.path.join(d, "meta.yaml"),
+          b"experiment_id: '0'\nlifecycle_stage: active\nrun_id: c0ffee00c0ffee00c0ffee00c0ffee00\n"
+          b"run_name: 'x`touch canary`'\nstart_time: 1700000000000\nstatus: 3\n")
+    for i, n in enumerate(HOSTILE):
+        text = "".join("%d %r %d\n" % (1700000000000 + step, 1.0 / (step + i), step) for step in range(1, 6))
+        write(os.path.join(d, "metrics", n.replace("/", "_")), text.encode())
+    write(os.path.join(d, "metrics", "loss"), b"1700000001000 2.5 1\n1700000002000 2.0 2\n")
+
+    import json
+    recs = [wb_run("h0st1le", "`touch canary`")]
+    for step in range(1, 6):
+        items = [("_step", str(step)), ("train/loss", repr(3.0 - step * 0.25))]
+        items += [(n, repr(1.0 / (step + i))) for i, n in enumerate(HOSTILE)]
+        recs.append(wb_history(step, [(k.encode(), v.encode()) for k, v in items]))
+    d = os.path.join(top, "wandb", "run-20231114_221320-h0st1le")
+    write(os.path.join(d, "run-h0st1le.wandb"), wandb_file(recs))
+
+    def csv_field(n):
+        return '"' + n.replace('"', '""') + '"'
+    rows = ["step," + ",".join(csv_field(n) for n in HOSTILE)]
+    for step in range(1, 6):
+        rows.append("%d," % step + ",".join(repr(1.0 / (step + i)) for i in range(len(HOSTILE))))
+    write(os.path.join(top, "hostile.csv"), ("\n".join(rows) + "\n").encode())
+    del json
+
+
 def bench(path, n):
     out = bytearray(version_record(T0))
     tags = ["train/loss", "train/learning_rate", "train/grad_norm", "train/epoch"]
@@ -377,7 +437,9 @@ if __name__ == "__main__":
         wandb(sys.argv[2])
     elif what == "examples":
         examples(sys.argv[2])
+    elif what == "hostile":
+        hostile(sys.argv[2])
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow|wandb|examples DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|wandb|examples|hostile DIR | bench FILE N")
