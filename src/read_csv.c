@@ -84,6 +84,12 @@ struct csvr {
 	bool like_header; /* every field so far equals the header's */
 	size_t nrows;     /* data records seen */
 	locale_t cloc;
+
+	/* Lines without quotes are split here, not by libcsv (fast_lines). */
+	bool slow;        /* libcsv reads the rest */
+	unsigned char delim; /* ',' or '\t' (csv_start) */
+	struct buf carry; /* the start of a line the next feed ends */
+	struct buf cell;  /* a cell, NUL-terminated for on_field */
 };
 
 /* Is S[0..N) (N bytes) a delimiter-holding first line of text? */
@@ -132,6 +138,8 @@ static void csv_close(void *state)
 		return;
 	csv_free(&s->cp);
 	buf_free(&s->hold);
+	buf_free(&s->carry);
+	buf_free(&s->cell);
 	for (size_t i = 0; i < s->ncols; i++)
 		free(s->names[i]);
 	free(s->names);
@@ -158,9 +166,10 @@ static void csv_fail(struct csvr *s, char *msg)
 static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" with at most 15
- * significant digits and a small exponent, where one multiplication or
- * division of exact doubles is correctly rounded (Clinger's fast path):
+/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" whose significant
+ * digits make an integer of at most 2^53 and whose exponent is small,
+ * where one multiplication or division of exact doubles is correctly
+ * rounded (Clinger's fast path):
  * strtod's result, without strtod's cost.  False for anything else (the
  * caller uses strtod). */
 static bool fast_decimal(const char *p, size_t n, double *v)
@@ -174,14 +183,14 @@ static bool fast_decimal(const char *p, size_t n, double *v)
 		neg = p[i++] == '-';
 	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
 		if (m || p[i] != '0') {
-			if (++digits > 15)
+			if (++digits > 19)
 				return false;
 			m = m * 10 + (uint64_t)(p[i] - '0');
 		}
 	if (i < n && p[i] == '.')
 		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
 			if (m || p[i] != '0') {
-				if (++digits > 15)
+				if (++digits > 19)
 					return false;
 				m = m * 10 + (uint64_t)(p[i] - '0');
 			}
@@ -200,7 +209,7 @@ static bool fast_decimal(const char *p, size_t n, double *v)
 				return false;
 		scale += esign * e;
 	}
-	if (i != n || scale < -22 || scale > 22)
+	if (i != n || scale < -22 || scale > 22 || m > (UINT64_C(1) << 53))
 		return false;
 	double d = (double)m;
 	d = scale < 0 ? d / pow10_exact[-scale] : d * pow10_exact[scale];
@@ -218,13 +227,14 @@ static int cell_number(struct csvr *s, const char *p, size_t n, double *v)
 		return 0;
 	if (p[0] == '+' || p[0] == '-')
 		i++;
-	if (p[i] >= '0' && p[i] <= '9' && fast_decimal(p, n, v))
+	bool digit = p[i] >= '0' && p[i] <= '9';
+	if (digit && fast_decimal(p, n, v))
 		return 1;
-	if (strcasecmp(p + i, "nan") == 0) {
+	if (!digit && strcasecmp(p + i, "nan") == 0) {
 		*v = NAN;
 		return 1;
 	}
-	if (strcasecmp(p + i, "inf") == 0 || strcasecmp(p + i, "infinity") == 0) {
+	if (!digit && (strcasecmp(p + i, "inf") == 0 || strcasecmp(p + i, "infinity") == 0)) {
 		*v = p[0] == '-' ? -INFINITY : INFINITY;
 		return 1;
 	}
@@ -413,7 +423,7 @@ static char *malformed(const struct csvr *s)
 }
 
 /* Pushes B[0..LEN) through libcsv in chunks, checking the field size. */
-static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
+static void libcsv_push(struct csvr *s, const unsigned char *b, size_t len)
 {
 	while (len > 0 && s->err == NULL) {
 		size_t n = len < CSV_CHUNK ? len : CSV_CHUNK;
@@ -426,6 +436,103 @@ static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
 		b += n;
 		len -= n;
 	}
+}
+
+/* Is C a byte libcsv trims around an unquoted field? */
+static bool trimmed(const struct csvr *s, unsigned char c)
+{
+	return c == ' ' || (c == '\t' && s->delim != '\t');
+}
+
+/* One line L[0..N) (its '\n' not included) read as libcsv reads it, with
+ * the same callbacks, when it holds no quote, no CR but at its end and no
+ * NUL: such a line means the same to every CSV reader (fields between
+ * delimiters, spaces around them trimmed; only white space: a blank line,
+ * skipped).  Returns false, having done nothing, for any other line. */
+static bool fast_line(struct csvr *s, const unsigned char *l, size_t n)
+{
+	while (n > 0 && l[n - 1] == '\r')
+		n--;
+	if (n > CSV_MAX_FIELD || memchr(l, '"', n) || memchr(l, '\r', n) || memchr(l, '\0', n))
+		return false;
+	unsigned char delim = s->delim;
+	size_t i = 0;
+	while (i < n && trimmed(s, l[i]))
+		i++;
+	if (i == n)
+		return true;
+	for (;;) {
+		size_t a = i, e;
+		const unsigned char *d = memchr(l + i, delim, n - i);
+		e = d ? (size_t)(d - l) : n;
+		while (a < e && trimmed(s, l[a]))
+			a++;
+		size_t z = e;
+		while (z > a && trimmed(s, l[z - 1]))
+			z--;
+		s->cell.len = 0;
+		buf_append(&s->cell, (const char *)l + a, z - a); /* NUL-terminates */
+		on_field(s->cell.data, z - a, s);
+		if (!d)
+			break;
+		i = e + 1;
+	}
+	on_record('\n', s);
+	return true;
+}
+
+/* Leaves the fast path for good: what it held goes to libcsv first. */
+static void go_slow(struct csvr *s)
+{
+	s->slow = true;
+	libcsv_push(s, (const unsigned char *)s->carry.data, s->carry.len);
+	buf_free(&s->carry);
+}
+
+/* Reads the whole lines of B[0..LEN) that fast_line can, holding a line's
+ * start until its end comes; returns the bytes taken.  The first line it
+ * cannot read (and anything held) goes to libcsv, which reads the rest. */
+static size_t fast_lines(struct csvr *s, const unsigned char *b, size_t len)
+{
+	size_t pos = 0;
+
+	while (!s->slow && s->err == NULL && pos < len) {
+		const unsigned char *nl = memchr(b + pos, '\n', len - pos);
+		size_t held = s->carry.len;
+		if (nl == NULL) {
+			if (held + (len - pos) > CSV_CHUNK) {
+				go_slow(s);
+				break;
+			}
+			buf_append(&s->carry, (const char *)b + pos, len - pos);
+			return len;
+		}
+		size_t n = (size_t)(nl - (b + pos));
+		bool ok;
+		if (held > 0) {
+			buf_append(&s->carry, (const char *)b + pos, n);
+			ok = fast_line(s, (const unsigned char *)s->carry.data, s->carry.len);
+			s->carry.len = held;
+		} else {
+			ok = fast_line(s, b + pos, n);
+		}
+		if (!ok) {
+			go_slow(s);
+			break;
+		}
+		s->carry.len = 0;
+		pos += n + 1;
+	}
+	return pos;
+}
+
+/* Pushes B[0..LEN): plain lines through fast_lines, the rest through
+ * libcsv. */
+static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
+{
+	size_t used = s->slow ? 0 : fast_lines(s, b, len);
+	if (s->slow)
+		libcsv_push(s, b + used, len - used);
 }
 
 /* Chooses the delimiter from the held bytes (the first line, or the first
@@ -446,6 +553,7 @@ static void csv_start(struct csvr *s)
 		comma |= b[i] == ',';
 		tab |= b[i] == '\t';
 	}
+	s->delim = tab && !comma ? '\t' : ',';
 	if (tab && !comma) {
 		csv_set_delim(&s->cp, '\t');
 		csv_set_space_func(&s->cp, tsv_space);
@@ -493,6 +601,8 @@ static int csv_finish(void *state, char **cause)
 
 	if (!s->started)
 		csv_start(s);
+	if (!s->slow)
+		go_slow(s); /* a last line without a line end */
 	if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
 		csv_fail(s, xstrdup("unterminated quoted field at the end of the CSV (truncated file?)"));
 	if (s->err == NULL && s->nrows == 0)

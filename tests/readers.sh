@@ -132,6 +132,27 @@ want_rows tsv <<'W'
 W
 ok "csv: TSV, BOM, quoting, the column table"
 
+# Lines without quotes are split without libcsv (read_csv.c's fast path),
+# the rest by libcsv: both must read every line alike.  Each file is read
+# as it is and with its first header cell quoted (libcsv then reads every
+# line); the tidy data must be the same.  The mix: spaces and tabs around
+# cells, CRLF and \r\r\n, blank and white-space lines, an empty last
+# cell, NA, nan and -inf, a quoted line in the middle (the fast path hands
+# over there), a last line without a line end, and a 70 kB line.
+long=$(head -c 70000 /dev/zero | tr '\0' 'x')
+printf 'step, train_loss,\teval_loss ,lr\r\n1, 2.5 ,\t,0.1\r\n\r\n  \t \n2,NA,nan,\r\r\n3,1.25,-inf,1e-4\n4,"1.5",2,3\n5,1,1,%s\n6,0.5,0.75,0.01' "$long" >"$T/mix.csv"
+printf 'step\tloss\tnote\n1\t 2 \ta b\n2\t1\t"q"\n3\t0.5\t\n' >"$T/mix.tsv"
+for f in "$T/mix.csv" "$T/mix.tsv" "$D/keras.csv" "$D/lightning_logs/version_0/metrics.csv"; do
+	sed '1s/^\([^,\t]*\)/"\1"/' "$f" >"$T/quoted"
+	[ "$(head -c 1 "$T/quoted")" = '"' ] || fail "csv fast path: could not quote $f's header"
+	$TRC --data "$f" 2>"$T/err1" | grep -v '^#' >"$T/fast" || fail "csv fast path: $f: $(cat "$T/err1")"
+	$TRC --data "$T/quoted" 2>"$T/err2" | grep -v '^#' >"$T/slow" || fail "csv fast path: $f quoted: $(cat "$T/err2")"
+	[ -s "$T/fast" ] && cmp -s "$T/fast" "$T/slow" || fail "csv fast path: $f reads differently from libcsv:
+$(diff "$T/fast" "$T/slow" | head -20)"
+done
+[ "$(grep -c . "$T/fast")" -ge 3 ] || fail "csv fast path: too few rows read"
+ok "csv: lines read without libcsv read as libcsv reads them"
+
 # The column table in the JSON reader too (W&B-style and HF-style names in
 # JSON Lines); "loss" still yields to "train_loss".
 printf '%s\n' '{"global_step": 1, "train/loss": 2, "lr": 0.5, "train/epoch": 0.25}' \
