@@ -190,6 +190,13 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	read_env(env, spec);
 	if (render_plan(spec, env, pl, &cause) != 0)
 		return fail(EXIT_USAGE, cause);
+	for (size_t i = 1; i < spec->noutputs; i++) {
+		struct compare_spec other = *spec;
+		struct render_plan opl;
+		other.output = spec->outputs[i];
+		if (render_plan(&other, env, &opl, &cause) != 0)
+			return fail(EXIT_USAGE, cause);
+	}
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
@@ -249,6 +256,50 @@ static int load(struct state *st, int *rc)
 	return -1;
 }
 
+/* -o given again: output I (> 0) of the same comparison, its chart built
+ * for that output's terminal and size as a lone -o would.  Returns the
+ * exit status. */
+static int another_output(struct state *st, size_t i, const struct render_env *env)
+{
+	struct compare_spec spec = st->opts.spec;
+	spec.output = spec.outputs[i];
+	struct render_plan pl;
+	char *cause = NULL;
+	if (render_plan(&spec, env, &pl, &cause) != 0) /* checked in prepare() */
+		return fail(EXIT_USAGE, cause);
+	struct chart_target target = render_target(&pl, false);
+	struct chart *ch = NULL;
+	if (compare_build(&spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	char *warnings = NULL;
+	int rc = EXIT_OK;
+	if (render_chart(&pl, ch, &spec, env, stdout, &warnings, &cause) != 0) {
+		rc = fail(EXIT_DATA, cause);
+	} else if (warnings && !diag_quiet) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		diag_warn("gnuplot: %s", w);
+		free(w);
+	}
+	free(warnings);
+	chart_free(ch);
+	return rc;
+}
+
+/* --summary-output FILE: the summary table written atomically. */
+static int summary_file(const struct state *st)
+{
+	struct atomic_out ao;
+	char *cause = NULL;
+	const struct compare_spec *spec = &st->opts.spec;
+	int width = st->opts.summary_width > 0 ? (int)st->opts.summary_width : 0;
+	if (atomic_open(&ao, spec->summary_output, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	render_summary(ao.fp, st->chart, spec->summary, width); /* commit checks the stream */
+	if (atomic_commit(&ao, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	return EXIT_OK;
+}
+
 /* Writes what was asked for: the summary, --data, -d and the chart, then
  * closes stdout.  Returns the exit status. */
 static int write_outputs(struct state *st, const struct render_plan *pl,
@@ -258,7 +309,9 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	const struct chart *ch = st->chart;
 	char *cause = NULL;
 	int rc = EXIT_OK;
-	if (spec->summary != SUMMARY_NONE) {
+	if (spec->summary_output) {
+		rc = summary_file(st);
+	} else if (spec->summary != SUMMARY_NONE) {
 		/* The text summary fits the terminal it is shown on. */
 		int width = (int)st->opts.summary_width, cols, rows;
 		if (width < 0)
@@ -267,7 +320,7 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
-	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
+	if (spec->data_dir && rc == EXIT_OK && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
 		rc = fail(EXIT_DATA, cause);
 	if (rc == EXIT_OK && pl->mode != CHART_NONE) {
 		char *warnings = NULL;
@@ -279,6 +332,11 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 			free(w);
 		}
 		free(warnings);
+		for (size_t i = 1; i < spec->noutputs; i++) {
+			int orc = another_output(st, i, env);
+			if (rc == EXIT_OK)
+				rc = orc;
+		}
 	}
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {

@@ -65,8 +65,8 @@ expect_fail 64 "trcompare-plot: --format: unknown format 'xml' (text, csv, json)
 $try" --format=xml "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --list-jobs takes no JOB and no --latest
 $try" --url=http://127.0.0.1:9 --list-jobs "$RUNS/qwen-350m-lr1e-4.json"
-expect_fail 64 "trcompare-plot: -o -: write the script to stdout by leaving out -o
-$try" -o - "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: -o - and --summary both write to stdout
+$try" -o - -S "$RUNS/qwen-350m-lr1e-4.json"
 printf '  \n' >"$T/blank-token"
 expect_fail 64 "trcompare-plot: --token-file: $T/blank-token: the token is empty or holds control characters
 $try" --token-file="$T/blank-token" "$RUNS/qwen-350m-lr1e-4.json"
