@@ -127,6 +127,7 @@ static const struct argp_option option_table[] = {
  * fault (-1: unknown). */
 static bool capturing;
 static int pending_line_start;
+static bool at_end; /* ARGP_KEY_END: no one argument is at fault */
 static char *captured;
 static int captured_idx;
 
@@ -141,7 +142,7 @@ static void usage_error(const struct argp_state *state, const char *fmt, ...)
 	char *msg = text_sanitize(raw, strlen(raw), 0, "");
 	if (capturing && !captured) {
 		captured = xstrdup(msg);
-		captured_idx = state->next > 1 ? state->next - 1 : -1;
+		captured_idx = state->next > 1 && !at_end ? state->next - 1 : -1;
 	}
 	argp_error(state, "%s", msg);
 	free(msg);
@@ -355,7 +356,6 @@ static error_t parse_shard(struct argp_state *state, struct options *o, const ch
 static error_t check_batch(struct argp_state *state, struct options *o)
 {
 	if (o->line_start) {
-		captured_idx = -1;
 		if (o->spec.output && strcmp(o->spec.output, "-") == 0)
 			USAGE(state, "-o -: not on a manifest line (name a file)");
 		for (size_t i = 0; i < o->noutputs; i++)
@@ -384,9 +384,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct options *o = state->input;
 	error_t err = 0;
 	long v = 0;
-	if (o->line_start && state->next > o->line_start && batch_wide(key))
-		USAGE(state, "--%s: give it on the --batch command line, not on a manifest line",
-		      option_name(key));
+	if (o->line_start && state->next > o->line_start && batch_wide(key)) {
+		usage_error(state, "--%s: give it on the --batch command line, not on a manifest line",
+			    option_name(key));
+		/* At the option, not its detached argument. */
+		if (arg && state->next >= 2 && state->argv[state->next - 1] == arg &&
+		    state->next - 2 >= o->line_start)
+			captured_idx = state->next - 2;
+		return EINVAL;
+	}
 	switch (key) {
 	case 'o': return add_output(state, o, arg);
 	case OPT_SUMMARY_OUTPUT: o->spec.summary_output = arg; break;
@@ -569,6 +575,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case ARGP_KEY_END:
+		at_end = true;
 		if (o->spec.summary_output && o->spec.summary == SUMMARY_NONE)
 			o->spec.summary = SUMMARY_TEXT;
 		if ((o->pool || o->newer || o->shard_n) && !o->batch)
@@ -647,6 +654,7 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 int options_parse_line(int argc, char **argv, int line_start, struct options *opts, char **cause)
 {
 	capturing = true;
+	at_end = false;
 	captured = NULL;
 	captured_idx = -1;
 	/* options_parse_ex zeroes OPTS: line_start reaches argp through a

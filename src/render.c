@@ -319,25 +319,30 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
 		gp_session_free(s);
 	}
-	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
-		rc = canvas_inline_scripts(ao.tmp, cause);
-	struct stat sb;
-	if (rc == 0 && stat(ao.tmp, &sb) == 0 && sb.st_size == 0) {
-		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
-		rc = -1;
-	}
+	if (rc == 0)
+		rc = render_file_check(pl, ao.tmp, cause);
 	if (rc == 0)
 		return atomic_commit(&ao, cause);
 	atomic_abort(&ao);
 	return -1;
 }
 
-int render_chart(const struct render_plan *pl, const struct chart *ch,
-		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
-		 char **warnings, char **cause)
+int render_file_check(const struct render_plan *pl, const char *tmp, char **cause)
 {
-	*warnings = NULL;
-	struct gp_emit e = {
+	if (strcmp(pl->terminal, "canvas") == 0 && canvas_inline_scripts(tmp, cause) != 0)
+		return -1;
+	struct stat sb;
+	if (stat(tmp, &sb) == 0 && sb.st_size == 0) {
+		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
+		return -1;
+	}
+	return 0;
+}
+
+void render_emit(const struct render_plan *pl, const struct compare_spec *spec,
+		 const struct render_env *env, struct gp_emit *e)
+{
+	struct gp_emit init = {
 		.terminal = pl->terminal,
 		/* The layout is computed for this size, so the script states it. */
 		.width = pl->width,
@@ -346,6 +351,16 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 		.ansi_color = pl->ansi,
 		.display = env->display,
 	};
+	*e = init;
+}
+
+int render_chart(const struct render_plan *pl, const struct chart *ch,
+		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
+		 char **warnings, char **cause)
+{
+	*warnings = NULL;
+	struct gp_emit e;
+	render_emit(pl, spec, env, &e);
 	switch (pl->mode) {
 	case CHART_NONE:
 		return 0;
