@@ -553,6 +553,19 @@ static void write_files(struct batch *b, size_t i, const struct chart *ch)
 	}
 }
 
+/* Makes the missing directories above PATH (a manifest's "-o out/x.png"
+ * needs no mkdir first); a failure shows when the file is opened. */
+static void make_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		(void)mkdir(p, 0777);
+		*s = '/';
+	}
+	free(p);
+}
+
 /* Line I: its jobs, then every output (the rendered ones into the pool). */
 static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 {
@@ -569,6 +582,12 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 		ls->failed = true;
 		return;
 	}
+	for (size_t k = 0; k < spec->noutputs; k++)
+		make_parents(spec->outputs[k]);
+	if (spec->summary_output)
+		make_parents(spec->summary_output);
+	if (spec->data_dir)
+		make_parents(spec->data_dir);
 	bool first = true;
 	if (spec->summary_output || spec->data_dir) {
 		struct chart_target t = { .view = spec->data_dir != NULL };

@@ -207,14 +207,14 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char **caus
 	memset(m, 0, sizeof *m);
 	struct lexer lx = { .t = text, .len = len, .line = 1, .col = 1, .m = m };
 	int rc = lex(&lx, cause);
-	free(lx.word);
 	if (rc != 0) {
-		end_word(&lx);
+		end_word(&lx); /* (uses lx.word) */
 		for (size_t i = 0; i < lx.cur.nwords; i++)
 			free(lx.cur.words[i].text);
 		free(lx.cur.words);
 		manifest_free(m);
 	}
+	free(lx.word);
 	return rc;
 }
 

@@ -109,22 +109,27 @@ expect_fail 64 "trcompare-plot: stdin:1: -: standard input holds the manifest" -
 
 # Failure isolation: a missing job, an unwritable output; the rest written.
 mkdir "$T/iso"
+echo "a file, not a directory" >"$T/iso/afile"
 cat >"$T/iso/m" <<MANIFEST
 -o ok1.png $RUNS/qwen-350m-lr1e-4.json
 -o miss.png $RUNS/qwen-350m-lr1e-4.json nothere.json
--o nodir/x.png -o ok2.svg $RUNS/qwen-350m-lr3e-4.json
+-o afile/x.png -o ok2.svg $RUNS/qwen-350m-lr3e-4.json
 -o ok3.txt $RUNS/llama-1.3b-lr2e-4.json
 MANIFEST
 trc --batch "$T/iso/m"
 [ "$rc" -eq 1 ] || fail "a failing line: exit $rc, want 1: $(cat "$T/err")"
 grep -qx "trcompare-plot: $T/iso/m:2: $T/iso/nothere.json: No such file or directory" "$T/err" ||
 	fail "the missing job is not reported with its line: $(cat "$T/err")"
-grep -q "^trcompare-plot: $T/iso/m:3: $T/iso/nodir/x.png: cannot create" "$T/err" ||
+grep -q "^trcompare-plot: $T/iso/m:3: $T/iso/afile/x.png: cannot create" "$T/err" ||
 	fail "the unwritable output is not reported with its line: $(cat "$T/err")"
 [ "$(final_line)" = "2 charts written, 0 skipped, 2 failed in T s" ] || fail "final line: $(cat "$T/err")"
 for f in ok1.png ok2.svg ok3.txt; do [ -s "$T/iso/$f" ] || fail "$f not written beside failing lines"; done
 [ ! -e "$T/iso/miss.png" ] || fail "a line whose job failed wrote its chart"
 [ -z "$(ls -A "$T/iso" | grep '^\.trc')" ] || fail "temporary files left: $(ls -A "$T/iso")"
+# Missing directories above an output are made.
+printf -- '-o deep/er/x.txt %s\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/iso/m3"
+expect_ok --batch "$T/iso/m3"
+[ -s "$T/iso/deep/er/x.txt" ] || fail "--batch: the output's directories were not made"
 ok "a failing job and output are reported with their line; the others are written; exit 1"
 # A job that cannot be fetched: exit 2 (-k draws the rest of its line).
 cat >"$T/iso/m2" <<MANIFEST
