@@ -502,8 +502,8 @@ static void batch_progress(void *ctx, const struct batch_stats *bs)
 {
 	struct manifest_run *mr = ctx;
 	mr->progress = true;
-	fprintf(stderr, "\r\033[K%zu jobs read; charts %zu/%zu, %zu failed; %.1f s", bs->jobs, bs->done,
-		bs->lines, bs->failed, since(&batch_start));
+	fprintf(stderr, "\r\033[K%zu job%s read; charts %zu/%zu, %zu failed; %.1f s", bs->jobs,
+		bs->jobs == 1 ? "" : "s", bs->done, bs->lines, bs->failed, since(&batch_start));
 	fflush(stderr);
 }
 

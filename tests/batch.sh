@@ -183,6 +183,17 @@ trc --batch "$S/m" --shard 12/20
 [ "$rc" -eq 0 ] && [ "$(final_line)" = "0 charts written, 0 skipped, 0 failed in T s" ] || fail "an empty shard: $(cat "$T/err")"
 ok "--shard: 4 shards of 11 lines are the whole, no line twice; 2/4 is lines 2, 6, 10"
 
+# Progress: one line on a terminal (script(1) makes one), none in a file.
+grep -q "$(printf '\r')" "$T/err" && fail "a progress line when stderr is no terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qc "$PROG --batch '$S/m' -j 1 2>&1 >/dev/null" /dev/null >"$T/tty" </dev/null
+	tr '\r' '\n' <"$T/tty" | grep -q '^.\[K1 job read; charts 11/11, 0 failed; [0-9.]* s$' ||
+		fail "no progress line on a terminal: $(od -c "$T/tty" | head)"
+	script -qc "$PROG --batch '$S/m' -q 2>&1 >/dev/null" /dev/null >"$T/tty" </dev/null
+	[ ! -s "$T/tty" ] || fail "-q on a terminal: $(od -c "$T/tty" | head)"
+	ok "progress: a line on a terminal, none with -q"
+fi
+
 # -q: nothing on stderr.
 trc --batch "$S/m" -q
 [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "-q: $(cat "$T/err")"
