@@ -27,6 +27,7 @@ struct line_state {
 	bool submitted;     /* every output is written or in the pool */
 	size_t pending;     /* outputs the pool still draws */
 	bool finished;
+	char *summary_md;   /* cfg->summaries: the summary table, markdown */
 };
 
 /* A chart being drawn by one gnuplot of the pool. */
@@ -136,8 +137,10 @@ void batch_free(struct batch *b)
 		gp_session_free(b->slots[i].s);
 	}
 	free(b->slots);
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		free(b->ls[i].plans);
+		free(b->ls[i].summary_md);
+	}
 	free(b->ls);
 	free(b->warned);
 	free(b);
@@ -589,6 +592,20 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 	if (spec->data_dir)
 		make_parents(spec->data_dir);
 	bool first = true;
+	if (b->cfg->summaries) {
+		struct chart_target t = { .view = false };
+		struct chart *ch = build(b, i, jl, &t, first);
+		first = false;
+		if (ch) {
+			size_t len;
+			FILE *mem = open_memstream(&ls->summary_md, &len);
+			if (mem) {
+				render_summary(mem, ch, SUMMARY_MARKDOWN, 0);
+				fclose(mem);
+			}
+		}
+		chart_free(ch);
+	}
 	if (spec->summary_output || spec->data_dir) {
 		struct chart_target t = { .view = spec->data_dir != NULL };
 		struct chart *ch = build(b, i, jl, &t, first);
@@ -628,6 +645,16 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 		}
 		chart_free(ch);
 	}
+}
+
+const char *batch_line_status(const struct batch *b, size_t i)
+{
+	return b->ls[i].skip ? "skipped (up to date)" : b->ls[i].failed ? "failed" : NULL;
+}
+
+const char *batch_line_summary(const struct batch *b, size_t i)
+{
+	return b->ls[i].summary_md;
 }
 
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st)

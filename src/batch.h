@@ -53,6 +53,7 @@ struct batch_config {
 	void (*say)(void *ctx, enum batch_say what, const char *msg);
 	void (*progress)(void *ctx, const struct batch_stats *st); /* or NULL */
 	void *ctx;
+	bool summaries;           /* keep each line's summary for an index */
 };
 
 struct batch;
@@ -76,6 +77,12 @@ void batch_load(struct batch *b);
  * were written (or skipped), EXIT_FETCH when a job could not be fetched,
  * else EXIT_DATA when some output failed.  *ST says what happened. */
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st);
+
+/* After batch_write, line I for an index page: NULL when written, else
+ * "skipped (up to date)" or "failed"; and its summary as a markdown table
+ * (with cfg->summaries; NULL when its jobs did not load). */
+const char *batch_line_status(const struct batch *b, size_t i);
+const char *batch_line_summary(const struct batch *b, size_t i);
 
 /* PATH (an output) relative to the manifest's directory DIR: DIR/PATH
  * unless PATH is absolute, "-" or DIR is ".".  malloc'd. */

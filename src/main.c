@@ -16,6 +16,7 @@
 #include "gnuplot.h"
 #include "gpscript.h"
 #include "http.h"
+#include "index.h"
 #include "joblist.h"
 #include "manifest.h"
 #include "options.h"
@@ -507,6 +508,32 @@ static void batch_progress(void *ctx, const struct batch_stats *bs)
 	fflush(stderr);
 }
 
+/* --index FILE: the page linking every line's outputs.  Returns 0 or -1
+ * (said). */
+static int batch_index(const struct manifest_run *mr, const struct batch *b, const char *path)
+{
+	struct index_entry *e = xcalloc(mr->nlines + 1, sizeof *e);
+	for (size_t i = 0; i < mr->nlines; i++) {
+		const struct compare_spec *spec = mr->lines[i].spec;
+		e[i].title = spec->title;
+		e[i].where = mr->lines[i].where;
+		e[i].outputs = spec->outputs;
+		e[i].noutputs = spec->noutputs;
+		e[i].data_dir = spec->data_dir;
+		e[i].summary_file = spec->summary_output;
+		e[i].status = batch_line_status(b, i);
+		e[i].summary_md = batch_line_summary(b, i);
+	}
+	char *cause = NULL;
+	int rc = index_write(path, e, mr->nlines, &cause);
+	free(e);
+	if (rc != 0) {
+		diag_error("%s", cause);
+		free(cause);
+	}
+	return rc;
+}
+
 /* --batch MANIFEST: every line's comparison.  Returns the exit status. */
 static int run_batch(struct state *st, int argc, char **argv)
 {
@@ -557,6 +584,7 @@ static int run_batch(struct state *st, int argc, char **argv)
 		.say = o->verbose ? batch_say_verbose : batch_say,
 		.progress = isatty(STDERR_FILENO) && !o->quiet ? batch_progress : NULL,
 		.ctx = &mr,
+		.summaries = o->index != NULL,
 	};
 	/* Every line's usage errors are said, then nothing is done. */
 	struct batch *b = batch_new(mr.lines, mr.nlines, &cfg, st->cache);
@@ -578,6 +606,8 @@ static int run_batch(struct state *st, int argc, char **argv)
 			st->have_jl = true;
 		free(cause);
 		rc = batch_write(b, st->have_jl ? &st->jl : NULL, &bs);
+		if (o->index && batch_index(&mr, b, o->index) != 0 && rc == EXIT_OK)
+			rc = EXIT_DATA;
 		if (mr.progress)
 			fputs("\r\033[K", stderr);
 		if (!o->quiet)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "index.h"
 #include "text.h"
 #include "util.h"
 
@@ -56,7 +57,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
-	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD,
+	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD, OPT_INDEX,
 };
 
 static const struct argp_option option_table[] = {
@@ -110,6 +111,7 @@ static const struct argp_option option_table[] = {
 	{"jobs", 'j', "N", 0, "--batch: gnuplot processes drawing at once (default: the number of online cores; at most 64)", 4},
 	{"newer", OPT_NEWER, NULL, 0, "--batch: skip a line whose outputs are all newer than its local inputs", 4},
 	{"shard", OPT_SHARD, "K/N", 0, "--batch: only every N-th line, starting with line K (1 <= K <= N)", 4},
+	{"index", OPT_INDEX, "FILE", 0, "--batch: write FILE (.md or .html), a page linking every chart with its summary table", 4},
 
 	{NULL, 0, NULL, 0, "Informational:", -1},
 	{0},
@@ -305,7 +307,7 @@ static bool is_summary_format(const char *s)
 static bool batch_wide(int key)
 {
 	switch (key) {
-	case 'q': case 'v': case 'j': case OPT_GNUPLOT_TIMEOUT: case OPT_BATCH: case OPT_NEWER:
+	case 'q': case 'v': case 'j': case OPT_GNUPLOT_TIMEOUT: case OPT_BATCH: case OPT_NEWER: case OPT_INDEX:
 	case OPT_SHARD: case OPT_URL: case OPT_ENDPOINT: case OPT_TOKEN_FILE:
 	case OPT_API_KEY_HEADER: case OPT_TOKEN_FOR: case OPT_NETRC: case OPT_CACERT:
 	case OPT_INSECURE: case OPT_PARALLEL: case OPT_RETRY: case OPT_CONNECT_TIMEOUT:
@@ -399,6 +401,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_BATCH: o->batch = arg; break;
 	case 'j': return parse_long(state, "-j", arg, 1, 64, &o->pool);
 	case OPT_NEWER: o->newer = true; break;
+	case OPT_INDEX:
+		if (!index_path_ok(arg))
+			USAGE(state, "--index: '%s' does not end in .md or .html", arg);
+		o->index = arg;
+		break;
 	case OPT_SHARD: return parse_shard(state, o, arg);
 	case 't':
 		if (!*arg)
@@ -578,8 +585,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		at_end = true;
 		if (o->spec.summary_output && o->spec.summary == SUMMARY_NONE)
 			o->spec.summary = SUMMARY_TEXT;
-		if ((o->pool || o->newer || o->shard_n) && !o->batch)
-			USAGE(state, "%s: only with --batch", o->pool ? "-j" : o->newer ? "--newer" : "--shard");
+		if ((o->pool || o->newer || o->shard_n || o->index) && !o->batch)
+			USAGE(state, "%s: only with --batch",
+			      o->pool ? "-j" : o->newer ? "--newer" : o->shard_n ? "--shard" : "--index");
 		if (o->batch && (err = check_batch(state, o)) != 0)
 			return err;
 		if (o->njobs == 0 && !o->list_jobs && !o->latest && !(o->batch && !o->line_start))

@@ -44,6 +44,7 @@ struct options {
 	long pool;           /* -j N: gnuplot sessions for --batch; 0: the
 	                        number of online cores */
 	bool newer;          /* --newer */
+	const char *index;   /* --index FILE (.md or .html), or NULL */
 	long shard_k, shard_n; /* --shard K/N (1-based); 0/0: every line */
 	int line_start;      /* options_parse_line: where the manifest line's
 	                        words start in argv (0: the command line) */

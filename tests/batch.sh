@@ -254,3 +254,33 @@ for j in r1 r2 r3 r4 r5; do
 done
 [ -s "$W/c3.png" ] && [ -s "$W/c3.svg" ] && [ -s "$W/c20.txt" ] || fail "HTTP batch: outputs missing"
 ok "$(wc -l <"$W/m" | tr -d ' ') lines over 5 jobs on the API: each job fetched once"
+
+# --index: one page linking every chart (relative to the page), with its
+# summary table; a failed line says so.
+mkdir -p "$T/site/pages"
+cat >"$T/site/m" <<MANIFEST
+--title 'two <b>runs</b>' -o charts/a.png -o 'charts/a b.svg' -o charts/a.gp $RUNS/qwen-350m-lr1e-4.json $RUNS/qwen-350m-lr3e-4.json
+-o charts/bad.png $T/site/missing.json
+MANIFEST
+trc --batch "$T/site/m" --index "$T/site/pages/index.md"
+[ "$rc" -eq 1 ] || fail "--index: exit $rc: $(cat "$T/err")"
+cd "$T/site/pages"
+grep -qx '## two \\<b\\>runs\\< /b\\>' index.md || fail "--index: no title heading: $(cat index.md)"
+grep -qx '!\[../charts/a.png\](../charts/a.png)' index.md || fail "--index: no image link: $(cat index.md)"
+grep -qx '!\[../charts/a b.svg\](../charts/a%20b.svg)' index.md || fail "--index: no escaped link: $(cat index.md)"
+grep -qx '\[../charts/a.gp\](../charts/a.gp)' index.md || fail "--index: no script link: $(cat index.md)"
+grep -q '| qwen-350m-lr3e-4 |' index.md || fail "--index: no summary table"
+grep -qx "$T/site/m:2: failed" index.md || fail "--index: the failed line is not marked: $(cat index.md)"
+for l in $(sed -n 's/^!\?\[[^]]*\](\([^)]*\))$/\1/p' index.md | sed 's/%20/ /g' | tr ' ' '@'); do
+	f=$(printf '%s' "$l" | tr '@' ' ')
+	[ "$f" = ../charts/bad.png ] || [ -s "$f" ] || fail "--index links a missing file: $f"
+done
+cd "$T"
+expect_ok --batch "$T/site/m" --index "$T/site/index.html" -q --shard 1/2
+grep -q '<h2>two &lt;b&gt;runs&lt; /b&gt;</h2>' "$T/site/index.html" && grep -q '<img src="charts/a.png"' "$T/site/index.html" &&
+	grep -q '<pre>.*job' "$T/site/index.html" || fail "--index .html: $(cat "$T/site/index.html")"
+ok "--index .md and .html: every chart linked relative to the page, summaries, failures marked"
+expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
+$try" --batch "$T/site/m" --index x.txt
+expect_fail 64 "trcompare-plot: --index: only with --batch
+$try" --index x.md "$RUNS/qwen-350m-lr1e-4.json"

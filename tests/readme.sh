@@ -113,6 +113,10 @@ run_shell() {
 			[ -s "$W/examples/out/$o" ] || fail "README line $n: $cmd: examples/out/$o not written"
 		done ;;
 	esac
+	case $bare in *--index\ examples/out/index.md*)
+		grep -q '^!\[all.png\](all.png)$' "$W/examples/out/index.md" ||
+			fail "README line $n: $cmd: the index links no chart" ;;
+	esac
 	case $bare in *gnuplot*|*--list-jobs*) [ -s "$T/o" ] || fail "README line $n: $cmd: no output" ;; esac
 	case $bare in *gnuplot*) [ "$(marks "$T/o")" -ge 40 ] || fail "README line $n: $cmd: the chart is empty: $(cat "$T/o")" ;; esac
 	ok "README line $n: $cmd"
