@@ -541,20 +541,21 @@ static int run_batch(struct state *st, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &batch_start);
 	struct manifest_run mr;
 	memset(&mr, 0, sizeof mr);
-	mr.name = strcmp(o->batch, "-") == 0 ? "stdin" : o->batch;
-	/* (Lines' places in messages hold the name as given: sanitized at
-	 * the end by diag_error's callers' text_sanitize where it matters.) */
+	/* Every message names the manifest: made safe once. */
+	const char *given = strcmp(o->batch, "-") == 0 ? "stdin" : o->batch;
+	mr.name = keep(&mr, text_sanitize(given, strlen(given), TEXT_MAX_CHARS, "(empty)"));
 	char *text = NULL, *cause = NULL;
 	size_t len = 0;
-	if (manifest_read(o->batch, &text, &len, &cause) != 0)
+	if (manifest_read(o->batch, &text, &len, &cause) != 0) {
+		manifest_run_free(&mr);
 		return fail(EXIT_USAGE, cause);
+	}
 	int rc = manifest_parse(text, len, &mr.m, &cause);
 	free(text);
 	if (rc != 0) {
-		char *name = text_sanitize(mr.name, strlen(mr.name), TEXT_MAX_CHARS, "(empty)");
-		diag_error("%s:%s", name, cause);
-		free(name);
+		diag_error("%s:%s", mr.name, cause);
 		free(cause);
+		manifest_run_free(&mr);
 		return EXIT_USAGE;
 	}
 	/* --shard K/N: every N-th comparison, starting with the K-th. */

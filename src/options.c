@@ -358,8 +358,6 @@ static error_t parse_shard(struct argp_state *state, struct options *o, const ch
 static error_t check_batch(struct argp_state *state, struct options *o)
 {
 	if (o->line_start) {
-		if (o->spec.output && strcmp(o->spec.output, "-") == 0)
-			USAGE(state, "-o -: not on a manifest line (name a file)");
 		for (size_t i = 0; i < o->noutputs; i++)
 			if (strcmp(o->outputs[i], "-") == 0)
 				USAGE(state, "-o -: not on a manifest line (name a file)");

@@ -5,7 +5,8 @@
 expect_ok --help
 grep -q '^Usage: trcompare-plot \[OPTION...\] JOB...' "$T/out" || fail "--help has no usage line"
 for opt in --output --terminal --size --data-dir --data --summary --metrics --colors \
-	--x-axis --smooth --max-points --url --endpoint --token-file --keep-going --list-jobs; do
+	--x-axis --smooth --max-points --url --endpoint --token-file --keep-going --list-jobs \
+	--summary-output --batch --jobs --newer --shard --index; do
 	grep -q -- "$opt" "$T/out" || fail "--help does not mention $opt"
 done
 ok "--help lists the options"
