@@ -7,14 +7,18 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cache.h"
 #include "compare.h"
 #include "gnuplot.h"
 #include "gpscript.h"
 #include "http.h"
+#include "index.h"
 #include "joblist.h"
+#include "manifest.h"
 #include "options.h"
 #include "render.h"
 #include "source.h"
@@ -190,6 +194,13 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	read_env(env, spec);
 	if (render_plan(spec, env, pl, &cause) != 0)
 		return fail(EXIT_USAGE, cause);
+	for (size_t i = 1; i < spec->noutputs; i++) {
+		struct compare_spec other = *spec;
+		struct render_plan opl;
+		other.output = spec->outputs[i];
+		if (render_plan(&other, env, &opl, &cause) != 0)
+			return fail(EXIT_USAGE, cause);
+	}
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
@@ -249,6 +260,50 @@ static int load(struct state *st, int *rc)
 	return -1;
 }
 
+/* -o given again: output I (> 0) of the same comparison, its chart built
+ * for that output's terminal and size as a lone -o would.  Returns the
+ * exit status. */
+static int another_output(struct state *st, size_t i, const struct render_env *env)
+{
+	struct compare_spec spec = st->opts.spec;
+	spec.output = spec.outputs[i];
+	struct render_plan pl;
+	char *cause = NULL;
+	if (render_plan(&spec, env, &pl, &cause) != 0) /* checked in prepare() */
+		return fail(EXIT_USAGE, cause);
+	struct chart_target target = render_target(&pl, false);
+	struct chart *ch = NULL;
+	if (compare_build(&spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	char *warnings = NULL;
+	int rc = EXIT_OK;
+	if (render_chart(&pl, ch, &spec, env, stdout, &warnings, &cause) != 0) {
+		rc = fail(EXIT_DATA, cause);
+	} else if (warnings && !diag_quiet) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		diag_warn("gnuplot: %s", w);
+		free(w);
+	}
+	free(warnings);
+	chart_free(ch);
+	return rc;
+}
+
+/* --summary-output FILE: the summary table written atomically. */
+static int summary_file(const struct state *st)
+{
+	struct atomic_out ao;
+	char *cause = NULL;
+	const struct compare_spec *spec = &st->opts.spec;
+	int width = st->opts.summary_width > 0 ? (int)st->opts.summary_width : 0;
+	if (atomic_open(&ao, spec->summary_output, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	render_summary(ao.fp, st->chart, spec->summary, width); /* commit checks the stream */
+	if (atomic_commit(&ao, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	return EXIT_OK;
+}
+
 /* Writes what was asked for: the summary, --data, -d and the chart, then
  * closes stdout.  Returns the exit status. */
 static int write_outputs(struct state *st, const struct render_plan *pl,
@@ -258,7 +313,9 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	const struct chart *ch = st->chart;
 	char *cause = NULL;
 	int rc = EXIT_OK;
-	if (spec->summary != SUMMARY_NONE) {
+	if (spec->summary_output) {
+		rc = summary_file(st);
+	} else if (spec->summary != SUMMARY_NONE) {
 		/* The text summary fits the terminal it is shown on. */
 		int width = (int)st->opts.summary_width, cols, rows;
 		if (width < 0)
@@ -271,7 +328,7 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	 * stdout's file anew and appends there, so stdout's own offset must
 	 * already be past it (`-S -o /dev/stdout >FILE`). */
 	fflush(stdout);
-	if (spec->data_dir && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
+	if (spec->data_dir && rc == EXIT_OK && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
 		rc = fail(EXIT_DATA, cause);
 	if (rc == EXIT_OK && pl->mode != CHART_NONE) {
 		char *warnings = NULL;
@@ -283,6 +340,11 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 			free(w);
 		}
 		free(warnings);
+		for (size_t i = 1; i < spec->noutputs; i++) {
+			int orc = another_output(st, i, env);
+			if (rc == EXIT_OK)
+				rc = orc;
+		}
 	}
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
@@ -322,6 +384,244 @@ static int compare(struct state *st)
 	}
 	rc = write_outputs(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;
+}
+
+/* --batch: the manifest's lines parsed, and what they own. */
+struct manifest_run {
+	const char *name;          /* the manifest as given ("stdin" for -) */
+	struct manifest m;
+	char ***argvs;             /* per line: the command line then its words */
+	struct options *opts;      /* per line */
+	struct batch_line *lines;  /* of the lines that parsed */
+	size_t nlines;
+	size_t n;                  /* lines parsed (or not) */
+	char **owned;              /* resolved paths and messages' places */
+	size_t nowned, capowned;
+	bool progress;             /* a progress line is on stderr */
+};
+
+/* Keeps S until the batch ends; returns it. */
+static char *keep(struct manifest_run *mr, char *s)
+{
+	if (mr->nowned == mr->capowned) {
+		mr->capowned = mr->capowned ? 2 * mr->capowned : 64;
+		mr->owned = xreallocarray(mr->owned, mr->capowned, sizeof *mr->owned);
+	}
+	return mr->owned[mr->nowned++] = s;
+}
+
+/* Frees what the manifest's lines hold. */
+static void manifest_run_free(struct manifest_run *mr)
+{
+	for (size_t i = 0; i < mr->n; i++) {
+		options_free(&mr->opts[i]);
+		free(mr->argvs[i]);
+	}
+	free(mr->argvs);
+	free(mr->opts);
+	free(mr->lines);
+	for (size_t i = 0; i < mr->nowned; i++)
+		free(mr->owned[i]);
+	free(mr->owned);
+	manifest_free(&mr->m);
+}
+
+/* Parses entry E of the manifest as ARGV's defaults followed by its words
+ * into line I, its paths resolved against DIR.  Returns 0, or -1 after
+ * saying "MANIFEST:LINE:COL: what". */
+static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_entry *e, int argc,
+		      char **argv, const char *dir)
+{
+	char **v = xcalloc((size_t)argc + e->nwords + 1, sizeof *v);
+	for (int k = 0; k < argc; k++)
+		v[k] = argv[k];
+	for (size_t k = 0; k < e->nwords; k++)
+		v[(size_t)argc + k] = e->words[k].text;
+	mr->argvs[i] = v;
+	struct options *o = &mr->opts[i];
+	char *cause = NULL;
+	if (options_parse_line(argc + (int)e->nwords, v, argc, o, &cause) != 0) {
+		const struct manifest_word *w = &e->words[0];
+		if (o->bad_arg >= argc)
+			w = &e->words[o->bad_arg - argc];
+		diag_error("%s:%zu:%zu: %s", mr->name, w->line, w->col, cause);
+		free(cause);
+		return -1;
+	}
+	for (size_t k = 0; k < o->njobs; k++)
+		o->jobs[k] = keep(mr, batch_job(dir, o->jobs[k]));
+	for (size_t k = 0; k < o->noutputs; k++)
+		o->outputs[k] = keep(mr, batch_path(dir, o->outputs[k]));
+	o->spec.output = o->noutputs ? o->outputs[0] : NULL;
+	if (o->spec.data_dir)
+		o->spec.data_dir = keep(mr, batch_path(dir, o->spec.data_dir));
+	if (o->spec.summary_output)
+		o->spec.summary_output = keep(mr, batch_path(dir, o->spec.summary_output));
+	struct batch_line *l = &mr->lines[mr->nlines++];
+	l->spec = &o->spec;
+	l->where = keep(mr, xasprintf("%s:%zu", mr->name, e->line));
+	return 0;
+}
+
+/* --batch's messages. */
+static void batch_say(void *ctx, enum batch_say what, const char *msg)
+{
+	struct manifest_run *mr = ctx;
+	if (what == BATCH_WROTE || (what == BATCH_WARNING && diag_quiet))
+		return;
+	if (mr->progress)
+		fputs("\r\033[K", stderr);
+	if (what == BATCH_ERROR)
+		diag_error("%s", msg);
+	else
+		diag_warn("%s", msg);
+}
+
+/* --batch -v: each output written. */
+static void batch_say_verbose(void *ctx, enum batch_say what, const char *msg)
+{
+	if (what == BATCH_WROTE) {
+		struct manifest_run *mr = ctx;
+		if (mr->progress)
+			fputs("\r\033[K", stderr);
+		char *p = text_sanitize(msg, strlen(msg), TEXT_MAX_CHARS, "(empty)");
+		diag_note("wrote %s", p);
+		free(p);
+		return;
+	}
+	batch_say(ctx, what, msg);
+}
+
+/* Seconds since START. */
+static double since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static struct timespec batch_start;
+
+/* --batch on a terminal: one line of progress on stderr. */
+static void batch_progress(void *ctx, const struct batch_stats *bs)
+{
+	struct manifest_run *mr = ctx;
+	mr->progress = true;
+	fprintf(stderr, "\r\033[K%zu job%s read; charts %zu/%zu, %zu failed; %.1f s", bs->jobs,
+		bs->jobs == 1 ? "" : "s", bs->done, bs->lines, bs->failed, since(&batch_start));
+	fflush(stderr);
+}
+
+/* --index FILE: the page linking every line's outputs.  Returns 0 or -1
+ * (said). */
+static int batch_index(const struct manifest_run *mr, const struct batch *b, const char *path)
+{
+	struct index_entry *e = xcalloc(mr->nlines + 1, sizeof *e);
+	for (size_t i = 0; i < mr->nlines; i++) {
+		const struct compare_spec *spec = mr->lines[i].spec;
+		e[i].title = spec->title;
+		e[i].where = mr->lines[i].where;
+		e[i].outputs = spec->outputs;
+		e[i].noutputs = spec->noutputs;
+		e[i].data_dir = spec->data_dir;
+		e[i].summary_file = spec->summary_output;
+		e[i].status = batch_line_status(b, i);
+		e[i].summary_md = batch_line_summary(b, i);
+	}
+	char *cause = NULL;
+	int rc = index_write(path, e, mr->nlines, &cause);
+	free(e);
+	if (rc != 0) {
+		diag_error("%s", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+/* --batch MANIFEST: every line's comparison.  Returns the exit status. */
+static int run_batch(struct state *st, int argc, char **argv)
+{
+	struct options *o = &st->opts;
+	clock_gettime(CLOCK_MONOTONIC, &batch_start);
+	struct manifest_run mr;
+	memset(&mr, 0, sizeof mr);
+	/* Every message names the manifest: made safe once. */
+	const char *given = strcmp(o->batch, "-") == 0 ? "stdin" : o->batch;
+	mr.name = keep(&mr, text_sanitize(given, strlen(given), TEXT_MAX_CHARS, "(empty)"));
+	char *text = NULL, *cause = NULL;
+	size_t len = 0;
+	if (manifest_read(o->batch, &text, &len, &cause) != 0) {
+		manifest_run_free(&mr);
+		return fail(EXIT_USAGE, cause);
+	}
+	int rc = manifest_parse(text, len, &mr.m, &cause);
+	free(text);
+	if (rc != 0) {
+		diag_error("%s:%s", mr.name, cause);
+		free(cause);
+		manifest_run_free(&mr);
+		return EXIT_USAGE;
+	}
+	/* --shard K/N: every N-th comparison, starting with the K-th. */
+	size_t step = o->shard_n ? (size_t)o->shard_n : 1, first = o->shard_n ? (size_t)o->shard_k - 1 : 0;
+	size_t nsel = mr.m.n > first ? (mr.m.n - first + step - 1) / step : 0;
+	mr.argvs = xcalloc(nsel + 1, sizeof *mr.argvs);
+	mr.opts = xcalloc(nsel + 1, sizeof *mr.opts);
+	mr.lines = xcalloc(nsel + 1, sizeof *mr.lines);
+	char *dir = manifest_dir(o->batch);
+	size_t errors = 0;
+	for (size_t i = 0; i < nsel; i++) {
+		mr.n = i + 1;
+		errors += parse_line(&mr, i, &mr.m.entries[first + i * step], argc, argv, dir) != 0;
+	}
+	free(dir);
+	struct render_env env;
+	struct compare_spec files = { .output = o->batch };
+	read_env(&env, &files);
+	st->cache = cache_new(&o->fetch);
+	long pool = o->pool ? o->pool : sysconf(_SC_NPROCESSORS_ONLN);
+	struct batch_config cfg = {
+		.pool = pool < 1 ? 1 : pool > 64 ? 64 : (int)pool,
+		.newer = o->newer,
+		.stdin_taken = strcmp(o->batch, "-") == 0,
+		.env = &env,
+		.fc = &o->fetch,
+		.say = o->verbose ? batch_say_verbose : batch_say,
+		.progress = isatty(STDERR_FILENO) && !o->quiet ? batch_progress : NULL,
+		.ctx = &mr,
+		.summaries = o->index != NULL,
+	};
+	/* Every line's usage errors are said, then nothing is done. */
+	struct batch *b = batch_new(mr.lines, mr.nlines, &cfg, st->cache);
+	errors += batch_check(b);
+	struct batch_stats bs;
+	memset(&bs, 0, sizeof bs);
+	if (errors) {
+		rc = EXIT_USAGE;
+	} else {
+		if (cfg.progress)
+			source_set_progress(progress_line, NULL);
+		batch_load(b);
+		bool any_id = false;
+		for (size_t i = 0; i < cache_size(st->cache); i++) {
+			const struct cache_entry *e = cache_entry_at(st->cache, i);
+			any_id |= e->status == EXIT_OK && e->kind == SOURCE_JOBID;
+		}
+		if (any_id && joblist_fetch_quick(&o->fetch, &st->jl, &cause, &rc) == 0)
+			st->have_jl = true;
+		free(cause);
+		rc = batch_write(b, st->have_jl ? &st->jl : NULL, &bs);
+		if (o->index && batch_index(&mr, b, o->index) != 0 && rc == EXIT_OK)
+			rc = EXIT_DATA;
+		if (mr.progress)
+			fputs("\r\033[K", stderr);
+		if (!o->quiet)
+			fprintf(stderr, "%zu chart%s written, %zu skipped, %zu failed in %.1f s\n", bs.written,
+				bs.written == 1 ? "" : "s", bs.skipped, bs.failed, since(&batch_start));
+	}
+	batch_free(b);
+	manifest_run_free(&mr);
+	return rc;
 }
 
 /* Frees everything. */
@@ -366,8 +666,12 @@ int main(int argc, char **argv)
 		render_set_log(verbose_line, NULL);
 	}
 	int rc = -1;
-	if (st.opts.list_jobs || st.opts.latest)
+	if (st.opts.batch) {
+		cleanup_hold_sigpipe();
+		rc = run_batch(&st, argc, argv);
+	} else if (st.opts.list_jobs || st.opts.latest) {
 		rc = use_joblist(&st);
+	}
 	if (rc < 0)
 		rc = compare(&st);
 	state_free(&st);

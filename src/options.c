@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "index.h"
 #include "text.h"
 #include "util.h"
 
@@ -56,16 +57,18 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
+	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD, OPT_INDEX,
 };
 
 static const struct argp_option option_table[] = {
 	{NULL, 0, NULL, 0, "Output:", 1},
-	{"output", 'o', "FILE", 0, "Render the chart to FILE (terminal from the extension), or write the script to FILE.gp", 1},
+	{"output", 'o', "FILE", 0, "Render the chart to FILE (terminal from the extension), or write the script to FILE.gp; repeat it for several outputs of the one chart; '-': the script (with -t, the rendered chart) to stdout", 1},
 	{"terminal", 't', "NAME", 0, "gnuplot terminal (pngcairo, svg, pdfcairo, epscairo, dumb, canvas, qt, ...)", 1},
 	{"size", OPT_SIZE, "W,H", 0, "Chart size: pixels (png, svg, html), characters (dumb), or inches with 'in' (pdf, eps: 10in,6.5in)", 1},
 	{"data-dir", 'd', "DIR", 0, "Write one tidy data file per job and DIR/compare.gp that plots them", 1},
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
+	{"summary-output", OPT_SUMMARY_OUTPUT, "FILE", 0, "Write the summary table (-S, default text) to FILE instead of stdout", 1},
 	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
 	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
@@ -103,6 +106,13 @@ static const struct argp_option option_table[] = {
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
 
+	{NULL, 0, NULL, 0, "Batch:", 4},
+	{"batch", OPT_BATCH, "MANIFEST", 0, "Make every comparison of MANIFEST ('-': stdin), one per line written as its command line (options and JOBs; each names its outputs); options given here are every line's defaults", 4},
+	{"jobs", 'j', "N", 0, "--batch: gnuplot processes drawing at once (default: the number of online cores; at most 64)", 4},
+	{"newer", OPT_NEWER, NULL, 0, "--batch: skip a line whose outputs are all newer than its local inputs", 4},
+	{"shard", OPT_SHARD, "K/N", 0, "--batch: only every N-th line, starting with line K (1 <= K <= N)", 4},
+	{"index", OPT_INDEX, "FILE", 0, "--batch: write FILE (.md or .html), a page linking every chart with its summary table", 4},
+
 	{NULL, 0, NULL, 0, "Informational:", -1},
 	{0},
 };
@@ -115,6 +125,14 @@ static const struct argp_option option_table[] = {
 		return EINVAL;                   \
 	} while (0)
 
+/* options_parse_line: the first usage message, and the argv index at
+ * fault (-1: unknown). */
+static bool capturing;
+static int pending_line_start;
+static bool at_end; /* ARGP_KEY_END: no one argument is at fault */
+static char *captured;
+static int captured_idx;
+
 /* argp_error with the message sanitized: it quotes what the user typed. */
 static void usage_error(const struct argp_state *state, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static void usage_error(const struct argp_state *state, const char *fmt, ...)
@@ -124,6 +142,10 @@ static void usage_error(const struct argp_state *state, const char *fmt, ...)
 	char *raw = xvasprintf(fmt, ap);
 	va_end(ap);
 	char *msg = text_sanitize(raw, strlen(raw), 0, "");
+	if (capturing && !captured) {
+		captured = xstrdup(msg);
+		captured_idx = state->next > 1 && !at_end ? state->next - 1 : -1;
+	}
 	argp_error(state, "%s", msg);
 	free(msg);
 	free(raw);
@@ -281,14 +303,108 @@ static bool is_summary_format(const char *s)
 	       strcmp(s, "csv") == 0 || strcmp(s, "json") == 0;
 }
 
+/* Options that hold for a whole --batch run: never on a manifest line. */
+static bool batch_wide(int key)
+{
+	switch (key) {
+	case 'q': case 'v': case 'j': case OPT_GNUPLOT_TIMEOUT: case OPT_BATCH: case OPT_NEWER: case OPT_INDEX:
+	case OPT_SHARD: case OPT_URL: case OPT_ENDPOINT: case OPT_TOKEN_FILE:
+	case OPT_API_KEY_HEADER: case OPT_TOKEN_FOR: case OPT_NETRC: case OPT_CACERT:
+	case OPT_INSECURE: case OPT_PARALLEL: case OPT_RETRY: case OPT_CONNECT_TIMEOUT:
+	case OPT_MAX_TIME: case OPT_MAX_FILESIZE: case OPT_LIST_JOBS: case OPT_STATUS:
+	case OPT_LATEST: case OPT_FORMAT:
+		return true;
+	}
+	return false;
+}
+
+/* The long name of option KEY ("--url"). */
+static const char *option_name(int key)
+{
+	for (const struct argp_option *p = option_table; p->name || p->doc; p++)
+		if (p->key == key && p->name)
+			return p->name;
+	return "?";
+}
+
+/* -o FILE: one more output; the same path twice is an error. */
+static error_t add_output(struct argp_state *state, struct options *o, char *arg)
+{
+	for (size_t i = 0; i < o->noutputs; i++)
+		if (strcmp(o->outputs[i], arg) == 0)
+			USAGE(state, "-o: '%s' is given twice", arg);
+	o->outputs = xreallocarray(o->outputs, o->noutputs + 1, sizeof *o->outputs);
+	o->outputs[o->noutputs++] = arg;
+	o->spec.output = o->outputs[0];
+	return 0;
+}
+
+/* Parses --shard K/N. */
+static error_t parse_shard(struct argp_state *state, struct options *o, const char *arg)
+{
+	char *end;
+	errno = 0;
+	long k = strtol(arg, &end, 10), n = 0;
+	if (!errno && end != arg && *end == '/' && end[1] >= '0' && end[1] <= '9')
+		n = strtol(end + 1, &end, 10);
+	if (errno || *end || k < 1 || n < k || n > 1000000)
+		USAGE(state, "--shard: '%s' is not K/N (1 <= K <= N <= 1000000)", arg);
+	o->shard_k = k;
+	o->shard_n = n;
+	return 0;
+}
+
+/* The checks at the end of a --batch command line or a manifest line. */
+static error_t check_batch(struct argp_state *state, struct options *o)
+{
+	if (o->line_start) {
+		for (size_t i = 0; i < o->noutputs; i++)
+			if (strcmp(o->outputs[i], "-") == 0)
+				USAGE(state, "-o -: not on a manifest line (name a file)");
+		if (o->spec.data_stdout)
+			USAGE(state, "--data: not on a manifest line (use -d DIR)");
+		if (o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)
+			USAGE(state, "-S: on a manifest line, name its file with --summary-output FILE");
+		if (!o->noutputs && !o->spec.data_dir && !o->spec.summary_output)
+			USAGE(state, "the line names no output (-o FILE, -d DIR or --summary-output FILE)");
+		return 0;
+	}
+	if (o->njobs)
+		USAGE(state, "--batch takes no JOB; write the JOBs on the manifest's lines");
+	if (o->noutputs || o->spec.data_dir || o->spec.summary_output || o->spec.data_stdout)
+		USAGE(state, "--batch: name the outputs (-o, -d, --summary-output) on the manifest's lines");
+	if (o->list_jobs || o->latest)
+		USAGE(state, "--batch takes no --list-jobs or --latest");
+	return 0;
+}
+
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *o = state->input;
 	error_t err = 0;
 	long v = 0;
+	if (o->line_start && state->next > o->line_start && batch_wide(key)) {
+		usage_error(state, "--%s: give it on the --batch command line, not on a manifest line",
+			    option_name(key));
+		/* At the option, not its detached argument. */
+		if (arg && state->next >= 2 && state->argv[state->next - 1] == arg &&
+		    state->next - 2 >= o->line_start)
+			captured_idx = state->next - 2;
+		return EINVAL;
+	}
 	switch (key) {
-	case 'o': o->spec.output = arg; break;
+	case 'o': return add_output(state, o, arg);
+	case OPT_SUMMARY_OUTPUT: o->spec.summary_output = arg; break;
+	case OPT_BATCH: o->batch = arg; break;
+	case 'j': return parse_long(state, "-j", arg, 1, 64, &o->pool);
+	case OPT_NEWER: o->newer = true; break;
+	case OPT_INDEX:
+		if (!index_path_ok(arg))
+			USAGE(state, "--index: '%s' does not end in .md or .html", arg);
+		o->index = arg;
+		break;
+	case OPT_SHARD: return parse_shard(state, o, arg);
 	case 't':
 		if (!*arg)
 			USAGE(state, "--terminal: empty name");
@@ -451,15 +567,38 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->jobs = xreallocarray(o->jobs, o->njobs + 1, sizeof *o->jobs);
 		o->jobs[o->njobs++] = arg;
 		break;
+	case ARGP_KEY_INIT:
+		o->line_start = pending_line_start;
+		return 0;
+	case ARGP_KEY_ERROR:
+		if (capturing && !captured) {
+			int i = state->next > 1 ? state->next - 1 : -1;
+			captured = i >= 0 && i < state->argc
+				? xasprintf("'%s': unknown option, or its argument is missing", state->argv[i])
+				: xstrdup("unknown option, or an argument is missing");
+			captured_idx = i;
+		}
+		return 0;
 	case ARGP_KEY_END:
-		if (o->njobs == 0 && !o->list_jobs && !o->latest)
+		at_end = true;
+		if (o->spec.summary_output && o->spec.summary == SUMMARY_NONE)
+			o->spec.summary = SUMMARY_TEXT;
+		if ((o->pool || o->newer || o->shard_n || o->index) && !o->batch)
+			USAGE(state, "%s: only with --batch",
+			      o->pool ? "-j" : o->newer ? "--newer" : o->shard_n ? "--shard" : "--index");
+		if (o->batch && (err = check_batch(state, o)) != 0)
+			return err;
+		if (o->njobs == 0 && !o->list_jobs && !o->latest && !(o->batch && !o->line_start))
 			USAGE(state, "no JOB given");
 		if (o->list_jobs && (o->njobs || o->latest))
 			USAGE(state, "--list-jobs takes no JOB and no --latest");
-		if (o->spec.data_stdout && o->spec.summary != SUMMARY_NONE)
+		if (o->spec.data_stdout && o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
-		if (o->spec.output && o->spec.data_dir == NULL && strcmp(o->spec.output, "-") == 0)
-			USAGE(state, "-o -: write the script to stdout by leaving out -o");
+		for (size_t i = 0; i < o->noutputs; i++)
+			if (strcmp(o->outputs[i], "-") == 0 &&
+			    (o->spec.data_stdout || (o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)))
+				USAGE(state, "-o - and %s both write to stdout",
+				      o->spec.data_stdout ? "--data" : "--summary");
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");
@@ -508,6 +647,8 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	/* The two parts the library sees point into the owned arrays. */
 	opts->spec.jobs = opts->jobs;
 	opts->spec.njobs = opts->njobs;
+	opts->spec.outputs = opts->outputs;
+	opts->spec.noutputs = opts->noutputs;
 	opts->spec.colors = (const char *const *)opts->colors;
 	opts->spec.ncolors = opts->ncolors;
 	opts->fetch.token = opts->token;
@@ -516,10 +657,31 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 	return rc;
 }
 
+int options_parse_line(int argc, char **argv, int line_start, struct options *opts, char **cause)
+{
+	capturing = true;
+	at_end = false;
+	captured = NULL;
+	captured_idx = -1;
+	/* options_parse_ex zeroes OPTS: line_start reaches argp through a
+	 * hook set before parsing (ARGP_KEY_INIT). */
+	pending_line_start = line_start;
+	int rc = options_parse_ex(argc, argv, opts, ARGP_SILENT);
+	pending_line_start = 0;
+	capturing = false;
+	opts->bad_arg = captured_idx;
+	if (rc == 0 && !captured)
+		return 0;
+	*cause = captured ? captured : xstrdup("the line could not be parsed");
+	captured = NULL;
+	return -1;
+}
+
 /* Frees what options_parse allocated. */
 void options_free(struct options *opts)
 {
 	free(opts->jobs);
+	free(opts->outputs);
 	free(opts->token_for);
 	if (opts->colors) {
 		for (size_t i = 0; i < opts->ncolors; i++)

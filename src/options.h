@@ -37,6 +37,18 @@ struct options {
 	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
 	long summary_width;  /* --width N; -1 (default): the terminal's width
 	                        when stdout is one */
+
+	const char **outputs; /* every -o FILE (borrowed from argv; owned array) */
+	size_t noutputs;
+	const char *batch;   /* --batch MANIFEST, or NULL */
+	long pool;           /* -j N: gnuplot sessions for --batch; 0: the
+	                        number of online cores */
+	bool newer;          /* --newer */
+	const char *index;   /* --index FILE (.md or .html), or NULL */
+	long shard_k, shard_n; /* --shard K/N (1-based); 0/0: every line */
+	int line_start;      /* options_parse_line: where the manifest line's
+	                        words start in argv (0: the command line) */
+	int bad_arg;         /* options_parse_line: the argv index at fault, or -1 */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */
@@ -46,5 +58,14 @@ void options_free(struct options *opts);
 /* The same with argp FLAGS (ARGP_SILENT for the fuzz target: nothing printed,
  * nothing exits); returns 0 or argp's error code. */
 int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags);
+
+/* Parses one manifest line for --batch: ARGV is the --batch command line
+ * (the defaults) followed, from index LINE_START, by the line's words.
+ * Nothing is printed and nothing exits: returns 0, or -1 with *cause
+ * (malloc'd, argp's or our usage message without the program name) and
+ * opts->bad_arg the argv index at fault (or -1 when unknown).  Options that
+ * hold for the whole batch (the API's, -q, -v, -j, --shard, ...) are
+ * refused on the line's part. */
+int options_parse_line(int argc, char **argv, int line_start, struct options *opts, char **cause);
 
 #endif

@@ -52,6 +52,12 @@ static int plan_file(const struct compare_spec *spec, struct render_plan *pl, ch
 {
 	const char *term = NULL;
 	char *why = NULL;
+	if (strcmp(spec->output, "-") == 0) {
+		/* -o -: the script, or with -t the rendered chart, to stdout. */
+		pl->mode = spec->terminal ? CHART_RENDER_FILE : CHART_SCRIPT_STDOUT;
+		pl->terminal = spec->terminal;
+		return 0;
+	}
 	/* A known extension without a terminal is .gp: the script (for -t's
 	 * terminal, if given).  An unknown one needs -t. */
 	bool known = gnuplot_terminal_for_path(spec->output, &term, &why) == 0;
@@ -229,10 +235,67 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
 	return rc;
 }
 
+/* Copies the file at PATH to OUT. */
+static int copy_to(const char *path, FILE *out, char **cause)
+{
+	FILE *in = fopen(path, "rb");
+	if (!in) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		if (fwrite(chunk, 1, n, out) != n)
+			break;
+	bool bad = ferror(in);
+	fclose(in);
+	if (bad) {
+		*cause = xasprintf("%s: read error", path);
+		return -1;
+	}
+	return 0; /* the caller checks OUT */
+}
+
+/* -o - with -t: gnuplot renders into a private temporary file, which is
+ * then copied to OUT (standard output). */
+static int render_stdout(const struct render_plan *pl, const struct chart *ch, struct gp_emit *e,
+			 const struct render_env *env, FILE *out, char **warnings, char **cause)
+{
+	char *path = xasprintf("%s/trcompare-XXXXXX", env->tmpdir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		char *dir = shown(env->tmpdir);
+		*cause = xasprintf("%s: cannot create a temporary file: %s", dir, strerror(errno));
+		free(dir);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	cleanup_register_path(path);
+	e->output = path;
+	int rc;
+	if (pl->session) {
+		rc = run_session(pl->session, ch, e, warnings, cause);
+	} else {
+		struct gp_session *s = gp_session_start(NULL, cause);
+		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
+		gp_session_free(s);
+	}
+	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
+		rc = canvas_inline_scripts(path, cause);
+	if (rc == 0)
+		rc = copy_to(path, out, cause);
+	unlink(path);
+	cleanup_unregister_path(path);
+	free(path);
+	return rc;
+}
+
 /* -o FILE.png …: gnuplot renders into a temporary file beside FILE, which
  * is renamed into place when complete. */
 static int render_file(const struct render_plan *pl, const struct chart *ch, struct gp_emit *e,
-		       const struct render_env *env, char **warnings, char **cause)
+		       const struct render_env *env, FILE *out, char **warnings, char **cause)
 {
 	if (gnuplot_check(cause) != 0)
 		return -1;
@@ -242,6 +305,8 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 		free(t);
 		return -1;
 	}
+	if (strcmp(pl->output, "-") == 0)
+		return render_stdout(pl, ch, e, env, out, warnings, cause);
 	struct atomic_out ao;
 	if (atomic_open(&ao, pl->output, cause) != 0)
 		return -1;
@@ -257,13 +322,8 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
 		gp_session_free(s);
 	}
-	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
-		rc = canvas_inline_scripts(target, pl->output, cause);
-	struct stat sb;
-	if (rc == 0 && stat(target, &sb) == 0 && sb.st_size == 0) {
-		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
-		rc = -1;
-	}
+	if (rc == 0)
+		rc = render_file_check(pl, target, cause);
 	free(target);
 	if (rc == 0)
 		return atomic_commit(&ao, cause);
@@ -271,12 +331,22 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	return -1;
 }
 
-int render_chart(const struct render_plan *pl, const struct chart *ch,
-		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
-		 char **warnings, char **cause)
+int render_file_check(const struct render_plan *pl, const char *tmp, char **cause)
 {
-	*warnings = NULL;
-	struct gp_emit e = {
+	if (strcmp(pl->terminal, "canvas") == 0 && canvas_inline_scripts(tmp, pl->output, cause) != 0)
+		return -1;
+	struct stat sb;
+	if (stat(tmp, &sb) == 0 && sb.st_size == 0) {
+		*cause = xasprintf("%s: gnuplot wrote nothing", pl->output);
+		return -1;
+	}
+	return 0;
+}
+
+void render_emit(const struct render_plan *pl, const struct compare_spec *spec,
+		 const struct render_env *env, struct gp_emit *e)
+{
+	struct gp_emit init = {
 		.terminal = pl->terminal,
 		/* The layout is computed for this size, so the script states it. */
 		.width = pl->width,
@@ -285,6 +355,16 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 		.ansi_color = pl->ansi,
 		.display = env->display,
 	};
+	*e = init;
+}
+
+int render_chart(const struct render_plan *pl, const struct chart *ch,
+		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
+		 char **warnings, char **cause)
+{
+	*warnings = NULL;
+	struct gp_emit e;
+	render_emit(pl, spec, env, &e);
 	switch (pl->mode) {
 	case CHART_NONE:
 		return 0;
@@ -297,7 +377,7 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 		e.window = true;
 		return script_file(-1, NULL, pl->output, ch, &e, cause);
 	case CHART_RENDER_FILE:
-		return render_file(pl, ch, &e, env, warnings, cause);
+		return render_file(pl, ch, &e, env, out, warnings, cause);
 	case CHART_TEXT_TTY:
 	case CHART_WINDOW:
 		e.window = pl->mode == CHART_WINDOW;

@@ -12,6 +12,7 @@
 
 #include "compare.h"
 #include "gnuplot.h"
+#include "gpscript.h"
 #include "spec.h"
 
 /* How the chart leaves the program. */
@@ -70,6 +71,18 @@ struct chart_target render_target(const struct render_plan *pl, bool data_dir);
 int render_chart(const struct render_plan *pl, const struct chart *ch,
 		 const struct compare_spec *spec, const struct render_env *env, FILE *out,
 		 char **warnings, char **cause);
+
+/* How render_chart emits CH's script under PL (for a CHART_RENDER_FILE
+ * plan, the caller then sets E->output): --batch's gnuplot pool draws
+ * with it, so its scripts are the ones -o writes. */
+void render_emit(const struct render_plan *pl, const struct compare_spec *spec,
+		 const struct render_env *env, struct gp_emit *e);
+
+/* After gnuplot rendered PL's output into the temporary file TMP (its
+ * atomic_fd_path): inlines
+ * the canvas terminal's scripts, and fails with "OUTPUT: gnuplot wrote
+ * nothing" for an empty file.  Returns 0 or -1 with *cause. */
+int render_file_check(const struct render_plan *pl, const char *tmp, char **cause);
 
 /* -d DIR: one tidy file per job, then DIR/compare.gp (for SPEC's -t and
  * --size, if any).  Returns 0, or -1 with *cause ("DIR: not a

@@ -40,6 +40,12 @@ struct compare_spec {
 	bool data_stdout;      /* --data */
 	enum summary_format summary; /* -S */
 	bool keep_going;       /* -k: draw the jobs that loaded */
+
+	/* several outputs (-o given more than once); output is the first */
+	const char *const *outputs; /* every -o FILE in order, or NULL */
+	size_t noutputs;
+	const char *summary_output; /* --summary-output FILE: where -S goes
+	                               instead of standard output, or NULL */
 };
 
 #endif

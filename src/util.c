@@ -293,9 +293,9 @@ int fmt_double(char *out, double v)
  * so the paths live in a fixed table of strdup'd strings that is written
  * with signals blocked. */
 
-#define CLEANUP_MAX 64
+#define CLEANUP_MAX 160 /* --batch: a temporary file per gnuplot of its pool, and more */
 static char *volatile cleanup_paths[CLEANUP_MAX];
-#define CLEANUP_CHILDREN 4
+#define CLEANUP_CHILDREN 72 /* the three below, and --batch's pool (-j 64 at most) */
 static volatile pid_t cleanup_children[CLEANUP_CHILDREN];
 
 /* Blocks (or restores) the signals the handler catches. */

@@ -5,7 +5,8 @@
 expect_ok --help
 grep -q '^Usage: trcompare-plot \[OPTION...\] JOB...' "$T/out" || fail "--help has no usage line"
 for opt in --output --terminal --size --data-dir --data --summary --metrics --colors \
-	--x-axis --smooth --max-points --url --endpoint --token-file --keep-going --list-jobs; do
+	--x-axis --smooth --max-points --url --endpoint --token-file --keep-going --list-jobs \
+	--summary-output --batch --jobs --newer --shard --index; do
 	grep -q -- "$opt" "$T/out" || fail "--help does not mention $opt"
 done
 ok "--help lists the options"
@@ -65,8 +66,8 @@ expect_fail 64 "trcompare-plot: --format: unknown format 'xml' (text, csv, json)
 $try" --format=xml "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --list-jobs takes no JOB and no --latest
 $try" --url=http://127.0.0.1:9 --list-jobs "$RUNS/qwen-350m-lr1e-4.json"
-expect_fail 64 "trcompare-plot: -o -: write the script to stdout by leaving out -o
-$try" -o - "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: -o - and --summary both write to stdout
+$try" -o - -S "$RUNS/qwen-350m-lr1e-4.json"
 printf '  \n' >"$T/blank-token"
 expect_fail 64 "trcompare-plot: --token-file: $T/blank-token: the token is empty or holds control characters
 $try" --token-file="$T/blank-token" "$RUNS/qwen-350m-lr1e-4.json"

@@ -15,7 +15,9 @@ README=${TRC_README:-$top_srcdir/README.md}
 
 W="$T/work"
 mkdir "$W" "$T/bin"
-ln -s "$top_srcdir/examples" "$W/examples"
+# A copy: --batch examples/batch.manifest writes beside the manifest.
+cp -R "$top_srcdir/examples" "$W/examples"
+chmod -R u+w "$W/examples"
 ln -s "$top_srcdir/scripts" "$W/scripts"
 # The README's commands call trcompare-plot by name: this build's (under
 # valgrind when asked).
@@ -93,6 +95,8 @@ run_shell() {
 	# Outputs named with -o and -d: removed first, non-empty after.
 	outs=$(printf '%s\n' "$bare" | grep -o -- '-[od] [^ ]*' | cut -c4- || true)
 	for o in $outs; do rm -rf "${W:?}/$o"; done
+	# --batch examples/batch.manifest: its outputs, removed first.
+	case $bare in *--batch\ examples/batch.manifest*) rm -rf "${W:?}/examples/out" ;; esac
 	rc=0
 	(cd "$W" && sh -c "$cmd") >"$T/o" 2>"$T/e" || rc=$?
 	[ "$rc" -eq 0 ] || fail "README line $n: $cmd: exit $rc: $(cat "$T/e")"
@@ -104,6 +108,15 @@ run_shell() {
 				fail "README line $n: $o is not a PNG" ;; esac
 		done
 	fi
+	case $bare in *--batch\ examples/batch.manifest*)
+		for o in all.png all.svg all.md lr-sweep.png model-size.png in-progress.png loss.txt data/compare.gp; do
+			[ -s "$W/examples/out/$o" ] || fail "README line $n: $cmd: examples/out/$o not written"
+		done ;;
+	esac
+	case $bare in *--index\ examples/out/index.md*)
+		grep -q '^!\[all.png\](all.png)$' "$W/examples/out/index.md" ||
+			fail "README line $n: $cmd: the index links no chart" ;;
+	esac
 	case $bare in *gnuplot*|*--list-jobs*) [ -s "$T/o" ] || fail "README line $n: $cmd: no output" ;; esac
 	case $bare in *gnuplot*) [ "$(marks "$T/o")" -ge 40 ] || fail "README line $n: $cmd: the chart is empty: $(cat "$T/o")" ;; esac
 	ok "README line $n: $cmd"
@@ -167,7 +180,7 @@ while IFS='	' read -r n text; do
 		ok "README line $n: $text (running on port $port)"
 		nrun=$((nrun + 1))
 		;;
-	trcompare-plot\ *|gnuplot\ *|export\ *)
+	trcompare-plot\ *|gnuplot\ *|export\ *|for\ k\ in\ *)
 		run_shell "$n" "$text"
 		nrun=$((nrun + 1))
 		;;

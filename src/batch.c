@@ -1,0 +1,678 @@
+/* batch.c: many comparisons in one process (see batch.h). */
+#include "config.h"
+
+#include "batch.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "gnuplot.h"
+#include "gpscript.h"
+#include "http.h"
+#include "source.h"
+#include "text.h"
+#include "util.h"
+
+/* What becomes of one line. */
+struct line_state {
+	struct render_plan *plans; /* one per -o output */
+	bool skip;          /* --newer: up to date */
+	bool bad;           /* a usage error */
+	bool failed;        /* an output failed, or its jobs */
+	bool submitted;     /* every output is written or in the pool */
+	size_t pending;     /* outputs the pool still draws */
+	bool finished;
+	char *summary_md;   /* cfg->summaries: the summary table, markdown */
+};
+
+/* A chart being drawn by one gnuplot of the pool. */
+struct slot {
+	struct gp_session *s;
+	bool busy;
+	size_t line;        /* whose */
+	struct render_plan pl;
+	struct atomic_out ao;
+	char *target;       /* how gnuplot opens ao's file (atomic_fd_path) */
+};
+
+struct batch {
+	const struct batch_line *lines;
+	size_t n;
+	const struct batch_config *cfg;
+	struct run_cache *cache;
+	struct line_state *ls;
+	struct slot *slots;
+	size_t nslots, next_slot;
+	const char *warmup_terminal;
+	const struct cache_entry **warned; /* entries whose warnings were said */
+	size_t nwarned;
+	struct batch_stats st;
+	int rc;
+};
+
+/* Says one message "WHERE: ..." (WHERE may be NULL). */
+static void say(struct batch *b, enum batch_say what, const char *where, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static void say(struct batch *b, enum batch_say what, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *line = where ? xasprintf("%s: %s", where, msg) : msg;
+	b->cfg->say(b->cfg->ctx, what, line);
+	if (line != msg)
+		free(line);
+	free(msg);
+}
+
+/* User text made safe for a message, any URL's password removed (malloc'd). */
+static char *shown(const char *s)
+{
+	char *r = http_redact(s);
+	char *t = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+	free(r);
+	return t;
+}
+
+char *batch_path(const char *dir, const char *path)
+{
+	if (strcmp(dir, ".") == 0 || path[0] == '/' || strcmp(path, "-") == 0 || !*path)
+		return xstrdup(path);
+	return xasprintf("%s/%s", dir, path);
+}
+
+/* True when PATH exists (any kind of file). */
+static bool exists(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0;
+}
+
+char *batch_job(const char *dir, const char *job)
+{
+	if (strcmp(dir, ".") == 0 || strcmp(job, "-") == 0 || strstr(job, "://") || job[0] == '/')
+		return xstrdup(job);
+	char *whole = batch_path(dir, job);
+	if (exists(whole))
+		return whole;
+	free(whole);
+	char *label = NULL, *target = NULL, *out = NULL;
+	enum source_kind kind = source_classify(job, &label, &target);
+	if (target[0] != '/' && (kind == SOURCE_FILE || (kind == SOURCE_JOBID && label))) {
+		char *t = batch_path(dir, target);
+		if (kind == SOURCE_FILE || exists(t))
+			out = label ? xasprintf("%s=%s", label, t) : xstrdup(t);
+		free(t);
+	}
+	free(label);
+	free(target);
+	return out ? out : xstrdup(job);
+}
+
+struct batch *batch_new(const struct batch_line *lines, size_t n, const struct batch_config *cfg,
+			struct run_cache *cache)
+{
+	struct batch *b = xcalloc(1, sizeof *b);
+	b->lines = lines;
+	b->n = n;
+	b->cfg = cfg;
+	b->cache = cache;
+	b->ls = xcalloc(n ? n : 1, sizeof *b->ls);
+	b->st.lines = n;
+	return b;
+}
+
+void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->nslots; i++) {
+		if (b->slots[i].busy)
+			atomic_abort(&b->slots[i].ao);
+		free(b->slots[i].target);
+		gp_session_free(b->slots[i].s);
+	}
+	free(b->slots);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->ls[i].plans);
+		free(b->ls[i].summary_md);
+	}
+	free(b->ls);
+	free(b->warned);
+	free(b);
+}
+
+/* ------------------------------------------------------------ --newer */
+
+/* The newest modification time under PATH into *NEWEST (a directory's
+ * files, DEPTH levels down).  False when PATH cannot be read. */
+static bool newest_under(const char *path, int depth, struct timespec *newest)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return false;
+	if (sb.st_mtim.tv_sec > newest->tv_sec ||
+	    (sb.st_mtim.tv_sec == newest->tv_sec && sb.st_mtim.tv_nsec > newest->tv_nsec))
+		*newest = sb.st_mtim;
+	if (!S_ISDIR(sb.st_mode) || depth == 0)
+		return true;
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	bool ok = true;
+	struct dirent *de;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *sub = xasprintf("%s/%s", path, de->d_name);
+		ok = newest_under(sub, depth - 1, newest);
+		free(sub);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* Lowers *OLDEST to PATH's modification time; false when PATH is missing. */
+static bool oldest_of(const char *path, struct timespec *oldest)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return false;
+	if (sb.st_mtim.tv_sec < oldest->tv_sec ||
+	    (sb.st_mtim.tv_sec == oldest->tv_sec && sb.st_mtim.tv_nsec < oldest->tv_nsec))
+		*oldest = sb.st_mtim;
+	return true;
+}
+
+/* --newer: every output of SPEC exists and is newer than every one of its
+ * inputs, which are all local files or directories. */
+static bool up_to_date(const struct compare_spec *spec)
+{
+	struct timespec oldest = { .tv_sec = (time_t)1 << 62 }, newest = { 0, 0 };
+	bool ok = true;
+	for (size_t i = 0; ok && i < spec->noutputs; i++)
+		ok = oldest_of(spec->outputs[i], &oldest);
+	if (ok && spec->data_dir) {
+		char *gp = xasprintf("%s/compare.gp", spec->data_dir);
+		ok = oldest_of(gp, &oldest);
+		free(gp);
+	}
+	if (ok && spec->summary_output)
+		ok = oldest_of(spec->summary_output, &oldest);
+	for (size_t i = 0; ok && i < spec->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
+		     newest_under(target, 4, &newest);
+		free(label);
+		free(target);
+	}
+	return ok && (newest.tv_sec < oldest.tv_sec ||
+		      (newest.tv_sec == oldest.tv_sec && newest.tv_nsec < oldest.tv_nsec));
+}
+
+/* ------------------------------------------------------------ checks */
+
+/* Usage errors of line I; its plans.  Returns the number of errors. */
+static size_t check_line(struct batch *b, size_t i)
+{
+	const struct compare_spec *spec = b->lines[i].spec;
+	const char *where = b->lines[i].where;
+	struct line_state *ls = &b->ls[i];
+	struct panel_set ps;
+	const char *option;
+	char *cause = NULL;
+	if (compare_panels(spec, &ps, &option, &cause) != 0) {
+		say(b, BATCH_ERROR, where, "%s: %s", option, cause);
+		free(cause);
+		return 1;
+	}
+	panel_set_free(&ps);
+	ls->plans = xcalloc(spec->noutputs ? spec->noutputs : 1, sizeof *ls->plans);
+	size_t errors = 0;
+	for (size_t k = 0; k < spec->noutputs; k++) {
+		struct compare_spec one = *spec;
+		one.output = spec->outputs[k];
+		if (render_plan(&one, b->cfg->env, &ls->plans[k], &cause) != 0) {
+			say(b, BATCH_ERROR, where, "%s", cause);
+			free(cause);
+			errors++;
+		}
+	}
+	for (size_t k = 0; k < spec->njobs && b->cfg->stdin_taken; k++) {
+		char *label = NULL, *target = NULL;
+		if (source_classify(spec->jobs[k], &label, &target) == SOURCE_STDIN) {
+			say(b, BATCH_ERROR, where, "-: standard input holds the manifest");
+			errors++;
+		}
+		free(label);
+		free(target);
+	}
+	return errors;
+}
+
+/* The outputs of line I, in a list of N paths (malloc'd array, borrowed
+ * strings but for the -d directory's compare.gp, which is owned: *OWNED). */
+static const char **outputs_of(const struct compare_spec *spec, size_t *n, char **owned)
+{
+	const char **v = xcalloc(spec->noutputs + 2, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < spec->noutputs; i++)
+		v[k++] = spec->outputs[i];
+	*owned = spec->data_dir ? xasprintf("%s/compare.gp", spec->data_dir) : NULL;
+	if (*owned)
+		v[k++] = *owned;
+	if (spec->summary_output)
+		v[k++] = spec->summary_output;
+	*n = k;
+	return v;
+}
+
+/* An output path written by two lines (or twice by one) is an error. */
+static size_t check_collisions(struct batch *b)
+{
+	size_t total = 0, errors = 0;
+	const char ***outs = xcalloc(b->n ? b->n : 1, sizeof *outs);
+	size_t *nouts = xcalloc(b->n ? b->n : 1, sizeof *nouts);
+	char **owned = xcalloc(b->n ? b->n : 1, sizeof *owned);
+	for (size_t i = 0; i < b->n; i++) {
+		outs[i] = outputs_of(b->lines[i].spec, &nouts[i], &owned[i]);
+		total += nouts[i];
+	}
+	/* Quadratic only in the outputs of two lines at a time: fine for
+	 * thousands of lines, each with a few outputs. */
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t k = 0; k < nouts[i]; k++)
+			for (size_t j = 0; j <= i && !b->ls[i].bad; j++)
+				for (size_t m = 0; m < (j == i ? k : nouts[j]); m++)
+					if (strcmp(outs[i][k], outs[j][m]) == 0) {
+						char *p = shown(outs[i][k]);
+						say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p,
+						    b->lines[j].where);
+						free(p);
+						b->ls[i].bad = true;
+						errors++;
+						break;
+					}
+	for (size_t i = 0; i < b->n; i++) {
+		free(outs[i]);
+		free(owned[i]);
+	}
+	free(outs);
+	free(nouts);
+	free(owned);
+	(void)total;
+	return errors;
+}
+
+size_t batch_check(struct batch *b)
+{
+	size_t errors = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		size_t e = check_line(b, i);
+		b->ls[i].bad = e > 0;
+		errors += e;
+	}
+	errors += check_collisions(b);
+	if (errors)
+		return errors;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct compare_spec *spec = b->lines[i].spec;
+		if (b->cfg->newer && up_to_date(spec)) {
+			b->ls[i].skip = true;
+			continue;
+		}
+		size_t bad;
+		char *cause = NULL;
+		if (compare_add_jobs(spec, b->cache, b->cfg->fc, &bad, &cause) != 0) {
+			char *j = shown(spec->jobs[bad]);
+			say(b, BATCH_ERROR, b->lines[i].where, "%s: %s", j, cause);
+			free(j);
+			free(cause);
+			errors++;
+		}
+		for (size_t k = 0; k < spec->noutputs && !b->warmup_terminal; k++)
+			if (b->ls[i].plans[k].mode == CHART_RENDER_FILE)
+				b->warmup_terminal = b->ls[i].plans[k].terminal;
+	}
+	return errors;
+}
+
+/* ------------------------------------------------------------ the pool */
+
+void batch_load(struct batch *b)
+{
+	if (b->warmup_terminal) {
+		gnuplot_probe_start();
+		b->nslots = (size_t)(b->cfg->pool > 0 ? b->cfg->pool : 1);
+		b->slots = xcalloc(b->nslots, sizeof *b->slots);
+		char *warmup = gpscript_warmup(b->warmup_terminal);
+		for (size_t i = 0; i < b->nslots; i++) {
+			char *cause = NULL;
+			b->slots[i].s = gp_session_start(warmup, &cause);
+			free(cause); /* drawing starts one again and says why it cannot */
+		}
+		free(warmup);
+	}
+	cache_load(b->cache);
+	b->st.jobs = cache_size(b->cache);
+}
+
+/* Line I is done when all its outputs are: counted, and progress said. */
+static void line_done(struct batch *b, size_t i)
+{
+	struct line_state *ls = &b->ls[i];
+	if (ls->finished || !ls->submitted || ls->pending)
+		return;
+	ls->finished = true;
+	if (ls->skip)
+		b->st.skipped++;
+	else if (ls->failed)
+		b->st.failed++;
+	else
+		b->st.written++;
+	b->st.done++;
+	if (ls->failed && b->rc == EXIT_OK)
+		b->rc = EXIT_DATA;
+	if (b->cfg->progress)
+		b->cfg->progress(b->cfg->ctx, &b->st);
+}
+
+/* Says gnuplot's WARNINGS for line I (and frees them). */
+static void gnuplot_warnings(struct batch *b, size_t i, char *warnings)
+{
+	if (warnings) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		say(b, BATCH_WARNING, b->lines[i].where, "gnuplot: %s", w);
+		free(w);
+	}
+	free(warnings);
+}
+
+/* Waits for the chart slot SL draws, then commits or removes its file. */
+static void slot_finish(struct batch *b, struct slot *sl)
+{
+	if (!sl->busy)
+		return;
+	sl->busy = false;
+	char *warnings = NULL, *cause = NULL;
+	int rc = gp_session_sync(sl->s, &warnings, &cause);
+	if (rc == 0)
+		rc = render_file_check(&sl->pl, sl->target, &cause);
+	free(sl->target);
+	sl->target = NULL;
+	if (rc == 0)
+		rc = atomic_commit(&sl->ao, &cause);
+	else
+		atomic_abort(&sl->ao);
+	struct line_state *ls = &b->ls[sl->line];
+	if (rc == 0) {
+		gnuplot_warnings(b, sl->line, warnings);
+		b->cfg->say(b->cfg->ctx, BATCH_WROTE, sl->pl.output);
+	} else {
+		free(warnings);
+		char *o = shown(sl->pl.output);
+		/* gnuplot_run's causes name no file; atomic_commit's do. */
+		if (strncmp(cause, sl->pl.output, strlen(sl->pl.output)) == 0)
+			say(b, BATCH_ERROR, b->lines[sl->line].where, "%s", cause);
+		else
+			say(b, BATCH_ERROR, b->lines[sl->line].where, "%s: %s", o, cause);
+		free(o);
+		free(cause);
+		ls->failed = true;
+		/* A gnuplot that failed has ended: the next chart starts another. */
+		gp_session_free(sl->s);
+		sl->s = NULL;
+	}
+	ls->pending--;
+	line_done(b, sl->line);
+}
+
+/* Hands the chart CH of line I, output plan PL, to the pool.  Returns 0,
+ * or -1 with *cause when it could not be started. */
+static int pool_draw(struct batch *b, size_t i, const struct render_plan *pl, const struct chart *ch,
+		     char **cause)
+{
+	if (gnuplot_check(cause) != 0)
+		return -1;
+	if (!gnuplot_has_terminal(pl->terminal)) {
+		char *t = shown(pl->terminal);
+		*cause = xasprintf("%s: this gnuplot has no '%s' terminal", pl->output, t);
+		free(t);
+		return -1;
+	}
+	struct slot *sl = &b->slots[b->next_slot];
+	b->next_slot = (b->next_slot + 1) % b->nslots;
+	slot_finish(b, sl);
+	if (!sl->s && (sl->s = gp_session_start(NULL, cause)) == NULL)
+		return -1;
+	if (atomic_open(&sl->ao, pl->output, cause) != 0)
+		return -1;
+	struct gp_emit e;
+	render_emit(pl, b->lines[i].spec, b->cfg->env, &e);
+	sl->target = atomic_fd_path(&sl->ao);
+	e.output = sl->target;
+	FILE *fp = gp_session_script(sl->s);
+	if (fp) {
+		gpscript_write(fp, ch, &e);
+		fflush(fp); /* gnuplot draws while the next chart is made */
+	}
+	sl->pl = *pl;
+	sl->line = i;
+	sl->busy = true;
+	b->ls[i].pending++;
+	return 0;
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* Says what failed among line I's jobs, and each source's warnings once.
+ * Returns the line's status (EXIT_OK, EXIT_DATA, EXIT_FETCH). */
+static int line_jobs(struct batch *b, size_t i, size_t *with_data, size_t *loaded)
+{
+	const struct compare_spec *spec = b->lines[i].spec;
+	int rc = EXIT_OK;
+	*with_data = *loaded = 0;
+	for (size_t j = 0; j < spec->njobs; j++) {
+		size_t nr;
+		struct job_run *jr = compare_job_runs(b->cache, spec->jobs[j], &nr);
+		for (size_t k = 0; k < nr; k++) {
+			const struct cache_entry *e = jr[k].entry;
+			if (e->status != EXIT_OK) {
+				char *a = shown(jr[k].rel ? e->arg : spec->jobs[j]);
+				say(b, BATCH_ERROR, b->lines[i].where, "%s: %s", a, e->error ? e->error : "failed");
+				free(a);
+				if (e->status == EXIT_FETCH || rc == EXIT_OK)
+					rc = e->status;
+				continue;
+			}
+			(*loaded)++;
+			*with_data += e->run->nrows > 0;
+			bool seen = jr[k].rel && e->run->nrows == 0;
+			for (size_t w = 0; w < b->nwarned; w++)
+				seen |= b->warned[w] == e;
+			if (!seen) {
+				size_t nw;
+				char **w = run_warnings(e->run, &nw);
+				for (size_t m = 0; m < nw; m++) {
+					say(b, BATCH_WARNING, b->lines[i].where, "%s", w[m]);
+					free(w[m]);
+				}
+				free(w);
+				b->warned = xreallocarray(b->warned, b->nwarned + 1, sizeof *b->warned);
+				b->warned[b->nwarned++] = e;
+			}
+		}
+		free(jr);
+	}
+	return rc;
+}
+
+/* Builds line I's chart for TARGET; says why not.  NULL on failure. */
+static struct chart *build(struct batch *b, size_t i, const struct joblist *jl,
+			   const struct chart_target *target, bool first)
+{
+	struct chart *ch = NULL;
+	char *cause = NULL;
+	if (compare_build(b->lines[i].spec, b->cache, jl, target, &ch, &cause) != 0) {
+		say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	for (size_t w = 0; first && w < ch->nwarnings; w++)
+		say(b, BATCH_WARNING, b->lines[i].where, "%s", ch->warnings[w]);
+	return ch;
+}
+
+/* --summary-output and -d of line I (drawn on the chart CH). */
+static void write_files(struct batch *b, size_t i, const struct chart *ch)
+{
+	const struct compare_spec *spec = b->lines[i].spec;
+	const char *where = b->lines[i].where;
+	struct line_state *ls = &b->ls[i];
+	char *cause = NULL;
+	if (spec->summary_output) {
+		struct atomic_out ao;
+		if (atomic_open(&ao, spec->summary_output, &cause) == 0) {
+			render_summary(ao.fp, ch, spec->summary, 0);
+			if (atomic_commit(&ao, &cause) == 0)
+				b->cfg->say(b->cfg->ctx, BATCH_WROTE, spec->summary_output);
+		}
+		if (cause) {
+			say(b, BATCH_ERROR, where, "%s", cause);
+			free(cause);
+			cause = NULL;
+			ls->failed = true;
+		}
+	}
+	if (spec->data_dir) {
+		if (render_data_dir(spec->data_dir, ch, spec, b->cfg->env, &cause) == 0) {
+			b->cfg->say(b->cfg->ctx, BATCH_WROTE, spec->data_dir);
+		} else {
+			say(b, BATCH_ERROR, where, "%s", cause);
+			free(cause);
+			ls->failed = true;
+		}
+	}
+}
+
+/* Makes the missing directories above PATH (a manifest's "-o out/x.png"
+ * needs no mkdir first); a failure shows when the file is opened. */
+static void make_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		(void)mkdir(p, 0777);
+		*s = '/';
+	}
+	free(p);
+}
+
+/* Line I: its jobs, then every output (the rendered ones into the pool). */
+static void write_line(struct batch *b, size_t i, const struct joblist *jl)
+{
+	const struct compare_spec *spec = b->lines[i].spec;
+	struct line_state *ls = &b->ls[i];
+	size_t with_data, loaded;
+	int jobs_rc = line_jobs(b, i, &with_data, &loaded);
+	if (jobs_rc == EXIT_FETCH)
+		b->rc = EXIT_FETCH;
+	if ((jobs_rc != EXIT_OK && !spec->keep_going) || with_data == 0) {
+		if (with_data == 0 && (jobs_rc == EXIT_OK || spec->keep_going))
+			say(b, BATCH_ERROR, b->lines[i].where, "%s",
+			    loaded ? "no job has any metrics" : "no job could be read");
+		ls->failed = true;
+		return;
+	}
+	for (size_t k = 0; k < spec->noutputs; k++)
+		make_parents(spec->outputs[k]);
+	if (spec->summary_output)
+		make_parents(spec->summary_output);
+	if (spec->data_dir)
+		make_parents(spec->data_dir);
+	bool first = true;
+	if (b->cfg->summaries) {
+		struct chart_target t = { .view = false };
+		struct chart *ch = build(b, i, jl, &t, first);
+		first = false;
+		if (ch) {
+			size_t len;
+			FILE *mem = open_memstream(&ls->summary_md, &len);
+			if (mem) {
+				render_summary(mem, ch, SUMMARY_MARKDOWN, 0);
+				fclose(mem);
+			}
+		}
+		chart_free(ch);
+	}
+	if (spec->summary_output || spec->data_dir) {
+		struct chart_target t = { .view = spec->data_dir != NULL };
+		struct chart *ch = build(b, i, jl, &t, first);
+		first = false;
+		if (ch)
+			write_files(b, i, ch);
+		else
+			ls->failed = true;
+		chart_free(ch);
+	}
+	for (size_t k = 0; k < spec->noutputs; k++) {
+		const struct render_plan *pl = &ls->plans[k];
+		struct chart_target t = render_target(pl, false);
+		struct chart *ch = build(b, i, jl, &t, first);
+		first = false;
+		if (!ch) {
+			ls->failed = true;
+			continue;
+		}
+		char *cause = NULL, *warnings = NULL;
+		int rc;
+		if (pl->mode == CHART_RENDER_FILE) {
+			rc = pool_draw(b, i, pl, ch, &cause);
+		} else {
+			struct compare_spec one = *spec;
+			one.output = pl->output;
+			rc = render_chart(pl, ch, &one, b->cfg->env, NULL, &warnings, &cause);
+			if (rc == 0) {
+				gnuplot_warnings(b, i, warnings);
+				b->cfg->say(b->cfg->ctx, BATCH_WROTE, pl->output);
+			}
+		}
+		if (rc != 0) {
+			say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+			free(cause);
+			ls->failed = true;
+		}
+		chart_free(ch);
+	}
+}
+
+const char *batch_line_status(const struct batch *b, size_t i)
+{
+	return b->ls[i].skip ? "skipped (up to date)" : b->ls[i].failed ? "failed" : NULL;
+}
+
+const char *batch_line_summary(const struct batch *b, size_t i)
+{
+	return b->ls[i].summary_md;
+}
+
+int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st)
+{
+	b->rc = EXIT_OK;
+	for (size_t i = 0; i < b->n; i++) {
+		if (!b->ls[i].skip)
+			write_line(b, i, jl);
+		b->ls[i].submitted = true;
+		line_done(b, i);
+	}
+	for (size_t k = 0; k < b->nslots; k++)
+		slot_finish(b, &b->slots[k]);
+	*st = b->st;
+	return b->rc;
+}

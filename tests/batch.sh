@@ -1,0 +1,289 @@
+#!/bin/sh
+# --batch MANIFEST: many comparisons in one process.  Manifest words
+# (quotes, continuations, comments), paths relative to the manifest,
+# command-line defaults, usage errors at MANIFEST:LINE:COL, each job read
+# once (counted on the test HTTP server), the gnuplot pool (every chart
+# as a lone -o draws it), failure isolation and exit status, --newer,
+# --shard, -v, -q, and hostile text reaching no shell.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+
+# final_line: the last line of stderr, its time replaced by T.
+final_line() { tail -1 "$T/err" | sed 's/ in [0-9.]* s$/ in T s/'; }
+
+# A manifest in its own directory, its jobs beside it, run from elsewhere.
+M="$T/sweep"
+mkdir -p "$M/runs" "$M/out" "$T/elsewhere"
+cp "$RUNS"/*.json "$M/runs/"
+cat >"$M/m.txt" <<'MANIFEST'
+# Every run, two formats
+-o out/all.png -o out/all.svg runs/qwen-350m-lr1e-4.json runs/qwen-350m-lr3e-4.json \
+	runs/llama-1.3b-lr2e-4.json   # a continuation, then a comment
+
+-m loss,lr --title 'lr sweep: "1e-4" vs 3e-4' -o out/lr.png -o out/lr.gp \
+	"lr 1e-4=runs/qwen-350m-lr1e-4.json" lr\ 3e-4=runs/qwen-350m-lr3e-4.json
+-S markdown --summary-output out/size.md -d out/size-data runs/qwen-350m-lr3e-4.json runs/llama-1.3b-lr2e-4.json
+MANIFEST
+cd "$T/elsewhere"
+expect_ok --batch "$M/m.txt" -m loss
+cd "$T"
+for f in all.png all.svg lr.png lr.gp size.md size-data/compare.gp; do
+	[ -s "$M/out/$f" ] || fail "--batch: $f not written"
+done
+[ "$(final_line)" = "3 charts written, 0 skipped, 0 failed in T s" ] || fail "final line: $(cat "$T/err")"
+ok "--batch: every output of 3 lines, paths relative to the manifest"
+
+# The command line's -m loss is every line's default; a line's -m wins.
+grep -q '^# 1 panel' "$M/out/all.gp" 2>/dev/null || true
+expect_ok -m loss -o "$T/all.png" "$M/runs/qwen-350m-lr1e-4.json" "$M/runs/qwen-350m-lr3e-4.json" \
+	"$M/runs/llama-1.3b-lr2e-4.json"
+cmp -s "$T/all.png" "$M/out/all.png" || fail "all.png differs from a lone -o with the default -m loss"
+expect_ok -m loss,lr --title 'lr sweep: "1e-4" vs 3e-4' -o "$T/lr.gp" \
+	"lr 1e-4=$M/runs/qwen-350m-lr1e-4.json" "lr 3e-4=$M/runs/qwen-350m-lr3e-4.json"
+cmp -s "$T/lr.gp" "$M/out/lr.gp" || fail "lr.gp differs from a lone -o lr.gp"
+expect_ok -m loss,lr --title 'lr sweep: "1e-4" vs 3e-4' -o "$T/lr.png" \
+	"lr 1e-4=$M/runs/qwen-350m-lr1e-4.json" "lr 3e-4=$M/runs/qwen-350m-lr3e-4.json"
+cmp -s "$T/lr.png" "$M/out/lr.png" || fail "lr.png (drawn by the pool) differs from a lone -o"
+expect_ok -m loss -S markdown "$M/runs/qwen-350m-lr3e-4.json" "$M/runs/llama-1.3b-lr2e-4.json"
+cmp -s "$T/out" "$M/out/size.md" || fail "size.md differs from -S markdown"
+ok "each output as a lone -o writes it (defaults from the command line, overridden by a line)"
+
+# The pool: one gnuplot draws one chart after another; -j 1 and -j 3 the same.
+mkdir "$T/pool"
+i=0
+: >"$T/pool/m"
+for a in qwen-350m-lr1e-4 qwen-350m-lr3e-4 llama-1.3b-lr2e-4 qwen-350m-lr5e-4-5ep; do
+	for b in qwen-350m-lr1e-4 llama-1.3b-lr2e-4; do
+		i=$((i + 1))
+		echo "-o c$i.png -o c$i.txt --size 400,300 $RUNS/$a.json $RUNS/$b.json" >>"$T/pool/m"
+	done
+done
+expect_ok --batch "$T/pool/m" -j 1
+mkdir "$T/pool1" && mv "$T/pool"/c* "$T/pool1/"
+expect_ok --batch "$T/pool/m" -j 3
+for f in "$T/pool1"/c*; do cmp -s "$f" "$T/pool/${f##*/}" || fail "-j 1 and -j 3 differ: ${f##*/}"; done
+expect_ok -o "$T/lone.png" --size 400,300 "$RUNS/qwen-350m-lr5e-4-5ep.json" "$RUNS/llama-1.3b-lr2e-4.json"
+cmp -s "$T/lone.png" "$T/pool/c8.png" || fail "the 8th chart of a session differs from a lone -o"
+ok "the gnuplot pool: -j 1 and -j 3 write the same 16 files, as lone -o does"
+
+# Manifest on stdin: paths relative to the working directory.
+cd "$M"
+printf -- '-o out/stdin.txt runs/qwen-350m-lr1e-4.json\n' | $TRC --batch - >"$T/out" 2>"$T/err" || fail "--batch -: $(cat "$T/err")"
+cd "$T"
+[ -s "$M/out/stdin.txt" ] || fail "--batch -: no output"
+ok "--batch - reads the manifest from stdin"
+
+# Usage errors: every line's, at MANIFEST:LINE:COL, nothing written.
+cat >"$T/bad.txt" <<'MANIFEST'
+-o b1.png runs/a.json
+-o b2.png --frob runs/a.json
+--url http://127.0.0.1:9 -o b3.png runs/a.json
+
+ -S runs/a.json
+   runs/a.json
+-o b1.png runs/b.json
+-o b4.xyz runs/a.json
+MANIFEST
+expect_fail 64 "trcompare-plot: $T/bad.txt:2:11: '--frob': unknown option, or its argument is missing
+trcompare-plot: $T/bad.txt:3:1: --url: give it on the --batch command line, not on a manifest line
+trcompare-plot: $T/bad.txt:5:2: -S: on a manifest line, name its file with --summary-output FILE
+trcompare-plot: $T/bad.txt:6:4: the line names no output (-o FILE, -d DIR or --summary-output FILE)
+trcompare-plot: $T/bad.txt:8: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)
+trcompare-plot: $T/bad.txt:7: $T/b1.png: $T/bad.txt:1 writes it too" --batch "$T/bad.txt"
+[ ! -e "$T/b1.png" ] || fail "a manifest with usage errors wrote an output"
+printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
+expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
+expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
+expect_fail 64 "trcompare-plot: --batch takes no JOB; write the JOBs on the manifest's lines
+$try" --batch "$T/bad.txt" "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output) on the manifest's lines
+$try" --batch "$T/bad.txt" -o x.png
+expect_fail 64 "trcompare-plot: --newer: only with --batch
+$try" --newer "$RUNS/qwen-350m-lr1e-4.json"
+expect_fail 64 "trcompare-plot: --shard: '3/2' is not K/N (1 <= K <= N <= 1000000)
+$try" --batch "$T/bad.txt" --shard 3/2
+printf -- '-o x.png -o - a.json\n--data -o y.png a.json\n' >"$T/stdout.txt"
+expect_fail 64 "trcompare-plot: $T/stdout.txt:1:1: -o -: not on a manifest line (name a file)
+trcompare-plot: $T/stdout.txt:2:1: --data: not on a manifest line (use -d DIR)" --batch "$T/stdout.txt"
+printf -- '-o x.png -\n' >"$T/stdin.txt"
+expect_fail 64 "trcompare-plot: stdin:1: -: standard input holds the manifest" --batch - <"$T/stdin.txt"
+
+# Failure isolation: a missing job, an unwritable output; the rest written.
+mkdir "$T/iso"
+echo "a file, not a directory" >"$T/iso/afile"
+cat >"$T/iso/m" <<MANIFEST
+-o ok1.png $RUNS/qwen-350m-lr1e-4.json
+-o miss.png $RUNS/qwen-350m-lr1e-4.json nothere.json
+-o afile/x.png -o ok2.svg $RUNS/qwen-350m-lr3e-4.json
+-o ok3.txt $RUNS/llama-1.3b-lr2e-4.json
+MANIFEST
+trc --batch "$T/iso/m"
+[ "$rc" -eq 1 ] || fail "a failing line: exit $rc, want 1: $(cat "$T/err")"
+grep -qx "trcompare-plot: $T/iso/m:2: $T/iso/nothere.json: No such file or directory" "$T/err" ||
+	fail "the missing job is not reported with its line: $(cat "$T/err")"
+grep -q "^trcompare-plot: $T/iso/m:3: $T/iso/afile/x.png: cannot create" "$T/err" ||
+	fail "the unwritable output is not reported with its line: $(cat "$T/err")"
+[ "$(final_line)" = "2 charts written, 0 skipped, 2 failed in T s" ] || fail "final line: $(cat "$T/err")"
+for f in ok1.png ok2.svg ok3.txt; do [ -s "$T/iso/$f" ] || fail "$f not written beside failing lines"; done
+[ ! -e "$T/iso/miss.png" ] || fail "a line whose job failed wrote its chart"
+[ -z "$(ls -A "$T/iso" | grep '^\.trc')" ] || fail "temporary files left: $(ls -A "$T/iso")"
+# Missing directories above an output are made.
+printf -- '-o deep/er/x.txt %s\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/iso/m3"
+expect_ok --batch "$T/iso/m3"
+[ -s "$T/iso/deep/er/x.txt" ] || fail "--batch: the output's directories were not made"
+ok "a failing job and output are reported with their line; the others are written; exit 1"
+# A job that cannot be fetched: exit 2 (-k draws the rest of its line).
+cat >"$T/iso/m2" <<MANIFEST
+-o f1.png $RUNS/qwen-350m-lr1e-4.json
+-k -o f2.png $RUNS/qwen-350m-lr1e-4.json http://127.0.0.1:9/gone.json
+MANIFEST
+trc --batch "$T/iso/m2" --retry 0
+[ "$rc" -eq 2 ] || fail "a job not fetched: exit $rc, want 2: $(cat "$T/err")"
+grep -q "^trcompare-plot: $T/iso/m2:2: http://127.0.0.1:9/gone.json: " "$T/err" || fail "fetch failure: $(cat "$T/err")"
+[ -s "$T/iso/f1.png" ] && [ -s "$T/iso/f2.png" ] || fail "exit 2: the charts were not drawn"
+ok "a job that cannot be fetched: exit 2, the charts drawn"
+
+# --newer: up-to-date lines are skipped; a touched input redraws its line.
+N="$T/newer"
+mkdir -p "$N/runs"
+cp "$RUNS"/*.json "$N/runs/"
+printf -- '-o a.png runs/qwen-350m-lr1e-4.json\n-o b.txt -d bd runs/qwen-350m-lr3e-4.json\n-o c.gp https://example.invalid/x.json\n' >"$N/m"
+touch -d '2020-01-01' "$N"/runs/*.json
+trc --batch "$N/m" --newer
+[ "$(final_line)" = "2 charts written, 0 skipped, 1 failed in T s" ] || fail "--newer, first run: $(cat "$T/err")"
+trc --batch "$N/m" --newer -v
+grep -q "wrote $N/a.png" "$T/err" && fail "--newer redrew an up-to-date line"
+[ "$(final_line)" = "0 charts written, 2 skipped, 1 failed in T s" ] || fail "--newer, second run: $(cat "$T/err")"
+touch "$N/runs/qwen-350m-lr3e-4.json"
+trc --batch "$N/m" --newer -v
+grep -qx "trcompare-plot: wrote $N/b.txt" "$T/err" || fail "--newer: a newer input did not redraw: $(cat "$T/err")"
+[ "$(final_line)" = "1 chart written, 1 skipped, 1 failed in T s" ] || fail "--newer, third run: $(cat "$T/err")"
+rm "$N/bd/compare.gp"
+trc --batch "$N/m" --newer
+[ "$(final_line)" = "1 chart written, 1 skipped, 1 failed in T s" ] || fail "--newer, a missing output: $(cat "$T/err")"
+ok "--newer skips up-to-date lines, redraws those with a newer input or a missing output"
+
+# --shard K/N: the shards together are the whole, no line twice.
+S="$T/shard"
+mkdir "$S"
+for i in $(seq 1 11); do echo "-o s$i.gp $RUNS/qwen-350m-lr1e-4.json" >>"$S/m"; done
+: >"$S/all"
+for k in 1 2 3 4; do
+	trc --batch "$S/m" --shard "$k/4" -v
+	[ "$rc" -eq 0 ] || fail "--shard $k/4: exit $rc"
+	grep '^trcompare-plot: wrote ' "$T/err" >>"$S/all"
+done
+[ "$(wc -l <"$S/all")" -eq 11 ] || fail "4 shards wrote $(wc -l <"$S/all") outputs, want 11"
+[ -z "$(sort "$S/all" | uniq -d)" ] || fail "a line in two shards: $(sort "$S/all" | uniq -d)"
+[ "$(ls "$S"/s*.gp | wc -l)" -eq 11 ] || fail "not every line was drawn by some shard"
+grep -q "wrote $S/s5.gp" "$S/all" && sed -n 5p "$S/all" | grep -q "s4.gp" || true
+trc --batch "$S/m" --shard 2/4 -v
+[ "$(grep -c wrote "$T/err")" -eq 3 ] && grep -q "wrote $S/s2.gp" "$T/err" && grep -q "wrote $S/s6.gp" "$T/err" &&
+	grep -q "wrote $S/s10.gp" "$T/err" || fail "--shard 2/4 is not lines 2, 6, 10: $(cat "$T/err")"
+trc --batch "$S/m" --shard 12/20
+[ "$rc" -eq 0 ] && [ "$(final_line)" = "0 charts written, 0 skipped, 0 failed in T s" ] || fail "an empty shard: $(cat "$T/err")"
+ok "--shard: 4 shards of 11 lines are the whole, no line twice; 2/4 is lines 2, 6, 10"
+
+# Progress: one line on a terminal (script(1) makes one), none in a file.
+grep -q "$(printf '\r')" "$T/err" && fail "a progress line when stderr is no terminal"
+if command -v script >/dev/null 2>&1; then
+	script -qc "$PROG --batch '$S/m' -j 1 2>&1 >/dev/null" /dev/null >"$T/tty" </dev/null
+	tr '\r' '\n' <"$T/tty" | grep -q '^.\[K1 job read; charts 11/11, 0 failed; [0-9.]* s$' ||
+		fail "no progress line on a terminal: $(od -c "$T/tty" | head)"
+	script -qc "$PROG --batch '$S/m' -q 2>&1 >/dev/null" /dev/null >"$T/tty" </dev/null
+	[ ! -s "$T/tty" ] || fail "-q on a terminal: $(od -c "$T/tty" | head)"
+	ok "progress: a line on a terminal, none with -q"
+fi
+
+# -q: nothing on stderr.
+trc --batch "$S/m" -q
+[ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "-q: $(cat "$T/err")"
+ok "-q: no final line"
+
+# Hostile text: no shell, no gnuplot command.
+H="$T/hostile"
+mkdir "$H"
+cd "$H"
+cat >"$H/m" <<MANIFEST
+--title '\`touch pwned1\`"; system "touch pwned2' -o 'h\$(touch pwned3).png' \
+	'lab"; system("touch pwned4")=$RUNS/qwen-350m-lr1e-4.json'
+-o '|touch pwned7.png' -o '<x.svg' $RUNS/qwen-350m-lr1e-4.json
+-o h3.png ./;touch\ pwned5 '\$(touch pwned6).json'
+MANIFEST
+trc --batch "$H/m"
+cd "$T"
+[ "$rc" -eq 1 ] || fail "hostile manifest: exit $rc: $(cat "$T/err")"
+for f in pwned1 pwned2 pwned3 pwned4 pwned5 pwned6 pwned7.png; do
+	[ ! -e "$H/$f" ] && [ ! -e "$T/$f" ] || fail "a manifest line ran something: $f"
+done
+[ -s "$H/h\$(touch pwned3).png" ] && [ -s "$H/|touch pwned7.png" ] && [ -s "$H/<x.svg" ] ||
+	fail "hostile names: not written as named: $(ls "$H"); $(cat "$T/err")"
+grep -qx "trcompare-plot: $H/m:3: $H/./;touch pwned5: No such file or directory" "$T/err" ||
+	fail "hostile job: $(cat "$T/err")"
+ok "hostile words reach no shell and no gnuplot command"
+
+# Each job read once: 24 lines over 5 jobs on the test HTTP server, every
+# job fetched exactly once.
+TESTD="$top_builddir/tests/server/trcompare-testd"
+[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
+"$TESTD" --dir="$DATA/http" --port-file="$T/port" --log="$T/http.log" --lifetime=120 2>"$T/testd.err" &
+testd=$!
+trap 'kill $testd 2>/dev/null; wait $testd 2>/dev/null; cleanup_T' EXIT
+wait_for 10 test -s "$T/port" || fail "test server did not start: $(cat "$T/testd.err")"
+W="$T/web"
+mkdir "$W"
+n=0
+for a in r1 r2 r3 r4 r5; do
+	for b in r1 r2 r3 r4 r5; do
+		[ "$a" = "$b" ] && continue
+		n=$((n + 1))
+		[ $n -le 24 ] || continue
+		if [ $((n % 3)) -eq 0 ]; then
+			echo "-o c$n.png -o c$n.svg -m loss $a $b r5" >>"$W/m"
+		else
+			echo "-o c$n.txt $a $b" >>"$W/m"
+		fi
+	done
+done
+[ "$(wc -l <"$W/m")" -eq 20 ] || [ "$(wc -l <"$W/m")" -eq 24 ] || fail "manifest: $(wc -l <"$W/m") lines"
+expect_ok --batch "$W/m" --url "http://127.0.0.1:$(cat "$T/port")" -j 2
+[ "$(final_line)" = "$(wc -l <"$W/m" | tr -d ' ') charts written, 0 skipped, 0 failed in T s" ] ||
+	fail "HTTP batch: $(cat "$T/err")"
+for j in r1 r2 r3 r4 r5; do
+	c=$(grep -c "^GET /api/training/local/$j/metrics\$" "$T/http.log" || true)
+	[ "$c" -eq 1 ] || fail "job $j fetched $c times, want once: $(cat "$T/http.log")"
+done
+[ -s "$W/c3.png" ] && [ -s "$W/c3.svg" ] && [ -s "$W/c20.txt" ] || fail "HTTP batch: outputs missing"
+ok "$(wc -l <"$W/m" | tr -d ' ') lines over 5 jobs on the API: each job fetched once"
+
+# --index: one page linking every chart (relative to the page), with its
+# summary table; a failed line says so.
+mkdir -p "$T/site/pages"
+cat >"$T/site/m" <<MANIFEST
+--title 'two <b>runs</b>' -o charts/a.png -o 'charts/a b.svg' -o charts/a.gp $RUNS/qwen-350m-lr1e-4.json $RUNS/qwen-350m-lr3e-4.json
+-o charts/bad.png $T/site/missing.json
+MANIFEST
+trc --batch "$T/site/m" --index "$T/site/pages/index.md"
+[ "$rc" -eq 1 ] || fail "--index: exit $rc: $(cat "$T/err")"
+cd "$T/site/pages"
+grep -qx '## two \\<b\\>runs\\< /b\\>' index.md || fail "--index: no title heading: $(cat index.md)"
+grep -qx '!\[../charts/a.png\](../charts/a.png)' index.md || fail "--index: no image link: $(cat index.md)"
+grep -qx '!\[../charts/a b.svg\](../charts/a%20b.svg)' index.md || fail "--index: no escaped link: $(cat index.md)"
+grep -qx '\[../charts/a.gp\](../charts/a.gp)' index.md || fail "--index: no script link: $(cat index.md)"
+grep -q '| qwen-350m-lr3e-4 |' index.md || fail "--index: no summary table"
+grep -qx "$T/site/m:2: failed" index.md || fail "--index: the failed line is not marked: $(cat index.md)"
+for l in $(sed -n 's/^!\?\[[^]]*\](\([^)]*\))$/\1/p' index.md | sed 's/%20/ /g' | tr ' ' '@'); do
+	f=$(printf '%s' "$l" | tr '@' ' ')
+	[ "$f" = ../charts/bad.png ] || [ -s "$f" ] || fail "--index links a missing file: $f"
+done
+cd "$T"
+expect_ok --batch "$T/site/m" --index "$T/site/index.html" -q --shard 1/2
+grep -q '<h2>two &lt;b&gt;runs&lt; /b&gt;</h2>' "$T/site/index.html" && grep -q '<img src="charts/a.png"' "$T/site/index.html" &&
+	grep -q '<pre>.*job' "$T/site/index.html" || fail "--index .html: $(cat "$T/site/index.html")"
+ok "--index .md and .html: every chart linked relative to the page, summaries, failures marked"
+expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
+$try" --batch "$T/site/m" --index x.txt
+expect_fail 64 "trcompare-plot: --index: only with --batch
+$try" --index x.md "$RUNS/qwen-350m-lr1e-4.json"

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Several outputs of one comparison: -o given more than once renders the
+# one chart into each file exactly as a lone -o would; -o - writes the
+# script (with -t, the rendered chart) to stdout; the same path twice is a
+# usage error; --summary-output writes -S to a file.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_gnuplot
+try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
+A="$RUNS/qwen-350m-lr1e-4.json"
+B="$RUNS/qwen-350m-lr3e-4.json"
+
+expect_ok -o "$T/m.png" -o "$T/m.svg" -o "$T/m.txt" -o "$T/m.gp" "$A" "$B"
+for f in m.png m.svg m.txt m.gp; do [ -s "$T/$f" ] || fail "-o $f: not written"; done
+[ "$(od -An -c -N4 "$T/m.png" | tr -d ' ')" = '211PNG' ] || fail "m.png is not a PNG"
+grep -q '<svg' "$T/m.svg" || fail "m.svg is not SVG"
+ok "four -o: four files"
+# Each is what a lone -o writes (the script and the text chart byte for byte).
+expect_ok -o "$T/one.gp" "$A" "$B"
+cmp -s "$T/one.gp" "$T/m.gp" || fail "-o m.gp among others differs from a lone -o"
+expect_ok -o "$T/one.txt" "$A" "$B"
+cmp -s "$T/one.txt" "$T/m.txt" || fail "-o m.txt among others differs from a lone -o"
+expect_ok -o "$T/one.png" "$A" "$B"
+[ "$(png_size "$T/one.png")" = "$(png_size "$T/m.png")" ] || fail "m.png: another size than a lone -o"
+ok "each output as a lone -o writes it"
+
+# -o -: the script, as a pipe gets it without -o.
+expect_ok -o - "$A" "$B"
+mv "$T/out" "$T/dash.gp"
+trc "$A" "$B"
+cmp -s "$T/out" "$T/dash.gp" || fail "-o - differs from the piped script"
+gnuplot -e 'set terminal dumb' "$T/dash.gp" >/dev/null 2>"$T/gp.err" || fail "-o -: gnuplot: $(cat "$T/gp.err")"
+ok "-o -: the script on stdout"
+expect_ok -o - -t pngcairo --size 300,200 "$A"
+[ "$(od -An -c -N4 "$T/out" | tr -d ' ')" = '211PNG' ] || fail "-o - -t pngcairo: no PNG on stdout"
+[ "$(png_size "$T/out")" = 300x200 ] || fail "-o - -t pngcairo: $(png_size "$T/out")"
+ok "-o - -t pngcairo: the PNG on stdout"
+expect_ok -o - -o "$T/both.png" -t pngcairo "$A"
+[ "$(od -An -c -N4 "$T/out" | tr -d ' ')" = '211PNG' ] && [ -s "$T/both.png" ] ||
+	fail "-o - -o FILE: not both written"
+ok "-o - with another -o"
+
+rm -f "$T/dup.png"
+expect_fail 64 "trcompare-plot: -o: '$T/dup.png' is given twice
+$try" -o "$T/dup.png" -o "$T/x.svg" -o "$T/dup.png" "$A"
+[ ! -e "$T/dup.png" ] && [ ! -e "$T/x.svg" ] || fail "a usage error wrote an output"
+expect_fail 64 "trcompare-plot: -o - and --data both write to stdout
+$try" -o - --data "$A"
+expect_fail 64 "trcompare-plot: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)" \
+	-o "$T/ok.png" -o "$T/bad.xyz" "$A"
+[ ! -e "$T/ok.png" ] || fail "the first -o was written despite a bad second one"
+
+# --summary-output FILE: -S into a file, the chart still drawn.
+expect_ok -S markdown "$A" "$B"
+mv "$T/out" "$T/sum.md"
+expect_ok -S markdown --summary-output "$T/s.md" -o "$T/s.png" "$A" "$B"
+cmp -s "$T/sum.md" "$T/s.md" || fail "--summary-output differs from -S on stdout"
+[ ! -s "$T/out" ] && [ -s "$T/s.png" ] || fail "--summary-output: stdout not empty or no chart"
+expect_ok --summary-output "$T/t.txt" "$A"
+grep -q 'train loss' "$T/t.txt" || fail "--summary-output alone: no text summary"
+ok "--summary-output"
