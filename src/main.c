@@ -327,7 +327,7 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	/* What went to stdout is in before the files: `-o /dev/stdout` opens
 	 * stdout's file anew and appends there, so stdout's own offset must
 	 * already be past it (`-S -o /dev/stdout >FILE`). */
-	fflush(stdout);
+	int flush_errno = fflush(stdout) == 0 ? 0 : errno;
 	if (spec->data_dir && rc == EXIT_OK && render_data_dir(spec->data_dir, ch, spec, env, &cause) != 0)
 		rc = fail(EXIT_DATA, cause);
 	if (rc == EXIT_OK && pl->mode != CHART_NONE) {
@@ -349,6 +349,10 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
 		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
+		if (flush_errno != 0 && strcmp(why, "write error") == 0) {
+			free(why); /* the early flush failed: say why */
+			why = xasprintf("write error: %s", strerror(flush_errno));
+		}
 		diag_error("stdout: %s", why);
 		free(why);
 		if (rc == EXIT_OK)

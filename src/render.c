@@ -283,7 +283,7 @@ static int render_stdout(const struct render_plan *pl, const struct chart *ch, s
 		gp_session_free(s);
 	}
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
-		rc = canvas_inline_scripts(path, cause);
+		rc = canvas_inline_scripts(path, "-", cause);
 	if (rc == 0)
 		rc = copy_to(path, out, cause);
 	unlink(path);
