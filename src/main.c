@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -17,6 +18,7 @@
 #include "joblist.h"
 #include "options.h"
 #include "render.h"
+#include "report.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -31,6 +33,9 @@ struct state {
 	struct run_cache *cache;
 	struct chart *chart;
 	struct gp_session *gnuplot; /* -o: started while the jobs are read */
+	char **argv;           /* the command line as given (argp permutes
+	                          argv), for --report; the array is owned */
+	int argc;
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -249,6 +254,37 @@ static int load(struct state *st, int *rc)
 	return -1;
 }
 
+/* --report: the chart again, built for the report's SVGs, and the page.
+ * Returns the exit status. */
+static int write_report(struct state *st)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	struct chart_target target = report_target(st->chart->ps.npanels);
+	struct chart *ch = NULL;
+	char *cause = NULL, *warnings = NULL;
+	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	const char *tmpdir = getenv("TMPDIR");
+	struct report_opts ro = {
+		.argv = st->argv,
+		.argc = (size_t)st->argc,
+		.generated = time(NULL),
+		.jl = st->have_jl ? &st->jl : NULL,
+		.tmpdir = tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp",
+	};
+	int rc = EXIT_OK;
+	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) != 0) {
+		rc = fail(EXIT_DATA, cause);
+	} else if (warnings && !diag_quiet) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		diag_warn("gnuplot: %s", w);
+		free(w);
+	}
+	free(warnings);
+	chart_free(ch);
+	return rc;
+}
+
 /* Writes what was asked for: the summary, --data, -d and the chart, then
  * closes stdout.  Returns the exit status. */
 static int write_outputs(struct state *st, const struct render_plan *pl,
@@ -280,6 +316,8 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 		}
 		free(warnings);
 	}
+	if (rc == EXIT_OK && spec->report)
+		rc = write_report(st);
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
 		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
@@ -332,6 +370,7 @@ static void state_free(struct state *st)
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	options_free(&st->opts);
+	free(st->argv);
 }
 
 /* Occupies a closed stdin, stdout or stderr with /dev/null opened the wrong
@@ -350,12 +389,15 @@ int main(int argc, char **argv)
 	hold_std_fds();
 	struct state st;
 	memset(&st, 0, sizeof st);
+	st.argv = xcalloc((size_t)argc + 1, sizeof *st.argv);
+	memcpy(st.argv, argv, (size_t)argc * sizeof *argv);
+	st.argc = argc;
 	cleanup_install_signals();
 	options_parse(argc, argv, &st.opts);
 	diag_quiet = st.opts.quiet;
 	gnuplot_set_timeout(st.opts.gnuplot_timeout);
 	/* Output files are finished whatever became of stdout's reader. */
-	if (st.opts.spec.output || st.opts.spec.data_dir)
+	if (st.opts.spec.output || st.opts.spec.data_dir || st.opts.spec.report)
 		cleanup_hold_sigpipe();
 	if (st.opts.verbose) {
 		http_set_log(verbose_line, NULL);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "report.h"
 #include "text.h"
 #include "util.h"
 
@@ -56,6 +57,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
+	OPT_REPORT,
 };
 
 static const struct argp_option option_table[] = {
@@ -66,6 +68,7 @@ static const struct argp_option option_table[] = {
 	{"data-dir", 'd', "DIR", 0, "Write one tidy data file per job and DIR/compare.gp that plots them", 1},
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
+	{"report", OPT_REPORT, "FILE.html", 0, "Write a self-contained HTML report: the charts (hover and legend clicks), the summary, each job's details and the command that made it", 1},
 	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
 	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
@@ -378,6 +381,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return parse_long(state, "--gnuplot-timeout", arg, 0, 86400, &o->gnuplot_timeout);
 	case OPT_WIDTH:
 		return parse_long(state, "--width", arg, 0, 100000, &o->summary_width);
+	case OPT_REPORT: {
+		char *why = NULL;
+		if (report_check_path(arg, &why) != 0) {
+			usage_error(state, "--report: %s", why);
+			free(why);
+			return EINVAL;
+		}
+		o->spec.report = arg;
+		break;
+	}
 
 	case OPT_URL: o->fetch.url = arg; break;
 	case OPT_ENDPOINT:

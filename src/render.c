@@ -80,7 +80,7 @@ static int plan_file(const struct compare_spec *spec, struct render_plan *pl, ch
 static int plan_stdout(const struct compare_spec *spec, const struct render_env *env,
 		       struct render_plan *pl, char **cause)
 {
-	if (spec->summary != SUMMARY_NONE || spec->data_stdout || spec->data_dir) {
+	if (spec->summary != SUMMARY_NONE || spec->data_stdout || spec->data_dir || spec->report) {
 		pl->mode = CHART_NONE;
 		return 0;
 	}

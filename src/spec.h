@@ -40,6 +40,7 @@ struct compare_spec {
 	bool data_stdout;      /* --data */
 	enum summary_format summary; /* -S */
 	bool keep_going;       /* -k: draw the jobs that loaded */
+	const char *report;    /* --report FILE.html (report.h), or NULL */
 };
 
 #endif

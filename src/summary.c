@@ -459,6 +459,41 @@ static void write_table(const struct summary_row *rows, size_t n, bool md, int m
 	free_cells(cells, n);
 }
 
+_Static_assert(TC_COUNT == SUMMARY_NCOLS, "summary.h's SUMMARY_NCOLS is the text table's");
+
+const char *summary_col_title(int c)
+{
+	return c >= 0 && c < TC_COUNT ? tcol_title[c] : "";
+}
+
+char *summary_cell(const struct summary_row *row, int c)
+{
+	size_t cap[TC_COUNT] = {0};
+	cap[TC_LABEL] = cap[TC_ID] = TEXT_MAX_CHARS;
+	return c == TC_GAP ? fmt_gap(row, false) : table_cell(row, c, false, cap);
+}
+
+double summary_cell_value(const struct summary_row *row, int c)
+{
+	switch (c) {
+	case TC_MARK: return row->recommended;
+	case TC_ROWS: return (double)row->rows;
+	case TC_STEP: return row->last_step;
+	case TC_TRAIN: return row->final_train_loss;
+	case TC_EVAL: return row->final_eval_loss;
+	case TC_BEST: return row->best_eval_loss;
+	case TC_BEST_STEP: return row->best_eval_step;
+	case TC_GAP: return row->gap;
+	case TC_LR: return row->final_lr;
+	case TC_GRAD: return row->max_grad_norm;
+	case TC_TPS: return row->mean_tokens_per_second;
+	case TC_WALL: return row->wall_seconds;
+	case TC_EPOCH: return row->epochs;
+	case TC_SCORE: return row->score;
+	default: return NAN;
+	}
+}
+
 /* ------------------------------------------------------------ csv, json */
 
 /* Kinds of value in the machine-readable formats. */

@@ -95,4 +95,19 @@ double summary_score(double eval_loss, double gap);
 int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, int width,
 		  FILE *out);
 
+/* The text table's columns, for other emitters (the report's HTML table):
+ * SUMMARY_NCOLS of them in the text table's order, column 0 the mark of
+ * the recommended job ("*"), column 1 the job's label, 2 its id. */
+#define SUMMARY_NCOLS 16
+const char *summary_col_title(int c);
+
+/* Cell C of ROW as the text table prints it, label and id sanitized but
+ * not cut, "-" for missing values, the gap with " !" when flagged.
+ * malloc'd. */
+char *summary_cell(const struct summary_row *row, int c);
+
+/* The number behind cell C of ROW, for sorting: NaN for the label and id
+ * and for missing values; the mark is 1 for the recommended job. */
+double summary_cell_value(const struct summary_row *row, int c);
+
 #endif

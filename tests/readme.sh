@@ -90,8 +90,8 @@ run_shell() {
 		return
 		;;
 	esac
-	# Outputs named with -o and -d: removed first, non-empty after.
-	outs=$(printf '%s\n' "$bare" | grep -o -- '-[od] [^ ]*' | cut -c4- || true)
+	# Outputs named with -o, -d and --report: removed first, non-empty after.
+	outs=$(printf '%s\n' "$bare" | grep -o -E -- '(-[od]|--report) [^ ]*' | sed 's/^[^ ]* //' || true)
 	for o in $outs; do rm -rf "${W:?}/$o"; done
 	rc=0
 	(cd "$W" && sh -c "$cmd") >"$T/o" 2>"$T/e" || rc=$?

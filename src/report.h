@@ -1,0 +1,74 @@
+/* report.h: --report FILE.html — one self-contained page comparing the
+ * chart's jobs: the title, when and by which version it was made, the
+ * command that makes it again, one inline SVG per panel drawn by gnuplot
+ * (with gnuplot's mouse script: a click shows coordinates, a click on a
+ * job in the legend hides or shows its lines), panel check boxes, the
+ * summary table (summary.c's numbers, sortable), each job's details and a
+ * note of how the chart was made.
+ *
+ * One more emitter of the chart model: it reads the chart (built for
+ * report_target), the spec and report_opts, nothing else, and writes one
+ * file atomically.  Every string from a log, server or file is escaped
+ * for HTML text and attributes; gnuplot's SVG holds the labels after
+ * text_sanitize (gnuplot writes '<' as "&lt;", and the sanitizer breaks
+ * "]]>", "</" and "<!"), and the page's Content-Security-Policy lets only
+ * its own two scripts run (by hash) and loads nothing. */
+#ifndef TRCOMPARE_REPORT_H
+#define TRCOMPARE_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "compare.h"
+#include "joblist.h"
+#include "spec.h"
+
+/* Size of one panel's SVG in the page, in pixels. */
+#define REPORT_PANEL_WIDTH 900
+#define REPORT_PANEL_HEIGHT 420
+
+/* What the report needs besides the chart and the spec. */
+struct report_opts {
+	char *const *argv;   /* the command line as run (argv[0] first): shown
+	                        quoted for a POSIX shell, tokens redacted */
+	size_t argc;
+	time_t generated;    /* when the report is made */
+	const struct joblist *jl; /* job statuses and model names, or NULL */
+	const char *tmpdir;  /* for gnuplot's SVG files (absolute) */
+};
+
+/* The target SPEC's chart must be built for (compare_build) to go into a
+ * report: svg, one REPORT_PANEL_WIDTH x REPORT_PANEL_HEIGHT SVG per panel
+ * (the downsampling grid follows), NPANELS panels. */
+struct chart_target report_target(size_t npanels);
+
+/* Checks the report's file name: it must end in ".html" or ".htm"
+ * (case-insensitive).  Returns 0, or -1 with *cause ("'x.txt': a report
+ * is FILE.html"). */
+int report_check_path(const char *path, char **cause);
+
+/* Writes the report of CH (built for report_target) to PATH, atomically;
+ * gnuplot draws every panel in one session.  Returns 0, or -1 with *cause
+ * (atomic_open's and atomic_commit's, "TMPDIR: cannot create a temporary
+ * file: …", gnuplot's, "gnuplot's SVG is not what the report expects");
+ * what gnuplot printed on success is in *warnings (malloc'd) or NULL. */
+int report_write(const char *path, const struct chart *ch, const struct compare_spec *spec,
+		 const struct report_opts *o, char **warnings, char **cause);
+
+/* S quoted for a POSIX shell: as is when it holds only
+ * [A-Za-z0-9_./:=,@%+-] (and is not empty), else in single quotes ('
+ * written '\'').  malloc'd. */
+char *report_shell_quote(const char *s);
+
+/* The command line ARGV (N words) as one line for a POSIX shell, each
+ * word quoted, secrets redacted: the value of --token (the next word, or
+ * after '='), a URL's password (http_redact) and the value of a URL query
+ * parameter whose name holds "token", "key", "secret", "password" or
+ * "sig" become "REDACTED".  malloc'd. */
+char *report_command(char *const *argv, size_t n);
+
+/* The SHA-256 of N bytes at P, base64, as a CSP source
+ * ("'sha256-…'").  malloc'd. */
+char *report_csp_hash(const void *p, size_t n);
+
+#endif
