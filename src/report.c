@@ -184,13 +184,9 @@ char *report_command(char *const *argv, size_t n)
 		else
 			w = redact_word(argv[i]);
 		secret_next = strcmp(argv[i], "--token") == 0;
-		/* Control characters cannot be shown; the line says so by
-		 * showing them as spaces (text_sanitize). */
-		char *clean = text_sanitize(w, strlen(w), 0, "");
-		char *q = report_shell_quote(strlen(w) ? clean : w);
+		char *q = report_shell_quote(w);
 		buf_printf(&b, "%s%s", i ? " " : "", q);
 		free(q);
-		free(clean);
 		free(w);
 	}
 	return b.data ? b.data : xstrdup("");
@@ -198,11 +194,38 @@ char *report_command(char *const *argv, size_t n)
 
 /* -------------------------------------------------------------- HTML text */
 
+/* Is S valid UTF-8 without control, bidirectional or line-separator
+ * characters (what text_sanitize would change besides markup, which
+ * put_html escapes anyway)? */
+static bool plain_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+						: (c & 0xF8) == 0xF0 ? 3 : 9;
+		if (n == 9)
+			return false;
+		unsigned cp = n == 0 ? c : c & (0x3F >> n);
+		for (unsigned k = 1; k <= n; k++) {
+			if ((p[k] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[k] & 0x3F);
+		}
+		static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+		if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20 ||
+		    (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+		    (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
 /* Writes S (untrusted) as HTML text or a double-quoted attribute value:
- * sanitized (no control characters, valid UTF-8), & < > " ' escaped. */
+ * & < > " ' escaped; text that is not plain_utf8 is sanitized first. */
 static void put_html(FILE *out, const char *s)
 {
-	char *clean = text_sanitize(s, strlen(s), 0, "");
+	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
 	for (const char *p = clean; *p; p++) {
 		switch (*p) {
 		case '&': fputs("&amp;", out); break;

@@ -64,7 +64,9 @@ char *report_shell_quote(const char *s);
  * word quoted, secrets redacted: the value of --token (the next word, or
  * after '='), a URL's password (http_redact) and the value of a URL query
  * parameter whose name holds "token", "key", "secret", "password" or
- * "sig" become "REDACTED".  malloc'd. */
+ * "sig" become "REDACTED".  Words are kept byte for byte otherwise (the
+ * page sanitizes a line holding control characters when it shows it).
+ * malloc'd. */
 char *report_command(char *const *argv, size_t n);
 
 /* The SHA-256 of N bytes at P, base64, as a CSP source

@@ -154,16 +154,19 @@ pts = [{"step": s, "train_loss": 2.0 - s / 100, "eval_loss": 2.1 - s / 110, col:
 json.dump({"job_id": jid, "metrics": pts}, open(path, "w"))
 EOF
 # LABEL= cannot hold '=': these load and set the title without one.
-L2="<style>@import '$U/css';</style><script>Object.assign(document,{title:'PW'+'NED'})</script>"
+L2="&amp; & &lt;b&gt;<style>@import '$U/css';</style><script>Object.assign(document,{title:'PW'+'NED'})</script>"
 TITLE="</title><script>document.title='PW'+'NED'</script><img src=$U/title><svg><script>document.title='PW'+'NED'</script></svg>"
 expect_ok "$T/h1.json" "$L2=$RUNS/qwen-350m-lr1e-4.json" -m "loss,$COL" --title "$TITLE" --report "$T/h.html"
 strict "$T/h.html"
 grep -q -- '&lt;img src=http://127.0.0.1' "$T/h.html" || fail "the column name is not shown escaped"
+# gnuplot escapes & and < in the SVG's legend.
+grep -q -- '<text>&amp;amp; &amp; &amp;lt;b&amp;gt;&lt;style>@import' "$T/h.html" ||
+	fail "the label in the SVG legend is not escaped as expected"
 n=$(grep -o '<script' "$T/h.html" | wc -l)
 [ "$n" -eq 6 ] || fail "$n script tags, want 6 (two per SVG, text/plain, and the page's two)"
 browse "$T/h.html" dom
 grep -q 'PWNED' "$T/dom" && fail "a script from a name ran"
-grep -q '<title>&lt; /title&gt;&lt;script&gt;document.title=' "$T/dom" || fail "the title is not the escaped --title: $(grep -o '<title>[^<]*' "$T/dom" | head -1)"
+grep -q '<title>&lt;/title&gt;&lt;script&gt;document.title=' "$T/dom" || fail "the title is not the escaped --title: $(grep -o '<title>[^<]*' "$T/dom" | head -1)"
 browse "$T/h.html" shot
 sleep 0.5
 [ ! -s "$T/requests" ] || fail "the page loaded: $(cat "$T/requests")"

@@ -55,8 +55,8 @@ static void test_command_redacts(void **state)
 		     "L=http://u:pw@h/x?sig=abc"};
 	check_command(b, 3, "p 'https://h/m.json?access_token=REDACTED&step=2&API_KEY=REDACTED#frag' "
 			    "'L=http://h/x?sig=REDACTED'");
-	char *c[] = {"p", "a\nb"};
-	check_command(c, 2, "p 'a b'");
+	char *c[] = {"p", "a\nb", "</x>]]>"};
+	check_command(c, 3, "p 'a\nb' '</x>]]>'");
 }
 
 /* Checks the CSP source of S is WANT. */
