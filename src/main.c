@@ -33,6 +33,7 @@ struct state {
 	struct run_cache *cache;
 	struct chart *chart;
 	struct gp_session *gnuplot; /* -o: started while the jobs are read */
+	long baseline;         /* --baseline: the chart job, or -1 */
 	char **argv;           /* the command line as given (argp permutes
 	                          argv), for --report; the array is owned */
 	int argc;
@@ -299,7 +300,7 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 		int width = (int)st->opts.summary_width, cols, rows;
 		if (width < 0)
 			width = tty_size(STDOUT_FILENO, &cols, &rows) ? cols : 0;
-		render_summary(stdout, ch, spec->summary, width);
+		render_summary_baseline(stdout, ch, spec->summary, width, st->baseline);
 	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
@@ -348,6 +349,11 @@ static int compare(struct state *st)
 		return fail(EXIT_DATA, cause);
 	for (size_t i = 0; i < st->chart->nwarnings; i++)
 		diag_warn("%s", st->chart->warnings[i]);
+	st->baseline = spec->baseline ? render_baseline(st->chart, spec->baseline) : -1;
+	if (spec->baseline && st->baseline < 0) {
+		report("--baseline", xasprintf("'%s' was not read", spec->baseline));
+		return EXIT_DATA;
+	}
 	if (st->opts.verbose && target.view) {
 		size_t drawn, all;
 		chart_points(st->chart, &drawn, &all);

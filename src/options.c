@@ -57,7 +57,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
-	OPT_REPORT,
+	OPT_REPORT, OPT_BASELINE,
 };
 
 static const struct argp_option option_table[] = {
@@ -69,6 +69,7 @@ static const struct argp_option option_table[] = {
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
 	{"report", OPT_REPORT, "FILE.html", 0, "Write a self-contained HTML report: the charts (hover and legend clicks), the summary, each job's details and the command that made it", 1},
+	{"baseline", OPT_BASELINE, "JOB", 0, "Add each job's deltas against JOB (a JOB as given, or its LABEL) to the summary and the report: final and best eval loss, perplexity (%), gap, score", 1},
 	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
 	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
@@ -284,6 +285,16 @@ static bool is_summary_format(const char *s)
 	       strcmp(s, "csv") == 0 || strcmp(s, "json") == 0;
 }
 
+/* Is NAME one of the JOB arguments as written, or the LABEL of a LABEL=JOB? */
+static bool names_job(const struct options *o, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < o->njobs; i++)
+		if (strcmp(o->jobs[i], name) == 0 || (strncmp(o->jobs[i], name, len) == 0 && o->jobs[i][len] == '='))
+			return true;
+	return false;
+}
+
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -381,6 +392,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return parse_long(state, "--gnuplot-timeout", arg, 0, 86400, &o->gnuplot_timeout);
 	case OPT_WIDTH:
 		return parse_long(state, "--width", arg, 0, 100000, &o->summary_width);
+	case OPT_BASELINE: o->spec.baseline = arg; break;
 	case OPT_REPORT: {
 		char *why = NULL;
 		if (report_check_path(arg, &why) != 0) {
@@ -473,6 +485,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
 		if (o->spec.output && o->spec.data_dir == NULL && strcmp(o->spec.output, "-") == 0)
 			USAGE(state, "-o -: write the script to stdout by leaving out -o");
+		if (o->spec.baseline && !o->latest && !names_job(o, o->spec.baseline))
+			USAGE(state, "--baseline: '%s' is not one of the JOBs (give a JOB as written or its LABEL)",
+			      o->spec.baseline);
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");

@@ -15,6 +15,7 @@
 #include "gpscript.h"
 #include "http.h"
 #include "layout.h"
+#include "render.h"
 #include "summary.h"
 #include "text.h"
 #include "util.h"
@@ -629,6 +630,9 @@ static void put_summary(FILE *out, const struct chart *ch, const struct summary_
 		fputs(c == 0 ? "rec." : summary_col_title(c), out);
 		fputs("</th>", out);
 	}
+	bool deltas = ch->njobs && rows[0].has_deltas;
+	for (int k = 0; deltas && k < SUMMARY_NDELTAS; k++)
+		fprintf(out, "<th title=\"sort\">%s</th>", summary_delta_title(k));
 	fputs("</tr></thead>\n<tbody>\n", out);
 	bool any_rec = false, any_flag = false;
 	for (size_t i = 0; i < ch->njobs; i++) {
@@ -652,6 +656,13 @@ static void put_summary(FILE *out, const struct chart *ch, const struct summary_
 			fputs("</td>", out);
 			free(cell);
 		}
+		for (int k = 0; deltas && k < SUMMARY_NDELTAS; k++) {
+			char *cell = r->is_baseline ? xstrdup("baseline") : summary_delta_cell(r, k);
+			fputs("<td class=\"delta\" data-v=\"", out);
+			put_sort_value(out, summary_delta_value(r, k));
+			fprintf(out, "\">%s</td>", cell);
+			free(cell);
+		}
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody>\n</table></div>\n", out);
@@ -661,6 +672,13 @@ static void put_summary(FILE *out, const struct chart *ch, const struct summary_
 		      "&lt; 0.1, 60 if &lt; 0.2, else 30 (50 without a gap).</p>\n", out);
 	else
 		fputs("<p class=\"note\">No recommendation: no job logged an eval loss.</p>\n", out);
+	for (size_t i = 0; deltas && i < ch->njobs; i++)
+		if (rows[i].is_baseline) {
+			fputs("<p class=\"note\">&Delta;: this job minus the baseline, <b>", out);
+			put_html(out, ch->jobs[i].label);
+			fputs("</b>: lower loss, perplexity and gap are better, a higher score is better; "
+			      "perplexity in percent, score in points.</p>\n", out);
+		}
 	if (any_flag)
 		fputs("<p class=\"note\">! overfitting: gap = best eval &minus; final train loss is above "
 		      "0.1.</p>\n", out);
@@ -856,6 +874,9 @@ static void put_page(FILE *out, const struct chart *ch, const struct compare_spe
 		labels[i] = ch->jobs[i].label;
 	}
 	summary_compute(runs, labels, n, rows);
+	long base = spec->baseline ? render_baseline(ch, spec->baseline) : -1;
+	if (base >= 0)
+		summary_set_baseline(rows, n, (size_t)base);
 	put_summary(out, ch, rows);
 	fputs("<h2>Runs</h2>\n", out);
 	for (size_t j = 0; j < n; j++)

@@ -9,6 +9,8 @@
 #     from a name runs (none sets document.title) and no resource loads (a
 #     loopback HTTP listener sees no request), and the page still parses;
 #   - the command line shown never holds a URL's password or a token;
+#   - --baseline: the deltas in the report; an unknown JOB (usage error)
+#     and one that was not read;
 #   - usage errors.
 # Skipped only when chromium is missing.
 . "$(dirname "$0")/lib.sh"
@@ -189,4 +191,19 @@ $try" \
 	"$RUNS/qwen-350m-lr1e-4.json" --report r.txt
 expect_fail 1 "trcompare-plot: $T/nodir/r.html: cannot create: No such file or directory" \
 	"$RUNS/qwen-350m-lr1e-4.json" --report "$T/nodir/r.html"
+
+# ---------------------------------------------------------------- --baseline
+expect_ok ./llama-1.3b-lr2e-4.json base=./qwen-350m-lr1e-4.json --baseline base --report "$T/b.html"
+strict "$T/b.html"
+grep -q '<th title="sort">Δ best eval</th>' "$T/b.html" || fail "no delta columns in the report"
+grep -q '<td class="delta" data-v="-0.32410000000000005">-0.3241</td>' "$T/b.html" || fail "the report's best eval delta"
+grep -q '<td class="delta" data-v="0">baseline</td>' "$T/b.html" || fail "the baseline's row"
+grep -q 'this job minus the baseline, <b>base</b>' "$T/b.html" || fail "the note naming the baseline"
+ok "--baseline adds the deltas to the report's summary"
+expect_fail 64 "trcompare-plot: --baseline: 'nope' is not one of the JOBs (give a JOB as written or its LABEL)
+$try" \
+	./llama-1.3b-lr2e-4.json ./qwen-350m-lr1e-4.json -S --baseline nope
+expect_fail 1 "trcompare-plot: ./missing.json: No such file or directory
+trcompare-plot: --baseline: './missing.json' was not read" \
+	-k ./llama-1.3b-lr2e-4.json ./missing.json -S --baseline ./missing.json
 echo "report.sh: $nchecks checks passed"
