@@ -272,6 +272,7 @@ static int write_report(struct state *st)
 		.generated = time(NULL),
 		.jl = st->have_jl ? &st->jl : NULL,
 		.tmpdir = tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp",
+		.images = spec->report_svg ? REPORT_IMAGES_SVG : REPORT_IMAGES_PNG,
 	};
 	int rc = EXIT_OK;
 	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) != 0) {

@@ -57,7 +57,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
-	OPT_REPORT, OPT_BASELINE,
+	OPT_REPORT, OPT_BASELINE, OPT_REPORT_IMAGES,
 };
 
 static const struct argp_option option_table[] = {
@@ -68,7 +68,8 @@ static const struct argp_option option_table[] = {
 	{"data-dir", 'd', "DIR", 0, "Write one tidy data file per job and DIR/compare.gp that plots them", 1},
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
-	{"report", OPT_REPORT, "FILE.html", 0, "Write a self-contained HTML report: the charts (hover and legend clicks), the summary, each job's details and the command that made it", 1},
+	{"report", OPT_REPORT, "FILE", 0, "Write a report: FILE.html a self-contained page (interactive charts, the summary, each job's details, the command that made it), FILE.md GitHub Markdown with the charts beside it", 1},
+	{"report-images", OPT_REPORT_IMAGES, "FORMAT", 0, "Charts of a Markdown report: png (default) or svg", 1},
 	{"baseline", OPT_BASELINE, "JOB", 0, "Add each job's deltas against JOB (a JOB as given, or its LABEL) to the summary and the report: final and best eval loss, perplexity (%), gap, score", 1},
 	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
@@ -393,6 +394,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_WIDTH:
 		return parse_long(state, "--width", arg, 0, 100000, &o->summary_width);
 	case OPT_BASELINE: o->spec.baseline = arg; break;
+	case OPT_REPORT_IMAGES:
+		if (strcmp(arg, "png") != 0 && strcmp(arg, "svg") != 0)
+			USAGE(state, "--report-images: unknown format '%s' (png, svg)", arg);
+		o->spec.report_svg = strcmp(arg, "svg") == 0;
+		break;
 	case OPT_REPORT: {
 		char *why = NULL;
 		if (report_check_path(arg, &why) != 0) {

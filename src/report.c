@@ -425,7 +425,45 @@ static char *svg_for_page(const char *text, char **js)
 	return s;
 }
 
-/* Draws every panel of CH as an SVG in one gnuplot session. */
+/* Draws every panel of CH alone on TERMINAL ("svg": with gnuplot's
+ * mouse script) into OUTPUTS[p], in one gnuplot session; JOBS[p] and
+ * NCLAUSES[p] get which job each plot clause draws (may be NULL). */
+static int draw_panels(const struct chart *ch, const char *terminal, char *const *outputs,
+		       size_t **jobs, size_t *nclauses, char **warnings, char **cause)
+{
+	if (gnuplot_check(cause) != 0)
+		return -1;
+	if (!gnuplot_has_terminal(terminal)) {
+		*cause = xasprintf("this gnuplot has no '%s' terminal", terminal);
+		return -1;
+	}
+	struct gp_session *s = gp_session_start(NULL, cause);
+	if (!s)
+		return -1;
+	FILE *stream = gp_session_script(s);
+	for (size_t p = 0; stream && p < ch->ps.npanels; p++) {
+		struct view_series *series;
+		struct chart sub = panel_chart(ch, p, &series);
+		struct gp_emit e = {
+			.terminal = terminal,
+			.width = REPORT_PANEL_WIDTH,
+			.height = REPORT_PANEL_HEIGHT,
+			.output = outputs[p],
+			.svg_mouse = strcmp(terminal, "svg") == 0,
+		};
+		gpscript_write(stream, &sub, &e);
+		if (jobs) {
+			jobs[p] = xcalloc(sub.view.n ? sub.view.n : 1, sizeof *jobs[p]);
+			nclauses[p] = gpscript_clause_jobs(&sub, 0, jobs[p]);
+		}
+		free(series);
+	}
+	int rc = gp_session_finish(s, warnings, cause);
+	gp_session_free(s);
+	return rc;
+}
+
+/* Draws every panel of CH as an SVG for the page. */
 static int draw_svgs(const struct chart *ch, const struct report_opts *o, struct svgs *sv,
 		     char **warnings, char **cause)
 {
@@ -438,29 +476,7 @@ static int draw_svgs(const struct chart *ch, const struct report_opts *o, struct
 	for (size_t p = 0; p < np; p++)
 		if (!(sv->path[p] = temp_file(o->tmpdir, cause)))
 			return -1;
-	if (gnuplot_check(cause) != 0)
-		return -1;
-	struct gp_session *s = gp_session_start(NULL, cause);
-	if (!s)
-		return -1;
-	FILE *stream = gp_session_script(s);
-	for (size_t p = 0; stream && p < np; p++) {
-		struct view_series *series;
-		struct chart sub = panel_chart(ch, p, &series);
-		struct gp_emit e = {
-			.terminal = "svg",
-			.width = REPORT_PANEL_WIDTH,
-			.height = REPORT_PANEL_HEIGHT,
-			.output = sv->path[p],
-			.svg_mouse = true,
-		};
-		gpscript_write(stream, &sub, &e);
-		sv->jobs[p] = xcalloc(sub.view.n ? sub.view.n : 1, sizeof *sv->jobs[p]);
-		sv->nclauses[p] = gpscript_clause_jobs(&sub, 0, sv->jobs[p]);
-		free(series);
-	}
-	int rc = gp_session_finish(s, warnings, cause);
-	gp_session_free(s);
+	int rc = draw_panels(ch, "svg", sv->path, sv->jobs, sv->nclauses, warnings, cause);
 	for (size_t p = 0; rc == 0 && p < np; p++) {
 		char *text = slurp(sv->path[p], cause);
 		if (!text)
@@ -704,6 +720,30 @@ static const char *source_kind(const struct chart_job *j)
 	return "file";
 }
 
+/* A run's step range and first and last timestamps, as shown. */
+struct run_times {
+	char first_step[FMT_DOUBLE_MAX], last_step[FMT_DOUBLE_MAX];
+	char first[32], last[32];
+};
+
+/* Fills T for R. */
+static void run_times(const struct run *r, struct run_times *t)
+{
+	fmt_double(t->first_step, r->nrows ? run_get(r, 0, 0) : NAN);
+	fmt_double(t->last_step, r->nrows ? run_get(r, 0, r->nrows - 1) : NAN);
+	int tc = run_find(r, COL_TIME);
+	double first = NAN, last = NAN;
+	for (size_t i = 0; tc >= 0 && i < r->nrows; i++) {
+		double v = run_get(r, tc, i);
+		if (isfinite(v) && !isfinite(first))
+			first = v;
+		if (isfinite(v))
+			last = v;
+	}
+	fmt_time(t->first, first);
+	fmt_time(t->last, last);
+}
+
 /* The details table of job J. */
 static void put_job_details(FILE *out, const struct chart *ch, size_t j, const struct summary_row *row,
 			    const struct report_opts *o)
@@ -728,28 +768,15 @@ static void put_job_details(FILE *out, const struct chart *ch, size_t j, const s
 	char *s = xasprintf("%zu", r->nrows);
 	put_detail(out, "rows", s);
 	free(s);
+	struct run_times t;
+	run_times(r, &t);
 	if (r->nrows) {
-		char a[FMT_DOUBLE_MAX], b[FMT_DOUBLE_MAX];
-		fmt_double(a, run_get(r, 0, 0));
-		fmt_double(b, run_get(r, 0, r->nrows - 1));
-		s = xasprintf("%s to %s", a, b);
+		s = xasprintf("%s to %s", t.first_step, t.last_step);
 		put_detail(out, "steps", s);
 		free(s);
 	}
-	int tc = run_find(r, COL_TIME);
-	double first = NAN, last = NAN;
-	for (size_t i = 0; tc >= 0 && i < r->nrows; i++) {
-		double t = run_get(r, tc, i);
-		if (isfinite(t) && !isfinite(first))
-			first = t;
-		if (isfinite(t))
-			last = t;
-	}
-	char ts[32];
-	fmt_time(ts, first);
-	put_detail(out, "first timestamp", ts);
-	fmt_time(ts, last);
-	put_detail(out, "last timestamp", ts);
+	put_detail(out, "first timestamp", t.first);
+	put_detail(out, "last timestamp", t.last);
 	s = summary_cell(row, 13);
 	put_detail(out, "wall time", s);
 	free(s);
@@ -768,56 +795,264 @@ static void put_job_details(FILE *out, const struct chart *ch, size_t j, const s
 	}
 }
 
-/* How the chart was made: smoothing, x axis, points, warnings. */
-static void put_note(FILE *out, const struct chart *ch, const struct compare_spec *spec,
-		     const char *gp_warnings)
+/* How the chart was made: smoothing, x axis, points, warnings, as lines
+ * of plain (untrusted) text in *LINES (malloc'd, each malloc'd).
+ * Returns their number. */
+static size_t note_lines(const struct chart *ch, const struct compare_spec *spec,
+			 const char *gp_warnings, char ***lines)
 {
 	static const char *const axes[] = {"step", "epoch", "time (wall clock)", "time since each job's start"};
-	fputs("<h2>How the chart was made</h2>\n<ul>\n", out);
-	fprintf(out, "<li>x axis: %s</li>\n", axes[ch->xaxis]);
+	size_t n = 0, cap = 8;
+	char **l = xcalloc(cap, sizeof *l);
+#define ADD(...) (n + 1 >= cap ? (void)(l = xreallocarray(l, cap *= 2, sizeof *l)) : (void)0, \
+		  l[n++] = xasprintf(__VA_ARGS__))
+	ADD("x axis: %s", axes[ch->xaxis]);
 	if (ch->smooth > 0)
-		fprintf(out, "<li>smoothing: TensorBoard's EMA with weight %g on train-like series; the raw "
-			     "line is drawn faded behind</li>\n", ch->smooth);
+		ADD("smoothing: TensorBoard's EMA with weight %g on train-like series; the raw line is drawn "
+		    "faded behind", ch->smooth);
 	else
-		fputs("<li>smoothing: none</li>\n", out);
+		ADD("smoothing: none");
 	size_t drawn, all;
 	chart_points(ch, &drawn, &all);
 	if (spec->max_points == 0)
-		fputs("<li>point budget: every point is drawn", out);
+		ADD("point budget: every point is drawn; %zu of %zu points drawn", drawn, all);
 	else if (spec->max_points > 0)
-		fprintf(out, "<li>point budget: at most %ld points per series", spec->max_points);
+		ADD("point budget: at most %ld points per series; %zu of %zu points drawn", spec->max_points,
+		    drawn, all);
 	else
-		fputs("<li>point budget: a few points per pixel column of each panel (first, last, minimum "
-		      "and maximum)", out);
-	fprintf(out, "; %zu of %zu points drawn</li>\n", drawn, all);
-	fputs("<li>summary: computed on the full data, not the drawn points</li>\n", out);
-	size_t nwarn = ch->nwarnings;
+		ADD("point budget: a few points per pixel column of each panel (first, last, minimum and "
+		    "maximum); %zu of %zu points drawn", drawn, all);
+	ADD("summary: computed on the full data, not the drawn points");
+	size_t before = n;
 	for (size_t j = 0; j < ch->njobs; j++) {
 		size_t nw;
 		char **w = run_warnings(ch->jobs[j].run, &nw);
 		for (size_t k = 0; k < nw; k++) {
-			fputs("<li>warning: ", out);
-			put_html(out, w[k]);
-			fputs("</li>\n", out);
+			ADD("warning: %s", w[k]);
 			free(w[k]);
 		}
-		nwarn += nw;
 		free(w);
 	}
-	for (size_t k = 0; k < ch->nwarnings; k++) {
-		fputs("<li>warning: ", out);
-		put_html(out, ch->warnings[k]);
+	for (size_t k = 0; k < ch->nwarnings; k++)
+		ADD("warning: %s", ch->warnings[k]);
+	if (gp_warnings)
+		ADD("gnuplot said: %s", gp_warnings);
+	if (n == before)
+		ADD("no warnings");
+#undef ADD
+	*lines = l;
+	return n;
+}
+
+/* How the chart was made, as a list. */
+static void put_note(FILE *out, const struct chart *ch, const struct compare_spec *spec,
+		     const char *gp_warnings)
+{
+	char **lines;
+	size_t n = note_lines(ch, spec, gp_warnings, &lines);
+	fputs("<h2>How the chart was made</h2>\n<ul>\n", out);
+	for (size_t k = 0; k < n; k++) {
+		fputs("<li>", out);
+		put_html(out, lines[k]);
 		fputs("</li>\n", out);
+		free(lines[k]);
 	}
-	if (gp_warnings) {
-		fputs("<li>gnuplot said: ", out);
-		put_html(out, gp_warnings);
-		fputs("</li>\n", out);
-		nwarn++;
-	}
-	if (nwarn == 0)
-		fputs("<li>no warnings</li>\n", out);
+	free(lines);
 	fputs("</ul>\n", out);
+}
+
+/* The summary rows of CH's jobs, with the deltas against SPEC's
+ * baseline.  malloc'd. */
+static struct summary_row *summary_rows(const struct chart *ch, const struct compare_spec *spec)
+{
+	size_t n = ch->njobs;
+	struct summary_row *rows = xcalloc(n ? n : 1, sizeof *rows);
+	struct run **runs = xcalloc(n ? n : 1, sizeof *runs);
+	const char **labels = xcalloc(n ? n : 1, sizeof *labels);
+	for (size_t i = 0; i < n; i++) {
+		runs[i] = ch->jobs[i].table;
+		labels[i] = ch->jobs[i].label;
+	}
+	summary_compute(runs, labels, n, rows);
+	long base = spec->baseline ? render_baseline(ch, spec->baseline) : -1;
+	if (base >= 0)
+		summary_set_baseline(rows, n, (size_t)base);
+	free(runs);
+	free(labels);
+	return rows;
+}
+
+/* ------------------------------------------------------------ Markdown */
+
+/* Writes untrusted S as Markdown inline text (text_md_cell: no link,
+ * image, raw HTML or emphasis can come of it). */
+static void put_md(FILE *out, const char *s)
+{
+	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
+	char *q = text_md_cell(clean);
+	fputs(q, out);
+	free(q);
+	free(clean);
+}
+
+/* One row of a Markdown details table. */
+static void put_md_detail(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, "| %s | ", name);
+	put_md(out, value);
+	fputs(" |\n", out);
+}
+
+/* The image file of panel P beside a report named STEM (file names from
+ * text_file_stem only: nothing to escape in a link).  malloc'd. */
+static char *image_name(const char *stem, size_t p, const char *ext)
+{
+	return xasprintf("%s-panel-%zu.%s", stem, p + 1, ext);
+}
+
+/* The details of job J in Markdown. */
+static void put_md_job(FILE *out, const struct chart *ch, size_t j, const struct summary_row *row,
+		       const struct report_opts *o)
+{
+	const struct chart_job *cj = &ch->jobs[j];
+	const struct run *r = cj->run;
+	fputs("### ", out);
+	put_md(out, cj->label);
+	fprintf(out, "\n\n| | |\n|:---|:---|\n| colour | %s |\n", cj->color);
+	char *src = redact_word(cj->arg);
+	char *kind = xasprintf("source (%s)", source_kind(cj));
+	put_md_detail(out, kind, src);
+	free(kind);
+	free(src);
+	if (r->id)
+		put_md_detail(out, "job id", r->id);
+	const struct job_info *ji = o->jl && r->id ? joblist_find(o->jl, r->id) : NULL;
+	if (ji && ji->status)
+		put_md_detail(out, "status", ji->status);
+	if (ji && ji->model_name)
+		put_md_detail(out, "model", ji->model_name);
+	fprintf(out, "| rows | %zu |\n", r->nrows);
+	struct run_times t;
+	run_times(r, &t);
+	if (r->nrows)
+		fprintf(out, "| steps | %s to %s |\n", t.first_step, t.last_step);
+	fprintf(out, "| first timestamp | %s |\n| last timestamp | %s |\n", t.first, t.last);
+	char *s = summary_cell(row, 13);
+	fprintf(out, "| wall time | %s |\n\n", s);
+	free(s);
+	if (r->nparams) {
+		fputs("| parameter | value |\n|:---|:---|\n", out);
+		for (size_t k = 0; k < r->nparams; k++) {
+			fputs("| ", out);
+			put_md(out, r->param_keys[k]);
+			fputs(" | ", out);
+			put_md(out, r->param_values[k] ? r->param_values[k] : "");
+			fputs(" |\n", out);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* Writes the Markdown report: IMAGES[p] are the charts' file names. */
+static void put_markdown(FILE *out, const struct chart *ch, const struct compare_spec *spec,
+			 const struct report_opts *o, char *const *images, const char *gp_warnings)
+{
+	char *title = spec->title ? xstrdup(spec->title) : default_title(ch);
+	fputs("# ", out);
+	put_md(out, title);
+	free(title);
+	char when[32];
+	fmt_time(when, (double)o->generated);
+	fprintf(out, "\n\nGenerated %s by " PACKAGE_NAME "-plot " PACKAGE_VERSION ", comparing %zu job%s. "
+		     "Made by this command:\n\n", when, ch->njobs, ch->njobs == 1 ? "" : "s");
+	char *cmd = report_command(o->argv, o->argc);
+	char *line = plain_utf8(cmd) ? xstrdup(cmd) : text_sanitize(cmd, strlen(cmd), 0, "");
+	/* A fence longer than any run of backquotes in the line: it cannot
+	 * close it. */
+	size_t run = 0, longest = 0;
+	for (const char *p = line; *p; p++)
+		longest = (run = *p == '`' ? run + 1 : 0) > longest ? run : longest;
+	size_t fence = longest < 3 ? 3 : longest + 1;
+	fprintf(out, "%.*s sh\n%s\n%.*s\n\n## Charts\n\n", (int)fence, "``````````````````````````````",
+		line, (int)fence, "``````````````````````````````");
+	free(line);
+	free(cmd);
+	for (size_t p = 0; p < ch->ps.npanels; p++) {
+		fputs("### ", out);
+		put_md(out, ch->ps.panels[p].title);
+		fputs("\n\n![", out);
+		put_md(out, ch->ps.panels[p].title);
+		fprintf(out, "](%s)\n\n", images[p]);
+	}
+	size_t n = ch->njobs;
+	struct summary_row *rows = summary_rows(ch, spec);
+	fputs("## Summary\n\nThe numbers of `-S`.\n\n", out);
+	summary_write(rows, n, SUMMARY_MARKDOWN, 0, out);
+	fputs("\n## Runs\n\n", out);
+	for (size_t j = 0; j < n; j++)
+		put_md_job(out, ch, j, &rows[j], o);
+	char **notes;
+	size_t nnotes = note_lines(ch, spec, gp_warnings, &notes);
+	fputs("## How the chart was made\n\n", out);
+	for (size_t k = 0; k < nnotes; k++) {
+		fputs("- ", out);
+		put_md(out, notes[k]);
+		fputc('\n', out);
+		free(notes[k]);
+	}
+	free(notes);
+	free(rows);
+}
+
+/* The Markdown report at PATH, its charts beside it as IMAGES ("png" or
+ * "svg"). */
+static int write_markdown(const char *path, const struct chart *ch, const struct compare_spec *spec,
+			  const struct report_opts *o, char **warnings, char **cause)
+{
+	const char *ext = o->images == REPORT_IMAGES_SVG ? "svg" : "png";
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *dir = xstrndup(path, (size_t)(base - path));
+	char *name = xstrndup(base, strlen(base) - 3); /* without ".md" */
+	char *stem = text_file_stem(name);
+	size_t np = ch->ps.npanels;
+	char **images = xcalloc(np ? np : 1, sizeof *images);
+	char **tmps = xcalloc(np ? np : 1, sizeof *tmps);
+	struct atomic_out *aos = xcalloc(np ? np : 1, sizeof *aos);
+	size_t nopen = 0;
+	int rc = 0;
+	for (size_t p = 0; rc == 0 && p < np; p++) {
+		images[p] = image_name(stem, p, ext);
+		char *full = xasprintf("%s%s", dir, images[p]);
+		rc = atomic_open(&aos[p], full, cause);
+		free(full);
+		if (rc == 0) {
+			nopen++;
+			tmps[p] = aos[p].tmp;
+		}
+	}
+	if (rc == 0)
+		rc = draw_panels(ch, o->images == REPORT_IMAGES_SVG ? "svg" : "pngcairo", tmps, NULL, NULL,
+				 warnings, cause);
+	struct atomic_out ao;
+	if (rc == 0 && (rc = atomic_open(&ao, path, cause)) == 0) {
+		put_markdown(ao.fp, ch, spec, o, images, *warnings);
+		rc = atomic_commit(&ao, cause);
+	}
+	/* The images are committed once the report is: none without it. */
+	for (size_t p = 0; p < nopen; p++)
+		if (rc == 0)
+			rc = atomic_commit(&aos[p], cause);
+		else
+			atomic_abort(&aos[p]);
+	for (size_t p = 0; p < np; p++)
+		free(images[p]);
+	free(images);
+	free(tmps);
+	free(aos);
+	free(stem);
+	free(name);
+	free(dir);
+	return rc;
 }
 
 struct chart_target report_target(size_t npanels)
@@ -833,13 +1068,24 @@ struct chart_target report_target(size_t npanels)
 	return t;
 }
 
+/* Does PATH end in EXT (case-insensitive)? */
+static bool has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+	return n > e && path[n - e - 1] != '/' && strcasecmp(path + n - e, ext) == 0;
+}
+
+bool report_is_markdown(const char *path)
+{
+	return has_ext(path, ".md");
+}
+
 int report_check_path(const char *path, char **cause)
 {
-	const char *dot = strrchr(path, '.');
-	if (dot && !strchr(dot, '/') && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0))
+	if (has_ext(path, ".html") || has_ext(path, ".htm") || has_ext(path, ".md"))
 		return 0;
 	char *p = text_sanitize(path, strlen(path), TEXT_MAX_CHARS, "(empty)");
-	*cause = xasprintf("'%s': a report is FILE.html", p);
+	*cause = xasprintf("'%s': a report is FILE.html or FILE.md", p);
 	free(p);
 	return -1;
 }
@@ -866,17 +1112,7 @@ static void put_page(FILE *out, const struct chart *ch, const struct compare_spe
 	put_charts(out, ch, sv);
 
 	size_t n = ch->njobs;
-	struct summary_row *rows = xcalloc(n ? n : 1, sizeof *rows);
-	struct run **runs = xcalloc(n ? n : 1, sizeof *runs);
-	const char **labels = xcalloc(n ? n : 1, sizeof *labels);
-	for (size_t i = 0; i < n; i++) {
-		runs[i] = ch->jobs[i].table;
-		labels[i] = ch->jobs[i].label;
-	}
-	summary_compute(runs, labels, n, rows);
-	long base = spec->baseline ? render_baseline(ch, spec->baseline) : -1;
-	if (base >= 0)
-		summary_set_baseline(rows, n, (size_t)base);
+	struct summary_row *rows = summary_rows(ch, spec);
 	put_summary(out, ch, rows);
 	fputs("<h2>Runs</h2>\n", out);
 	for (size_t j = 0; j < n; j++)
@@ -886,8 +1122,6 @@ static void put_page(FILE *out, const struct chart *ch, const struct compare_spe
 		fprintf(out, "<script>%s</script>\n", js);
 	fprintf(out, "<script>%s</script>\n</body>\n</html>\n", page_js);
 	free(rows);
-	free(runs);
-	free(labels);
 	free(title);
 	free(csp);
 	free(h1);
@@ -898,6 +1132,8 @@ int report_write(const char *path, const struct chart *ch, const struct compare_
 		 const struct report_opts *o, char **warnings, char **cause)
 {
 	*warnings = NULL;
+	if (report_is_markdown(path))
+		return write_markdown(path, ch, spec, o, warnings, cause);
 	struct svgs sv = {0};
 	int rc = draw_svgs(ch, o, &sv, warnings, cause);
 	char *js = NULL;

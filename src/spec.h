@@ -41,6 +41,8 @@ struct compare_spec {
 	enum summary_format summary; /* -S */
 	bool keep_going;       /* -k: draw the jobs that loaded */
 	const char *report;    /* --report FILE.html (report.h), or NULL */
+	bool report_svg;       /* --report-images=svg: a Markdown report's
+	                          charts as SVG, not PNG */
 	const char *baseline;  /* --baseline JOB: a JOB as written or its
 	                          LABEL (render_baseline), or NULL */
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -269,7 +270,14 @@ char *text_md_cell(const char *s)
 	struct buf b = {0};
 
 	for (const char *p = s; *p; p++) {
-		if (*p != '\0' && strchr("|\\`*_[]<>", *p) != NULL) {
+		/* GitHub links bare URLs (http://, www.) and e-mail addresses
+		 * even when escaped: ':' and "www." are escaped, and '@' is
+		 * followed by an invisible WORD JOINER (U+2060), which no
+		 * address's domain can start with. */
+		bool www_dot = *p == '.' && p - s >= 3 && strncasecmp(p - 3, "www", 3) == 0;
+		if (*p == '@') {
+			buf_puts(&b, "\\@\xE2\x81\xA0");
+		} else if ((*p != '\0' && strchr("|\\`*_[]<>&~$:", *p) != NULL) || www_dot) {
 			buf_puts(&b, "\\");
 			buf_append(&b, p, 1);
 		} else if (*p == '\n' || *p == '\r') {

@@ -9,6 +9,8 @@
 #     from a name runs (none sets document.title) and no resource loads (a
 #     loopback HTTP listener sees no request), and the page still parses;
 #   - the command line shown never holds a URL's password or a token;
+#   - --report FILE.md: rendered by cmark-gfm and parsed by html5lib; a
+#     hostile name makes no link, image or raw HTML;
 #   - --baseline: the deltas in the report; an unknown JOB (usage error)
 #     and one that was not read;
 #   - usage errors.
@@ -186,11 +188,79 @@ ok "the command shown holds no password and no token"
 
 # ----------------------------------------------------------- usage errors
 try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
-expect_fail 64 "trcompare-plot: --report: 'r.txt': a report is FILE.html
+expect_fail 64 "trcompare-plot: --report: 'r.txt': a report is FILE.html or FILE.md
 $try" \
 	"$RUNS/qwen-350m-lr1e-4.json" --report r.txt
 expect_fail 1 "trcompare-plot: $T/nodir/r.html: cannot create: No such file or directory" \
 	"$RUNS/qwen-350m-lr1e-4.json" --report "$T/nodir/r.html"
+expect_fail 64 "trcompare-plot: --report-images: unknown format 'jpg' (png, svg)
+$try" \
+	"$RUNS/qwen-350m-lr1e-4.json" --report r.md --report-images=jpg
+
+# ---------------------------------------------------------------- Markdown
+command -v cmark-gfm >/dev/null 2>&1 || fail "cmark-gfm not installed (scripts/install-deps --test)"
+# mdcheck FILE.md N STEM EXT: rendered by cmark-gfm (tables; and again with
+# GitHub's autolinks, strike-through and tag filter), the HTML parses
+# strictly and holds only the elements Markdown makes of our text: no
+# link, exactly N images, each STEM-panel-K.EXT beside the report.
+mdcheck() {
+	for ext in "-e table" "-e table -e autolink -e strikethrough -e tagfilter"; do
+		# shellcheck disable=SC2086
+		cmark-gfm $ext "$1" >"$T/md.html" || fail "cmark-gfm failed on $1"
+		"$PY" - "$T/md.html" "$2" "$3" "$4" <<'EOF' || fail "$1 rendered by cmark-gfm $ext: see above"
+import sys, re, html5lib
+path, n, stem, ext = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+p = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+try:
+    frag = p.parseFragment(open(path, "rb").read().decode("utf-8"))
+except Exception as e:
+    sys.exit("html5lib: %r %r" % (e, p.errors[:3]))
+allowed = {"h1", "h2", "h3", "p", "pre", "code", "table", "thead", "tbody", "tr", "th", "td",
+           "img", "ul", "li", "strong", "em"}
+imgs = []
+for el in frag.iter():
+    if el is frag or not isinstance(el.tag, str):
+        continue
+    if el.tag not in allowed:
+        sys.exit("element <%s> in the rendered report" % el.tag)
+    if el.tag == "em":
+        sys.exit("emphasis made of a name: %r" % "".join(el.itertext()))
+    if el.tag == "img":
+        imgs.append(el.get("src"))
+want = ["%s-panel-%d.%s" % (stem, k, ext) for k in range(1, n + 1)]
+if imgs != want:
+    sys.exit("images %r, want %r" % (imgs, want))
+EOF
+	done
+}
+
+mkdir -p "$T/md"
+expect_ok ./llama-1.3b-lr2e-4.json ./qwen-350m-lr1e-4.json --report "$T/md/r.md" -m loss,lr
+[ "$(ls "$T/md")" = "r-panel-1.png
+r-panel-2.png
+r.md" ] || fail "the Markdown report's files: $(ls -a "$T/md")"
+for f in "$T"/md/*.png; do
+	[ "$(od -An -c -N4 "$f" | tr -d ' ')" = '211PNG' ] || fail "$f is not a PNG"
+done
+mdcheck "$T/md/r.md" 2 r png
+grep -q '^| \\\* | llama-1.3b-lr2e-4 |' "$T/md/r.md" || fail "the summary table (-S markdown) in the report"
+ok "--report FILE.md: PNG charts beside it, relative links, renders cleanly (cmark-gfm, html5lib)"
+
+expect_ok ./llama-1.3b-lr2e-4.json --report "$T/md/s.md" --report-images=svg -m loss
+[ -s "$T/md/s-panel-1.svg" ] || fail "--report-images=svg wrote no SVG"
+mdcheck "$T/md/s.md" 1 s svg
+ok "--report-images=svg"
+
+# Hostile names: links, images, raw HTML, autolinks, code fences, pipes.
+HL='[x](http://e.com) ![i](http://e.com/i.png) <img src=x> http://e.com www.e.com a@b.co ``` | ~~s~~ *e* $m$'
+"$PY" - "$T/h2.json" "$HL" <<'EOF'
+import json, sys
+pts = [{"step": s, "train_loss": 2.0 - s / 100, "eval_loss": 2.1 - s / 110} for s in range(10, 110, 10)]
+json.dump({"job_id": sys.argv[2] + "\n# heading\n```", "metrics": pts}, open(sys.argv[1], "w"))
+EOF
+expect_ok "$T/h2.json" "x\`\`\`\`y=./qwen-350m-lr1e-4.json" --title "$HL" --report "$T/md/h.md" -m loss
+mdcheck "$T/md/h.md" 1 h png
+ok "hostile names in the Markdown report make no link, image, raw HTML or emphasis"
 
 # ---------------------------------------------------------------- --baseline
 expect_ok ./llama-1.3b-lr2e-4.json base=./qwen-350m-lr1e-4.json --baseline base --report "$T/b.html"
