@@ -48,8 +48,8 @@ char *text_json_quote(const char *s);
 char *text_csv_field(const char *s);
 
 /* Markdown table cell (or inline text) for S: | \ ` * _ [ ] < > & ~ $ :
- * and the '.' of "www." escaped with a backslash, '@' as "\@" and a WORD
- * JOINER (U+2060), so that GitHub makes no link, image, raw HTML, math or
+ * and the '.' of "www." escaped with a backslash, a run of '@' as a code
+ * span ("a`@`b.co"), so that GitHub makes no link, image, raw HTML, math or
  * strike-through of it; CR and LF (absent from sanitized text) become
  * spaces.  malloc'd. */
 char *text_md_cell(const char *s);
