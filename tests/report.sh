@@ -33,6 +33,10 @@ command -v convert >/dev/null 2>&1 || fail "ImageMagick (convert) not installed"
 HOME="$T/home"
 export HOME
 mkdir "$HOME"
+# The report's temporary SVGs go here, where the test can see them gone.
+TMPDIR="$T/tmp"
+export TMPDIR
+mkdir "$TMPDIR"
 unset DISPLAY 2>/dev/null || true
 
 # strict FILE: html5lib parses FILE without a single parse error.
@@ -73,7 +77,7 @@ expect_ok ./llama-1.3b-lr2e-4.json ./qwen-350m-lr1e-4.json ./qwen-350m-lr3e-4.js
 [ ! -s "$T/out" ] || fail "--report wrote to stdout: $(head -3 "$T/out")"
 [ -s "$T/r.html" ] || fail "no report"
 ls -a "$T" | grep -q '^\.trc' && fail "a temporary file was left beside the report"
-ls /tmp | grep -q '^trcompare-report-' && fail "a temporary SVG was left in /tmp"
+[ -z "$(ls -A "$TMPDIR")" ] || fail "temporary files were left in TMPDIR: $(ls -A "$TMPDIR")"
 ok "--report writes one file, nothing on stdout, no temporary files left"
 
 strict "$T/r.html"
