@@ -52,6 +52,8 @@ static void put_terminal(FILE *out, const struct gp_emit *g)
 			fprintf(out, " size %d,%d font \"sans,10\"", w, h);
 			if (strcmp(t, "svg") == 0)
 				fputs(" background \"#ffffff\"", out);
+			if (strcmp(t, "svg") == 0 && g->svg_mouse)
+				fputs(" mouse", out);
 		} else if (strcmp(t, "pdfcairo") == 0 || strcmp(t, "epscairo") == 0) {
 			fprintf(out, " size %.2fin,%.2fin font \"sans,9\"", w / 100.0, h / 100.0);
 		} else if (strcmp(t, "dumb") == 0) {
@@ -231,6 +233,23 @@ static bool has_x(const struct chart *ch, size_t j)
 	return true;
 }
 
+/* Inline mode: is series S a clause of panel P in pass PASS (0: the
+ * faded raw lines, 1: the others)? */
+static bool view_clause(const struct view_series *s, size_t p, int pass)
+{
+	return s->panel == p && s->n > 0 && (pass == 0) == s->faded;
+}
+
+size_t gpscript_clause_jobs(const struct chart *ch, size_t p, size_t *jobs)
+{
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < ch->view.n; k++)
+			if (view_clause(&ch->view.s[k], p, pass))
+				jobs[n++] = ch->view.s[k].run;
+	return n;
+}
+
 /* Inline mode: the plot clauses of panel P from the view's datablocks;
  * returns how many were written. */
 static int put_view_clauses(FILE *out, const struct chart *ch, size_t p)
@@ -243,7 +262,7 @@ static int put_view_clauses(FILE *out, const struct chart *ch, size_t p)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < v->n; k++) {
 			const struct view_series *s = &v->s[k];
-			if (s->panel != p || s->n == 0 || (pass == 0) != s->faded)
+			if (!view_clause(s, p, pass))
 				continue;
 			block_name(name, k);
 			fprintf(out, "%s%s using 1:2", nclauses ? ", \\\n     " : "plot ", name);

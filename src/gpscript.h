@@ -28,10 +28,20 @@ struct gp_emit {
 	const char *output;   /* path for `set output`, or NULL */
 	bool stdin_fast;      /* first line: load /dev/stdin when piped */
 	bool window;          /* end with `pause mouse close` on qt/wxt/x11 */
+	bool svg_mouse;       /* svg: gnuplot's `mouse` option (its script,
+	                         linked by absolute path, toggles plots from
+	                         the legend and shows coordinates) */
 };
 
 /* Writes the whole script.  Returns 0, or -1 when the stream failed. */
 int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e);
+
+/* The plot clauses panel P of CH draws from its view (inline mode), in
+ * the order gpscript_write plots them: JOBS[i] (room for ch->view.n) is
+ * the job of clause i.  In a single-panel chart gnuplot's SVG numbers
+ * them gnuplot_plot_1 … in this order, and the legend's job entries
+ * follow as clauses n+1 … n+njobs.  Returns the number of clauses. */
+size_t gpscript_clause_jobs(const struct chart *ch, size_t p, size_t *jobs);
 
 /* gnuplot commands that make a gnuplot started ahead of the chart
  * (gnuplot_prestart) load the fonts and libraries of TERMINAL by drawing

@@ -21,6 +21,7 @@
 #include "manifest.h"
 #include "options.h"
 #include "render.h"
+#include "report.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -35,6 +36,10 @@ struct state {
 	struct run_cache *cache;
 	struct chart *chart;
 	struct gp_session *gnuplot; /* -o: started while the jobs are read */
+	long baseline;         /* --baseline: the chart job, or -1 */
+	char **argv;           /* the command line as given (argp permutes
+	                          argv), for --report; the array is owned */
+	int argc;
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -289,6 +294,37 @@ static int another_output(struct state *st, size_t i, const struct render_env *e
 	return rc;
 }
 
+/* --report: the chart again, built for the report's SVGs, and the page.
+ * Returns the exit status. */
+static int write_report(struct state *st, const struct render_env *env)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	struct chart_target target = report_target(st->chart->ps.npanels);
+	struct chart *ch = NULL;
+	char *cause = NULL, *warnings = NULL;
+	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+		return fail(EXIT_DATA, cause);
+	struct report_opts ro = {
+		.argv = st->argv,
+		.argc = (size_t)st->argc,
+		.generated = time(NULL),
+		.jl = st->have_jl ? &st->jl : NULL,
+		.tmpdir = env->tmpdir,
+		.images = spec->report_svg ? REPORT_IMAGES_SVG : REPORT_IMAGES_PNG,
+	};
+	int rc = EXIT_OK;
+	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) != 0) {
+		rc = fail(EXIT_DATA, cause);
+	} else if (warnings && !diag_quiet) {
+		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+		diag_warn("gnuplot: %s", w);
+		free(w);
+	}
+	free(warnings);
+	chart_free(ch);
+	return rc;
+}
+
 /* --summary-output FILE: the summary table written atomically. */
 static int summary_file(const struct state *st)
 {
@@ -320,7 +356,7 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 		int width = (int)st->opts.summary_width, cols, rows;
 		if (width < 0)
 			width = tty_size(STDOUT_FILENO, &cols, &rows) ? cols : 0;
-		render_summary(stdout, ch, spec->summary, width);
+		render_summary_baseline(stdout, ch, spec->summary, width, st->baseline);
 	}
 	if (spec->data_stdout)
 		render_data(stdout, ch);
@@ -346,6 +382,8 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 				rc = orc;
 		}
 	}
+	if (rc == EXIT_OK && spec->report)
+		rc = write_report(st, env);
 	char *why = NULL;
 	if (close_stream(stdout, &why) != 0) {
 		cleanup_release_sigpipe(); /* the files are in: end as a filter does */
@@ -380,6 +418,11 @@ static int compare(struct state *st)
 		return fail(EXIT_DATA, cause);
 	for (size_t i = 0; i < st->chart->nwarnings; i++)
 		diag_warn("%s", st->chart->warnings[i]);
+	st->baseline = spec->baseline ? render_baseline(st->chart, spec->baseline) : -1;
+	if (spec->baseline && st->baseline < 0) {
+		report("--baseline", xasprintf("'%s' was not read", spec->baseline));
+		return EXIT_DATA;
+	}
 	if (st->opts.verbose && target.view) {
 		size_t drawn, all;
 		chart_points(st->chart, &drawn, &all);
@@ -640,6 +683,7 @@ static void state_free(struct state *st)
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	options_free(&st->opts);
+	free(st->argv);
 }
 
 /* Occupies a closed stdin, stdout or stderr with /dev/null opened the wrong
@@ -658,12 +702,15 @@ int main(int argc, char **argv)
 	hold_std_fds();
 	struct state st;
 	memset(&st, 0, sizeof st);
+	st.argv = xcalloc((size_t)argc + 1, sizeof *st.argv);
+	memcpy(st.argv, argv, (size_t)argc * sizeof *argv);
+	st.argc = argc;
 	cleanup_install_signals();
 	options_parse(argc, argv, &st.opts);
 	diag_quiet = st.opts.quiet;
 	gnuplot_set_timeout(st.opts.gnuplot_timeout);
 	/* Output files are finished whatever became of stdout's reader. */
-	if (st.opts.spec.output || st.opts.spec.data_dir)
+	if (st.opts.spec.output || st.opts.spec.data_dir || st.opts.spec.report)
 		cleanup_hold_sigpipe();
 	if (st.opts.verbose) {
 		http_set_log(verbose_line, NULL);

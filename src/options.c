@@ -16,6 +16,7 @@
 
 #include "http.h"
 #include "index.h"
+#include "report.h"
 #include "text.h"
 #include "util.h"
 
@@ -58,6 +59,7 @@ enum {
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
 	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD, OPT_INDEX,
+	OPT_REPORT, OPT_BASELINE, OPT_REPORT_IMAGES,
 };
 
 static const struct argp_option option_table[] = {
@@ -69,6 +71,9 @@ static const struct argp_option option_table[] = {
 	{"data", OPT_DATA, NULL, 0, "Write the tidy data to stdout (one gnuplot index block per job)", 1},
 	{"summary", 'S', "FORMAT", OPTION_ARG_OPTIONAL, "Print the summary table: text (default), markdown, csv or json", 1},
 	{"summary-output", OPT_SUMMARY_OUTPUT, "FILE", 0, "Write the summary table (-S, default text) to FILE instead of stdout", 1},
+	{"report", OPT_REPORT, "FILE", 0, "Write a report: FILE.html a self-contained page (interactive charts, the summary, each job's details, the command that made it), FILE.md GitHub Markdown with the charts beside it", 1},
+	{"report-images", OPT_REPORT_IMAGES, "FORMAT", 0, "Charts of a Markdown report: png (default) or svg", 1},
+	{"baseline", OPT_BASELINE, "JOB", 0, "Add each job's deltas against JOB (a JOB as given, or its LABEL) to the summary and the report: final and best eval loss, perplexity (%), gap, score", 1},
 	{"width", OPT_WIDTH, "N", 0, "Fit the text summary into N columns (default: the terminal's width when stdout is one, else no limit; 0: no limit)", 1},
 	{"metrics", 'm', "LIST", 0, "Panels, comma-separated (default: loss,perplexity,lr,grad_norm; also throughput, gpu_memory, gpu_util, or any column name)", 1},
 	{"colors", OPT_COLORS, "LIST", 0, "Job colours, comma-separated #rrggbb (default: #2563eb,#16a34a,#dc2626,#9333ea,#ea580c,...)", 1},
@@ -378,6 +383,16 @@ static error_t check_batch(struct argp_state *state, struct options *o)
 	return 0;
 }
 
+/* Is NAME one of the JOB arguments as written, or the LABEL of a LABEL=JOB? */
+static bool names_job(const struct options *o, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < o->njobs; i++)
+		if (strcmp(o->jobs[i], name) == 0 || (strncmp(o->jobs[i], name, len) == 0 && o->jobs[i][len] == '='))
+			return true;
+	return false;
+}
+
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -494,6 +509,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return parse_long(state, "--gnuplot-timeout", arg, 0, 86400, &o->gnuplot_timeout);
 	case OPT_WIDTH:
 		return parse_long(state, "--width", arg, 0, 100000, &o->summary_width);
+	case OPT_BASELINE: o->spec.baseline = arg; break;
+	case OPT_REPORT_IMAGES:
+		if (strcmp(arg, "png") != 0 && strcmp(arg, "svg") != 0)
+			USAGE(state, "--report-images: unknown format '%s' (png, svg)", arg);
+		o->spec.report_svg = strcmp(arg, "svg") == 0;
+		break;
+	case OPT_REPORT: {
+		char *why = NULL;
+		if (report_check_path(arg, &why) != 0) {
+			usage_error(state, "--report: %s", why);
+			free(why);
+			return EINVAL;
+		}
+		o->spec.report = arg;
+		break;
+	}
 
 	case OPT_URL: o->fetch.url = arg; break;
 	case OPT_ENDPOINT:
@@ -599,6 +630,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			    (o->spec.data_stdout || (o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)))
 				USAGE(state, "-o - and %s both write to stdout",
 				      o->spec.data_stdout ? "--data" : "--summary");
+		if (o->spec.baseline && !o->latest && !names_job(o, o->spec.baseline))
+			USAGE(state, "--baseline: '%s' is not one of the JOBs (give a JOB as written or its LABEL)",
+			      o->spec.baseline);
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");

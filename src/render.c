@@ -86,7 +86,7 @@ static int plan_file(const struct compare_spec *spec, struct render_plan *pl, ch
 static int plan_stdout(const struct compare_spec *spec, const struct render_env *env,
 		       struct render_plan *pl, char **cause)
 {
-	if (spec->summary != SUMMARY_NONE || spec->data_stdout || spec->data_dir) {
+	if (spec->summary != SUMMARY_NONE || spec->data_stdout || spec->data_dir || spec->report) {
 		pl->mode = CHART_NONE;
 		return 0;
 	}
@@ -437,7 +437,30 @@ void render_data(FILE *out, const struct chart *ch)
 	}
 }
 
+long render_baseline(const struct chart *ch, const char *job)
+{
+	size_t len = strlen(job);
+	for (int pass = 0; pass < 4; pass++)
+		for (size_t j = 0; j < ch->njobs; j++) {
+			const char *arg = ch->jobs[j].arg;
+			bool hit = pass == 0 ? strcmp(arg, job) == 0
+				 : pass == 1 ? strncmp(arg, job, len) == 0 && arg[len] == '='
+				 : pass == 2 ? strcmp(ch->jobs[j].label, job) == 0
+					     : len && strncmp(arg, job, len) == 0 &&
+						       (arg[len] == '/' || job[len - 1] == '/');
+			if (hit)
+				return (long)j;
+		}
+	return -1;
+}
+
 int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt, int width)
+{
+	return render_summary_baseline(out, ch, fmt, width, -1);
+}
+
+int render_summary_baseline(FILE *out, const struct chart *ch, enum summary_format fmt, int width,
+			    long base)
 {
 	size_t n = ch->njobs;
 	struct summary_row *rows = xcalloc(n ? n : 1, sizeof *rows);
@@ -448,6 +471,8 @@ int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt, i
 		labels[i] = ch->jobs[i].label;
 	}
 	summary_compute(runs, labels, n, rows);
+	if (base >= 0 && (size_t)base < n)
+		summary_set_baseline(rows, n, (size_t)base);
 	int rc = summary_write(rows, n, fmt, width, out);
 	free(rows);
 	free(runs);

@@ -98,6 +98,17 @@ void render_data(FILE *out, const struct chart *ch);
  * (the stream failed). */
 int render_summary(FILE *out, const struct chart *ch, enum summary_format fmt, int width);
 
+/* The index of the chart job JOB (--baseline) names: the first whose JOB
+ * argument is JOB as written, else whose LABEL= is JOB, else whose label
+ * is JOB, else the first run of a directory JOB.  -1 when none (a JOB
+ * that failed to load). */
+long render_baseline(const struct chart *ch, const char *job);
+
+/* render_summary with deltas against chart job BASE (render_baseline;
+ * -1: none, as render_summary). */
+int render_summary_baseline(FILE *out, const struct chart *ch, enum summary_format fmt, int width,
+			    long base);
+
 /* Verbose log hook (-v): one line per gnuplot run, saying how it runs.
  * NULL turns it off. */
 void render_set_log(void (*fn)(void *ctx, const char *line), void *ctx);

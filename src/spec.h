@@ -46,6 +46,11 @@ struct compare_spec {
 	size_t noutputs;
 	const char *summary_output; /* --summary-output FILE: where -S goes
 	                               instead of standard output, or NULL */
+	const char *report;    /* --report FILE.html (report.h), or NULL */
+	bool report_svg;       /* --report-images=svg: a Markdown report's
+	                          charts as SVG, not PNG */
+	const char *baseline;  /* --baseline JOB: a JOB as written or its
+	                          LABEL (render_baseline), or NULL */
 };
 
 #endif

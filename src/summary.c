@@ -92,6 +92,22 @@ void summary_compute(struct run *const *runs, const char *const *labels, size_t 
 		rows[best].recommended = true;
 }
 
+void summary_set_baseline(struct summary_row *rows, size_t n, size_t base)
+{
+	const struct summary_row *b = &rows[base];
+	double bfe = b->final_eval_loss, bbe = b->best_eval_loss, bgap = b->gap, bscore = b->score;
+	for (size_t i = 0; i < n; i++) {
+		struct summary_row *r = &rows[i];
+		r->has_deltas = true;
+		r->is_baseline = i == base;
+		r->d_final_eval_loss = r->final_eval_loss - bfe;
+		r->d_best_eval_loss = r->best_eval_loss - bbe;
+		r->d_perplexity_pct = expm1(r->best_eval_loss - bbe) * 100;
+		r->d_gap = r->gap - bgap;
+		r->d_score = r->score - bscore;
+	}
+}
+
 /* The platform's score (api.md, "recommended run"). */
 double summary_score(double eval_loss, double gap)
 {
@@ -459,10 +475,156 @@ static void write_table(const struct summary_row *rows, size_t n, bool md, int m
 	free_cells(cells, n);
 }
 
+_Static_assert(TC_COUNT == SUMMARY_NCOLS, "summary.h's SUMMARY_NCOLS is the text table's");
+
+const char *summary_col_title(int c)
+{
+	return c >= 0 && c < TC_COUNT ? tcol_title[c] : "";
+}
+
+char *summary_cell(const struct summary_row *row, int c)
+{
+	size_t cap[TC_COUNT] = {0};
+	cap[TC_LABEL] = cap[TC_ID] = TEXT_MAX_CHARS;
+	return c == TC_GAP ? fmt_gap(row, false) : table_cell(row, c, false, cap);
+}
+
+double summary_cell_value(const struct summary_row *row, int c)
+{
+	switch (c) {
+	case TC_MARK: return row->recommended;
+	case TC_ROWS: return (double)row->rows;
+	case TC_STEP: return row->last_step;
+	case TC_TRAIN: return row->final_train_loss;
+	case TC_EVAL: return row->final_eval_loss;
+	case TC_BEST: return row->best_eval_loss;
+	case TC_BEST_STEP: return row->best_eval_step;
+	case TC_GAP: return row->gap;
+	case TC_LR: return row->final_lr;
+	case TC_GRAD: return row->max_grad_norm;
+	case TC_TPS: return row->mean_tokens_per_second;
+	case TC_WALL: return row->wall_seconds;
+	case TC_EPOCH: return row->epochs;
+	case TC_SCORE: return row->score;
+	default: return NAN;
+	}
+}
+
+static const char *const delta_title[SUMMARY_NDELTAS] = {
+	"\xce\x94 eval loss", "\xce\x94 best eval", "\xce\x94 perplexity", "\xce\x94 gap", "\xce\x94 score",
+};
+
+const char *summary_delta_title(int k)
+{
+	return k >= 0 && k < SUMMARY_NDELTAS ? delta_title[k] : "";
+}
+
+double summary_delta_value(const struct summary_row *row, int k)
+{
+	switch (k) {
+	case 0: return row->d_final_eval_loss;
+	case 1: return row->d_best_eval_loss;
+	case 2: return row->d_perplexity_pct;
+	case 3: return row->d_gap;
+	case 4: return row->d_score;
+	default: return NAN;
+	}
+}
+
+char *summary_delta_cell(const struct summary_row *row, int k)
+{
+	double v = summary_delta_value(row, k);
+	if (!isfinite(v))
+		return xstrdup("-");
+	/* 12 significant digits first: the baseline's own row is exactly 0,
+	 * and a difference's noise never shows as "+1e-17". */
+	char num[FMT_DOUBLE_MAX];
+	snprintf(num, sizeof num, "%.12g", v);
+	v = strtod(num, NULL);
+	if (v == 0)
+		return xstrdup(k == 2 ? "0%" : "0");
+	if (k == 2)
+		return xasprintf("%+.3g%%", v);
+	if (k == 4)
+		return xasprintf("%+.1f", v);
+	return xasprintf("%+.4g", v);
+}
+
+/* The second table of text and markdown: each job against the baseline. */
+static void write_deltas(const struct summary_row *rows, size_t n, bool md, FILE *out)
+{
+	size_t base = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].is_baseline)
+			base = i;
+	char *bl = row_label(&rows[base], md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS);
+	char *blmd = md ? text_md_cell(bl) : xstrdup(bl);
+	/* Lines within 80 columns (the label is cut at 40). */
+	fprintf(out, "\nDeltas against the baseline, %s\n(this job minus the baseline; lower loss, "
+		     "perplexity and gap are better,\na higher score is better; perplexity in percent, "
+		     "score in points):\n\n", blmd);
+	free(blmd);
+	free(bl);
+	size_t ncols = SUMMARY_NDELTAS + 1;
+	char **cells = xcalloc((n + 1) * ncols, sizeof *cells);
+	size_t width[SUMMARY_NDELTAS + 1] = {0};
+	for (size_t i = 0; i <= n; i++)
+		for (size_t c = 0; c < ncols; c++) {
+			char *s;
+			if (i == 0) {
+				s = xstrdup(c == 0 ? "job" : delta_title[c - 1]);
+			} else if (c == 0) {
+				char *l = row_label(&rows[i - 1], md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS);
+				s = md ? text_md_cell(l) : xstrdup(l);
+				free(l);
+				if (rows[i - 1].is_baseline) {
+					char *t = xasprintf("%s (baseline)", s);
+					free(s);
+					s = t;
+				}
+			} else {
+				s = summary_delta_cell(&rows[i - 1], (int)c - 1);
+			}
+			cells[i * ncols + c] = s;
+			if (utf8_width(s) > width[c])
+				width[c] = utf8_width(s);
+		}
+	for (size_t i = 0; i <= n; i++) {
+		if (md && i == 1) {
+			fputs("|:---|", out);
+			for (size_t c = 1; c < ncols; c++)
+				fputs("---:|", out);
+			fputc('\n', out);
+		}
+		struct buf line = {0};
+		for (size_t c = 0; c < ncols; c++) {
+			const char *s = cells[i * ncols + c];
+			size_t pad = width[c] - utf8_width(s);
+			if (md) {
+				buf_printf(&line, "%s %s |", c ? "" : "|", s);
+				continue;
+			}
+			if (c)
+				buf_printf(&line, "  %*s", (int)pad, "");
+			buf_puts(&line, s);
+			if (!c)
+				buf_printf(&line, "%*s", (int)pad, "");
+		}
+		while (line.len > 0 && line.data[line.len - 1] == ' ')
+			line.len--;
+		fprintf(out, "%s%.*s\n", md ? "" : "  ", (int)line.len, line.data ? line.data : "");
+		buf_free(&line);
+	}
+	for (size_t i = 0; i < (n + 1) * ncols; i++)
+		free(cells[i]);
+	free(cells);
+}
+
 /* ------------------------------------------------------------ csv, json */
 
 /* Kinds of value in the machine-readable formats. */
-enum mkind { MK_LABEL, MK_ID, MK_COUNT, MK_NUM, MK_DERIVED, MK_SECONDS, MK_FLAG, MK_BOOL };
+enum mkind { MK_LABEL, MK_ID, MK_COUNT, MK_NUM, MK_DERIVED, MK_SECONDS, MK_FLAG, MK_BOOL,
+	     MK_BASELINE };
 
 /* Columns of csv and json, in the order documented in summary.h. */
 static const struct mcol {
@@ -487,7 +649,20 @@ static const struct mcol {
 	{"epochs", MK_NUM, offsetof(struct summary_row, epochs)},
 	{"score", MK_DERIVED, offsetof(struct summary_row, score)},
 	{"recommended", MK_BOOL, 0},
+	/* With a baseline only (summary_set_baseline): */
+	{"baseline", MK_BASELINE, 0},
+	{"delta_final_eval_loss", MK_DERIVED, offsetof(struct summary_row, d_final_eval_loss)},
+	{"delta_best_eval_loss", MK_DERIVED, offsetof(struct summary_row, d_best_eval_loss)},
+	{"delta_perplexity_pct", MK_DERIVED, offsetof(struct summary_row, d_perplexity_pct)},
+	{"delta_gap", MK_DERIVED, offsetof(struct summary_row, d_gap)},
+	{"delta_score", MK_DERIVED, offsetof(struct summary_row, d_score)},
 };
+
+/* Columns of csv and json for ROWS: the deltas only with a baseline. */
+static size_t machine_ncols(const struct summary_row *rows, size_t n)
+{
+	return n && rows[0].has_deltas ? ARRAY_SIZE(mcols) : ARRAY_SIZE(mcols) - 6;
+}
 
 /* Value of column MC for ROW in csv (JSON false) or json (JSON true);
  * MISSING (copied) when absent.  malloc'd. */
@@ -534,6 +709,8 @@ static char *machine_value(const struct summary_row *row, const struct mcol *mc,
 		return xstrdup(row->overfitting ? "true" : "false");
 	case MK_BOOL:
 		return xstrdup(row->recommended ? "true" : "false");
+	case MK_BASELINE:
+		return xstrdup(row->is_baseline ? "true" : "false");
 	}
 	return xstrdup(missing);
 }
@@ -541,11 +718,12 @@ static char *machine_value(const struct summary_row *row, const struct mcol *mc,
 /* Writes the csv header and one record per job. */
 static void write_csv(const struct summary_row *rows, size_t n, FILE *out)
 {
-	for (size_t c = 0; c < ARRAY_SIZE(mcols); c++)
+	size_t nc = machine_ncols(rows, n);
+	for (size_t c = 0; c < nc; c++)
 		fprintf(out, "%s%s", c ? "," : "", mcols[c].name);
 	fputs("\r\n", out);
 	for (size_t i = 0; i < n; i++) {
-		for (size_t c = 0; c < ARRAY_SIZE(mcols); c++) {
+		for (size_t c = 0; c < nc; c++) {
 			char *v = machine_value(&rows[i], &mcols[c], false);
 			fprintf(out, "%s%s", c ? "," : "", v);
 			free(v);
@@ -562,9 +740,10 @@ static void write_json(const struct summary_row *rows, size_t n, FILE *out)
 		return;
 	}
 	fputs("[\n", out);
+	size_t nc = machine_ncols(rows, n);
 	for (size_t i = 0; i < n; i++) {
 		fputs("  {", out);
-		for (size_t c = 0; c < ARRAY_SIZE(mcols); c++) {
+		for (size_t c = 0; c < nc; c++) {
 			char *v = machine_value(&rows[i], &mcols[c], true);
 			fprintf(out, "%s\"%s\": %s", c ? ", " : "", mcols[c].name, v);
 			free(v);
@@ -582,10 +761,10 @@ int summary_write(const struct summary_row *rows, size_t n, enum summary_format 
 	case SUMMARY_NONE:
 		return 0;
 	case SUMMARY_TEXT:
-		write_table(rows, n, false, width, out);
-		break;
 	case SUMMARY_MARKDOWN:
-		write_table(rows, n, true, 0, out);
+		write_table(rows, n, fmt == SUMMARY_MARKDOWN, fmt == SUMMARY_MARKDOWN ? 0 : width, out);
+		if (n && rows[0].has_deltas)
+			write_deltas(rows, n, fmt == SUMMARY_MARKDOWN, out);
 		break;
 	case SUMMARY_CSV:
 		write_csv(rows, n, out);

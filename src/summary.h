@@ -63,6 +63,16 @@ struct summary_row {
 	double epochs;          /* last epoch */
 	double score;           /* platform score; NaN when no eval loss */
 	bool recommended;
+	/* Against a baseline job (summary_set_baseline): this job's value
+	 * minus the baseline's, NaN when either is missing. */
+	bool has_deltas;        /* the deltas below are set */
+	bool is_baseline;       /* this row is the baseline */
+	double d_final_eval_loss, d_best_eval_loss;
+	double d_perplexity_pct; /* perplexity of the best eval loss relative to
+	                            the baseline's, in percent: (exp(best) /
+	                            exp(baseline's best) - 1) * 100 */
+	double d_gap;
+	double d_score;         /* in score points */
 };
 
 /* Rows for RUNS labelled LABELS (NULL, or NULL entries: the run's JOB
@@ -75,6 +85,16 @@ struct summary_row {
  * loss.  ROWS has room for n. */
 void summary_compute(struct run *const *runs, const char *const *labels, size_t n,
 		     struct summary_row *rows);
+
+/* Sets the deltas of every row against row BASE (< n): final and best
+ * eval loss, perplexity (percent), gap and score.  summary_write then adds
+ * them: text and markdown as a second table ("Deltas against the
+ * baseline, LABEL" and what the signs mean) whose values carry their sign ("+0.0123", "-27.7%", "+5.1"
+ * points; "-" missing), csv and json as six more columns after
+ * recommended: baseline (true for the baseline's row), delta_final_eval_loss,
+ * delta_best_eval_loss, delta_perplexity_pct, delta_gap, delta_score
+ * (rounded to 12 significant digits like the other computed values). */
+void summary_set_baseline(struct summary_row *rows, size_t n, size_t base);
 
 /* The platform's score: 0.7*max(0, 100 - 50*eval_loss) + 0.3*overfit,
  * overfit 40 if gap < 0, 100 if < 0.05, 80 if < 0.1, 60 if < 0.2, else
@@ -94,5 +114,27 @@ double summary_score(double eval_loss, double gap);
  * -1 when the stream failed (ferror); the caller reports the error. */
 int summary_write(const struct summary_row *rows, size_t n, enum summary_format fmt, int width,
 		  FILE *out);
+
+/* The text table's columns, for other emitters (the report's HTML table):
+ * SUMMARY_NCOLS of them in the text table's order, column 0 the mark of
+ * the recommended job ("*"), column 1 the job's label, 2 its id. */
+#define SUMMARY_NCOLS 16
+const char *summary_col_title(int c);
+
+/* Cell C of ROW as the text table prints it, label and id sanitized but
+ * not cut, "-" for missing values, the gap with " !" when flagged.
+ * malloc'd. */
+char *summary_cell(const struct summary_row *row, int c);
+
+/* The number behind cell C of ROW, for sorting: NaN for the label and id
+ * and for missing values; the mark is 1 for the recommended job. */
+double summary_cell_value(const struct summary_row *row, int c);
+
+/* The delta columns (rows with has_deltas), for other emitters: title,
+ * the cell as the text table prints it (malloc'd) and the number. */
+#define SUMMARY_NDELTAS 5
+const char *summary_delta_title(int k);
+char *summary_delta_cell(const struct summary_row *row, int k);
+double summary_delta_value(const struct summary_row *row, int k);
 
 #endif

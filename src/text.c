@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -269,7 +270,18 @@ char *text_md_cell(const char *s)
 	struct buf b = {0};
 
 	for (const char *p = s; *p; p++) {
-		if (*p != '\0' && strchr("|\\`*_[]<>", *p) != NULL) {
+		/* GitHub links bare URLs (http://, www.) and e-mail addresses.
+		 * Escaping ':' and the '.' of "www." stops the first two; an
+		 * escaped '@' still makes an address, a code span does not
+		 * (a run of '@' in one span: "@@" as two would leave "``"). */
+		bool www_dot = *p == '.' && p - s >= 3 && strncasecmp(p - 3, "www", 3) == 0;
+		if (*p == '@') {
+			size_t n = strspn(p, "@");
+			buf_puts(&b, "`");
+			buf_append(&b, p, n);
+			buf_puts(&b, "`");
+			p += n - 1;
+		} else if ((*p != '\0' && strchr("|\\`*_[]<>&~$:", *p) != NULL) || www_dot) {
 			buf_puts(&b, "\\");
 			buf_append(&b, p, 1);
 		} else if (*p == '\n' || *p == '\r') {

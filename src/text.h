@@ -47,8 +47,11 @@ char *text_json_quote(const char *s);
  * or LF.  malloc'd. */
 char *text_csv_field(const char *s);
 
-/* Markdown table cell for S: | \ ` * _ [ ] < > escaped with a backslash;
- * CR and LF (absent from sanitized text) become spaces.  malloc'd. */
+/* Markdown table cell (or inline text) for S: | \ ` * _ [ ] < > & ~ $ :
+ * and the '.' of "www." escaped with a backslash, a run of '@' as a code
+ * span ("a`@`b.co"), so that GitHub makes no link, image, raw HTML, math or
+ * strike-through of it; CR and LF (absent from sanitized text) become
+ * spaces.  malloc'd. */
 char *text_md_cell(const char *s);
 
 /* File name stem from label S: [A-Za-z0-9._-] kept, runs of anything else

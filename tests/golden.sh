@@ -50,6 +50,11 @@ case_ datadir-dumb dd -t dumb --size=100,30 -m loss -d "$T/case/dd" $E/llama-1.3
 case_ data-stdout stdout --data --smooth=0.3 $J tests/data/summary/a.json
 case_ summary-json stdout -S json $E/*.json $J
 case_ summary-text stdout -S text $E/*.json
+# --baseline: each job's deltas against one job, in every format.
+for f in text markdown csv json; do
+	case_ "summary-baseline-$f" stdout -S "$f" --baseline=$E/qwen-350m-lr1e-4.json $E/*.json
+done
+case_ summary-baseline-label stdout -S text --baseline=run $E/llama-1.3b-lr2e-4.json run=$J
 # Labels come from file names; hostile ones are given with LABEL= here.
 case_ hostile.gp x.gp "it's \"quoted\" '''a' \\\" \\' \`touch canary\` @m \$v ends\\=tests/data/hostile/00-quotes.json" \
 	"x^2_{i} {/Symbol a} @^{a}_{b} &{sp} ~a{.8-}=tests/data/hostile/11-enhanced.json" \

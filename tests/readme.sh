@@ -92,8 +92,8 @@ run_shell() {
 		return
 		;;
 	esac
-	# Outputs named with -o and -d: removed first, non-empty after.
-	outs=$(printf '%s\n' "$bare" | grep -o -- '-[od] [^ ]*' | cut -c4- || true)
+	# Outputs named with -o, -d and --report: removed first, non-empty after.
+	outs=$(printf '%s\n' "$bare" | grep -o -E -- '(-[od]|--report) [^ ]*' | sed 's/^[^ ]* //' || true)
 	for o in $outs; do rm -rf "${W:?}/$o"; done
 	# --batch examples/batch.manifest: its outputs, removed first.
 	case $bare in *--batch\ examples/batch.manifest*) rm -rf "${W:?}/examples/out" ;; esac

@@ -321,7 +321,10 @@ static void test_md_cell(void **state)
 	MD("[l](u)", "\\[l\\](u)");
 	MD("<b>", "\\<b\\>");
 	MD("a\nb\rc", "a b c");
-	MD("caf\xC3\xA9 #1 $x @y", "caf\xC3\xA9 #1 $x @y");
+	MD("caf\xC3\xA9 #1 !x", "caf\xC3\xA9 #1 !x");
+	/* No autolink, entity, math or strike-through on GitHub. */
+	MD("$x$ ~~y~~ &lt;", "\\$x\\$ \\~\\~y\\~\\~ \\&lt;");
+	MD("http://e.com a@b.co WWW.e.com w.x @@", "http\\://e.com a`@`b.co WWW\\.e.com w.x `@@`");
 }
 
 #define STEM(in, want)                                  \
