@@ -32,6 +32,9 @@
  *   "CSV header has more than 1024 columns"
  *   "CSV field larger than 1048576 bytes at line L"
  *   "unterminated quoted field at the end of the CSV (truncated file?)"
+ *        (a quote open since the last line end; a last line without a line
+ *        end after the header is a row still being written: it is not
+ *        read, and counted in run->partial_lines)
  *   "malformed CSV at line L (a quote inside a field must be doubled, and
  *    a quoted field must end at a delimiter or line end)"  (strict RFC
  *    4180 quoting)
@@ -83,6 +86,7 @@ struct csvr {
 	bool *isnum;      /* the cell held a number (maybe not finite) */
 	bool like_header; /* every field so far equals the header's */
 	size_t nrows;     /* data records seen */
+	unsigned char last; /* the last byte given to libcsv */
 	locale_t cloc;
 };
 
@@ -415,6 +419,8 @@ static char *malformed(const struct csvr *s)
 /* Pushes B[0..LEN) through libcsv in chunks, checking the field size. */
 static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
 {
+	if (len > 0)
+		s->last = b[len - 1];
 	while (len > 0 && s->err == NULL) {
 		size_t n = len < CSV_CHUNK ? len : CSV_CHUNK;
 		if (csv_parse(&s->cp, b, n, on_field, on_record, s) != n)
@@ -493,7 +499,12 @@ static int csv_finish(void *state, char **cause)
 
 	if (!s->started)
 		csv_start(s);
-	if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
+	/* After the header, bytes after the last line end are a row still
+	 * being written: left unread (a quoted field open too). */
+	if (s->err == NULL && s->have_header && s->last != '\n' && s->last != '\r') {
+		s->run->partial_lines++;
+		(void)csv_fini(&s->cp, NULL, NULL, s);
+	} else if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
 		csv_fail(s, xstrdup("unterminated quoted field at the end of the CSV (truncated file?)"));
 	if (s->err == NULL && s->nrows == 0)
 		csv_fail(s, xstrdup(s->have_header ? "CSV has a header but no rows" : "empty input"));
