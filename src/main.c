@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -291,6 +292,92 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	return rc;
 }
 
+/* --watch: SECONDS between reads, by default 2, or 10 when a job is
+ * fetched (an API is not to be polled like a local file). */
+static double watch_interval(const struct state *st)
+{
+	if (st->opts.watch > 0)
+		return st->opts.watch;
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		enum source_kind k = cache_entry_at(st->cache, i)->kind;
+		if (k == SOURCE_URL || k == SOURCE_JOBID)
+			return 10;
+	}
+	return 2;
+}
+
+/* Sleeps SECONDS; SIGINT or SIGTERM meanwhile end the program (util.h's
+ * clean-up: no gnuplot, no temporary file left). */
+static void nap(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* One round of a watch: every job read again (only what was added, for
+ * local files); when one changed, the chart is built again and redrawn.
+ * Failures are reported and never end the watch. */
+static void watch_round(struct state *st, struct render_plan *pl, const struct render_env *env,
+			double interval)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	size_t changed = cache_refresh_all(st->cache);
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
+		if (why)
+			report(e->arg, xasprintf("%s (reading it again in %g s)", why, interval));
+	}
+	if (changed == 0) {
+		if (st->opts.verbose)
+			diag_note("watch: no job changed");
+		return;
+	}
+	if (st->opts.verbose)
+		diag_note("watch: %zu job%s changed; drawing again", changed, changed == 1 ? "" : "s");
+	chart_free(st->chart);
+	st->chart = NULL;
+	struct chart_target target = render_target(pl, spec->data_dir != NULL);
+	char *cause = NULL, *warnings = NULL;
+	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
+			  &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		return;
+	}
+	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		return;
+	}
+	if (pl->mode == CHART_RENDER_FILE && !st->gnuplot) {
+		char *warmup = gpscript_warmup(pl->terminal);
+		st->gnuplot = pl->session = gp_session_start(warmup, &cause);
+		free(cause); /* drawing says why it cannot */
+		cause = NULL;
+		free(warmup);
+	}
+	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		/* A gnuplot that failed has ended: the next round starts one. */
+		gp_session_free(st->gnuplot);
+		st->gnuplot = pl->session = NULL;
+	}
+	free(warnings);
+}
+
+/* --watch after the first chart: rounds until a signal ends the program. */
+static int watch(struct state *st, struct render_plan *pl, const struct render_env *env)
+{
+	double interval = watch_interval(st);
+	if (st->opts.verbose)
+		diag_note("watch: reading the jobs every %g s", interval);
+	for (;;) {
+		nap(interval);
+		watch_round(st, pl, env, interval);
+	}
+	return EXIT_OK;
+}
+
 /* One comparison: the jobs are read, the chart built and written.
  * Returns the exit status. */
 static int compare(struct state *st)
@@ -299,6 +386,9 @@ static int compare(struct state *st)
 	struct render_env env;
 	struct render_plan pl;
 	int rc = prepare(st, &env, &pl), failed = EXIT_OK;
+	pl.keep_session = st->opts.watch != 0;
+	if (rc < 0 && st->opts.watch)
+		cache_set_follow(st->cache, true);
 	if (rc < 0)
 		rc = load(st, &failed);
 	if (rc >= 0)
@@ -317,6 +407,8 @@ static int compare(struct state *st)
 			  st->chart->view.n, drawn, all);
 	}
 	rc = write_outputs(st, &pl, &env);
+	if (rc == EXIT_OK && st->opts.watch)
+		rc = watch(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;
 }
 

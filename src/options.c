@@ -56,6 +56,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
+	OPT_WATCH_FOREVER,
 };
 
 static const struct argp_option option_table[] = {
@@ -73,6 +74,8 @@ static const struct argp_option option_table[] = {
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
 	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
+	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR) whenever a job changed; written -w5 or --watch=5", 1},
+	{"watch-forever", OPT_WATCH_FOREVER, NULL, 0, "With --watch: go on when every API job has finished (default: draw once more and exit 0)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},
 	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
@@ -427,6 +430,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->fetch.max_time = v;
 		return err;
 	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->fetch.max_filesize);
+	case 'w': {
+		char *end;
+		double w = arg ? strtod(arg, &end) : -1;
+		if (arg && (end == arg || *end || !(w >= 0.2 && w <= 86400)))
+			USAGE(state, "--watch: '%s' is not a number of seconds from 0.2 to 86400", arg);
+		o->watch = w;
+		break;
+	}
+	case OPT_WATCH_FOREVER: o->watch_forever = true; break;
 	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_STATUS: o->status = arg; break;
@@ -460,6 +472,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
 		if (o->spec.output && o->spec.data_dir == NULL && strcmp(o->spec.output, "-") == 0)
 			USAGE(state, "-o -: write the script to stdout by leaving out -o");
+		if (o->watch_forever && !o->watch)
+			USAGE(state, "--watch-forever goes with --watch");
+		if (o->watch && (o->list_jobs || !o->spec.output))
+			USAGE(state, "--watch needs -o FILE: the chart is redrawn into it");
+		if (o->watch && (o->spec.summary != SUMMARY_NONE || o->spec.data_stdout))
+			USAGE(state, "--watch redraws -o FILE and -d DIR only; leave out --summary and --data");
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");

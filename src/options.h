@@ -37,6 +37,9 @@ struct options {
 	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
 	long summary_width;  /* --width N; -1 (default): the terminal's width
 	                        when stdout is one */
+	double watch;        /* --watch: seconds between reads; 0 off, -1 the
+	                        default (2, or 10 with API jobs or URLs) */
+	bool watch_forever;  /* --watch-forever */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

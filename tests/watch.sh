@@ -27,3 +27,148 @@ expect_fail 1 "trcompare-plot: $T/first.jsonl: unexpected end of input (truncate
 printf '[{"step":1},\n{"st' >"$T/arr.json"
 expect_fail 1 "trcompare-plot: $T/arr.json: unexpected end of input (truncated JSON?) at line 2, column 5" \
 	--data "$T/arr.json"
+
+# --- usage -----------------------------------------------------------------
+try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
+expect_fail 64 "trcompare-plot: --watch needs -o FILE: the chart is redrawn into it
+$try" --watch "$T/whole.jsonl"
+expect_fail 64 "trcompare-plot: --watch redraws -o FILE and -d DIR only; leave out --summary and --data
+$try" -w -S -o "$T/w.png" "$T/whole.jsonl"
+expect_fail 64 "trcompare-plot: --watch: '0.1' is not a number of seconds from 0.2 to 86400
+$try" --watch=0.1 -o "$T/w.png" "$T/whole.jsonl"
+expect_fail 64 "trcompare-plot: --watch-forever goes with --watch
+$try" --watch-forever -o "$T/w.png" "$T/whole.jsonl"
+# The first read is as without --watch: a missing job ends it.
+expect_fail 1 "trcompare-plot: $T/missing.jsonl: No such file or directory" -w0.2 -o "$T/w.png" "$T/missing.jsonl"
+
+need_gnuplot
+
+# png_ok FILE...: each a whole PNG (signature, every chunk's CRC, IHDR
+# first, IEND last); names the first that is not.
+png_ok() {
+	python3 - "$@" <<'PY'
+import struct, sys, zlib
+for f in sys.argv[1:]:
+    d = open(f, 'rb').read()
+    try:
+        assert d[:8] == b'\x89PNG\r\n\x1a\n', 'signature'
+        i, kinds = 8, []
+        while i < len(d):
+            n, = struct.unpack('>I', d[i:i + 4]); k = d[i + 4:i + 8]; body = d[i + 8:i + 8 + n]
+            crc, = struct.unpack('>I', d[i + 8 + n:i + 12 + n])
+            assert len(body) == n and zlib.crc32(k + body) == crc, 'chunk %r' % k
+            kinds.append(k); i += 12 + n
+        assert kinds[0] == b'IHDR' and kinds[-1] == b'IEND' and i == len(d), 'layout'
+    except Exception as e:
+        sys.exit('%s: %s' % (f, e))
+PY
+}
+
+# start_watch LOG ARGS...: the program in the background ($wpid), stderr in LOG.
+start_watch() {
+	log=$1
+	shift
+	$TRC "$@" 2>"$log" &
+	wpid=$!
+}
+
+# stop_watch SIGNAL: sends SIGNAL, waits; $wrc is the exit status.
+stop_watch() {
+	kill "-$1" "$wpid"
+	wrc=0
+	wait "$wpid" || wrc=$?
+}
+
+# --- a writer appends while --watch -o redraws --------------------------------
+D="$T/live"
+mkdir "$D"
+printf '{"step":0,"train_loss":3,"learning_rate":0.001}\n' >"$D/a.jsonl"
+printf 'step,train_loss,val_loss\n0,3.2,\n' >"$D/b.csv"
+start_watch "$T/watch.log" -v --watch=0.2 -o "$D/out.png" "$D/a.jsonl" "$D/b.csv"
+wait_for 60 test -s "$D/out.png" || fail "no first chart: $(cat "$T/watch.log")"
+# Copies of the chart as it changes, taken while the writer writes.
+mkdir "$T/shots"
+(
+	n=0
+	while [ ! -e "$T/stop" ]; do
+		n=$((n + 1))
+		cp "$D/out.png" "$T/shots/$n.png" 2>/dev/null || true
+		sleep 0.05
+	done
+) &
+spid=$!
+i=1
+while [ "$i" -le 12 ]; do
+	loss=$(awk "BEGIN{print 3 / (1 + $i / 4)}")
+	# Half a line, a pause (a redraw may come meanwhile), then the rest.
+	printf '{"step":%d,"train_loss":%s,' "$((i * 10))" "$loss" >>"$D/a.jsonl"
+	printf '%d,%s' "$((i * 10))" "$loss" >>"$D/b.csv"
+	sleep 0.3
+	printf '"learning_rate":0.001}\n' >>"$D/a.jsonl"
+	if [ $((i % 4)) -eq 0 ]; then printf ',%s\n' "$loss" >>"$D/b.csv"; else printf ',\n' >>"$D/b.csv"; fi
+	sleep 0.2
+	i=$((i + 1))
+done
+# The final data, drawn cold: the watch must come to the same bytes.
+$TRC "$D/a.jsonl" "$D/b.csv" -o "$T/cold.png" 2>"$T/cold.err" || fail "cold render: $(cat "$T/cold.err")"
+wait_for 60 cmp -s "$D/out.png" "$T/cold.png" || fail "the watched chart never became the cold render: $(cat "$T/watch.log")"
+touch "$T/stop"
+wait "$spid"
+nshots=$(ls "$T/shots" | wc -l)
+png_ok "$T/shots"/*.png || fail "an intermediate chart is not a whole PNG"
+ndistinct=$(cksum "$T/shots"/*.png | awk '{print $1}' | sort -u | wc -l)
+[ "$ndistinct" -ge 3 ] || fail "the chart was redrawn $ndistinct times while the writer wrote"
+ok "--watch -o: $nshots copies, $ndistinct distinct charts, each a whole PNG; the last equals a cold render"
+grep -q 'ends mid-line' "$T/watch.log" && fail "a watch warned about a partial line"
+ok "a watch reads partial lines later, without a warning"
+
+# Nothing changed: nothing is drawn again.
+wait_for 20 grep -q 'watch: no job changed' "$T/watch.log" || fail "no idle round: $(cat "$T/watch.log")"
+before=$(grep -c 'drawing again' "$T/watch.log")
+stamp=$(stat -c %Y.%i "$D/out.png")
+sleep 1.5
+[ "$(grep -c 'drawing again' "$T/watch.log")" -eq "$before" ] || fail "redrawn without a change"
+[ "$(stat -c %Y.%i "$D/out.png")" = "$stamp" ] || fail "out.png rewritten without a change"
+ok "no job changed: the chart is not redrawn"
+
+# A read failure is reported and retried; it never ends the watch.
+mv "$D/a.jsonl" "$D/a.saved"
+wait_for 20 grep -q "a.jsonl: No such file or directory (reading it again in 0.2 s)" "$T/watch.log" ||
+	fail "no message for a missing file: $(cat "$T/watch.log")"
+grep "a.jsonl: No such" "$T/watch.log" | head -1 >"$T/got"
+printf '%s\n' "trcompare-plot: $D/a.jsonl: No such file or directory (reading it again in 0.2 s)" | cmp -s - "$T/got" ||
+	fail "message: $(cat "$T/got")"
+kill -0 "$wpid" || fail "the watch ended on a read failure"
+ok "a read failure during a watch: reported, retried"
+# The file back, replaced (a new inode) and grown: read from the start.
+cat "$D/a.saved" >"$D/a.new"
+printf '{"step":130,"train_loss":0.5,"learning_rate":0.001}\n' >>"$D/a.new"
+mv "$D/a.new" "$D/a.jsonl"
+$TRC "$D/a.jsonl" "$D/b.csv" -o "$T/cold2.png" 2>/dev/null || fail "cold render 2"
+wait_for 60 cmp -s "$D/out.png" "$T/cold2.png" || fail "a replaced file was not read again"
+ok "a file replaced while watched is read from the start"
+
+# SIGTERM ends the watch as it ends the program: by the signal, with no
+# gnuplot and no temporary file left behind.
+kids=$(pgrep -P "$wpid" || true)
+[ -n "$kids" ] || fail "no gnuplot session kept between rounds"
+stop_watch TERM
+[ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143"
+for k in $kids; do wait_for 10 gone "$k" || fail "gnuplot $k left running"; done
+ls -a "$D" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$D")"
+png_ok "$D/out.png" || fail "out.png damaged"
+ok "SIGTERM: status 143, no gnuplot, no temporary file, the chart whole"
+
+# SIGINT (Ctrl-C) the same: status 130.  (A shell starts background jobs
+# with SIGINT ignored; env gives it back its default action.)
+printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1}\n' >"$D/c.jsonl"
+env --default-signal=INT $TRC --watch=0.2 -o "$D/c.png" "$D/c.jsonl" 2>"$T/int.log" &
+wpid=$!
+wait_for 60 test -s "$D/c.png" || fail "no chart: $(cat "$T/int.log")"
+kids=$(pgrep -P "$wpid" || true)
+stop_watch INT
+[ "$wrc" -eq 130 ] || fail "SIGINT: exit $wrc, want 130"
+for k in $kids; do wait_for 10 gone "$k" || fail "gnuplot $k left running"; done
+ls -a "$D" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$D")"
+[ ! -s "$T/int.log" ] || fail "SIGINT: stderr: $(cat "$T/int.log")"
+ok "SIGINT: status 130, no gnuplot, no temporary file, nothing said"
