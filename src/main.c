@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,17 +366,66 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	free(warnings);
 }
 
-/* --watch after the first chart: rounds until a signal ends the program. */
+/* Is STATUS (the job list's) one a job ends in? */
+static bool status_final(const char *status)
+{
+	static const char *const final[] = { "completed", "succeeded", "failed", "cancelled" };
+	for (size_t i = 0; status && i < ARRAY_SIZE(final); i++)
+		if (strcasecmp(status, final[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Has every job finished, by the job list's status?  Only when every job
+ * is an API job (a file or URL has no status) and not --watch-forever; a
+ * list that cannot be fetched says no (with -v, why). */
+static bool jobs_finished(const struct state *st)
+{
+	const struct options *o = &st->opts;
+	size_t n = cache_size(st->cache);
+	if (o->watch_forever || n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (cache_entry_at(st->cache, i)->kind != SOURCE_JOBID)
+			return false;
+	struct joblist jl;
+	char *cause = NULL;
+	int status = 0;
+	memset(&jl, 0, sizeof jl);
+	if (joblist_fetch_quick(&o->fetch, &jl, &cause, &status) != 0) {
+		if (o->verbose)
+			diag_note("watch: no job list for the jobs' status: %s", cause);
+		free(cause);
+		return false;
+	}
+	bool done = true;
+	for (size_t i = 0; i < n && done; i++) {
+		const struct job_info *j = joblist_find(&jl, cache_entry_at(st->cache, i)->target);
+		done = j && status_final(j->status);
+	}
+	joblist_free(&jl);
+	return done;
+}
+
+/* --watch after the first chart: rounds until every job has finished (API
+ * jobs; then once more, after the status said so) or a signal ends the
+ * program. */
 static int watch(struct state *st, struct render_plan *pl, const struct render_env *env)
 {
 	double interval = watch_interval(st);
 	if (st->opts.verbose)
 		diag_note("watch: reading the jobs every %g s", interval);
 	for (;;) {
-		nap(interval);
+		bool last = jobs_finished(st);
+		if (!last)
+			nap(interval);
 		watch_round(st, pl, env, interval);
+		if (last) {
+			if (!st->opts.quiet)
+				diag_note("every job has finished; the watch ends");
+			return EXIT_OK;
+		}
 	}
-	return EXIT_OK;
 }
 
 /* One comparison: the jobs are read, the chart built and written.

@@ -172,3 +172,48 @@ for k in $kids; do wait_for 10 gone "$k" || fail "gnuplot $k left running"; done
 ls -a "$D" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$D")"
 [ ! -s "$T/int.log" ] || fail "SIGINT: stderr: $(cat "$T/int.log")"
 ok "SIGINT: status 130, no gnuplot, no temporary file, nothing said"
+
+# --- API jobs: the watch ends when the job list says every job finished ------
+TESTD="$top_builddir/tests/server/trcompare-testd"
+[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+S="$T/api"
+mkdir "$S"
+# The server reads its fixtures at every request: the test grows the job's
+# metrics and flips its status by rewriting them.
+printf '{"job_id":"j1","metrics":[{"step":1,"train_loss":2},{"step":2,"train_loss":1.8}]}' >"$S/j1.json"
+printf '[{"id":"j1","model_name":"live-model","status":"running","created_at":"2026-01-01T00:00:00Z"}]' >"$S/jobs.json"
+"$TESTD" --dir="$S" --port-file="$T/port" --log="$T/api.log" --lifetime=300 2>"$T/testd.err" &
+tpid=$!
+wait_for 10 test -s "$T/port" || fail "test server did not start: $(cat "$T/testd.err")"
+URL="http://127.0.0.1:$(cat "$T/port")"
+start_watch "$T/api-watch.log" --url="$URL" --watch=0.2 -o "$S/out.png" j1
+wait_for 60 test -s "$S/out.png" || fail "no first chart: $(cat "$T/api-watch.log")"
+sleep 1
+kill -0 "$wpid" || fail "the watch ended while the job runs: $(cat "$T/api-watch.log")"
+printf '{"job_id":"j1","metrics":[{"step":1,"train_loss":2},{"step":2,"train_loss":1.8},{"step":3,"train_loss":1.1}]}' >"$S/j1.json"
+printf '[{"id":"j1","model_name":"live-model","status":"completed","created_at":"2026-01-01T00:00:00Z"}]' >"$S/jobs.json"
+i=0
+while ! gone "$wpid"; do
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || fail "the watch did not end when the job completed: $(cat "$T/api-watch.log")"
+	sleep 0.1
+done
+wrc=0
+wait "$wpid" || wrc=$?
+[ "$wrc" -eq 0 ] || fail "the watch of a completed job: exit $wrc: $(cat "$T/api-watch.log")"
+printf '%s\n' "trcompare-plot: every job has finished; the watch ends" | cmp -s - "$T/api-watch.log" ||
+	fail "stderr: $(cat "$T/api-watch.log")"
+$TRC --url="$URL" -o "$T/api-cold.png" j1 2>/dev/null || fail "cold render of j1"
+cmp -s "$S/out.png" "$T/api-cold.png" || fail "the last chart is not the job's final data"
+ok "API job: the watch draws once more and exits 0 when the job list says completed"
+
+# --watch-forever goes on.
+start_watch "$T/forever.log" --url="$URL" --watch=0.2 --watch-forever -o "$S/f.png" j1
+wait_for 60 test -s "$S/f.png" || fail "no chart: $(cat "$T/forever.log")"
+sleep 1
+kill -0 "$wpid" || fail "--watch-forever ended: $(cat "$T/forever.log")"
+stop_watch TERM
+ok "--watch-forever: goes on after every job finished"
+kill "$tpid"
+wait "$tpid" || true
