@@ -18,6 +18,8 @@ struct slot {
 	char *error;
 	struct tail *tail;   /* follow mode: a local regular file */
 	char *refresh_error;
+	char *etag, *last_modified; /* follow mode: the validators of the
+	                               answer the run came from (URLs, ids) */
 };
 
 struct run_cache {
@@ -56,6 +58,8 @@ void cache_free(struct run_cache *c)
 		slot_clear(c->slots[i]);
 		tail_free(c->slots[i]->tail);
 		free(c->slots[i]->refresh_error);
+		free(c->slots[i]->etag);
+		free(c->slots[i]->last_modified);
 		free(c->slots[i]->pub.key);
 		free(c->slots[i]->pub.target);
 		free(c->slots[i]->pub.arg);
@@ -268,12 +272,39 @@ static size_t load_slots(struct run_cache *c, struct slot **sel, size_t n, bool 
 		jobs[nj].arg = sel[i]->pub.arg;
 		jobs[nj].target = sel[i]->pub.target;
 		jobs[nj].kind = sel[i]->pub.kind;
+		/* Conditional only when the run held came from that answer. */
+		jobs[nj].validators = c->follow;
+		if (refresh && sel[i]->pub.status == EXIT_OK) {
+			jobs[nj].if_none_match = sel[i]->etag;
+			jobs[nj].if_modified_since = sel[i]->last_modified;
+		}
 		nj++;
 	}
 	if (nj)
 		source_load(c->fc, jobs, nj);
-	for (size_t i = 0; i < nj; i++)
-		changed += slot_take(js[i], refresh, jobs[i].run, jobs[i].status, jobs[i].error);
+	for (size_t i = 0; i < nj; i++) {
+		struct slot *s = js[i];
+		if (jobs[i].not_modified) {
+			run_free(jobs[i].run);
+			free(jobs[i].error);
+			free(s->refresh_error);
+			s->refresh_error = NULL;
+			s->pub.refresh_error = NULL;
+			continue;
+		}
+		bool took = slot_take(s, refresh, jobs[i].run, jobs[i].status, jobs[i].error);
+		changed += took;
+		if (took || (jobs[i].status == EXIT_OK && s->pub.status == EXIT_OK)) {
+			/* The validators of the run held now. */
+			free(s->etag);
+			free(s->last_modified);
+			s->etag = jobs[i].etag;
+			s->last_modified = jobs[i].last_modified;
+		} else {
+			free(jobs[i].etag);
+			free(jobs[i].last_modified);
+		}
+	}
 	free(jobs);
 	free(js);
 	return changed;

@@ -217,3 +217,30 @@ stop_watch TERM
 ok "--watch-forever: goes on after every job finished"
 kill "$tpid"
 wait "$tpid" || true
+
+# --- conditional requests: a job that did not change costs a 304 ----------
+for mode in etag date; do
+	: >"$T/$mode.log"
+	"$TESTD" --dir="$S" --port-file="$T/$mode.port" --log="$T/$mode.log" --validators="$mode" \
+		--lifetime=300 2>"$T/testd.err" &
+	tpid=$!
+	wait_for 10 test -s "$T/$mode.port" || fail "test server did not start: $(cat "$T/testd.err")"
+	URL="http://127.0.0.1:$(cat "$T/$mode.port")"
+	start_watch "$T/cond.log" -v --url="$URL" --watch=0.2 --watch-forever -o "$S/c.png" j1
+	wait_for 60 test -s "$S/c.png" || fail "no first chart: $(cat "$T/cond.log")"
+	header=$([ "$mode" = etag ] && echo If-None-Match || echo If-Modified-Since)
+	wait_for 30 sh -c "[ \$(grep -c '^	$header: ' '$T/$mode.log') -ge 3 ]" ||
+		fail "$mode: no conditional requests: $(cat "$T/$mode.log")"
+	n304=$(grep -c 'HTTP 304, not modified' "$T/cond.log" || true)
+	[ "$n304" -ge 3 ] || fail "$mode: $n304 answers 304"
+	grep -q 'drawing again' "$T/cond.log" && fail "$mode: redrawn on a 304"
+	ok "conditional requests ($header): $(grep -c "^	$header: " "$T/$mode.log") sent, the server's 304 skips the redraw"
+	if [ "$mode" = etag ]; then
+		printf '{"job_id":"j1","metrics":[{"step":1,"train_loss":2},{"step":2,"train_loss":1.8},{"step":3,"train_loss":1.1},{"step":4,"train_loss":0.9}]}' >"$S/j1.json"
+		wait_for 30 grep -q 'drawing again' "$T/cond.log" || fail "a changed job was not redrawn: $(cat "$T/cond.log")"
+		ok "a changed job (a new ETag) is drawn again"
+	fi
+	stop_watch TERM
+	kill "$tpid"
+	wait "$tpid" || true
+done
