@@ -192,6 +192,14 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	read_env(env, spec);
 	if (render_plan(spec, env, pl, &cause) != 0)
 		return fail(EXIT_USAGE, cause);
+	if (o->watch && pl->mode == CHART_WINDOW)
+		return fail(EXIT_USAGE, xstrdup("--watch: a window is not redrawn yet; use -o FILE, "
+						"or -t dumb for a text chart"));
+	if (o->watch && !(pl->mode == CHART_RENDER_FILE || pl->mode == CHART_SCRIPT_FILE ||
+			  pl->mode == CHART_TEXT_TTY ||
+			  (pl->mode == CHART_NONE && (spec->data_dir || env->stdout_tty))))
+		return fail(EXIT_USAGE, xstrdup("--watch needs -o FILE, or a terminal on stdout "
+						"(a text chart or -S)"));
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
@@ -316,6 +324,51 @@ static void nap(double seconds)
 		;
 }
 
+/* Does this watch draw on the terminal (a text chart, or -S), in the
+ * alternate screen? */
+static bool watch_on_tty(const struct state *st, const struct render_plan *pl)
+{
+	return pl->mode == CHART_TEXT_TTY ||
+	       (pl->mode == CHART_NONE && st->opts.spec.summary != SUMMARY_NONE);
+}
+
+#define ALT_SCREEN_ON "\033[?1049h"
+#define ALT_SCREEN_OFF "\033[?1049l"
+
+/* Draws the chart (or -S) on the terminal, over what was there, sized to
+ * the terminal as it is now.  A failure is shown and never ends the
+ * watch. */
+static void watch_draw_tty(struct state *st, struct render_plan *pl, const struct render_env *env)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	char *cause = NULL, *warnings = NULL;
+	int cols = 0, rows = 0;
+	fputs("\033[H\033[2J", stdout);
+	if (pl->mode == CHART_NONE) {
+		bool sized = tty_size(STDOUT_FILENO, &cols, &rows);
+		render_summary(stdout, st->chart, spec->summary, sized ? cols : 0);
+		fflush(stdout);
+		return;
+	}
+	if (render_chart(pl, st->chart, spec, env, stdout, &warnings, &cause) != 0)
+		fail(EXIT_DATA, cause);
+	free(warnings); /* (they would scroll the chart away) */
+	fflush(stdout);
+}
+
+/* A text chart follows the terminal's size: true when it changed (the
+ * chart is then built again). */
+static bool watch_resized(const struct state *st, struct render_plan *pl)
+{
+	int cols, rows;
+	if (pl->mode != CHART_TEXT_TTY || (st->opts.spec.width && st->opts.spec.height) ||
+	    !tty_size(STDOUT_FILENO, &cols, &rows) || (cols == pl->width && rows == pl->height))
+		return false;
+	pl->width = cols;
+	pl->height = rows;
+	return true;
+}
+
 /* One round of a watch: every job read again (only what was added, for
  * local files); when one changed, the chart is built again and redrawn.
  * Failures are reported and never end the watch. */
@@ -324,13 +377,14 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 {
 	const struct compare_spec *spec = &st->opts.spec;
 	size_t changed = cache_refresh_all(st->cache);
+	bool resized = watch_resized(st, pl);
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
 		const struct cache_entry *e = cache_entry_at(st->cache, i);
 		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
 		if (why)
 			report(e->arg, xasprintf("%s (reading it again in %g s)", why, interval));
 	}
-	if (changed == 0) {
+	if (changed == 0 && !resized) {
 		if (st->opts.verbose)
 			diag_note("watch: no job changed");
 		return;
@@ -348,6 +402,10 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	}
 	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
 		fail(EXIT_DATA, cause);
+		return;
+	}
+	if (watch_on_tty(st, pl)) {
+		watch_draw_tty(st, pl, env);
 		return;
 	}
 	if (pl->mode == CHART_RENDER_FILE && !st->gnuplot) {
@@ -413,19 +471,40 @@ static bool jobs_finished(const struct state *st)
 static int watch(struct state *st, struct render_plan *pl, const struct render_env *env)
 {
 	double interval = watch_interval(st);
+	bool tty = watch_on_tty(st, pl);
 	if (st->opts.verbose)
 		diag_note("watch: reading the jobs every %g s", interval);
+	if (tty) {
+		/* The alternate screen, left again at the end, by a signal too. */
+		fputs(ALT_SCREEN_ON, stdout);
+		cleanup_set_restore(STDOUT_FILENO, ALT_SCREEN_OFF);
+		watch_draw_tty(st, pl, env);
+	}
 	for (;;) {
 		bool last = jobs_finished(st);
 		if (!last)
 			nap(interval);
 		watch_round(st, pl, env, interval);
-		if (last) {
-			if (!st->opts.quiet)
-				diag_note("every job has finished; the watch ends");
-			return EXIT_OK;
-		}
+		if (last)
+			break;
 	}
+	if (tty) {
+		fputs(ALT_SCREEN_OFF, stdout);
+		fflush(stdout);
+		cleanup_set_restore(-1, NULL);
+		/* The last chart stays on the normal screen. */
+		watch_draw_tty(st, pl, env);
+		fputs("\n", stdout);
+	}
+	if (!st->opts.quiet)
+		diag_note("every job has finished; the watch ends");
+	char *why = NULL;
+	if (tty && close_stream(stdout, &why) != 0) {
+		diag_error("stdout: %s", why);
+		free(why);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
 }
 
 /* One comparison: the jobs are read, the chart built and written.
@@ -456,7 +535,11 @@ static int compare(struct state *st)
 		diag_note("drawing %zu series: %zu of %zu points after downsampling",
 			  st->chart->view.n, drawn, all);
 	}
-	rc = write_outputs(st, &pl, &env);
+	/* A watch on the terminal draws in the alternate screen. */
+	if (st->opts.watch && watch_on_tty(st, &pl))
+		rc = EXIT_OK;
+	else
+		rc = write_outputs(st, &pl, &env);
 	if (rc == EXIT_OK && st->opts.watch)
 		rc = watch(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;

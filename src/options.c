@@ -74,7 +74,7 @@ static const struct argp_option option_table[] = {
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
 	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
-	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR) whenever a job changed; written -w5 or --watch=5", 1},
+	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR), or a text chart or -S on the terminal in place, whenever a job changed; written -w5 or --watch=5", 1},
 	{"watch-forever", OPT_WATCH_FOREVER, NULL, 0, "With --watch: go on when every API job has finished (default: draw once more and exit 0)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},
@@ -474,10 +474,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "-o -: write the script to stdout by leaving out -o");
 		if (o->watch_forever && !o->watch)
 			USAGE(state, "--watch-forever goes with --watch");
-		if (o->watch && (o->list_jobs || !o->spec.output))
-			USAGE(state, "--watch needs -o FILE: the chart is redrawn into it");
-		if (o->watch && (o->spec.summary != SUMMARY_NONE || o->spec.data_stdout))
-			USAGE(state, "--watch redraws -o FILE and -d DIR only; leave out --summary and --data");
+		if (o->watch && (o->list_jobs || o->spec.data_stdout ||
+				 (o->spec.summary != SUMMARY_NONE && o->spec.output)))
+			USAGE(state, "--watch redraws -o FILE and -d DIR, or a text chart or -S on a "
+				     "terminal; not --data, --list-jobs, or -S with -o");
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");

@@ -97,6 +97,11 @@ run_shell() {
 	# A watch of local files runs until stopped: 8 s, then SIGTERM, which
 	# ends it with status 143 (README: Watching running jobs).
 	case $bare in
+	*" -w -t dumb "*examples/*|*" -w -S "*examples/*)
+		# On a terminal (script(1) gives it one), in the alternate screen.
+		(cd "$W" && script -qfec "timeout --preserve-status -s TERM 8 $cmd" /dev/null) >"$T/o" 2>"$T/e" || rc=$?
+		[ "$rc" -eq 143 ] && rc=0
+		grep -q "$(printf '\033')\[?1049l" "$T/o" || fail "README line $n: $cmd: the screen was not restored" ;;
 	*" --watch "*examples/*|*" -w"[0-9]*examples/*)
 		(cd "$W" && sh -c "timeout --preserve-status -s TERM 8 $cmd") >"$T/o" 2>"$T/e" || rc=$?
 		[ "$rc" -eq 143 ] && rc=0 ;;

@@ -30,10 +30,12 @@ expect_fail 1 "trcompare-plot: $T/arr.json: unexpected end of input (truncated J
 
 # --- usage -----------------------------------------------------------------
 try="Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information."
-expect_fail 64 "trcompare-plot: --watch needs -o FILE: the chart is redrawn into it
-$try" --watch "$T/whole.jsonl"
-expect_fail 64 "trcompare-plot: --watch redraws -o FILE and -d DIR only; leave out --summary and --data
+expect_fail 64 "trcompare-plot: --watch needs -o FILE, or a terminal on stdout (a text chart or -S)" \
+	--watch "$T/whole.jsonl"
+expect_fail 64 "trcompare-plot: --watch redraws -o FILE and -d DIR, or a text chart or -S on a terminal; not --data, --list-jobs, or -S with -o
 $try" -w -S -o "$T/w.png" "$T/whole.jsonl"
+expect_fail 64 "trcompare-plot: --watch redraws -o FILE and -d DIR, or a text chart or -S on a terminal; not --data, --list-jobs, or -S with -o
+$try" -w --data "$T/whole.jsonl"
 expect_fail 64 "trcompare-plot: --watch: '0.1' is not a number of seconds from 0.2 to 86400
 $try" --watch=0.1 -o "$T/w.png" "$T/whole.jsonl"
 expect_fail 64 "trcompare-plot: --watch-forever goes with --watch
@@ -243,4 +245,31 @@ for mode in etag date; do
 	stop_watch TERM
 	kill "$tpid"
 	wait "$tpid" || true
+done
+
+# --- a text chart and -S on a terminal: redrawn in place ----------------------
+command -v script >/dev/null 2>&1 || skip "script(1) not installed"
+for what in chart summary; do
+	printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1.5}\n' >"$D/t.jsonl"
+	extra=$([ "$what" = summary ] && echo -S || echo -tdumb)
+	rm -f "$T/tty.out"
+	# script(1) gives the program a terminal; SIGINT after a few rounds.
+	( unset DISPLAY WAYLAND_DISPLAY
+	  script -qfec "env --default-signal=INT timeout -s INT 6 $TRC --watch=0.2 $extra $D/t.jsonl" \
+		"$T/tty.out" >/dev/null 2>&1 ) &
+	spid=$!
+	wait_for 30 grep -q '1049h' "$T/tty.out" || fail "$what: nothing drawn"
+	sleep 0.5
+	printf '{"step":3,"train_loss":0.5}\n' >>"$D/t.jsonl"
+	wait "$spid" || true
+	out=$(cat "$T/tty.out")
+	on=$(printf '\033[?1049h')
+	off=$(printf '\033[?1049l')
+	case $out in *"$on"*) ;; *) fail "$what: no alternate screen: $out" ;; esac
+	case $out in *"$off"*) ;; *) fail "$what: the screen was not restored: $out" ;; esac
+	[ "$(printf '%s' "$out" | grep -o '\[H' | wc -l)" -ge 2 ] || fail "$what: not redrawn: $out"
+	# Restored after the last drawing.
+	last=$(printf '%s' "$out" | tr -d '\r' | awk -v on="$on" -v off="$off" '{ if (index($0, off)) s = "off"; else if (index($0, on)) s = "on" } END { print s }')
+	[ "$last" = off ] || fail "$what: the alternate screen is still on at the end"
+	ok "--watch $extra on a terminal: the alternate screen, redrawn, restored on SIGINT"
 done
