@@ -99,7 +99,7 @@ run_shell() {
 	case $bare in
 	*" -w -t dumb "*examples/*|*" -w -S "*examples/*)
 		# On a terminal (script(1) gives it one), in the alternate screen.
-		(cd "$W" && script -qfec "timeout --preserve-status -s TERM 8 $cmd" /dev/null) >"$T/o" 2>"$T/e" || rc=$?
+		(cd "$W" && script -qfec "timeout --preserve-status -s TERM 8 $cmd" /dev/null) </dev/null >"$T/o" 2>"$T/e" || rc=$?
 		[ "$rc" -eq 143 ] && rc=0
 		grep -q "$(printf '\033')\[?1049l" "$T/o" || fail "README line $n: $cmd: the screen was not restored" ;;
 	*" --watch "*examples/*|*" -w"[0-9]*examples/*)
