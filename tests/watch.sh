@@ -249,13 +249,16 @@ done
 
 # --- a text chart and -S on a terminal: redrawn in place ----------------------
 command -v script >/dev/null 2>&1 || skip "script(1) not installed"
+# (Under valgrind the rounds are slower.)
+tmo=${TRC_VALGRIND:+20}
+tmo=${tmo:-6}
 for what in chart summary; do
 	printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1.5}\n' >"$D/t.jsonl"
 	extra=$([ "$what" = summary ] && echo -S || echo -tdumb)
 	rm -f "$T/tty.out"
 	# script(1) gives the program a terminal; SIGINT after a few rounds.
 	( unset DISPLAY WAYLAND_DISPLAY
-	  script -qfec "env --default-signal=INT timeout -s INT 6 $TRC --watch=0.2 $extra $D/t.jsonl" \
+	  script -qfec "env --default-signal=INT timeout -s INT $tmo $TRC --watch=0.2 $extra $D/t.jsonl" \
 		"$T/tty.out" >/dev/null 2>&1 ) &
 	spid=$!
 	wait_for 30 grep -q '1049h' "$T/tty.out" || fail "$what: nothing drawn"
