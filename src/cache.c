@@ -6,14 +6,20 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
+#include "watch.h"
 
 /* An entry with what cache.h shows, plus the run and message it owns. */
 struct slot {
 	struct cache_entry pub;
 	struct run *run;
 	char *error;
+	struct tail *tail;   /* follow mode: a local regular file */
+	char *refresh_error;
+	char *etag, *last_modified; /* follow mode: the validators of the
+	                               answer the run came from (URLs, ids) */
 };
 
 struct run_cache {
@@ -22,6 +28,7 @@ struct run_cache {
 	size_t n;
 	struct cache_group **groups;
 	size_t ngroups;
+	bool follow;
 };
 
 struct run_cache *cache_new(const struct fetch_config *fc)
@@ -49,6 +56,10 @@ void cache_free(struct run_cache *c)
 		return;
 	for (size_t i = 0; i < c->n; i++) {
 		slot_clear(c->slots[i]);
+		tail_free(c->slots[i]->tail);
+		free(c->slots[i]->refresh_error);
+		free(c->slots[i]->etag);
+		free(c->slots[i]->last_modified);
 		free(c->slots[i]->pub.key);
 		free(c->slots[i]->pub.target);
 		free(c->slots[i]->pub.arg);
@@ -173,30 +184,130 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	return g;
 }
 
-/* Reads the slots SEL[0..N) at once. */
-static void load_slots(struct run_cache *c, struct slot **sel, size_t n)
+void cache_set_follow(struct run_cache *c, bool follow)
 {
-	if (n == 0)
-		return;
-	struct source_job *jobs = xcalloc(n, sizeof *jobs);
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].arg = sel[i]->pub.arg;
-		jobs[i].target = sel[i]->pub.target;
-		jobs[i].kind = sel[i]->pub.kind;
+	c->follow = follow;
+}
+
+/* Does slot S read through a tail (follow mode, a regular file)? */
+static bool use_tail(const struct run_cache *c, struct slot *s)
+{
+	struct stat st;
+	if (s->tail)
+		return true;
+	if (!c->follow || s->pub.kind != SOURCE_FILE || stat(s->pub.target, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return false;
+	s->tail = tail_new(s->pub.target, s->pub.arg);
+	return true;
+}
+
+/* Slot S read RUN (ours), with STATUS and ERROR (ours, or NULL); on a
+ * refresh (REFRESH), a failure keeps a good run and a run like the one
+ * held changes nothing.  Returns true when S changed. */
+static bool slot_take(struct slot *s, bool refresh, struct run *run, int status, char *error)
+{
+	free(s->refresh_error);
+	s->refresh_error = NULL;
+	s->pub.refresh_error = NULL;
+	if (refresh && status != EXIT_OK && s->pub.status == EXIT_OK) {
+		s->refresh_error = error;
+		s->pub.refresh_error = error;
+		run_free(run);
+		return false;
 	}
-	source_load(c->fc, jobs, n);
+	if (refresh && status == EXIT_OK && s->pub.status == EXIT_OK && watch_run_same(s->run, run)) {
+		run_free(run);
+		return false;
+	}
+	slot_clear(s);
+	s->run = run;
+	s->error = error;
+	s->pub.run = s->run;
+	s->pub.error = s->error;
+	s->pub.status = status;
+	s->pub.loaded = true;
+	s->pub.generation++;
+	return true;
+}
+
+/* Reads slot S through its tail.  Returns true when S changed. */
+static bool load_tail(struct slot *s, bool refresh)
+{
+	struct run *snap = NULL;
+	char *cause = NULL;
+	int rc = tail_poll(s->tail, &snap, &cause);
+	if (rc < 0)
+		return slot_take(s, refresh, run_new(s->pub.arg), EXIT_DATA, cause);
+	if (rc == 0 && s->pub.loaded) {
+		free(s->refresh_error);
+		s->refresh_error = NULL;
+		s->pub.refresh_error = NULL;
+		return false;
+	}
+	if (rc == 0) { /* (an empty file's first poll) */
+		snap = run_new(s->pub.arg);
+		run_finish(snap);
+	}
+	return slot_take(s, refresh, snap, EXIT_OK, NULL);
+}
+
+/* Reads the slots SEL[0..N) at once (REFRESH: again).  Returns how many
+ * changed. */
+static size_t load_slots(struct run_cache *c, struct slot **sel, size_t n, bool refresh)
+{
+	size_t changed = 0, nj = 0;
+	if (n == 0)
+		return 0;
+	struct source_job *jobs = xcalloc(n, sizeof *jobs);
+	struct slot **js = xcalloc(n, sizeof *js);
 	for (size_t i = 0; i < n; i++) {
-		struct slot *s = sel[i];
-		slot_clear(s);
-		s->run = jobs[i].run;
-		s->error = jobs[i].error;
-		s->pub.run = s->run;
-		s->pub.error = s->error;
-		s->pub.status = jobs[i].status;
-		s->pub.loaded = true;
-		s->pub.generation++;
+		if (refresh && sel[i]->pub.kind == SOURCE_STDIN)
+			continue; /* read once */
+		if (use_tail(c, sel[i])) {
+			changed += load_tail(sel[i], refresh);
+			continue;
+		}
+		js[nj] = sel[i];
+		jobs[nj].arg = sel[i]->pub.arg;
+		jobs[nj].target = sel[i]->pub.target;
+		jobs[nj].kind = sel[i]->pub.kind;
+		/* Conditional only when the run held came from that answer. */
+		jobs[nj].validators = c->follow;
+		if (refresh && sel[i]->pub.status == EXIT_OK) {
+			jobs[nj].if_none_match = sel[i]->etag;
+			jobs[nj].if_modified_since = sel[i]->last_modified;
+		}
+		nj++;
+	}
+	if (nj)
+		source_load(c->fc, jobs, nj);
+	for (size_t i = 0; i < nj; i++) {
+		struct slot *s = js[i];
+		if (jobs[i].not_modified) {
+			run_free(jobs[i].run);
+			free(jobs[i].error);
+			free(s->refresh_error);
+			s->refresh_error = NULL;
+			s->pub.refresh_error = NULL;
+			continue;
+		}
+		bool took = slot_take(s, refresh, jobs[i].run, jobs[i].status, jobs[i].error);
+		changed += took;
+		if (took || (jobs[i].status == EXIT_OK && s->pub.status == EXIT_OK)) {
+			/* The validators of the run held now. */
+			free(s->etag);
+			free(s->last_modified);
+			s->etag = jobs[i].etag;
+			s->last_modified = jobs[i].last_modified;
+		} else {
+			free(jobs[i].etag);
+			free(jobs[i].last_modified);
+		}
 	}
 	free(jobs);
+	free(js);
+	return changed;
 }
 
 void cache_load(struct run_cache *c)
@@ -206,15 +317,26 @@ void cache_load(struct run_cache *c)
 	for (size_t i = 0; i < c->n; i++)
 		if (!c->slots[i]->pub.loaded)
 			sel[n++] = c->slots[i];
-	load_slots(c, sel, n);
+	load_slots(c, sel, n, false);
 	free(sel);
 }
 
-void cache_refresh(struct run_cache *c, const struct cache_entry *e)
+bool cache_refresh(struct run_cache *c, const struct cache_entry *e)
 {
 	struct slot *s = find_key(c, e->key);
-	if (s)
-		load_slots(c, &s, 1);
+	return s && load_slots(c, &s, 1, s->pub.loaded) > 0;
+}
+
+size_t cache_refresh_all(struct run_cache *c)
+{
+	struct slot **sel = xcalloc(c->n ? c->n : 1, sizeof *sel);
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->slots[i]->pub.loaded)
+			sel[n++] = c->slots[i];
+	size_t changed = load_slots(c, sel, n, true);
+	free(sel);
+	return changed;
 }
 
 size_t cache_size(const struct run_cache *c)

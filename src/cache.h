@@ -27,6 +27,9 @@ struct cache_entry {
 	int status;          /* EXIT_OK, EXIT_DATA or EXIT_FETCH */
 	const char *error;   /* message without the job prefix, or NULL */
 	size_t generation;   /* how often it was read (cache_refresh) */
+	const char *refresh_error; /* the last cache_refresh failed: why (the
+	                              run and status are the last good read's),
+	                              or NULL */
 };
 
 struct run_cache;
@@ -49,9 +52,25 @@ const struct cache_entry *cache_find(const struct run_cache *c, const char *targ
  * each entry's status says how it went. */
 void cache_load(struct run_cache *c);
 
-/* Reads entry E again (a job that grew), replacing its run and status.
- * Runs and charts taken from E before must not be used afterwards. */
-void cache_refresh(struct run_cache *c, const struct cache_entry *e);
+/* Follow mode (--watch; set before cache_load): local regular files are
+ * read through a tail (watch.h), which later refreshes read from where
+ * the last read stopped.  Off: every read is a whole read, finished (a
+ * partial last line is counted in run->partial_lines). */
+void cache_set_follow(struct run_cache *c, bool follow);
+
+/* Reads entry E again (a job that grew).  When what it read differs from
+ * the run E holds (or E failed before), the run and status are replaced,
+ * E->generation grows and the result is true; when it is the same, E
+ * keeps its run and the result is false.  When the read fails and E had
+ * read well before, E keeps its last good run and status, sets
+ * E->refresh_error and the result is false (a failing E stays failed,
+ * with the new message).  Standard input is never read again.  Runs and
+ * charts taken from E before must not be used after a true result. */
+bool cache_refresh(struct run_cache *c, const struct cache_entry *e);
+
+/* cache_refresh for every loaded entry, all at once.  Returns how many
+ * changed. */
+size_t cache_refresh_all(struct run_cache *c);
 
 /* A directory JOB that holds several runs (reader_list_runs): one entry
  * per run, each read as its own job. */

@@ -441,11 +441,43 @@ static char *html_message(const struct buf *page)
 	return msg;
 }
 
-/* libcurl header callback: keeps the reason phrase of the last status line. */
+/* The value of header NAME (with its colon) in the header line DATA[0..N)
+ * when it is that header and its value is printable text: malloc'd, else
+ * NULL. */
+static char *header_value(const char *data, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+	if (n <= k || strncasecmp(data, name, k) != 0)
+		return NULL;
+	size_t i = k, end = n;
+	while (i < end && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	while (end > i && (data[end - 1] == '\r' || data[end - 1] == '\n' || data[end - 1] == ' '))
+		end--;
+	if (end == i || end - i > 256)
+		return NULL;
+	for (size_t j = i; j < end; j++)
+		if ((unsigned char)data[j] < 0x20 || data[j] == 0x7f)
+			return NULL;
+	return xstrndup(data + i, end - i);
+}
+
+/* libcurl header callback: keeps the reason phrase of the last status
+ * line, and the validators of its answer when asked for. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 {
 	struct xfer *x = ctx;
 	size_t n = size * nmemb;
+	struct http_request *r = x->req;
+	char *v;
+
+	if (r->validators && (v = header_value(data, n, "ETag:")) != NULL) {
+		free(r->etag);
+		r->etag = v;
+	} else if (r->validators && (v = header_value(data, n, "Last-Modified:")) != NULL) {
+		free(r->last_modified);
+		r->last_modified = v;
+	}
 
 	if (n > 5 && memcmp(data, "HTTP/", 5) == 0) {
 		/* "HTTP/1.1 404 Not Found\r\n": skip version and code. */
@@ -467,6 +499,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 		memcpy(x->reason, data + start, i - start);
 		x->reason[i - start] = '\0';
 		x->mode = BODY_UNDECIDED;
+		/* Validators belong to the answer whose status line this is. */
+		free(r->etag);
+		free(r->last_modified);
+		r->etag = r->last_modified = NULL;
 	}
 	return n;
 }
@@ -566,6 +602,16 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 		free(h);
 	}
 	free(origin);
+	if (x->req->validators && x->req->if_none_match) {
+		char *h = xasprintf("If-None-Match: %s", x->req->if_none_match);
+		x->headers = curl_slist_append(x->headers, h);
+		free(h);
+	}
+	if (x->req->validators && x->req->if_modified_since) {
+		char *h = xasprintf("If-Modified-Since: %s", x->req->if_modified_since);
+		x->headers = curl_slist_append(x->headers, h);
+		free(h);
+	}
 	if (log_fn) {
 		char *shown = url_for_log(x->url);
 
@@ -692,6 +738,21 @@ static void xfer_done(struct xfer *x, CURLcode rc, double t)
 	} else if (rc != CURLE_OK) {
 		msg = text_sanitize(x->errbuf, strlen(x->errbuf), HTTP_MSG_CHARS, curl_easy_strerror(rc));
 		retry = retryable_curl(rc);
+	} else if (code == 304 && r->validators && (r->if_none_match || r->if_modified_since)) {
+		free(r->error);
+		r->error = NULL;
+		free(r->etag);
+		free(r->last_modified);
+		r->etag = r->last_modified = NULL;
+		if (log_fn) {
+			char *a = url_for_log(x->url);
+			http_log("%s: HTTP 304, not modified", a);
+			free(a);
+		}
+		r->not_modified = true;
+		r->status = EXIT_OK;
+		x->state = XFER_DONE;
+		return;
 	} else if (code >= 300 && code < 400) {
 		char *loc = NULL;
 

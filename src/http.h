@@ -30,6 +30,18 @@ struct http_request {
 	char *error;       /* malloc'd message or NULL: "HTTP 404: Job not found
 	                      or unauthorized", libcurl's error text, the sink's */
 	int status;        /* EXIT_OK, EXIT_FETCH, or EXIT_DATA (sink failed) */
+
+	/* Conditional requests (--watch): with VALIDATORS set, the final 2xx
+	 * answer's ETag and Last-Modified are kept in etag and last_modified
+	 * (malloc'd, the caller frees; NULL when absent or holding control
+	 * characters), and IF_NONE_MATCH and IF_MODIFIED_SINCE (borrowed, or
+	 * NULL) are sent as If-None-Match and If-Modified-Since.  A 304
+	 * answer is then a success with not_modified set: the sink got
+	 * nothing, etag and last_modified stay NULL. */
+	bool validators;
+	const char *if_none_match, *if_modified_since;
+	bool not_modified;
+	char *etag, *last_modified;
 };
 
 /* Performs every request, at most opts->parallel at once.  Returns 0 when

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,6 +207,14 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 		if (render_plan(&other, env, &opl, &cause) != 0)
 			return fail(EXIT_USAGE, cause);
 	}
+	if (o->watch && pl->mode == CHART_WINDOW)
+		return fail(EXIT_USAGE, xstrdup("--watch: a window is not redrawn yet; use -o FILE, "
+						"or -t dumb for a text chart"));
+	if (o->watch && !(pl->mode == CHART_RENDER_FILE || pl->mode == CHART_SCRIPT_FILE ||
+			  pl->mode == CHART_TEXT_TTY ||
+			  (pl->mode == CHART_NONE && (spec->data_dir || env->stdout_tty))))
+		return fail(EXIT_USAGE, xstrdup("--watch needs -o FILE, or a terminal on stdout "
+						"(a text chart or -S)"));
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
@@ -399,6 +408,220 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	return rc;
 }
 
+/* --watch: SECONDS between reads, by default 2, or 10 when a job is
+ * fetched (an API is not to be polled like a local file). */
+static double watch_interval(const struct state *st)
+{
+	if (st->opts.watch > 0)
+		return st->opts.watch;
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		enum source_kind k = cache_entry_at(st->cache, i)->kind;
+		if (k == SOURCE_URL || k == SOURCE_JOBID)
+			return 10;
+	}
+	return 2;
+}
+
+/* Sleeps SECONDS; SIGINT or SIGTERM meanwhile end the program (util.h's
+ * clean-up: no gnuplot, no temporary file left). */
+static void nap(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Does this watch draw on the terminal (a text chart, or -S), in the
+ * alternate screen? */
+static bool watch_on_tty(const struct state *st, const struct render_plan *pl)
+{
+	return pl->mode == CHART_TEXT_TTY ||
+	       (pl->mode == CHART_NONE && st->opts.spec.summary != SUMMARY_NONE);
+}
+
+#define ALT_SCREEN_ON "\033[?1049h"
+#define ALT_SCREEN_OFF "\033[?1049l"
+
+/* Draws the chart (or -S) on the terminal, over what was there, sized to
+ * the terminal as it is now.  A failure is shown and never ends the
+ * watch. */
+static void watch_draw_tty(struct state *st, struct render_plan *pl, const struct render_env *env)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	char *cause = NULL, *warnings = NULL;
+	int cols = 0, rows = 0;
+	fputs("\033[H\033[2J", stdout);
+	if (pl->mode == CHART_NONE) {
+		bool sized = tty_size(STDOUT_FILENO, &cols, &rows);
+		render_summary(stdout, st->chart, spec->summary, sized ? cols : 0);
+		fflush(stdout);
+		return;
+	}
+	if (render_chart(pl, st->chart, spec, env, stdout, &warnings, &cause) != 0)
+		fail(EXIT_DATA, cause);
+	free(warnings); /* (they would scroll the chart away) */
+	fflush(stdout);
+}
+
+/* A text chart follows the terminal's size: true when it changed (the
+ * chart is then built again). */
+static bool watch_resized(const struct state *st, struct render_plan *pl)
+{
+	int cols, rows;
+	if (pl->mode != CHART_TEXT_TTY || (st->opts.spec.width && st->opts.spec.height) ||
+	    !tty_size(STDOUT_FILENO, &cols, &rows) || (cols == pl->width && rows == pl->height))
+		return false;
+	pl->width = cols;
+	pl->height = rows;
+	return true;
+}
+
+/* One round of a watch: every job read again (only what was added, for
+ * local files); when one changed, the chart is built again and redrawn.
+ * Failures are reported and never end the watch. */
+static void watch_round(struct state *st, struct render_plan *pl, const struct render_env *env,
+			double interval)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	size_t changed = cache_refresh_all(st->cache);
+	bool resized = watch_resized(st, pl);
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
+		if (why)
+			report(e->arg, xasprintf("%s (reading it again in %g s)", why, interval));
+	}
+	if (changed == 0 && !resized) {
+		if (st->opts.verbose)
+			diag_note("watch: no job changed");
+		return;
+	}
+	if (st->opts.verbose)
+		diag_note("watch: %zu job%s changed; drawing again", changed, changed == 1 ? "" : "s");
+	chart_free(st->chart);
+	st->chart = NULL;
+	struct chart_target target = render_target(pl, spec->data_dir != NULL);
+	char *cause = NULL, *warnings = NULL;
+	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
+			  &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		return;
+	}
+	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		return;
+	}
+	/* The other files of the comparison follow the data too (each says
+	 * its own failure). */
+	for (size_t i = 1; i < spec->noutputs; i++)
+		(void)another_output(st, i, env);
+	if (spec->summary_output)
+		(void)summary_file(st);
+	if (spec->report)
+		(void)write_report(st, env);
+	if (watch_on_tty(st, pl)) {
+		watch_draw_tty(st, pl, env);
+		return;
+	}
+	if (pl->mode == CHART_RENDER_FILE && !st->gnuplot) {
+		char *warmup = gpscript_warmup(pl->terminal);
+		st->gnuplot = pl->session = gp_session_start(warmup, &cause);
+		free(cause); /* drawing says why it cannot */
+		cause = NULL;
+		free(warmup);
+	}
+	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		/* A gnuplot that failed has ended: the next round starts one. */
+		gp_session_free(st->gnuplot);
+		st->gnuplot = pl->session = NULL;
+	}
+	free(warnings);
+}
+
+/* Is STATUS (the job list's) one a job ends in? */
+static bool status_final(const char *status)
+{
+	static const char *const final[] = { "completed", "succeeded", "failed", "cancelled" };
+	for (size_t i = 0; status && i < ARRAY_SIZE(final); i++)
+		if (strcasecmp(status, final[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Has every job finished, by the job list's status?  Only when every job
+ * is an API job (a file or URL has no status) and not --watch-forever; a
+ * list that cannot be fetched says no (with -v, why). */
+static bool jobs_finished(const struct state *st)
+{
+	const struct options *o = &st->opts;
+	size_t n = cache_size(st->cache);
+	if (o->watch_forever || n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (cache_entry_at(st->cache, i)->kind != SOURCE_JOBID)
+			return false;
+	struct joblist jl;
+	char *cause = NULL;
+	int status = 0;
+	memset(&jl, 0, sizeof jl);
+	if (joblist_fetch_quick(&o->fetch, &jl, &cause, &status) != 0) {
+		if (o->verbose)
+			diag_note("watch: no job list for the jobs' status: %s", cause);
+		free(cause);
+		return false;
+	}
+	bool done = true;
+	for (size_t i = 0; i < n && done; i++) {
+		const struct job_info *j = joblist_find(&jl, cache_entry_at(st->cache, i)->target);
+		done = j && status_final(j->status);
+	}
+	joblist_free(&jl);
+	return done;
+}
+
+/* --watch after the first chart: rounds until every job has finished (API
+ * jobs; then once more, after the status said so) or a signal ends the
+ * program. */
+static int watch(struct state *st, struct render_plan *pl, const struct render_env *env)
+{
+	double interval = watch_interval(st);
+	bool tty = watch_on_tty(st, pl);
+	if (st->opts.verbose)
+		diag_note("watch: reading the jobs every %g s", interval);
+	if (tty) {
+		/* The alternate screen, left again at the end, by a signal too. */
+		fputs(ALT_SCREEN_ON, stdout);
+		cleanup_set_restore(STDOUT_FILENO, ALT_SCREEN_OFF);
+		watch_draw_tty(st, pl, env);
+	}
+	for (;;) {
+		bool last = jobs_finished(st);
+		if (!last)
+			nap(interval);
+		watch_round(st, pl, env, interval);
+		if (last)
+			break;
+	}
+	if (tty) {
+		fputs(ALT_SCREEN_OFF, stdout);
+		fflush(stdout);
+		cleanup_set_restore(-1, NULL);
+		/* The last chart stays on the normal screen. */
+		watch_draw_tty(st, pl, env);
+		fputs("\n", stdout);
+	}
+	if (!st->opts.quiet)
+		diag_note("every job has finished; the watch ends");
+	char *why = NULL;
+	if (tty && close_stream(stdout, &why) != 0) {
+		diag_error("stdout: %s", why);
+		free(why);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
+}
+
 /* One comparison: the jobs are read, the chart built and written.
  * Returns the exit status. */
 static int compare(struct state *st)
@@ -407,6 +630,9 @@ static int compare(struct state *st)
 	struct render_env env;
 	struct render_plan pl;
 	int rc = prepare(st, &env, &pl), failed = EXIT_OK;
+	pl.keep_session = st->opts.watch != 0;
+	if (rc < 0 && st->opts.watch)
+		cache_set_follow(st->cache, true);
 	if (rc < 0)
 		rc = load(st, &failed);
 	if (rc >= 0)
@@ -429,7 +655,13 @@ static int compare(struct state *st)
 		diag_note("drawing %zu series: %zu of %zu points after downsampling",
 			  st->chart->view.n, drawn, all);
 	}
-	rc = write_outputs(st, &pl, &env);
+	/* A watch on the terminal draws in the alternate screen. */
+	if (st->opts.watch && watch_on_tty(st, &pl))
+		rc = EXIT_OK;
+	else
+		rc = write_outputs(st, &pl, &env);
+	if (rc == EXIT_OK && st->opts.watch)
+		rc = watch(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;
 }
 

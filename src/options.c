@@ -60,6 +60,7 @@ enum {
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
 	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD, OPT_INDEX,
 	OPT_REPORT, OPT_BASELINE, OPT_REPORT_IMAGES,
+	OPT_WATCH_FOREVER,
 };
 
 static const struct argp_option option_table[] = {
@@ -81,6 +82,8 @@ static const struct argp_option option_table[] = {
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
 	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
+	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR), or a text chart or -S on the terminal in place, whenever a job changed; written -w5 or --watch=5", 1},
+	{"watch-forever", OPT_WATCH_FOREVER, NULL, 0, "With --watch: go on when every API job has finished (default: draw once more and exit 0)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},
 	{"x-axis", 'x', "AXIS", 0, "x axis: step (default), epoch, time (wall clock) or relative (time since each job's first row)", 2},
@@ -574,6 +577,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->fetch.max_time = v;
 		return err;
 	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->fetch.max_filesize);
+	case 'w': {
+		char *end;
+		double w = arg ? strtod(arg, &end) : -1;
+		if (arg && (end == arg || *end || !(w >= 0.2 && w <= 86400)))
+			USAGE(state, "--watch: '%s' is not a number of seconds from 0.2 to 86400", arg);
+		o->watch = w;
+		break;
+	}
+	case OPT_WATCH_FOREVER: o->watch_forever = true; break;
 	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_STATUS: o->status = arg; break;
@@ -633,6 +645,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (o->spec.baseline && !o->latest && !names_job(o, o->spec.baseline))
 			USAGE(state, "--baseline: '%s' is not one of the JOBs (give a JOB as written or its LABEL)",
 			      o->spec.baseline);
+		if (o->watch_forever && !o->watch)
+			USAGE(state, "--watch-forever goes with --watch");
+		if (o->watch && (o->list_jobs || o->spec.data_stdout ||
+				 (o->spec.summary != SUMMARY_NONE && o->spec.output)))
+			USAGE(state, "--watch redraws -o FILE and -d DIR, or a text chart or -S on a "
+				     "terminal; not --data, --list-jobs, or -S with -o");
 		if ((o->list_jobs || o->latest) && !o->fetch.url)
 			USAGE(state, "%s needs the API URL: set TRCOMPARE_URL or --url",
 				   o->list_jobs ? "--list-jobs" : "--latest");

@@ -49,6 +49,9 @@ struct options {
 	int line_start;      /* options_parse_line: where the manifest line's
 	                        words start in argv (0: the command line) */
 	int bad_arg;         /* options_parse_line: the argv index at fault, or -1 */
+	double watch;        /* --watch: seconds between reads; 0 off, -1 the
+	                        default (2, or 10 with API jobs or URLs) */
+	bool watch_forever;  /* --watch-forever */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

@@ -158,6 +158,7 @@ struct parser {
 	struct json_object *key; /* the current top-level key (a string) */
 	size_t obj_fields;      /* fields of the open top-level object */
 	size_t rows_seen;       /* rows begun, for "row N" messages */
+	size_t end_line;        /* the line the last top-level object ended on */
 
 	/* The row being accumulated. */
 	struct cell *cells;
@@ -1122,6 +1123,8 @@ static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos,
 		p->envelope = false;
 	advance(p, buf + *pos, used);
 	*pos += used;
+	if (top)
+		p->end_line = p->line;
 	if (row_commit(p, cause) < 0)
 		return -1;
 	p->state = top ? P_LINES : P_ARR_NEXT;
@@ -1284,6 +1287,10 @@ static int value_done(struct parser *p, struct json_object *val, char **cause)
 	case T_TOP:
 		ret = top_object(p, val, cause);
 		json_object_put(val);
+		/* json-c may have taken white space after the '}'. */
+		p->end_line = p->line;
+		for (size_t i = p->replay.len; i > 0 && p->replay.data[i - 1] != '}'; i--)
+			p->end_line -= p->replay.data[i - 1] == '\n';
 		if (ret == 0)
 			p->state = P_LINES;
 		return ret;
@@ -1408,6 +1415,7 @@ static int obj_end(struct parser *p, unsigned char c, char **cause)
 	free(p->pend_msg);
 	p->pend_id = p->pend_msg = NULL;
 	p->envelope = false;
+	p->end_line = p->line;
 	if (ret == 0)
 		p->state = P_LINES;
 	return ret;
@@ -1729,9 +1737,35 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 	return 0;
 }
 
-/* End of input: only complete values may have been read. */
+/* Is the input cut inside a top-level row of JSON Lines that began on a
+ * line of its own after a complete top-level object, with no line end
+ * since?  That is a trainer's half-written last line: it is left unread
+ * (parse.h).  A document cut on its first line (a one-line envelope looks
+ * the same) stays an error. */
+static bool partial_line(const struct parser *p)
+{
+	bool row;
+
+	if (p->state == P_TOKENER)
+		row = p->tok_for == T_TOP || ((p->tok_for == T_KEY || p->tok_for == T_VALUE) && !p->envelope);
+	else
+		row = in_object(p->state) && !p->envelope;
+	return row && p->trial_prev == P_LINES && p->lim_line == p->line && p->lim_line > p->end_line;
+}
+
+/* End of input: only complete values may have been read, but for a
+ * partial last line of JSON Lines. */
 int parser_finish(struct parser *p, char **cause)
 {
+	if (partial_line(p)) {
+		p->run->partial_lines++;
+		json_tokener_reset(p->tok);
+		p->carry.len = 0;
+		p->replay.len = 0;
+		p->envelope = false;
+		p->state = P_LINES;
+		return 0;
+	}
 	if (p->state == P_TOKENER && p->carry.len > 0 && carry_feed(p, NULL, 0, true, cause) < 0)
 		return -1;
 	switch (p->state) {

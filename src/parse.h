@@ -77,6 +77,12 @@
  *        "unexpected character", "number expected", or "unexpected NUL
  *        byte", "unexpected data after the top-level array"
  *   "unexpected end of input (truncated JSON?) at line L, column C"
+ *        (but JSON Lines cut inside a row that began on a line of its own
+ *        after a complete top-level object, with no line end since, is a
+ *        trainer's half-written last line: parser_finish() leaves it
+ *        unread, counts it in run->partial_lines and succeeds; a partial
+ *        line is never read as a row, and feeding more bytes instead of
+ *        finishing completes it — what a watch does)
  *   "top-level JSON value is not an object or array"
  *   "row N is not an object"           (N counts rows from 1, all formats)
  *   "\"metrics\" is not an array"

@@ -32,6 +32,9 @@
  *   "CSV header has more than 1024 columns"
  *   "CSV field larger than 1048576 bytes at line L"
  *   "unterminated quoted field at the end of the CSV (truncated file?)"
+ *        (a quote open since the last line end; a last line without a line
+ *        end after the header is a row still being written: it is not
+ *        read, and counted in run->partial_lines)
  *   "malformed CSV at line L (a quote inside a field must be doubled, and
  *    a quoted field must end at a delimiter or line end)"  (strict RFC
  *    4180 quoting)
@@ -83,6 +86,7 @@ struct csvr {
 	bool *isnum;      /* the cell held a number (maybe not finite) */
 	bool like_header; /* every field so far equals the header's */
 	size_t nrows;     /* data records seen */
+	unsigned char last; /* the last byte of input so far */
 	locale_t cloc;
 
 	/* Lines without quotes are split here, not by libcsv (fast_lines). */
@@ -530,6 +534,8 @@ static size_t fast_lines(struct csvr *s, const unsigned char *b, size_t len)
  * libcsv. */
 static void csv_push(struct csvr *s, const unsigned char *b, size_t len)
 {
+	if (len > 0)
+		s->last = b[len - 1];
 	size_t used = s->slow ? 0 : fast_lines(s, b, len);
 	if (s->slow)
 		libcsv_push(s, b + used, len - used);
@@ -602,8 +608,13 @@ static int csv_finish(void *state, char **cause)
 	if (!s->started)
 		csv_start(s);
 	if (!s->slow)
-		go_slow(s); /* a last line without a line end */
-	if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
+		go_slow(s); /* what fast_lines holds goes to libcsv */
+	/* After the header, bytes after the last line end are a row still
+	 * being written: left unread (a quoted field open too). */
+	if (s->err == NULL && s->have_header && s->last != '\n' && s->last != '\r') {
+		s->run->partial_lines++;
+		(void)csv_fini(&s->cp, NULL, NULL, s);
+	} else if (s->err == NULL && csv_fini(&s->cp, on_field, on_record, s) != 0)
 		csv_fail(s, xstrdup("unterminated quoted field at the end of the CSV (truncated file?)"));
 	if (s->err == NULL && s->nrows == 0)
 		csv_fail(s, xstrdup(s->have_header ? "CSV has a header but no rows" : "empty input"));

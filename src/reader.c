@@ -183,13 +183,12 @@ static bool checkpoint_name(const char *name)
 	return strspn(name + 11, "0123456789") == strlen(name + 11);
 }
 
-int reader_read_file(struct run *run, int fd, const char *path, char **cause)
+/* Names RUN after PATH's directory when FMT has label_dir (see
+ * reader_read_file). */
+static void name_run(struct run *run, const struct reader_format *fmt, const char *path)
 {
-	const struct reader_format *fmt = NULL;
-	int rc = read_fd(run, fd, &fmt, cause);
-
-	if (rc < 0 || path == NULL || fmt == NULL || !fmt->label_dir || run->name)
-		return rc;
+	if (path == NULL || fmt == NULL || !fmt->label_dir || run->name)
+		return;
 	const char *slash = strrchr(path, '/');
 	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup(".");
 	char *name = reader_dir_name(dir);
@@ -204,7 +203,21 @@ int reader_read_file(struct run *run, int fd, const char *path, char **cause)
 	}
 	free(dir);
 	run->name = name;
+}
+
+int reader_read_file(struct run *run, int fd, const char *path, char **cause)
+{
+	const struct reader_format *fmt = NULL;
+	int rc = read_fd(run, fd, &fmt, cause);
+
+	if (rc == 0)
+		name_run(run, fmt, path);
 	return rc;
+}
+
+void reader_name_run(struct reader *r, const char *path)
+{
+	name_run(r->run, r->fmt, path);
 }
 
 int reader_load_file(struct run *run, const char *dir, const char *file, char **cause)

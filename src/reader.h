@@ -107,6 +107,12 @@ int reader_read_fd(struct run *run, int fd, char **cause);
  * PATH's directory (of its parent when that is checkpoint-N). */
 int reader_read_file(struct run *run, int fd, const char *path, char **cause);
 
+/* What reader_read_file does to the run once read, for a reader fed by
+ * hand (watch.h): when the chosen format has label_dir and the run has no
+ * name yet, it is named after PATH's directory.  Nothing before a format
+ * is chosen. */
+void reader_name_run(struct reader *r, const char *path);
+
 /* Opens DIR/FILE and reads it through a reader.  Returns 0, 1 when
  * DIR/FILE does not exist, or -1 with *cause set ("FILE: WHAT"). */
 int reader_load_file(struct run *run, const char *dir, const char *file, char **cause);

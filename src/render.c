@@ -176,7 +176,7 @@ static int script_file(int dirfd, const char *dir, const char *path, const struc
 /* Draws CH for E in the gnuplot session S: the script goes to gnuplot as
  * it is written. */
 static int run_session(struct gp_session *s, const struct chart *ch, const struct gp_emit *e,
-		       char **warnings, char **cause)
+		       bool keep, char **warnings, char **cause)
 {
 	const char *term = e->terminal ? e->terminal : "gnuplot's default";
 	/* Before the stream: it holds SIGPIPE, and a note flushes standard output,
@@ -186,7 +186,7 @@ static int run_session(struct gp_session *s, const struct chart *ch, const struc
 	if (!stream)
 		return gp_session_finish(s, warnings, cause);
 	gpscript_write(stream, ch, e);
-	return gp_session_finish(s, warnings, cause);
+	return keep ? gp_session_sync(s, warnings, cause) : gp_session_finish(s, warnings, cause);
 }
 
 /* Runs gnuplot on the script of CH for E, written to a private temporary
@@ -276,10 +276,10 @@ static int render_stdout(const struct render_plan *pl, const struct chart *ch, s
 	e->output = path;
 	int rc;
 	if (pl->session) {
-		rc = run_session(pl->session, ch, e, warnings, cause);
+		rc = run_session(pl->session, ch, e, pl->keep_session, warnings, cause);
 	} else {
 		struct gp_session *s = gp_session_start(NULL, cause);
-		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
+		rc = s ? run_session(s, ch, e, false, warnings, cause) : -1;
 		gp_session_free(s);
 	}
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)

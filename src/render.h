@@ -49,6 +49,9 @@ struct render_plan {
 	struct gp_session *session; /* CHART_RENDER_FILE: the gnuplot started
 	                               while the jobs were read (borrowed), or
 	                               NULL to start one when drawing */
+	bool keep_session;     /* CHART_RENDER_FILE with a session: leave it
+	                          open after the chart (gp_session_sync), for
+	                          the next one (--watch) */
 };
 
 /* Decides where SPEC's chart goes and its size.  Returns 0, or -1 with

@@ -389,6 +389,12 @@ char **run_warnings(const struct run *r, size_t *n)
 	if (r->truncated)
 		add_msg(&w, n, xasprintf("%s: %zu file%s mid-record (still being written?)", job,
 					 r->truncated, r->truncated == 1 ? " ends" : "s end"));
+	if (r->partial_lines == 1)
+		add_msg(&w, n, xasprintf("%s: ends mid-line (still being written?); the partial last "
+					 "line was not read", job));
+	else if (r->partial_lines)
+		add_msg(&w, n, xasprintf("%s: %zu files end mid-line (still being written?); their "
+					 "partial last lines were not read", job, r->partial_lines));
 	if (r->nrows == 0 && r->message) {
 		char *m = text_sanitize(r->message, strlen(r->message), TEXT_MAX_CHARS, "");
 		add_msg(&w, n, xasprintf("%s: no metrics (%s)", job, m));

@@ -80,6 +80,9 @@ struct run {
 	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
 	                           (set by run_finish; later ones are derived
 	                           by the caller, e.g. smoothed series) */
+	size_t partial_lines;   /* text files (JSON Lines, CSV) ending with a
+	                           partial last line, which was not read
+	                           (still being written?) */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */

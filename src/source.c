@@ -279,6 +279,9 @@ static void load_network(const struct fetch_config *fc, struct source_job **jobs
 		reqs[k].sink = net_sink;
 		reqs[k].reset = net_reset;
 		reqs[k].ctx = &nj[k];
+		reqs[k].validators = jobs[k]->validators;
+		reqs[k].if_none_match = jobs[k]->if_none_match;
+		reqs[k].if_modified_since = jobs[k]->if_modified_since;
 	}
 	http_set_progress(progress_fn ? net_progress : NULL, &ps);
 	http_fetch_all(reqs, n, fc);
@@ -290,10 +293,15 @@ static void load_network(const struct fetch_config *fc, struct source_job **jobs
 		struct source_job *j = jobs[k];
 		char *cause = NULL;
 
+		j->etag = reqs[k].etag;
+		j->last_modified = reqs[k].last_modified;
+		j->not_modified = reqs[k].not_modified;
 		if (reqs[k].status != EXIT_OK) {
 			j->status = reqs[k].status;
 			j->error = reqs[k].error;
 			reqs[k].error = NULL;
+		} else if (j->not_modified) {
+			/* Nothing came: nothing to finish. */
 		} else if (reader_finish(nj[k].reader, &cause) < 0) {
 			j->status = EXIT_DATA;
 			j->error = cause;

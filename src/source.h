@@ -35,6 +35,16 @@ struct source_job {
 	                        empty or partial on error */
 	int status;          /* EXIT_OK, EXIT_DATA (read/parse) or EXIT_FETCH */
 	char *error;         /* malloc'd message without the job prefix, or NULL */
+
+	/* Conditional fetches of URLs and ids (--watch; http.h): with
+	 * VALIDATORS, IF_NONE_MATCH and IF_MODIFIED_SINCE (borrowed, or NULL)
+	 * are sent, and the answer's ETag and Last-Modified come back in etag
+	 * and last_modified (malloc'd, the caller's).  not_modified: the
+	 * server answered 304; the run is empty and stands for nothing. */
+	bool validators;
+	const char *if_none_match, *if_modified_since;
+	bool not_modified;
+	char *etag, *last_modified;
 };
 
 /* Classifies ARG; sets *label (malloc'd) when written LABEL=PATH, and

@@ -312,9 +312,26 @@ static void cleanup_block(bool block, sigset_t *old)
 		sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-/* Removes temporary files, kills the child's process group, re-raises. */
+static volatile int cleanup_restore_fd = -1;
+static const char *volatile cleanup_restore_bytes;
+
+void cleanup_set_restore(int fd, const char *bytes)
+{
+	sigset_t old;
+	cleanup_block(true, &old);
+	cleanup_restore_bytes = bytes;
+	cleanup_restore_fd = bytes ? fd : -1;
+	cleanup_block(false, &old);
+}
+
+/* Removes temporary files, kills the child's process group, writes the
+ * restoring bytes, re-raises. */
 static void cleanup_handler(int sig)
 {
+	if (cleanup_restore_fd >= 0 && cleanup_restore_bytes) {
+		ssize_t w = write(cleanup_restore_fd, cleanup_restore_bytes, strlen(cleanup_restore_bytes));
+		(void)w;
+	}
 	for (size_t i = 0; i < CLEANUP_MAX; i++)
 		if (cleanup_paths[i])
 			unlink(cleanup_paths[i]);

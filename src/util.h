@@ -129,6 +129,9 @@ int close_stream(FILE *fp, char **cause);
 void cleanup_install_signals(void);
 void cleanup_register_path(const char *path);   /* copies path */
 void cleanup_unregister_path(const char *path);
+/* BYTES (static, or NULL for none) are written to FD by the handler
+ * first: what puts a terminal back (leaving the alternate screen). */
+void cleanup_set_restore(int fd, const char *bytes);
 void cleanup_add_child(pid_t pid);    /* at most 4 at a time */
 void cleanup_remove_child(pid_t pid); /* once it was waited for */
 /* While output files are written, a reader of stdout that went away must

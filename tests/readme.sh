@@ -98,7 +98,20 @@ run_shell() {
 	# --batch examples/batch.manifest: its outputs, removed first.
 	case $bare in *--batch\ examples/batch.manifest*) rm -rf "${W:?}/examples/out" ;; esac
 	rc=0
-	(cd "$W" && sh -c "$cmd") >"$T/o" 2>"$T/e" || rc=$?
+	# A watch of local files runs until stopped: 8 s, then SIGTERM, which
+	# ends it with status 143 (README: Watching running jobs).
+	case $bare in
+	*" -w -t dumb "*examples/*|*" -w -S "*examples/*)
+		# On a terminal (script(1) gives it one), in the alternate screen.
+		(cd "$W" && script -qfec "timeout --preserve-status -s TERM 8 $cmd" /dev/null) </dev/null >"$T/o" 2>"$T/e" || rc=$?
+		[ "$rc" -eq 143 ] && rc=0
+		grep -q "$(printf '\033')\[?1049l" "$T/o" || fail "README line $n: $cmd: the screen was not restored" ;;
+	*" --watch "*examples/*|*" -w"[0-9]*examples/*)
+		(cd "$W" && sh -c "timeout --preserve-status -s TERM 8 $cmd") >"$T/o" 2>"$T/e" || rc=$?
+		[ "$rc" -eq 143 ] && rc=0 ;;
+	*)
+		(cd "$W" && sh -c "$cmd") >"$T/o" 2>"$T/e" || rc=$? ;;
+	esac
 	[ "$rc" -eq 0 ] || fail "README line $n: $cmd: exit $rc: $(cat "$T/e")"
 	if [ -n "$outs" ]; then
 		for o in $outs; do

@@ -12,9 +12,9 @@ static char *parse_dump(const struct run *r, int rc, const char *cause)
 	struct buf b = {0};
 
 	buf_printf(&b, "rc=%d cause=%s\n", rc, cause ? cause : "-");
-	buf_printf(&b, "id=%s message=%s rows=%zu skipped=%zu nonfinite=%zu ignored=%zu badts=%zu mixedts=%zu unit=%d\n",
+	buf_printf(&b, "id=%s message=%s rows=%zu skipped=%zu nonfinite=%zu ignored=%zu badts=%zu mixedts=%zu unit=%d partial=%zu\n",
 	           r->id ? r->id : "-", r->message ? r->message : "-", r->nrows, r->skipped_nostep, r->nonfinite,
-	           r->ignored_fields, r->bad_timestamps, r->mixed_timestamps, r->time_unit);
+	           r->ignored_fields, r->bad_timestamps, r->mixed_timestamps, r->time_unit, r->partial_lines);
 	for (size_t c = 0; c < r->ncols; c++) {
 		buf_printf(&b, "%s:", r->names[c]);
 		for (size_t i = 0; i < r->nrows; i++)

@@ -52,6 +52,11 @@
  *   --list-delay=MS     delay every job list answer
  *   --prefix=PATH       serve the API under PATH ("/base": /base/api/...)
  *   --tls-cert=PEM --tls-key=PEM   serve HTTPS with this certificate
+ *   --validators=MODE   metrics answers carry validators and answer 304
+ *                       to a request holding the current one: "etag"
+ *                       (ETag: a hash of the body; If-None-Match), "date"
+ *                       (Last-Modified: the fixture file's mtime;
+ *                       If-Modified-Since), or "both"
  *   --lifetime=S        exit after S seconds (default 600: a safety net for
  *                       tests; 0 = run until a signal)
  *
@@ -73,10 +78,12 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,6 +96,7 @@ static long delay_ms;
 static long page_max = 100;
 static bool no_local_jobs;
 static const char *list_mode = "";
+static const char *validators = "";
 static long list_delay_ms;
 static const char *path_prefix = "";
 static unsigned port;
@@ -333,7 +341,36 @@ static enum MHD_Result serve_fixture(struct MHD_Connection *c, const char *name,
 		MHD_destroy_response(r);
 		return ret;
 	}
-	enum MHD_Result ret = reply(c, MHD_HTTP_OK, data, len, NULL);
+	bool etag = strcmp(validators, "etag") == 0 || strcmp(validators, "both") == 0;
+	bool date = strcmp(validators, "date") == 0 || strcmp(validators, "both") == 0;
+	char tag[32] = "", when[64] = "";
+	if (etag) {
+		uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)data[i]) * 1099511628211ULL;
+		snprintf(tag, sizeof tag, "\"%016llx\"", (unsigned long long)h);
+	}
+	if (date) {
+		char path[4096];
+		struct stat st;
+		struct tm tm;
+		snprintf(path, sizeof path, "%s/%s.json", fixture_dir, name);
+		if (stat(path, &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+			strftime(when, sizeof when, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	}
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
+	bool fresh = (*tag && inm && strcmp(inm, tag) == 0) || (!inm && *when && ims && strcmp(ims, when) == 0);
+	struct MHD_Response *r = fresh ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
+				       : MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_COPY);
+	if (!fresh)
+		MHD_add_response_header(r, "Content-Type", "application/json");
+	if (*tag)
+		MHD_add_response_header(r, "ETag", tag);
+	if (*when)
+		MHD_add_response_header(r, "Last-Modified", when);
+	enum MHD_Result ret = MHD_queue_response(c, fresh ? 304 : MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
 	free(data);
 	return ret;
 }
@@ -884,6 +921,8 @@ int main(int argc, char **argv)
 				die("%s: %s", v, strerror(errno));
 		} else if ((v = opt(a, "--list")))
 			list_mode = v;
+		else if ((v = opt(a, "--validators")))
+			validators = v;
 		else if ((v = opt(a, "--list-delay")))
 			list_delay_ms = atol(v);
 		else if ((v = opt(a, "--prefix")))

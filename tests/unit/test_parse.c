@@ -598,9 +598,43 @@ static void test_errors_basic(void **state)
 	fails("[{\"step\":1},\r\n {\"step\":", "unexpected end of input (truncated JSON?) at line 2, column 10");
 	fails("{\"job_id\":\"a\",\"metrics\":[{\"step\":1}]",
 	      "unexpected end of input (truncated JSON?) at line 1, column 37");
-	fails("{\"step\":1}\n{\"st", "unexpected end of input (truncated JSON?) at line 2, column 5");
+	fails("{\"step\":1}{\"st", "unexpected end of input (truncated JSON?) at line 1, column 15");
+	fails("{\"step\":1}\n{\"step\":2,\n", "unexpected end of input (truncated JSON?) at line 3, column 1");
 	fails("[", "unexpected end of input (truncated JSON?) at line 1, column 2");
 	fails("{", "unexpected end of input (truncated JSON?) at line 1, column 2");
+}
+
+/* A half-written last line of JSON Lines is left unread and counted, cut
+ * anywhere (in a key, a string, a number, after a comma); a document cut
+ * on its first line, a line already ended, or an array stays an error. */
+static void test_partial_line(void **state)
+{
+	static const char *const cuts[] = {
+		"{\"step\":1,\"train_loss\":2}\n{",
+		"{\"step\":1,\"train_loss\":2}\n{\"st",
+		"{\"step\":1,\"train_loss\":2}\r\n{\"step\":2,\"train_loss\":1.",
+		"{\"step\":1,\"train_loss\":2}\n{\"step\":2,\"train_loss\":1e",
+		"{\"step\":1,\"train_loss\":2}\n{\"step\":2,\"train_loss\":-",
+		"{\"step\":1,\"train_loss\":2}\n  {\"step\":2,\"note\":\"a\\u00",
+		"{\"step\":1,\"train_loss\":2}\n{\"step\":2,\"train_loss\":1,",
+		"{\"step\":1,\"train_loss\":2}\n{\"step\":2,\"train_loss\":1}\n{\"step\":3,\"ok\":tr",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+		struct run *r = ok(cuts[i]);
+
+		assert_int_equal(r->partial_lines, 1);
+		assert_int_equal(r->nrows, i == 7 ? 2 : 1);
+		assert_true(cell(r, "train_loss", 0) == 2);
+		run_free(r);
+	}
+	/* A whole last row without a line end is read. */
+	struct run *r = ok("{\"step\":1}\n{\"step\":2}");
+	assert_int_equal(r->partial_lines, 0);
+	assert_int_equal(r->nrows, 2);
+	run_free(r);
+	fails("{\"step\":1,\"tr", "unexpected end of input (truncated JSON?) at line 1, column 14");
+	fails("[{\"step\":1},\n{\"st", "unexpected end of input (truncated JSON?) at line 2, column 5");
 }
 
 /* Syntax errors in the skeleton and inside values, with positions. */
@@ -1165,6 +1199,7 @@ int main(void)
 	    cmocka_unit_test(test_timestamps),
 	    cmocka_unit_test(test_max_cols),
 	    cmocka_unit_test(test_errors_basic),
+	    cmocka_unit_test(test_partial_line),
 	    cmocka_unit_test(test_errors_syntax),
 	    cmocka_unit_test(test_errors_rows),
 	    cmocka_unit_test(test_errors_nul),
