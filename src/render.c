@@ -316,10 +316,10 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	e->output = target;
 	int rc;
 	if (pl->session) {
-		rc = run_session(pl->session, ch, e, warnings, cause);
+		rc = run_session(pl->session, ch, e, pl->keep_session, warnings, cause);
 	} else {
 		struct gp_session *s = gp_session_start(NULL, cause);
-		rc = s ? run_session(s, ch, e, warnings, cause) : -1;
+		rc = s ? run_session(s, ch, e, false, warnings, cause) : -1;
 		gp_session_free(s);
 	}
 	if (rc == 0)
