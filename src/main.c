@@ -15,6 +15,7 @@
 #include "gpscript.h"
 #include "http.h"
 #include "joblist.h"
+#include "listing.h"
 #include "options.h"
 #include "render.h"
 #include "source.h"
@@ -291,6 +292,19 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 	return rc;
 }
 
+/* --list-metrics: the chart's jobs' columns on stdout.  Returns the exit
+ * status (FAILED when jobs failed to load and -k went past them). */
+static int list_metrics(struct state *st, int failed)
+{
+	char *text = listing_metrics(st->chart);
+	fputs(text, stdout);
+	free(text);
+	char *why = NULL;
+	if (close_stream(stdout, &why) != 0)
+		return fail(EXIT_DATA, xasprintf("stdout: %s", why ? why : "write error"));
+	return failed;
+}
+
 /* One comparison: the jobs are read, the chart built and written.
  * Returns the exit status. */
 static int compare(struct state *st)
@@ -304,12 +318,16 @@ static int compare(struct state *st)
 	if (rc >= 0)
 		return rc;
 	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
+	if (st->opts.list_metrics)
+		target.view = false; /* nothing is drawn */
 	char *cause = NULL;
 	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
 			  &cause) != 0)
 		return fail(EXIT_DATA, cause);
 	for (size_t i = 0; i < st->chart->nwarnings; i++)
 		diag_warn("%s", st->chart->warnings[i]);
+	if (st->opts.list_metrics)
+		return list_metrics(st, failed);
 	if (st->opts.verbose && target.view) {
 		size_t drawn, all;
 		chart_points(st->chart, &drawn, &all);

@@ -56,6 +56,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
+	OPT_LIST_METRICS,
 };
 
 static const struct argp_option option_table[] = {
@@ -102,6 +103,7 @@ static const struct argp_option option_table[] = {
 	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "--list-jobs output: text (default), csv or json", 3},
+	{"list-metrics", OPT_LIST_METRICS, NULL, 0, "Read the JOBs, list each one's columns (rows with a value, first and last step, the panel that draws it) and parameters, and exit", 3},
 
 	{NULL, 0, NULL, 0, "Informational:", -1},
 	{0},
@@ -429,6 +431,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_FILESIZE: return parse_bytes(state, arg, &o->fetch.max_filesize);
 	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
+	case OPT_LIST_METRICS: o->list_metrics = true; break;
 	case OPT_STATUS: o->status = arg; break;
 	case OPT_LATEST:
 		if ((err = parse_long(state, "--latest", arg, 1, 100, &v)) == 0)
@@ -456,6 +459,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "no JOB given");
 		if (o->list_jobs && (o->njobs || o->latest))
 			USAGE(state, "--list-jobs takes no JOB and no --latest");
+		if (o->list_metrics && (o->list_jobs || o->spec.output || o->spec.data_dir ||
+					o->spec.data_stdout || o->spec.summary != SUMMARY_NONE))
+			USAGE(state, "--list-metrics writes only the listing: "
+				     "no -o, -d, --data, --summary or --list-jobs");
 		if (o->spec.data_stdout && o->spec.summary != SUMMARY_NONE)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
 		if (o->spec.output && o->spec.data_dir == NULL && strcmp(o->spec.output, "-") == 0)

@@ -37,6 +37,7 @@ struct options {
 	long gnuplot_timeout; /* --gnuplot-timeout seconds, default 300, 0 = none */
 	long summary_width;  /* --width N; -1 (default): the terminal's width
 	                        when stdout is one */
+	bool list_metrics;   /* --list-metrics */
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */
