@@ -222,10 +222,10 @@ static int read_meta(sqlite3 *db, struct run *run, const char *id, char **cause)
 		"AND key = 'mlflow.runName')) FROM runs WHERE run_uuid = ?1", id, cause);
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW && *text_at(st, 0)) {
-		free(run->name);
-		run->name = xstrdup(text_at(st, 0));
-	}
+	/* No name: the id (not "#ID", the group member's relative name). */
+	bool named = sqlite3_step(st) == SQLITE_ROW && *text_at(st, 0);
+	free(run->name);
+	run->name = xstrdup(named ? text_at(st, 0) : id);
 	sqlite3_finalize(st);
 	free(run->id);
 	run->id = xstrdup(id);
@@ -251,8 +251,8 @@ static int read_point(sqlite3_stmt *st, struct run *run, char **key, int *col, i
 		*col = name ? run_col(run, name) : -2; /* -2: not a point */
 		free(name);
 	}
-	if (*col == -2)
-		return 0;
+	if (*col == -2 || !**key)
+		return 0; /* not a point, or no key */
 	if (*col < 0) {
 		run->ignored_fields++;
 		return 0;

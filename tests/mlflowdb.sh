@@ -124,3 +124,67 @@ expect_fail 1 "trcompare-plot: $DB: MLflow database: database is locked" --data 
 kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 rm -f "$DB.held" "$DB-journal"
+
+# --- a store without runs, and one from before is_nan (MLflow < 1.4).
+python3 - "$T/old" <<'PY'
+import os, sqlite3, sys
+os.makedirs(sys.argv[1])
+db = sqlite3.connect(os.path.join(sys.argv[1], "empty.db"))
+db.executescript("CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), "
+                 "start_time BIGINT, lifecycle_stage VARCHAR(20));")
+db.commit()
+db = sqlite3.connect(os.path.join(sys.argv[1], "old.db"))
+db.executescript("""
+CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), start_time BIGINT,
+    lifecycle_stage VARCHAR(20));
+CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),
+    step BIGINT DEFAULT '0' NOT NULL);
+CREATE TABLE params (key VARCHAR(250), value VARCHAR(250) NOT NULL, run_uuid VARCHAR(32));
+CREATE TABLE tags (key VARCHAR(250), value VARCHAR(250), run_uuid VARCHAR(32));
+INSERT INTO runs VALUES ('0123abcd', '', 1, 'active');
+INSERT INTO metrics VALUES ('loss', 1.5, 1000, '0123abcd', 1), ('loss', 1.25, 2000, '0123abcd', 2);
+""")
+db.commit()
+PY
+expect_fail 1 "trcompare-plot: $T/old/empty.db: the MLflow database holds no runs" --data "$T/old/empty.db"
+trc --data "$T/old/old.db"
+cols train_loss >"$T/got"
+printf '0123abcd 1 1.5\n0123abcd 2 1.25\n' >"$T/want"
+check "a store from before is_nan; a run without a name is labelled by its id"
+
+# --- --list-metrics: columns (rows with a value, first and last step, the
+# panel), then the parameters (the params table; the file store's params/
+# files, nested keys as subdirectories).
+trc --list-metrics "$DB"
+[ "$rc" -eq 0 ] || fail "--list-metrics: exit $rc: $(cat "$T/err")"
+cat >"$T/want" <<EOT
+lora-r8: $DB#$A
+  column                       rows   first step    last step  panel
+  time                            3            1            3  -
+  eval_loss                       1            2            2  loss
+  train_loss                      3            1            3  loss
+  grad_norm                       1            1            1  grad_norm
+  perplexity                      1            2            2  perplexity
+  train_perplexity                3            1            3  perplexity
+  param learning_rate = 0.0001
+  param lora_r = 8
+
+old-style: $DB#$B
+  column                       rows   first step    last step  panel
+  time                            2            1            2  -
+  learning_rate                   2            1            2  lr
+  param lora_r = 16
+EOT
+cp "$T/out" "$T/got"
+check "--list-metrics: mlflow.db's columns and params"
+python3 "$W" mlflow "$T/ml"
+R="$T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
+mkdir -p "$R/params/optimizer"
+printf 'adamw' >"$R/params/optimizer/name"
+printf 'two\nlines' >"$R/params/note"
+trc --list-metrics "$R"
+grep '^  param' "$T/out" >"$T/got"
+printf '  param lora_r = 8\n  param note = two lines\n  param optimizer/name = adamw\n' >"$T/want"
+check "--list-metrics: the file store's params/ (nested, sanitized)"
+expect_fail 64 "trcompare-plot: --list-metrics writes only the listing: no -o, -d, --data, --summary or --list-jobs
+Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." --list-metrics -S "$DB"
