@@ -18,6 +18,7 @@
 
 #include "parse.h"
 #include "colmap.h"
+#include "tagmap.h"
 #include "text.h"
 
 #include <errno.h>
@@ -166,6 +167,7 @@ struct parser {
 	int known_col[K_NCOLS]; /* run column of each slot, -1 unresolved */
 	bool slow;              /* json-c reads every row (parser_set_fast) */
 	bool hf;                /* Hugging Face log_history (parser_set_hf) */
+	bool wandb;             /* W&B wandb-history.jsonl (parser_set_wandb) */
 	size_t summaries;       /* rows dropped as the final summary */
 	size_t fast_rows;       /* rows read on the fast path */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
@@ -230,6 +232,11 @@ size_t parser_fast_rows(const struct parser *p)
 void parser_set_hf(struct parser *p, bool hf)
 {
 	p->hf = hf;
+}
+
+void parser_set_wandb(struct parser *p, bool wandb)
+{
+	p->wandb = wandb;
 }
 
 /* Puts P in the error state with message MSG (taken) and copies it to
@@ -412,6 +419,17 @@ static enum kind key_kind(const char *k, size_t n)
 	if (kind != K_OTHER || (to = colmap_lookup(k, n)) == NULL)
 		return kind;
 	return key_kind_exact(to, strlen(to));
+}
+
+/* key_kind in P's mode: for W&B, _step is the step, _timestamp the time
+ * (seconds), other _ keys W&B's bookkeeping. */
+static enum kind key_kind_p(const struct parser *p, const char *k, size_t n)
+{
+	if (p->wandb && n && k[0] == '_')
+		return n == 5 && memcmp(k, "_step", 5) == 0 ? K_STEP
+		       : n == 10 && memcmp(k, "_timestamp", 10) == 0 ? K_TIMESTAMP
+		       : K_IGNORE;
+	return key_kind(k, n);
 }
 
 /* Case-insensitive match of S (length N) against lower-case LIT. */
@@ -613,6 +631,16 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 		return;
 	if (kind == K_OTHER && n == 0)
 		return; /* an empty name cannot be a column */
+	char *mapped = NULL;
+	if (kind == K_OTHER && p->wandb) {
+		/* W&B names as in its run files: eval/X is eval_X, train/X is
+		 * X; train/train_loss (the run's mean) is no point. */
+		mapped = tagmap_column(name, n, false);
+		if (!mapped)
+			return;
+		name = mapped;
+		n = strlen(mapped);
+	}
 	c = &p->cells[p->ncells++];
 	c->kind = kind;
 	c->null = isnum == 0;
@@ -622,6 +650,7 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 		buf_append(&p->names, name, n);
 		buf_append(&p->names, "", 1); /* (NAME may not be terminated) */
 	}
+	free(mapped);
 }
 
 /* with_cstr callback: an elapsed time ("1 day, 2:03:04") into *ARG. */
@@ -696,7 +725,7 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
  * yet turn out to belong to an envelope. */
 static void row_field(struct parser *p, const char *key, size_t n, struct json_object *val, bool top)
 {
-	enum kind k = key_kind(key, n);
+	enum kind k = key_kind_p(p, key, n);
 	struct jv v;
 
 	if (k == K_JOB_ID) {
@@ -1052,7 +1081,7 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 		if (q >= end || *q != '"' || (ke = plain_string(q + 1, end)) == NULL)
 			break;
 		key = q + 1;
-		k = key_kind(key, (size_t)(ke - key));
+		k = key_kind_p(p, key, (size_t)(ke - key));
 		if (++fields > PARSE_MAX_FIELDS)
 			break;
 		if (k == K_OTHER) {
@@ -1239,7 +1268,7 @@ static void become_envelope(struct parser *p)
 /* A field KEY = VAL of an envelope: job_id and message are kept. */
 static void envelope_field(struct parser *p, const char *key, struct json_object *val)
 {
-	enum kind k = key_kind(key, strlen(key));
+	enum kind k = key_kind_p(p, key, strlen(key));
 
 	if (k == K_JOB_ID && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
 	                      json_object_is_type(val, json_type_double))) {

@@ -128,6 +128,12 @@ size_t parser_fast_rows(const struct parser *p);
  * mean over the run) and is dropped, never a data point nor counted. */
 void parser_set_hf(struct parser *p, bool hf);
 
+/* W&B mode (read_wbhist.c, wandb-history.jsonl): _step is the step,
+ * _timestamp the time (Unix seconds), other keys starting with '_' are
+ * W&B's bookkeeping and ignored; other names map as in W&B run files
+ * (tagmap.h: eval/X is eval_X, train/X is X, train/train_loss dropped). */
+void parser_set_wandb(struct parser *p, bool wandb);
+
 /* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
  * after an error the parser accepts nothing more and repeats the error. */
 int parser_feed(struct parser *p, const void *buf, size_t len, char **cause);

@@ -23,6 +23,7 @@ static const struct reader_format *const formats[] = {
 	&wandb_format,
 	&read_hf_format,
 	&read_lf_format,
+	&read_wbhist_format,
 	&read_csv_format,
 	&mlflow_format,
 	&parse_json_format,

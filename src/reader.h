@@ -15,6 +15,9 @@
  *   - llamafactory: LLaMA-Factory's trainer_log.jsonl, JSON Lines whose
  *     first line has "current_steps" (read_lf.c; directories holding
  *     trainer_log.jsonl).
+ *   - wandb-history: W&B's wandb-history.jsonl (before W&B 0.10), JSON
+ *     Lines whose first line has "_step" and "_runtime" (read_wbhist.c;
+ *     directories holding wandb-history.jsonl).
  *   - csv: CSV or TSV with a header row naming a step-like column
  *     (read_csv.c; Lightning's CSVLogger, Keras' CSVLogger; directories
  *     holding metrics.csv, as lightning_logs/version_N).
@@ -86,6 +89,7 @@ struct reader_format {
 extern const struct reader_format read_lfs_format;
 extern const struct reader_format read_hf_format;
 extern const struct reader_format read_lf_format;
+extern const struct reader_format read_wbhist_format;
 extern const struct reader_format read_csv_format;
 extern const struct reader_format tfevents_format;
 extern const struct reader_format mlflow_format;
