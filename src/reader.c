@@ -24,6 +24,7 @@ static const struct reader_format *const formats[] = {
 	&read_hf_format,
 	&read_lf_format,
 	&read_wbhist_format,
+	&read_wbcsv_format,
 	&read_csv_format,
 	&mlflow_format,
 	&parse_json_format,
@@ -247,7 +248,7 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 	return -1;
 }
 
-#define PATH_HEAD 64 /* bytes a load_path format's sniff sees */
+#define PATH_HEAD READER_SNIFF_MAX /* bytes a load_path format's sniff sees */
 
 /* The format with load_path that claims regular file PATH, or NULL. */
 static const struct reader_format *path_format(const char *path)
@@ -258,13 +259,15 @@ static const struct reader_format *path_format(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
-	unsigned char head[PATH_HEAD];
-	ssize_t got = read(fd, head, sizeof head);
+	unsigned char *head = xmalloc(PATH_HEAD);
+	ssize_t got = read(fd, head, PATH_HEAD);
 	close(fd);
-	for (size_t i = 0; got > 0 && i < ARRAY_SIZE(formats); i++)
+	const struct reader_format *found = NULL;
+	for (size_t i = 0; got > 0 && !found && i < ARRAY_SIZE(formats); i++)
 		if (formats[i]->load_path && formats[i]->sniff(head, (size_t)got, true) == READER_YES)
-			return formats[i];
-	return NULL;
+			found = formats[i];
+	free(head);
+	return found;
 }
 
 /* Splits "FILE#SEL" (see reader.h): the format, *FILE (malloc'd) and *SEL

@@ -18,6 +18,9 @@
  *   - wandb-history: W&B's wandb-history.jsonl (before W&B 0.10), JSON
  *     Lines whose first line has "_step" and "_runtime" (read_wbhist.c;
  *     directories holding wandb-history.jsonl).
+ *   - wandb-csv: W&B's "Export CSV" of a chart, several runs in one file
+ *     (read_wbcsv.c; read by path, list_runs "#RUN"; a stream is read as
+ *     any CSV).
  *   - csv: CSV or TSV with a header row naming a step-like column
  *     (read_csv.c; Lightning's CSVLogger, Keras' CSVLogger; directories
  *     holding metrics.csv, as lightning_logs/version_N).
@@ -91,6 +94,7 @@ extern const struct reader_format read_hf_format;
 extern const struct reader_format read_lf_format;
 extern const struct reader_format read_wbhist_format;
 extern const struct reader_format read_csv_format;
+extern const struct reader_format read_wbcsv_format;
 extern const struct reader_format tfevents_format;
 extern const struct reader_format mlflow_format;
 extern const struct reader_format mlflowdb_format;
