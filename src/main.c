@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "colmap.h"
 #include "compare.h"
 #include "gnuplot.h"
 #include "gpscript.h"
@@ -379,6 +380,8 @@ int main(int argc, char **argv)
 		http_set_log(verbose_line, NULL);
 		render_set_log(verbose_line, NULL);
 	}
+	colmap_set_aliases((const char *const *)st.opts.alias_from,
+			   (const char *const *)st.opts.alias_to, st.opts.naliases);
 	int rc = -1;
 	if (st.opts.list_jobs || st.opts.latest)
 		rc = use_joblist(&st);

@@ -56,7 +56,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_KEEP_GOING, OPT_LIST_JOBS, OPT_STATUS, OPT_LATEST,
 	OPT_FORMAT, OPT_SMOOTH, OPT_MAX_POINTS, OPT_IGNORE_OUTLIERS, OPT_LOGY,
 	OPT_XRANGE, OPT_YRANGE, OPT_GNUPLOT_TIMEOUT, OPT_TOKEN_FOR, OPT_WIDTH,
-	OPT_LIST_METRICS,
+	OPT_LIST_METRICS, OPT_ALIAS,
 };
 
 static const struct argp_option option_table[] = {
@@ -103,6 +103,7 @@ static const struct argp_option option_table[] = {
 	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "--list-jobs output: text (default), csv or json", 3},
+	{"alias", OPT_ALIAS, "FROM=TO,...", 0, "Read a source's column or tag FROM (its name as logged) as TO, e.g. val/loss=eval_loss; repeatable", 3},
 	{"list-metrics", OPT_LIST_METRICS, NULL, 0, "Read the JOBs, list each one's columns (rows with a value, first and last step, the panel that draws it) and parameters, and exit", 3},
 
 	{NULL, 0, NULL, 0, "Informational:", -1},
@@ -283,6 +284,29 @@ static bool is_summary_format(const char *s)
 	       strcmp(s, "csv") == 0 || strcmp(s, "json") == 0;
 }
 
+#define ALIAS_MAX 256 /* --alias pairs, at most */
+
+/* --alias FROM=TO[,FROM=TO...]: appended to O's aliases. */
+static error_t parse_aliases(struct argp_state *state, struct options *o, const char *arg)
+{
+	const char *p = arg;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		if (!eq || eq == p || eq + 1 == p + n)
+			USAGE(state, "--alias: '%.*s' is not FROM=TO", (int)n, p);
+		if (o->naliases >= ALIAS_MAX)
+			USAGE(state, "--alias: more than %d aliases", ALIAS_MAX);
+		o->alias_from = xreallocarray(o->alias_from, o->naliases + 1, sizeof *o->alias_from);
+		o->alias_to = xreallocarray(o->alias_to, o->naliases + 1, sizeof *o->alias_to);
+		o->alias_from[o->naliases] = xstrndup(p, (size_t)(eq - p));
+		o->alias_to[o->naliases++] = xstrndup(eq + 1, (size_t)(p + n - eq - 1));
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 /* argp's callback for one option or argument. */
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -432,6 +456,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_LIST_METRICS: o->list_metrics = true; break;
+	case OPT_ALIAS: return parse_aliases(state, o, arg);
 	case OPT_STATUS: o->status = arg; break;
 	case OPT_LATEST:
 		if ((err = parse_long(state, "--latest", arg, 1, 100, &v)) == 0)
@@ -527,6 +552,12 @@ int options_parse_ex(int argc, char **argv, struct options *opts, unsigned flags
 void options_free(struct options *opts)
 {
 	free(opts->jobs);
+	for (size_t i = 0; i < opts->naliases; i++) {
+		free(opts->alias_from[i]);
+		free(opts->alias_to[i]);
+	}
+	free(opts->alias_from);
+	free(opts->alias_to);
 	free(opts->token_for);
 	if (opts->colors) {
 		for (size_t i = 0; i < opts->ncolors; i++)

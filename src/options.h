@@ -38,6 +38,9 @@ struct options {
 	long summary_width;  /* --width N; -1 (default): the terminal's width
 	                        when stdout is one */
 	bool list_metrics;   /* --list-metrics */
+	char **alias_from;   /* --alias FROM=TO, in order: owned arrays of */
+	char **alias_to;     /* owned strings */
+	size_t naliases;
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

@@ -640,6 +640,13 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 			return;
 		name = mapped;
 		n = strlen(mapped);
+	} else if (kind == K_OTHER) {
+		/* An alias onto a name of no known kind (--alias a=b). */
+		const char *to = colmap_lookup(name, n);
+		if (to) {
+			name = to;
+			n = strlen(to);
+		}
 	}
 	c = &p->cells[p->ncells++];
 	c->kind = kind;
