@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
@@ -168,6 +169,9 @@ struct parser {
 	bool slow;              /* json-c reads every row (parser_set_fast) */
 	bool hf;                /* Hugging Face log_history (parser_set_hf) */
 	bool wandb;             /* W&B wandb-history.jsonl (parser_set_wandb) */
+	char *nokeys;           /* the keys of the first top-level object,
+	                           when it had neither "metrics",
+	                           "log_history" nor "step" (sanitized) */
 	size_t summaries;       /* rows dropped as the final summary */
 	size_t fast_rows;       /* rows read on the fast path */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
@@ -213,6 +217,7 @@ void parser_free(struct parser *p)
 	buf_free(&p->joined);
 	free(p->pend_id);
 	free(p->pend_msg);
+	free(p->nokeys);
 	free(p->err);
 	if (p->cloc != (locale_t)0)
 		freelocale(p->cloc);
@@ -1131,6 +1136,19 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 	return 0;
 }
 
+static void note_keys(struct parser *p, struct json_object *o);
+
+/* The JSON value in S[0..N), or NULL. */
+static struct json_object *parse_span(const char *s, size_t n)
+{
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		oom();
+	struct json_object *o = n <= INT_MAX ? json_tokener_parse_ex(tok, s, (int)n) : NULL;
+	json_tokener_free(tok);
+	return o;
+}
+
 /* At the '{' at BUF[*POS] that starts a row (TOP: a top-level object):
  * reads it on the fast path when it can.  Returns 1 when it did (the row
  * is committed and *POS is past it), 0 when json-c must, -1 on error. */
@@ -1147,6 +1165,14 @@ static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos,
 	p->fast_rows++;
 	if (top)
 		p->envelope = false;
+	if (top && p->rows_seen == 1 && p->step_state == 0 && !p->nokeys) {
+		/* The first object has no step: keep its keys in case it is
+		 * the only one (parser_finish).  Once per input, so json-c. */
+		struct json_object *o = parse_span(buf + *pos, used);
+		if (o && json_object_is_type(o, json_type_object))
+			note_keys(p, o);
+		json_object_put(o);
+	}
 	advance(p, buf + *pos, used);
 	*pos += used;
 	if (row_commit(p, cause) < 0)
@@ -1366,6 +1392,28 @@ static void obj_begin(struct parser *p, unsigned char c)
 	p->state = P_OBJ_FIRST;
 }
 
+#define NOKEYS_SHOWN 8 /* keys named in the "neither" error */
+
+/* Records O's first keys in p->nokeys ("a, b, c" or "a, b, ... (N
+ * keys)"), each sanitized and cut to 40 characters. */
+static void note_keys(struct parser *p, struct json_object *o)
+{
+	struct buf b = { 0 };
+	size_t n = 0;
+	buf_puts(&b, "");
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (n++ < NOKEYS_SHOWN) {
+			char *clean = text_sanitize(key, strlen(key), 40, "\"\"");
+			buf_printf(&b, "%s%s", n > 1 ? ", " : "", clean);
+			free(clean);
+		}
+	}
+	if (n > NOKEYS_SHOWN)
+		buf_printf(&b, ", ... (%zu keys)", n);
+	p->nokeys = b.data;
+}
+
 /* A whole top-level object O from a trial: an envelope when it has
  * "metrics", else a row. */
 static int top_object(struct parser *p, struct json_object *o, char **cause)
@@ -1383,6 +1431,10 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 			free(clean);
 			return rc;
 		}
+		/* Perhaps no run at all: parser_finish says so if it was the
+		 * only value. */
+		if (p->rows_seen == 1 && !p->nokeys && !json_object_object_get_ex(o, "step", &v))
+			note_keys(p, o);
 		return row_from_object(p, o, cause);
 	}
 	p->rows_seen--;
@@ -1679,7 +1731,12 @@ int parser_finish(struct parser *p, char **cause)
 		*cause = xstrdup(p->err);
 		return -1;
 	case P_TOP_END:
+		return 0;
 	case P_LINES:
+		/* One object, no run in it (a config file, a results dict). */
+		if (p->nokeys && p->rows_seen == 1 && p->run->nrows == 0)
+			return fail(p, cause, xasprintf("a JSON object with neither \"metrics\" nor "
+							"\"log_history\" (its keys: %s)", p->nokeys));
 		return 0;
 	default:
 		break;

@@ -80,6 +80,10 @@
  *   "top-level JSON value is not an object or array"
  *   "row N is not an object"           (N counts rows from 1, all formats)
  *   "\"metrics\" is not an array"
+ *   "a JSON object with neither \"metrics\" nor \"log_history\" (its keys:
+ *        K1, K2, ...)"  (the whole input one object without a step; the
+ *        first 8 keys, sanitized, each cut to 40 characters, then
+ *        ", ... (N keys)")
  *   "JSON nested deeper than 32 levels at line L, column C"  (within one
  *        row or value)
  *   "JSON value larger than 1048576 bytes at line L, column C"  (L, C

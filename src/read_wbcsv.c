@@ -242,26 +242,27 @@ static int wbc_list_runs(const char *path, char ***rels, size_t *n, char **cause
 static int wbc_load_path(struct run *run, const char *path, const char *sel, char **cause)
 {
 	struct wbc list = { 0 };
-	if (wbc_parse(&list, path, cause) < 0)
-		return -1;
+	int rc = wbc_parse(&list, path, cause);
 	bool found = false;
 	for (size_t i = 0; i < list.nruns; i++)
 		found |= sel && strcmp(list.runs[i], sel) == 0;
-	int rc = 0;
-	if (!sel && list.nruns == 1)
-		sel = list.runs[0];
-	else if (!sel)
+	const char *use = NULL;
+	if (rc == 0 && sel && found)
+		use = sel;
+	else if (rc == 0 && sel)
+		*cause = xasprintf("no run '%s' in the W&B export", sel);
+	else if (rc == 0 && list.nruns == 1)
+		use = list.runs[0];
+	else if (rc == 0)
 		*cause = xstrdup(list.nruns ? "the W&B export holds several runs: name one as FILE#RUN"
 					    : "the W&B export names no run (no \"RUN - KEY\" column)");
-	else if (!found)
-		*cause = xasprintf("no run '%s' in the W&B export", sel);
-	if (sel && (found || list.nruns == 1)) {
-		struct wbc w = { .run = run, .sel = sel };
-		free(run->name);
-		run->name = xstrdup(sel);
-		rc = wbc_parse(&w, path, cause);
-	} else {
+	if (!use)
 		rc = -1;
+	if (use) {
+		struct wbc w = { .run = run, .sel = use };
+		free(run->name);
+		run->name = xstrdup(use);
+		rc = wbc_parse(&w, path, cause);
 	}
 	for (size_t i = 0; i < list.nruns; i++)
 		free(list.runs[i]);

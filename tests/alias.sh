@@ -44,3 +44,28 @@ for bad in foo =x x= 'a=b,'; do
 	expect_fail 64 "trcompare-plot: --alias: '$w' is not FROM=TO
 Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." --alias "$bad" "$T/a.csv"
 done
+
+# --- a JSON object that is no run names its keys (json-c's path and the
+# fast path for flat objects; the first 8 keys, sanitized).
+printf '{"model": "x", "config": {"lr": 1}, "results": [1, 2]}\n' >"$T/cfg.json"
+expect_fail 1 "trcompare-plot: $T/cfg.json: a JSON object with neither \"metrics\" nor \"log_history\" (its keys: model, config, results)" \
+	--data "$T/cfg.json"
+printf '{"eval_accuracy": 0.91, "eval_loss": 0.35, "epoch": 3.0}' >"$T/all_results.json"
+expect_fail 1 "trcompare-plot: $T/all_results.json: a JSON object with neither \"metrics\" nor \"log_history\" (its keys: eval_accuracy, eval_loss, epoch)" \
+	--data "$T/all_results.json"
+printf '{"a":1,"b":2,"c":3,"d":4,"e":{"x":5},"f":6,"g":7,"h\\u202e":8,"i":9}' >"$T/many.json"
+expect_fail 1 "trcompare-plot: $T/many.json: a JSON object with neither \"metrics\" nor \"log_history\" (its keys: a, b, c, d, e, f, g, h, ... (9 keys))" \
+	--data "$T/many.json"
+printf '{"note": "start"}\n{"step": 1, "loss": 2}\n' >"$T/lines.jsonl"
+expect_ok --data "$T/lines.jsonl"
+echo "trcompare-plot: warning: $T/lines.jsonl: skipped 1 row without a usable step" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "JSON Lines with a first line without step: $(cat "$T/err")"
+ok "JSON Lines whose first line has no step: a skipped row, not the error"
+
+# --- the epoch going back while the step goes forward: one warning.
+printf '%s\n' '{"step":1,"epoch":0.5,"loss":2}' '{"step":2,"epoch":1.0,"loss":1.9}' \
+	'{"step":3,"epoch":0.1,"loss":1.8}' '{"step":4,"epoch":0.2,"loss":1.7}' >"$T/epoch.jsonl"
+expect_ok --data "$T/epoch.jsonl"
+echo "trcompare-plot: warning: $T/epoch.jsonl: the epoch went back 1 time while the step went forward (epochs counted anew after a resume?)" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "epoch back: $(cat "$T/err")"
+ok "the epoch going back while the step goes forward is said once"

@@ -73,3 +73,5 @@ expect_fail 1 "trcompare-plot: $T/time.csv: the W&B export's x axis is 'Relative
 expect_ok --data - <"$X"
 grep -q '"lora-r8_-_train_loss"' "$T/out" || fail "stdin: not read as a CSV"
 ok "a W&B export on stdin is read as any CSV"
+printf '"Step","only - loss"\n"1","2"\n' >"$T/one.csv"
+expect_fail 1 "trcompare-plot: $T/one.csv#other: no run 'other' in the W&B export" --data "$T/one.csv#other"
