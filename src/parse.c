@@ -1169,7 +1169,8 @@ static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos,
 		/* The first object has no step: keep its keys in case it is
 		 * the only one (parser_finish).  Once per input, so json-c. */
 		struct json_object *o = parse_span(buf + *pos, used);
-		if (o && json_object_is_type(o, json_type_object))
+		if (o && json_object_is_type(o, json_type_object) &&
+		    !json_object_object_get_ex(o, "step", NULL)) /* (as top_object) */
 			note_keys(p, o);
 		json_object_put(o);
 	}

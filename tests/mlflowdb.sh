@@ -188,3 +188,21 @@ printf '  param lora_r = 8\n  param note = two lines\n  param optimizer/name = a
 check "--list-metrics: the file store's params/ (nested, sanitized)"
 expect_fail 64 "trcompare-plot: --list-metrics writes only the listing: no -o, -d, --data, --summary or --list-jobs
 Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." --list-metrics -S "$DB"
+
+# --- hostile run names and params: sanitized in labels and the listing.
+python3 - "$T/evil.db" <<'PY'
+import importlib.util, os, sys
+spec = importlib.util.spec_from_file_location("trk", os.path.join(os.environ["top_srcdir"], "tests", "trackers.py"))
+trk = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(trk)
+trk.mlflow_db(sys.argv[1], [("e1", "evil\n\x1b[31m\u202ename", "active", 1, [("loss\n\x1b", 1.0, 1000, 1)],
+                             [("k\x1b", "v\nx\u202e")], [])])
+PY
+trc --list-metrics "$T/evil.db"
+[ "$rc" -eq 0 ] || fail "evil: exit $rc: $(cat "$T/err")"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/out" || grep -q "$(printf '\342\200\256')" "$T/out"; then
+	fail "evil: control characters in the listing: $(cat -v "$T/out")"
+fi
+head -1 "$T/out" >"$T/got"
+echo "evil  [31m name: $T/evil.db#e1" >"$T/want"
+check "hostile run names are sanitized"
