@@ -1396,7 +1396,7 @@ static void obj_begin(struct parser *p, unsigned char c)
 #define NOKEYS_SHOWN 8 /* keys named in the "neither" error */
 
 /* Records O's first keys in p->nokeys ("a, b, c" or "a, b, ... (N
- * keys)"), each sanitized and cut to 40 characters. */
+ * keys)"), each sanitized and cut to 40 characters; nothing for {}. */
 static void note_keys(struct parser *p, struct json_object *o)
 {
 	struct buf b = { 0 };
@@ -1412,6 +1412,10 @@ static void note_keys(struct parser *p, struct json_object *o)
 	}
 	if (n > NOKEYS_SHOWN)
 		buf_printf(&b, ", ... (%zu keys)", n);
+	if (n == 0) { /* {}: nothing to name; "no metrics" says it */
+		buf_free(&b);
+		return;
+	}
 	p->nokeys = b.data;
 }
 
