@@ -1169,8 +1169,7 @@ static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos,
 		/* The first object has no step: keep its keys in case it is
 		 * the only one (parser_finish).  Once per input, so json-c. */
 		struct json_object *o = parse_span(buf + *pos, used);
-		if (o && json_object_is_type(o, json_type_object) &&
-		    !json_object_object_get_ex(o, "step", NULL)) /* (as top_object) */
+		if (o && json_object_is_type(o, json_type_object))
 			note_keys(p, o);
 		json_object_put(o);
 	}
@@ -1396,11 +1395,17 @@ static void obj_begin(struct parser *p, unsigned char c)
 #define NOKEYS_SHOWN 8 /* keys named in the "neither" error */
 
 /* Records O's first keys in p->nokeys ("a, b, c" or "a, b, ... (N
- * keys)"), each sanitized and cut to 40 characters; nothing for {}. */
+ * keys)"), each sanitized and cut to 40 characters; nothing for {} or
+ * an object with a key for the step (whatever its value). */
 static void note_keys(struct parser *p, struct json_object *o)
 {
 	struct buf b = { 0 };
 	size_t n = 0;
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (key_kind_p(p, k, strlen(k)) == K_STEP)
+			return;
+	}
 	buf_puts(&b, "");
 	json_object_object_foreach(o, key, val) {
 		(void)val;
@@ -1438,7 +1443,7 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 		}
 		/* Perhaps no run at all: parser_finish says so if it was the
 		 * only value. */
-		if (p->rows_seen == 1 && !p->nokeys && !json_object_object_get_ex(o, "step", &v))
+		if (p->rows_seen == 1 && !p->nokeys)
 			note_keys(p, o);
 		return row_from_object(p, o, cause);
 	}
