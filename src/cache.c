@@ -173,8 +173,10 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	size_t tl = strlen(target);
 	for (size_t i = 0; i < n; i++) {
 		g->rels[i] = xstrdup(rels[i]);
+		/* ("#RUN": a run inside the file TARGET.) */
 		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
-			   : tl && target[tl - 1] == '/' ? xasprintf("%s%s", target, rels[i])
+			   : (tl && target[tl - 1] == '/') || rels[i][0] == '#'
+			   ? xasprintf("%s%s", target, rels[i])
 			   : xasprintf("%s/%s", target, rels[i]);
 		g->members[i] = cache_add(c, path, path, SOURCE_FILE);
 		free(path);

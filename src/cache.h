@@ -84,7 +84,8 @@ struct cache_group {
 
 /* Records directory TARGET (a SOURCE_FILE) as the group of the runs
  * RELS[0..N) under it (copied), adding an entry for each (target
- * "TARGET/REL", the JOB in messages the same).  Returns the group, which
+ * "TARGET/REL", or "TARGETREL" for REL "#RUN", a run inside the file
+ * TARGET; the JOB in messages the same).  Returns the group, which
  * lives as long as the cache; the same group when added before. */
 const struct cache_group *cache_add_group(struct run_cache *c, const char *target,
 					  char *const *rels, size_t n);

@@ -1,5 +1,6 @@
 /* colmap.h: the one table mapping the column names other tools log to the
- * canonical names of run.h, shared by every reader.
+ * canonical names of run.h, shared by every reader (colmap.c; the tag
+ * readers' view of it is tagmap_column, tagmap.h), and the user's aliases.
  *
  *   input name                                            canonical
  *   loss, train/loss, train_loss, train_loss_step,        train_loss
@@ -21,11 +22,20 @@
 
 #include <stddef.h>
 
-/* The canonical name (a static string) of input column NAME (N bytes, not
- * necessarily NUL-terminated), or NULL when NAME is not in the table. */
+/* The canonical name (a static string, or an alias's borrowed one) of
+ * input column NAME (N bytes, not necessarily NUL-terminated): its alias
+ * (colmap_set_aliases), else its entry in the table, or NULL when NAME is
+ * in neither. */
 const char *colmap_lookup(const char *name, size_t n);
 
 /* The canonical name of NAME (NUL-terminated), or NAME itself. */
 const char *colmap_name(const char *name);
+
+/* --alias: input name FROM[i] is read as TO[i] (i < N; the last alias of a
+ * name wins), before the table, by every reader; in the tag readers
+ * (tagmap.h) except onto "step" (their points carry their step).  The
+ * arrays and strings are borrowed and must outlive the reading; N = 0
+ * removes them.  Process-wide, not thread-safe: set before reading. */
+void colmap_set_aliases(const char *const *from, const char *const *to, size_t n);
 
 #endif

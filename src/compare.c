@@ -150,14 +150,15 @@ void panel_set_free(struct panel_set *ps)
 
 /* --------------------------------------------------------------- jobs */
 
-/* Adds directory TARGET to the cache: as a group when it holds several
- * runs, or one run below it; else as one entry.  0, or -1 with *cause. */
+/* Adds directory TARGET (or a file holding runs: mlflow.db) to the cache:
+ * as a group when it holds several runs, or one run below it; else as
+ * one entry.  0, or -1 with *cause. */
 static int add_file(struct run_cache *c, const char *arg, const char *target, char **cause)
 {
 	struct stat st;
 	char **rels = NULL;
 	size_t n = 0;
-	if (stat(target, &st) == 0 && S_ISDIR(st.st_mode) &&
+	if (stat(target, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
 	    reader_list_runs(target, &rels, &n, cause) < 0)
 		return -1;
 	if (n > 1 || (n == 1 && strcmp(rels[0], ".") != 0))

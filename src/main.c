@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "cache.h"
+#include "colmap.h"
 #include "compare.h"
 #include "gnuplot.h"
 #include "gpscript.h"
@@ -20,6 +21,7 @@
 #include "index.h"
 #include "joblist.h"
 #include "manifest.h"
+#include "listing.h"
 #include "options.h"
 #include "render.h"
 #include "report.h"
@@ -622,6 +624,19 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 	return EXIT_OK;
 }
 
+/* --list-metrics: the chart's jobs' columns on stdout.  Returns the exit
+ * status (FAILED when jobs failed to load and -k went past them). */
+static int list_metrics(struct state *st, int failed)
+{
+	char *text = listing_metrics(st->chart);
+	fputs(text, stdout);
+	free(text);
+	char *why = NULL;
+	if (close_stream(stdout, &why) != 0)
+		return fail(EXIT_DATA, xasprintf("stdout: %s", why ? why : "write error"));
+	return failed;
+}
+
 /* One comparison: the jobs are read, the chart built and written.
  * Returns the exit status. */
 static int compare(struct state *st)
@@ -638,12 +653,16 @@ static int compare(struct state *st)
 	if (rc >= 0)
 		return rc;
 	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
+	if (st->opts.list_metrics)
+		target.view = false; /* nothing is drawn */
 	char *cause = NULL;
 	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
 			  &cause) != 0)
 		return fail(EXIT_DATA, cause);
 	for (size_t i = 0; i < st->chart->nwarnings; i++)
 		diag_warn("%s", st->chart->warnings[i]);
+	if (st->opts.list_metrics)
+		return list_metrics(st, failed);
 	st->baseline = spec->baseline ? render_baseline(st->chart, spec->baseline) : -1;
 	if (spec->baseline && st->baseline < 0) {
 		report("--baseline", xasprintf("'%s' was not read", spec->baseline));
@@ -948,6 +967,8 @@ int main(int argc, char **argv)
 		http_set_log(verbose_line, NULL);
 		render_set_log(verbose_line, NULL);
 	}
+	colmap_set_aliases((const char *const *)st.opts.alias_from,
+			   (const char *const *)st.opts.alias_to, st.opts.naliases);
 	int rc = -1;
 	if (st.opts.batch) {
 		cleanup_hold_sigpipe();

@@ -61,6 +61,7 @@ enum {
 	OPT_SUMMARY_OUTPUT, OPT_BATCH, OPT_NEWER, OPT_SHARD, OPT_INDEX,
 	OPT_REPORT, OPT_BASELINE, OPT_REPORT_IMAGES,
 	OPT_WATCH_FOREVER,
+	OPT_LIST_METRICS, OPT_ALIAS,
 };
 
 static const struct argp_option option_table[] = {
@@ -113,6 +114,8 @@ static const struct argp_option option_table[] = {
 	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
+	{"alias", OPT_ALIAS, "FROM=TO,...", 0, "Read a source's column or tag FROM (its name as logged) as TO, e.g. val/loss=eval_loss; repeatable", 3},
+	{"list-metrics", OPT_LIST_METRICS, NULL, 0, "Read the JOBs, list each one's columns (rows with a value, first and last step, the panel that draws it) and parameters, and exit", 3},
 
 	{NULL, 0, NULL, 0, "Batch:", 4},
 	{"batch", OPT_BATCH, "MANIFEST", 0, "Make every comparison of MANIFEST ('-': stdin), one per line written as its command line (options and JOBs; each names its outputs); options given here are every line's defaults", 4},
@@ -320,7 +323,7 @@ static bool batch_wide(int key)
 	case OPT_API_KEY_HEADER: case OPT_TOKEN_FOR: case OPT_NETRC: case OPT_CACERT:
 	case OPT_INSECURE: case OPT_PARALLEL: case OPT_RETRY: case OPT_CONNECT_TIMEOUT:
 	case OPT_MAX_TIME: case OPT_MAX_FILESIZE: case OPT_LIST_JOBS: case OPT_STATUS:
-	case OPT_LATEST: case OPT_FORMAT:
+	case OPT_LATEST: case OPT_FORMAT: case OPT_ALIAS: case OPT_LIST_METRICS:
 		return true;
 	}
 	return false;
@@ -394,6 +397,29 @@ static bool names_job(const struct options *o, const char *name)
 		if (strcmp(o->jobs[i], name) == 0 || (strncmp(o->jobs[i], name, len) == 0 && o->jobs[i][len] == '='))
 			return true;
 	return false;
+}
+
+#define ALIAS_MAX 256 /* --alias pairs, at most */
+
+/* --alias FROM=TO[,FROM=TO...]: appended to O's aliases. */
+static error_t parse_aliases(struct argp_state *state, struct options *o, const char *arg)
+{
+	const char *p = arg;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		const char *eq = memchr(p, '=', n);
+		if (!eq || eq == p || eq + 1 == p + n)
+			USAGE(state, "--alias: '%.*s' is not FROM=TO", (int)n, p);
+		if (o->naliases >= ALIAS_MAX)
+			USAGE(state, "--alias: more than %d aliases", ALIAS_MAX);
+		o->alias_from = xreallocarray(o->alias_from, o->naliases + 1, sizeof *o->alias_from);
+		o->alias_to = xreallocarray(o->alias_to, o->naliases + 1, sizeof *o->alias_to);
+		o->alias_from[o->naliases] = xstrndup(p, (size_t)(eq - p));
+		o->alias_to[o->naliases++] = xstrndup(eq + 1, (size_t)(p + n - eq - 1));
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
 }
 
 /* argp's callback for one option or argument. */
@@ -588,6 +614,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_WATCH_FOREVER: o->watch_forever = true; break;
 	case 'k': o->spec.keep_going = true; break;
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
+	case OPT_LIST_METRICS: o->list_metrics = true; break;
+	case OPT_ALIAS: return parse_aliases(state, o, arg);
 	case OPT_STATUS: o->status = arg; break;
 	case OPT_LATEST:
 		if ((err = parse_long(state, "--latest", arg, 1, 100, &v)) == 0)
@@ -635,6 +663,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			USAGE(state, "no JOB given");
 		if (o->list_jobs && (o->njobs || o->latest))
 			USAGE(state, "--list-jobs takes no JOB and no --latest");
+		if (o->list_metrics && (o->list_jobs || o->spec.output || o->spec.data_dir ||
+					o->spec.data_stdout || o->spec.summary != SUMMARY_NONE ||
+					o->spec.summary_output || o->spec.report || o->watch || o->batch))
+			USAGE(state, "--list-metrics writes only the listing: no -o, -d, --data, --summary, "
+				     "--report, --watch, --batch or --list-jobs");
 		if (o->spec.data_stdout && o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)
 			USAGE(state, "--data and --summary both write to stdout; use -d DIR for the data");
 		for (size_t i = 0; i < o->noutputs; i++)
@@ -734,6 +767,12 @@ void options_free(struct options *opts)
 {
 	free(opts->jobs);
 	free(opts->outputs);
+	for (size_t i = 0; i < opts->naliases; i++) {
+		free(opts->alias_from[i]);
+		free(opts->alias_to[i]);
+	}
+	free(opts->alias_from);
+	free(opts->alias_to);
 	free(opts->token_for);
 	if (opts->colors) {
 		for (size_t i = 0; i < opts->ncolors; i++)

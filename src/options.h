@@ -52,6 +52,10 @@ struct options {
 	double watch;        /* --watch: seconds between reads; 0 off, -1 the
 	                        default (2, or 10 with API jobs or URLs) */
 	bool watch_forever;  /* --watch-forever */
+	bool list_metrics;   /* --list-metrics */
+	char **alias_from;   /* --alias FROM=TO, in order: owned arrays of */
+	char **alias_to;     /* owned strings */
+	size_t naliases;
 };
 
 /* Parses argv into OPTS (zeroed first).  Usage errors print and exit 64. */

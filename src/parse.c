@@ -18,10 +18,12 @@
 
 #include "parse.h"
 #include "colmap.h"
+#include "tagmap.h"
 #include "text.h"
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
@@ -176,6 +178,10 @@ struct parser {
 	int known_col[K_NCOLS]; /* run column of each slot, -1 unresolved */
 	bool slow;              /* json-c reads every row (parser_set_fast) */
 	bool hf;                /* Hugging Face log_history (parser_set_hf) */
+	bool wandb;             /* W&B wandb-history.jsonl (parser_set_wandb) */
+	char *nokeys;           /* the keys of the first top-level object,
+	                           when it had neither "metrics",
+	                           "log_history" nor "step" (sanitized) */
 	size_t summaries;       /* rows dropped as the final summary */
 	size_t fast_rows;       /* rows read on the fast path */
 	locale_t cloc;          /* "C" numeric locale for numeric strings */
@@ -221,6 +227,7 @@ void parser_free(struct parser *p)
 	buf_free(&p->joined);
 	free(p->pend_id);
 	free(p->pend_msg);
+	free(p->nokeys);
 	free(p->err);
 	if (p->cloc != (locale_t)0)
 		freelocale(p->cloc);
@@ -240,6 +247,11 @@ size_t parser_fast_rows(const struct parser *p)
 void parser_set_hf(struct parser *p, bool hf)
 {
 	p->hf = hf;
+}
+
+void parser_set_wandb(struct parser *p, bool wandb)
+{
+	p->wandb = wandb;
 }
 
 /* Puts P in the error state with message MSG (taken) and copies it to
@@ -422,6 +434,17 @@ static enum kind key_kind(const char *k, size_t n)
 	if (kind != K_OTHER || (to = colmap_lookup(k, n)) == NULL)
 		return kind;
 	return key_kind_exact(to, strlen(to));
+}
+
+/* key_kind in P's mode: for W&B, _step is the step, _timestamp the time
+ * (seconds), other _ keys W&B's bookkeeping. */
+static enum kind key_kind_p(const struct parser *p, const char *k, size_t n)
+{
+	if (p->wandb && n && k[0] == '_')
+		return n == 5 && memcmp(k, "_step", 5) == 0 ? K_STEP
+		       : n == 10 && memcmp(k, "_timestamp", 10) == 0 ? K_TIMESTAMP
+		       : K_IGNORE;
+	return key_kind(k, n);
 }
 
 /* Case-insensitive match of S (length N) against lower-case LIT. */
@@ -623,6 +646,23 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 		return;
 	if (kind == K_OTHER && n == 0)
 		return; /* an empty name cannot be a column */
+	char *mapped = NULL;
+	if (kind == K_OTHER && p->wandb) {
+		/* W&B names as in its run files: eval/X is eval_X, train/X is
+		 * X; train/train_loss (the run's mean) is no point. */
+		mapped = tagmap_column(name, n, false);
+		if (!mapped)
+			return;
+		name = mapped;
+		n = strlen(mapped);
+	} else if (kind == K_OTHER) {
+		/* An alias onto a name of no known kind (--alias a=b). */
+		const char *to = colmap_lookup(name, n);
+		if (to) {
+			name = to;
+			n = strlen(to);
+		}
+	}
 	c = &p->cells[p->ncells++];
 	c->kind = kind;
 	c->null = isnum == 0;
@@ -632,6 +672,7 @@ static void row_cell(struct parser *p, int kind, const char *name, size_t n, int
 		buf_append(&p->names, name, n);
 		buf_append(&p->names, "", 1); /* (NAME may not be terminated) */
 	}
+	free(mapped);
 }
 
 /* with_cstr callback: an elapsed time ("1 day, 2:03:04") into *ARG. */
@@ -706,7 +747,7 @@ static void row_value(struct parser *p, enum kind k, const char *key, size_t n, 
  * yet turn out to belong to an envelope. */
 static void row_field(struct parser *p, const char *key, size_t n, struct json_object *val, bool top)
 {
-	enum kind k = key_kind(key, n);
+	enum kind k = key_kind_p(p, key, n);
 	struct jv v;
 
 	if (k == K_JOB_ID) {
@@ -1062,7 +1103,7 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 		if (q >= end || *q != '"' || (ke = plain_string(q + 1, end)) == NULL)
 			break;
 		key = q + 1;
-		k = key_kind(key, (size_t)(ke - key));
+		k = key_kind_p(p, key, (size_t)(ke - key));
 		if (++fields > PARSE_MAX_FIELDS)
 			break;
 		if (k == K_OTHER) {
@@ -1105,6 +1146,19 @@ static size_t fast_row(struct parser *p, const char *s, size_t n, bool top)
 	return 0;
 }
 
+static void note_keys(struct parser *p, struct json_object *o);
+
+/* The JSON value in S[0..N), or NULL. */
+static struct json_object *parse_span(const char *s, size_t n)
+{
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		oom();
+	struct json_object *o = n <= INT_MAX ? json_tokener_parse_ex(tok, s, (int)n) : NULL;
+	json_tokener_free(tok);
+	return o;
+}
+
 /* At the '{' at BUF[*POS] that starts a row (TOP: a top-level object):
  * reads it on the fast path when it can.  Returns 1 when it did (the row
  * is committed and *POS is past it), 0 when json-c must, -1 on error. */
@@ -1121,6 +1175,14 @@ static int fast_take(struct parser *p, const char *buf, size_t len, size_t *pos,
 	p->fast_rows++;
 	if (top)
 		p->envelope = false;
+	if (top && p->rows_seen == 1 && p->step_state == 0 && !p->nokeys) {
+		/* The first object has no step: keep its keys in case it is
+		 * the only one (parser_finish).  Once per input, so json-c. */
+		struct json_object *o = parse_span(buf + *pos, used);
+		if (o && json_object_is_type(o, json_type_object))
+			note_keys(p, o);
+		json_object_put(o);
+	}
 	advance(p, buf + *pos, used);
 	*pos += used;
 	if (top)
@@ -1251,7 +1313,7 @@ static void become_envelope(struct parser *p)
 /* A field KEY = VAL of an envelope: job_id and message are kept. */
 static void envelope_field(struct parser *p, const char *key, struct json_object *val)
 {
-	enum kind k = key_kind(key, strlen(key));
+	enum kind k = key_kind_p(p, key, strlen(key));
 
 	if (k == K_JOB_ID && (json_object_is_type(val, json_type_string) || json_object_is_type(val, json_type_int) ||
 	                      json_object_is_type(val, json_type_double))) {
@@ -1346,6 +1408,38 @@ static void obj_begin(struct parser *p, unsigned char c)
 	p->state = P_OBJ_FIRST;
 }
 
+#define NOKEYS_SHOWN 8 /* keys named in the "neither" error */
+
+/* Records O's first keys in p->nokeys ("a, b, c" or "a, b, ... (N
+ * keys)"), each sanitized and cut to 40 characters; nothing for {} or
+ * an object with a key for the step (whatever its value). */
+static void note_keys(struct parser *p, struct json_object *o)
+{
+	struct buf b = { 0 };
+	size_t n = 0;
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (key_kind_p(p, k, strlen(k)) == K_STEP)
+			return;
+	}
+	buf_puts(&b, "");
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (n++ < NOKEYS_SHOWN) {
+			char *clean = text_sanitize(key, strlen(key), 40, "\"\"");
+			buf_printf(&b, "%s%s", n > 1 ? ", " : "", clean);
+			free(clean);
+		}
+	}
+	if (n > NOKEYS_SHOWN)
+		buf_printf(&b, ", ... (%zu keys)", n);
+	if (n == 0) { /* {}: nothing to name; "no metrics" says it */
+		buf_free(&b);
+		return;
+	}
+	p->nokeys = b.data;
+}
+
 /* A whole top-level object O from a trial: an envelope when it has
  * "metrics", else a row. */
 static int top_object(struct parser *p, struct json_object *o, char **cause)
@@ -1363,6 +1457,10 @@ static int top_object(struct parser *p, struct json_object *o, char **cause)
 			free(clean);
 			return rc;
 		}
+		/* Perhaps no run at all: parser_finish says so if it was the
+		 * only value. */
+		if (p->rows_seen == 1 && !p->nokeys)
+			note_keys(p, o);
 		return row_from_object(p, o, cause);
 	}
 	p->rows_seen--;
@@ -1773,7 +1871,12 @@ int parser_finish(struct parser *p, char **cause)
 		*cause = xstrdup(p->err);
 		return -1;
 	case P_TOP_END:
+		return 0;
 	case P_LINES:
+		/* One object, no run in it (a config file, a results dict). */
+		if (p->nokeys && p->rows_seen == 1 && p->run->nrows == 0)
+			return fail(p, cause, xasprintf("a JSON object with neither \"metrics\" nor "
+							"\"log_history\" (its keys: %s)", p->nokeys));
 		return 0;
 	default:
 		break;

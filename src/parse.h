@@ -86,6 +86,10 @@
  *   "top-level JSON value is not an object or array"
  *   "row N is not an object"           (N counts rows from 1, all formats)
  *   "\"metrics\" is not an array"
+ *   "a JSON object with neither \"metrics\" nor \"log_history\" (its keys:
+ *        K1, K2, ...)"  (the whole input one object without a step; the
+ *        first 8 keys, sanitized, each cut to 40 characters, then
+ *        ", ... (N keys)")
  *   "JSON nested deeper than 32 levels at line L, column C"  (within one
  *        row or value)
  *   "JSON value larger than 1048576 bytes at line L, column C"  (L, C
@@ -133,6 +137,12 @@ size_t parser_fast_rows(const struct parser *p);
  * total_flos is the final summary entry of log_history (train_loss is the
  * mean over the run) and is dropped, never a data point nor counted. */
 void parser_set_hf(struct parser *p, bool hf);
+
+/* W&B mode (read_wbhist.c, wandb-history.jsonl): _step is the step,
+ * _timestamp the time (Unix seconds), other keys starting with '_' are
+ * W&B's bookkeeping and ignored; other names map as in W&B run files
+ * (tagmap.h: eval/X is eval_X, train/X is X, train/train_loss dropped). */
+void parser_set_wandb(struct parser *p, bool wandb);
 
 /* Pushes LEN bytes (LEN may be 0).  Returns 0, or -1 with *cause set;
  * after an error the parser accepts nothing more and repeats the error. */

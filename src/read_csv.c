@@ -27,8 +27,9 @@
  * Errors (a malloc'd *cause):
  *   "CSV has a header but no rows"
  *   "no step-like column (step, global_step, _step, Step, current_steps or
- *    epoch) among the CSV columns: NAMES"  (each name sanitized, at most
- *    40 characters, the list cut after 400 bytes)
+ *    epoch) among the CSV columns: NAMES (name the step with --alias
+ *    COLUMN=step)"  (each name sanitized, at most 40 characters, the list
+ *    cut after 400 bytes)
  *   "CSV header has more than 1024 columns"
  *   "CSV field larger than 1048576 bytes at line L"
  *   "unterminated quoted field at the end of the CSV (truncated file?)"
@@ -315,7 +316,7 @@ static void header_done(struct csvr *s)
 		}
 	}
 	csv_fail(s, xasprintf("no step-like column (step, global_step, _step, Step, current_steps or epoch) "
-	                      "among the CSV columns: %s",
+	                      "among the CSV columns: %s (name the step with --alias COLUMN=step)",
 	                      b.data ? b.data : ""));
 	buf_free(&b);
 }

@@ -10,7 +10,8 @@
  * A run directory is one run; an experiment directory, or the store's
  * root, holds runs (list_runs), deleted ones (lifecycle_stage: deleted)
  * left out as MLflow's UI does.  Metric keys map to columns through
- * tagmap.h; the timestamp feeds the time column. */
+ * tagmap.h; the timestamp feeds the time column.  params/<key> files
+ * (raw text; nested keys are subdirectories) are the run's parameters. */
 #include "config.h"
 
 #include <dirent.h>
@@ -181,7 +182,40 @@ static int read_metrics(struct run *run, const char *dir, const char *rel, int d
 	return rc;
 }
 
-/* An MLflow run directory: meta.yaml naming a run, metrics/. */
+/* Adds the parameters under DIR/REL (REL "" at the top; a key with '/'
+ * is a subdirectory) to RUN, in name order: each file's text is the value
+ * (MLF_MAX_META bytes at most). */
+static int read_params(struct run *run, const char *dir, const char *rel, int depth, char **cause)
+{
+	char *path = *rel ? xasprintf("%s/%s", dir, rel) : xstrdup(dir);
+	struct dirent **des = NULL;
+	int nd = scandir(path, &des, NULL, alphasort);
+	int rc = 0;
+	for (int i = 0; i < nd; i++) {
+		const char *nm = des[i]->d_name;
+		char *key = *rel ? xasprintf("%s/%s", rel, nm) : xstrdup(nm);
+		char *fp = xasprintf("%s/%s", path, nm);
+		struct stat st;
+		if (rc == 0 && nm[0] != '.' && stat(fp, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < MLF_MAX_DEPTH) {
+				rc = read_params(run, dir, key, depth + 1, cause);
+			} else if (S_ISREG(st.st_mode)) {
+				char *v = slurp(fp);
+				if (v)
+					rc = run_add_param(run, key, v, cause);
+				free(v);
+			}
+		}
+		free(fp);
+		free(key);
+		free(des[i]);
+	}
+	free(des);
+	free(path);
+	return rc;
+}
+
+/* An MLflow run directory: meta.yaml naming a run, metrics/, params/. */
 static int mlf_load_dir(struct run *run, const char *dir, char **cause)
 {
 	char *yaml = run_meta(dir);
@@ -215,6 +249,10 @@ static int mlf_load_dir(struct run *run, const char *dir, char **cause)
 	int time_col = run_col(run, COL_TIME);
 	int rc = read_metrics(run, mdir, "", 0, time_col, cause);
 	free(mdir);
+	char *pdir = xasprintf("%s/params", dir);
+	if (rc == 0)
+		rc = read_params(run, pdir, "", 0, cause);
+	free(pdir);
 	/* Each metric file is in step order; together they are not. */
 	run_sort_rows(run);
 	return rc < 0 ? -1 : 0;

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -17,10 +18,13 @@
  * fallback and comes last. */
 static const struct reader_format *const formats[] = {
 	&read_lfs_format,
+	&mlflowdb_format,
 	&tfevents_format,
 	&wandb_format,
 	&read_hf_format,
 	&read_lf_format,
+	&read_wbhist_format,
+	&read_wbcsv_format,
 	&read_csv_format,
 	&mlflow_format,
 	&parse_json_format,
@@ -257,10 +261,78 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 	return -1;
 }
 
+#define PATH_HEAD READER_SNIFF_MAX /* bytes a load_path format's sniff sees */
+
+/* The format with load_path that claims regular file PATH, or NULL. */
+static const struct reader_format *path_format(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	unsigned char *head = xmalloc(PATH_HEAD);
+	ssize_t got = read(fd, head, PATH_HEAD);
+	close(fd);
+	const struct reader_format *found = NULL;
+	for (size_t i = 0; got > 0 && !found && i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->load_path && formats[i]->sniff(head, (size_t)got, true) == READER_YES)
+			found = formats[i];
+	free(head);
+	return found;
+}
+
+/* Splits "FILE#SEL" (see reader.h): the format, *FILE (malloc'd) and *SEL
+ * (borrowed from TARGET), or NULL. */
+static const struct reader_format *split_sel(const char *target, char **file, const char **sel)
+{
+	for (const char *h = strchr(target, '#'); h; h = strchr(h + 1, '#')) {
+		char *f = xstrndup(target, (size_t)(h - target));
+		const struct reader_format *fmt = path_format(f);
+		if (fmt) {
+			*file = f;
+			*sel = h + 1;
+			return fmt;
+		}
+		free(f);
+	}
+	return NULL;
+}
+
+bool reader_path_has_sel(const char *target)
+{
+	char *file = NULL;
+	const char *sel;
+	bool yes = split_sel(target, &file, &sel) != NULL;
+	free(file);
+	return yes;
+}
+
+int reader_load_path(struct run *run, const char *target, char **cause)
+{
+	const struct reader_format *fmt = path_format(target);
+	if (fmt)
+		return fmt->load_path(run, target, NULL, cause) < 0 ? -1 : 0;
+	struct stat st;
+	char *file = NULL;
+	const char *sel;
+	if (lstat(target, &st) == 0 || (fmt = split_sel(target, &file, &sel)) == NULL)
+		return 1;
+	int rc = fmt->load_path(run, file, sel, cause);
+	free(file);
+	return rc < 0 ? -1 : 0;
+}
+
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 {
 	*rels = NULL;
 	*n = 0;
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) {
+		const struct reader_format *fmt = path_format(dir);
+		return fmt && fmt->list_runs ? fmt->list_runs(dir, rels, n, cause) : 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!formats[i]->list_runs)
 			continue;

@@ -15,9 +15,17 @@
  *   - llamafactory: LLaMA-Factory's trainer_log.jsonl, JSON Lines whose
  *     first line has "current_steps" (read_lf.c; directories holding
  *     trainer_log.jsonl).
+ *   - wandb-history: W&B's wandb-history.jsonl (before W&B 0.10), JSON
+ *     Lines whose first line has "_step" and "_runtime" (read_wbhist.c;
+ *     directories holding wandb-history.jsonl).
+ *   - wandb-csv: W&B's "Export CSV" of a chart, several runs in one file
+ *     (read_wbcsv.c; read by path, list_runs "#RUN"; a stream is read as
+ *     any CSV).
  *   - csv: CSV or TSV with a header row naming a step-like column
  *     (read_csv.c; Lightning's CSVLogger, Keras' CSVLogger; directories
  *     holding metrics.csv, as lightning_logs/version_N).
+ *   - mlflowdb: MLflow's SQLite store, mlflow.db (read_mlflowdb.c; a
+ *     file read by path with load_path, never as a stream).
  *   - mlflow: MLflow file stores, directories only (read_mlflow.c).
  *   - json: the platform's answer, a bare array of metric points, JSON
  *     Lines (parse.c; the fallback, chosen when no other format claims the
@@ -31,7 +39,10 @@
  * log root, an MLflow experiment).  reader_list_runs() asks the formats
  * with a list_runs hook for the runs under a directory; the comparison
  * then reads each run as its own job (compare_add_jobs, cache_add_group),
- * labelled by its path relative to the directory (or the run's name). */
+ * labelled by its path relative to the directory (or the run's name).
+ * A file may hold several runs too (an SQLite store): its runs are
+ * "#RUN" relative to it, and the JOB "FILE#RUN" reads one of them
+ * (reader_load_path). */
 #ifndef TRCOMPARE_READER_H
 #define TRCOMPARE_READER_H
 
@@ -70,14 +81,23 @@ struct reader_format {
 	 * a directory load_dir reads as one run; *N = 0 when DIR holds none of
 	 * this format's.  0, or -1 with *cause. */
 	int (*list_runs)(const char *dir, char ***rels, size_t *n, char **cause);
+	/* Reads the file PATH by its name (optional: a format that needs the
+	 * file itself, such as an SQLite database; its feed then refuses a
+	 * stream), SEL the run "PATH#SEL" names (NULL: the file has one).
+	 * For such a format list_runs gets the file's path and gives runs
+	 * "#SEL".  0, or -1 with *cause. */
+	int (*load_path)(struct run *run, const char *path, const char *sel, char **cause);
 };
 
 extern const struct reader_format read_lfs_format;
 extern const struct reader_format read_hf_format;
 extern const struct reader_format read_lf_format;
+extern const struct reader_format read_wbhist_format;
 extern const struct reader_format read_csv_format;
+extern const struct reader_format read_wbcsv_format;
 extern const struct reader_format tfevents_format;
 extern const struct reader_format mlflow_format;
+extern const struct reader_format mlflowdb_format;
 extern const struct reader_format wandb_format;
 
 /* One source being read.  Not thread-safe; one per source. */
@@ -128,8 +148,18 @@ int reader_load_dir(struct run *run, const char *dir, char **cause);
 
 /* The runs under directory DIR, from the first format (in table order)
  * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
- * NULL when no format finds a run).  Returns 0, or -1 with *cause ("more
- * than 1000 runs in the directory"). */
+ * NULL when no format finds a run).  DIR may be a regular file: then only
+ * a format with load_path that claims its first bytes is asked.  Returns
+ * 0, or -1 with *cause ("more than 1000 runs in the directory"). */
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
+
+/* Reads TARGET when a format reads it by path (load_path): a regular file
+ * such a format claims, or "FILE#SEL" where FILE (the part before the
+ * first '#' that leaves a regular file) is one.  Returns 0 when read, 1
+ * when TARGET is neither (read it as usual), or -1 with *cause. */
+int reader_load_path(struct run *run, const char *target, char **cause);
+
+/* Does TARGET name "FILE#SEL", FILE a regular file (see reader_load_path)? */
+bool reader_path_has_sel(const char *target);
 
 #endif

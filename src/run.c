@@ -306,6 +306,15 @@ void run_finish(struct run *r)
 		r->backwards += step[i] < step[i - 1];
 	run_sort_rows(r);
 	merge_dups(r);
+	int ec = run_find(r, COL_EPOCH);
+	double last = NAN;
+	for (size_t i = 0; ec > 0 && i < r->nrows; i++) {
+		double e = r->cols[ec][i];
+		if (!isfinite(e))
+			continue;
+		r->epoch_back += e < last;
+		last = e;
+	}
 	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
 	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
 	r->nlogged = r->ncols;
@@ -383,6 +392,10 @@ char **run_warnings(const struct run *r, size_t *n)
 		add_msg(&w, n, xasprintf("%s: the step went back %zu time%s (a resumed run?); where a "
 					 "step was logged twice, the values logged last are kept",
 					 job, r->backwards, r->backwards == 1 ? "" : "s"));
+	if (r->epoch_back)
+		add_msg(&w, n, xasprintf("%s: the epoch went back %zu time%s while the step went forward "
+					 "(epochs counted anew after a resume?)", job, r->epoch_back,
+					 r->epoch_back == 1 ? "" : "s"));
 	if (r->bad_records)
 		add_msg(&w, n, xasprintf("%s: skipped %zu record%s with a bad checksum or unreadable "
 					 "contents", job, r->bad_records, r->bad_records == 1 ? "" : "s"));

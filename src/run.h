@@ -83,6 +83,8 @@ struct run {
 	size_t partial_lines;   /* text files (JSON Lines, CSV) ending with a
 	                           partial last line, which was not read
 	                           (still being written?) */
+	size_t epoch_back;      /* rows (in step order, after merging) whose
+	                           epoch is below the one before (run_finish) */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */
@@ -153,7 +155,8 @@ void run_finish(struct run *r);
  * went back N times (a resumed run?); where a step was logged twice, the
  * values logged last are kept", "JOB: skipped N records with a bad
  * checksum or unreadable contents", "JOB: N files end mid-record (still
- * being written?)", "JOB: no metrics" or "JOB: no metrics
+ * being written?)", "JOB: the epoch went back N times while the step
+ * went forward (epochs counted anew after a resume?)", "JOB: no metrics" or "JOB: no metrics
  * (MESSAGE)".  Returns a malloc'd array of *N malloc'd strings. */
 char **run_warnings(const struct run *r, size_t *n);
 

@@ -78,6 +78,8 @@ static enum source_kind classify_target(const char *t)
 		return SOURCE_STDIN;
 	if (path_exists(t))
 		return SOURCE_FILE;
+	if (!is_url(t) && reader_path_has_sel(t))
+		return SOURCE_FILE; /* mlflow.db#RUN */
 	if (is_url(t))
 		return SOURCE_URL;
 	if (*t == '\0' || strchr(t, '/') || file_like(t))
@@ -120,11 +122,18 @@ static void load_local(struct source_job *j)
 {
 	char *cause = NULL;
 	struct stat st;
-	int fd;
+	int fd, rc;
 	bool is_stdin = j->kind == SOURCE_STDIN;
 
 	if (is_stdin) {
 		fd = STDIN_FILENO;
+	} else if ((rc = reader_load_path(j->run, j->target, &cause)) != 1) {
+		/* A file read by its path (an SQLite store), or FILE#RUN. */
+		if (rc < 0) {
+			j->status = EXIT_DATA;
+			j->error = cause;
+		}
+		return;
 	} else {
 		/* O_NONBLOCK would spoil FIFOs' blocking reads; a FIFO's open
 		 * waits for its writer, which is what the user asked for. */
@@ -135,7 +144,6 @@ static void load_local(struct source_job *j)
 			return;
 		}
 	}
-	int rc;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		rc = reader_load_dir(j->run, j->target, &cause);
 	else

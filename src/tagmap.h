@@ -3,9 +3,10 @@
  * TensorBoard tags and MLflow metric keys name the same metrics as the
  * platform's JSON under other spellings: Hugging Face's TensorBoard and
  * MLflow callbacks write `train/loss`, `eval/loss`, Keras `epoch_loss`,
- * `val_loss`.  This is the one table for the binary trackers' readers
- * (read_tfevents.c, read_mlflow.c); the CSV readers' table (src/colmap.c,
- * issue 13 part 1) is to absorb it when both are on main. */
+ * `val_loss`.  The entries are colmap.c's one table (those marked for
+ * tags), used by the trackers' readers (read_tfevents.c, read_mlflow.c,
+ * read_mlflowdb.c, read_wandb.c, read_wbhist.c, read_wbcsv.c); the user's
+ * aliases (colmap_set_aliases) come first. */
 #ifndef TRCOMPARE_TAGMAP_H
 #define TRCOMPARE_TAGMAP_H
 

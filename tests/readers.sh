@@ -205,7 +205,7 @@ ok "-S csv numbers as computed by hand"
 expect_fail 1 "trcompare-plot: $D/lfs-pointer.json: a Git LFS pointer, not the log itself (run \`git lfs pull\`)" \
 	--data "$D/lfs-pointer.json"
 expect_fail 1 "trcompare-plot: $D/header-only.csv: CSV has a header but no rows" --data "$D/header-only.csv"
-expect_fail 1 "trcompare-plot: $D/nostep.csv: no step-like column (step, global_step, _step, Step, current_steps or epoch) among the CSV columns: time, my loss, acc" \
+expect_fail 1 "trcompare-plot: $D/nostep.csv: no step-like column (step, global_step, _step, Step, current_steps or epoch) among the CSV columns: time, my loss, acc (name the step with --alias COLUMN=step)" \
 	--data "$D/nostep.csv"
 printf 'step,"a\n1,2\n' >"$T/trunc.csv"
 expect_fail 1 "trcompare-plot: $T/trunc.csv: unterminated quoted field at the end of the CSV (truncated file?)" \

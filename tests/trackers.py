@@ -3,6 +3,7 @@
 
     trackers.py tfevents DIR   TensorBoard event files (see below)
     trackers.py mlflow DIR     an MLflow file store
+    trackers.py mlflowdb DIR   MLflow SQLite stores (DIR/mlflow.db, …)
     trackers.py wandb DIR      W&B run directories (DIR/wandb/...)
     trackers.py examples DIR   examples/tensorboard and examples/mlruns
     trackers.py hostile DIR    one run per tracker with hostile metric names
@@ -10,7 +11,9 @@
 
 The encoders follow the producers' formats (doc: /work/shared/docs/formats.md;
 tensorboard record_writer.py and the event/summary/tensor protos; MLflow
-file_store.py), written from scratch so that the C reader is checked against
+file_store.py, and for mlflow.db the tables as MLflow's alembic migrations
+leave them: dbmodels/initial_models.py, 451aebb31d03_add_metric_step.py,
+181f10493468_allow_nulls_for_metric_values.py), written from scratch so that the C reader is checked against
 an independent implementation.
 """
 import os
@@ -234,6 +237,104 @@ def mlflow(top):
     write(os.path.join(d, "meta.yaml"), b"run_id: dddd\nrun_name: gone\nlifecycle_stage: deleted\n")
     write(os.path.join(d, "metrics", "loss"), b"1700000001000 9 1\n")
 
+# MLflow's tables after its migrations (SQLAlchemy's DDL for SQLite; the
+# columns the reader uses and their neighbours).
+MLFLOW_SCHEMA = """
+CREATE TABLE experiments (
+    experiment_id INTEGER NOT NULL, name VARCHAR(256) NOT NULL,
+    artifact_location VARCHAR(256), lifecycle_stage VARCHAR(32),
+    creation_time BIGINT, last_update_time BIGINT,
+    CONSTRAINT experiment_pk PRIMARY KEY (experiment_id), UNIQUE (name),
+    CONSTRAINT experiments_lifecycle_stage CHECK (lifecycle_stage IN ('active', 'deleted')));
+CREATE TABLE runs (
+    run_uuid VARCHAR(32) NOT NULL, name VARCHAR(250), source_type VARCHAR(20),
+    source_name VARCHAR(500), entry_point_name VARCHAR(50), user_id VARCHAR(256),
+    status VARCHAR(9), start_time BIGINT, end_time BIGINT, deleted_time BIGINT,
+    source_version VARCHAR(50), lifecycle_stage VARCHAR(20), artifact_uri VARCHAR(200),
+    experiment_id INTEGER,
+    CONSTRAINT run_pk PRIMARY KEY (run_uuid),
+    CONSTRAINT status CHECK (status IN ('SCHEDULED', 'FAILED', 'FINISHED', 'RUNNING', 'KILLED')),
+    CONSTRAINT runs_lifecycle_stage CHECK (lifecycle_stage IN ('active', 'deleted')),
+    FOREIGN KEY(experiment_id) REFERENCES experiments (experiment_id));
+CREATE TABLE metrics (
+    key VARCHAR(250) NOT NULL, value FLOAT NOT NULL, timestamp BIGINT NOT NULL,
+    run_uuid VARCHAR(32) NOT NULL, step BIGINT DEFAULT '0' NOT NULL,
+    is_nan BOOLEAN DEFAULT '0' NOT NULL,
+    CONSTRAINT metric_pk PRIMARY KEY (key, timestamp, step, run_uuid, value, is_nan),
+    FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid));
+CREATE INDEX index_metrics_run_uuid ON metrics (run_uuid);
+CREATE TABLE params (
+    key VARCHAR(250) NOT NULL, value VARCHAR(8000) NOT NULL, run_uuid VARCHAR(32) NOT NULL,
+    CONSTRAINT param_pk PRIMARY KEY (key, run_uuid),
+    FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid));
+CREATE TABLE tags (
+    key VARCHAR(250) NOT NULL, value VARCHAR(8000), run_uuid VARCHAR(32) NOT NULL,
+    CONSTRAINT tag_pk PRIMARY KEY (key, run_uuid),
+    FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid));
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+"""
+
+MAX_DOUBLE = 1.7976931348623157e308  # MLflow's stand-in for infinity
+
+
+def mlflow_db(path, runs):
+    """RUNS: (run_uuid, name, stage, start_ms, metrics, params, tags); a
+    metric point is (key, value, timestamp ms, step); value None is NaN."""
+    import sqlite3
+    if os.path.exists(path):
+        os.unlink(path)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript(MLFLOW_SCHEMA)
+    db.execute("INSERT INTO alembic_version VALUES ('1b5f0d9ad7c1')")
+    db.execute("INSERT INTO experiments VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', 0, 0)")
+    for rid, name, stage, start, metrics, params, tags in runs:
+        db.execute("INSERT INTO runs (run_uuid, name, source_type, status, start_time, "
+                   "lifecycle_stage, experiment_id) VALUES (?, ?, 'LOCAL', 'FINISHED', ?, ?, 0)",
+                   (rid, name, start, stage))
+        for key, value, ts, step in metrics:
+            nan = value is None
+            db.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
+                       (key, 0.0 if nan else value, ts, rid, step, 1 if nan else 0))
+        for k, v in params:
+            db.execute("INSERT INTO params VALUES (?, ?, ?)", (k, v, rid))
+        for k, v in tags:
+            db.execute("INSERT INTO tags VALUES (?, ?, ?)", (k, v, rid))
+    db.commit()
+    db.close()
+
+
+def mlflowdb(top):
+    """DIR/mlflow.db: two live runs and a deleted one; DIR/dup.db: two runs
+    of one name; DIR/other.db: an SQLite file that is no MLflow store."""
+    a = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
+    b = "ffff0000ffff0000ffff0000ffff0000"
+    mlflow_db(os.path.join(top, "mlflow.db"), [
+        # logged out of order, as several threads of one run may
+        (b, "", "active", 1700000100000,
+         [("learning_rate", 5e-05, 1700000106000, 2), ("learning_rate", 0.0001, 1700000105000, 1)],
+         [("lora_r", "16")], [("mlflow.runName", "old-style")]),
+        (a, "lora-r8", "active", 1700000000000,
+         [("loss", 2.5, 1700000001000, 1), ("loss", 2.0, 1700000002000, 2),
+          ("loss", None, 1700000003000, 3),
+          ("train/grad_norm", 0.5, 1700000001000, 1), ("train/grad_norm", MAX_DOUBLE, 1700000002000, 2),
+          ("eval_loss", 2.2, 1700000002000, 2),
+          ("train/train_loss", 2.1, 1700000003000, 3),
+          ("loss", 1.75, 1700000004000, 3)],
+         [("lora_r", "8"), ("learning_rate", "0.0001")], [("mlflow.runName", "lora-r8")]),
+        ("dddd", "gone", "deleted", 1700000200000, [("loss", 9.0, 1700000201000, 1)], [], []),
+    ])
+    mlflow_db(os.path.join(top, "dup.db"), [
+        ("11111111111111111111111111111111", "dup", "active", 1, [("loss", 1.0, 1000, 1)], [], []),
+        ("22222222222222222222222222222222", "dup", "active", 2, [("loss", 2.0, 2000, 1)], [], []),
+    ])
+    import sqlite3
+    db = sqlite3.connect(os.path.join(top, "other.db"))
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+
 
 def examples(top):
     """examples/tensorboard and examples/mlruns: small, deterministic."""
@@ -433,6 +534,8 @@ if __name__ == "__main__":
         tfevents(sys.argv[2])
     elif what == "mlflow":
         mlflow(sys.argv[2])
+    elif what == "mlflowdb":
+        mlflowdb(sys.argv[2])
     elif what == "wandb":
         wandb(sys.argv[2])
     elif what == "examples":
@@ -442,4 +545,4 @@ if __name__ == "__main__":
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow|wandb|examples|hostile DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|mlflowdb|wandb|examples|hostile DIR | bench FILE N")

@@ -1,5 +1,6 @@
 /* fuzz_readers.c: libFuzzer target for the readers of other tools' logs
- * (read_csv.c, read_hf.c, read_lf.c, read_lfs.c) and the format table.
+ * (read_csv.c, read_hf.c, read_lf.c, read_lfs.c, read_wbhist.c) and the
+ * format table.
  *
  * The first byte picks the reader: 0 the format table (sniffing, as for a
  * file), 1 the CSV reader, 2 the Hugging Face reader, each fed directly;
