@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compare.h"
 #include "gnuplot.h"
 #include "gpscript.h"
 #include "http.h"
+#include "report.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -205,6 +207,8 @@ static bool up_to_date(const struct compare_spec *spec)
 	}
 	if (ok && spec->summary_output)
 		ok = oldest_of(spec->summary_output, &oldest);
+	if (ok && spec->report)
+		ok = oldest_of(spec->report, &oldest);
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
 		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
@@ -260,7 +264,7 @@ static size_t check_line(struct batch *b, size_t i)
  * strings but for the -d directory's compare.gp, which is owned: *OWNED). */
 static const char **outputs_of(const struct compare_spec *spec, size_t *n, char **owned)
 {
-	const char **v = xcalloc(spec->noutputs + 2, sizeof *v);
+	const char **v = xcalloc(spec->noutputs + 3, sizeof *v);
 	size_t k = 0;
 	for (size_t i = 0; i < spec->noutputs; i++)
 		v[k++] = spec->outputs[i];
@@ -269,6 +273,8 @@ static const char **outputs_of(const struct compare_spec *spec, size_t *n, char 
 		v[k++] = *owned;
 	if (spec->summary_output)
 		v[k++] = spec->summary_output;
+	if (spec->report)
+		v[k++] = spec->report;
 	*n = k;
 	return v;
 }
@@ -561,6 +567,47 @@ static void write_files(struct batch *b, size_t i, const struct chart *ch)
 	}
 }
 
+/* --report of line I: its chart built for the report's SVGs, and the page
+ * (its own gnuplot, not the pool's). */
+static void write_report(struct batch *b, size_t i, const struct joblist *jl, bool first)
+{
+	const struct compare_spec *spec = b->lines[i].spec;
+	struct panel_set ps;
+	const char *option;
+	char *cause = NULL, *warnings = NULL;
+	if (compare_panels(spec, &ps, &option, &cause) != 0) { /* checked in check_line */
+		say(b, BATCH_ERROR, b->lines[i].where, "%s: %s", option, cause);
+		free(cause);
+		b->ls[i].failed = true;
+		return;
+	}
+	struct chart_target t = report_target(ps.npanels);
+	panel_set_free(&ps);
+	struct chart *ch = build(b, i, jl, &t, first);
+	if (!ch) {
+		b->ls[i].failed = true;
+		return;
+	}
+	struct report_opts ro = {
+		.argv = b->lines[i].argv,
+		.argc = b->lines[i].argc,
+		.generated = time(NULL),
+		.jl = jl,
+		.tmpdir = b->cfg->env->tmpdir,
+		.images = spec->report_svg ? REPORT_IMAGES_SVG : REPORT_IMAGES_PNG,
+	};
+	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) == 0) {
+		gnuplot_warnings(b, i, warnings);
+		b->cfg->say(b->cfg->ctx, BATCH_WROTE, spec->report);
+	} else {
+		free(warnings);
+		say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+		free(cause);
+		b->ls[i].failed = true;
+	}
+	chart_free(ch);
+}
+
 /* Makes the missing directories above PATH (a manifest's "-o out/x.png"
  * needs no mkdir first); a failure shows when the file is opened. */
 static void make_parents(const char *path)
@@ -596,6 +643,8 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 		make_parents(spec->summary_output);
 	if (spec->data_dir)
 		make_parents(spec->data_dir);
+	if (spec->report)
+		make_parents(spec->report);
 	bool first = true;
 	if (b->cfg->summaries) {
 		struct chart_target t = { .view = false };
@@ -620,6 +669,10 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 		else
 			ls->failed = true;
 		chart_free(ch);
+	}
+	if (spec->report) {
+		write_report(b, i, jl, first);
+		first = false;
 	}
 	for (size_t k = 0; k < spec->noutputs; k++) {
 		const struct render_plan *pl = &ls->plans[k];

@@ -6,7 +6,7 @@
  *   manifest lines (main.c: manifest.h's words, options.c's parsing)
  *     └► batch_new ─► batch_check (usage errors, --newer, jobs into the
  *        cache) ─► batch_load (the pool starts, cache_load once)
- *        ─► batch_write (per line: charts, -d, --summary-output; the
+ *        ─► batch_write (per line: charts, -d, --summary-output, --report; the
  *        rendered outputs go round the pool, one chart after another per
  *        gnuplot, gp_session_sync between them) ─► batch_free
  *
@@ -29,6 +29,9 @@ struct batch_line {
 	const struct compare_spec *spec; /* JOBs and outputs resolved
 	                                    (batch_path, batch_job) */
 	const char *where;  /* "MANIFEST:LINE", the prefix of its messages */
+	char *const *argv;  /* the line as a command (the program, then its
+	                       words), for --report */
+	size_t argc;
 };
 
 enum batch_say {

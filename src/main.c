@@ -730,11 +730,15 @@ static void manifest_run_free(struct manifest_run *mr)
 static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_entry *e, int argc,
 		      char **argv, const char *dir)
 {
-	char **v = xcalloc((size_t)argc + e->nwords + 1, sizeof *v);
+	/* The parsed command line (argp may reorder it), then, after its NULL,
+	 * what a report shows: the program and the line's words in order. */
+	char **v = xcalloc((size_t)argc + 2 * e->nwords + 3, sizeof *v);
+	char **shown = v + argc + e->nwords + 1;
 	for (int k = 0; k < argc; k++)
 		v[k] = argv[k];
+	shown[0] = argv[0];
 	for (size_t k = 0; k < e->nwords; k++)
-		v[(size_t)argc + k] = e->words[k].text;
+		v[(size_t)argc + k] = shown[k + 1] = e->words[k].text;
 	mr->argvs[i] = v;
 	struct options *o = &mr->opts[i];
 	char *cause = NULL;
@@ -755,8 +759,12 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 		o->spec.data_dir = keep(mr, batch_path(dir, o->spec.data_dir));
 	if (o->spec.summary_output)
 		o->spec.summary_output = keep(mr, batch_path(dir, o->spec.summary_output));
+	if (o->spec.report)
+		o->spec.report = keep(mr, batch_path(dir, o->spec.report));
 	struct batch_line *l = &mr->lines[mr->nlines++];
 	l->spec = &o->spec;
+	l->argv = shown; /* run in the manifest's directory */
+	l->argc = e->nwords + 1;
 	l->where = keep(mr, xasprintf("%s:%zu", mr->name, e->line));
 	return 0;
 }

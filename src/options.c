@@ -376,14 +376,14 @@ static error_t check_batch(struct argp_state *state, struct options *o)
 			USAGE(state, "--data: not on a manifest line (use -d DIR)");
 		if (o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)
 			USAGE(state, "-S: on a manifest line, name its file with --summary-output FILE");
-		if (!o->noutputs && !o->spec.data_dir && !o->spec.summary_output)
-			USAGE(state, "the line names no output (-o FILE, -d DIR or --summary-output FILE)");
+		if (!o->noutputs && !o->spec.data_dir && !o->spec.summary_output && !o->spec.report)
+			USAGE(state, "the line names no output (-o FILE, -d DIR, --summary-output FILE or --report FILE)");
 		return 0;
 	}
 	if (o->njobs)
 		USAGE(state, "--batch takes no JOB; write the JOBs on the manifest's lines");
-	if (o->noutputs || o->spec.data_dir || o->spec.summary_output || o->spec.data_stdout)
-		USAGE(state, "--batch: name the outputs (-o, -d, --summary-output) on the manifest's lines");
+	if (o->noutputs || o->spec.data_dir || o->spec.summary_output || o->spec.data_stdout || o->spec.report)
+		USAGE(state, "--batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines");
 	if (o->list_jobs || o->latest)
 		USAGE(state, "--batch takes no --list-jobs or --latest");
 	return 0;

@@ -89,7 +89,7 @@ MANIFEST
 expect_fail 64 "trcompare-plot: $T/bad.txt:2:11: '--frob': unknown option, or its argument is missing
 trcompare-plot: $T/bad.txt:3:1: --url: give it on the --batch command line, not on a manifest line
 trcompare-plot: $T/bad.txt:5:2: -S: on a manifest line, name its file with --summary-output FILE
-trcompare-plot: $T/bad.txt:6:4: the line names no output (-o FILE, -d DIR or --summary-output FILE)
+trcompare-plot: $T/bad.txt:6:4: the line names no output (-o FILE, -d DIR, --summary-output FILE or --report FILE)
 trcompare-plot: $T/bad.txt:8: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)
 trcompare-plot: $T/bad.txt:7: $T/b1.png: $T/bad.txt:1 writes it too" --batch "$T/bad.txt"
 [ ! -e "$T/b1.png" ] || fail "a manifest with usage errors wrote an output"
@@ -98,7 +98,7 @@ expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
 expect_fail 64 "trcompare-plot: --batch takes no JOB; write the JOBs on the manifest's lines
 $try" --batch "$T/bad.txt" "$RUNS/qwen-350m-lr1e-4.json"
-expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output) on the manifest's lines
+expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines
 $try" --batch "$T/bad.txt" -o x.png
 expect_fail 64 "trcompare-plot: --newer: only with --batch
 $try" --newer "$RUNS/qwen-350m-lr1e-4.json"
@@ -288,3 +288,26 @@ expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
 $try" --batch "$T/site/m" --index x.txt
 expect_fail 64 "trcompare-plot: --index: only with --batch
 $try" --index x.md "$RUNS/qwen-350m-lr1e-4.json"
+
+# --report on manifest lines: an HTML page and a Markdown report (its charts
+# beside it), each showing the line's own command; --newer counts them.
+mkdir -p "$T/rep"
+cat >"$T/rep/m" <<MANIFEST
+--report pages/r.html --title 'line one' $RUNS/qwen-350m-lr1e-4.json $RUNS/qwen-350m-lr3e-4.json
+--report pages/r.md -m loss $RUNS/qwen-350m-lr1e-4.json LAB=$RUNS/llama-1.3b-lr2e-4.json
+MANIFEST
+trc --batch "$T/rep/m" -q
+[ "$rc" -eq 0 ] || fail "--report lines: exit $rc: $(cat "$T/err")"
+grep -q '<svg' "$T/rep/pages/r.html" && grep -q 'line one' "$T/rep/pages/r.html" ||
+	fail "--report line: no chart or title in the page"
+grep -q 'trcompare-plot --report pages/r.html --title' "$T/rep/pages/r.html" ||
+	fail "--report line: the page does not show the line's command"
+grep -q 'r-panel-1.png' "$T/rep/pages/r.md" && [ -s "$T/rep/pages/r-panel-1.png" ] ||
+	fail "--report .md line: no chart beside it: $(ls "$T/rep/pages")"
+grep -q 'LAB' "$T/rep/pages/r.md" || fail "--report .md line: no LAB job"
+touch "$T/rep/pages/r.html" "$T/rep/pages/r.md"
+trc --batch "$T/rep/m" --newer
+grep -q '^0 charts written, 2 skipped, 0 failed' "$T/err" || fail "--report lines with --newer: $(cat "$T/err")"
+expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines
+$try" --batch "$T/rep/m" --report x.html
+ok "--report on manifest lines: HTML and Markdown, the line's command, --newer"
