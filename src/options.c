@@ -377,7 +377,8 @@ static error_t check_batch(struct argp_state *state, struct options *o)
 		if (o->spec.summary != SUMMARY_NONE && !o->spec.summary_output)
 			USAGE(state, "-S: on a manifest line, name its file with --summary-output FILE");
 		if (!o->noutputs && !o->spec.data_dir && !o->spec.summary_output && !o->spec.report)
-			USAGE(state, "the line names no output (-o FILE, -d DIR, --summary-output FILE or --report FILE)");
+			USAGE(state, "the line names no output "
+				     "(-o FILE, -d DIR, --summary-output FILE or --report FILE)");
 		return 0;
 	}
 	if (o->njobs)
