@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 /* Reads all of PATH into B.  Returns 0, or -1 with errno set. */
@@ -32,13 +33,31 @@ static int slurp(const char *path, struct buf *b)
 }
 
 /* Rewrites PATH with its local scripts inlined. */
-int canvas_inline_scripts(const char *path, const char *name, char **cause)
+int canvas_inline_scripts(const char *path, const char *name, const struct canvas_page *page,
+			  char **cause)
 {
 	struct buf in = {0}, out = {0};
 	if (slurp(path, &in) != 0) {
 		*cause = xasprintf("%s: %s", name, strerror(errno));
 		buf_free(&in);
 		return -1;
+	}
+	/* gnuplot's title: the chart's instead, and the refresh beside it. */
+	static const char gp_title[] = "<title>Gnuplot Canvas Graph</title>";
+	char *t = strstr(in.data, gp_title);
+	if (t) {
+		const char *raw = page && page->title ? page->title : "Training runs (trcompare-plot)";
+		char *clean = text_sanitize(raw, strlen(raw), TEXT_MAX_CHARS, "Training runs");
+		char *h = text_html_escape(clean);
+		buf_append(&out, in.data, (size_t)(t - in.data));
+		buf_printf(&out, "<title>%s</title>", h);
+		if (page && page->refresh > 0)
+			buf_printf(&out, "\n<meta http-equiv=\"refresh\" content=\"%ld\">",
+				   (long)(page->refresh < 1 ? 1 : page->refresh + 0.5));
+		free(h);
+		free(clean);
+		memmove(in.data, t + strlen(gp_title), in.len - (size_t)(t + strlen(gp_title) - in.data) + 1);
+		in.len -= (size_t)(t + strlen(gp_title) - in.data);
 	}
 	static const char open_tag[] = "<script src=\"/";
 	static const char close_tag[] = "\"></script>";

@@ -92,23 +92,6 @@ static char *link_escape(const char *path)
 	return b.data ? b.data : xstrdup("");
 }
 
-/* Text made safe for HTML (malloc'd). */
-static char *html_escape(const char *s)
-{
-	struct buf b = {0};
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&': buf_puts(&b, "&amp;"); break;
-		case '<': buf_puts(&b, "&lt;"); break;
-		case '>': buf_puts(&b, "&gt;"); break;
-		case '"': buf_puts(&b, "&quot;"); break;
-		case '\'': buf_puts(&b, "&#39;"); break;
-		default: buf_append(&b, p, 1);
-		}
-	}
-	return b.data ? b.data : xstrdup("");
-}
-
 /* True for an output a page shows as an image. */
 static bool is_image(const char *path)
 {
@@ -122,7 +105,7 @@ static void put_link(FILE *out, bool html, const char *from, const char *target,
 	char *url = link_escape(rel);
 	char *shown = text_sanitize(rel, strlen(rel), TEXT_MAX_CHARS, "(empty)");
 	if (html) {
-		char *h = html_escape(shown);
+		char *h = text_html_escape(shown);
 		if (is_image(target))
 			fprintf(out, "<p><img src=\"%s\" alt=\"%s\"></p>\n", url, h);
 		else
@@ -148,7 +131,7 @@ static void put_entry(FILE *out, bool html, const char *from, const struct index
 	char *title = text_sanitize(t, strlen(t), TEXT_MAX_CHARS, "(untitled)");
 	char *where = text_sanitize(e->where, strlen(e->where), TEXT_MAX_CHARS, "");
 	if (html) {
-		char *h = html_escape(title), *w = html_escape(where);
+		char *h = text_html_escape(title), *w = text_html_escape(where);
 		fprintf(out, "<h2>%s</h2>\n<p><small>%s%s%s</small></p>\n", h, w, e->status ? ": " : "",
 			e->status ? e->status : "");
 		free(h);
@@ -167,7 +150,7 @@ static void put_entry(FILE *out, bool html, const char *from, const struct index
 		put_link(out, html, from, e->summary_file, "summary: ");
 	if (e->summary_md) {
 		if (html) {
-			char *h = html_escape(e->summary_md);
+			char *h = text_html_escape(e->summary_md);
 			fprintf(out, "<pre>%s</pre>\n", h);
 			free(h);
 		} else {

@@ -276,6 +276,8 @@ static int load(struct state *st, int *rc)
 	return -1;
 }
 
+static double watch_interval(const struct state *st);
+
 /* -o given again: output I (> 0) of the same comparison, its chart built
  * for that output's terminal and size as a lone -o would.  Returns the
  * exit status. */
@@ -287,6 +289,8 @@ static int another_output(struct state *st, size_t i, const struct render_env *e
 	char *cause = NULL;
 	if (render_plan(&spec, env, &pl, &cause) != 0) /* checked in prepare() */
 		return fail(EXIT_USAGE, cause);
+	if (st->opts.watch)
+		pl.html_refresh = watch_interval(st);
 	struct chart_target target = render_target(&pl, false);
 	struct chart *ch = NULL;
 	if (compare_build(&spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
@@ -322,6 +326,7 @@ static int write_report(struct state *st, const struct render_env *env)
 		.jl = st->have_jl ? &st->jl : NULL,
 		.tmpdir = env->tmpdir,
 		.images = spec->report_svg ? REPORT_IMAGES_SVG : REPORT_IMAGES_PNG,
+		.refresh = st->opts.watch ? watch_interval(st) : 0,
 	};
 	int rc = EXIT_OK;
 	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) != 0) {
@@ -652,6 +657,8 @@ static int compare(struct state *st)
 		rc = load(st, &failed);
 	if (rc >= 0)
 		return rc;
+	if (st->opts.watch)
+		pl.html_refresh = watch_interval(st); /* an HTML chart reloads itself */
 	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
 	if (st->opts.list_metrics)
 		target.view = false; /* nothing is drawn */

@@ -682,7 +682,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (o->watch_forever && !o->watch)
 			USAGE(state, "--watch-forever goes with --watch");
 		if (o->watch && (o->list_jobs || o->spec.data_stdout ||
-				 (o->spec.summary != SUMMARY_NONE && o->spec.output)))
+				 (o->spec.summary != SUMMARY_NONE && o->spec.output && !o->spec.summary_output)))
 			USAGE(state, "--watch redraws -o FILE and -d DIR, or a text chart or -S on a "
 				     "terminal; not --data, --list-jobs, or -S with -o");
 		if ((o->list_jobs || o->latest) && !o->fetch.url)

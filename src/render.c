@@ -144,6 +144,7 @@ int render_plan(const struct compare_spec *spec, const struct render_env *env,
 {
 	memset(pl, 0, sizeof *pl);
 	pl->output = spec->output;
+	pl->html_title = spec->title;
 	int rc = spec->output ? plan_file(spec, pl, cause) : plan_stdout(spec, env, pl, cause);
 	if (rc == 0)
 		chart_size(spec, env, pl);
@@ -283,7 +284,7 @@ static int render_stdout(const struct render_plan *pl, const struct chart *ch, s
 		gp_session_free(s);
 	}
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
-		rc = canvas_inline_scripts(path, "-", cause);
+		rc = canvas_inline_scripts(path, "-", &(struct canvas_page){ .title = pl->html_title }, cause);
 	if (rc == 0)
 		rc = copy_to(path, out, cause);
 	unlink(path);
@@ -333,7 +334,8 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 
 int render_file_check(const struct render_plan *pl, const char *tmp, char **cause)
 {
-	if (strcmp(pl->terminal, "canvas") == 0 && canvas_inline_scripts(tmp, pl->output, cause) != 0)
+	struct canvas_page page = { .title = pl->html_title, .refresh = pl->html_refresh };
+	if (strcmp(pl->terminal, "canvas") == 0 && canvas_inline_scripts(tmp, pl->output, &page, cause) != 0)
 		return -1;
 	struct stat sb;
 	if (stat(tmp, &sb) == 0 && sb.st_size == 0) {

@@ -52,6 +52,9 @@ struct render_plan {
 	bool keep_session;     /* CHART_RENDER_FILE with a session: leave it
 	                          open after the chart (gp_session_sync), for
 	                          the next one (--watch) */
+	const char *html_title; /* the canvas page's title: --title, or NULL */
+	double html_refresh;   /* seconds after which a canvas page reloads
+	                          itself (--watch), or 0 */
 };
 
 /* Decides where SPEC's chart goes and its size.  Returns 0, or -1 with

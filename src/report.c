@@ -593,6 +593,9 @@ static void put_head(FILE *out, const struct chart *ch, const struct report_opts
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
 	fprintf(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n", csp);
+	if (o->refresh > 0)
+		fprintf(out, "<meta http-equiv=\"refresh\" content=\"%ld\">\n",
+			(long)(o->refresh < 1 ? 1 : o->refresh + 0.5));
 	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"" PACKAGE_NAME "-plot " PACKAGE_VERSION "\">\n<title>",
 	      out);

@@ -40,6 +40,8 @@ struct report_opts {
 	const struct joblist *jl; /* job statuses and model names, or NULL */
 	const char *tmpdir;  /* for gnuplot's SVG files (absolute) */
 	enum report_images images; /* --report-images */
+	double refresh;      /* seconds after which the HTML page reloads
+	                        itself (--watch), or 0 */
 };
 
 /* The target SPEC's chart must be built for (compare_build) to go into a

@@ -324,3 +324,19 @@ char *text_file_stem(const char *s)
 	}
 	return b.data;
 }
+
+char *text_html_escape(const char *s)
+{
+	struct buf b = {0};
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '&': buf_puts(&b, "&amp;"); break;
+		case '<': buf_puts(&b, "&lt;"); break;
+		case '>': buf_puts(&b, "&gt;"); break;
+		case '"': buf_puts(&b, "&quot;"); break;
+		case '\'': buf_puts(&b, "&#39;"); break;
+		default: buf_append(&b, p, 1);
+		}
+	}
+	return b.data ? b.data : xstrdup("");
+}

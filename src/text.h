@@ -59,4 +59,8 @@ char *text_md_cell(const char *s);
  * empty.  The caller makes stems unique.  malloc'd. */
 char *text_file_stem(const char *s);
 
+/* S with & < > " ' written as HTML character references, for HTML text
+ * and attribute values (S already sanitized).  malloc'd. */
+char *text_html_escape(const char *s);
+
 #endif

@@ -144,4 +144,13 @@ gnuplot -d <"$T/h.gp" >"$T/h-d.txt" 2>"$T/gperr" || fail "| gnuplot -d: $(cat "$
 gnuplot -d "$T/h.gp" >"$T/h-ref.txt" 2>/dev/null
 cmp -s "$T/h-ref.txt" "$T/h-d.txt" || fail "| gnuplot -d: a different chart"
 ok "the piped script draws with gnuplot -d too"
+
+# A canvas page is titled by --title (escaped), else by a default; never
+# gnuplot's "Gnuplot Canvas Graph"; no refresh without --watch.
+expect_ok -o "$T/t1.html" "$RUNS/qwen-350m-lr1e-4.json"
+grep -q '<title>Training runs (trcompare-plot)</title>' "$T/t1.html" || fail "canvas default title: $(grep -i '<title' "$T/t1.html")"
+! grep -q 'http-equiv="refresh"' "$T/t1.html" || fail "canvas page refreshes without --watch"
+expect_ok -o "$T/t2.html" --title 'a <b> & "c"' "$RUNS/qwen-350m-lr1e-4.json"
+grep -q '<title>a &lt;b&gt; &amp; &quot;c&quot;</title>' "$T/t2.html" || fail "canvas --title: $(grep -i '<title' "$T/t2.html")"
+ok "-o FILE.html: the page is titled by --title, escaped"
 echo "render: $nchecks checks"

@@ -276,3 +276,25 @@ for what in chart summary; do
 	[ "$last" = off ] || fail "$what: the alternate screen is still on at the end"
 	ok "--watch $extra on a terminal: the alternate screen, redrawn, restored on SIGINT"
 done
+
+# --- every output follows: several -o, --summary-output, --report; HTML
+# pages reload themselves --------------------------------------------------
+E="$T/every"
+mkdir "$E"
+printf '{"step":1,"train_loss":2}\n' >"$E/e.jsonl"
+start_watch "$T/every.log" --watch=0.5 --title 'live <run>' -o "$E/a.png" -o "$E/b.html" -S csv \
+	--summary-output "$E/s.csv" --report "$E/r.html" "$E/e.jsonl"
+wait_for 60 test -s "$E/r.html" || fail "--watch: no first report: $(cat "$T/every.log")"
+grep -q '<meta http-equiv="refresh" content="1">' "$E/r.html" || fail "--watch: the report does not reload itself"
+grep -q '<meta http-equiv="refresh" content="1">' "$E/b.html" || fail "--watch: the canvas page does not reload itself"
+grep -q '<title>live &lt;run&gt;</title>' "$E/b.html" || fail "--watch: the canvas page's title: $(grep -i '<title' "$E/b.html")"
+printf '{"step":2,"train_loss":1}\n{"step":3,"train_loss":0.5}\n' >>"$E/e.jsonl"
+wait_for 60 grep -q '^e,,3,3,' "$E/s.csv" || fail "--watch: --summary-output not rewritten: $(cat "$E/s.csv")"
+wait_for 60 grep -q '>3<' "$E/r.html" || fail "--watch: the report was not rewritten"
+sleep 1
+expect_ok -o "$E/cold.png" --title 'live <run>' "$E/e.jsonl"
+cmp -s "$E/a.png" "$E/cold.png" || fail "--watch: the first -o is not the cold chart of the new rows"
+stop_watch TERM
+[ "$wrc" -eq 143 ] || fail "--watch with every output: exit $wrc: $(cat "$T/every.log")"
+ls -a "$E" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$E")"
+ok "--watch: every -o, --summary-output and --report rewritten; HTML pages reload themselves"
