@@ -95,6 +95,61 @@ void http_set_log(void (*fn)(void *ctx, const char *line), void *ctx)
 }
 
 /* TEXT without the userinfo of its URLs (see http.h). */
+/* Is the query parameter NAME (LEN bytes) a secret: its name holds
+ * "token", "key", "secret", "password" or "sig" (any case)? */
+static bool secret_param(const char *name, size_t len)
+{
+	static const char *const words[] = {"token", "key", "secret", "password", "sig"};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		size_t w = strlen(words[i]);
+		for (size_t k = 0; k + w <= len; k++)
+			if (strncasecmp(name + k, words[i], w) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* TEXT with the value of every secret query parameter of its URLs made
+ * "REDACTED" (a URL ends at white space or a quote; a ':' that ends it is
+ * the message's, not the value's).  malloc'd. */
+static char *redact_query(const char *text)
+{
+	struct buf b = { 0 };
+	const char *p = text, *s;
+	buf_puts(&b, "");
+	while ((s = strstr(p, "://")) != NULL) {
+		const char *end = s + strcspn(s, " \t\r\n\"'<>");
+		const char *q = memchr(s, '?', (size_t)(end - s));
+		const char *frag = memchr(s, '#', (size_t)(end - s));
+		if (!q || (frag && frag < q)) {
+			buf_append(&b, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		const char *qend = frag ? frag : end;
+		if (!frag && qend > q && qend[-1] == ':')
+			qend--;
+		buf_append(&b, p, (size_t)(q + 1 - p));
+		for (const char *a = q + 1; a < qend;) {
+			const char *amp = memchr(a, '&', (size_t)(qend - a));
+			const char *e = amp ? amp : qend;
+			const char *eq = memchr(a, '=', (size_t)(e - a));
+			if (eq && secret_param(a, (size_t)(eq - a))) {
+				buf_append(&b, a, (size_t)(eq + 1 - a));
+				buf_puts(&b, "REDACTED");
+			} else {
+				buf_append(&b, a, (size_t)(e - a));
+			}
+			if (amp)
+				buf_append(&b, amp, 1);
+			a = amp ? amp + 1 : e;
+		}
+		p = qend;
+	}
+	buf_puts(&b, p);
+	return b.data;
+}
+
 char *http_redact(const char *text)
 {
 	struct buf b = { 0 };
@@ -122,7 +177,9 @@ char *http_redact(const char *text)
 		p = at ? at + 1 : auth;
 	}
 	buf_puts(&b, p);
-	return b.data;
+	char *r = redact_query(b.data);
+	free(b.data);
+	return r;
 }
 
 /* URL without its userinfo, sanitized, for the log.  malloc'd. */

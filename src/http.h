@@ -79,7 +79,9 @@ char *http_escape(const char *s);
  * "LABEL=http://u:pw@host/x" gives "LABEL=http://host/x".  Other text is
  * kept as is (not sanitized).  malloc'd.  Every URL that is shown (messages,
  * -v, progress) or stored (the "# source:" line of data files) goes through
- * it.  A TEXT without "://" that starts "user:pw@host" loses "user:pw@". */
+ * it.  A TEXT without "://" that starts "user:pw@host" loses "user:pw@".
+ * The value of a URL's query parameter whose name holds "token", "key",
+ * "secret", "password" or "sig" becomes "REDACTED" too. */
 char *http_redact(const char *text);
 
 /* True when URL is an absolute http:// or https:// URL with a host: what

@@ -127,49 +127,11 @@ char *report_shell_quote(const char *s)
 	return b.data;
 }
 
-/* Is the query parameter NAME (LEN bytes) a secret? */
-static bool secret_param(const char *name, size_t len)
-{
-	static const char *const words[] = {"token", "key", "secret", "password", "sig"};
-	char *low = xstrndup(name, len);
-	for (char *p = low; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	bool secret = false;
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		secret |= strstr(low, words[i]) != NULL;
-	free(low);
-	return secret;
-}
-
-/* WORD with its URL password (http_redact) and secret query values
- * redacted.  malloc'd. */
+/* WORD with its URL password and secret query values redacted
+ * (http_redact).  malloc'd. */
 static char *redact_word(const char *word)
 {
-	char *r = http_redact(word);
-	if (!strstr(r, "://") || !strchr(r, '?'))
-		return r;
-	struct buf b = {0};
-	const char *q = strchr(r, '?') + 1;
-	buf_append(&b, r, (size_t)(q - r));
-	while (*q) {
-		size_t len = strcspn(q, "&#");
-		const char *eq = memchr(q, '=', len);
-		if (eq && secret_param(q, (size_t)(eq - q))) {
-			buf_append(&b, q, (size_t)(eq - q) + 1);
-			buf_puts(&b, "REDACTED");
-		} else {
-			buf_append(&b, q, len);
-		}
-		q += len;
-		if (*q == '#') {
-			buf_puts(&b, q);
-			break;
-		}
-		if (*q)
-			buf_append(&b, q++, 1);
-	}
-	free(r);
-	return b.data ? b.data : xstrdup("");
+	return http_redact(word);
 }
 
 char *report_command(char *const *argv, size_t n)

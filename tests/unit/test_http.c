@@ -36,6 +36,13 @@ static void test_redact(void **state)
 	redacts("r1", "r1");
 	redacts("runs/a@b.json", "runs/a@b.json");
 	redacts("", "");
+	/* Secret query values, in a URL alone and in a message. */
+	redacts("http://h/w.csv?access_token=S3CR3T&x=1#f", "http://h/w.csv?access_token=REDACTED&x=1#f");
+	redacts("warning: http://u:p@h/w.csv?API_KEY=s: 1 value was not finite",
+	        "warning: http://h/w.csv?API_KEY=REDACTED: 1 value was not finite");
+	redacts("http://h/a?sig=1&page=2 and http://g/b?password=x", "http://h/a?sig=REDACTED&page=2 and http://g/b?password=REDACTED");
+	redacts("http://h/a?q=token", "http://h/a?q=token");
+	redacts("http://h/a#?token=x", "http://h/a#?token=x");
 }
 
 /* The API URL needs http:// or https:// and a host. */
