@@ -532,6 +532,14 @@ static struct chart *build(struct batch *b, size_t i, const struct joblist *jl,
 	}
 	for (size_t w = 0; first && w < ch->nwarnings; w++)
 		say(b, BATCH_WARNING, b->lines[i].where, "%s", ch->warnings[w]);
+	const char *base = b->lines[i].spec->baseline;
+	if (base && render_baseline(ch, base) < 0) {
+		char *shown_base = shown(base);
+		say(b, BATCH_ERROR, b->lines[i].where, "--baseline: '%s' was not read", shown_base);
+		free(shown_base);
+		chart_free(ch);
+		return NULL;
+	}
 	return ch;
 }
 
@@ -545,7 +553,8 @@ static void write_files(struct batch *b, size_t i, const struct chart *ch)
 	if (spec->summary_output) {
 		struct atomic_out ao;
 		if (atomic_open(&ao, spec->summary_output, &cause) == 0) {
-			render_summary(ao.fp, ch, spec->summary, 0);
+			render_summary_baseline(ao.fp, ch, spec->summary, 0,
+						spec->baseline ? render_baseline(ch, spec->baseline) : -1);
 			if (atomic_commit(&ao, &cause) == 0)
 				b->cfg->say(b->cfg->ctx, BATCH_WROTE, spec->summary_output);
 		}
@@ -654,7 +663,8 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 			size_t len;
 			FILE *mem = open_memstream(&ls->summary_md, &len);
 			if (mem) {
-				render_summary(mem, ch, SUMMARY_MARKDOWN, 0);
+				render_summary_baseline(mem, ch, SUMMARY_MARKDOWN, 0,
+							spec->baseline ? render_baseline(ch, spec->baseline) : -1);
 				fclose(mem);
 			}
 		}

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cache.h"
+#include "reader.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -197,8 +198,10 @@ static bool use_tail(const struct run_cache *c, struct slot *s)
 	struct stat st;
 	if (s->tail)
 		return true;
+	/* A file read by its path (mlflow.db, a W&B export) is read whole
+	 * each round, as without --watch. */
 	if (!c->follow || s->pub.kind != SOURCE_FILE || stat(s->pub.target, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
+	    !S_ISREG(st.st_mode) || reader_reads_by_path(s->pub.target))
 		return false;
 	s->tail = tail_new(s->pub.target, s->pub.arg);
 	return true;

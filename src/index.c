@@ -148,6 +148,8 @@ static void put_entry(FILE *out, bool html, const char *from, const struct index
 		put_link(out, html, from, e->data_dir, "data: ");
 	if (e->summary_file)
 		put_link(out, html, from, e->summary_file, "summary: ");
+	if (e->report)
+		put_link(out, html, from, e->report, "report: ");
 	if (e->summary_md) {
 		if (html) {
 			char *h = text_html_escape(e->summary_md);

@@ -15,6 +15,7 @@ struct index_entry {
 	size_t noutputs;
 	const char *data_dir;     /* -d, or NULL */
 	const char *summary_file; /* --summary-output, or NULL */
+	const char *report;       /* --report, or NULL */
 	const char *status;       /* NULL: written; else "skipped (up to date)", "failed" */
 	const char *summary_md;   /* the summary as a markdown table, or NULL */
 };

@@ -214,7 +214,8 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 						"or -t dumb for a text chart"));
 	if (o->watch && !(pl->mode == CHART_RENDER_FILE || pl->mode == CHART_SCRIPT_FILE ||
 			  pl->mode == CHART_TEXT_TTY ||
-			  (pl->mode == CHART_NONE && (spec->data_dir || env->stdout_tty))))
+			  (pl->mode == CHART_NONE && (spec->data_dir || spec->report || spec->summary_output ||
+						      env->stdout_tty))))
 		return fail(EXIT_USAGE, xstrdup("--watch needs -o FILE, or a terminal on stdout "
 						"(a text chart or -S)"));
 	st->cache = cache_new(&o->fetch);
@@ -350,7 +351,9 @@ static int summary_file(const struct state *st)
 	int width = st->opts.summary_width > 0 ? (int)st->opts.summary_width : 0;
 	if (atomic_open(&ao, spec->summary_output, &cause) != 0)
 		return fail(EXIT_DATA, cause);
-	render_summary(ao.fp, st->chart, spec->summary, width); /* commit checks the stream */
+	long base = spec->baseline ? render_baseline(st->chart, spec->baseline) : -1;
+	/* commit checks the stream */
+	render_summary_baseline(ao.fp, st->chart, spec->summary, width, base);
 	if (atomic_commit(&ao, &cause) != 0)
 		return fail(EXIT_DATA, cause);
 	return EXIT_OK;
@@ -443,7 +446,8 @@ static void nap(double seconds)
 static bool watch_on_tty(const struct state *st, const struct render_plan *pl)
 {
 	return pl->mode == CHART_TEXT_TTY ||
-	       (pl->mode == CHART_NONE && st->opts.spec.summary != SUMMARY_NONE);
+	       (pl->mode == CHART_NONE && st->opts.spec.summary != SUMMARY_NONE &&
+		!st->opts.spec.summary_output && isatty(STDOUT_FILENO));
 }
 
 #define ALT_SCREEN_ON "\033[?1049h"
@@ -457,10 +461,13 @@ static void watch_draw_tty(struct state *st, struct render_plan *pl, const struc
 	const struct compare_spec *spec = &st->opts.spec;
 	char *cause = NULL, *warnings = NULL;
 	int cols = 0, rows = 0;
+	if (!st->chart)
+		return; /* the last round could not build one (said then) */
 	fputs("\033[H\033[2J", stdout);
 	if (pl->mode == CHART_NONE) {
 		bool sized = tty_size(STDOUT_FILENO, &cols, &rows);
-		render_summary(stdout, st->chart, spec->summary, sized ? cols : 0);
+		long base = spec->baseline ? render_baseline(st->chart, spec->baseline) : -1;
+		render_summary_baseline(stdout, st->chart, spec->summary, sized ? cols : 0, base);
 		fflush(stdout);
 		return;
 	}
@@ -481,6 +488,19 @@ static bool watch_resized(const struct state *st, struct render_plan *pl)
 	pl->width = cols;
 	pl->height = rows;
 	return true;
+}
+
+/* The files of a watch besides the chart it draws: each -o after the
+ * first, --summary-output and --report (each says its own failure). */
+static void watch_files(struct state *st, const struct render_env *env)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	for (size_t i = 1; i < spec->noutputs; i++)
+		(void)another_output(st, i, env);
+	if (spec->summary_output)
+		(void)summary_file(st);
+	if (spec->report)
+		(void)write_report(st, env);
 }
 
 /* One round of a watch: every job read again (only what was added, for
@@ -518,14 +538,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		fail(EXIT_DATA, cause);
 		return;
 	}
-	/* The other files of the comparison follow the data too (each says
-	 * its own failure). */
-	for (size_t i = 1; i < spec->noutputs; i++)
-		(void)another_output(st, i, env);
-	if (spec->summary_output)
-		(void)summary_file(st);
-	if (spec->report)
-		(void)write_report(st, env);
+	watch_files(st, env);
 	if (watch_on_tty(st, pl)) {
 		watch_draw_tty(st, pl, env);
 		return;
@@ -681,10 +694,16 @@ static int compare(struct state *st)
 		diag_note("drawing %zu series: %zu of %zu points after downsampling",
 			  st->chart->view.n, drawn, all);
 	}
-	/* A watch on the terminal draws in the alternate screen. */
-	if (st->opts.watch && watch_on_tty(st, &pl))
+	/* A watch on the terminal draws in the alternate screen; its files
+	 * are written first. */
+	if (st->opts.watch && watch_on_tty(st, &pl)) {
 		rc = EXIT_OK;
-	else
+		cause = NULL;
+		if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, &env, &cause) != 0)
+			rc = fail(EXIT_DATA, cause);
+		if (rc == EXIT_OK)
+			watch_files(st, &env);
+	} else
 		rc = write_outputs(st, &pl, &env);
 	if (rc == EXIT_OK && st->opts.watch)
 		rc = watch(st, &pl, &env);
@@ -757,8 +776,13 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 		free(cause);
 		return -1;
 	}
-	for (size_t k = 0; k < o->njobs; k++)
+	for (size_t k = 0; k < o->njobs; k++) {
+		const char *was = o->jobs[k];
 		o->jobs[k] = keep(mr, batch_job(dir, o->jobs[k]));
+		/* --baseline names a JOB as written: the same JOB, resolved */
+		if (o->spec.baseline && strcmp(o->spec.baseline, was) == 0)
+			o->spec.baseline = o->jobs[k];
+	}
 	for (size_t k = 0; k < o->noutputs; k++)
 		o->outputs[k] = keep(mr, batch_path(dir, o->outputs[k]));
 	o->spec.output = o->noutputs ? o->outputs[0] : NULL;
@@ -838,6 +862,7 @@ static int batch_index(const struct manifest_run *mr, const struct batch *b, con
 		e[i].noutputs = spec->noutputs;
 		e[i].data_dir = spec->data_dir;
 		e[i].summary_file = spec->summary_output;
+		e[i].report = spec->report;
 		e[i].status = batch_line_status(b, i);
 		e[i].summary_md = batch_line_summary(b, i);
 	}

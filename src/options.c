@@ -324,6 +324,7 @@ static bool batch_wide(int key)
 	case OPT_INSECURE: case OPT_PARALLEL: case OPT_RETRY: case OPT_CONNECT_TIMEOUT:
 	case OPT_MAX_TIME: case OPT_MAX_FILESIZE: case OPT_LIST_JOBS: case OPT_STATUS:
 	case OPT_LATEST: case OPT_FORMAT: case OPT_ALIAS: case OPT_LIST_METRICS:
+	case 'w': case OPT_WATCH_FOREVER:
 		return true;
 	}
 	return false;
@@ -387,6 +388,8 @@ static error_t check_batch(struct argp_state *state, struct options *o)
 		USAGE(state, "--batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines");
 	if (o->list_jobs || o->latest)
 		USAGE(state, "--batch takes no --list-jobs or --latest");
+	if (o->watch)
+		USAGE(state, "--batch draws each chart once: no --watch");
 	return 0;
 }
 
@@ -430,8 +433,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	error_t err = 0;
 	long v = 0;
 	if (o->line_start && state->next > o->line_start && batch_wide(key)) {
-		usage_error(state, "--%s: give it on the --batch command line, not on a manifest line",
-			    option_name(key));
+		if (key == 'w' || key == OPT_WATCH_FOREVER || key == OPT_LIST_METRICS)
+			usage_error(state, "--%s: not with --batch", option_name(key));
+		else
+			usage_error(state, "--%s: give it on the --batch command line, not on a manifest line",
+				    option_name(key));
 		/* At the option, not its detached argument. */
 		if (arg && state->next >= 2 && state->argv[state->next - 1] == arg &&
 		    state->next - 2 >= o->line_start)
@@ -681,6 +687,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			      o->spec.baseline);
 		if (o->watch_forever && !o->watch)
 			USAGE(state, "--watch-forever goes with --watch");
+		for (size_t i = 0; o->watch && i < o->noutputs; i++)
+			if (strcmp(o->outputs[i], "-") == 0)
+				USAGE(state, "--watch: -o - is not redrawn; name a file");
 		if (o->watch && (o->list_jobs || o->spec.data_stdout ||
 				 (o->spec.summary != SUMMARY_NONE && o->spec.output && !o->spec.summary_output)))
 			USAGE(state, "--watch redraws -o FILE and -d DIR, or a text chart or -S on a "

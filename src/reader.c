@@ -324,6 +324,11 @@ int reader_load_path(struct run *run, const char *target, char **cause)
 	return rc < 0 ? -1 : 0;
 }
 
+bool reader_reads_by_path(const char *target)
+{
+	return path_format(target) != NULL;
+}
+
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 {
 	*rels = NULL;

@@ -159,6 +159,10 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
  * when TARGET is neither (read it as usual), or -1 with *cause. */
 int reader_load_path(struct run *run, const char *target, char **cause);
 
+/* Is TARGET a regular file that a format reads by path (an SQLite
+ * database, a W&B export), not as a stream? */
+bool reader_reads_by_path(const char *target);
+
 /* Does TARGET name "FILE#SEL", FILE a regular file (see reader_load_path)? */
 bool reader_path_has_sel(const char *target);
 

@@ -218,9 +218,12 @@ static void put_sort_value(FILE *out, double v)
 static void fmt_time(char out[32], double t)
 {
 	struct tm tm;
+	if (!isfinite(t) || fabs(t) > 1e12) { /* before the cast: it would be UB */
+		snprintf(out, 32, "-");
+		return;
+	}
 	time_t s = (time_t)floor(t);
-	if (!isfinite(t) || fabs(t) > 1e12 || !gmtime_r(&s, &tm) ||
-	    strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(out, 32, "-");
 }
 
@@ -992,7 +995,7 @@ static int write_markdown(const char *path, const struct chart *ch, const struct
 		free(full);
 		if (rc == 0) {
 			nopen++;
-			tmps[p] = aos[p].tmp;
+			tmps[p] = atomic_fd_path(&aos[p]); /* never what is at its name */
 		}
 	}
 	if (rc == 0)
@@ -1009,8 +1012,10 @@ static int write_markdown(const char *path, const struct chart *ch, const struct
 			rc = atomic_commit(&aos[p], cause);
 		else
 			atomic_abort(&aos[p]);
-	for (size_t p = 0; p < np; p++)
+	for (size_t p = 0; p < np; p++) {
 		free(images[p]);
+		free(tmps[p]);
+	}
 	free(images);
 	free(tmps);
 	free(aos);

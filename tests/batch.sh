@@ -311,3 +311,20 @@ grep -q '^0 charts written, 2 skipped, 0 failed' "$T/err" || fail "--report line
 expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines
 $try" --batch "$T/rep/m" --report x.html
 ok "--report on manifest lines: HTML and Markdown, the line's command, --newer"
+
+# --- review fixes: --watch is not for --batch; --baseline on a line names
+# the line's JOB (resolved against the manifest's directory) and feeds the
+# summary file; a baseline that was not read fails the line.
+expect_fail 64 "trcompare-plot: --batch draws each chart once: no --watch
+$try" --batch "$T/rep/m" --watch
+mkdir -p "$T/bl/sub"
+cp "$RUNS/qwen-350m-lr1e-4.json" "$RUNS/qwen-350m-lr3e-4.json" "$T/bl/sub/"
+printf '%s\n' '-S csv --summary-output s.csv --baseline=qwen-350m-lr1e-4.json qwen-350m-lr1e-4.json qwen-350m-lr3e-4.json' >"$T/bl/sub/m"
+printf '%s\n' '-w -o x.png qwen-350m-lr1e-4.json' >"$T/bl/sub/w"
+expect_ok --batch "$T/bl/sub/m" -q
+head -1 "$T/bl/sub/s.csv" | grep -q ',baseline,delta_final_eval_loss,' || fail "--baseline on a line: no deltas: $(head -2 "$T/bl/sub/s.csv")"
+tr -d '\r' <"$T/bl/sub/s.csv" | grep -q '^qwen-350m-lr1e-4,.*,true,0,0,0,0,0$' || fail "--baseline on a line: the baseline row: $(cat "$T/bl/sub/s.csv")"
+trc --batch "$T/bl/sub/w"
+[ "$rc" -eq 64 ] && grep -q "^trcompare-plot: $T/bl/sub/w:1:1: --watch: not with --batch\$" "$T/err" ||
+	fail "-w on a manifest line: exit $rc: $(cat "$T/err")"
+ok "--batch: --watch refused, --baseline on a line resolved and in the summary file"

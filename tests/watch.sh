@@ -298,3 +298,18 @@ stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "--watch with every output: exit $wrc: $(cat "$T/every.log")"
 ls -a "$E" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$E")"
 ok "--watch: every -o, --summary-output and --report rewritten; HTML pages reload themselves"
+
+# --- review fixes: what a watch refuses and what it writes without a terminal
+expect_fail 64 "trcompare-plot: --watch: -o - is not redrawn; name a file
+$try" --watch -t svg -o - "$T/whole.jsonl"
+F="$T/files"
+mkdir "$F"
+printf '{"step":1,"train_loss":2}\n' >"$F/f.jsonl"
+# stdout not a terminal, no -o: -S goes to its file, the report is written
+# at once, and nothing is drawn on stdout (no terminal escapes).
+start_watch "$T/files.log" --watch=0.3 -S csv --summary-output "$F/s.csv" --report "$F/r.html" "$F/f.jsonl" >"$F/stdout"
+wait_for 60 test -s "$F/r.html" || fail "--watch with only files: no report at once: $(cat "$T/files.log")"
+wait_for 60 test -s "$F/s.csv" || fail "--watch with only files: no --summary-output at once"
+stop_watch TERM
+[ ! -s "$F/stdout" ] || fail "--watch with only files wrote to stdout: $(od -c "$F/stdout" | head -3)"
+ok "--watch -S --summary-output --report without a terminal: the files at once, stdout untouched"
