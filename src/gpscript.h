@@ -36,6 +36,11 @@ struct gp_emit {
 /* Writes the whole script.  Returns 0, or -1 when the stream failed. */
 int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e);
 
+/* Writes -d's watch.gp (--watch): a loop that runs compare.gp beside it
+ * (found from ARG0) every SECONDS, for gnuplot alone to follow the data
+ * files a watch rewrites.  Returns 0, or -1 when the stream failed. */
+int gpscript_watch_loop(FILE *out, double seconds);
+
 /* The plot clauses panel P of CH draws from its view (inline mode), in
  * the order gpscript_write plots them: JOBS[i] (room for ch->view.n) is
  * the job of clause i.  In a single-panel chart gnuplot's SVG numbers

@@ -670,8 +670,10 @@ static int compare(struct state *st)
 		rc = load(st, &failed);
 	if (rc >= 0)
 		return rc;
-	if (st->opts.watch)
+	if (st->opts.watch) {
 		pl.html_refresh = watch_interval(st); /* an HTML chart reloads itself */
+		st->opts.spec.watch = pl.html_refresh; /* -d writes watch.gp */
+	}
 	struct chart_target target = render_target(&pl, spec->data_dir != NULL);
 	if (st->opts.list_metrics)
 		target.view = false; /* nothing is drawn */

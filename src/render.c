@@ -425,6 +425,14 @@ int render_data_dir(const char *dir, const struct chart *ch, const struct compar
 	if (e.terminal && (!e.width || !e.height))
 		gnuplot_default_size(e.terminal, &e.width, &e.height);
 	int rc = script_file(dirfd, dir, "compare.gp", ch, &e, cause);
+	if (rc == 0 && spec->watch > 0) {
+		struct atomic_out ao;
+		rc = atomic_open_at(&ao, dirfd, dir, "watch.gp", cause);
+		if (rc == 0) {
+			gpscript_watch_loop(ao.fp, spec->watch); /* commit checks the stream */
+			rc = atomic_commit(&ao, cause);
+		}
+	}
 	close(dirfd);
 	return rc;
 }

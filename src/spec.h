@@ -40,6 +40,8 @@ struct compare_spec {
 	bool data_stdout;      /* --data */
 	enum summary_format summary; /* -S */
 	bool keep_going;       /* -k: draw the jobs that loaded */
+	double watch;          /* --watch: seconds between redraws (then -d
+	                          also writes DIR/watch.gp), or 0 */
 
 	/* several outputs (-o given more than once); output is the first */
 	const char *const *outputs; /* every -o FILE in order, or NULL */

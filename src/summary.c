@@ -748,6 +748,22 @@ static void write_json(const struct summary_row *rows, size_t n, FILE *out)
 			fprintf(out, "%s\"%s\": %s", c ? ", " : "", mcols[c].name, v);
 			free(v);
 		}
+		/* The run's parameters where its source keeps them (MLflow). */
+		const struct run *r = rows[i].run;
+		if (r && r->nparams) {
+			fputs(", \"params\": {", out);
+			for (size_t k = 0; k < r->nparams; k++) {
+				const char *kv[2] = {r->param_keys[k], r->param_values[k]};
+				for (int h = 0; h < 2; h++) {
+					char *clean = text_sanitize(kv[h], strlen(kv[h]), TEXT_MAX_CHARS * 10, "");
+					char *q = text_json_quote(clean);
+					fprintf(out, "%s%s", h ? ": " : k ? ", " : "", q);
+					free(q);
+					free(clean);
+				}
+			}
+			fputc('}', out);
+		}
 		fputs(i + 1 < n ? "},\n" : "}\n", out);
 	}
 	fputs("]\n", out);

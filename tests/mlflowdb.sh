@@ -206,3 +206,9 @@ fi
 head -1 "$T/out" >"$T/got"
 echo "evil  [31m name: $T/evil.db#e1" >"$T/want"
 check "hostile run names are sanitized"
+
+# Parameters in -S json (the file store's params/).
+expect_ok -S json "$top_srcdir/examples/mlruns"
+jq -e '.[0].params.learning_rate == "0.0001" and .[1].params.learning_rate == "0.0003"' "$T/out" >/dev/null ||
+	fail "-S json: no params: $(cat "$T/out")"
+ok "-S json gives each run's params"

@@ -52,6 +52,10 @@ export TRCOMPARE_TESTD
 grep -q '	scripts/serve-examples' "$T/lines" || fail "README no longer shows scripts/serve-examples"
 TRCOMPARE_TOKEN=readme-token
 export TRCOMPARE_TOKEN
+# The schedulers' variables of the --shard recipes (a Slurm array task, a
+# CI matrix job).
+SLURM_ARRAY_TASK_ID=2 SLURM_CPUS_PER_TASK=1 SHARD=3
+export SLURM_ARRAY_TASK_ID SLURM_CPUS_PER_TASK SHARD
 (cd "$W" && exec scripts/serve-examples >"$T/serve.out" 2>"$T/serve.err") &
 serve_pid=$!
 cleanup_serve() {
@@ -121,7 +125,11 @@ run_shell() {
 				fail "README line $n: $o is not a PNG" ;; esac
 		done
 	fi
-	case $bare in *--batch\ examples/batch.manifest*)
+	case $bare in
+	*'--shard "$'*)
+		# One shard of a scheduler's (its variables set below): a part.
+		[ -n "$(ls -A "$W/examples/out" 2>/dev/null)" ] || fail "README line $n: $cmd: the shard wrote nothing" ;;
+	*--batch\ examples/batch.manifest*)
 		for o in all.png all.svg all.md lr-sweep.png model-size.png in-progress.png loss.txt data/compare.gp; do
 			[ -s "$W/examples/out/$o" ] || fail "README line $n: $cmd: examples/out/$o not written"
 		done ;;
@@ -193,7 +201,7 @@ while IFS='	' read -r n text; do
 		ok "README line $n: $text (running on port $port)"
 		nrun=$((nrun + 1))
 		;;
-	trcompare-plot\ *|gnuplot\ *|export\ *|for\ k\ in\ *)
+	trcompare-plot\ *|gnuplot\ *|export\ *|for\ k\ in\ *|parallel\ trcompare-plot\ *)
 		run_shell "$n" "$text"
 		nrun=$((nrun + 1))
 		;;

@@ -281,3 +281,13 @@ expect_fail 1 "trcompare-plot: ./missing.json: No such file or directory
 trcompare-plot: --baseline: './missing.json' was not read" \
 	-k ./llama-1.3b-lr2e-4.json ./missing.json -S --baseline ./missing.json
 echo "report.sh: $nchecks checks passed"
+
+# `make docs`: the bundled examples' report, page and Markdown.
+if command -v make >/dev/null 2>&1; then
+	make -s -C "$top_builddir" docs >"$T/docs.out" 2>&1 || fail "make docs: $(tail -5 "$T/docs.out")"
+	grep -q '<svg' "$top_builddir/docs/examples-report.html" &&
+		grep -q 'The bundled example runs' "$top_builddir/docs/examples-report.html" ||
+		fail "make docs: no report page"
+	[ -s "$top_builddir/docs/examples-report-panel-1.png" ] || fail "make docs: no Markdown charts"
+	ok "make docs: the bundled examples' report (HTML, and Markdown with its charts)"
+fi

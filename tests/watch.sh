@@ -313,3 +313,18 @@ wait_for 60 test -s "$F/s.csv" || fail "--watch with only files: no --summary-ou
 stop_watch TERM
 [ ! -s "$F/stdout" ] || fail "--watch with only files wrote to stdout: $(od -c "$F/stdout" | head -3)"
 ok "--watch -S --summary-output --report without a terminal: the files at once, stdout untouched"
+
+# -d with --watch: DIR/watch.gp redraws compare.gp in a loop, for gnuplot
+# alone (here on the text terminal, from another directory, for 3 s).
+G="$T/gpw"
+mkdir "$G" "$T/elsewhere"
+printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1}\n' >"$G/g.jsonl"
+start_watch "$T/gpw.log" --watch=0.5 -d "$G/out" "$G/g.jsonl"
+wait_for 60 test -s "$G/out/watch.gp" || fail "--watch -d: no watch.gp: $(cat "$T/gpw.log")"
+grep -q '^while (1) { call trc_wdir."compare.gp"; pause 0.5 }$' "$G/out/watch.gp" || fail "--watch -d: watch.gp: $(cat "$G/out/watch.gp")"
+rc=0
+(cd "$T/elsewhere" && timeout 3 gnuplot -d -e 'set terminal dumb size 80,30' "$G/out/watch.gp") >"$T/gpw.out" 2>"$T/gpw.err" || rc=$?
+[ "$rc" -eq 124 ] || fail "watch.gp ended by itself (exit $rc): $(cat "$T/gpw.err")"
+[ "$(tr -cd '\f' <"$T/gpw.out" | wc -c)" -ge 2 ] || fail "watch.gp drew fewer than 2 charts in 3 s: $(head -c 300 "$T/gpw.err")"
+stop_watch TERM
+ok "--watch -d DIR: DIR/watch.gp, a loop gnuplot runs alone, redraws the chart"

@@ -531,4 +531,4 @@ plot [0:1] [0:1] 2 notitle, \
      NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
      NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
 unset multiplot
-if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }
+if (!exists("trc_watch") && (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11")) { pause mouse close }

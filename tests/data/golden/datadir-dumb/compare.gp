@@ -38,4 +38,4 @@ plot (trc_dir.D[1]) using 1:4 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitl
      NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
      NaN with lines lt 1 dt solid lw 1.5 lc rgb "#4b5563" title "train", \
      NaN with linespoints lt 1 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb "#4b5563" title "eval"
-if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { pause mouse close }
+if (!exists("trc_watch") && (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11")) { pause mouse close }
