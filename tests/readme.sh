@@ -19,6 +19,7 @@ mkdir "$W" "$T/bin"
 cp -R "$top_srcdir/examples" "$W/examples"
 chmod -R u+w "$W/examples"
 ln -s "$top_srcdir/scripts" "$W/scripts"
+ln -s "$top_srcdir/tests" "$W/tests" # tests/trackers.py writes an mlflow.db
 # The README's commands call trcompare-plot by name: this build's (under
 # valgrind when asked).
 printf '#!/bin/sh\nexec %s "$@"\n' "$TRC" >"$T/bin/trcompare-plot"
@@ -201,7 +202,7 @@ while IFS='	' read -r n text; do
 		ok "README line $n: $text (running on port $port)"
 		nrun=$((nrun + 1))
 		;;
-	trcompare-plot\ *|gnuplot\ *|export\ *|for\ k\ in\ *|parallel\ trcompare-plot\ *)
+	trcompare-plot\ *|gnuplot\ *|export\ *|for\ k\ in\ *|parallel\ trcompare-plot\ *|"python3 tests/trackers.py "*)
 		run_shell "$n" "$text"
 		nrun=$((nrun + 1))
 		;;
