@@ -40,7 +40,11 @@ struct slot {
 	struct render_plan pl;
 	struct atomic_out ao;
 	char *target;       /* how gnuplot opens ao's file (atomic_fd_path) */
+	char *script;       /* the chart's script, a private temporary file
+	                       gnuplot loads (removed once drawn), or NULL */
 };
+
+static void drop_script(struct slot *sl);
 
 struct batch {
 	const struct batch_line *lines;
@@ -139,6 +143,7 @@ void batch_free(struct batch *b)
 			atomic_abort(&b->slots[i].ao);
 		free(b->slots[i].target);
 		gp_session_free(b->slots[i].s);
+		drop_script(&b->slots[i]);
 	}
 	free(b->slots);
 	for (size_t i = 0; i < b->n; i++) {
@@ -400,6 +405,17 @@ static void gnuplot_warnings(struct batch *b, size_t i, char *warnings)
 	free(warnings);
 }
 
+/* Removes the script file slot SL's gnuplot loaded, if any. */
+static void drop_script(struct slot *sl)
+{
+	if (!sl->script)
+		return;
+	unlink(sl->script);
+	cleanup_unregister_path(sl->script);
+	free(sl->script);
+	sl->script = NULL;
+}
+
 /* Waits for the chart slot SL draws, then commits or removes its file. */
 static void slot_finish(struct batch *b, struct slot *sl)
 {
@@ -412,6 +428,7 @@ static void slot_finish(struct batch *b, struct slot *sl)
 		rc = render_file_check(&sl->pl, sl->target, &cause);
 	free(sl->target);
 	sl->target = NULL;
+	drop_script(sl);
 	if (rc == 0)
 		rc = atomic_commit(&sl->ao, &cause);
 	else
@@ -463,11 +480,31 @@ static int pool_draw(struct batch *b, size_t i, const struct render_plan *pl, co
 	render_emit(pl, b->lines[i].spec, b->cfg->env, &e);
 	sl->target = atomic_fd_path(&sl->ao);
 	e.output = sl->target;
+	/* The script goes into a file gnuplot loads, not down its pipe: the
+	 * pipe would hold us until this gnuplot had read all of it, and the
+	 * other gnuplots would wait for their next chart meanwhile. */
 	FILE *fp = gp_session_script(sl->s);
-	if (fp) {
-		gpscript_write(fp, ch, &e);
-		fflush(fp); /* gnuplot draws while the next chart is made */
+	sl->script = xasprintf("%s/trcompare-XXXXXX", b->cfg->env->tmpdir);
+	int fd = mkstemp(sl->script);
+	FILE *file = fd < 0 ? NULL : fdopen(fd, "w");
+	if (file) {
+		cleanup_register_path(sl->script);
+		gpscript_write(file, ch, &e);
+		bool bad = fclose(file) != 0;
+		char *q = text_gp_quote(sl->script);
+		if (fp && !bad)
+			fprintf(fp, "load %s\n", q);
+		free(q);
+	} else {
+		if (fd >= 0)
+			close(fd);
+		free(sl->script);
+		sl->script = NULL;
+		if (fp)
+			gpscript_write(fp, ch, &e); /* no temporary file: down the pipe */
 	}
+	if (fp)
+		fflush(fp); /* gnuplot draws while the next chart is made */
 	sl->pl = *pl;
 	sl->line = i;
 	sl->busy = true;
