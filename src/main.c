@@ -359,6 +359,8 @@ static int summary_file(const struct state *st)
 	return EXIT_OK;
 }
 
+static void hold_std_fds(void);
+
 /* Writes what was asked for: the summary, --data, -d and the chart, then
  * closes stdout.  Returns the exit status. */
 static int write_outputs(struct state *st, const struct render_plan *pl,
@@ -415,6 +417,10 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 		if (rc == EXIT_OK)
 			rc = EXIT_DATA;
 	}
+	/* A watch goes on: descriptor 1 must not become the next file opened
+	 * (a temporary output) or a restarted gnuplot's stdout. */
+	if (st->opts.watch)
+		hold_std_fds();
 	return rc;
 }
 

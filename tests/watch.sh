@@ -285,6 +285,9 @@ printf '{"step":1,"train_loss":2}\n' >"$E/e.jsonl"
 start_watch "$T/every.log" --watch=0.5 --title 'live <run>' -o "$E/a.png" -o "$E/b.html" -S csv \
 	--summary-output "$E/s.csv" --report "$E/r.html" "$E/e.jsonl"
 wait_for 60 test -s "$E/r.html" || fail "--watch: no first report: $(cat "$T/every.log")"
+# stdout was closed after the first chart: descriptor 1 now holds /dev/null.
+[ "$(readlink "/proc/$wpid/fd/1" 2>/dev/null)" = /dev/null ] ||
+	fail "--watch: descriptor 1 after the first chart: $(readlink "/proc/$wpid/fd/1" 2>&1)"
 grep -q '<meta http-equiv="refresh" content="1">' "$E/r.html" || fail "--watch: the report does not reload itself"
 grep -q '<meta http-equiv="refresh" content="1">' "$E/b.html" || fail "--watch: the canvas page does not reload itself"
 grep -q '<title>live &lt;run&gt;</title>' "$E/b.html" || fail "--watch: the canvas page's title: $(grep -i '<title' "$E/b.html")"
