@@ -279,6 +279,17 @@ static int load(struct state *st, int *rc)
 
 static double watch_interval(const struct state *st);
 
+/* What gnuplot printed while drawing well (WARNINGS, or NULL): one
+ * warning, sanitized, unless -q. */
+static void gnuplot_said(const char *warnings)
+{
+	if (!warnings || diag_quiet)
+		return;
+	char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
+	diag_warn("gnuplot: %s", w);
+	free(w);
+}
+
 /* -o given again: output I (> 0) of the same comparison, its chart built
  * for that output's terminal and size as a lone -o would.  Returns the
  * exit status. */
@@ -300,10 +311,8 @@ static int another_output(struct state *st, size_t i, const struct render_env *e
 	int rc = EXIT_OK;
 	if (render_chart(&pl, ch, &spec, env, stdout, &warnings, &cause) != 0) {
 		rc = fail(EXIT_DATA, cause);
-	} else if (warnings && !diag_quiet) {
-		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
-		diag_warn("gnuplot: %s", w);
-		free(w);
+	} else {
+		gnuplot_said(warnings);
 	}
 	free(warnings);
 	chart_free(ch);
@@ -332,10 +341,8 @@ static int write_report(struct state *st, const struct render_env *env)
 	int rc = EXIT_OK;
 	if (report_write(spec->report, ch, spec, &ro, &warnings, &cause) != 0) {
 		rc = fail(EXIT_DATA, cause);
-	} else if (warnings && !diag_quiet) {
-		char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
-		diag_warn("gnuplot: %s", w);
-		free(w);
+	} else {
+		gnuplot_said(warnings);
 	}
 	free(warnings);
 	chart_free(ch);
@@ -391,10 +398,8 @@ static int write_outputs(struct state *st, const struct render_plan *pl,
 		char *warnings = NULL;
 		if (render_chart(pl, ch, spec, env, stdout, &warnings, &cause) != 0) {
 			rc = fail(EXIT_DATA, cause);
-		} else if (warnings && !diag_quiet) {
-			char *w = text_sanitize(warnings, strlen(warnings), 2000, "");
-			diag_warn("gnuplot: %s", w);
-			free(w);
+		} else {
+			gnuplot_said(warnings);
 		}
 		free(warnings);
 		for (size_t i = 1; i < spec->noutputs; i++) {
