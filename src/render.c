@@ -190,6 +190,19 @@ static int run_session(struct gp_session *s, const struct chart *ch, const struc
 	return keep ? gp_session_sync(s, warnings, cause) : gp_session_finish(s, warnings, cause);
 }
 
+/* Draws CH for E in PL's session (kept open when PL says so), or in a
+ * gnuplot started for it. */
+static int draw_planned(const struct render_plan *pl, const struct chart *ch, const struct gp_emit *e,
+			char **warnings, char **cause)
+{
+	if (pl->session)
+		return run_session(pl->session, ch, e, pl->keep_session, warnings, cause);
+	struct gp_session *s = gp_session_start(NULL, cause);
+	int rc = s ? run_session(s, ch, e, false, warnings, cause) : -1;
+	gp_session_free(s);
+	return rc;
+}
+
 /* Runs gnuplot on the script of CH for E, written to a private temporary
  * script file (text charts and windows: gnuplot draws on our terminal). */
 static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
@@ -275,14 +288,7 @@ static int render_stdout(const struct render_plan *pl, const struct chart *ch, s
 	close(fd);
 	cleanup_register_path(path);
 	e->output = path;
-	int rc;
-	if (pl->session) {
-		rc = run_session(pl->session, ch, e, pl->keep_session, warnings, cause);
-	} else {
-		struct gp_session *s = gp_session_start(NULL, cause);
-		rc = s ? run_session(s, ch, e, false, warnings, cause) : -1;
-		gp_session_free(s);
-	}
+	int rc = draw_planned(pl, ch, e, warnings, cause);
 	if (rc == 0 && strcmp(pl->terminal, "canvas") == 0)
 		rc = canvas_inline_scripts(path, "-", &(struct canvas_page){ .title = pl->html_title }, cause);
 	if (rc == 0)
@@ -315,14 +321,7 @@ static int render_file(const struct render_plan *pl, const struct chart *ch, str
 	 * descriptor: never what someone may have put at its name since. */
 	char *target = atomic_fd_path(&ao);
 	e->output = target;
-	int rc;
-	if (pl->session) {
-		rc = run_session(pl->session, ch, e, pl->keep_session, warnings, cause);
-	} else {
-		struct gp_session *s = gp_session_start(NULL, cause);
-		rc = s ? run_session(s, ch, e, false, warnings, cause) : -1;
-		gp_session_free(s);
-	}
+	int rc = draw_planned(pl, ch, e, warnings, cause);
 	if (rc == 0)
 		rc = render_file_check(pl, target, cause);
 	free(target);
