@@ -197,23 +197,20 @@ static bool oldest_of(const char *path, struct timespec *oldest)
 	return true;
 }
 
+static char **outputs_of(const struct compare_spec *spec, size_t *n);
+static void free_paths(char **v, size_t n);
+
 /* --newer: every output of SPEC exists and is newer than every one of its
  * inputs, which are all local files or directories. */
 static bool up_to_date(const struct compare_spec *spec)
 {
 	struct timespec oldest = { .tv_sec = (time_t)1 << 62 }, newest = { 0, 0 };
 	bool ok = true;
-	for (size_t i = 0; ok && i < spec->noutputs; i++)
-		ok = oldest_of(spec->outputs[i], &oldest);
-	if (ok && spec->data_dir) {
-		char *gp = xasprintf("%s/compare.gp", spec->data_dir);
-		ok = oldest_of(gp, &oldest);
-		free(gp);
-	}
-	if (ok && spec->summary_output)
-		ok = oldest_of(spec->summary_output, &oldest);
-	if (ok && spec->report)
-		ok = oldest_of(spec->report, &oldest);
+	size_t nouts;
+	char **outs = outputs_of(spec, &nouts);
+	for (size_t i = 0; ok && i < nouts; i++)
+		ok = oldest_of(outs[i], &oldest);
+	free_paths(outs, nouts);
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
 		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
@@ -265,35 +262,110 @@ static size_t check_line(struct batch *b, size_t i)
 	return errors;
 }
 
-/* The outputs of line I, in a list of N paths (malloc'd array, borrowed
- * strings but for the -d directory's compare.gp, which is owned: *OWNED). */
-static const char **outputs_of(const struct compare_spec *spec, size_t *n, char **owned)
+/* The files line I writes, in a list of *N paths (malloc'd, each string
+ * malloc'd): its -o outputs, -d's compare.gp, --summary-output, --report and
+ * a Markdown report's charts beside it. */
+static char **outputs_of(const struct compare_spec *spec, size_t *n)
 {
-	const char **v = xcalloc(spec->noutputs + 3, sizeof *v);
+	struct panel_set ps;
+	const char *option;
+	char *cause = NULL;
+	size_t images = 0;
+	if (spec->report && report_is_markdown(spec->report)) {
+		if (compare_panels(spec, &ps, &option, &cause) == 0) {
+			images = ps.npanels;
+			panel_set_free(&ps);
+		}
+		free(cause); /* reported by check_line */
+	}
+	char **v = xcalloc(spec->noutputs + 3 + images, sizeof *v);
 	size_t k = 0;
 	for (size_t i = 0; i < spec->noutputs; i++)
-		v[k++] = spec->outputs[i];
-	*owned = spec->data_dir ? xasprintf("%s/compare.gp", spec->data_dir) : NULL;
-	if (*owned)
-		v[k++] = *owned;
+		v[k++] = xstrdup(spec->outputs[i]);
+	if (spec->data_dir)
+		v[k++] = xasprintf("%s/compare.gp", spec->data_dir);
 	if (spec->summary_output)
-		v[k++] = spec->summary_output;
+		v[k++] = xstrdup(spec->summary_output);
 	if (spec->report)
-		v[k++] = spec->report;
+		v[k++] = xstrdup(spec->report);
+	for (size_t p = 0; p < images; p++)
+		v[k++] = report_image_path(spec->report, p, spec->report_svg);
 	*n = k;
 	return v;
 }
 
-/* An output path written by two lines (or twice by one) is an error. */
+/* Frees outputs_of's list. */
+static void free_paths(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* PATH as one name per file: absolute, with ".", ".." and repeated slashes
+ * resolved in the text, and its directory through realpath when it exists,
+ * so that "out/a.png", "./out/a.png", "out//a.png" and a symbolic link's
+ * name for "out" all meet.  Malloc'd. */
+static char *path_key(const char *path)
+{
+	char *abs;
+	if (path[0] == '/') {
+		abs = xstrdup(path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+		abs = xasprintf("%s/%s", cwd ? cwd : ".", path);
+		free(cwd);
+	}
+	char *out = xmalloc(strlen(abs) + 2);
+	size_t n = 0;
+	for (const char *s = abs; *s;) {
+		while (*s == '/')
+			s++;
+		size_t len = strcspn(s, "/");
+		if (len == 0)
+			break;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (!(len == 1 && s[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, s, len);
+			n += len;
+		}
+		s += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	free(abs);
+	char *slash = strrchr(out, '/');
+	*slash = '\0';
+	char *real = realpath(*out ? out : "/", NULL);
+	*slash = '/';
+	if (real) {
+		char *key = xasprintf("%s/%s", strcmp(real, "/") == 0 ? "" : real, slash + 1);
+		free(out);
+		out = key;
+	}
+	free(real);
+	return out;
+}
+
+/* An output path written by two lines (or twice by one) is an error, however
+ * it is spelt (path_key). */
 static size_t check_collisions(struct batch *b)
 {
-	size_t total = 0, errors = 0;
-	const char ***outs = xcalloc(b->n ? b->n : 1, sizeof *outs);
+	size_t errors = 0;
+	char ***outs = xcalloc(b->n ? b->n : 1, sizeof *outs);
+	char ***keys = xcalloc(b->n ? b->n : 1, sizeof *keys);
 	size_t *nouts = xcalloc(b->n ? b->n : 1, sizeof *nouts);
-	char **owned = xcalloc(b->n ? b->n : 1, sizeof *owned);
 	for (size_t i = 0; i < b->n; i++) {
-		outs[i] = outputs_of(b->lines[i].spec, &nouts[i], &owned[i]);
-		total += nouts[i];
+		outs[i] = outputs_of(b->lines[i].spec, &nouts[i]);
+		keys[i] = xcalloc(nouts[i] ? nouts[i] : 1, sizeof *keys[i]);
+		for (size_t k = 0; k < nouts[i]; k++)
+			keys[i][k] = path_key(outs[i][k]);
 	}
 	/* Quadratic only in the outputs of two lines at a time: fine for
 	 * thousands of lines, each with a few outputs. */
@@ -301,7 +373,7 @@ static size_t check_collisions(struct batch *b)
 		for (size_t k = 0; k < nouts[i]; k++)
 			for (size_t j = 0; j <= i && !b->ls[i].bad; j++)
 				for (size_t m = 0; m < (j == i ? k : nouts[j]); m++)
-					if (strcmp(outs[i][k], outs[j][m]) == 0) {
+					if (strcmp(keys[i][k], keys[j][m]) == 0) {
 						char *p = shown(outs[i][k]);
 						say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p,
 						    b->lines[j].where);
@@ -311,13 +383,12 @@ static size_t check_collisions(struct batch *b)
 						break;
 					}
 	for (size_t i = 0; i < b->n; i++) {
-		free(outs[i]);
-		free(owned[i]);
+		free_paths(outs[i], nouts[i]);
+		free_paths(keys[i], nouts[i]);
 	}
 	free(outs);
+	free(keys);
 	free(nouts);
-	free(owned);
-	(void)total;
 	return errors;
 }
 

@@ -878,6 +878,20 @@ static char *image_name(const char *stem, size_t p, const char *ext)
 	return xasprintf("%s-panel-%zu.%s", stem, p + 1, ext);
 }
 
+char *report_image_path(const char *report, size_t panel, bool svg)
+{
+	const char *base = strrchr(report, '/') ? strrchr(report, '/') + 1 : report;
+	size_t n = strlen(base);
+	char *name = xstrndup(base, n >= 3 ? n - 3 : n); /* without ".md" */
+	char *stem = text_file_stem(name);
+	char *image = image_name(stem, panel, svg ? "svg" : "png");
+	char *path = xasprintf("%.*s%s", (int)(base - report), report, image);
+	free(image);
+	free(stem);
+	free(name);
+	return path;
+}
+
 /* The details of job J in Markdown. */
 static void put_md_job(FILE *out, const struct chart *ch, size_t j, const struct summary_row *row,
 		       const struct report_opts *o)

@@ -57,6 +57,10 @@ int report_check_path(const char *path, char **cause);
 /* Is PATH a Markdown report (".md")? */
 bool report_is_markdown(const char *path);
 
+/* The chart of panel PANEL (0-based) that the Markdown report REPORT puts
+ * beside itself: DIR/STEM-panel-N.png (.svg with SVG): malloc'd. */
+char *report_image_path(const char *report, size_t panel, bool svg);
+
 /* Writes the report of CH (built for report_target) to PATH, atomically;
  * gnuplot draws every panel in one session.  FILE.md: GitHub-flavoured
  * Markdown with the same sections (no panel check boxes, no sorting), its

@@ -93,6 +93,16 @@ trcompare-plot: $T/bad.txt:6:4: the line names no output (-o FILE, -d DIR, --sum
 trcompare-plot: $T/bad.txt:8: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)
 trcompare-plot: $T/bad.txt:7: $T/b1.png: $T/bad.txt:1 writes it too" --batch "$T/bad.txt"
 [ ! -e "$T/b1.png" ] || fail "a manifest with usage errors wrote an output"
+# The same file spelt two ways, and a Markdown report's chart beside it,
+# are collisions too.
+cat >"$T/coll.txt" <<MANIFEST
+-o out/c.png runs/a.json
+-o ./out//c.png runs/b.json
+--report out/r.md -m loss runs/a.json
+-o out/x/../r-panel-1.png runs/b.json
+MANIFEST
+expect_fail 64 "trcompare-plot: $T/coll.txt:2: $T/./out//c.png: $T/coll.txt:1 writes it too
+trcompare-plot: $T/coll.txt:4: $T/out/x/../r-panel-1.png: $T/coll.txt:3 writes it too" --batch "$T/coll.txt"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
@@ -308,6 +318,10 @@ grep -q 'LAB' "$T/rep/pages/r.md" || fail "--report .md line: no LAB job"
 touch "$T/rep/pages/r.html" "$T/rep/pages/r.md"
 trc --batch "$T/rep/m" --newer
 grep -q '^0 charts written, 2 skipped, 0 failed' "$T/err" || fail "--report lines with --newer: $(cat "$T/err")"
+rm "$T/rep/pages/r-panel-1.png"
+trc --batch "$T/rep/m" --newer
+grep -q '^1 chart written, 1 skipped, 0 failed' "$T/err" && [ -s "$T/rep/pages/r-panel-1.png" ] ||
+	fail "--newer: a Markdown report without its chart was not redrawn: $(cat "$T/err")"
 expect_fail 64 "trcompare-plot: --batch: name the outputs (-o, -d, --summary-output, --report) on the manifest's lines
 $try" --batch "$T/rep/m" --report x.html
 ok "--report on manifest lines: HTML and Markdown, the line's command, --newer"
