@@ -1890,35 +1890,32 @@ int parser_finish(struct parser *p, char **cause)
 
 /* The json format of reader.h (the fallback, so it sniffs nothing): a
  * parser appending to RUN. */
-static void *json_open(struct run *run)
+void *parse_reader_open(struct run *run)
 {
 	return parser_new(run);
 }
 
-/* Pushes bytes to the parser. */
-static int json_feed(void *state, const void *buf, size_t len, char **cause)
+int parse_reader_feed(void *state, const void *buf, size_t len, char **cause)
 {
 	return parser_feed(state, buf, len, cause);
 }
 
-/* End of the input. */
-static int json_finish(void *state, char **cause)
+int parse_reader_finish(void *state, char **cause)
 {
 	return parser_finish(state, cause);
 }
 
-/* Frees the parser. */
-static void json_close(void *state)
+void parse_reader_close(void *state)
 {
 	parser_free(state);
 }
 
 const struct reader_format parse_json_format = {
 	.name = "json",
-	.open = json_open,
-	.feed = json_feed,
-	.finish = json_finish,
-	.close = json_close,
+	.open = parse_reader_open,
+	.feed = parse_reader_feed,
+	.finish = parse_reader_finish,
+	.close = parse_reader_close,
 };
 
 /* Reads exactly N digits at *S into *V and moves *S past them. */

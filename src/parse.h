@@ -156,6 +156,14 @@ int parser_finish(struct parser *p, char **cause);
  * with reader_read_fd(). */
 extern const struct reader_format parse_json_format;
 
+/* Its open, feed, finish and close, for the formats that are JSON read in
+ * one of the parser's modes (read_hf.c, read_lf.c, read_wbhist.c): STATE is
+ * a struct parser. */
+void *parse_reader_open(struct run *run);
+int parse_reader_feed(void *state, const void *buf, size_t len, char **cause);
+int parse_reader_finish(void *state, char **cause);
+void parse_reader_close(void *state);
+
 /* Parses an ISO-8601 timestamp ("2024-05-01T12:00:00.5Z", "+02:00" offsets,
  * no zone = UTC, a space instead of T) to seconds since the epoch.
  * Accepted: YYYY-MM-DD, optionally followed by T, t or a space and HH:MM,

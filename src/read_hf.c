@@ -87,24 +87,6 @@ static void *hf_open(struct run *run)
 	return p;
 }
 
-/* Pushes bytes to the parser. */
-static int hf_feed(void *state, const void *buf, size_t len, char **cause)
-{
-	return parser_feed(state, buf, len, cause);
-}
-
-/* End of the input. */
-static int hf_finish(void *state, char **cause)
-{
-	return parser_finish(state, cause);
-}
-
-/* Frees the parser. */
-static void hf_close(void *state)
-{
-	parser_free(state);
-}
-
 /* The N of the newest DIR/checkpoint-N holding trainer_state.json, or -1. */
 static long newest_checkpoint(const char *dir)
 {
@@ -154,9 +136,9 @@ const struct reader_format read_hf_format = {
 	.name = "hf",
 	.sniff = hf_sniff,
 	.open = hf_open,
-	.feed = hf_feed,
-	.finish = hf_finish,
-	.close = hf_close,
+	.feed = parse_reader_feed,
+	.finish = parse_reader_finish,
+	.close = parse_reader_close,
 	.load_dir = hf_load_dir,
 	.label_dir = true,
 };

@@ -42,30 +42,6 @@ static enum reader_sniff lf_sniff(const unsigned char *head, size_t len, bool at
 	return memmem(head + i, end - i, key, sizeof key - 1) ? READER_YES : READER_NO;
 }
 
-/* The JSON reader. */
-static void *lf_open(struct run *run)
-{
-	return parser_new(run);
-}
-
-/* Pushes bytes to the parser. */
-static int lf_feed(void *state, const void *buf, size_t len, char **cause)
-{
-	return parser_feed(state, buf, len, cause);
-}
-
-/* End of the input. */
-static int lf_finish(void *state, char **cause)
-{
-	return parser_finish(state, cause);
-}
-
-/* Frees the parser. */
-static void lf_close(void *state)
-{
-	parser_free(state);
-}
-
 /* DIR/trainer_log.jsonl. */
 static int lf_load_dir(struct run *run, const char *dir, char **cause)
 {
@@ -75,10 +51,10 @@ static int lf_load_dir(struct run *run, const char *dir, char **cause)
 const struct reader_format read_lf_format = {
 	.name = "llamafactory",
 	.sniff = lf_sniff,
-	.open = lf_open,
-	.feed = lf_feed,
-	.finish = lf_finish,
-	.close = lf_close,
+	.open = parse_reader_open,
+	.feed = parse_reader_feed,
+	.finish = parse_reader_finish,
+	.close = parse_reader_close,
 	.load_dir = lf_load_dir,
 	.label_dir = true,
 };

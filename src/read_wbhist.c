@@ -46,24 +46,6 @@ static void *wbh_open(struct run *run)
 	return p;
 }
 
-/* Pushes bytes to the parser. */
-static int wbh_feed(void *state, const void *buf, size_t len, char **cause)
-{
-	return parser_feed(state, buf, len, cause);
-}
-
-/* End of the input. */
-static int wbh_finish(void *state, char **cause)
-{
-	return parser_finish(state, cause);
-}
-
-/* Frees the parser. */
-static void wbh_close(void *state)
-{
-	parser_free(state);
-}
-
 /* DIR/wandb-history.jsonl. */
 static int wbh_load_dir(struct run *run, const char *dir, char **cause)
 {
@@ -74,9 +56,9 @@ const struct reader_format read_wbhist_format = {
 	.name = "wandb-history",
 	.sniff = wbh_sniff,
 	.open = wbh_open,
-	.feed = wbh_feed,
-	.finish = wbh_finish,
-	.close = wbh_close,
+	.feed = parse_reader_feed,
+	.finish = parse_reader_finish,
+	.close = parse_reader_close,
 	.load_dir = wbh_load_dir,
 	.label_dir = true,
 };
