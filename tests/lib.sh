@@ -71,6 +71,27 @@ gone() {
 	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
+# cols COLUMN...: "label step COLUMN..." for every data row of $T/out
+# (--data), NaN where a job has no such column.
+cols() {
+	awk -v want="$*" '
+	BEGIN { n = split(want, w, " ") }
+	/^# label: / { label = substr($0, 10); next }
+	/^#/ || NF == 0 { next }
+	/^"step"/ { delete idx; for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); idx[h] = i }; next }
+	{ line = label " " $1; for (k = 1; k <= n; k++) line = line " " (w[k] in idx ? $(idx[w[k]]) : "NaN"); print line }' "$T/out"
+}
+
+# check_want WHAT: $T/got must equal $T/want.
+check_want() {
+	cmp -s "$T/want" "$T/got" || fail "$1:
+--- want
+$(cat "$T/want")
+--- got
+$(cat "$T/got")"
+	ok "$1"
+}
+
 need_gnuplot() { command -v gnuplot >/dev/null 2>&1 || skip "gnuplot not installed"; }
 
 # png_size FILE: "WxH" from the PNG header.

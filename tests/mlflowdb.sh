@@ -11,27 +11,6 @@ DB="$T/db/mlflow.db"
 A=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6
 B=ffff0000ffff0000ffff0000ffff0000
 
-# cols COLUMN...: "label step COLUMN..." for every data row of $T/out
-# (--data), NaN where a job has no such column.
-cols() {
-	awk -v want="$*" '
-	BEGIN { n = split(want, w, " ") }
-	/^# label: / { label = substr($0, 10); next }
-	/^#/ || NF == 0 { next }
-	/^"step"/ { delete idx; for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); idx[h] = i }; next }
-	{ line = label " " $1; for (k = 1; k <= n; k++) line = line " " (w[k] in idx ? $(idx[w[k]]) : "NaN"); print line }' "$T/out"
-}
-
-# check WHAT: $T/got must equal $T/want.
-check() {
-	cmp -s "$T/want" "$T/got" || fail "$1:
---- want
-$(cat "$T/want")
---- got
-$(cat "$T/got")"
-	ok "$1"
-}
-
 sum() { cksum <"$DB"; }
 before=$(sum)
 
@@ -50,13 +29,13 @@ cols train_loss eval_loss learning_rate grad_norm time >"$T/got"
 	echo "old-style 1 NaN NaN 0.0001 NaN 1700000105"
 	echo "old-style 2 NaN NaN 5e-05 NaN 1700000106"
 } >"$T/want"
-check "mlflow.db: every live run is a job, values as stored"
+check_want "mlflow.db: every live run is a job, values as stored"
 echo "trcompare-plot: warning: $DB#$A: 2 values were not finite (read as not logged)" >"$T/want"
 cp "$T/err" "$T/got"
-check "mlflow.db: NaN and Inf counted as not finite"
+check_want "mlflow.db: NaN and Inf counted as not finite"
 grep '^# job: ' "$T/out" >"$T/got"
 printf '# job: %s\n' "$A" "$B" >"$T/want"
-check "mlflow.db: the run ids are the job ids"
+check_want "mlflow.db: the run ids are the job ids"
 
 # --- FILE#RUN: one run, by id or by name; LABEL= works.
 for sel in "$A" lora-r8; do
@@ -64,12 +43,12 @@ for sel in "$A" lora-r8; do
 	[ "$rc" -eq 0 ] || fail "#$sel: exit $rc: $(cat "$T/err")"
 	cols train_loss >"$T/got"
 	printf 'lora-r8 1 2.5\nlora-r8 2 2\nlora-r8 3 1.75\n' >"$T/want"
-	check "mlflow.db#$sel reads that run only"
+	check_want "mlflow.db#$sel reads that run only"
 done
 trc --data "mine=$DB#old-style"
 grep '^# label: ' "$T/out" >"$T/got"
 echo "# label: mine" >"$T/want"
-check "LABEL=mlflow.db#RUN"
+check_want "LABEL=mlflow.db#RUN"
 
 # --- errors, each a data error (exit 1).
 expect_fail 1 "trcompare-plot: $DB#nope: no run 'nope' in the MLflow database (give a run id or run name)" \
@@ -81,7 +60,7 @@ expect_fail 1 "trcompare-plot: $T/db/dup.db#dup: 'dup' names several runs in the
 trc --data "$T/db/dup.db#22222222222222222222222222222222"
 cols train_loss >"$T/got"
 echo "dup 1 2" >"$T/want"
-check "a run id picks one of two runs of one name"
+check_want "a run id picks one of two runs of one name"
 expect_fail 1 "trcompare-plot: $T/db/other.db: not an MLflow database: no such table: runs" --data "$T/db/other.db"
 head -c 16 "$DB" >"$T/magic.db"
 expect_fail 1 "trcompare-plot: $T/magic.db: MLflow database: file is not a database" --data "$T/magic.db"
@@ -94,7 +73,7 @@ expect_fail 1 "trcompare-plot: -: an SQLite database (MLflow's mlflow.db) is rea
 [ "$(sum)" = "$before" ] || fail "mlflow.db changed"
 ls "$T/db" >"$T/got"
 printf 'dup.db\nmlflow.db\nother.db\n' >"$T/want"
-check "mlflow.db is read without writing anything"
+check_want "mlflow.db is read without writing anything"
 
 # --- a tracker in the middle of a transaction (a RESERVED lock) does not
 # stop the reader, which sees the last commit; one holding the EXCLUSIVE
@@ -115,7 +94,7 @@ trc --list-metrics "$DB#lora-r8"
 [ "$rc" -eq 0 ] || fail "reserved lock: exit $rc: $(cat "$T/err")"
 grep -c '^  param ' "$T/out" >"$T/got"
 echo 2 >"$T/want"
-check "a writer's open transaction does not block the reader, which sees the last commit"
+check_want "a writer's open transaction does not block the reader, which sees the last commit"
 kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 rm -f "$DB.held" "$DB-journal"
@@ -150,7 +129,7 @@ expect_fail 1 "trcompare-plot: $T/old/empty.db: the MLflow database holds no run
 trc --data "$T/old/old.db"
 cols train_loss >"$T/got"
 printf '0123abcd 1 1.5\n0123abcd 2 1.25\n' >"$T/want"
-check "a store from before is_nan; a run without a name is labelled by its id"
+check_want "a store from before is_nan; a run without a name is labelled by its id"
 
 # --- --list-metrics: columns (rows with a value, first and last step, the
 # panel), then the parameters (the params table; the file store's params/
@@ -176,7 +155,7 @@ old-style: $DB#$B
   param lora_r = 16
 EOT
 cp "$T/out" "$T/got"
-check "--list-metrics: mlflow.db's columns and params"
+check_want "--list-metrics: mlflow.db's columns and params"
 python3 "$W" mlflow "$T/ml"
 R="$T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 mkdir -p "$R/params/optimizer"
@@ -185,7 +164,7 @@ printf 'two\nlines' >"$R/params/note"
 trc --list-metrics "$R"
 grep '^  param' "$T/out" >"$T/got"
 printf '  param lora_r = 8\n  param note = two lines\n  param optimizer/name = adamw\n' >"$T/want"
-check "--list-metrics: the file store's params/ (nested, sanitized)"
+check_want "--list-metrics: the file store's params/ (nested, sanitized)"
 expect_fail 64 "trcompare-plot: --list-metrics writes only the listing: no -o, -d, --data, --summary, --report, --watch, --batch or --list-jobs
 Try \`trcompare-plot --help' or \`trcompare-plot --usage' for more information." --list-metrics -S "$DB"
 
@@ -205,7 +184,7 @@ if LC_ALL=C grep -q "$(printf '\033')" "$T/out" || grep -q "$(printf '\342\200\2
 fi
 head -1 "$T/out" >"$T/got"
 echo "evil  [31m name: $T/evil.db#e1" >"$T/want"
-check "hostile run names are sanitized"
+check_want "hostile run names are sanitized"
 
 # Parameters in -S json (the file store's params/).
 expect_ok -S json "$top_srcdir/examples/mlruns"

@@ -25,27 +25,6 @@ for x in sys.argv[1:]:
     print("%.15g" % float(s))' "$@"
 }
 
-# cols COLUMN...: "label step COLUMN..." for every data row of $T/out
-# (--data), NaN where a job has no such column.
-cols() {
-	awk -v want="$*" '
-	BEGIN { n = split(want, w, " ") }
-	/^# label: / { label = substr($0, 10); next }
-	/^#/ || NF == 0 { next }
-	/^"step"/ { delete idx; for (i = 1; i <= NF; i++) { h = $i; gsub(/"/, "", h); idx[h] = i }; next }
-	{ line = label " " $1; for (k = 1; k <= n; k++) line = line " " (w[k] in idx ? $(idx[w[k]]) : "NaN"); print line }' "$T/out"
-}
-
-# check WHAT: $T/got must equal $T/want.
-check() {
-	cmp -s "$T/want" "$T/got" || fail "$1:
---- want
-$(cat "$T/want")
---- got
-$(cat "$T/got")"
-	ok "$1"
-}
-
 # --- Hugging Face run directory: two event files merge; a restart
 # (session_log START at 30) drops the steps >= 30 logged before it; a bad
 # data checksum skips one record; train/train_loss and an image are
@@ -59,18 +38,18 @@ cols train_loss learning_rate eval_loss eval_accuracy grad_norm >"$T/got"
 	echo "hf 30 1.5 NaN NaN NaN NaN"
 	echo "hf 50 1.25 NaN $(f32 1.4) 0.75 NaN"
 } >"$T/want"
-check "TensorBoard run directory: merge, restart, bad record, float32 values"
+check_want "TensorBoard run directory: merge, restart, bad record, float32 values"
 cat >"$T/want" <<EOF
 trcompare-plot: warning: $T/tb/hf: skipped 1 record with a bad checksum or unreadable contents
 trcompare-plot: warning: $T/tb/hf: 1 file ends mid-record (still being written?)
 EOF
 cp "$T/err" "$T/got"
-check "TensorBoard warnings: bad record, truncated file"
+check_want "TensorBoard warnings: bad record, truncated file"
 grep -q '"loss_img"\|"train_train_loss"\|"train_loss_img"' "$T/out" && fail "skipped tags became columns"
 ok "images and train/train_loss are no columns"
 awk '/^1700000/ || /^10 / { print $2; exit }' "$T/out" >"$T/got"
 echo 1700000010 >"$T/want"
-check "wall_time is the time column"
+check_want "wall_time is the time column"
 
 # --- one event file as the JOB, named in the warnings.
 f="$T/tb/hf/events.out.tfevents.1700000000.host.1.0"
@@ -80,7 +59,7 @@ printf '%s\n' "hf 10 2.5" \
 	"hf 20 NaN" \
 	"hf 30 1.5" \
 	"hf 50 1.25" >"$T/want"
-check "one event file as a JOB"
+check_want "one event file as a JOB"
 
 # --- Keras: train/ + validation/ are one run; rank-0 tensors (float_val,
 # packed, tensor_content; validation in DOUBLE); a histogram skipped; a
@@ -95,7 +74,7 @@ cols train_loss eval_loss learning_rate >"$T/got"
 	echo "keras 1 $(f32 0.7) 0.95 $(f32 0.001)"
 	echo "keras 2 $(f32 0.6) 0.9 $(f32 0.001)"
 } >"$T/want"
-check "Keras train/ and validation/: one run, validation as eval columns"
+check_want "Keras train/ and validation/: one run, validation as eval columns"
 grep -q kernel "$T/out" && fail "the histogram became a column"
 ok "histograms are no columns"
 
@@ -108,15 +87,15 @@ cols train_loss >"$T/got"
 	echo "sub/run_b 2 1"
 	echo "sub/run_b 3 $(f32 0.6666666666666666)"
 } >"$T/want"
-check "a directory of two runs is two jobs"
+check_want "a directory of two runs is two jobs"
 trc --data "L=$T/tb/multi"
 grep '^# label:' "$T/out" >"$T/got"
 printf '# label: L/run_a\n# label: L/sub/run_b\n' >"$T/want"
-check "LABEL= on a directory of runs prefixes each run's path"
+check_want "LABEL= on a directory of runs prefixes each run's path"
 expect_ok -o "$T/multi.gp" "$T/tb/multi"
 grep '^T\[\|^C\[' "$T/multi.gp" | sed 's/; F.*//' >"$T/got"
 printf '%s\n' 'T[1] = "run_a"' 'C[1] = "#2563eb"' 'T[2] = "sub/run_b"' 'C[2] = "#16a34a"' >"$T/want"
-check "two runs of one directory: two labels, two colours"
+check_want "two runs of one directory: two labels, two colours"
 [ "$(grep -c '^set key' "$T/multi.gp")" -eq 1 ] || fail "multi: not one legend"
 ok "two runs of one directory: one legend"
 
@@ -157,14 +136,14 @@ lora-r8 2 2 NaN 2.2 NaN 1700000002
 lora-r8 3 NaN NaN NaN NaN 1700000003
 old-style 0 NaN NaN NaN 5e-05 1700000006
 EOF
-check "MLflow store: runs, nested keys, two-field lines, nan/inf"
+check_want "MLflow store: runs, nested keys, two-field lines, nan/inf"
 echo "trcompare-plot: warning: $T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6: 2 values were not finite (read as not logged)" >"$T/want"
 cp "$T/err" "$T/got"
-check "MLflow: non-finite values warned once"
+check_want "MLflow: non-finite values warned once"
 trc --data "$T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 grep '^# label:\|^# job:' "$T/out" >"$T/got"
 printf '# label: lora-r8\n# job: a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6\n' >"$T/want"
-check "an MLflow run directory is one job, labelled by its run name"
+check_want "an MLflow run directory is one job, labelled by its run name"
 
 # --- W&B: the wandb/ directory yields its runs (latest-run, a symlink, is
 # not a second one), labelled by display name; a 70 kB record split across
@@ -183,22 +162,22 @@ sweet-sun-1 4 2 2.125 0.0001 1700000004.25
 sweet-sun-1 5 1.75 NaN 0.0001 1700000005.25
 sweet-sun-1 6 1.5 NaN 0.0001 1700000006.25
 EOF
-check "W&B run files: runs, split record, bad chunk, NaN"
+check_want "W&B run files: runs, split record, bad chunk, NaN"
 cat >"$T/want" <<EOF
 trcompare-plot: warning: $T/wb/wandb/offline-run-20231115_080000-def456: 1 file ends mid-record (still being written?)
 trcompare-plot: warning: $T/wb/wandb/run-20231114_221320-abc123: 1 value was not finite (read as not logged)
 trcompare-plot: warning: $T/wb/wandb/run-20231114_221320-abc123: skipped 1 record with a bad checksum or unreadable contents
 EOF
 cp "$T/err" "$T/got"
-check "W&B warnings: truncated file, NaN, bad chunk"
+check_want "W&B warnings: truncated file, NaN, bad chunk"
 trc --data "$T/wb/wandb/latest-run"
 grep '^# label:\|^# rows:' "$T/out" >"$T/got"
 printf '# label: sweet-sun-1\n# rows: 6\n' >"$T/want"
-check "wandb/latest-run is one job"
+check_want "wandb/latest-run is one job"
 trc -q --data "$T/wb/wandb/run-20231114_221320-abc123/run-abc123.wandb"
 grep '^# rows:' "$T/out" >"$T/got"
 echo '# rows: 6' >"$T/want"
-check "a .wandb file as a JOB"
+check_want "a .wandb file as a JOB"
 printf ':W&B\341\276\001' >"$T/v1.wandb"
 expect_fail 1 "trcompare-plot: $T/v1.wandb: W&B run file version 1, not 0" --data "$T/v1.wandb"
 mkdir "$T/run-x"
@@ -216,11 +195,11 @@ cd "$top_srcdir"
 expect_ok --data examples/tensorboard
 grep '^# label:' "$T/out" >"$T/got"
 printf '# label: keras\n# label: runs/Nov30_12-00-00_gpu1\n' >"$T/want"
-check "README: --data examples/tensorboard"
+check_want "README: --data examples/tensorboard"
 expect_ok -S examples/mlruns/1
 grep -c 'lora-lr' "$T/out" >"$T/got"
 echo 2 >"$T/want"
-check "README: -S examples/mlruns/1"
+check_want "README: -S examples/mlruns/1"
 need_gnuplot
 expect_ok -o "$T/mix.png" examples/tensorboard examples/mlruns/1 examples/runs/qwen-350m-lr1e-4.json
 [ "$(png_size "$T/mix.png")" = "1200x800" ] || fail "mix.png: $(png_size "$T/mix.png")"
