@@ -293,6 +293,8 @@ static bool rec_append(struct wb *w, const unsigned char *d, size_t n)
 {
 	if (w->nrec + n > WB_MAX_RECORD)
 		return false;
+	if (n == 0) /* an empty chunk: nothing to copy (rec may be NULL) */
+		return true;
 	if (w->nrec + n > w->rec_cap) {
 		w->rec_cap = w->nrec + n > 2 * w->rec_cap ? w->nrec + n : 2 * w->rec_cap;
 		w->rec = xrealloc(w->rec, w->rec_cap);
