@@ -24,9 +24,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "reader.h"
-#include "run.h"
-#include "util.h"
+#include "pieces.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,52 +56,6 @@ static uint8_t *frame(const uint8_t *data, size_t size, size_t *out_len)
 	return out;
 }
 
-/* The run's rows, columns and counters, or the error, as text. */
-static char *dump(struct run *r, int rc, const char *cause)
-{
-	struct buf b = { 0 };
-	buf_printf(&b, "rc %d %s\n", rc, rc ? cause : "");
-	buf_printf(&b, "rows %zu cols %zu bad %zu trunc %zu nonfinite %zu ignored %zu nostep %zu\n",
-		   r->nrows, r->ncols, r->bad_records, r->truncated, r->nonfinite, r->ignored_fields,
-		   r->skipped_nostep);
-	buf_printf(&b, "name %s id %s\n", r->name ? r->name : "-", r->id ? r->id : "-");
-	for (size_t c = 0; c < r->ncols; c++)
-		buf_printf(&b, "col %s\n", r->names[c]);
-	for (size_t i = 0; i < r->nrows; i++) {
-		for (size_t c = 0; c < r->ncols; c++)
-			buf_printf(&b, " %.17g", r->cols[c][i]);
-		buf_puts(&b, "\n");
-	}
-	return b.data;
-}
-
-/* Reads FILE[0..N) in pieces (the first FIRST bytes, then PIECE at a
- * time); returns dump(). */
-static char *read_pieces(const uint8_t *file, size_t n, size_t first, size_t piece)
-{
-	struct run *r = run_new("fuzz");
-	const struct reader_format *f = &wandb_format;
-	void *st = f->open(r);
-	char *cause = NULL;
-	size_t pos = 0, k = first;
-	int rc = 0;
-	do {
-		if (k > n - pos)
-			k = n - pos;
-		rc = f->feed(st, file + pos, k, &cause);
-		pos += k;
-		k = piece;
-	} while (pos < n && rc == 0);
-	if (rc == 0)
-		rc = f->finish(st, &cause);
-	f->close(st);
-	char *d = dump(r, rc, cause);
-	run_finish(r);
-	run_free(r);
-	free(cause);
-	return d;
-}
-
 /* One input: see the top of the file. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -120,32 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(file, ":W&B\xe1\xbe", 7);
 		memcpy(file + 7, data + 1, size - 1);
 	}
-	size_t split = n ? (size_t)(data[0] >> 1) * 7 % (n + 1) : 0;
-	char *whole = read_pieces(file, n, n, n);
-	char *two = read_pieces(file, n, split, n);
-	if (strcmp(whole, two) != 0) {
-		fprintf(stderr, "split at %zu differs:\n--- whole\n%s--- split\n%s", split, whole, two);
-		abort();
-	}
-	if (n <= 512) {
-		char *bytes = read_pieces(file, n, 1, 1);
-		if (strcmp(whole, bytes) != 0) {
-			fprintf(stderr, "byte by byte differs:\n--- whole\n%s--- bytes\n%s", whole, bytes);
-			abort();
-		}
-		free(bytes);
-	}
-	/* Through the sniffing reader too: never a crash, whatever it picks. */
-	struct run *r = run_new("fuzz");
-	struct reader *rd = reader_new(r);
-	char *cause = NULL;
-	if (reader_feed(rd, file, n, &cause) == 0)
-		(void)reader_finish(rd, &cause);
-	reader_free(rd);
-	run_free(r);
-	free(cause);
-	free(whole);
-	free(two);
+	pieces_check(&wandb_format, file, n, data[0]);
 	free(file);
 	return 0;
 }
