@@ -3,7 +3,9 @@
 #include "decimal.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Powers of ten a double holds exactly. */
@@ -83,5 +85,126 @@ bool decimal_to_double(uint64_t m, int e10, double *v)
 	return true;
 #else
 	return false;
+#endif
+}
+
+#ifdef __SIZEOF_INT128__
+/* round(X / 2^S) for S in 1 … 127, half to even. */
+static unsigned __int128 shift_round(unsigned __int128 x, int s)
+{
+	unsigned __int128 q = x >> s, rem = x & ((((unsigned __int128)1) << s) - 1);
+	unsigned __int128 half = ((unsigned __int128)1) << (s - 1);
+
+	if (rem > half || (rem == half && (q & 1)))
+		q++;
+	return q;
+}
+
+/* round(A * 10^K) half to even, exactly: A = M * 2^E, so A * 10^K =
+ * M * 5^K * 2^(E + K), M < 2^53, 0 <= K <= 27: fits 128 bits. */
+static uint64_t scaled(double a, int k)
+{
+	int e;
+	double f = frexp(a, &e); /* a = f * 2^e, 0.5 <= f < 1 */
+	uint64_t m = (uint64_t)ldexp(f, 53);
+	unsigned __int128 x = m;
+
+	e -= 53;
+	for (int i = 0; i < k; i++)
+		x *= 5;
+	e += k;
+	if (e >= 0)
+		return (uint64_t)(x << e); /* small: a * 10^k < 10^18 */
+	if (e <= -128)
+		return 0;
+	return (uint64_t)shift_round(x, -e);
+}
+#endif
+
+int decimal_format_g(double v, int p, char *out, bool *exact)
+{
+#ifdef __SIZEOF_INT128__
+	static const uint64_t p10[] = {1,
+	                               10,
+	                               100,
+	                               1000,
+	                               10000,
+	                               100000,
+	                               1000000,
+	                               10000000,
+	                               100000000,
+	                               1000000000,
+	                               10000000000,
+	                               100000000000,
+	                               1000000000000,
+	                               10000000000000,
+	                               100000000000000,
+	                               1000000000000000,
+	                               10000000000000000,
+	                               100000000000000000,
+	                               1000000000000000000};
+	double a = fabs(v);
+
+	if (!(a >= 1e-4 && a < 1e15) || p < 15 || p > 17)
+		return 0;
+	/* X = floor(log10(a)) exactly: 10^0 … 10^14 are exact doubles, and
+	 * the doubles nearest 10^-1 … 10^-4 lie above them, so a >= that
+	 * double exactly when a >= 10^-j. */
+	static const double lower[] = {1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+	                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14};
+	int x = -4;
+
+	while (x < 14 && a >= lower[x + 5])
+		x++;
+	int k = p - 1 - x; /* decimals: 1 … 20 */
+	uint64_t n = scaled(a, k);
+
+	if (n < p10[p - 1] || n > p10[p])
+		return 0; /* cannot happen */
+	if (n == p10[p] && x + 1 >= p)
+		return 0; /* rounded up to 10^P: %g writes an exponent */
+	/* N / 10^K in fixed notation, trailing zeros (and point) dropped:
+	 * what %g writes (a rounding up to 10^P is the same decimal). */
+	while (k > 0 && n % 10 == 0) {
+		n /= 10;
+		k--;
+	}
+	char digits[24];
+	int nd = 0, len = 0;
+	uint64_t u = n;
+
+	do {
+		digits[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		out[len++] = '-';
+	if (nd <= k) {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (int z = nd; z < k; z++)
+			out[len++] = '0';
+		while (nd > 0)
+			out[len++] = digits[--nd];
+	} else {
+		while (nd > 0) {
+			if (nd == k)
+				out[len++] = '.';
+			out[len++] = digits[--nd];
+		}
+	}
+	out[len] = '\0';
+	double back;
+
+	if (!decimal_to_double(n, -k, &back))
+		back = fabs(strtod(out, NULL));
+	*exact = back == a;
+	return len;
+#else
+	(void)v;
+	(void)p;
+	(void)out;
+	(void)exact;
+	return 0;
 #endif
 }

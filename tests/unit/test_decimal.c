@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "decimal.h"
+#include "util.h"
 
 /* SplitMix64: a deterministic sequence. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15u;
@@ -169,6 +170,78 @@ static void test_edges(void **state)
 	}
 }
 
+/* fmt_double as it was, with printf and strtod only: the reference. */
+static int fmt_reference(char *out, double v, int prec)
+{
+	return snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
+}
+
+/* decimal_format_g gives printf's text for each precision, and says
+ * whether it reads back; fmt_double gives the text of the first precision
+ * that reads back. */
+static void check_format(double v)
+{
+	char got[FMT_DOUBLE_MAX], want[FMT_DOUBLE_MAX];
+	bool done = false;
+
+	for (int p = 15; p <= 17; p++) {
+		bool exact = false;
+		int n = decimal_format_g(v, p, got, &exact);
+
+		fmt_reference(want, v, p);
+		if (n > 0) {
+			if (strcmp(got, want) != 0)
+				fail_msg("%%.%dg of %a: %s, printf %s", p, v, got, want);
+			assert_int_equal(n, (int)strlen(want));
+			if (exact != (strtod(want, NULL) == v))
+				fail_msg("%%.%dg of %a: exact %d wrong", p, v, exact);
+		}
+		if (!done && (p == 17 || strtod(want, NULL) == v)) {
+			char f[FMT_DOUBLE_MAX];
+
+			done = true;
+			fmt_double(f, v);
+			/* fmt_double's own short path may write fewer digits. */
+			if (strtod(f, NULL) != v || strlen(f) > strlen(want))
+				fail_msg("fmt_double(%a) = %s, %%.%dg %s", v, f, p, want);
+		}
+	}
+}
+
+/* Random doubles across and beyond 1e-4 … 1e15, exact ties, and the
+ * range's ends. */
+static void test_format(void **state)
+{
+	static const double fixed[] = {
+		1e-4, 1e15, 0x1.fffffffffffffp+49, 123456789012344.5, 123456789012345.5,
+		1234567890123444.5, 0.1, 0.3, 2.0 / 3.0, 1e14 + 0.5, 9.9999999999999999e14,
+		99999999999999.99, 0.00099999999999999999, 1.0000000000000002, 12.345678901234567,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		check_format(fixed[i]);
+		check_format(-fixed[i]);
+		check_format(nextafter(fixed[i], 0));
+		check_format(nextafter(fixed[i], INFINITY));
+	}
+	for (long i = 0; i < 300000; i++) {
+		uint64_t bits = (rnd() >> 12) | (UINT64_C(0x3f0) + rnd() % 0x70) << 52;
+		double v;
+
+		memcpy(&v, &bits, sizeof v);
+		check_format(v);
+		check_format(exp((double)(rnd() % 4000) / 1000.0)); /* perplexities */
+	}
+	/* Halves of integers of 15-17 digits: exact ties at %.15g … %.17g. */
+	for (long i = 0; i < 200000; i++) {
+		uint64_t n = UINT64_C(100000000000000) + rnd() % UINT64_C(900000000000000);
+
+		check_format((double)n + 0.5);
+		check_format((double)n / 4 + 0.125);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_halfway),
 		cmocka_unit_test(test_reprs),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
