@@ -5,8 +5,9 @@
 # between two doubles, 19-digit significands at exponents +-27, double
 # rounding traps such as 83e25, subnormals, the largest double) then
 # Python reprs of random magnitudes and random 18-19 digit significands,
-# in a CSV and in JSON Lines (whose reader takes these numbers to strtod):
-# the tidy data, written at full precision, must be the same.
+# in a CSV and in JSON Lines padded with zeros to 24 digits (more than the
+# JSON reader's fast path takes: strtod reads them): the tidy data,
+# written at full precision, must be the same.
 . "$(dirname "$0")/lib.sh"
 
 D="$DATA/numbers"
