@@ -18,6 +18,7 @@
 
 #include "parse.h"
 #include "colmap.h"
+#include "decimal.h"
 #include "tagmap.h"
 #include "text.h"
 
@@ -934,10 +935,6 @@ static int row_from_object(struct parser *p, struct json_object *o, char **cause
 #define FAST_PATH 0
 #endif
 
-/* Powers of ten a double holds exactly. */
-static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 /* The first byte at or after S (before END) that is not JSON whitespace. */
 static const char *skip_ws(const char *s, const char *end)
 {
@@ -1030,11 +1027,11 @@ static const char *fast_number(struct parser *p, const char *s, const char *end,
 		return s;
 	}
 	e -= frac;
-	if (nd <= 19 && w <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
-		/* Both operands exact: one correctly rounded operation gives
-		 * what strtod gives (Clinger's fast path). */
-		double d = e < 0 ? (double)w / exact_pow10[-e] : (double)w * exact_pow10[e];
+	double d;
 
+	if (nd <= 19 && decimal_to_double(w, e, &d)) {
+		/* What strtod gives (decimal.h: Clinger's fast path, or one
+		 * long double operation away from a midpoint). */
 		*v = neg ? -d : d;
 		return s;
 	}

@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "colmap.h"
+#include "decimal.h"
 #include "reader.h"
 #include "text.h"
 #include "util.h"
@@ -167,40 +168,75 @@ static void csv_fail(struct csvr *s, char *msg)
 		free(msg);
 }
 
-/* Powers of ten a double holds exactly. */
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+/* True when the 8 bytes at P are all ASCII digits. */
+static bool eight_digits(const char *p)
+{
+	uint64_t w;
 
-/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" whose significant
- * digits make an integer of at most 2^53 and whose exponent is small,
- * where one multiplication or division of exact doubles is correctly
- * rounded (Clinger's fast path):
+	memcpy(&w, p, sizeof w);
+	return ((w & UINT64_C(0xf0f0f0f0f0f0f0f0)) |
+	        (((w + UINT64_C(0x0606060606060606)) & UINT64_C(0xf0f0f0f0f0f0f0f0)) >> 4)) ==
+	       UINT64_C(0x3333333333333333);
+}
+
+/* The value of the 8 digits at P (eight_digits), first digit most
+ * significant, in three multiplications (the bytes in memory order:
+ * little-endian only). */
+static uint64_t eight_value(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	w -= UINT64_C(0x3030303030303030);
+	w = w * 10 + (w >> 8);
+	return (((w & UINT64_C(0x000000ff000000ff)) * (100 + (UINT64_C(1000000) << 32))) +
+	        (((w >> 16) & UINT64_C(0x000000ff000000ff)) * (1 + (UINT64_C(10000) << 32)))) >>
+	       32;
+}
+
+/* Appends the digits at P[*I..N) to *M; returns how many. */
+static size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
+{
+	size_t from = *i, k = *i;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Past 19 digits the caller refuses the number: *M may wrap. */
+	for (; k + 8 <= n && eight_digits(p + k); k += 8)
+		*m = *m * 100000000 + eight_value(p + k);
+#endif
+	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++)
+		*m = *m * 10 + (uint64_t)(p[k] - '0');
+	*i = k;
+	return k - from;
+}
+
+/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" of at most 19
+ * significant digits whose value decimal_to_double() computes exactly:
  * strtod's result, without strtod's cost.  False for anything else (the
- * caller uses strtod). */
+ * caller uses strtod).  N is at most 64. */
 static bool fast_decimal(const char *p, size_t n, double *v)
 {
-	size_t i = 0;
+	size_t i = 0, digits;
 	bool neg = false;
 	uint64_t m = 0;
-	int digits = 0, scale = 0;
+	int scale = 0;
 
 	if (p[0] == '+' || p[0] == '-')
 		neg = p[i++] == '-';
-	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-		if (m || p[i] != '0') {
-			if (++digits > 19)
-				return false;
-			m = m * 10 + (uint64_t)(p[i] - '0');
-		}
-	if (i < n && p[i] == '.')
-		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (m || p[i] != '0') {
-				if (++digits > 19)
-					return false;
-				m = m * 10 + (uint64_t)(p[i] - '0');
-			}
-			scale--;
-		}
+	while (i < n && p[i] == '0')
+		i++;
+	digits = take_digits(p, n, &i, &m);
+	if (i < n && p[i] == '.') {
+		size_t f = ++i;
+
+		if (digits == 0)
+			while (i < n && p[i] == '0')
+				i++;
+		digits += take_digits(p, n, &i, &m);
+		scale = -(int)(i - f);
+	}
+	if (digits > 19)
+		return false;
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
 		int e = 0, esign = 1;
 
@@ -214,10 +250,10 @@ static bool fast_decimal(const char *p, size_t n, double *v)
 				return false;
 		scale += esign * e;
 	}
-	if (i != n || scale < -22 || scale > 22 || m > (UINT64_C(1) << 53))
+	double d;
+
+	if (i != n || !decimal_to_double(m, scale, &d))
 		return false;
-	double d = (double)m;
-	d = scale < 0 ? d / pow10_exact[-scale] : d * pow10_exact[scale];
 	*v = neg ? -d : d;
 	return true;
 }
@@ -449,6 +485,29 @@ static bool trimmed(const struct csvr *s, unsigned char c)
 	return c == ' ' || (c == '\t' && s->delim != '\t');
 }
 
+/* on_field for cell P[0..N) of a plain line (fast_line), read in place:
+ * a cell that fast_decimal takes is stored without copying it (what
+ * cell_number would give: a digit after the optional sign, at most 64
+ * bytes); any other goes to on_field as a NUL-terminated copy. */
+static void fast_cell(struct csvr *s, const char *p, size_t n)
+{
+	size_t f = s->field, i = n > 0 && (p[0] == '+' || p[0] == '-');
+	double v;
+
+	if (s->have_header && s->err == NULL && f < s->ncols && n <= 64 && i < n && p[i] >= '0' &&
+	    p[i] <= '9' && fast_decimal(p, n, &v)) {
+		s->field++;
+		if (s->like_header && (strncmp(p, s->names[f], n) != 0 || s->names[f][n] != '\0'))
+			s->like_header = false;
+		s->isnum[f] = true;
+		s->vals[f] = v;
+		return;
+	}
+	s->cell.len = 0;
+	buf_append(&s->cell, p, n); /* NUL-terminates */
+	on_field(s->cell.data, n, s);
+}
+
 /* One line L[0..N) (its '\n' not included) read as libcsv reads it, with
  * the same callbacks, when it holds no quote, no CR but at its end and no
  * NUL: such a line means the same to every CSV reader (fields between
@@ -475,9 +534,7 @@ static bool fast_line(struct csvr *s, const unsigned char *l, size_t n)
 		size_t z = e;
 		while (z > a && trimmed(s, l[z - 1]))
 			z--;
-		s->cell.len = 0;
-		buf_append(&s->cell, (const char *)l + a, z - a); /* NUL-terminates */
-		on_field(s->cell.data, z - a, s);
+		fast_cell(s, (const char *)l + a, z - a);
 		if (!d)
 			break;
 		i = e + 1;

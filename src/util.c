@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "util.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -281,8 +282,15 @@ int fmt_double(char *out, double v)
 	if (n > 0)
 		return n;
 	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
-		if (prec == 17 || strtod(out, NULL) == v)
+		bool exact = false;
+
+		/* printf's digits without printf where decimal.c can. */
+		n = decimal_format_g(v, prec, out, &exact);
+		if (n == 0) {
+			n = snprintf(out, FMT_DOUBLE_MAX, "%.*g", prec, v);
+			exact = strtod(out, NULL) == v;
+		}
+		if (prec == 17 || exact)
 			break;
 	}
 	return n;

@@ -995,6 +995,9 @@ static void test_fast_path(void **state)
 	    "{\"a\": 1}",
 	    /* json-c takes these too */
 	    "{\"step\": 1., \"a\": \"x\ny\"}",
+	    /* 17-19 significant digits (decimal.c): halfway, double rounding traps */
+	    "{\"step\": 16, \"a\": 9007199254740993.0, \"b\": 0.24487257333508552, \"c\": 83e25, \"d\": 1.6988605088447218687e23}",
+	    "{\"step\": 17, \"a\": 9999999999999999999e-27, \"b\": 2.9999999999999997e-05, \"c\": 18014398509481985.0, \"d\": 1844674407370955161.5e-3}",
 	};
 	/* Rows json-c rejects: the fast path must leave them to it. */
 	static const char *const bad[] = {
