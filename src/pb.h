@@ -30,10 +30,10 @@ struct pb_reader {
 	const unsigned char *p, *end;
 };
 
-/* The reader of the LEN bytes at P. */
+/* The reader of the LEN bytes at P (P may be NULL when LEN is 0). */
 static inline struct pb_reader pb_reader_of(const void *p, size_t len)
 {
-	struct pb_reader r = { p, (const unsigned char *)p + len };
+	struct pb_reader r = { p, len ? (const unsigned char *)p + len : p };
 	return r;
 }
 
