@@ -4,6 +4,11 @@
 set -eu
 LC_ALL=C
 export LC_ALL
+# TRCOMPARE_GNUPLOT=PATH (an absolute path) runs the tests against that
+# gnuplot: it becomes "gnuplot" first on PATH (below), for the tests'
+# own gnuplot runs and the program's alike, and TRC_TEST_GNUPLOT keeps its
+# path; the variable itself is unset, as tests set it to name fakes.
+TRC_TEST_GNUPLOT=${TRCOMPARE_GNUPLOT:-}
 unset TRCOMPARE_URL TRCOMPARE_TOKEN TRCOMPARE_GNUPLOT 2>/dev/null || true
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -20,6 +25,18 @@ fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
 cleanup_T() { rm -rf "$T"; }
 trap cleanup_T EXIT
+if [ -n "$TRC_TEST_GNUPLOT" ]; then
+	case $TRC_TEST_GNUPLOT in
+	/*) ;;
+	*) echo "FAIL: TRCOMPARE_GNUPLOT=$TRC_TEST_GNUPLOT: not an absolute path" >&2; exit 1 ;;
+	esac
+	[ -x "$TRC_TEST_GNUPLOT" ] || { echo "FAIL: TRCOMPARE_GNUPLOT=$TRC_TEST_GNUPLOT: not executable" >&2; exit 1; }
+	mkdir "$T/gnuplot-bin"
+	ln -s "$TRC_TEST_GNUPLOT" "$T/gnuplot-bin/gnuplot"
+	PATH="$T/gnuplot-bin:$PATH"
+	export PATH
+fi
+export TRC_TEST_GNUPLOT
 
 nchecks=0
 fail() { echo "FAIL: $*" >&2; exit 1; }

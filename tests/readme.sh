@@ -189,6 +189,10 @@ while IFS='	' read -r n text; do
 		;; # runs this very test suite
 	"autoreconf -fi && ./configure && make && make check")
 		;; # the build this test runs in
+	"scripts/build-gnuplot "*)
+		;; # downloads and builds gnuplot (minutes), by hand only
+	"TRCOMPARE_GNUPLOT="*" make check "*)
+		;; # runs this very test suite against another gnuplot
 	"sudo make install"*)
 		;; # installs system-wide; make distcheck (scripts/test) checks the install
 	\#*|\"step\"*|[0-9]*)

@@ -13,9 +13,11 @@ for tool in Xvfb xdotool import convert identify script; do
 	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
 done
 
-# An X-capable gnuplot, named explicitly: gnuplot-nox may be the one on PATH.
-GP=
-for cand in gnuplot-x11 gnuplot-qt gnuplot; do
+# An X-capable gnuplot, named explicitly: gnuplot-nox may be the one on PATH
+# (with TRCOMPARE_GNUPLOT, only that one).
+GP= cands="gnuplot-x11 gnuplot-qt gnuplot"
+[ -z "$TRC_TEST_GNUPLOT" ] || cands=$TRC_TEST_GNUPLOT
+for cand in $cands; do
 	p=$(command -v "$cand" 2>/dev/null) || continue
 	if "$p" -e 'print GPVAL_TERMINALS' 2>&1 </dev/null | grep -Eq '(^| )(qt|wxt|x11)( |$)'; then
 		GP=$p
