@@ -80,12 +80,17 @@ static void put_terminal(FILE *out, const struct gp_emit *g)
 	} else {
 		/* No terminal chosen: keep the user's, unless it cannot draw
 		 * where gnuplot runs this script: gnuplot's "unknown", or an X11
-		 * or Wayland window terminal without DISPLAY or WAYLAND_DISPLAY
-		 * (as over ssh); then a text chart.  Decided when the script
-		 * runs, not when it was made; aqua and windows need neither. */
-		fputs("if (GPVAL_TERM eq \"unknown\" || ((GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || "
-		      "GPVAL_TERM eq \"x11\") && getenv(\"DISPLAY\") eq \"\" && "
-		      "getenv(\"WAYLAND_DISPLAY\") eq \"\")) { set terminal dumb size 120,40 }\n",
+		 * or Wayland window terminal (gnuplot picks wxt or qt even
+		 * without a display) with neither DISPLAY nor WAYLAND_DISPLAY
+		 * set, as over ssh; then a text chart.  Decided when the script
+		 * runs, not when it was made; aqua and windows need neither.
+		 * gnuplot 5.4 has no function reading the environment: a fixed
+		 * shell command prints the two variables (their values are
+		 * compared, never run). */
+		fputs("if (GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || GPVAL_TERM eq \"x11\") "
+		      "{ if (system('printf %s \"$DISPLAY$WAYLAND_DISPLAY\"') eq \"\") "
+		      "{ set terminal dumb size 120,40 } }\n"
+		      "if (GPVAL_TERM eq \"unknown\") { set terminal dumb size 120,40 }\n",
 		      out);
 	}
 	/* A window is titled with the comparison (trc_wtitle, put_head). */
@@ -535,7 +540,7 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 		fprintf(out, "set xlabel \"%s\"\n", x_label(ch->xaxis));
 		fputs(ch->title ? "set title trc_title.\"\\n\".PT[1]\n" : "set title PT[1]\n", out);
 		fprintf(out, "set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1%s\n",
-			l->text ? " width 1" : "");
+			l->text || l->chars ? " width 1" : "");
 	} else {
 		if (!l->chars)
 			fprintf(out, "set tmargin at screen %.4f; set bmargin at screen %.4f\n", lp->top,
@@ -619,7 +624,7 @@ static void put_legend(FILE *out, const struct chart *ch, const struct layout *l
 	fprintf(out, "unset title\nunset xlabel\nunset ylabel\nunset border\nunset tics\nunset grid\n"
 		     "unset logscale y\nset key %s horizontal noautotitle samplen 2.5 spacing 1.1%s\n"
 		     "plot [0:1] [0:1] 2 notitle",
-		l->chars ? "inside top center" : "center center", l->text ? " width 1" : "");
+		l->chars ? "inside top center" : "center center", l->text || l->chars ? " width 1" : "");
 	put_key_entries(out, ch);
 	fputc('\n', out);
 }

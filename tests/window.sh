@@ -86,8 +86,11 @@ find_window() {
 wait_for 30 find_window || fail "no gnuplot window appeared; output: $(cat "$T/tty.out")"
 ok "a gnuplot window opened ($win)"
 title=$(xdotool getwindowname "$win")
-[ "$title" = "trcompare-plot: llama-1.3b-lr2e-4 vs qwen-350m-lr1e-4 vs qwen-350m-lr3e-4 vs qwen-350m-lr5e-4-5ep" ] ||
-	fail "window title: $title"
+# (x11 keeps the first 50 characters of a title.)
+case "trcompare-plot: llama-1.3b-lr2e-4 vs qwen-350m-lr1e-4 vs qwen-350m-lr3e-4 vs qwen-350m-lr5e-4-5ep" in
+"$title"*) [ ${#title} -ge 50 ] ;;
+*) false ;;
+esac || fail "window title: $title"
 ok "the window is titled with the comparison: $title"
 
 # colour_count IMAGE HEX: pixels of exactly that colour in IMAGE.
@@ -173,7 +176,7 @@ ok "no gnuplot left running"
 # A script written without a terminal (-o FILE.gp, here with DISPLAY set)
 # chooses when gnuplot runs it: without DISPLAY and WAYLAND_DISPLAY a text
 # chart, with a display a window titled with the comparison (--title).
-expect_ok -o "$T/c.gp" --title 'lr sweep "A" & `B`' "$RUNS"/*.json
+expect_ok -o "$T/c.gp" --title 'lr sweep "A" & `B` $x' "$RUNS"/*.json
 rc=0
 env -u DISPLAY -u WAYLAND_DISPLAY "$GP" "$T/c.gp" </dev/null >"$T/text.out" 2>"$T/text.err" || rc=$?
 [ "$rc" -eq 0 ] && grep -q 'Loss' "$T/text.out" && grep -q 'qwen-350m-lr5e-4-5ep' "$T/text.out" ||
@@ -183,7 +186,7 @@ ok "the same script, run without a display: a text chart"
 prog_pid=$!
 wait_for 30 find_window || fail "the script with a display opened no window: $(cat "$T/win.out")"
 title=$(xdotool getwindowname "$win")
-[ "$title" = 'trcompare-plot: lr sweep "A" & `B`' ] || fail "window title of the script: $title"
+[ "$title" = 'trcompare-plot: lr sweep "A" & `B` $x' ] || fail "window title of the script: $title"
 ok "the same script, run with a display: a window titled $title"
 wait_for 20 press_q || fail "gnuplot did not exit after 'q' in the script's window"
 wait "$prog_pid" || fail "gnuplot on the script: exit $?: $(cat "$T/win.out")"

@@ -2,7 +2,8 @@
 # Run it with gnuplot (5.2 or later): gnuplot THIS_FILE, load 'THIS_FILE', or pipe it in.
 reset
 trc_wtitle = "trcompare-plot: it\0047s \0042quoted\0042 \0047\0047\0047a\0047 \134\0042 \134\0047 \140touch canary\140 \100m \0044v ends\134 vs x\1362_\173i\175 \173/Symbol a\175 \100\136\173a\175_\173b\175 \0046\173sp\175 \176a\173.8-\175 vs bad \357\277\275\357\277\275 trunc \357\277\275"
-if (GPVAL_TERM eq "unknown" || ((GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") && getenv("DISPLAY") eq "" && getenv("WAYLAND_DISPLAY") eq "")) { set terminal dumb size 120,40 }
+if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { if (system('printf %s "$DISPLAY$WAYLAND_DISPLAY"') eq "") { set terminal dumb size 120,40 } }
+if (GPVAL_TERM eq "unknown") { set terminal dumb size 120,40 }
 if (GPVAL_TERM eq "qt") { set terminal qt title trc_wtitle }
 if (GPVAL_TERM eq "wxt") { set terminal wxt title trc_wtitle }
 if (GPVAL_TERM eq "x11") { set terminal x11 title trc_wtitle }
@@ -195,7 +196,7 @@ unset border
 unset tics
 unset grid
 unset logscale y
-set key inside top center horizontal noautotitle samplen 2.5 spacing 1.1
+set key inside top center horizontal noautotitle samplen 2.5 spacing 1.1 width 1
 plot [0:1] [0:1] 2 notitle, \
      NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
      NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \

@@ -2,7 +2,8 @@
 # Run it with gnuplot (5.2 or later): gnuplot THIS_FILE, load 'THIS_FILE', or pipe it in.
 reset
 trc_wtitle = "trcompare-plot: A vs B"
-if (GPVAL_TERM eq "unknown" || ((GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") && getenv("DISPLAY") eq "" && getenv("WAYLAND_DISPLAY") eq "")) { set terminal dumb size 120,40 }
+if (GPVAL_TERM eq "qt" || GPVAL_TERM eq "wxt" || GPVAL_TERM eq "x11") { if (system('printf %s "$DISPLAY$WAYLAND_DISPLAY"') eq "") { set terminal dumb size 120,40 } }
+if (GPVAL_TERM eq "unknown") { set terminal dumb size 120,40 }
 if (GPVAL_TERM eq "qt") { set terminal qt title trc_wtitle }
 if (GPVAL_TERM eq "wxt") { set terminal wxt title trc_wtitle }
 if (GPVAL_TERM eq "x11") { set terminal x11 title trc_wtitle }
@@ -111,7 +112,7 @@ unset border
 unset tics
 unset grid
 unset logscale y
-set key inside top center horizontal noautotitle samplen 2.5 spacing 1.1
+set key inside top center horizontal noautotitle samplen 2.5 spacing 1.1 width 1
 plot [0:1] [0:1] 2 notitle, \
      NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
      NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \
