@@ -145,9 +145,13 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
 	double m_title = text ? 2 : 28 * s, m_tics = (text ? 2 : 32 * s) + extra;
 	double m_xlabel = text ? 2 : 28 * s;
 	double title_h = title ? (text ? 2 : 26 * s) : 0;
-	/* Legend rows of gnuplot's height (spacing 1.1 of a line). */
-	double row_h = text ? 1 : 19 * s;
-	double rows = key_rows(W, text, s, labels, nlabels, pair);
+	/* Legend rows of gnuplot's height (spacing 1.1 of a line).  PDF and
+	 * EPS: gnuplot's cairo key measures its 9 pt entries smaller than
+	 * the font's size in hundredths of an inch says (at 5 in, four
+	 * 20-character labels and train/eval take 3 columns, 2 rows). */
+	double ks = f > 10 ? 0.75 : s;
+	double row_h = text ? 1 : 19 * ks;
+	double rows = key_rows(W, text, ks, labels, nlabels, pair);
 	/* A script for any terminal: the rows the legend takes at 640
 	 * pixels, the smallest size the layout is made for. */
 	l->key_chars = key_rows(fmin(W, 640), false, 1, labels, nlabels, pair) * 1.1 + 1;
