@@ -21,8 +21,9 @@ struct gp_emit {
 	                         means a nominal 1200x800 */
 	bool size_given;      /* --size was given: pass it to any terminal */
 	bool ansi_color;      /* dumb terminal drawing on a colour tty */
-	bool display;         /* made with a display: a window terminal the
-	                         script meets can draw */
+	bool display;         /* made with a display (no longer read: a
+	                         script without a terminal checks DISPLAY and
+	                         WAYLAND_DISPLAY itself when gnuplot runs it) */
 	bool files;           /* plot the chart's tidy files (-d), not inline
 	                         datablocks of its view */
 	const char *output;   /* path for `set output`, or NULL */

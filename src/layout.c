@@ -91,35 +91,72 @@ void layout_panel_px(const char *terminal, int width, size_t npanels, size_t pan
 	}
 }
 
+/* The font's size in the chart's units: a character for text, 9 pt in
+ * hundredths of an inch for PDF and EPS (--size 5in is 500 units), 10
+ * pixels otherwise. */
+static double font_units(const char *terminal)
+{
+	if (layout_is_text(terminal))
+		return 1;
+	if (terminal && (strcmp(terminal, "pdfcairo") == 0 || strcmp(terminal, "epscairo") == 0))
+		return 12.5;
+	return 10;
+}
+
+/* Rows of a horizontal legend of the NLABELS LABELS (plus "train" and
+ * "eval" when PAIR) across W units: gnuplot gives every entry the width
+ * of the widest, sample included. */
+static double key_rows(double W, bool text, double s, const char *const *labels, size_t nlabels,
+		       bool pair)
+{
+	double char_w = text ? 1 : 7 * s, entry_pad = text ? 10 : 70 * s, widest = 5;
+	for (size_t e = 0; e < nlabels; e++)
+		widest = fmax(widest, (double)strlen(labels[e]));
+	size_t n = nlabels + (pair ? 2 : 0);
+	double cols = fmax(1, floor(W * 0.98 / (widest * char_w + entry_pad)));
+	return n ? ceil((double)n / cols) : 1;
+}
+
 void layout_compute(struct layout *l, const char *terminal, int width, int height,
 		    size_t npanels, bool title, const char *const *labels, size_t nlabels, bool pair)
+{
+	layout_compute_axes(l, terminal, width, height, npanels, title, labels, nlabels, pair, 1);
+}
+
+void layout_compute_axes(struct layout *l, const char *terminal, int width, int height,
+			 size_t npanels, bool title, const char *const *labels, size_t nlabels,
+			 bool pair, int xlines)
 {
 	memset(l, 0, sizeof *l);
 	bool text = l->text = layout_is_text(terminal);
 	l->single = npanels == 1;
 	l->npanels = npanels;
 	l->panels = xcalloc(npanels ? npanels : 1, sizeof *l->panels);
+	l->xlines = xlines > 1 ? xlines : 1;
+	l->chars = terminal == NULL;
 	layout_grid(npanels, &l->rows, &l->cols);
 	double W = l->width = chart_width(terminal, width);
-	double H = height ? height : text ? 40 : 800;
+	double H = l->height = height ? height : text ? 40 : 800;
+	double f = l->font = font_units(terminal), s = f / 10;
 	/* Text: a title needs its row and one between it and the tic
-	 * labels of the panel above (gnuplot rounds rows down). */
-	double m_title = text ? 2 : 28, m_tics = text ? 2 : 32, m_xlabel = text ? 2 : 28;
-	double title_h = title ? (text ? 2 : 26) : 0;
-	/* Legend rows: entries of the label's width plus the sample. */
-	double entry_pad = text ? 9 : 70, char_w = text ? 1 : 7, row_h = text ? 1 : 17;
-	double row_w = 0, key_rows = 1;
-	size_t nentries = nlabels + (pair ? 2 : 0);
-	for (size_t e = 0; e < nentries; e++) {
-		double w = (e < nlabels ? (double)strlen(labels[e]) : 5) * char_w + entry_pad;
-		if (row_w > 0 && row_w + w > W * 0.94) {
-			key_rows++;
-			row_w = 0;
-		}
-		row_w += w;
-	}
+	 * labels of the panel above (gnuplot rounds rows down).  A second
+	 * line of x tic labels needs its own row (pixels: 1.5 lines). */
+	double extra = (l->xlines - 1) * (text ? 1 : 15 * s);
+	double m_title = text ? 2 : 28 * s, m_tics = (text ? 2 : 32 * s) + extra;
+	double m_xlabel = text ? 2 : 28 * s;
+	double title_h = title ? (text ? 2 : 26 * s) : 0;
+	/* Legend rows of gnuplot's height (spacing 1.1 of a line).  PDF and
+	 * EPS: gnuplot's cairo key measures its 9 pt entries smaller than
+	 * the font's size in hundredths of an inch says (at 5 in, four
+	 * 20-character labels and train/eval take 3 columns, 2 rows). */
+	double ks = f > 10 ? 0.75 : s;
+	double row_h = text ? 1 : 19 * ks;
+	double rows = key_rows(W, text, ks, labels, nlabels, pair);
+	/* A script for any terminal: the rows the legend takes at 640
+	 * pixels, the smallest size the layout is made for. */
+	l->key_chars = key_rows(fmin(W, 640), false, 1, labels, nlabels, pair) * 1.1 + 1;
 	/* Text: gnuplot leaves a blank row above and below the key. */
-	double key_h = key_rows * row_h + (text ? 2 : 14);
+	double key_h = rows * row_h + (text ? 2 : 14 * s);
 	double panels_top = 1 - fmin((title_h + key_h) / H, 0.45);
 	double ch = panels_top / l->rows;
 	l->key_top = 1 - fmin(title_h / H, 0.2);
@@ -135,6 +172,76 @@ void layout_compute(struct layout *l, const char *terminal, int width, int heigh
 		lp->top = y1 - fmin(m_title / H, ch * 0.2);
 		lp->bottom = y1 - ch + fmin(m_bottom / H, ch * 0.4);
 	}
+}
+
+void layout_cell(const struct layout *l, size_t p, double *x, double *y, double *w, double *h,
+		 double *tmargin)
+{
+	int r = (int)(p / (size_t)l->cols), c = (int)(p % (size_t)l->cols);
+	*w = as_written(1.0 / l->cols);
+	*h = as_written(1.0 / l->rows);
+	*x = as_written(c * (1.0 / l->cols));
+	*y = as_written(1 - (r + 1) * (1.0 / l->rows));
+	/* The top row: under the legend (and the title), the panel title. */
+	*tmargin = r == 0 ? l->key_chars + 2 : 0;
+}
+
+/* A 1-2-2.5-5 step of at least RAW. */
+static double nice_step(double raw)
+{
+	static const double nice[] = {1, 2, 2.5, 5, 10};
+	double mag = pow(10, floor(log10(raw)));
+	for (size_t k = 0; k < ARRAY_SIZE(nice); k++)
+		if (nice[k] * mag >= raw * (1 - 1e-9))
+			return nice[k] * mag;
+	return 10 * mag;
+}
+
+double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
+{
+	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+		return 0;
+	if (l->text) {
+		/* A label per row at most: gnuplot prints two on one row. */
+		double rows = floor((l->panels[p].top - l->panels[p].bottom) * l->height);
+		if (l->single)
+			rows = floor(l->height * 0.6);
+		return rows >= 11 ? 0 : nice_step((hi - lo) / fmax(rows - 1, 1));
+	}
+	/* The plot area's height.  A script for any terminal: at 480
+	 * pixels, less the rows of its margins (a line is 1.7 font sizes). */
+	double h = (l->panels[p].top - l->panels[p].bottom) * l->height;
+	if (l->single) {
+		h = l->height * 0.72;
+	} else if (l->chars) {
+		double x, y, w, ch, tm;
+		layout_cell(l, p, &x, &y, &w, &ch, &tm);
+		h = fmin(l->height, 480) * ch - (fmax(tm, 2) + 3) * 1.7 * l->font;
+	}
+	double room = floor(h / (2.2 * l->font));
+	if (room >= 10)
+		return 0;
+	return nice_step((hi - lo) / fmax(room, 1));
+}
+
+double layout_xtime(const struct layout *l, size_t p, double lo, double hi)
+{
+	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+		return 0;
+	static const double steps[] = {60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+				       43200, 86400, 172800, 604800, 1209600, 2419200};
+	/* The panel's width, and a 5-character label with its gap: 3
+	 * characters of text; 5.3 font sizes in an image (a script for any
+	 * terminal: at 640 pixels). */
+	double w = (l->panels[p].right - l->panels[p].left) * l->width;
+	if (l->chars)
+		w = 640.0 / l->cols * 0.8;
+	double label = l->text ? 5 + 3 : 5.3 * l->font;
+	double raw = (hi - lo) / fmax(2, floor(w / label));
+	for (size_t k = 0; k < ARRAY_SIZE(steps); k++)
+		if (steps[k] >= raw)
+			return steps[k];
+	return ceil(raw / 2419200) * 2419200;
 }
 
 /* Characters of "%g"-like tic label V (gnuplot's "% h" for x). */

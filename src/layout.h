@@ -38,6 +38,16 @@ struct layout {
 	struct layout_panel *panels; /* npanels entries, owned */
 	size_t npanels;
 	double width;        /* the chart's width in its units */
+	/* Set by layout_compute_axes (layout_compute: defaults). */
+	double height;       /* the chart's height in its units */
+	double font;         /* the font's size in the chart's units */
+	int xlines;          /* lines of each x tic label (2: dates over times) */
+	/* No terminal: a script for whatever terminal gnuplot has.  Margins
+	 * are then in character units, which hold at any size: panels sit in
+	 * cells (cell_*, screen fractions) with gnuplot's own left margin
+	 * (measured from its tic labels) and these rows above and below. */
+	bool chars;
+	double key_chars;    /* rows of the legend (at the top of the page) */
 };
 
 /* Lays out NPANELS panels on a chart WIDTH x HEIGHT (the terminal's units;
@@ -48,6 +58,32 @@ struct layout {
 void layout_compute(struct layout *l, const char *terminal, int width, int height,
 		    size_t npanels, bool title, const char *const *labels, size_t nlabels, bool pair);
 void layout_free(struct layout *l);
+
+/* layout_compute for x tic labels of XLINES lines (2 for -x time's
+ * dates over times), which the bottom margins and, in a text chart, the
+ * tic spacing make room for. */
+void layout_compute_axes(struct layout *l, const char *terminal, int width, int height,
+			 size_t npanels, bool title, const char *const *labels, size_t nlabels,
+			 bool pair, int xlines);
+
+/* The y tic step for panel P of an image chart whose linear y axis runs
+ * from LO to HI: a 1-2-2.5-5 step leaving about two lines of the font
+ * between labels (gnuplot's own step crowds 11 labels into a small
+ * panel, where they overlap; in a text chart one label per row).  0:
+ * gnuplot's own tics are fine (large panels). */
+double layout_ytics(const struct layout *l, size_t p, double lo, double hi);
+
+/* The x tic step in seconds for panel P of a chart whose time axis runs
+ * from LO to HI (seconds since 1970): a round step (minutes, hours, days)
+ * leaving every 5-character label ("11-18" over "12:00") room, so that
+ * dates never run together ("11-1811-18" in a text chart, overlapping
+ * labels in a small image). */
+double layout_xtime(const struct layout *l, size_t p, double lo, double hi);
+
+/* A panel's cell in a chars layout (screen fractions) and its top
+ * margin in character rows (0: gnuplot's own, from the title). */
+void layout_cell(const struct layout *l, size_t p, double *x, double *y, double *w, double *h,
+		 double *tmargin);
 
 /* The x tic step for panel P of a text chart whose x axis runs from LO
  * to HI: a 1-2-2.5-5 step leaving every label (as "%g") three characters

@@ -82,11 +82,18 @@ prog_pid=$!
 
 # find_window: the id of the visible gnuplot window, in $win.
 find_window() {
-	win=$(xdotool search --onlyvisible --name '^Gnuplot' 2>/dev/null | head -n 1)
+	win=$(xdotool search --onlyvisible --name '^trcompare-plot: ' 2>/dev/null | head -n 1)
 	[ -n "$win" ]
 }
 wait_for 30 find_window || fail "no gnuplot window appeared; output: $(cat "$T/tty.out")"
 ok "a gnuplot window opened ($win)"
+title=$(xdotool getwindowname "$win")
+# (x11 keeps the first 50 characters of a title.)
+case "trcompare-plot: llama-1.3b-lr2e-4 vs qwen-350m-lr1e-4 vs qwen-350m-lr3e-4 vs qwen-350m-lr5e-4-5ep" in
+"$title"*) [ ${#title} -ge 50 ] ;;
+*) false ;;
+esac || fail "window title: $title"
+ok "the window is titled with the comparison: $title"
 
 # colour_count IMAGE HEX: pixels of exactly that colour in IMAGE.
 colour_count() {
@@ -167,3 +174,23 @@ for p in $gp_pids; do
 	wait_for 10 gone "$p" || fail "gnuplot ($p) still running after the window was closed"
 done
 ok "no gnuplot left running"
+
+# A script written without a terminal (-o FILE.gp, here with DISPLAY set)
+# chooses when gnuplot runs it: without DISPLAY and WAYLAND_DISPLAY a text
+# chart, with a display a window titled with the comparison (--title).
+expect_ok -o "$T/c.gp" --title 'lr sweep "A" & `B` $x' "$RUNS"/*.json
+rc=0
+env -u DISPLAY -u WAYLAND_DISPLAY "$GP" "$T/c.gp" </dev/null >"$T/text.out" 2>"$T/text.err" || rc=$?
+[ "$rc" -eq 0 ] && grep -q 'Loss' "$T/text.out" && grep -q 'qwen-350m-lr5e-4-5ep' "$T/text.out" ||
+	fail "the script without a display: exit $rc, no text chart: $(head -c 500 "$T/text.out") $(cat "$T/text.err")"
+ok "the same script, run without a display: a text chart"
+"$GP" "$T/c.gp" </dev/null >"$T/win.out" 2>&1 &
+prog_pid=$!
+wait_for 30 find_window || fail "the script with a display opened no window: $(cat "$T/win.out")"
+title=$(xdotool getwindowname "$win")
+[ "$title" = 'trcompare-plot: lr sweep "A" & `B` $x' ] || fail "window title of the script: $title"
+ok "the same script, run with a display: a window titled $title"
+wait_for 20 press_q || fail "gnuplot did not exit after 'q' in the script's window"
+wait "$prog_pid" || fail "gnuplot on the script: exit $?: $(cat "$T/win.out")"
+prog_pid=
+ok "closing the script's window ends gnuplot"

@@ -523,7 +523,7 @@ unset border
 unset tics
 unset grid
 unset logscale y
-set key center center horizontal noautotitle samplen 2.5 spacing 1.1
+set key center center horizontal noautotitle samplen 2.5 spacing 1.1 width 1
 plot [0:1] [0:1] 2 notitle, \
      NaN with lines lt 1 dt solid lw 2 lc rgb C[1] title T[1], \
      NaN with lines lt 2 dt solid lw 2 lc rgb C[2] title T[2], \

@@ -970,7 +970,7 @@ set mxtics
 set multiplot title trc_title
 # panel 1
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
-set tmargin at screen 0.8937; set bmargin at screen 0.5044
+set tmargin at screen 0.8912; set bmargin at screen 0.5031
 unset xlabel
 set title PT[1]
 unset key
@@ -985,7 +985,7 @@ plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc3 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 2
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
-set tmargin at screen 0.8937; set bmargin at screen 0.5044
+set tmargin at screen 0.8912; set bmargin at screen 0.5031
 unset xlabel
 set title PT[2]
 unset key
@@ -1000,7 +1000,7 @@ plot $trc4 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc7 using 1:2 with linespoints lt 2 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[2] notitle
 # panel 3
 set lmargin at screen 0.0650; set rmargin at screen 0.4817
-set tmargin at screen 0.4294; set bmargin at screen 0.0750
+set tmargin at screen 0.4281; set bmargin at screen 0.0750
 set xlabel "time since start (h:min)"
 set title PT[3]
 unset key
@@ -1013,7 +1013,7 @@ plot $trc8 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc9 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # panel 4
 set lmargin at screen 0.5650; set rmargin at screen 0.9817
-set tmargin at screen 0.4294; set bmargin at screen 0.0750
+set tmargin at screen 0.4281; set bmargin at screen 0.0750
 set xlabel "time since start (h:min)"
 set title PT[4]
 unset key
@@ -1026,7 +1026,7 @@ plot $trc10 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc11 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
-set tmargin at screen 0.9675; set bmargin at screen 0.9287
+set tmargin at screen 0.9675; set bmargin at screen 0.9263
 unset title
 unset xlabel
 unset ylabel

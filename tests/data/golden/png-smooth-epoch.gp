@@ -5171,7 +5171,7 @@ set ytics out
 set multiplot
 # panel 1
 set lmargin at screen 0.0867; set rmargin at screen 0.4756
-set tmargin at screen 0.8733; set bmargin at screen 0.5133
+set tmargin at screen 0.8667; set bmargin at screen 0.5100
 unset xlabel
 set title PT[1]
 unset key
@@ -5179,7 +5179,7 @@ unset logscale y
 set format y "% h"
 set xrange [0.01:5]
 set yrange [*:*]
-set ytics autofreq
+set ytics 0.25
 plot $trc0 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc1 using 1:2 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
      $trc2 using 1:2 with lines lt 3 dt solid lw 1 lc rgb F[3] notitle, \
@@ -5194,7 +5194,7 @@ plot $trc0 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc11 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 2
 set lmargin at screen 0.5867; set rmargin at screen 0.9756
-set tmargin at screen 0.8733; set bmargin at screen 0.5133
+set tmargin at screen 0.8667; set bmargin at screen 0.5100
 unset xlabel
 set title PT[2]
 unset key
@@ -5217,7 +5217,7 @@ plot $trc12 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc23 using 1:2 with linespoints lt 4 dt 2 lw 1.5 pt 7 ps 0.5 lc rgb C[4] notitle
 # panel 3
 set lmargin at screen 0.0867; set rmargin at screen 0.4756
-set tmargin at screen 0.4133; set bmargin at screen 0.1000
+set tmargin at screen 0.4100; set bmargin at screen 0.1000
 set xlabel "epoch"
 set title PT[3]
 unset key
@@ -5225,14 +5225,14 @@ unset logscale y
 set format y "%.1e"
 set xrange [0.01:5]
 set yrange [*:*]
-set ytics autofreq
+set ytics 0.0001
 plot $trc24 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc25 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
      $trc26 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \
      $trc27 using 1:2 with lines lt 4 dt solid lw 1.5 lc rgb C[4] notitle
 # panel 4
 set lmargin at screen 0.5867; set rmargin at screen 0.9756
-set tmargin at screen 0.4133; set bmargin at screen 0.1000
+set tmargin at screen 0.4100; set bmargin at screen 0.1000
 set xlabel "epoch"
 set title PT[4]
 unset key
@@ -5240,7 +5240,7 @@ unset logscale y
 set format y "% h"
 set xrange [0.01:5]
 set yrange [*:*]
-set ytics autofreq
+set ytics 1
 plot $trc28 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc29 using 1:2 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
      $trc30 using 1:2 with lines lt 3 dt solid lw 1 lc rgb F[3] notitle, \
@@ -5251,7 +5251,7 @@ plot $trc28 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc35 using 1:2 with lines lt 4 dt solid lw 2 lc rgb C[4] notitle
 # legend
 set lmargin at screen 0.01; set rmargin at screen 0.99
-set tmargin at screen 1.0000; set bmargin at screen 0.9200
+set tmargin at screen 1.0000; set bmargin at screen 0.9133
 unset title
 unset xlabel
 unset ylabel

@@ -75,6 +75,7 @@ set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1
 unset logscale y
 set format y "% h"
 set xrange [1795170717.403:1795702414.041043]
+set xtics 43200
 set yrange [*:*]
 set ytics autofreq
 plot $trc0 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \

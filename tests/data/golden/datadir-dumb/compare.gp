@@ -25,7 +25,7 @@ set ytics out
 set lmargin at screen 0.1200; set rmargin at screen 0.9800
 set xlabel "step"
 set title PT[1]
-set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1
+set key outside top center horizontal noautotitle samplen 2.5 spacing 1.1 width 1
 unset logscale y
 set format y "% h"
 set xrange [*:*]
