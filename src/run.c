@@ -41,6 +41,7 @@ void run_free(struct run *r)
 	free(r->id);
 	free(r->message);
 	free(r->name);
+	free(r->status);
 	free(r);
 }
 
@@ -82,6 +83,7 @@ struct run *run_overlay(const struct run *base)
 	r->id = base->id ? xstrdup(base->id) : NULL;
 	r->message = base->message ? xstrdup(base->message) : NULL;
 	r->name = base->name ? xstrdup(base->name) : NULL;
+	r->status = base->status ? xstrdup(base->status) : NULL;
 	r->param_keys = r->param_values = NULL;
 	r->nparams = 0;
 	for (size_t i = 0; i < base->nparams; i++) {

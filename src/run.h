@@ -85,6 +85,10 @@ struct run {
 	                           (still being written?) */
 	size_t epoch_back;      /* rows (in step order, after merging) whose
 	                           epoch is below the one before (run_finish) */
+	char *status;           /* the run's status where its source keeps
+	                           one (MLflow), in the job list's words:
+	                           running, queued, completed, failed,
+	                           cancelled; or NULL; owned */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */

@@ -278,9 +278,10 @@ CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,
 MAX_DOUBLE = 1.7976931348623157e308  # MLflow's stand-in for infinity
 
 
-def mlflow_db(path, runs):
+def mlflow_db(path, runs, statuses=None):
     """RUNS: (run_uuid, name, stage, start_ms, metrics, params, tags); a
-    metric point is (key, value, timestamp ms, step); value None is NaN."""
+    metric point is (key, value, timestamp ms, step); value None is NaN.
+    STATUSES: run_uuid -> runs.status (default FINISHED)."""
     import sqlite3
     if os.path.exists(path):
         os.unlink(path)
@@ -291,8 +292,8 @@ def mlflow_db(path, runs):
     db.execute("INSERT INTO experiments VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', 0, 0)")
     for rid, name, stage, start, metrics, params, tags in runs:
         db.execute("INSERT INTO runs (run_uuid, name, source_type, status, start_time, "
-                   "lifecycle_stage, experiment_id) VALUES (?, ?, 'LOCAL', 'FINISHED', ?, ?, 0)",
-                   (rid, name, start, stage))
+                   "lifecycle_stage, experiment_id) VALUES (?, ?, 'LOCAL', ?, ?, ?, 0)",
+                   (rid, name, (statuses or {}).get(rid, "FINISHED"), start, stage))
         for key, value, ts, step in metrics:
             nan = value is None
             db.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
@@ -334,6 +335,41 @@ def mlflowdb(top):
     db.execute("CREATE TABLE t (x)")
     db.commit()
     db.close()
+
+
+# A run of each status MLflow has: (run id, name, meta.yaml's status
+# number, runs.status in mlflow.db); MLflow's RunStatus enum.
+MLFLOW_STATUSES = [
+    ("10000000000000000000000000000001", "run-running", 1, "RUNNING"),
+    ("10000000000000000000000000000002", "run-scheduled", 2, "SCHEDULED"),
+    ("10000000000000000000000000000003", "run-finished", 3, "FINISHED"),
+    ("10000000000000000000000000000004", "run-failed", 4, "FAILED"),
+    ("10000000000000000000000000000005", "run-killed", 5, "KILLED"),
+]
+
+
+def mlflow_status(top):
+    """DIR/mlruns/1: a run of each status (and one whose meta.yaml has no
+    status); DIR/status.db: the same five runs in mlflow.db."""
+    root = os.path.join(top, "mlruns")
+    write(os.path.join(root, "1", "meta.yaml"),
+          b"artifact_location: file:///x/mlruns/1\nexperiment_id: '1'\nlifecycle_stage: active\nname: st\n")
+    for i, (rid, name, num, _) in enumerate(MLFLOW_STATUSES):
+        d = os.path.join(root, "1", rid)
+        write(os.path.join(d, "meta.yaml"),
+              ("artifact_uri: file:///x/mlruns/1/%s/artifacts\nend_time: null\nexperiment_id: '1'\n"
+               "lifecycle_stage: active\nrun_id: %s\nrun_name: %s\nrun_uuid: %s\nsource_type: 4\n"
+               "start_time: 170000000%d000\nstatus: %d\nuser_id: me\n"
+               % (rid, rid, name, rid, i, num)).encode())
+        write(os.path.join(d, "metrics", "loss"), ("1700000001000 %d.5 1\n" % (i + 1)).encode())
+    d = os.path.join(top, "nostatus", "1", "20000000000000000000000000000000")
+    write(os.path.join(d, "meta.yaml"), b"experiment_id: '1'\nlifecycle_stage: active\n"
+          b"run_id: 20000000000000000000000000000000\nrun_name: no-status\n")
+    write(os.path.join(d, "metrics", "loss"), b"1700000001000 1.5 1\n")
+    mlflow_db(os.path.join(top, "status.db"),
+              [(rid, name, "active", 1700000000000 + i, [("loss", i + 1.5, 1700000001000, 1)], [], [])
+               for i, (rid, name, _, _) in enumerate(MLFLOW_STATUSES)],
+              {rid: word for rid, _, _, word in MLFLOW_STATUSES})
 
 
 def examples(top):
@@ -536,6 +572,8 @@ if __name__ == "__main__":
         mlflow(sys.argv[2])
     elif what == "mlflowdb":
         mlflowdb(sys.argv[2])
+    elif what == "mlflow-status":
+        mlflow_status(sys.argv[2])
     elif what == "wandb":
         wandb(sys.argv[2])
     elif what == "examples":
@@ -545,4 +583,4 @@ if __name__ == "__main__":
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow|mlflowdb|wandb|examples|hostile DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|mlflowdb|mlflow-status|wandb|examples|hostile DIR | bench FILE N")
