@@ -53,6 +53,20 @@ const char *run_param(const struct run *r, const char *key)
 	return NULL;
 }
 
+void run_del_param(struct run *r, const char *key)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_keys[i], key) == 0) {
+			free(r->param_keys[i]);
+			free(r->param_values[i]);
+			r->nparams--;
+			memmove(r->param_keys + i, r->param_keys + i + 1, (r->nparams - i) * sizeof *r->param_keys);
+			memmove(r->param_values + i, r->param_values + i + 1,
+				(r->nparams - i) * sizeof *r->param_values);
+			return;
+		}
+}
+
 int run_add_param(struct run *r, const char *key, const char *value, char **cause)
 {
 	for (size_t i = 0; i < r->nparams; i++)

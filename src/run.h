@@ -108,6 +108,10 @@ struct run *run_overlay(const struct run *base);
 #define RUN_MAX_PARAMS 4096
 int run_add_param(struct run *r, const char *key, const char *value, char **cause);
 
+/* Removes parameter KEY (nothing when there is none); the others keep
+ * their order. */
+void run_del_param(struct run *r, const char *key);
+
 /* Value of parameter KEY, or NULL. */
 const char *run_param(const struct run *r, const char *key);
 

@@ -361,6 +361,19 @@ check text "$T/s.json"
 n=$(jq '[.. | objects | select(has("label"))] | length' "$T/s.json")
 [ "$n" -eq "$NJOBS" ] || fail "--summary=json: $n jobs, want $NJOBS"
 ok "--summary=json: jq reads $NJOBS jobs"
+# The MLflow run's params and the W&B run's config: every hostile key and
+# value arrives as a parameter (sanitized, still one per name).
+n=$(jq '[.[] | select(.params) | .params | keys[]] | length' "$T/s.json")
+[ "$n" -eq 20 ] || fail "--summary=json: $n hostile params, want 20 (10 MLflow, 10 W&B config)"
+ok "--summary=json: hostile MLflow params and W&B config keys and values"
+(cd "$W" && $TRC --report params.html "$T/trk/mlruns" "$T/trk/wandb" 2>"$T/err") || fail "--report: $(cat "$T/err")"
+(cd "$W" && $TRC --report base.html "$BASE" 2>"$T/err") || fail "--report: $(cat "$T/err")"
+[ "$(script_breaks "$W/params.html")" -eq "$(script_breaks "$W/base.html")" ] ||
+	fail "--report: a hostile param ends a <script>: $(LC_ALL=C grep -n -i -e '</script' -e '<!--' "$W/params.html" | head)"
+[ "$(grep -c '<tr><td class="text">[cp][0-9]' "$W/params.html")" -eq 20 ] || fail "--report: not 20 param rows"
+nothing_ran "--report params"
+rm -f "$W/params.html" "$W/base.html"
+ok "--report: hostile params and config in the details, nothing ran, no script broken"
 # With -o the chart is written too.
 (cd "$W" && $TRC -S -o chart.svg "$@" >"$T/s2.txt" 2>"$T/err") || fail "-S -o: $(cat "$T/err")"
 cmp -s "$T/s.txt" "$T/s2.txt" || fail "-S -o: the summary differs from --summary=text"

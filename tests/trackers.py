@@ -464,15 +464,42 @@ def wb_history(step, items):
     return f_varint(1, step + 10) + f_bytes(2, h)
 
 
-def wb_run(run_id, name):
-    return f_varint(1, 1) + f_bytes(17, f_bytes(1, run_id) + f_bytes(3, "proj") + f_bytes(8, name))
+def wb_config_items(update=(), remove=()):
+    """A ConfigRecord: UPDATE (key or nested key list, value_json) and
+    REMOVE (key or nested key list) items (ConfigItem: key 1, nested_key
+    2, value_json 16)."""
+    def item(k, v=None):
+        b = f_bytes(1, k) if isinstance(k, (str, bytes)) else b"".join(f_bytes(2, p) for p in k)
+        return b + (f_bytes(16, v) if v is not None else b"")
+    return (b"".join(f_bytes(1, item(k, v)) for k, v in update) +
+            b"".join(f_bytes(2, item(k)) for k in remove))
+
+
+def wb_run(run_id, name, config=None):
+    """A Record with a RunRecord (run_id 1, project 3, config 4 a
+    ConfigRecord of CONFIG's updates, display_name 8)."""
+    cfg = f_bytes(4, wb_config_items(config)) if config else b""
+    return f_varint(1, 1) + f_bytes(17, f_bytes(1, run_id) + f_bytes(3, "proj") + cfg + f_bytes(8, name))
+
+
+def wb_config(update=(), remove=()):
+    """A Record with a ConfigRecord (Record field 5)."""
+    return f_varint(1, 2) + f_bytes(5, wb_config_items(update, remove))
 
 
 def wandb(top):
     # run-…-abc123: steps 1..8; step 4's record is 70 kB (a long string
     # beside the loss), split across three blocks; step 7's chunk has a bad
     # CRC, so the rest of its block (step 8) is lost with it.
-    recs = [wb_run("abc123", "sweet-sun-1")]
+    # Its config: the run record's (wandb.init(config=…): JSON values, W&B's
+    # own _wandb key), then config records (wandb.config.update) that add,
+    # change (nested keys), and remove keys.
+    recs = [wb_run("abc123", "sweet-sun-1", [
+        ("learning_rate", "0.0001"), ("optimizer", '"adamw"'), ("lora", '{"r": 8, "alpha": 16}'),
+        ("dropout", "0.1"), ("_wandb", '{"cli_version": "0.16.0"}'),
+        ("note", '"tab\\there \\"q\\" \\u00e9"')])]
+    recs.append(wb_config([(["sched", "warmup"], "100"), ("optimizer", '"sgd"'), ("seed", "42")],
+                          ["dropout"]))
     for step in range(1, 9):
         items = [("_step", str(step)), ("_runtime", "%d.5" % step),
                  ("_timestamp", "%d.25" % (1700000000 + step)),
@@ -484,7 +511,7 @@ def wandb(top):
             items.append(("notes", '"' + "x" * 70000 + '"'))
         recs.append(wb_history(step, items))
     d = os.path.join(top, "wandb", "run-20231114_221320-abc123")
-    write(os.path.join(d, "run-abc123.wandb"), wandb_file(recs, corrupt={7}))
+    write(os.path.join(d, "run-abc123.wandb"), wandb_file(recs, corrupt={8}))  # record 8: step 7
     write(os.path.join(d, "files", "wandb-summary.json"), b"{}")
     # offline-run-…-def456: a crash cut the last record short.
     recs = [wb_run("def456", "calm-sea-2")]
@@ -535,9 +562,14 @@ def hostile(top):
         text = "".join("%d %r %d\n" % (1700000000000 + step, 1.0 / (step + i), step) for step in range(1, 6))
         write(os.path.join(d, "metrics", n.replace("/", "_")), text.encode())
     write(os.path.join(d, "metrics", "loss"), b"1700000001000 2.5 1\n1700000002000 2.0 2\n")
+    # params: hostile names (files) and values
+    for i, n in enumerate(HOSTILE):
+        write(os.path.join(d, "params", "p%d%s" % (i, n.replace("/", "_"))), HOSTILE[-1 - i].encode())
 
     import json
-    recs = [wb_run("h0st1le", "`touch canary`")]
+    # its config: hostile keys, and hostile values as JSON strings
+    recs = [wb_run("h0st1le", "`touch canary`",
+                   [("c%d%s" % (i, n), json.dumps(HOSTILE[-1 - i])) for i, n in enumerate(HOSTILE)])]
     for step in range(1, 6):
         items = [("_step", str(step)), ("train/loss", repr(3.0 - step * 0.25))]
         items += [(n, repr(1.0 / (step + i))) for i, n in enumerate(HOSTILE)]
