@@ -33,7 +33,8 @@ struct pb_reader {
 /* The reader of the LEN bytes at P. */
 static inline struct pb_reader pb_reader_of(const void *p, size_t len)
 {
-	struct pb_reader r = { p, (const unsigned char *)p + len };
+	/* (P may be NULL for an empty message.) */
+	struct pb_reader r = { p, p ? (const unsigned char *)p + len : NULL };
 	return r;
 }
 

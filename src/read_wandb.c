@@ -384,7 +384,8 @@ static bool rec_append(struct wb *w, const unsigned char *d, size_t n)
 		w->rec_cap = w->nrec + n > 2 * w->rec_cap ? w->nrec + n : 2 * w->rec_cap;
 		w->rec = xrealloc(w->rec, w->rec_cap);
 	}
-	memcpy(w->rec + w->nrec, d, n);
+	if (n) /* (an empty chunk may come before any byte: rec NULL) */
+		memcpy(w->rec + w->nrec, d, n);
 	w->nrec += n;
 	return true;
 }

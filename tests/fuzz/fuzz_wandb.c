@@ -7,9 +7,9 @@
  * type byte, then that many bytes) written with valid zlib CRC-32s, so
  * that the fuzzer reaches record assembly and the protobuf walk without
  * having to forge checksums.  Checked: no crash, leak or undefined
- * behaviour, and the same result (rows, counters, name, or the exact
- * error) whether the file arrives whole, in two chunks or (short files)
- * byte by byte.
+ * behaviour, and the same result (rows, counters, name, parameters (the
+ * config), or the exact error) whether the file arrives whole, in two
+ * chunks or (short files) byte by byte.
  *
  *   ./configure --enable-fuzzing CC=clang \
  *       CFLAGS='-g -O1 -fsanitize=fuzzer-no-link,address,undefined'
@@ -69,6 +69,8 @@ static char *dump(struct run *r, int rc, const char *cause)
 	buf_printf(&b, "name %s id %s\n", r->name ? r->name : "-", r->id ? r->id : "-");
 	for (size_t c = 0; c < r->ncols; c++)
 		buf_printf(&b, "col %s\n", r->names[c]);
+	for (size_t k = 0; k < r->nparams; k++)
+		buf_printf(&b, "param %s = %s\n", r->param_keys[k], r->param_values[k]);
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (size_t c = 0; c < r->ncols; c++)
 			buf_printf(&b, " %.17g", r->cols[c][i]);
