@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "http.h"
+#include "joblist.h"
 #include "layout.h"
 #include "reader.h"
 #include "source.h"
@@ -150,10 +151,40 @@ void panel_set_free(struct panel_set *ps)
 
 /* --------------------------------------------------------------- jobs */
 
+/* Keeps those of the runs RELS[0..*N) under TARGET whose status is in
+ * STATUS (reader_run_status; a run without one is kept: its source keeps
+ * none).  0, or -1 with *cause when none is left. */
+static int filter_status(const char *target, const char *status, char **rels, size_t *n, char **cause)
+{
+	size_t kept = 0, tl = strlen(target);
+	for (size_t i = 0; i < *n; i++) {
+		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
+			   : (tl && target[tl - 1] == '/') || rels[i][0] == '#'
+			   ? xasprintf("%s%s", target, rels[i])
+			   : xasprintf("%s/%s", target, rels[i]);
+		char *st = reader_run_status(path);
+		free(path);
+		if (!st || joblist_status_wanted(status, st))
+			rels[kept++] = rels[i];
+		else
+			free(rels[i]);
+		free(st);
+	}
+	if (kept == 0) {
+		*cause = xasprintf("none of its %zu runs has a status in --status=%s", *n, status);
+		*n = 0;
+		return -1;
+	}
+	*n = kept;
+	return 0;
+}
+
 /* Adds directory TARGET (or a file holding runs: mlflow.db) to the cache:
- * as a group when it holds several runs, or one run below it; else as
- * one entry.  0, or -1 with *cause. */
-static int add_file(struct run_cache *c, const char *arg, const char *target, char **cause)
+ * as a group when it holds several runs, or one run below it (those of
+ * STATUS, when not NULL: filter_status); else as one entry.  0, or -1
+ * with *cause. */
+static int add_file(struct run_cache *c, const char *arg, const char *target, const char *status,
+		    char **cause)
 {
 	struct stat st;
 	char **rels = NULL;
@@ -161,7 +192,12 @@ static int add_file(struct run_cache *c, const char *arg, const char *target, ch
 	if (stat(target, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
 	    reader_list_runs(target, &rels, &n, cause) < 0)
 		return -1;
-	if (n > 1 || (n == 1 && strcmp(rels[0], ".") != 0))
+	bool group = n > 1 || (n == 1 && strcmp(rels[0], ".") != 0);
+	if (group && status && *status && filter_status(target, status, rels, &n, cause) < 0) {
+		free(rels);
+		return -1;
+	}
+	if (group)
 		cache_add_group(c, target, rels, n);
 	else
 		cache_add(c, arg, target, SOURCE_FILE);
@@ -183,7 +219,7 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		if (why)
 			*cause = xstrdup(why);
 		else if (kind == SOURCE_FILE)
-			rc = add_file(c, spec->jobs[i], target, cause);
+			rc = add_file(c, spec->jobs[i], target, spec->status, cause);
 		else
 			cache_add(c, spec->jobs[i], target, kind);
 		free(label);

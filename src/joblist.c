@@ -76,6 +76,11 @@ static bool status_wanted(const char *list, const char *status)
 	return false;
 }
 
+bool joblist_status_wanted(const char *list, const char *status)
+{
+	return status_wanted(list, status);
+}
+
 /* Appends job object O to JL when it has an id (the status filter is
  * applied when the page is merged). */
 static void add_job(struct joblist *jl, size_t *cap, struct json_object *o)

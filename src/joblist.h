@@ -56,6 +56,10 @@ void joblist_free(struct joblist *jl);
 int joblist_print(const struct joblist *jl, enum list_format fmt, FILE *out);
 
 /* The job with id ID, or NULL. */
+/* Is STATUS (NULL: none) in the comma-separated, case-insensitive LIST
+ * (NULL or "": everything)?  --status's rule. */
+bool joblist_status_wanted(const char *list, const char *status);
+
 const struct job_info *joblist_find(const struct joblist *jl, const char *id);
 
 /* Default legend labels for N jobs whose ids are IDS (entries may be NULL):

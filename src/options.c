@@ -31,7 +31,8 @@ static const char doc[] =
 	"a step: Lightning's or Keras' CSVLogger), a run's directory (a "
 	"Hugging Face output or checkpoint-N, lightning_logs/version_N), "
 	"'-' for stdin, an http(s):// or file:// "
-	"URL, or a job id on the training platform's API (--url). Write "
+	"URL, a run on an MLflow tracking server "
+	"(mlflow+http://HOST:PORT/#RUN_ID), or a job id on the training platform's API (--url). Write "
 	"LABEL=JOB to set a job's legend label.\n\n"
 	"Where the chart goes: with -o FILE gnuplot renders it (the terminal "
 	"follows the extension: .png .svg .pdf .eps .txt .html; .gp writes the "
@@ -111,7 +112,7 @@ static const struct argp_option option_table[] = {
 	{"max-filesize", OPT_MAX_FILESIZE, "BYTES", 0, "Refuse larger answers (default 256M; suffixes K, M, G)", 3},
 	{"keep-going", 'k', NULL, 0, "Draw the jobs that loaded even if others failed (still exits 2)", 3},
 	{"list-jobs", OPT_LIST_JOBS, NULL, 0, "List the platform's jobs and exit", 3},
-	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest)", 3},
+	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest; the runs of an MLflow store)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
 	{"alias", OPT_ALIAS, "FROM=TO,...", 0, "Read a source's column or tag FROM (its name as logged) as TO, e.g. val/loss=eval_loss; repeatable", 3},
@@ -623,7 +624,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIST_JOBS: o->list_jobs = true; break;
 	case OPT_LIST_METRICS: o->list_metrics = true; break;
 	case OPT_ALIAS: return parse_aliases(state, o, arg);
-	case OPT_STATUS: o->status = arg; break;
+	case OPT_STATUS:
+		o->status = arg;
+		o->spec.status = arg;
+		break;
 	case OPT_LATEST:
 		if ((err = parse_long(state, "--latest", arg, 1, 100, &v)) == 0)
 			o->latest = (int)v;

@@ -11,7 +11,8 @@
  * root, holds runs (list_runs), deleted ones (lifecycle_stage: deleted)
  * left out as MLflow's UI does.  Metric keys map to columns through
  * tagmap.h; the timestamp feeds the time column.  params/<key> files
- * (raw text; nested keys are subdirectories) are the run's parameters. */
+ * (raw text; nested keys are subdirectories) are the run's parameters;
+ * meta.yaml's status (a number, mlflow.h) is the run's status. */
 #include "config.h"
 
 #include <dirent.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mlflow.h"
 #include "reader.h"
 #include "tagmap.h"
 #include "util.h"
@@ -83,6 +85,28 @@ static char *run_meta(const char *dir)
 	}
 	free(id);
 	return yaml;
+}
+
+const char *mlflow_status(const char *s)
+{
+	static const char *const names[][3] = {
+		{ "1", "RUNNING", "running" },    { "2", "SCHEDULED", "queued" },
+		{ "3", "FINISHED", "completed" }, { "4", "FAILED", "failed" },
+		{ "5", "KILLED", "cancelled" },
+	};
+	for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i][0]) == 0 || strcmp(s, names[i][1]) == 0)
+			return names[i][2];
+	return NULL;
+}
+
+/* The status in meta.yaml text YAML (mlflow_status), malloc'd, or NULL. */
+static char *meta_status(const char *yaml)
+{
+	char *raw = yaml_get(yaml, "status");
+	const char *st = mlflow_status(raw);
+	free(raw);
+	return st ? xstrdup(st) : NULL;
 }
 
 /* Reads metric file PATH (key KEY) into RUN: a row per line. */
@@ -244,6 +268,8 @@ static int mlf_load_dir(struct run *run, const char *dir, char **cause)
 	run->id = yaml_get(yaml, "run_id");
 	if (!run->id)
 		run->id = yaml_get(yaml, "run_uuid");
+	free(run->status);
+	run->status = meta_status(yaml);
 	free(yaml);
 	char *mdir = xasprintf("%s/metrics", dir);
 	int time_col = run_col(run, COL_TIME);
@@ -325,6 +351,15 @@ static int mlf_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 	return 0;
 }
 
+/* The status of run directory DIR (SEL is for files: none here). */
+static char *mlf_run_status(const char *dir, const char *sel)
+{
+	char *yaml = sel ? NULL : run_meta(dir);
+	char *status = yaml ? meta_status(yaml) : NULL;
+	free(yaml);
+	return status;
+}
+
 /* No file is an MLflow store: only directories are. */
 static enum reader_sniff mlf_sniff(const unsigned char *head, size_t len, bool at_eof)
 {
@@ -339,4 +374,5 @@ const struct reader_format mlflow_format = {
 	.sniff = mlf_sniff,
 	.load_dir = mlf_load_dir,
 	.list_runs = mlf_list_runs,
+	.run_status = mlf_run_status,
 };

@@ -9,7 +9,8 @@
  *   params(key, value, run_uuid), tags(key, value, run_uuid)
  * A database holds runs (list_runs gives "#RUN_ID" for each run not
  * deleted, in start order); "FILE#RUN" reads one run, RUN its id or its
- * name.  Metric keys map through tagmap.h as in the file store.
+ * name.  Metric keys map through tagmap.h as in the file store; runs.status
+ * is the run's status (mlflow.h).
  *
  * The file is untrusted and may be in use by a tracker: it is opened
  * read-only (never written, no journal or WAL file created), with
@@ -29,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mlflow.h"
 #include "reader.h"
 #include "tagmap.h"
 #include "util.h"
@@ -213,8 +215,21 @@ static char *find_run(sqlite3 *db, const char *sel, char **cause)
 	return NULL;
 }
 
-/* Sets run->name (runs.name, else the tag mlflow.runName), run->id and the
- * parameters of run ID. */
+/* The status of run ID (mlflow_status of runs.status), malloc'd, or NULL
+ * (also for a store without the column). */
+static char *db_status(sqlite3 *db, const char *id)
+{
+	char *cause = NULL;
+	sqlite3_stmt *st = prepare(db, "SELECT status FROM runs WHERE run_uuid = ?1", id, &cause);
+	const char *s = st && sqlite3_step(st) == SQLITE_ROW ? mlflow_status(text_at(st, 0)) : NULL;
+	char *status = s ? xstrdup(s) : NULL;
+	sqlite3_finalize(st);
+	free(cause);
+	return status;
+}
+
+/* Sets run->name (runs.name, else the tag mlflow.runName), run->status,
+ * run->id and the parameters of run ID. */
 static int read_meta(sqlite3 *db, struct run *run, const char *id, char **cause)
 {
 	sqlite3_stmt *st = prepare(db,
@@ -226,6 +241,8 @@ static int read_meta(sqlite3 *db, struct run *run, const char *id, char **cause)
 	bool named = sqlite3_step(st) == SQLITE_ROW && *text_at(st, 0);
 	free(run->name);
 	run->name = xstrdup(named ? text_at(st, 0) : id);
+	free(run->status);
+	run->status = db_status(db, id);
 	sqlite3_finalize(st);
 	free(run->id);
 	run->id = xstrdup(id);
@@ -330,6 +347,21 @@ static int mdb_load_path(struct run *run, const char *path, const char *sel, cha
 	return rc;
 }
 
+/* The status of run SEL (its id, as list_runs gives it) of database
+ * PATH, or NULL. */
+static char *mdb_run_status(const char *path, const char *sel)
+{
+	sqlite3 *db;
+	char *cause = NULL;
+	if (!sel || db_open(path, &db, &cause) < 0) {
+		free(cause);
+		return NULL;
+	}
+	char *status = db_status(db, sel);
+	sqlite3_close(db);
+	return status;
+}
+
 /* Does HEAD start with SQLite's file header? */
 static enum reader_sniff mdb_sniff(const unsigned char *head, size_t len, bool at_eof)
 {
@@ -377,4 +409,5 @@ const struct reader_format mlflowdb_format = {
 	.close = mdb_close,
 	.list_runs = mdb_list_runs,
 	.load_path = mdb_load_path,
+	.run_status = mdb_run_status,
 };

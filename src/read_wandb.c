@@ -11,11 +11,18 @@
  *   Record        2 history, 17 run
  *   HistoryRecord 1 repeated item, 2 step (HistoryStep: 1 num)
  *   HistoryItem   1 key, 2 repeated nested_key, 16 value_json
- *   RunRecord     1 run_id, 8 display_name
+ *   Record        5 config
+ *   RunRecord     1 run_id, 4 config, 8 display_name
+ *   ConfigRecord  1 repeated update, 2 repeated remove (ConfigItem)
+ *   ConfigItem    1 key, 2 repeated nested_key, 16 value_json
  * value_json is JSON text; numbers (and Python's bare NaN, Infinity) are
  * read, other values skipped.  The step is HistoryStep.num, else the
  * `_step` item; `_timestamp` (Unix seconds) is the time column; other keys
- * starting with '_' are W&B's bookkeeping and skipped.
+ * starting with '_' are W&B's bookkeeping and skipped.  The config (the
+ * run record's, then config records' updates and removals, in file order)
+ * becomes the run's parameters: KEY (nested keys joined by '.') = the
+ * value, a JSON string decoded, any other JSON as it is written (at most
+ * WB_MAX_PARAM bytes); keys starting with '_' (_wandb) are skipped.
  *
  * Damage: a chunk with a bad checksum, an impossible length or type, or a
  * record whose protobuf does not parse is skipped and counted
@@ -27,6 +34,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +52,7 @@
 #define WB_HEADER 7                /* file header and chunk header */
 #define WB_MAX_RECORD (64u << 20)  /* bytes of one record, at most */
 #define WB_MAX_KEYS 4096           /* distinct keys remembered */
+#define WB_MAX_PARAM 65536         /* bytes of a config value kept */
 
 /* A key seen before and its column (-1: skipped). */
 struct wb_key {
@@ -238,12 +247,84 @@ static int read_history(struct wb *w, const unsigned char *h, size_t n)
 	return 0;
 }
 
-/* Reads RunRecord R[0..N): the run's name and id. */
-static void read_run(struct wb *w, const unsigned char *r, size_t n)
+/* The value of config item VALUE_JSON V[0..N) as a parameter: a JSON
+ * string decoded, anything else as written; at most WB_MAX_PARAM bytes.
+ * malloc'd. */
+static char *config_value(const unsigned char *v, size_t n)
+{
+	char *text = NULL;
+	if (n >= 2 && v[0] == '"' && n < WB_MAX_RECORD) {
+		struct json_tokener *tok = json_tokener_new();
+		struct json_object *o = json_tokener_parse_ex(tok, (const char *)v, (int)n);
+		if (o && json_object_is_type(o, json_type_string))
+			text = xstrndup(json_object_get_string(o), (size_t)json_object_get_string_len(o));
+		json_object_put(o);
+		json_tokener_free(tok);
+	}
+	if (!text)
+		text = xstrndup((const char *)v, n);
+	if (strlen(text) > WB_MAX_PARAM)
+		text[WB_MAX_PARAM] = '\0';
+	return text;
+}
+
+/* Applies ConfigRecord C[0..N) to the run's parameters: updates (field
+ * 1) and removals (2).  0, or -1 with w->err (too many parameters). */
+static int read_config(struct wb *w, const unsigned char *c, size_t n)
+{
+	struct pb_reader p = pb_reader_of(c, n);
+	struct pb_field f;
+	while (pb_next(&p, &f) > 0) {
+		if ((f.num != 1 && f.num != 2) || f.wire != PB_LEN)
+			continue;
+		struct pb_reader s = pb_reader_of(f.p, f.len);
+		struct pb_field g;
+		struct buf key = { 0 }, nested = { 0 };
+		const unsigned char *val = NULL;
+		size_t nval = 0;
+		while (pb_next(&s, &g) > 0) {
+			if (g.num == 1 && g.wire == PB_LEN) {
+				key.len = 0;
+				buf_append(&key, g.p, g.len);
+			} else if (g.num == 2 && g.wire == PB_LEN) {
+				if (nested.len)
+					buf_append(&nested, ".", 1);
+				buf_append(&nested, g.p, g.len);
+			} else if (g.num == 16 && g.wire == PB_LEN) {
+				val = g.p;
+				nval = g.len;
+			}
+		}
+		struct buf *k = key.len ? &key : &nested;
+		buf_append(k, "", 1);
+		int rc = 0;
+		/* (A key with a NUL byte is cut there, as text is.) */
+		if (k->len > 1 && k->data[0] != '_') {
+			if (f.num == 2) {
+				run_del_param(w->run, k->data);
+			} else if (val) {
+				char *v = config_value(val, nval);
+				rc = run_add_param(w->run, k->data, v, &w->err);
+				free(v);
+			}
+		}
+		buf_free(&key);
+		buf_free(&nested);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads RunRecord R[0..N): the run's name, id and config.  0, or -1 with
+ * w->err. */
+static int read_run(struct wb *w, const unsigned char *r, size_t n)
 {
 	struct pb_reader p = pb_reader_of(r, n);
 	struct pb_field f;
 	while (pb_next(&p, &f) > 0) {
+		if (f.num == 4 && f.wire == PB_LEN && read_config(w, f.p, f.len) < 0)
+			return -1;
 		if (f.wire != PB_LEN || f.len == 0 || (f.num != 1 && f.num != 8))
 			continue;
 		char **dst = f.num == 8 ? &w->run->name : &w->run->id;
@@ -252,6 +333,7 @@ static void read_run(struct wb *w, const unsigned char *r, size_t n)
 		memcpy(*dst, f.p, f.len);
 		(*dst)[f.len] = '\0';
 	}
+	return 0;
 }
 
 /* Reads one Record R[0..N).  0, or -1 with w->err (the run is full). */
@@ -260,8 +342,8 @@ static int read_record(struct wb *w, const unsigned char *r, size_t n)
 	struct pb_reader p = pb_reader_of(r, n);
 	struct pb_field f;
 	int rc;
-	const unsigned char *hist = NULL, *run = NULL;
-	size_t nhist = 0, nrun = 0;
+	const unsigned char *hist = NULL, *run = NULL, *config = NULL;
+	size_t nhist = 0, nrun = 0, nconfig = 0;
 	while ((rc = pb_next(&p, &f)) > 0) {
 		if (f.num == 2 && f.wire == PB_LEN) {
 			hist = f.p;
@@ -269,14 +351,19 @@ static int read_record(struct wb *w, const unsigned char *r, size_t n)
 		} else if (f.num == 17 && f.wire == PB_LEN) {
 			run = f.p;
 			nrun = f.len;
+		} else if (f.num == 5 && f.wire == PB_LEN) {
+			config = f.p;
+			nconfig = f.len;
 		}
 	}
 	if (rc < 0) {
 		w->run->bad_records++;
 		return 0;
 	}
-	if (run)
-		read_run(w, run, nrun);
+	if (run && read_run(w, run, nrun) < 0)
+		return -1;
+	if (config && read_config(w, config, nconfig) < 0)
+		return -1;
 	if (hist) {
 		int h = read_history(w, hist, nhist);
 		if (h == -2)

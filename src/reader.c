@@ -324,6 +324,25 @@ int reader_load_path(struct run *run, const char *target, char **cause)
 	return rc < 0 ? -1 : 0;
 }
 
+char *reader_run_status(const char *target)
+{
+	char *file = NULL, *status = NULL;
+	const char *sel;
+	struct stat st;
+	const struct reader_format *fmt = NULL;
+	if (lstat(target, &st) != 0 && (fmt = split_sel(target, &file, &sel)) != NULL) {
+		status = fmt->run_status ? fmt->run_status(file, sel) : NULL;
+		free(file);
+		return status;
+	}
+	if (stat(target, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	for (size_t i = 0; !status && i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->run_status)
+			status = formats[i]->run_status(target, NULL);
+	return status;
+}
+
 bool reader_reads_by_path(const char *target)
 {
 	return path_format(target) != NULL;

@@ -87,6 +87,12 @@ struct reader_format {
 	 * For such a format list_runs gets the file's path and gives runs
 	 * "#SEL".  0, or -1 with *cause. */
 	int (*load_path)(struct run *run, const char *path, const char *sel, char **cause);
+	/* The status of the run at PATH (optional): a run directory (SEL
+	 * NULL), or run SEL of the file PATH (a load_path format), in the
+	 * words of run->status, malloc'd; NULL when PATH is no run of this
+	 * format or the run keeps no status.  Cheaper than reading the run:
+	 * --status filters runs with it before they are read. */
+	char *(*run_status)(const char *path, const char *sel);
 };
 
 extern const struct reader_format read_lfs_format;
@@ -158,6 +164,11 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
  * first '#' that leaves a regular file) is one.  Returns 0 when read, 1
  * when TARGET is neither (read it as usual), or -1 with *cause. */
 int reader_load_path(struct run *run, const char *target, char **cause);
+
+/* The status of the run TARGET (a directory, or "FILE#SEL"), as
+ * run_status gives it, from the first format that knows it; NULL when
+ * none does (a format that keeps no status).  malloc'd. */
+char *reader_run_status(const char *target);
 
 /* Is TARGET a regular file that a format reads by path (an SQLite
  * database, a W&B export), not as a stream? */

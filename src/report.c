@@ -731,6 +731,8 @@ static void put_job_details(FILE *out, const struct chart *ch, size_t j, const s
 	const struct job_info *ji = o->jl && r->id ? joblist_find(o->jl, r->id) : NULL;
 	if (ji && ji->status)
 		put_detail(out, "status", ji->status);
+	else if (r->status)
+		put_detail(out, "status", r->status);
 	if (ji && ji->model_name)
 		put_detail(out, "model", ji->model_name);
 	char *s = xasprintf("%zu", r->nrows);
@@ -911,6 +913,8 @@ static void put_md_job(FILE *out, const struct chart *ch, size_t j, const struct
 	const struct job_info *ji = o->jl && r->id ? joblist_find(o->jl, r->id) : NULL;
 	if (ji && ji->status)
 		put_md_detail(out, "status", ji->status);
+	else if (r->status)
+		put_md_detail(out, "status", r->status);
 	if (ji && ji->model_name)
 		put_md_detail(out, "model", ji->model_name);
 	fprintf(out, "| rows | %zu |\n", r->nrows);

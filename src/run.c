@@ -41,6 +41,7 @@ void run_free(struct run *r)
 	free(r->id);
 	free(r->message);
 	free(r->name);
+	free(r->status);
 	free(r);
 }
 
@@ -50,6 +51,20 @@ const char *run_param(const struct run *r, const char *key)
 		if (strcmp(r->param_keys[i], key) == 0)
 			return r->param_values[i];
 	return NULL;
+}
+
+void run_del_param(struct run *r, const char *key)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_keys[i], key) == 0) {
+			free(r->param_keys[i]);
+			free(r->param_values[i]);
+			r->nparams--;
+			memmove(r->param_keys + i, r->param_keys + i + 1, (r->nparams - i) * sizeof *r->param_keys);
+			memmove(r->param_values + i, r->param_values + i + 1,
+				(r->nparams - i) * sizeof *r->param_values);
+			return;
+		}
 }
 
 int run_add_param(struct run *r, const char *key, const char *value, char **cause)
@@ -82,6 +97,7 @@ struct run *run_overlay(const struct run *base)
 	r->id = base->id ? xstrdup(base->id) : NULL;
 	r->message = base->message ? xstrdup(base->message) : NULL;
 	r->name = base->name ? xstrdup(base->name) : NULL;
+	r->status = base->status ? xstrdup(base->status) : NULL;
 	r->param_keys = r->param_values = NULL;
 	r->nparams = 0;
 	for (size_t i = 0; i < base->nparams; i++) {

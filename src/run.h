@@ -85,6 +85,10 @@ struct run {
 	                           (still being written?) */
 	size_t epoch_back;      /* rows (in step order, after merging) whose
 	                           epoch is below the one before (run_finish) */
+	char *status;           /* the run's status where its source keeps
+	                           one (MLflow), in the job list's words:
+	                           running, queued, completed, failed,
+	                           cancelled; or NULL; owned */
 };
 
 /* A new empty run for JOB argument ARG (copied).  Never NULL. */
@@ -103,6 +107,10 @@ struct run *run_overlay(const struct run *base);
  * when RUN_MAX_PARAMS are held. */
 #define RUN_MAX_PARAMS 4096
 int run_add_param(struct run *r, const char *key, const char *value, char **cause);
+
+/* Removes parameter KEY (nothing when there is none); the others keep
+ * their order. */
+void run_del_param(struct run *r, const char *key);
 
 /* Value of parameter KEY, or NULL. */
 const char *run_param(const struct run *r, const char *key);

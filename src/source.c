@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "mlflow.h"
 #include "reader.h"
 #include "text.h"
 #include "util.h"
@@ -42,7 +43,7 @@ void source_set_progress(void (*fn)(void *ctx, const char *line), void *ctx)
 static bool is_url(const char *s)
 {
 	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0 ||
-	       strncmp(s, "file://", 7) == 0;
+	       strncmp(s, "file://", 7) == 0 || mlflow_http_is(s);
 }
 
 /* True when PATH names something that exists (a dangling symlink counts:
@@ -353,6 +354,8 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 	size_t nlocal = 0, nnet = 0;
 	struct source_job **local = xcalloc(n ? n : 1, sizeof *local);
 	struct source_job **net = xcalloc(n ? n : 1, sizeof *net);
+	struct source_job **mlflow = xcalloc(n ? n : 1, sizeof *mlflow);
+	size_t nmlflow = 0;
 	pthread_t threads[SOURCE_MAX_THREADS];
 	size_t nthreads = 0;
 	struct pool pool;
@@ -368,6 +371,8 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 		j->error = NULL;
 		if (j->kind == SOURCE_STDIN || j->kind == SOURCE_FILE)
 			local[nlocal++] = j;
+		else if (j->kind == SOURCE_URL && mlflow_http_is(j->target))
+			mlflow[nmlflow++] = j;
 		else
 			net[nnet++] = j;
 	}
@@ -384,7 +389,7 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 		 * so that all finish together. */
 		size_t want = nlocal < SOURCE_MAX_THREADS ? nlocal : SOURCE_MAX_THREADS;
 		/* With nothing to fetch, this thread is one of the workers. */
-		if (nnet == 0)
+		if (nnet == 0 && nmlflow == 0)
 			want--;
 		for (size_t t = 0; t < want; t++) {
 			if (pthread_create(&threads[nthreads], NULL, pool_worker, &pool) != 0)
@@ -394,6 +399,12 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 	}
 	if (nnet > 0)
 		load_network(fc, net, nnet);
+	/* MLflow servers: a request per page, one after another. */
+	for (size_t i = 0; i < nmlflow; i++) {
+		int status = EXIT_OK;
+		if (mlflow_http_load(mlflow[i]->run, mlflow[i]->target, fc, &mlflow[i]->error, &status) < 0)
+			mlflow[i]->status = status;
+	}
 	pool_worker(&pool); /* help with (or do) what the threads have not taken */
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
@@ -403,4 +414,5 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 		run_finish(jobs[i].run);
 	free(local);
 	free(net);
+	free(mlflow);
 }

@@ -53,6 +53,10 @@ struct compare_spec {
 	                          charts as SVG, not PNG */
 	const char *baseline;  /* --baseline JOB: a JOB as written or its
 	                          LABEL (render_baseline), or NULL */
+	const char *status;    /* --status LIST: of the runs a directory or
+	                          file holding several runs stands for, only
+	                          those with these statuses (the job list's
+	                          words); NULL: all */
 };
 
 #endif

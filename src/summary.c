@@ -748,8 +748,14 @@ static void write_json(const struct summary_row *rows, size_t n, FILE *out)
 			fprintf(out, "%s\"%s\": %s", c ? ", " : "", mcols[c].name, v);
 			free(v);
 		}
-		/* The run's parameters where its source keeps them (MLflow). */
+		/* The run's status and parameters where its source keeps them
+		 * (MLflow). */
 		const struct run *r = rows[i].run;
+		if (r && r->status) {
+			char *q = text_json_quote(r->status);
+			fprintf(out, ", \"status\": %s", q);
+			free(q);
+		}
 		if (r && r->nparams) {
 			fputs(", \"params\": {", out);
 			for (size_t k = 0; k < r->nparams; k++) {

@@ -172,8 +172,15 @@ LABEL="lab\`touch canary\`${NL}system(\"touch canary\")]]></script>"
 # The same names as other trackers' metric names: TensorBoard tags, MLflow
 # metric files, W&B history keys, a CSV header (tests/trackers.py hostile).
 python3 "$top_srcdir/tests/trackers.py" hostile "$T/trk" || fail "trackers.py hostile"
+# An MLflow tracking server's run with a hostile name, params and metric
+# keys (tests/mlflowd.py, real HTTP on 127.0.0.1).
+python3 "$top_srcdir/tests/mlflowd.py" "$T/mlport" "$T/mllog" &
+MLSRV=$!
+trap 'kill "$MLSRV" 2>/dev/null || true; cleanup_T' EXIT
+wait_for 20 test -s "$T/mlport" || fail "mlflowd.py did not start"
 set -- "$H"/*.json "$H"/*.jsonl "$T/in/"* "$LABEL=$H/01-backquote.json" \
-	"$T/trk/tb" "$T/trk/mlruns" "$T/trk/wandb" "$T/trk/hostile.csv"
+	"$T/trk/tb" "$T/trk/mlruns" "$T/trk/wandb" "$T/trk/hostile.csv" \
+	"mlflow+http://127.0.0.1:$(cat "$T/mlport")/#h0st1le"
 NJOBS=$#
 [ "$NJOBS" -ge 25 ] || fail "only $NJOBS hostile jobs"
 ok "$NJOBS hostile jobs"
@@ -361,6 +368,19 @@ check text "$T/s.json"
 n=$(jq '[.. | objects | select(has("label"))] | length' "$T/s.json")
 [ "$n" -eq "$NJOBS" ] || fail "--summary=json: $n jobs, want $NJOBS"
 ok "--summary=json: jq reads $NJOBS jobs"
+# The MLflow run's params and the W&B run's config: every hostile key and
+# value arrives as a parameter (sanitized, still one per name).
+n=$(jq '[.[] | select(.params) | .params | keys[]] | length' "$T/s.json")
+[ "$n" -eq 26 ] || fail "--summary=json: $n hostile params, want 26 (10 MLflow, 10 W&B config, 6 MLflow server)"
+ok "--summary=json: hostile MLflow params, W&B config and MLflow server params"
+(cd "$W" && $TRC --report params.html "$T/trk/mlruns" "$T/trk/wandb" 2>"$T/err") || fail "--report: $(cat "$T/err")"
+(cd "$W" && $TRC --report base.html "$BASE" 2>"$T/err") || fail "--report: $(cat "$T/err")"
+[ "$(script_breaks "$W/params.html")" -eq "$(script_breaks "$W/base.html")" ] ||
+	fail "--report: a hostile param ends a <script>: $(LC_ALL=C grep -n -i -e '</script' -e '<!--' "$W/params.html" | head)"
+[ "$(grep -c '<tr><td class="text">[cp][0-9]' "$W/params.html")" -eq 20 ] || fail "--report: not 20 param rows"
+nothing_ran "--report params"
+rm -f "$W/params.html" "$W/base.html"
+ok "--report: hostile params and config in the details, nothing ran, no script broken"
 # With -o the chart is written too.
 (cd "$W" && $TRC -S -o chart.svg "$@" >"$T/s2.txt" 2>"$T/err") || fail "-S -o: $(cat "$T/err")"
 cmp -s "$T/s.txt" "$T/s2.txt" || fail "-S -o: the summary differs from --summary=text"
@@ -396,7 +416,7 @@ if [ ! -x "$TESTD" ]; then
 fi
 "$TESTD" --dir="$H/http" --port-file="$T/port" --lifetime=300 2>"$T/testd.err" &
 TESTD_PID=$!
-trap 'kill "$TESTD_PID" 2>/dev/null || true; wait "$TESTD_PID" 2>/dev/null || true; cleanup_T' EXIT
+trap 'kill "$TESTD_PID" "$MLSRV" 2>/dev/null || true; wait "$TESTD_PID" 2>/dev/null || true; cleanup_T' EXIT
 i=0
 while [ ! -s "$T/port" ]; do
 	i=$((i + 1))

@@ -278,9 +278,10 @@ CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,
 MAX_DOUBLE = 1.7976931348623157e308  # MLflow's stand-in for infinity
 
 
-def mlflow_db(path, runs):
+def mlflow_db(path, runs, statuses=None):
     """RUNS: (run_uuid, name, stage, start_ms, metrics, params, tags); a
-    metric point is (key, value, timestamp ms, step); value None is NaN."""
+    metric point is (key, value, timestamp ms, step); value None is NaN.
+    STATUSES: run_uuid -> runs.status (default FINISHED)."""
     import sqlite3
     if os.path.exists(path):
         os.unlink(path)
@@ -291,8 +292,8 @@ def mlflow_db(path, runs):
     db.execute("INSERT INTO experiments VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', 0, 0)")
     for rid, name, stage, start, metrics, params, tags in runs:
         db.execute("INSERT INTO runs (run_uuid, name, source_type, status, start_time, "
-                   "lifecycle_stage, experiment_id) VALUES (?, ?, 'LOCAL', 'FINISHED', ?, ?, 0)",
-                   (rid, name, start, stage))
+                   "lifecycle_stage, experiment_id) VALUES (?, ?, 'LOCAL', ?, ?, ?, 0)",
+                   (rid, name, (statuses or {}).get(rid, "FINISHED"), start, stage))
         for key, value, ts, step in metrics:
             nan = value is None
             db.execute("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)",
@@ -334,6 +335,41 @@ def mlflowdb(top):
     db.execute("CREATE TABLE t (x)")
     db.commit()
     db.close()
+
+
+# A run of each status MLflow has: (run id, name, meta.yaml's status
+# number, runs.status in mlflow.db); MLflow's RunStatus enum.
+MLFLOW_STATUSES = [
+    ("10000000000000000000000000000001", "run-running", 1, "RUNNING"),
+    ("10000000000000000000000000000002", "run-scheduled", 2, "SCHEDULED"),
+    ("10000000000000000000000000000003", "run-finished", 3, "FINISHED"),
+    ("10000000000000000000000000000004", "run-failed", 4, "FAILED"),
+    ("10000000000000000000000000000005", "run-killed", 5, "KILLED"),
+]
+
+
+def mlflow_status(top):
+    """DIR/mlruns/1: a run of each status (and one whose meta.yaml has no
+    status); DIR/status.db: the same five runs in mlflow.db."""
+    root = os.path.join(top, "mlruns")
+    write(os.path.join(root, "1", "meta.yaml"),
+          b"artifact_location: file:///x/mlruns/1\nexperiment_id: '1'\nlifecycle_stage: active\nname: st\n")
+    for i, (rid, name, num, _) in enumerate(MLFLOW_STATUSES):
+        d = os.path.join(root, "1", rid)
+        write(os.path.join(d, "meta.yaml"),
+              ("artifact_uri: file:///x/mlruns/1/%s/artifacts\nend_time: null\nexperiment_id: '1'\n"
+               "lifecycle_stage: active\nrun_id: %s\nrun_name: %s\nrun_uuid: %s\nsource_type: 4\n"
+               "start_time: 170000000%d000\nstatus: %d\nuser_id: me\n"
+               % (rid, rid, name, rid, i, num)).encode())
+        write(os.path.join(d, "metrics", "loss"), ("1700000001000 %d.5 1\n" % (i + 1)).encode())
+    d = os.path.join(top, "nostatus", "1", "20000000000000000000000000000000")
+    write(os.path.join(d, "meta.yaml"), b"experiment_id: '1'\nlifecycle_stage: active\n"
+          b"run_id: 20000000000000000000000000000000\nrun_name: no-status\n")
+    write(os.path.join(d, "metrics", "loss"), b"1700000001000 1.5 1\n")
+    mlflow_db(os.path.join(top, "status.db"),
+              [(rid, name, "active", 1700000000000 + i, [("loss", i + 1.5, 1700000001000, 1)], [], [])
+               for i, (rid, name, _, _) in enumerate(MLFLOW_STATUSES)],
+              {rid: word for rid, _, _, word in MLFLOW_STATUSES})
 
 
 def examples(top):
@@ -428,15 +464,42 @@ def wb_history(step, items):
     return f_varint(1, step + 10) + f_bytes(2, h)
 
 
-def wb_run(run_id, name):
-    return f_varint(1, 1) + f_bytes(17, f_bytes(1, run_id) + f_bytes(3, "proj") + f_bytes(8, name))
+def wb_config_items(update=(), remove=()):
+    """A ConfigRecord: UPDATE (key or nested key list, value_json) and
+    REMOVE (key or nested key list) items (ConfigItem: key 1, nested_key
+    2, value_json 16)."""
+    def item(k, v=None):
+        b = f_bytes(1, k) if isinstance(k, (str, bytes)) else b"".join(f_bytes(2, p) for p in k)
+        return b + (f_bytes(16, v) if v is not None else b"")
+    return (b"".join(f_bytes(1, item(k, v)) for k, v in update) +
+            b"".join(f_bytes(2, item(k)) for k in remove))
+
+
+def wb_run(run_id, name, config=None):
+    """A Record with a RunRecord (run_id 1, project 3, config 4 a
+    ConfigRecord of CONFIG's updates, display_name 8)."""
+    cfg = f_bytes(4, wb_config_items(config)) if config else b""
+    return f_varint(1, 1) + f_bytes(17, f_bytes(1, run_id) + f_bytes(3, "proj") + cfg + f_bytes(8, name))
+
+
+def wb_config(update=(), remove=()):
+    """A Record with a ConfigRecord (Record field 5)."""
+    return f_varint(1, 2) + f_bytes(5, wb_config_items(update, remove))
 
 
 def wandb(top):
     # run-…-abc123: steps 1..8; step 4's record is 70 kB (a long string
     # beside the loss), split across three blocks; step 7's chunk has a bad
     # CRC, so the rest of its block (step 8) is lost with it.
-    recs = [wb_run("abc123", "sweet-sun-1")]
+    # Its config: the run record's (wandb.init(config=…): JSON values, W&B's
+    # own _wandb key), then config records (wandb.config.update) that add,
+    # change (nested keys), and remove keys.
+    recs = [wb_run("abc123", "sweet-sun-1", [
+        ("learning_rate", "0.0001"), ("optimizer", '"adamw"'), ("lora", '{"r": 8, "alpha": 16}'),
+        ("dropout", "0.1"), ("_wandb", '{"cli_version": "0.16.0"}'),
+        ("note", '"tab\\there \\"q\\" \\u00e9"')])]
+    recs.append(wb_config([(["sched", "warmup"], "100"), ("optimizer", '"sgd"'), ("seed", "42")],
+                          ["dropout"]))
     for step in range(1, 9):
         items = [("_step", str(step)), ("_runtime", "%d.5" % step),
                  ("_timestamp", "%d.25" % (1700000000 + step)),
@@ -448,7 +511,7 @@ def wandb(top):
             items.append(("notes", '"' + "x" * 70000 + '"'))
         recs.append(wb_history(step, items))
     d = os.path.join(top, "wandb", "run-20231114_221320-abc123")
-    write(os.path.join(d, "run-abc123.wandb"), wandb_file(recs, corrupt={7}))
+    write(os.path.join(d, "run-abc123.wandb"), wandb_file(recs, corrupt={8}))  # record 8: step 7
     write(os.path.join(d, "files", "wandb-summary.json"), b"{}")
     # offline-run-…-def456: a crash cut the last record short.
     recs = [wb_run("def456", "calm-sea-2")]
@@ -499,9 +562,14 @@ def hostile(top):
         text = "".join("%d %r %d\n" % (1700000000000 + step, 1.0 / (step + i), step) for step in range(1, 6))
         write(os.path.join(d, "metrics", n.replace("/", "_")), text.encode())
     write(os.path.join(d, "metrics", "loss"), b"1700000001000 2.5 1\n1700000002000 2.0 2\n")
+    # params: hostile names (files) and values
+    for i, n in enumerate(HOSTILE):
+        write(os.path.join(d, "params", "p%d%s" % (i, n.replace("/", "_"))), HOSTILE[-1 - i].encode())
 
     import json
-    recs = [wb_run("h0st1le", "`touch canary`")]
+    # its config: hostile keys, and hostile values as JSON strings
+    recs = [wb_run("h0st1le", "`touch canary`",
+                   [("c%d%s" % (i, n), json.dumps(HOSTILE[-1 - i])) for i, n in enumerate(HOSTILE)])]
     for step in range(1, 6):
         items = [("_step", str(step)), ("train/loss", repr(3.0 - step * 0.25))]
         items += [(n, repr(1.0 / (step + i))) for i, n in enumerate(HOSTILE)]
@@ -536,6 +604,8 @@ if __name__ == "__main__":
         mlflow(sys.argv[2])
     elif what == "mlflowdb":
         mlflowdb(sys.argv[2])
+    elif what == "mlflow-status":
+        mlflow_status(sys.argv[2])
     elif what == "wandb":
         wandb(sys.argv[2])
     elif what == "examples":
@@ -545,4 +615,4 @@ if __name__ == "__main__":
     elif what == "bench":
         bench(sys.argv[2], int(sys.argv[3]))
     else:
-        sys.exit("usage: trackers.py tfevents|mlflow|mlflowdb|wandb|examples|hostile DIR | bench FILE N")
+        sys.exit("usage: trackers.py tfevents|mlflow|mlflowdb|mlflow-status|wandb|examples|hostile DIR | bench FILE N")

@@ -178,6 +178,31 @@ trc -q --data "$T/wb/wandb/run-20231114_221320-abc123/run-abc123.wandb"
 grep '^# rows:' "$T/out" >"$T/got"
 echo '# rows: 6' >"$T/want"
 check_want "a .wandb file as a JOB"
+# The config (the run record's, then config records' updates and removals)
+# as parameters, in -S json: JSON strings decoded (the tab shown as a
+# space), other values as written, nested keys joined with '.', _wandb and
+# the removed key left out; a run without config has no params.
+trc -q -S json "$T/wb/wandb"
+python3 -c '
+import json, sys
+for j in json.load(open(sys.argv[1])):
+    print(j["label"], json.dumps(j.get("params"), ensure_ascii=False))' "$T/out" >"$T/got"
+cat >"$T/want" <<'EOF2'
+calm-sea-2 null
+sweet-sun-1 {"learning_rate": "0.0001", "optimizer": "sgd", "lora": "{\"r\": 8, \"alpha\": 16}", "note": "tab here \"q\" é", "sched.warmup": "100", "seed": "42"}
+EOF2
+check_want "W&B config as params in -S json"
+trc -q --list-metrics "$T/wb/wandb/run-20231114_221320-abc123"
+grep '^  param ' "$T/out" >"$T/got"
+cat >"$T/want" <<'EOF2'
+  param learning_rate = 0.0001
+  param optimizer = sgd
+  param lora = {"r": 8, "alpha": 16}
+  param note = tab here "q" é
+  param sched.warmup = 100
+  param seed = 42
+EOF2
+check_want "W&B config as params in --list-metrics"
 printf ':W&B\341\276\001' >"$T/v1.wandb"
 expect_fail 1 "trcompare-plot: $T/v1.wandb: W&B run file version 1, not 0" --data "$T/v1.wandb"
 mkdir "$T/run-x"

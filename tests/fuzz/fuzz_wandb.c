@@ -7,9 +7,9 @@
  * type byte, then that many bytes) written with valid zlib CRC-32s, so
  * that the fuzzer reaches record assembly and the protobuf walk without
  * having to forge checksums.  Checked: no crash, leak or undefined
- * behaviour, and the same result (rows, counters, name, or the exact
- * error) whether the file arrives whole, in two chunks or (short files)
- * byte by byte.
+ * behaviour, and the same result (rows, counters, name, parameters (the
+ * config), or the exact error) whether the file arrives whole, in two
+ * chunks or (short files) byte by byte.
  *
  *   ./configure --enable-fuzzing CC=clang \
  *       CFLAGS='-g -O1 -fsanitize=fuzzer-no-link,address,undefined'

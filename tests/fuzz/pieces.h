@@ -26,6 +26,8 @@ static char *dump(struct run *r, int rc, const char *cause)
 	buf_printf(&b, "name %s id %s\n", r->name ? r->name : "-", r->id ? r->id : "-");
 	for (size_t c = 0; c < r->ncols; c++)
 		buf_printf(&b, "col %s\n", r->names[c]);
+	for (size_t k = 0; k < r->nparams; k++)
+		buf_printf(&b, "param %s = %s\n", r->param_keys[k], r->param_values[k]);
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (size_t c = 0; c < r->ncols; c++)
 			buf_printf(&b, " %.17g", r->cols[c][i]);

@@ -1,0 +1,35 @@
+/* mlflow.h: what MLflow's readers share (read_mlflow.c, read_mlflowdb.c). */
+#ifndef TRCOMPARE_MLFLOW_H
+#define TRCOMPARE_MLFLOW_H
+
+#include <stdbool.h>
+
+#include "fetch.h"
+#include "run.h"
+
+/* MLflow's run status S, as the file store writes it (meta.yaml "status:
+ * 3") or as the database and the REST API spell it ("FINISHED"), in the
+ * job list's words: RUNNING 1 running, SCHEDULED 2 queued, FINISHED 3
+ * completed, FAILED 4 failed, KILLED 5 cancelled.  NULL for anything
+ * else.  A static string. */
+const char *mlflow_status(const char *s);
+
+/* The MLflow tracking server (read_mlflowhttp.c): a JOB
+ * "mlflow+http://HOST:PORT[/PREFIX]#RUN_ID" (or mlflow+https) is run
+ * RUN_ID of the server at http://HOST:PORT[/PREFIX], read through its
+ * REST API: runs/get for the run's name, status, params and metric keys,
+ * then metrics/get-history of each key, page by page (page_token). */
+#define MLFLOW_HTTP_PAGE 1000    /* points asked for per page */
+#define MLFLOW_HTTP_MAX_PAGES 1000 /* pages of one metric, at most */
+
+/* Does TARGET name a run on an MLflow tracking server? */
+bool mlflow_http_is(const char *target);
+
+/* Reads run TARGET (mlflow_http_is) into RUN, through http_get with FC's
+ * settings.  0, or -1 with *cause and *exit_status (EXIT_FETCH: the
+ * server failed or answered an error; EXIT_DATA: its answer made no
+ * sense, or TARGET has no "#RUN_ID"). */
+int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
+		     int *exit_status);
+
+#endif

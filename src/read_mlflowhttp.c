@@ -1,0 +1,234 @@
+/* read_mlflowhttp.c: a run on an MLflow tracking server, over its REST API
+ * (mlflow.h).
+ *
+ *   GET BASE/api/2.0/mlflow/runs/get?run_id=ID
+ *       {"run": {"info": {"run_id", "run_name", "status", …},
+ *                "data": {"metrics": [{"key", …}], "params": [{"key",
+ *                "value"}], "tags": […]}}}
+ *   GET BASE/api/2.0/mlflow/metrics/get-history?run_id=ID&metric_key=K
+ *       &max_results=N[&page_token=T]
+ *       {"metrics": [{"key", "value", "timestamp", "step"}],
+ *        "next_page_token": "…"}
+ * Numbers may come as JSON numbers or as strings (protobuf's JSON writes
+ * int64 and NaN/Infinity as strings).  Every answer is untrusted: held
+ * whole (http_get, --max-filesize bounds it), parsed with json-c; keys map
+ * through tagmap.h as in the file store. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "mlflow.h"
+#include "tagmap.h"
+#include "util.h"
+
+#define SCHEME "mlflow+"
+
+bool mlflow_http_is(const char *target)
+{
+	return strncmp(target, SCHEME "http://", 14) == 0 || strncmp(target, SCHEME "https://", 15) == 0;
+}
+
+/* Member KEY of object O, or NULL. */
+static struct json_object *member(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* String member KEY of O, or NULL (borrowed). */
+static const char *str_member(struct json_object *o, const char *key)
+{
+	struct json_object *v = member(o, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* V as a number: a JSON number, or a string holding one ("NaN",
+ * "Infinity" too).  False when it is neither. */
+static bool number(struct json_object *v, double *out)
+{
+	if (v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double))) {
+		*out = json_object_get_double(v);
+		return true;
+	}
+	if (!v || !json_object_is_type(v, json_type_string))
+		return false;
+	const char *s = json_object_get_string(v);
+	char *end;
+	*out = strtod(s, &end);
+	return end != s && *end == '\0';
+}
+
+/* GETs URL and parses it as JSON into *OUT.  0, or -1 with *cause and
+ * *exit_status; *CODE the HTTP status (0: no answer). */
+static int get_json(const char *url, const struct fetch_config *fc, struct json_object **out,
+		    long *code, char **cause, int *exit_status)
+{
+	char *body = NULL, *err = NULL;
+	size_t len = 0;
+	*out = NULL;
+	*code = 0;
+	if (http_get(url, fc, &body, &len, code, &err) < 0) {
+		*cause = err ? err : xstrdup("no answer");
+		*exit_status = EXIT_FETCH;
+		return -1;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = len < 0x7fffffff ? json_tokener_parse_ex(tok, body, (int)len) : NULL;
+	bool whole = o && json_tokener_get_error(tok) == json_tokener_success;
+	json_tokener_free(tok);
+	free(body);
+	if (!whole || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		*cause = xstrdup("the answer is not a JSON object");
+		*exit_status = EXIT_DATA;
+		return -1;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Reads every page of metric KEY of run ID (escaped: EID) into RUN. */
+static int read_history(struct run *run, const char *base, const char *eid, const char *key,
+			const struct fetch_config *fc, int time_col, char **cause, int *exit_status)
+{
+	char *colname = tagmap_column(key, strlen(key), false);
+	if (!colname)
+		return 0;
+	int col = run_col(run, colname);
+	free(colname);
+	if (col < 0) {
+		run->ignored_fields++;
+		return 0;
+	}
+	char *ekey = http_escape(key), *token = NULL;
+	int rc = 0;
+	for (int page = 0; rc == 0; page++) {
+		if (page >= MLFLOW_HTTP_MAX_PAGES) {
+			*cause = xasprintf("metric '%s': more than %d pages", key, MLFLOW_HTTP_MAX_PAGES);
+			*exit_status = EXIT_DATA;
+			rc = -1;
+			break;
+		}
+		char *etok = token ? http_escape(token) : NULL;
+		char *path = xasprintf("/api/2.0/mlflow/metrics/get-history?run_id=%s&metric_key=%s"
+				       "&max_results=%d%s%s", eid, ekey, MLFLOW_HTTP_PAGE,
+				       etok ? "&page_token=" : "", etok ? etok : "");
+		char *url = http_url_join(base, path);
+		free(path);
+		free(etok);
+		struct json_object *o;
+		long code;
+		rc = get_json(url, fc, &o, &code, cause, exit_status);
+		free(url);
+		if (rc < 0) {
+			char *c = xasprintf("metric '%s': %s", key, *cause);
+			free(*cause);
+			*cause = c;
+			break;
+		}
+		struct json_object *pts = member(o, "metrics");
+		size_t n = pts && json_object_is_type(pts, json_type_array) ? json_object_array_length(pts) : 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			struct json_object *p = json_object_array_get_idx(pts, i);
+			double v, ts = NAN, step = 0;
+			struct json_object *sv = member(p, "step");
+			if (!number(member(p, "value"), &v) ||
+			    (sv && !(number(sv, &step) && fabs(step) < 9.007199254740992e15 && step == floor(step)))) {
+				run->skipped_nostep++;
+				continue;
+			}
+			(void)number(member(p, "timestamp"), &ts);
+			if ((rc = run_add_row(run, step, cause)) < 0) {
+				*exit_status = EXIT_DATA;
+				break;
+			}
+			if (isfinite(ts) && ts > 0)
+				run_set(run, time_col, ts / 1000);
+			if (isfinite(v) && fabs(v) < 1.7976931348623157e308)
+				run_set(run, col, v);
+			else
+				run->nonfinite++;
+		}
+		const char *next = str_member(o, "next_page_token");
+		free(token);
+		token = next && *next && n ? xstrdup(next) : NULL;
+		json_object_put(o);
+		if (!token)
+			break;
+	}
+	free(token);
+	free(ekey);
+	return rc;
+}
+
+int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
+		     int *exit_status)
+{
+	const char *hash = strchr(target, '#');
+	if (!hash || !hash[1]) {
+		*cause = xstrdup("no run id: give mlflow+http://HOST:PORT/#RUN_ID");
+		*exit_status = EXIT_DATA;
+		return -1;
+	}
+	char *base = xstrndup(target + strlen(SCHEME), (size_t)(hash - target) - strlen(SCHEME));
+	char *eid = http_escape(hash + 1);
+	char *path = xasprintf("/api/2.0/mlflow/runs/get?run_id=%s", eid);
+	char *url = http_url_join(base, path);
+	free(path);
+	struct json_object *o;
+	long code;
+	int rc = get_json(url, fc, &o, &code, cause, exit_status);
+	free(url);
+	if (rc < 0 && code == 404) {
+		char *c = xasprintf("no run '%s' on the MLflow server (%s)", hash + 1, *cause);
+		free(*cause);
+		*cause = c;
+	}
+	struct json_object *r = rc == 0 ? member(o, "run") : NULL;
+	struct json_object *info = member(r, "info"), *data = member(r, "data");
+	if (rc == 0 && !info) {
+		*cause = xstrdup("the answer holds no run");
+		*exit_status = EXIT_DATA;
+		rc = -1;
+	}
+	if (rc == 0) {
+		const char *name = str_member(info, "run_name");
+		const char *id = str_member(info, "run_id");
+		const char *status = mlflow_status(str_member(info, "status"));
+		free(run->name);
+		run->name = xstrdup(name && *name ? name : hash + 1);
+		free(run->id);
+		run->id = xstrdup(id && *id ? id : hash + 1);
+		free(run->status);
+		run->status = status ? xstrdup(status) : NULL;
+		struct json_object *params = member(data, "params");
+		size_t n = params && json_object_is_type(params, json_type_array)
+			   ? json_object_array_length(params) : 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			struct json_object *p = json_object_array_get_idx(params, i);
+			const char *k = str_member(p, "key"), *v = str_member(p, "value");
+			if (k && (rc = run_add_param(run, k, v ? v : "", cause)) < 0)
+				*exit_status = EXIT_DATA;
+		}
+	}
+	struct json_object *metrics = rc == 0 ? member(data, "metrics") : NULL;
+	size_t n = metrics && json_object_is_type(metrics, json_type_array) ? json_object_array_length(metrics) : 0;
+	int time_col = run_col(run, COL_TIME);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *k = str_member(json_object_array_get_idx(metrics, i), "key");
+		if (k)
+			rc = read_history(run, base, eid, k, fc, time_col, cause, exit_status);
+	}
+	json_object_put(o);
+	free(eid);
+	free(base);
+	/* Each key's points are in step order; together they are not. */
+	run_sort_rows(run);
+	return rc;
+}

@@ -1,0 +1,95 @@
+#!/bin/sh
+# An MLflow tracking server over HTTP: JOB mlflow+http://HOST:PORT/#RUN_ID,
+# read through runs/get and metrics/get-history with page_token paging.
+# The server is tests/mlflowd.py (standard library, real HTTP on
+# 127.0.0.1, three points per page whatever is asked); expected values are
+# those it serves, worked out here.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+need_gnuplot
+python3 "$top_srcdir/tests/mlflowd.py" "$T/port" "$T/log" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null; cleanup_T' EXIT
+wait_for 20 test -s "$T/port" || fail "mlflowd.py did not start"
+S="mlflow+http://127.0.0.1:$(cat "$T/port")/"
+A="${S}#a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
+B="${S}#ffff0000ffff0000ffff0000ffff0000"
+H="${S}#h0st1le"
+
+# check WHAT: $T/got must equal $T/want.
+check() {
+	cmp -s "$T/want" "$T/got" || fail "$1:
+--- want
+$(cat "$T/want")
+--- got
+$(cat "$T/got")"
+	ok "$1"
+}
+
+# The points: loss 3 - s/4 at steps 1..8 (three pages), eval_loss at 4 and
+# 8, grad_norm with a NaN at step 2; time = 1700000000 + step.
+trc --data "$A"
+[ "$rc" -eq 0 ] || fail "--data: exit $rc: $(cat "$T/err")"
+awk '/^"step"/ { for (i = 1; i <= NF; i++) c[$i] = i; next } /^#/ || NF == 0 { next }
+	{ print $c["\"step\""], $c["\"time\""], $c["\"train_loss\""], $c["\"eval_loss\""], $c["\"grad_norm\""] }' \
+	"$T/out" >"$T/got"
+python3 -c '
+for s in range(1, 9):
+    ev = {4: "2.125", 8: "1.5"}.get(s, "NaN")
+    gn = {1: "0.5", 3: "0.25"}.get(s, "NaN")
+    print(s, 1700000000 + s, "%.15g" % (3 - s / 4), ev, gn)' >"$T/want"
+check "mlflow+http: every point of every metric, int64s as numbers or strings"
+echo "trcompare-plot: warning: $A: 1 value was not finite (read as not logged)" >"$T/want"
+cp "$T/err" "$T/got"
+check "mlflow+http: NaN (\"NaN\") read as not logged, with the usual warning"
+
+# Paging: the server gives three points a page, so loss (8 points) takes
+# three requests, each after the first with the page_token it was given.
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    p, q = json.loads(l)
+    if p.endswith("get-history") and q["metric_key"] == "loss" and q["run_id"].startswith("a1b2"):
+        print(q["max_results"], q.get("page_token", "-"))' "$T/log" >"$T/got"
+printf '%s\n' "1000 -" "1000 Mw==" "1000 Ng==" >"$T/want"
+check "mlflow+http: loss over three pages, page_token passed on"
+
+# Name, status and params in -S json; a run without a name is labelled by
+# its id.
+trc -q -S json "$A" "$B"
+python3 -c '
+import json, sys
+for j in json.load(open(sys.argv[1])):
+    print(j["label"], j["status"], json.dumps(j.get("params")))' "$T/out" >"$T/got"
+printf '%s\n' 'lora-r8 completed {"learning_rate": "0.0001", "lora_r": "8"}' \
+	'ffff0000ffff0000ffff0000ffff0000 running null' >"$T/want"
+check "mlflow+http: run name, status and params in -S json"
+
+# Errors: an unknown run (the server's 404) and a JOB without a run id.
+expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
+expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID" -S json "$S"
+
+# Hostile run name, param keys and values, metric keys: through -S json,
+# an SVG chart drawn by gnuplot and the report; nothing runs.
+W="$T/work"
+mkdir "$W"
+(cd "$W" && $TRC -S json -m 'loss,`touch canary`,a
+EOD
+b' -o chart.svg "$H" >"$T/out" 2>"$T/err") || fail "hostile: $(cat "$T/err")"
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))[0]
+print(j["status"], len(j["params"]), j["rows"])' "$T/out" >"$T/got"
+echo "cancelled 6 4" >"$T/want"
+check "mlflow+http: hostile run read (status, 6 params, 4 rows)"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$W/chart.svg" || fail "hostile: invalid SVG"
+else
+	[ -s "$W/chart.svg" ] || fail "hostile: no SVG"
+fi
+(cd "$W" && $TRC -q --report r.html "$H") || fail "report of the hostile run"
+(cd "$W" && $TRC -q --report base.html "$B") || fail "report of a plain run"
+[ "$(grep -o -i '</script' "$W/r.html" | wc -l)" -eq "$(grep -o -i '</script' "$W/base.html" | wc -l)" ] ||
+	fail "hostile: a name ends a <script> in the report"
+[ -z "$(find "$T" -name 'canary*')" ] || fail "hostile: a command ran"
+ok "mlflow+http: hostile names through -S json, SVG and report; nothing ran"
