@@ -209,10 +209,8 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 		if (render_plan(&other, env, &opl, &cause) != 0)
 			return fail(EXIT_USAGE, cause);
 	}
-	if (o->watch && pl->mode == CHART_WINDOW)
-		return fail(EXIT_USAGE, xstrdup("--watch: a window is not redrawn yet; use -o FILE, "
-						"or -t dumb for a text chart"));
 	if (o->watch && !(pl->mode == CHART_RENDER_FILE || pl->mode == CHART_SCRIPT_FILE ||
+			  pl->mode == CHART_WINDOW ||
 			  pl->mode == CHART_TEXT_TTY ||
 			  (pl->mode == CHART_NONE && (spec->data_dir || spec->report || spec->summary_output ||
 						      env->stdout_tty))))
@@ -223,6 +221,12 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
 		report(spec->jobs[bad], cause);
 		return EXIT_USAGE;
+	}
+	if (o->watch && pl->mode == CHART_WINDOW) {
+		/* One gnuplot keeps the window for the whole watch. */
+		st->gnuplot = pl->session = gp_session_start_window(&cause);
+		if (!st->gnuplot)
+			return fail(EXIT_DATA, cause);
 	}
 	if (pl->mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
@@ -278,6 +282,10 @@ static int load(struct state *st, int *rc)
 }
 
 static double watch_interval(const struct state *st);
+
+/* What a window watch's draw fails with when the window was closed
+ * meanwhile (gp_session_sync's message for a gnuplot that exited 0). */
+#define WINDOW_GONE "gnuplot ended before reading all of its script"
 
 /* What gnuplot printed while drawing well (WARNINGS, or NULL): one
  * warning, sanitized, unless -q. */
@@ -561,13 +569,31 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		cause = NULL;
 		free(warmup);
 	}
-	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0) {
+	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0 &&
+	    pl->mode == CHART_WINDOW) {
+		/* The window's gnuplot has ended: closed meanwhile (its exit
+		 * binding, status 0, before all was read), or failed. */
+		if (strcmp(cause, WINDOW_GONE) != 0)
+			diag_error("%s", cause);
+		free(cause);
+	} else if (cause) {
 		fail(EXIT_DATA, cause);
 		/* A gnuplot that failed has ended: the next round starts one. */
 		gp_session_free(st->gnuplot);
 		st->gnuplot = pl->session = NULL;
 	}
 	free(warnings);
+}
+
+/* Waits SECONDS between rounds: with a window, for its gnuplot, which
+ * ends when the window is closed.  Returns true when it was. */
+static bool watch_wait(struct state *st, const struct render_plan *pl, double seconds)
+{
+	if (pl->mode != CHART_WINDOW) {
+		nap(seconds);
+		return false;
+	}
+	return !st->gnuplot || gp_session_wait(st->gnuplot, seconds);
 }
 
 /* Is STATUS (the job list's) one a job ends in? */
@@ -626,13 +652,29 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 		cleanup_set_restore(STDOUT_FILENO, ALT_SCREEN_OFF);
 		watch_draw_tty(st, pl, env);
 	}
+	bool closed = false;
 	for (;;) {
 		bool last = jobs_finished(st);
-		if (!last)
-			nap(interval);
+		if (!last && (closed = watch_wait(st, pl, interval)))
+			break;
 		watch_round(st, pl, env, interval);
+		if (pl->mode == CHART_WINDOW && (closed = watch_wait(st, pl, 0)))
+			break;
 		if (last)
 			break;
+	}
+	if (closed) {
+		if (!st->opts.quiet)
+			diag_note("the window was closed; the watch ends");
+		return EXIT_OK;
+	}
+	if (pl->mode == CHART_WINDOW) {
+		/* The last chart stays until the window is closed. */
+		if (!st->opts.quiet)
+			diag_note("every job has finished; close the window to end");
+		while (!watch_wait(st, pl, 3600))
+			;
+		return EXIT_OK;
 	}
 	if (tty) {
 		fputs(ALT_SCREEN_OFF, stdout);
