@@ -28,6 +28,7 @@
 #include "source.h"
 #include "text.h"
 #include "util.h"
+#include "watchstat.h"
 
 /* Everything main owns, freed in one place. */
 struct state {
@@ -43,6 +44,11 @@ struct state {
 	char **argv;           /* the command line as given (argp permutes
 	                          argv), for --report; the array is owned */
 	int argc;
+	struct joblist watch_jl; /* --watch: the last job list asked for the
+	                            jobs' status (have_watch_jl) */
+	bool have_watch_jl;
+	char *status;          /* --watch: the status line (watchstat.h) */
+	bool status_shown;     /* it is on stderr now */
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -522,6 +528,62 @@ static void watch_files(struct state *st, const struct render_env *env)
 		(void)write_report(st, env);
 }
 
+static bool status_final(const char *status);
+
+/* The status line: stderr is a terminal, not -q, and not a watch drawn on
+ * the terminal itself. */
+static bool status_on_stderr(const struct state *st, const struct render_plan *pl)
+{
+	return !st->opts.quiet && !watch_on_tty(st, pl) && isatty(STDERR_FILENO);
+}
+
+/* Takes the status line off stderr, before other messages. */
+static void status_clear(struct state *st)
+{
+	if (!st->status_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	st->status_shown = false;
+}
+
+/* The status line of the chart just built (the window's title, when a
+ * window is drawn). */
+static void status_update(struct state *st, struct render_plan *pl)
+{
+	if (!st->chart)
+		return;
+	enum watch_job_state *states = xcalloc(st->chart->njobs + 1, sizeof *states);
+	for (size_t j = 0; st->have_watch_jl && j < st->chart->njobs; j++) {
+		const struct cache_entry *e = st->chart->jobs[j].entry;
+		const struct job_info *ji = e->kind == SOURCE_JOBID ? joblist_find(&st->watch_jl, e->target) : NULL;
+		if (ji)
+			states[j] = status_final(ji->status) ? WATCH_JOB_DONE : WATCH_JOB_RUNNING;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	free(st->status);
+	st->status = watch_status(st->chart, &tm, states);
+	free(states);
+	pl->window_title = pl->mode == CHART_WINDOW ? st->status : NULL;
+}
+
+/* Shows the status line on stderr, fitted to the terminal, in place. */
+static void status_show(struct state *st, const struct render_plan *pl)
+{
+	if (!st->status || !status_on_stderr(st, pl))
+		return;
+	int cols = 0, rows;
+	if (!tty_size(STDERR_FILENO, &cols, &rows))
+		cols = 0;
+	char *line = watch_status_fit(st->status, cols > 1 ? cols - 1 : 0);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	free(line);
+	st->status_shown = true;
+}
+
 /* One round of a watch: every job read again (only what was added, for
  * local files); when one changed, the chart is built again and redrawn.
  * Failures are reported and never end the watch. */
@@ -558,6 +620,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		return;
 	}
 	watch_files(st, env);
+	status_update(st, pl);
 	if (watch_on_tty(st, pl)) {
 		watch_draw_tty(st, pl, env);
 		return;
@@ -609,7 +672,7 @@ static bool status_final(const char *status)
 /* Has every job finished, by the job list's status?  Only when every job
  * is an API job (a file or URL has no status) and not --watch-forever; a
  * list that cannot be fetched says no (with -v, why). */
-static bool jobs_finished(const struct state *st)
+static bool jobs_finished(struct state *st)
 {
 	const struct options *o = &st->opts;
 	size_t n = cache_size(st->cache);
@@ -633,7 +696,10 @@ static bool jobs_finished(const struct state *st)
 		const struct job_info *j = joblist_find(&jl, cache_entry_at(st->cache, i)->target);
 		done = j && status_final(j->status);
 	}
-	joblist_free(&jl);
+	if (st->have_watch_jl)
+		joblist_free(&st->watch_jl);
+	st->watch_jl = jl; /* for the status line */
+	st->have_watch_jl = true;
 	return done;
 }
 
@@ -653,15 +719,23 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 		watch_draw_tty(st, pl, env);
 	}
 	bool closed = false;
+	status_show(st, pl);
 	for (;;) {
 		bool last = jobs_finished(st);
 		if (!last && (closed = watch_wait(st, pl, interval)))
 			break;
+		status_clear(st);
 		watch_round(st, pl, env, interval);
+		status_update(st, pl);
+		status_show(st, pl);
 		if (pl->mode == CHART_WINDOW && (closed = watch_wait(st, pl, 0)))
 			break;
 		if (last)
 			break;
+	}
+	if (st->status_shown) {
+		fputs("\n", stderr); /* the last status stays */
+		st->status_shown = false;
 	}
 	if (closed) {
 		if (!st->opts.quiet)
@@ -758,8 +832,11 @@ static int compare(struct state *st)
 			rc = fail(EXIT_DATA, cause);
 		if (rc == EXIT_OK)
 			watch_files(st, &env);
-	} else
+	} else {
+		if (st->opts.watch)
+			status_update(st, &pl); /* a window's first title */
 		rc = write_outputs(st, &pl, &env);
+	}
 	if (rc == EXIT_OK && st->opts.watch)
 		rc = watch(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;
@@ -1028,6 +1105,9 @@ static void state_free(struct state *st)
 	free(st->latest_ids);
 	if (st->have_jl)
 		joblist_free(&st->jl);
+	if (st->have_watch_jl)
+		joblist_free(&st->watch_jl);
+	free(st->status);
 	options_free(&st->opts);
 	free(st->argv);
 }

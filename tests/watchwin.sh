@@ -75,7 +75,7 @@ start() {
 	prog_pid=$!
 }
 find_window() {
-	win=$(xdotool search --onlyvisible --name '^Gnuplot' 2>/dev/null | head -n 1)
+	win=$(xdotool search --onlyvisible --name '^(Gnuplot|watch )' 2>/dev/null | head -n 1)
 	[ -n "$win" ]
 }
 # shot NAME: a screenshot of the window the same as one 0.4 s before
@@ -155,6 +155,10 @@ sleep 1
 wait_for 20 shot after || fail "the window never settled after the redraw"
 same "$T/after.png" "$T/zoom.png" || fail "the zoom was lost at the redraw"
 ok "the zoom is kept across a refresh"
+title=$(xdotool getwindowname "$win")
+printf '%s\n' "$title" | grep -Eq '^watch [0-2][0-9]:[0-5][0-9]:[0-6][0-9]: run 400 rows$' ||
+	fail "the window's title is not the status line: $title"
+ok "the window's title is the status line ($title)"
 
 # `a`: the chart's own ranges again, now with the new rows.
 xdotool windowfocus --sync "$win" >/dev/null 2>&1 || true
@@ -187,19 +191,26 @@ done
 ok "no gnuplot and no temporary file left"
 
 # --- several panels: redrawn in place ------------------------------------
-: >"$T/multi.jsonl"
-rows "$T/multi.jsonl" 1 50
-start -v -w0.3 -q "$T/multi.jsonl"
+# A hostile name: it reaches the window's title quoted, inert.
+hostile='m`touch pwned`"q'"'"'@$x'
+M="$T/$hostile.jsonl"
+rows "$M" 1 50
+start -v -w0.3 -q "$M"
 wait_for 30 find_window || fail "no window for the multiplot: $(cat "$T/tty.out")"
 wait_for 30 shot m1 || fail "the multiplot window never settled"
 gnuplots || fail "no gnuplot behind the multiplot window"
 ndraws=$(draws)
-rows "$T/multi.jsonl" 51 400
+rows "$M" 51 400
 wait_for 20 redrawn || fail "no redraw of the multiplot: $(cat "$T/tty.out")"
 sleep 1
 wait_for 20 shot m2 || fail "the multiplot window never settled after the redraw"
 same "$T/m1.png" "$T/m2.png" && fail "the multiplot was not redrawn with the new rows"
 ok "several panels: redrawn in place"
+title=$(xdotool getwindowname "$win")
+[ "$title" = "$(printf 'watch %s: %s 400 rows' "$(printf '%s' "$title" | cut -c7-14)" "$hostile")" ] ||
+	fail "the window's title with a hostile name: $title"
+[ ! -e pwned ] || fail "a name in the window's title ran a command"
+ok "a hostile name in the window's title: quoted ($title)"
 
 # Ctrl-C (SIGINT to the program) ends the watch as a signal does (130).
 prog=$(for p in $(descendants "$prog_pid"); do
