@@ -822,6 +822,62 @@ struct gp_session *gp_session_start(const char *prelude, char **cause)
 	return s;
 }
 
+struct gp_session *gp_session_start_window(char **cause)
+{
+	/* No script file: commands come on stdin, read between events. */
+	char *argv[] = { NULL, "-d", NULL };
+	int in[2];
+
+	if (pipe2(in, O_CLOEXEC) != 0) {
+		*cause = xasprintf("cannot make a pipe for gnuplot: %s", strerror(errno));
+		return NULL;
+	}
+	struct gp_session *s = xcalloc(1, sizeof *s);
+	if (spawn_start(argv, in[0], -1, &s->pid, &s->errfd, cause) != 0) {
+		close(in[0]);
+		close(in[1]);
+		free(s);
+		return NULL;
+	}
+	close(in[0]);
+	s->in = in[1];
+	s->running = true;
+	s->err_open = true;
+	return s;
+}
+
+static int session_poll(struct gp_session *s, int fd, short events);
+
+bool gp_session_wait(struct gp_session *s, double seconds)
+{
+	if (!s->running || !s->err_open)
+		return true;
+	long long saved = s->deadline;
+	long long ms = (long long)(seconds * 1000);
+	s->deadline = now_ms() + (ms > 0 ? ms : 1);
+	bool ended = false;
+	for (;;) {
+		int rc = session_poll(s, -1, 0);
+		if (rc == 0) {
+			ended = true; /* its stderr ended: gnuplot has gone */
+			break;
+		}
+		if (rc < 0)
+			break; /* the time is up */
+	}
+	s->deadline = saved;
+	if (ended) {
+		pid_t got = 0;
+		int st;
+		/* Its stderr is closed: it is gone or going. */
+		if (wait_child(s->pid, &st, 0, &got) == 0) {
+			s->running = false;
+			cleanup_remove_child(s->pid);
+		}
+	}
+	return ended;
+}
+
 void gp_session_free(struct gp_session *s)
 {
 	if (!s)

@@ -93,6 +93,19 @@ int gp_session_sync(struct gp_session *s, char **warnings, char **cause);
  * script fails with "gnuplot ended before reading all of its script". */
 int gp_session_finish(struct gp_session *s, char **warnings, char **cause);
 
+/* A session for a window that stays open between charts (--watch): one
+ * gnuplot reading commands from its stdin (`gnuplot -d`, no script file),
+ * which it reads between the window's events, so that zooming and keys
+ * work while it waits for the next chart.  Each chart is a script file
+ * the caller writes and has gnuplot load (a load runs whole, with no event
+ * in between).  As gp_session_start otherwise. */
+struct gp_session *gp_session_start_window(char **cause);
+
+/* Waits up to SECONDS for the session's gnuplot to end (a window closed
+ * with a binding that exits), reading its stderr meanwhile.  Returns true
+ * when it has ended (it was waited for), false when the time is up. */
+bool gp_session_wait(struct gp_session *s, double seconds);
+
 /* Stops the session's gnuplot if it still runs, and frees S (NULL: nothing). */
 void gp_session_free(struct gp_session *s);
 

@@ -407,10 +407,15 @@ static bool chart_non_ascii(const struct chart *ch)
 	return non_ascii(ch->title);
 }
 
-/* trc_wtitle: a window's title, naming the comparison (--title, else
- * the jobs' labels), sanitized and quoted as every name is. */
-static void put_window_title(FILE *out, const struct chart *ch)
+/* trc_wtitle: a window's title: a watch's status line, else the
+ * comparison (--title, else the jobs' labels), sanitized and quoted as
+ * every name is. */
+static void put_window_title(FILE *out, const struct chart *ch, const struct gp_emit *e)
 {
+	if (e->window_title) { /* a watch's status line */
+		put_string_var(out, "trc_wtitle", e->window_title);
+		return;
+	}
 	char *t = xasprintf("%s-plot: %s", PACKAGE_NAME, ch->title ? ch->title : "");
 	for (size_t j = 0; !ch->title && j < ch->njobs && strlen(t) < TEXT_MAX_CHARS; j++) {
 		char *u = xasprintf("%s%s%s", t, j ? " vs " : "", ch->jobs[j].label);
@@ -438,7 +443,7 @@ static void put_head(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	 * chosen there is still used when the script names none). */
 	fputs("reset\n", out);
 	if (may_be_window(e->terminal))
-		put_window_title(out, ch);
+		put_window_title(out, ch, e);
 	put_terminal(out, e);
 	/* UTF-8 labels; not on x11, where gnuplot 5.4 then returns from
 	 * `pause mouse close` at once and the window vanishes.  Only when a
@@ -623,6 +628,13 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 	} else {
 		put_log_tics(out, pan->logy, yr);
 	}
+	if (e->keep_zoom && l->single) {
+		/* The user's zoom of the window, kept across a watch's charts
+		 * (with gnuplot's own tics for the zoomed ranges). */
+		fputs("if (trc_zoomed) { set xrange [trc_zx0:trc_zx1]; set yrange [trc_zy0:trc_zy1]; "
+		      "set xtics autofreq; set ytics autofreq }\n",
+		      out);
+	}
 	int n = e->files ? put_file_clauses(out, ch, p) : put_view_clauses(out, ch, p);
 	if (n == 0)
 		/* Nothing to draw here: an empty frame that says so. */
@@ -660,9 +672,67 @@ static void put_legend(FILE *out, const struct chart *ch, const struct layout *l
 	fputc('\n', out);
 }
 
+/* A window --watch, before the chart: did the user zoom (or pan) since
+ * the last chart?  The ranges gnuplot last drew differ from those the
+ * last chart left (trc_dx0 …); then they are the zoom to keep. */
+static void put_zoom_check(FILE *out)
+{
+	fputs("if (!exists(\"trc_zoomed\")) { trc_zoomed = 0 }\n"
+	      "if (exists(\"trc_dx0\")) { if (GPVAL_X_MIN != trc_dx0 || GPVAL_X_MAX != trc_dx1 || "
+	      "GPVAL_Y_MIN != trc_dy0 || GPVAL_Y_MAX != trc_dy1) { trc_zoomed = 1; "
+	      "trc_zx0 = GPVAL_X_MIN; trc_zx1 = GPVAL_X_MAX; trc_zy0 = GPVAL_Y_MIN; trc_zy1 = GPVAL_Y_MAX } }\n",
+	      out);
+}
+
+/* Writes a range as `[min:max]`, '*' for automatic ends, into BUF. */
+static void range_text(char *buf, size_t size, struct gp_range r)
+{
+	char lo[40] = "*", hi[40] = "*";
+	if (isfinite(r.min))
+		fmt_double(lo, r.min);
+	if (isfinite(r.max))
+		fmt_double(hi, r.max);
+	snprintf(buf, size, "[%s:%s]", lo, hi);
+}
+
+/* A window --watch, after the chart: what it drew, to tell a zoom by;
+ * `a` back to the chart's own ranges; closing the window exits gnuplot
+ * (the watch then ends).  A multiplot cannot be zoomed. */
+static void put_zoom_mark(FILE *out, const struct chart *ch, const struct gp_emit *e, bool single)
+{
+	if (single && ch->ps.npanels == 1) {
+		struct gp_range xr = ch->ps.xrange;
+		const struct view *v = &ch->view;
+		if (!e->files && v->xrange && v->npanels > 0 && v->xrange[0].set)
+			xr = (struct gp_range){ v->xrange[0].lo, v->xrange[0].hi };
+		char xs[96], ys[96];
+		range_text(xs, sizeof xs, xr);
+		range_text(ys, sizeof ys, ch->ps.yranges[0]);
+		fputs("trc_dx0 = GPVAL_X_MIN; trc_dx1 = GPVAL_X_MAX; "
+		      "trc_dy0 = GPVAL_Y_MIN; trc_dy1 = GPVAL_Y_MAX\n", out);
+		fprintf(out, "bind a \"trc_zoomed = 0; set xrange %s; set yrange %s; replot; "
+			     "trc_dx0 = GPVAL_X_MIN; trc_dx1 = GPVAL_X_MAX; trc_dy0 = GPVAL_Y_MIN; "
+			     "trc_dy1 = GPVAL_Y_MAX\"\n",
+			xs, ys);
+	} else {
+		fputs("trc_zoomed = 0\nundefine trc_dx0 trc_dx1 trc_dy0 trc_dy1\n", out);
+	}
+	fputs("bind Close \"exit gnuplot\"\n", out);
+}
+
+int gpscript_load(FILE *out, const char *path)
+{
+	char *q = text_gp_quote(path);
+	fprintf(out, "load %s\n", q);
+	free(q);
+	return ferror(out) ? -1 : 0;
+}
+
 /* Writes the script. */
 int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 {
+	if (e->keep_zoom)
+		put_zoom_check(out);
 	put_head(out, ch, e);
 	put_names(out, ch);
 	if (e->files)
@@ -692,9 +762,12 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 		put_legend(out, ch, &l);
 		fputs("unset multiplot\n", out);
 	}
+	bool single = l.single;
 	layout_free(&l);
 	if (e->output)
 		fputs("unset output\n", out);
+	if (e->keep_zoom)
+		put_zoom_mark(out, ch, e, single);
 	/* (Not inside watch.gp's loop, which redraws the window itself.) */
 	if (e->window)
 		fputs("if (!exists(\"trc_watch\") && (GPVAL_TERM eq \"qt\" || GPVAL_TERM eq \"wxt\" || "

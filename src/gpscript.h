@@ -32,6 +32,13 @@ struct gp_emit {
 	bool svg_mouse;       /* svg: gnuplot's `mouse` option (its script,
 	                         linked by absolute path, toggles plots from
 	                         the legend and shows coordinates) */
+	bool keep_zoom;       /* a window --watch redraws in one gnuplot: a
+	                         single panel the user zoomed keeps the zoom
+	                         (read back from GPVAL_X_MIN … before the
+	                         chart), `a` returns to the chart's ranges, and
+	                         closing the window exits gnuplot */
+	const char *window_title; /* untrusted text for a window terminal's
+	                             title (the watch's status), or NULL */
 };
 
 /* Writes the whole script.  Returns 0, or -1 when the stream failed. */
@@ -41,6 +48,11 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e);
  * (found from ARG0) every SECONDS, for gnuplot alone to follow the data
  * files a watch rewrites.  Returns 0, or -1 when the stream failed. */
 int gpscript_watch_loop(FILE *out, double seconds);
+
+/* The command that makes a window --watch's gnuplot (reading commands
+ * on stdin) run the chart script at PATH.  Returns 0, or -1 when the
+ * stream failed. */
+int gpscript_load(FILE *out, const char *path);
 
 /* The plot clauses panel P of CH draws from its view (inline mode), in
  * the order gpscript_write plots them: JOBS[i] (room for ch->view.n) is

@@ -28,6 +28,7 @@
 #include "source.h"
 #include "text.h"
 #include "util.h"
+#include "watchstat.h"
 
 /* Everything main owns, freed in one place. */
 struct state {
@@ -43,6 +44,11 @@ struct state {
 	char **argv;           /* the command line as given (argp permutes
 	                          argv), for --report; the array is owned */
 	int argc;
+	struct joblist watch_jl; /* --watch: the last job list asked for the
+	                            jobs' status (have_watch_jl) */
+	bool have_watch_jl;
+	char *status;          /* --watch: the status line (watchstat.h) */
+	bool status_shown;     /* it is on stderr now */
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -209,10 +215,8 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 		if (render_plan(&other, env, &opl, &cause) != 0)
 			return fail(EXIT_USAGE, cause);
 	}
-	if (o->watch && pl->mode == CHART_WINDOW)
-		return fail(EXIT_USAGE, xstrdup("--watch: a window is not redrawn yet; use -o FILE, "
-						"or -t dumb for a text chart"));
 	if (o->watch && !(pl->mode == CHART_RENDER_FILE || pl->mode == CHART_SCRIPT_FILE ||
+			  pl->mode == CHART_WINDOW ||
 			  pl->mode == CHART_TEXT_TTY ||
 			  (pl->mode == CHART_NONE && (spec->data_dir || spec->report || spec->summary_output ||
 						      env->stdout_tty))))
@@ -223,6 +227,12 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
 		report(spec->jobs[bad], cause);
 		return EXIT_USAGE;
+	}
+	if (o->watch && pl->mode == CHART_WINDOW) {
+		/* One gnuplot keeps the window for the whole watch. */
+		st->gnuplot = pl->session = gp_session_start_window(&cause);
+		if (!st->gnuplot)
+			return fail(EXIT_DATA, cause);
 	}
 	if (pl->mode == CHART_RENDER_FILE) {
 		gnuplot_probe_start();
@@ -278,6 +288,10 @@ static int load(struct state *st, int *rc)
 }
 
 static double watch_interval(const struct state *st);
+
+/* What a window watch's draw fails with when the window was closed
+ * meanwhile (gp_session_sync's message for a gnuplot that exited 0). */
+#define WINDOW_GONE "gnuplot ended before reading all of its script"
 
 /* What gnuplot printed while drawing well (WARNINGS, or NULL): one
  * warning, sanitized, unless -q. */
@@ -514,6 +528,62 @@ static void watch_files(struct state *st, const struct render_env *env)
 		(void)write_report(st, env);
 }
 
+static bool status_final(const char *status);
+
+/* The status line: stderr is a terminal, not -q, and not a watch drawn on
+ * the terminal itself. */
+static bool status_on_stderr(const struct state *st, const struct render_plan *pl)
+{
+	return !st->opts.quiet && !watch_on_tty(st, pl) && isatty(STDERR_FILENO);
+}
+
+/* Takes the status line off stderr, before other messages. */
+static void status_clear(struct state *st)
+{
+	if (!st->status_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	st->status_shown = false;
+}
+
+/* The status line of the chart just built (the window's title, when a
+ * window is drawn). */
+static void status_update(struct state *st, struct render_plan *pl)
+{
+	if (!st->chart)
+		return;
+	enum watch_job_state *states = xcalloc(st->chart->njobs + 1, sizeof *states);
+	for (size_t j = 0; st->have_watch_jl && j < st->chart->njobs; j++) {
+		const struct cache_entry *e = st->chart->jobs[j].entry;
+		const struct job_info *ji = e->kind == SOURCE_JOBID ? joblist_find(&st->watch_jl, e->target) : NULL;
+		if (ji)
+			states[j] = status_final(ji->status) ? WATCH_JOB_DONE : WATCH_JOB_RUNNING;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	free(st->status);
+	st->status = watch_status(st->chart, &tm, states);
+	free(states);
+	pl->window_title = pl->mode == CHART_WINDOW ? st->status : NULL;
+}
+
+/* Shows the status line on stderr, fitted to the terminal, in place. */
+static void status_show(struct state *st, const struct render_plan *pl)
+{
+	if (!st->status || !status_on_stderr(st, pl))
+		return;
+	int cols = 0, rows;
+	if (!tty_size(STDERR_FILENO, &cols, &rows))
+		cols = 0;
+	char *line = watch_status_fit(st->status, cols > 1 ? cols - 1 : 0);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	free(line);
+	st->status_shown = true;
+}
+
 /* One round of a watch: every job read again (only what was added, for
  * local files); when one changed, the chart is built again and redrawn.
  * Failures are reported and never end the watch. */
@@ -550,6 +620,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		return;
 	}
 	watch_files(st, env);
+	status_update(st, pl);
 	if (watch_on_tty(st, pl)) {
 		watch_draw_tty(st, pl, env);
 		return;
@@ -561,13 +632,31 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		cause = NULL;
 		free(warmup);
 	}
-	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0) {
+	if (render_chart(pl, st->chart, spec, env, NULL, &warnings, &cause) != 0 &&
+	    pl->mode == CHART_WINDOW) {
+		/* The window's gnuplot has ended: closed meanwhile (its exit
+		 * binding, status 0, before all was read), or failed. */
+		if (strcmp(cause, WINDOW_GONE) != 0)
+			diag_error("%s", cause);
+		free(cause);
+	} else if (cause) {
 		fail(EXIT_DATA, cause);
 		/* A gnuplot that failed has ended: the next round starts one. */
 		gp_session_free(st->gnuplot);
 		st->gnuplot = pl->session = NULL;
 	}
 	free(warnings);
+}
+
+/* Waits SECONDS between rounds: with a window, for its gnuplot, which
+ * ends when the window is closed.  Returns true when it was. */
+static bool watch_wait(struct state *st, const struct render_plan *pl, double seconds)
+{
+	if (pl->mode != CHART_WINDOW) {
+		nap(seconds);
+		return false;
+	}
+	return !st->gnuplot || gp_session_wait(st->gnuplot, seconds);
 }
 
 /* Is STATUS (the job list's) one a job ends in? */
@@ -583,7 +672,7 @@ static bool status_final(const char *status)
 /* Has every job finished, by the job list's status?  Only when every job
  * is an API job (a file or URL has no status) and not --watch-forever; a
  * list that cannot be fetched says no (with -v, why). */
-static bool jobs_finished(const struct state *st)
+static bool jobs_finished(struct state *st)
 {
 	const struct options *o = &st->opts;
 	size_t n = cache_size(st->cache);
@@ -607,7 +696,10 @@ static bool jobs_finished(const struct state *st)
 		const struct job_info *j = joblist_find(&jl, cache_entry_at(st->cache, i)->target);
 		done = j && status_final(j->status);
 	}
-	joblist_free(&jl);
+	if (st->have_watch_jl)
+		joblist_free(&st->watch_jl);
+	st->watch_jl = jl; /* for the status line */
+	st->have_watch_jl = true;
 	return done;
 }
 
@@ -626,13 +718,37 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 		cleanup_set_restore(STDOUT_FILENO, ALT_SCREEN_OFF);
 		watch_draw_tty(st, pl, env);
 	}
+	bool closed = false;
+	status_show(st, pl);
 	for (;;) {
 		bool last = jobs_finished(st);
-		if (!last)
-			nap(interval);
+		if (!last && (closed = watch_wait(st, pl, interval)))
+			break;
+		status_clear(st);
 		watch_round(st, pl, env, interval);
+		status_update(st, pl);
+		status_show(st, pl);
+		if (pl->mode == CHART_WINDOW && (closed = watch_wait(st, pl, 0)))
+			break;
 		if (last)
 			break;
+	}
+	if (st->status_shown) {
+		fputs("\n", stderr); /* the last status stays */
+		st->status_shown = false;
+	}
+	if (closed) {
+		if (!st->opts.quiet)
+			diag_note("the window was closed; the watch ends");
+		return EXIT_OK;
+	}
+	if (pl->mode == CHART_WINDOW) {
+		/* The last chart stays until the window is closed. */
+		if (!st->opts.quiet)
+			diag_note("every job has finished; close the window to end");
+		while (!watch_wait(st, pl, 3600))
+			;
+		return EXIT_OK;
 	}
 	if (tty) {
 		fputs(ALT_SCREEN_OFF, stdout);
@@ -716,8 +832,11 @@ static int compare(struct state *st)
 			rc = fail(EXIT_DATA, cause);
 		if (rc == EXIT_OK)
 			watch_files(st, &env);
-	} else
+	} else {
+		if (st->opts.watch)
+			status_update(st, &pl); /* a window's first title */
 		rc = write_outputs(st, &pl, &env);
+	}
 	if (rc == EXIT_OK && st->opts.watch)
 		rc = watch(st, &pl, &env);
 	return rc != EXIT_OK ? rc : failed;
@@ -986,6 +1105,9 @@ static void state_free(struct state *st)
 	free(st->latest_ids);
 	if (st->have_jl)
 		joblist_free(&st->jl);
+	if (st->have_watch_jl)
+		joblist_free(&st->watch_jl);
+	free(st->status);
 	options_free(&st->opts);
 	free(st->argv);
 }

@@ -17,6 +17,7 @@
 #include "summary.h"
 #include "text.h"
 #include "util.h"
+#include "watchwin.h"
 
 static void (*log_fn)(void *ctx, const char *line);
 static void *log_ctx;
@@ -381,6 +382,8 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 		return render_file(pl, ch, &e, env, out, warnings, cause);
 	case CHART_TEXT_TTY:
 	case CHART_WINDOW:
+		if (pl->mode == CHART_WINDOW && pl->session && pl->keep_session)
+			return watchwin_draw(pl, ch, spec, env, pl->window_title, warnings, cause);
 		e.window = pl->mode == CHART_WINDOW;
 		return run_gnuplot(ch, &e, env, out, warnings, cause);
 	}

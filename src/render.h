@@ -47,6 +47,9 @@ struct render_plan {
 	bool ansi;             /* a coloured text chart */
 	const char *output;    /* -o FILE, or NULL */
 	struct gp_session *session; /* CHART_RENDER_FILE: the gnuplot started
+	                               while the jobs were read; CHART_WINDOW
+	                               with keep_session (--watch): the window's
+	                               (gp_session_start_window, watchwin.h);
 	                               while the jobs were read (borrowed), or
 	                               NULL to start one when drawing */
 	bool keep_session;     /* CHART_RENDER_FILE with a session: leave it
@@ -55,6 +58,9 @@ struct render_plan {
 	const char *html_title; /* the canvas page's title: --title, or NULL */
 	double html_refresh;   /* seconds after which a canvas page reloads
 	                          itself (--watch), or 0 */
+	const char *window_title; /* CHART_WINDOW with a window session
+	                             (keep_session, watchwin.h): the window's
+	                             title (the watch's status), or NULL */
 };
 
 /* Decides where SPEC's chart goes and its size.  Returns 0, or -1 with
