@@ -611,7 +611,6 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 		fputs("set xtics autofreq\n", out);
 	}
 	struct gp_range yr = ch->ps.yranges[p];
-	put_range(out, "y", yr);
 	/* Small panels: fewer y tics than gnuplot's, which would overlap. */
 	double ylo = yr.min, yhi = yr.max;
 	if (!isfinite(ylo) || !isfinite(yhi)) {
@@ -619,7 +618,18 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 		panel_ydata(ch, p, pan->logy, &dlo, &dhi);
 		ylo = isfinite(ylo) ? ylo : dlo;
 		yhi = isfinite(yhi) ? yhi : dhi;
+		/* A log axis under two decades: gnuplot would widen it to whole
+		 * decades (perplexity 3-20 drawn over 1-100); the data's range,
+		 * 5 % of its span added at each end, labelled 1-2-5. */
+		if (pan->logy && dlo > 0 && dhi >= dlo && dhi / dlo < 50) {
+			double pad = fmax(pow(dhi / dlo, 0.05), 1.02);
+			if (!isfinite(yr.min))
+				yr.min = dlo / pad;
+			if (!isfinite(yr.max))
+				yr.max = dhi * pad;
+		}
 	}
+	put_range(out, "y", yr);
 	double ystep = pan->logy ? 0 : layout_ytics(l, p, ylo, yhi);
 	if (ystep > 0) {
 		fputs("set ytics ", out);

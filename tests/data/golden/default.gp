@@ -3050,8 +3050,8 @@ unset key
 set logscale y
 set format y "% h"
 set xrange [5:3000]
-set yrange [*:*]
-set ytics autofreq
+set yrange [2.0517112256964976:21.429644020724364]
+set ytics (5, 10, 20)
 plot $trc8 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc9 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
      $trc10 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \

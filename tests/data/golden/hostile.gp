@@ -150,8 +150,8 @@ unset key
 set logscale y
 set format y "% h"
 set xrange [1:60]
-set yrange [*:*]
-set ytics autofreq
+set yrange [3.7584250501107146:12.884177394975248]
+set ytics (4, 5, 6, 8, 10)
 plot $trc5 using 1:2 with lines lt 1 dt solid lw 1.5 lc rgb C[1] notitle, \
      $trc6 using 1:2 with lines lt 2 dt solid lw 1.5 lc rgb C[2] notitle, \
      $trc7 using 1:2 with lines lt 3 dt solid lw 1.5 lc rgb C[3] notitle, \

@@ -5201,8 +5201,8 @@ unset key
 set logscale y
 set format y "% h"
 set xrange [0.01:5]
-set yrange [*:*]
-set ytics autofreq
+set yrange [2.0517112256964976:21.429644020724364]
+set ytics (5, 10, 20)
 plot $trc12 using 1:2 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      $trc13 using 1:2 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
      $trc14 using 1:2 with lines lt 3 dt solid lw 1 lc rgb F[3] notitle, \

@@ -62,8 +62,8 @@ unset key
 set logscale y
 set format y "% h"
 set xrange [*:*]
-set yrange [*:*]
-set ytics autofreq
+set yrange [4.11720090749723:20.730552168240873]
+set ytics (5, 6, 8, 10, 15, 20)
 plot (trc_dir.D[1]) using 1:6 with lines lt 1 dt solid lw 1 lc rgb F[1] notitle, \
      (trc_dir.D[2]) using 1:6 with lines lt 2 dt solid lw 1 lc rgb F[2] notitle, \
      (trc_dir.D[1]) using 1:16 with lines lt 1 dt solid lw 2 lc rgb C[1] notitle, \
