@@ -889,14 +889,15 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 		      char **argv, const char *dir)
 {
 	/* The parsed command line (argp may reorder it), then, after its NULL,
-	 * what a report shows: the program and the line's words in order. */
-	char **v = xcalloc((size_t)argc + 2 * e->nwords + 3, sizeof *v);
-	char **shown = v + argc + e->nwords + 1;
+	 * what a report shows: the program, the defaults given with --batch
+	 * (but the options for the whole run) and the line's words, in order. */
+	size_t all = (size_t)argc + e->nwords + 1;
+	char **v = xcalloc(2 * all + 1, sizeof *v);
+	char **shown = v + all;
 	for (int k = 0; k < argc; k++)
 		v[k] = argv[k];
-	shown[0] = argv[0];
 	for (size_t k = 0; k < e->nwords; k++)
-		v[(size_t)argc + k] = shown[k + 1] = e->words[k].text;
+		v[(size_t)argc + k] = e->words[k].text;
 	mr->argvs[i] = v;
 	struct options *o = &mr->opts[i];
 	char *cause = NULL;
@@ -926,8 +927,15 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 		o->spec.report = keep(mr, batch_path(dir, o->spec.report));
 	struct batch_line *l = &mr->lines[mr->nlines++];
 	l->spec = &o->spec;
+	size_t n = 0;
+	shown[n++] = argv[0];
+	for (int k = 1; k < argc; k++)
+		if (!o->wide_words || !o->wide_words[k])
+			shown[n++] = argv[k];
+	for (size_t k = 0; k < e->nwords; k++)
+		shown[n++] = e->words[k].text;
 	l->argv = shown; /* run in the manifest's directory */
-	l->argc = e->nwords + 1;
+	l->argc = n;
 	l->where = keep(mr, xasprintf("%s:%zu", mr->name, e->line));
 	return 0;
 }

@@ -340,6 +340,20 @@ static const char *option_name(int key)
 	return "?";
 }
 
+/* Is W the word of option KEY: "--NAME", "--NAME=…" or an abbreviation, or
+ * "-K…" for a short option?  (In "-qv" getopt moves past the word only
+ * with its last letter, so the word before may still be state->next - 1.) */
+static bool is_option_word(const char *w, int key)
+{
+	if (w[0] != '-')
+		return false;
+	if (w[1] == '-') {
+		size_t n = strcspn(w + 2, "=");
+		return n > 0 && strncmp(w + 2, option_name(key), n) == 0;
+	}
+	return key > 0 && key <= 0xff && strchr(w + 1, key) != NULL;
+}
+
 /* -o FILE: one more output; the same path twice is an error. */
 static error_t add_output(struct argp_state *state, struct options *o, char *arg)
 {
@@ -433,6 +447,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct options *o = state->input;
 	error_t err = 0;
 	long v = 0;
+	if (o->wide_words && state->next <= o->line_start && batch_wide(key)) {
+		/* A word of the --batch command line for the whole run (and its
+		 * detached argument): not one of the lines' defaults. */
+		int at = state->next - 1;
+		if (arg && at >= 1 && state->argv[at] == arg) {
+			o->wide_words[at] = true;
+			at--;
+		}
+		if (at >= 1 && is_option_word(state->argv[at], key))
+			o->wide_words[at] = true;
+	}
 	if (o->line_start && state->next > o->line_start && batch_wide(key)) {
 		if (key == 'w' || key == OPT_WATCH_FOREVER || key == OPT_LIST_METRICS)
 			usage_error(state, "--%s: not with --batch", option_name(key));
@@ -651,6 +676,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_INIT:
 		o->line_start = pending_line_start;
+		if (o->line_start > 0)
+			o->wide_words = xcalloc((size_t)o->line_start, sizeof *o->wide_words);
 		return 0;
 	case ARGP_KEY_ERROR:
 		if (capturing && !captured) {
@@ -779,6 +806,7 @@ int options_parse_line(int argc, char **argv, int line_start, struct options *op
 /* Frees what options_parse allocated. */
 void options_free(struct options *opts)
 {
+	free(opts->wide_words);
 	free(opts->jobs);
 	free(opts->outputs);
 	for (size_t i = 0; i < opts->naliases; i++) {

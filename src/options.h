@@ -49,6 +49,10 @@ struct options {
 	int line_start;      /* options_parse_line: where the manifest line's
 	                        words start in argv (0: the command line) */
 	int bad_arg;         /* options_parse_line: the argv index at fault, or -1 */
+	bool *wide_words;    /* options_parse_line: for each argv index before
+	                        LINE_START, true when it belongs to an option for
+	                        the whole batch (-j, --shard, the API's ...): what
+	                        is false there are the lines' defaults (owned) */
 	double watch;        /* --watch: seconds between reads; 0 off, -1 the
 	                        default (2, or 10 with API jobs or URLs) */
 	bool watch_forever;  /* --watch-forever */

@@ -318,6 +318,12 @@ grep -q 'LAB' "$T/rep/pages/r.md" || fail "--report .md line: no LAB job"
 touch "$T/rep/pages/r.html" "$T/rep/pages/r.md"
 trc --batch "$T/rep/m" --newer
 grep -q '^0 charts written, 2 skipped, 0 failed' "$T/err" || fail "--report lines with --newer: $(cat "$T/err")"
+# The page's command has the defaults given with --batch, not the options
+# for the whole run (-q, -j, --shard, --newer, the API's).
+rm "$T/rep/pages/r.html"
+trc --batch "$T/rep/m" -q -j 1 --smooth 0.5 --shard=1/1 -x epoch --newer --retry 2
+grep -q 'trcompare-plot --smooth 0.5 -x epoch --report pages/r.html --title' "$T/rep/pages/r.html" ||
+	fail "--report line: the page's command lacks the defaults or shows batch options: $(grep -o 'trcompare-plot [^<]*' "$T/rep/pages/r.html" | head -1)"
 rm "$T/rep/pages/r-panel-1.png"
 trc --batch "$T/rep/m" --newer
 grep -q '^1 chart written, 1 skipped, 0 failed' "$T/err" && [ -s "$T/rep/pages/r-panel-1.png" ] ||
