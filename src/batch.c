@@ -302,10 +302,13 @@ static void free_paths(char **v, size_t n)
 	free(v);
 }
 
-/* PATH as one name per file: absolute, with ".", ".." and repeated slashes
- * resolved in the text, and its directory through realpath when it exists,
- * so that "out/a.png", "./out/a.png", "out//a.png" and a symbolic link's
- * name for "out" all meet.  Malloc'd. */
+/* PATH as one name per file: absolute, its longest existing directory
+ * through realpath (symbolic links and ".." there as the kernel follows
+ * them), the rest with ".", ".." and repeated slashes folded in the text
+ * (directories still to be made), so that "out/a.png", "./out//a.png", a
+ * symbolic link's name for "out" and "link/../a.png" all meet.  The last
+ * name is never followed (a rename replaces a link, not its target).
+ * Malloc'd. */
 static char *path_key(const char *path)
 {
 	char *abs;
@@ -316,9 +319,20 @@ static char *path_key(const char *path)
 		abs = xasprintf("%s/%s", cwd ? cwd : ".", path);
 		free(cwd);
 	}
-	char *out = xmalloc(strlen(abs) + 2);
-	size_t n = 0;
-	for (const char *s = abs; *s;) {
+	char *dir = xstrdup(abs), *real = NULL;
+	size_t cut = 0;
+	for (char *slash; !real && (slash = strrchr(dir, '/')) != NULL;) {
+		*slash = '\0';
+		real = realpath(*dir ? dir : "/", NULL);
+		cut = (size_t)(slash - dir);
+	}
+	free(dir);
+	const char *head = real && strcmp(real, "/") != 0 ? real : "";
+	size_t nhead = strlen(head);
+	char *out = xmalloc(nhead + strlen(abs) + 2);
+	memcpy(out, head, nhead);
+	size_t n = nhead;
+	for (const char *s = real ? abs + cut : abs; *s;) {
 		while (*s == '/')
 			s++;
 		size_t len = strcspn(s, "/");
@@ -339,17 +353,8 @@ static char *path_key(const char *path)
 	if (n == 0)
 		out[n++] = '/';
 	out[n] = '\0';
-	free(abs);
-	char *slash = strrchr(out, '/');
-	*slash = '\0';
-	char *real = realpath(*out ? out : "/", NULL);
-	*slash = '/';
-	if (real) {
-		char *key = xasprintf("%s/%s", strcmp(real, "/") == 0 ? "" : real, slash + 1);
-		free(out);
-		out = key;
-	}
 	free(real);
+	free(abs);
 	return out;
 }
 

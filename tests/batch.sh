@@ -100,9 +100,14 @@ cat >"$T/coll.txt" <<MANIFEST
 -o ./out//c.png runs/b.json
 --report out/r.md -m loss runs/a.json
 -o out/x/../r-panel-1.png runs/b.json
+-o elsewhere/c2.png runs/a.json
+-o link/../c2.png runs/b.json
 MANIFEST
+mkdir -p "$T/elsewhere/deep"
+ln -sfn elsewhere/deep "$T/link"
 expect_fail 64 "trcompare-plot: $T/coll.txt:2: $T/./out//c.png: $T/coll.txt:1 writes it too
-trcompare-plot: $T/coll.txt:4: $T/out/x/../r-panel-1.png: $T/coll.txt:3 writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:4: $T/out/x/../r-panel-1.png: $T/coll.txt:3 writes it too
+trcompare-plot: $T/coll.txt:6: $T/link/../c2.png: $T/coll.txt:5 writes it too" --batch "$T/coll.txt"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
