@@ -23,6 +23,7 @@
 #include "http.h"
 #include "mlflow.h"
 #include "tagmap.h"
+#include "text.h"
 #include "util.h"
 
 #define SCHEME "mlflow+"
@@ -93,9 +94,12 @@ static int get_json(const char *url, const struct fetch_config *fc, struct json_
 	return 0;
 }
 
-/* Reads every page of metric KEY of run ID (escaped: EID) into RUN. */
+/* Reads every page of metric KEY of run ID (escaped: EID) into RUN;
+ * COLS_READ[NCOLS_READ] marks the columns read (a key whose column is, is
+ * skipped: the server listed it twice). */
 static int read_history(struct run *run, const char *base, const char *eid, const char *key,
-			const struct fetch_config *fc, int time_col, char **cause, int *exit_status)
+			const struct fetch_config *fc, int time_col, bool *cols_read, size_t ncols_read,
+			char **cause, int *exit_status)
 {
 	char *colname = tagmap_column(key, strlen(key), false);
 	if (!colname)
@@ -106,11 +110,17 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 		run->ignored_fields++;
 		return 0;
 	}
+	if ((size_t)col < ncols_read && cols_read[col])
+		return 0; /* a key listed twice, or another key of the same column */
+	if ((size_t)col < ncols_read)
+		cols_read[col] = true;
+	/* The server's text in our messages: no control characters. */
+	char *shown = text_sanitize(key, strlen(key), TEXT_MAX_CHARS, "?");
 	char *ekey = http_escape(key), *token = NULL;
 	int rc = 0;
 	for (int page = 0; rc == 0; page++) {
 		if (page >= MLFLOW_HTTP_MAX_PAGES) {
-			*cause = xasprintf("metric '%s': more than %d pages", key, MLFLOW_HTTP_MAX_PAGES);
+			*cause = xasprintf("metric '%s': more than %d pages", shown, MLFLOW_HTTP_MAX_PAGES);
 			*exit_status = EXIT_DATA;
 			rc = -1;
 			break;
@@ -127,7 +137,7 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 		rc = get_json(url, fc, &o, &code, cause, exit_status);
 		free(url);
 		if (rc < 0) {
-			char *c = xasprintf("metric '%s': %s", key, *cause);
+			char *c = xasprintf("metric '%s': %s", shown, *cause);
 			free(*cause);
 			*cause = c;
 			break;
@@ -156,14 +166,20 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 				run->nonfinite++;
 		}
 		const char *next = str_member(o, "next_page_token");
+		if (next && token && strcmp(next, token) == 0) {
+			*cause = xasprintf("metric '%s': the server gave the same page token twice", shown);
+			*exit_status = EXIT_DATA;
+			rc = -1;
+		}
 		free(token);
-		token = next && *next && n ? xstrdup(next) : NULL;
+		token = rc == 0 && next && *next && n ? xstrdup(next) : NULL;
 		json_object_put(o);
 		if (!token)
 			break;
 	}
 	free(token);
 	free(ekey);
+	free(shown);
 	return rc;
 }
 
@@ -220,10 +236,12 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	struct json_object *metrics = rc == 0 ? member(data, "metrics") : NULL;
 	size_t n = metrics && json_object_is_type(metrics, json_type_array) ? json_object_array_length(metrics) : 0;
 	int time_col = run_col(run, COL_TIME);
+	bool cols_read[RUN_MAX_COLS + 1] = { false }; /* each column read once */
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *k = str_member(json_object_array_get_idx(metrics, i), "key");
 		if (k)
-			rc = read_history(run, base, eid, k, fc, time_col, cause, exit_status);
+			rc = read_history(run, base, eid, k, fc, time_col, cols_read, ARRAY_SIZE(cols_read),
+					  cause, exit_status);
 	}
 	json_object_put(o);
 	free(eid);

@@ -13,7 +13,8 @@ and query to LOGFILE (one line each), and serves until killed:
 as MLflow's REST API answers them (mlflow/server/handlers.py): a run as
 {"run": {"info": …, "data": {"metrics": [latest values], "params": …}}},
 history pages of at most min(N, PAGE) points with an opaque
-next_page_token while more remain; int64 fields (timestamp, step) as JSON
+next_page_token while more remain (run "loop": always the same token; run
+"dupkeys": its key listed 50 times); int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
 import base64
@@ -46,6 +47,16 @@ RUNS = {
     "ffff0000ffff0000ffff0000ffff0000": {
         "name": "", "status": "RUNNING", "params": [],
         "metrics": {"loss": points("loss", [(1, 2.5), (2, 2.25)])},
+    },
+    # A server that lists one key 50 times: read once.
+    "dupkeys": {
+        "name": "dup", "status": "FINISHED", "params": [], "dup": 50,
+        "metrics": {"loss": points("loss", [(1, 2.0), (2, 1.5)])},
+    },
+    # A server whose page token never changes: an error, not 1000 requests.
+    "loop": {
+        "name": "loop", "status": "RUNNING", "params": [], "loop": True,
+        "metrics": {"lo\u001b[31mss": points("lo\u001b[31mss", [(1, 2.0)])},
     },
     "h0st1le": {
         "name": "x`touch canary`\n]]></script>", "status": "KILLED",
@@ -85,7 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                      "message": "Run '%s' not found." % q.get("run_id", "")})
         if u.path == "/api/2.0/mlflow/runs/get":
-            latest = [dict(wire(pts[-1], 0)) for pts in run["metrics"].values()]
+            latest = [dict(wire(pts[-1], 0)) for pts in run["metrics"].values()] * run.get("dup", 1)
             return self.answer(200, {"run": {
                 "info": {"run_id": q["run_id"], "run_uuid": q["run_id"], "run_name": run["name"],
                          "experiment_id": "0", "status": run["status"], "start_time": 1700000000000,
@@ -95,6 +106,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          "tags": [{"key": "mlflow.runName", "value": run["name"]}]}}})
         if u.path == "/api/2.0/mlflow/metrics/get-history":
             pts = run["metrics"].get(q.get("metric_key", ""), [])
+            if run.get("loop"):
+                return self.answer(200, {"metrics": [wire(p, 0) for p in pts[:1]], "next_page_token": "same"})
             start = int(base64.b64decode(q["page_token"]).decode()) if q.get("page_token") else 0
             n = min(int(q.get("max_results", "25000")), PAGE)
             page = [wire(p, start + i) for i, p in enumerate(pts[start:start + n])]

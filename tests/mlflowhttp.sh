@@ -69,6 +69,17 @@ check "mlflow+http: run name, status and params in -S json"
 expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
 expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID" -S json "$S"
 
+# A hostile server: a key listed 50 times is read once (2 requests, not
+# 51); a page token that repeats is an error at the second page, the key's
+# control characters not reaching stderr.
+: >"$T/log"
+trc -q -S csv "${S}#dupkeys"
+[ "$rc" -eq 0 ] || fail "dupkeys: exit $rc: $(cat "$T/err")"
+[ "$(grep -c dupkeys "$T/log")" -eq 2 ] || fail "a key listed 50 times was read $(($(grep -c dupkeys "$T/log") - 1)) times"
+ok "mlflow+http: a metric key the server lists 50 times is read once"
+expect_fail 1 "trcompare-plot: ${S}#loop: metric 'lo [31mss': the server gave the same page token twice" -S csv "${S}#loop"
+[ "$(grep -c '"loop"' "$T/log")" -le 4 ] || fail "a repeated page token was followed: $(grep -c '"loop"' "$T/log") requests"
+
 # Hostile run name, param keys and values, metric keys: through -S json,
 # an SVG chart drawn by gnuplot and the report; nothing runs.
 W="$T/work"
