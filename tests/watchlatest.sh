@@ -81,4 +81,7 @@ wait "$wpid" || rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "-q: exit $rc, stderr: $(cat "$T/err")"
 grep -q '^three,' "$T/sum.csv" || fail "-q: three did not join: $(cat "$T/sum.csv")"
 ok "-q: no joined/left notes"
+$TRC --help | tr -s ' \n' '  ' | grep -q -- '--latest=N Compare the N newest jobs from the job list (with --watch: picked again every round, so new jobs join)' ||
+	fail "--help does not say --latest follows the list in a watch"
+ok "--help: --latest with --watch"
 kill "$tpid" 2>/dev/null || true
