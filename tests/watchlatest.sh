@@ -41,20 +41,22 @@ timeout 60 $TRC --url="$URL" --latest=2 --watch=0.3 -d "$D" -S csv --summary-out
 wpid=$!
 # colour LABEL: the colour compare.gp draws LABEL's lines in.
 colour() {
-	k=$(sed -n "s/^T\[\([0-9]*\)\] = \"$1\"\$/\1/p" "$D/compare.gp")
+	k=$(sed -n "s/^T\[\([0-9]*\)\] = \"$1\"\$/\1/p" "$D/compare.gp" 2>/dev/null)
 	[ -z "$k" ] || sed -n "s/^C\[$k\] = \"\(#[0-9a-f]*\)\".*/\1/p" "$D/compare.gp"
 }
-wait_for 20 grep -q '^two,' "$T/sum.csv" || fail "no first chart: $(cat "$T/err")"
-grep -q '^one,' "$T/sum.csv" && ! grep -q '^zero,' "$T/sum.csv" || fail "not the 2 newest: $(cat "$T/sum.csv")"
+has_colour() { [ -n "$(colour "$1")" ]; }
+wait_for 20 grep -qs '^two,' "$T/sum.csv" || fail "no first chart: $(cat "$T/err")"
+grep -qs '^one,' "$T/sum.csv" && ! grep -q '^zero,' "$T/sum.csv" || fail "not the 2 newest: $(cat "$T/sum.csv")"
+wait_for 10 has_colour two || fail "no colour for two in compare.gp"
 two=$(colour two)
 [ -n "$two" ] || fail "no colour for two in compare.gp: $(cat "$D/compare.gp")"
 
 # A newer job starts: it joins, the oldest of the two leaves.
 jobs running running running
-wait_for 20 grep -q '^three,' "$T/sum.csv" ||
+wait_for 20 grep -qs '^three,' "$T/sum.csv" ||
 	{ kill "$wpid" 2>/dev/null; fail "the new job did not join: $(cat "$T/sum.csv") $(cat "$T/err")"; }
-! grep -q '^one,' "$T/sum.csv" || fail "the oldest job stayed: $(cat "$T/sum.csv")"
-wait_for 10 grep -q '^T\[[0-9]\] = "three"' "$D/compare.gp" || fail "compare.gp without three: $(cat "$D/compare.gp")"
+! grep -qs '^one,' "$T/sum.csv" || fail "the oldest job stayed: $(cat "$T/sum.csv")"
+wait_for 10 has_colour three || fail "compare.gp without three: $(cat "$D/compare.gp")"
 [ "$(colour two)" = "$two" ] || fail "two changed colour: $two, now $(colour two)"
 [ -n "$(colour three)" ] && [ "$(colour three)" != "$two" ] || fail "three's colour: $(colour three)"
 ok "--latest=2 --watch: a newer job joins, the oldest leaves, colours stay"
@@ -70,16 +72,16 @@ ok "--latest=2 --watch: ends when the jobs drawn now have finished; JOB joined/l
 
 # -q: no notes.
 jobs completed running
-rm -rf "$D"
+rm -rf "$D" "$T/sum.csv"
 timeout 60 $TRC -q --url="$URL" --latest=2 --watch=0.3 -S csv --summary-output "$T/sum.csv" \
 	2>"$T/err" &
 wpid=$!
-wait_for 20 grep -q '^one,' "$T/sum.csv" || fail "-q: no first table: $(cat "$T/err")"
+wait_for 20 grep -qs '^one,' "$T/sum.csv" || fail "-q: no first table: $(cat "$T/err")"
 jobs completed completed completed
 rc=0
 wait "$wpid" || rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "-q: exit $rc, stderr: $(cat "$T/err")"
-grep -q '^three,' "$T/sum.csv" || fail "-q: three did not join: $(cat "$T/sum.csv")"
+grep -qs '^three,' "$T/sum.csv" || fail "-q: three did not join: $(cat "$T/sum.csv")"
 ok "-q: no joined/left notes"
 $TRC --help | tr -s ' \n' '  ' | grep -q -- '--latest=N Compare the N newest jobs from the job list (with --watch: picked again every round, so new jobs join)' ||
 	fail "--help does not say --latest follows the list in a watch"
