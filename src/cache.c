@@ -337,11 +337,18 @@ size_t cache_refresh_all(struct run_cache *c)
 	struct slot **sel = xcalloc(c->n ? c->n : 1, sizeof *sel);
 	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
-		if (c->slots[i]->pub.loaded)
+		if (c->slots[i]->pub.loaded && !c->slots[i]->pub.idle)
 			sel[n++] = c->slots[i];
 	size_t changed = load_slots(c, sel, n, true);
 	free(sel);
 	return changed;
+}
+
+void cache_set_idle(struct run_cache *c, const struct cache_entry *e, bool idle)
+{
+	struct slot *s = find_key(c, e->key);
+	if (s)
+		s->pub.idle = idle;
 }
 
 size_t cache_size(const struct run_cache *c)

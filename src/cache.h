@@ -30,6 +30,7 @@ struct cache_entry {
 	const char *refresh_error; /* the last cache_refresh failed: why (the
 	                              run and status are the last good read's),
 	                              or NULL */
+	bool idle;           /* cache_set_idle: not read again */
 };
 
 struct run_cache;
@@ -68,9 +69,13 @@ void cache_set_follow(struct run_cache *c, bool follow);
  * charts taken from E before must not be used after a true result. */
 bool cache_refresh(struct run_cache *c, const struct cache_entry *e);
 
-/* cache_refresh for every loaded entry, all at once.  Returns how many
- * changed. */
+/* cache_refresh for every loaded entry not idle, all at once.  Returns
+ * how many changed. */
 size_t cache_refresh_all(struct run_cache *c);
+
+/* An idle entry keeps its run but cache_refresh_all passes it by (a job
+ * a --latest watch no longer draws); IDLE false makes it read again. */
+void cache_set_idle(struct run_cache *c, const struct cache_entry *e, bool idle);
 
 /* A directory JOB that holds several runs (reader_list_runs): one entry
  * per run, each read as its own job. */

@@ -517,9 +517,9 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 }
 
 /* Labels, colours, -d file names and first timestamps of the jobs;
- * LABELS[i] is job i's LABEL= (or NULL). */
+ * LABELS[i] is job i's LABEL= (or NULL), COLORS[i] its colour index. */
 static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **labels,
-		      const char **rels, const struct joblist *jl)
+		      const char **rels, const size_t *colors, const struct joblist *jl)
 {
 	size_t n = ch->njobs;
 	char **raw = xcalloc(n ? n : 1, sizeof *raw);
@@ -567,7 +567,8 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 		free(base);
 		files[i] = j->file = xasprintf("%s.dat", stem);
 		free(stem);
-		j->color = compare_color(spec, i);
+		j->color_index = colors[i];
+		j->color = compare_color(spec, colors[i]);
 		j->t0 = NAN;
 		int tc = run_find(j->run, COL_TIME);
 		for (size_t r = 0; tc >= 0 && r < j->run->nrows; r++)
@@ -679,6 +680,7 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 	ch->jobs = xcalloc(cap, sizeof *ch->jobs);
 	char **labels = xcalloc(cap, sizeof *labels);
 	const char **rels = xcalloc(cap, sizeof *rels);
+	size_t *colors = xcalloc(cap, sizeof *colors);
 	for (size_t i = 0; i < spec->njobs; i++) {
 		size_t nr;
 		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &nr);
@@ -694,24 +696,28 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 				ch->jobs = xreallocarray(ch->jobs, cap, sizeof *ch->jobs);
 				labels = xreallocarray(labels, cap, sizeof *labels);
 				rels = xreallocarray(rels, cap, sizeof *rels);
+				colors = xreallocarray(colors, cap, sizeof *colors);
 			}
 			struct chart_job *j = &ch->jobs[ch->njobs];
 			memset(j, 0, sizeof *j);
 			j->arg = jr[k].rel ? e->arg : spec->jobs[i];
+			j->spec_job = i;
 			j->entry = e;
 			j->run = e->run;
 			j->table = run_overlay(e->run);
 			labels[ch->njobs] = label ? xstrdup(label) : NULL;
+			colors[ch->njobs] = spec->job_colors ? spec->job_colors[i] + k : ch->njobs;
 			rels[ch->njobs++] = jr[k].rel;
 		}
 		free(label);
 		free(jr);
 	}
-	name_jobs(ch, spec, labels, rels, jl);
+	name_jobs(ch, spec, labels, rels, colors, jl);
 	for (size_t i = 0; i < ch->njobs; i++)
 		free(labels[i]);
 	free(labels);
 	free(rels);
+	free(colors);
 	if (ch->smooth > 0)
 		add_smoothed_columns(ch);
 	struct run **tables = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *tables);

@@ -84,6 +84,8 @@ struct chart_job {
 	                             (run_overlay), owned */
 	char *label;              /* sanitized, unique; owned */
 	const char *color;        /* "#rrggbb" (borrowed: spec or static) */
+	size_t color_index;       /* compare_color's I for it */
+	size_t spec_job;          /* the spec's JOB it is (of): spec->jobs[I] */
 	char *file;               /* -d data file name, unique; owned */
 	double t0;                /* the first timestamp, or NaN */
 };

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,8 +36,13 @@ struct state {
 	struct options opts;
 	struct joblist jl;
 	bool have_jl;
-	char **latest_ids;     /* --latest: owned job ids */
-	size_t nlatest;
+	char **latest_ids;     /* --latest: owned job ids, every one a watch
+	                          picked (the chart may still point at them) */
+	size_t nids;
+	size_t nlatest;        /* --latest: the last NLATEST of opts.jobs */
+	size_t *job_colors;    /* a --latest watch whose jobs changed: the
+	                          colour of each JOB (spec.job_colors) */
+	bool jobs_joined;      /* ... and new jobs are to be read */
 	struct run_cache *cache;
 	struct chart *chart;
 	struct gp_session *gnuplot; /* -o: started while the jobs are read */
@@ -102,7 +108,7 @@ static int use_joblist(struct state *st)
 		st->latest_ids[i] = xstrdup(st->jl.jobs[i].id);
 		o->jobs[o->njobs++] = st->latest_ids[i];
 	}
-	st->nlatest = n;
+	st->nlatest = st->nids = n;
 	o->spec.jobs = o->jobs;
 	o->spec.njobs = o->njobs;
 	return -1;
@@ -304,6 +310,15 @@ static void gnuplot_said(const char *warnings)
 	free(w);
 }
 
+/* The job list for labels: a --latest watch whose jobs changed uses the
+ * last one it fetched (its new jobs are in it). */
+static const struct joblist *labels_jl(const struct state *st)
+{
+	if (st->job_colors && st->have_watch_jl)
+		return &st->watch_jl;
+	return st->have_jl ? &st->jl : NULL;
+}
+
 /* -o given again: output I (> 0) of the same comparison, its chart built
  * for that output's terminal and size as a lone -o would.  Returns the
  * exit status. */
@@ -319,7 +334,7 @@ static int another_output(struct state *st, size_t i, const struct render_env *e
 		pl.html_refresh = watch_interval(st);
 	struct chart_target target = render_target(&pl, false);
 	struct chart *ch = NULL;
-	if (compare_build(&spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+	if (compare_build(&spec, st->cache, labels_jl(st), &target, &ch, &cause) != 0)
 		return fail(EXIT_DATA, cause);
 	char *warnings = NULL;
 	int rc = EXIT_OK;
@@ -341,13 +356,13 @@ static int write_report(struct state *st, const struct render_env *env)
 	struct chart_target target = report_target(st->chart->ps.npanels);
 	struct chart *ch = NULL;
 	char *cause = NULL, *warnings = NULL;
-	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &ch, &cause) != 0)
+	if (compare_build(spec, st->cache, labels_jl(st), &target, &ch, &cause) != 0)
 		return fail(EXIT_DATA, cause);
 	struct report_opts ro = {
 		.argv = st->argv,
 		.argc = (size_t)st->argc,
 		.generated = time(NULL),
-		.jl = st->have_jl ? &st->jl : NULL,
+		.jl = labels_jl(st),
 		.tmpdir = env->tmpdir,
 		.images = spec->report_svg ? REPORT_IMAGES_SVG : REPORT_IMAGES_PNG,
 		.refresh = st->opts.watch ? watch_interval(st) : 0,
@@ -592,9 +607,16 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 {
 	const struct compare_spec *spec = &st->opts.spec;
 	size_t changed = cache_refresh_all(st->cache);
+	if (st->jobs_joined) { /* a --latest watch's jobs changed */
+		cache_load(st->cache);
+		st->jobs_joined = false;
+		changed++;
+	}
 	bool resized = watch_resized(st, pl);
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
 		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		if (e->idle)
+			continue;
 		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
 		if (why)
 			report(e->arg, xasprintf("%s (reading it again in %g s)", why, interval));
@@ -610,8 +632,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	st->chart = NULL;
 	struct chart_target target = render_target(pl, spec->data_dir != NULL);
 	char *cause = NULL, *warnings = NULL;
-	if (compare_build(spec, st->cache, st->have_jl ? &st->jl : NULL, &target, &st->chart,
-			  &cause) != 0) {
+	if (compare_build(spec, st->cache, labels_jl(st), &target, &st->chart, &cause) != 0) {
 		fail(EXIT_DATA, cause);
 		return;
 	}
@@ -669,18 +690,181 @@ static bool status_final(const char *status)
 	return false;
 }
 
+/* Is cache entry E one of the jobs the chart is of now? */
+static bool entry_active(const struct cache_entry *e)
+{
+	return !e->idle;
+}
+
+/* ID (a job list's, untrusted) for a message: sanitized, malloc'd. */
+static char *shown_id(const char *id)
+{
+	return text_sanitize(id, strlen(id), TEXT_MAX_CHARS, "(empty)");
+}
+
+/* The colour index of spec job I (its first run's in the chart), or
+ * SIZE_MAX when the chart has none. */
+static size_t job_color_now(const struct state *st, size_t i)
+{
+	for (size_t j = 0; st->chart && j < st->chart->njobs; j++)
+		if (st->chart->jobs[j].spec_job == i)
+			return st->chart->jobs[j].color_index;
+	if (!st->chart && st->job_colors)
+		return st->job_colors[i];
+	return SIZE_MAX;
+}
+
+/* --latest with --watch: the N newest jobs of JL (the job list, newest
+ * first) with a --status wanted, as the command run again would pick
+ * them.  When they differ from the jobs drawn, they become the JOBs: new
+ * jobs are added to the cache (read in the next round), jobs that left
+ * are idle there; a job that stays keeps its colour, a new one takes the
+ * first colour no job drawn has.  No job wanted keeps the jobs as they
+ * are.  Says "watch: JOB joined" and "watch: JOB left" unless -q. */
+static void latest_again(struct state *st, const struct joblist *jl)
+{
+	struct options *o = &st->opts;
+	size_t want = (size_t)o->latest, n = 0, nfixed = o->njobs - st->nlatest;
+	const char **ids = xcalloc(want, sizeof *ids);
+	for (size_t i = 0; i < jl->n && n < want; i++)
+		if (joblist_status_wanted(o->status, jl->jobs[i].status))
+			ids[n++] = jl->jobs[i].id;
+	bool same = n == st->nlatest;
+	for (size_t i = 0; same && i < n; i++) {
+		same = false;
+		for (size_t k = nfixed; k < o->njobs && !same; k++)
+			same = strcmp(o->jobs[k], ids[i]) == 0;
+	}
+	if (n == 0 || same) {
+		free(ids);
+		return;
+	}
+	status_clear(st);
+	/* The colours of the jobs drawn now; the jobs that leave. */
+	size_t *colors = xcalloc(nfixed + n, sizeof *colors);
+	bool *used = NULL;
+	size_t nused = 0;
+	for (size_t j = 0; st->chart && j < st->chart->njobs; j++)
+		nused = st->chart->jobs[j].color_index + 1 > nused ? st->chart->jobs[j].color_index + 1 : nused;
+	for (size_t i = 0; st->job_colors && i < o->njobs; i++)
+		nused = st->job_colors[i] + 1 > nused ? st->job_colors[i] + 1 : nused;
+	used = xcalloc(nused + nfixed + n + 1, sizeof *used);
+	char **jobs = xcalloc(nfixed + n, sizeof *jobs);
+	for (size_t i = 0; i < nfixed; i++) {
+		jobs[i] = o->jobs[i];
+		colors[i] = job_color_now(st, i);
+	}
+	for (size_t k = 0; k < n; k++) {
+		size_t i = nfixed + k;
+		colors[i] = SIZE_MAX;
+		for (size_t old = nfixed; old < o->njobs; old++)
+			if (strcmp(o->jobs[old], ids[k]) == 0) {
+				jobs[i] = o->jobs[old];
+				colors[i] = job_color_now(st, old);
+			}
+	}
+	for (size_t i = 0; i < nfixed + n; i++)
+		if (colors[i] != SIZE_MAX)
+			used[colors[i]] = true;
+	for (size_t j = 0; st->chart && j < st->chart->njobs; j++)
+		if (st->chart->jobs[j].spec_job < nfixed) /* a directory's runs */
+			used[st->chart->jobs[j].color_index] = true;
+	/* Jobs that left: idle in the cache. */
+	for (size_t old = nfixed; old < o->njobs; old++) {
+		bool stays = false;
+		for (size_t k = 0; k < n && !stays; k++)
+			stays = strcmp(o->jobs[old], ids[k]) == 0;
+		if (stays)
+			continue;
+		char *label = NULL, *target = NULL;
+		enum source_kind kind = source_classify(o->jobs[old], &label, &target);
+		const struct cache_entry *e = cache_find(st->cache, target, kind);
+		if (e)
+			cache_set_idle(st->cache, e, true);
+		free(label);
+		free(target);
+		if (!o->quiet) {
+			char *w = shown_id(o->jobs[old]);
+			diag_note("watch: %s left", w);
+			free(w);
+		}
+	}
+	/* New jobs: added (or made active again), with a free colour. */
+	for (size_t k = 0; k < n; k++) {
+		size_t i = nfixed + k;
+		if (!jobs[i]) {
+			st->latest_ids = xreallocarray(st->latest_ids, st->nids + 1, sizeof *st->latest_ids);
+			jobs[i] = st->latest_ids[st->nids++] = xstrdup(ids[k]);
+			char *label = NULL, *target = NULL;
+			enum source_kind kind = source_classify(jobs[i], &label, &target);
+			const struct cache_entry *e = cache_find(st->cache, target, kind);
+			if (e) {
+				cache_set_idle(st->cache, e, false);
+			} else {
+				struct compare_spec one = o->spec;
+				size_t bad;
+				char *cause = NULL;
+				one.jobs = &jobs[i];
+				one.njobs = 1;
+				if (compare_add_jobs(&one, st->cache, &o->fetch, &bad, &cause) != 0)
+					report(jobs[i], cause);
+			}
+			free(label);
+			free(target);
+			st->jobs_joined = true;
+			if (!o->quiet) {
+				char *w = shown_id(jobs[i]);
+				diag_note("watch: %s joined", w);
+				free(w);
+			}
+		}
+		if (colors[i] == SIZE_MAX) {
+			size_t c = 0;
+			while (used[c])
+				c++;
+			colors[i] = c;
+			used[c] = true;
+		}
+	}
+	for (size_t i = 0; i < nfixed; i++)
+		if (colors[i] == SIZE_MAX) {
+			size_t c = 0;
+			while (used[c])
+				c++;
+			colors[i] = c;
+			used[c] = true;
+		}
+	free(o->jobs);
+	o->jobs = jobs;
+	o->njobs = nfixed + n;
+	st->nlatest = n;
+	o->spec.jobs = o->jobs;
+	o->spec.njobs = o->njobs;
+	free(st->job_colors);
+	st->job_colors = colors;
+	o->spec.job_colors = colors;
+	st->jobs_joined = true; /* (a job that left is a change too) */
+	free(used);
+	free(ids);
+}
+
 /* Has every job finished, by the job list's status?  Only when every job
- * is an API job (a file or URL has no status) and not --watch-forever; a
- * list that cannot be fetched says no (with -v, why). */
+ * drawn is an API job (a file or URL has no status) and not
+ * --watch-forever; a list that cannot be fetched says no (with -v, why).
+ * With --latest the jobs are picked again from the list first
+ * (latest_again). */
 static bool jobs_finished(struct state *st)
 {
 	const struct options *o = &st->opts;
 	size_t n = cache_size(st->cache);
-	if (o->watch_forever || n == 0)
+	bool all_ids = n > 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		if (entry_active(e) && e->kind != SOURCE_JOBID)
+			all_ids = false;
+	}
+	if (!st->nlatest && (o->watch_forever || !all_ids))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (cache_entry_at(st->cache, i)->kind != SOURCE_JOBID)
-			return false;
 	struct joblist jl;
 	char *cause = NULL;
 	int status = 0;
@@ -691,10 +875,13 @@ static bool jobs_finished(struct state *st)
 		free(cause);
 		return false;
 	}
-	bool done = true;
-	for (size_t i = 0; i < n && done; i++) {
-		const struct job_info *j = joblist_find(&jl, cache_entry_at(st->cache, i)->target);
-		done = j && status_final(j->status);
+	if (st->nlatest)
+		latest_again(st, &jl);
+	bool done = !o->watch_forever && all_ids;
+	for (size_t i = 0; i < cache_size(st->cache) && done; i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		const struct job_info *j = joblist_find(&jl, e->target);
+		done = !entry_active(e) || (j && status_final(j->status));
 	}
 	if (st->have_watch_jl)
 		joblist_free(&st->watch_jl);
@@ -1108,9 +1295,10 @@ static void state_free(struct state *st)
 	gp_session_free(st->gnuplot);
 	chart_free(st->chart);
 	cache_free(st->cache);
-	for (size_t i = 0; i < st->nlatest; i++)
+	for (size_t i = 0; i < st->nids; i++)
 		free(st->latest_ids[i]);
 	free(st->latest_ids);
+	free(st->job_colors);
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	if (st->have_watch_jl)

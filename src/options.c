@@ -113,7 +113,7 @@ static const struct argp_option option_table[] = {
 	{"keep-going", 'k', NULL, 0, "Draw the jobs that loaded even if others failed (still exits 2)", 3},
 	{"list-jobs", OPT_LIST_JOBS, NULL, 0, "List the platform's jobs and exit", 3},
 	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest; the runs of an MLflow store)", 3},
-	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list", 3},
+	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list (with --watch: picked again every round, so new jobs join)", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
 	{"alias", OPT_ALIAS, "FROM=TO,...", 0, "Read a source's column or tag FROM (its name as logged) as TO, e.g. val/loss=eval_loss; repeatable", 3},
 	{"list-metrics", OPT_LIST_METRICS, NULL, 0, "Read the JOBs, list each one's columns (rows with a value, first and last step, the panel that draws it) and parameters, and exit", 3},

@@ -23,6 +23,11 @@ struct compare_spec {
 	const char *metrics;   /* -m LIST (SPEC_DEFAULT_METRICS when NULL) */
 	const char *const *colors; /* --colors, cycled; NULL: the platform's */
 	size_t ncolors;
+	const size_t *job_colors; /* per JOB (njobs): the colour index
+	                             (compare_color) of its first run, the
+	                             next runs of a directory the indices
+	                             after it; NULL: the chart's job order
+	                             (a --latest watch keeps colours with it) */
 	const char *title;     /* --title (untrusted like any text), or NULL */
 	enum x_axis xaxis;
 	double smooth;         /* TensorBoard EMA weight in [0,1), 0 = off */

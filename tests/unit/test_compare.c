@@ -399,6 +399,58 @@ static void test_build(void **state)
 		free(jobs[i]);
 }
 
+/* spec.job_colors: each JOB's colour index, whatever the chart's order
+ * (a --latest watch keeps a job's colour while it stays); without it the
+ * chart's job order.  An idle cache entry is not read again. */
+static void test_job_colors(void **state)
+{
+	(void)state;
+	char *jobs[3];
+	struct compare_spec spec;
+	struct run_cache *c = loaded(&spec, jobs);
+	struct chart_target t = { .terminal = "dumb", .width = 100, .height = 30, .view = true };
+	struct chart *ch = NULL;
+	char *cause = NULL;
+	assert_int_equal(compare_build(&spec, c, NULL, &t, &ch, &cause), 0);
+	assert_int_equal(ch->njobs, 2);
+	assert_int_equal(ch->jobs[1].color_index, 1);
+	assert_int_equal(ch->jobs[1].spec_job, 1);
+	assert_string_equal(ch->jobs[1].color, compare_color(&spec, 1));
+	chart_free(ch);
+
+	/* B first, then a: B keeps index 1, a takes 4. */
+	char *swapped[] = { jobs[1], jobs[0] };
+	const size_t colors[] = { 1, 4 };
+	spec.jobs = swapped;
+	spec.njobs = 2;
+	spec.job_colors = colors;
+	assert_int_equal(compare_build(&spec, c, NULL, &t, &ch, &cause), 0);
+	assert_int_equal(ch->njobs, 2);
+	assert_string_equal(ch->jobs[0].label, "B");
+	assert_int_equal(ch->jobs[0].color_index, 1);
+	assert_string_equal(ch->jobs[0].color, compare_color(&spec, 1));
+	assert_string_equal(ch->jobs[1].color, compare_color(&spec, 4));
+	assert_int_equal(ch->jobs[1].spec_job, 1);
+	chart_free(ch);
+
+	/* Idle: passed by cache_refresh_all even when the file changed. */
+	const struct cache_entry *e = cache_entry_at(c, 0);
+	cache_set_idle(c, e, true);
+	assert_true(e->idle);
+	free(put_file("a.json", run_b));
+	size_t gen = e->generation;
+	cache_set_idle(c, cache_entry_at(c, 2), true); /* (failed: read again, a change) */
+	assert_int_equal(cache_refresh_all(c), 0);
+	assert_int_equal(e->generation, gen);
+	cache_set_idle(c, e, false);
+	assert_int_equal(cache_refresh_all(c), 1);
+	assert_true(e->generation > gen);
+	free(put_file("a.json", run_a));
+	cache_free(c);
+	for (int i = 0; i < 3; i++)
+		free(jobs[i]);
+}
+
 /* Reads all of FP (a tmpfile) into a malloc'd string. */
 static char *slurp(FILE *fp)
 {
@@ -551,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_path_labels),
 		cmocka_unit_test(test_panels),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_job_colors),
 		cmocka_unit_test(test_emitters),
 		cmocka_unit_test(test_session),
 	};
