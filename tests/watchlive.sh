@@ -64,7 +64,7 @@ URL="http://127.0.0.1:$(cat "$T/port")"
 in_pty 30 "$T/api.out" --url="$URL" --watch=0.3 -o "$S/out.png" j1 j2
 wait $!
 [ "$prc" -eq 0 ] || fail "API watch: exit $prc: $(cat "$T/api.out")"
-cp "$T/api.out" /tmp/ww/api.out; line 'one 2 rows, two 1 row; running: one' "$T/api.out" || fail "no running job in the status line: $(od -c "$T/api.out" | head -20)"
+line 'one 2 rows, two 1 row; running: one' "$T/api.out" || fail "no running job in the status line: $(od -c "$T/api.out" | head -20)"
 line 'one 2 rows, two 1 row; running: none' "$T/api.out" || fail "no 'running: none' at the end: $(od -c "$T/api.out" | head -30)"
 tail -n 1 "$T/api.out" | tr -d '\r' | grep -q '^trcompare-plot: every job has finished; the watch ends$' ||
 	fail "the last status line is not left before the last note: $(tail -n 2 "$T/api.out" | od -c | head)"
