@@ -785,6 +785,9 @@ struct gp_session {
 	sigset_t mask;     /* the signal mask before SIGPIPE was held */
 	long long deadline; /* of the chart being drawn (0: none) */
 	unsigned charts;   /* charts synced so far: the marker's number */
+	bool window;       /* gp_session_start_window: never stopped at a deadline */
+	int exit_status;   /* gp_session_wait saw it exit: its wait status */
+	bool exited;       /* ... and that is exit_status */
 };
 
 struct gp_session *gp_session_start(const char *prelude, char **cause)
@@ -843,6 +846,7 @@ struct gp_session *gp_session_start_window(char **cause)
 	s->in = in[1];
 	s->running = true;
 	s->err_open = true;
+	s->window = true;
 	return s;
 }
 
@@ -872,10 +876,17 @@ bool gp_session_wait(struct gp_session *s, double seconds)
 		/* Its stderr is closed: it is gone or going. */
 		if (wait_child(s->pid, &st, 0, &got) == 0) {
 			s->running = false;
+			s->exited = got == s->pid;
+			s->exit_status = st;
 			cleanup_remove_child(s->pid);
 		}
 	}
 	return ended;
+}
+
+bool gp_session_closed(const struct gp_session *s)
+{
+	return s->exited && WIFEXITED(s->exit_status) && WEXITSTATUS(s->exit_status) == 0;
 }
 
 void gp_session_free(struct gp_session *s)
@@ -1020,7 +1031,7 @@ FILE *gp_session_script(struct gp_session *s)
 		fcntl(s->in, F_SETFL, fcntl(s->in, F_GETFL) | O_NONBLOCK);
 		sigpipe_hold(&s->mask); /* until the stream is closed */
 	}
-	s->deadline = deadline_from_now();
+	s->deadline = s->window ? 0 : deadline_from_now();
 	return s->fp;
 }
 

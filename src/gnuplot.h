@@ -106,6 +106,10 @@ struct gp_session *gp_session_start_window(char **cause);
  * when it has ended (it was waited for), false when the time is up. */
 bool gp_session_wait(struct gp_session *s, double seconds);
 
+/* After gp_session_wait returned true: did gnuplot exit with status 0 (a
+ * window closed by its exit binding), rather than fail or die? */
+bool gp_session_closed(const struct gp_session *s);
+
 /* Stops the session's gnuplot if it still runs, and frees S (NULL: nothing). */
 void gp_session_free(struct gp_session *s);
 

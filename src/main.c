@@ -55,6 +55,7 @@ struct state {
 	bool have_watch_jl;
 	char *status;          /* --watch: the status line (watchstat.h) */
 	bool status_shown;     /* it is on stderr now */
+	bool window_failed;    /* a window watch's gnuplot failed (said) */
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -657,8 +658,10 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	    pl->mode == CHART_WINDOW) {
 		/* The window's gnuplot has ended: closed meanwhile (its exit
 		 * binding, status 0, before all was read), or failed. */
-		if (strcmp(cause, WINDOW_GONE) != 0)
+		if (strcmp(cause, WINDOW_GONE) != 0) {
 			diag_error("%s", cause);
+			st->window_failed = true;
+		}
 		free(cause);
 	} else if (cause) {
 		fail(EXIT_DATA, cause);
@@ -678,6 +681,21 @@ static bool watch_wait(struct state *st, const struct render_plan *pl, double se
 		return false;
 	}
 	return !st->gnuplot || gp_session_wait(st->gnuplot, seconds);
+}
+
+/* A window watch's gnuplot has ended: closed (it exited 0, by its exit
+ * binding: NOTE, unless -q) or failed (a crash or an error: said, if not
+ * yet).  Returns the exit status. */
+static int window_ended(struct state *st, const char *note)
+{
+	if (st->window_failed || !st->gnuplot || !gp_session_closed(st->gnuplot)) {
+		if (!st->window_failed)
+			diag_error("gnuplot's window ended with a failure; the watch ends");
+		return EXIT_DATA;
+	}
+	if (note && !st->opts.quiet)
+		diag_note("%s", note);
+	return EXIT_OK;
 }
 
 /* Is STATUS (the job list's) one a job ends in? */
@@ -924,18 +942,15 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 		fputs("\n", stderr); /* the last status stays */
 		st->status_shown = false;
 	}
-	if (closed) {
-		if (!st->opts.quiet)
-			diag_note("the window was closed; the watch ends");
-		return EXIT_OK;
-	}
+	if (closed)
+		return window_ended(st, "the window was closed; the watch ends");
 	if (pl->mode == CHART_WINDOW) {
 		/* The last chart stays until the window is closed. */
 		if (!st->opts.quiet)
 			diag_note("every job has finished; close the window to end");
 		while (!watch_wait(st, pl, 3600))
 			;
-		return EXIT_OK;
+		return window_ended(st, NULL);
 	}
 	if (tty) {
 		fputs(ALT_SCREEN_OFF, stdout);

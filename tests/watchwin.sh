@@ -226,3 +226,19 @@ for p in $gp_pids; do
 done
 [ -z "$(ls -A "$T/tmp")" ] || fail "left in TMPDIR after SIGINT: $(ls -A "$T/tmp")"
 ok "SIGINT ends the watch (status 130), no gnuplot and no temporary file left"
+# A window whose gnuplot dies (killed here; a crash or an error alike) is
+# a failure (status 1), not a closed window.
+rows "$T/k.jsonl" 1 50
+start -w0.3 -m loss "$T/k.jsonl"
+wait_for 30 find_window || fail "no window for the crash check; output: $(cat "$T/tty.out")"
+wait_for 20 gnuplots || fail "no gnuplot behind the window"
+kill -KILL $gp_pids
+wait_for 20 exited || fail "the watch went on after its gnuplot died: $(cat "$T/tty.out")"
+prog_pid=
+grep -q '^status=1' "$T/tty.out" || fail "exit status after gnuplot died: $(cat "$T/tty.out")"
+grep -q "^trcompare-plot: gnuplot's window ended with a failure; the watch ends" "$T/tty.out" &&
+	! grep -q 'the window was closed' "$T/tty.out" ||
+	fail "a dead gnuplot reported as: $(cat "$T/tty.out")"
+[ -z "$(ls -A "$T/tmp")" ] || fail "left in TMPDIR after gnuplot died: $(ls -A "$T/tmp")"
+ok "a window whose gnuplot dies: status 1, said, nothing left"
+
