@@ -790,9 +790,10 @@ struct gp_session {
 	bool exited;       /* ... and that is exit_status */
 };
 
-struct gp_session *gp_session_start(const char *prelude, char **cause)
+/* A session: gnuplot started with ARGV, reading its stdin from our pipe.
+ * NULL with *cause when it cannot start. */
+static struct gp_session *session_spawn(char **argv, char **cause)
 {
-	char *argv[] = { NULL, "-d", "/dev/stdin", NULL };
 	int in[2];
 
 	if (pipe2(in, O_CLOEXEC) != 0) {
@@ -810,6 +811,16 @@ struct gp_session *gp_session_start(const char *prelude, char **cause)
 	s->in = in[1];
 	s->running = true;
 	s->err_open = true;
+	return s;
+}
+
+struct gp_session *gp_session_start(const char *prelude, char **cause)
+{
+	char *argv[] = { NULL, "-d", "/dev/stdin", NULL };
+	struct gp_session *s = session_spawn(argv, cause);
+
+	if (s == NULL)
+		return NULL;
 	if (prelude != NULL && strlen(prelude) <= PIPE_BUF) {
 		/* Into the empty pipe at once (never blocks).  A gnuplot that
 		 * has already gone fails the write (EPIPE, no signal); its
@@ -829,24 +840,10 @@ struct gp_session *gp_session_start_window(char **cause)
 {
 	/* No script file: commands come on stdin, read between events. */
 	char *argv[] = { NULL, "-d", NULL };
-	int in[2];
+	struct gp_session *s = session_spawn(argv, cause);
 
-	if (pipe2(in, O_CLOEXEC) != 0) {
-		*cause = xasprintf("cannot make a pipe for gnuplot: %s", strerror(errno));
-		return NULL;
-	}
-	struct gp_session *s = xcalloc(1, sizeof *s);
-	if (spawn_start(argv, in[0], -1, &s->pid, &s->errfd, cause) != 0) {
-		close(in[0]);
-		close(in[1]);
-		free(s);
-		return NULL;
-	}
-	close(in[0]);
-	s->in = in[1];
-	s->running = true;
-	s->err_open = true;
-	s->window = true;
+	if (s != NULL)
+		s->window = true;
 	return s;
 }
 

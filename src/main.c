@@ -732,6 +732,16 @@ static size_t job_color_now(const struct state *st, size_t i)
 	return SIZE_MAX;
 }
 
+/* The first colour index USED does not mark; marks it. */
+static size_t take_free_color(bool *used)
+{
+	size_t c = 0;
+	while (used[c])
+		c++;
+	used[c] = true;
+	return c;
+}
+
 /* --latest with --watch: the N newest jobs of JL (the job list, newest
  * first) with a --status wanted, as the command run again would pick
  * them.  When they differ from the jobs drawn, they become the JOBs: new
@@ -836,22 +846,12 @@ static void latest_again(struct state *st, const struct joblist *jl)
 				free(w);
 			}
 		}
-		if (colors[i] == SIZE_MAX) {
-			size_t c = 0;
-			while (used[c])
-				c++;
-			colors[i] = c;
-			used[c] = true;
-		}
+		if (colors[i] == SIZE_MAX)
+			colors[i] = take_free_color(used);
 	}
 	for (size_t i = 0; i < nfixed; i++)
-		if (colors[i] == SIZE_MAX) {
-			size_t c = 0;
-			while (used[c])
-				c++;
-			colors[i] = c;
-			used[c] = true;
-		}
+		if (colors[i] == SIZE_MAX)
+			colors[i] = take_free_color(used);
 	free(o->jobs);
 	o->jobs = jobs;
 	o->njobs = nfixed + n;

@@ -16,16 +16,6 @@ A="${S}#a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 B="${S}#ffff0000ffff0000ffff0000ffff0000"
 H="${S}#h0st1le"
 
-# check WHAT: $T/got must equal $T/want.
-check() {
-	cmp -s "$T/want" "$T/got" || fail "$1:
---- want
-$(cat "$T/want")
---- got
-$(cat "$T/got")"
-	ok "$1"
-}
-
 # The points: loss 3 - s/4 at steps 1..8 (three pages), eval_loss at 4 and
 # 8, grad_norm with a NaN at step 2; time = 1700000000 + step.
 trc --data "$A"
@@ -38,10 +28,10 @@ for s in range(1, 9):
     ev = {4: "2.125", 8: "1.5"}.get(s, "NaN")
     gn = {1: "0.5", 3: "0.25"}.get(s, "NaN")
     print(s, 1700000000 + s, "%.15g" % (3 - s / 4), ev, gn)' >"$T/want"
-check "mlflow+http: every point of every metric, int64s as numbers or strings"
+check_want "mlflow+http: every point of every metric, int64s as numbers or strings"
 echo "trcompare-plot: warning: $A: 1 value was not finite (read as not logged)" >"$T/want"
 cp "$T/err" "$T/got"
-check "mlflow+http: NaN (\"NaN\") read as not logged, with the usual warning"
+check_want "mlflow+http: NaN (\"NaN\") read as not logged, with the usual warning"
 
 # Paging: the server gives three points a page, so loss (8 points) takes
 # three requests, each after the first with the page_token it was given.
@@ -52,7 +42,7 @@ for l in open(sys.argv[1]):
     if p.endswith("get-history") and q["metric_key"] == "loss" and q["run_id"].startswith("a1b2"):
         print(q["max_results"], q.get("page_token", "-"))' "$T/log" >"$T/got"
 printf '%s\n' "1000 -" "1000 Mw==" "1000 Ng==" >"$T/want"
-check "mlflow+http: loss over three pages, page_token passed on"
+check_want "mlflow+http: loss over three pages, page_token passed on"
 
 # Name, status and params in -S json; a run without a name is labelled by
 # its id.
@@ -63,7 +53,7 @@ for j in json.load(open(sys.argv[1])):
     print(j["label"], j["status"], json.dumps(j.get("params")))' "$T/out" >"$T/got"
 printf '%s\n' 'lora-r8 completed {"learning_rate": "0.0001", "lora_r": "8"}' \
 	'ffff0000ffff0000ffff0000ffff0000 running null' >"$T/want"
-check "mlflow+http: run name, status and params in -S json"
+check_want "mlflow+http: run name, status and params in -S json"
 
 # Errors: an unknown run (the server's 404) and a JOB without a run id.
 expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
@@ -92,7 +82,7 @@ import json, sys
 j = json.load(open(sys.argv[1]))[0]
 print(j["status"], len(j["params"]), j["rows"])' "$T/out" >"$T/got"
 echo "cancelled 6 4" >"$T/want"
-check "mlflow+http: hostile run read (status, 6 params, 4 rows)"
+check_want "mlflow+http: hostile run read (status, 6 params, 4 rows)"
 if command -v xmllint >/dev/null 2>&1; then
 	xmllint --noout "$W/chart.svg" || fail "hostile: invalid SVG"
 else

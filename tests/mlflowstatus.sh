@@ -18,16 +18,6 @@ for j in json.load(open(sys.argv[1])):
     print(j["label"], j.get("status", "-"))' "$T/out" >"$T/got"
 }
 
-# check WHAT: $T/got must equal $T/want.
-check() {
-	cmp -s "$T/want" "$T/got" || fail "$1:
---- want
-$(cat "$T/want")
---- got
-$(cat "$T/got")"
-	ok "$1"
-}
-
 # Every status, mapped (RUNNING running, SCHEDULED queued, FINISHED
 # completed, FAILED failed, KILLED cancelled), from both stores.
 printf '%s\n' "run-running running" "run-scheduled queued" "run-finished completed" \
@@ -36,11 +26,11 @@ expect_ok -S json "$ML"
 runs
 sort "$T/all" >"$T/want"
 sort -o "$T/got" "$T/got"
-check "-S json: the status of each file-store run"
+check_want "-S json: the status of each file-store run"
 expect_ok -S json "$DB"
 runs
 cp "$T/all" "$T/want"
-check "-S json: the status of each mlflow.db run (start order)"
+check_want "-S json: the status of each mlflow.db run (start order)"
 
 # --status filters the runs of a store, an experiment and a database,
 # case-insensitively, as the job list's.
@@ -48,15 +38,15 @@ expect_ok -S json --status=completed,failed "$ML"
 runs
 printf '%s\n' "run-failed failed" "run-finished completed" >"$T/want"
 sort -o "$T/got" "$T/got"
-check "--status=completed,failed: the store's completed and failed runs"
+check_want "--status=completed,failed: the store's completed and failed runs"
 expect_ok -S json --status=CANCELLED "$ML/1"
 runs
 echo "run-killed cancelled" >"$T/want"
-check "--status=CANCELLED: the experiment's killed run"
+check_want "--status=CANCELLED: the experiment's killed run"
 expect_ok -S json --status=queued,running "$DB"
 runs
 printf '%s\n' "run-running running" "run-scheduled queued" >"$T/want"
-check "--status=queued,running: the database's runs"
+check_want "--status=queued,running: the database's runs"
 
 # A filter that leaves no run is an error naming the JOB.
 expect_fail 64 "trcompare-plot: $ML: none of its 5 runs has a status in --status=paused" \
@@ -69,15 +59,15 @@ expect_fail 64 "trcompare-plot: $DB: none of its 5 runs has a status in --status
 expect_ok -S json --status=completed "$ML/1/10000000000000000000000000000004"
 runs
 echo "run-failed failed" >"$T/want"
-check "--status does not filter a run directory named itself"
+check_want "--status does not filter a run directory named itself"
 expect_ok -S json --status=completed "$DB#run-killed"
 runs
 echo "run-killed cancelled" >"$T/want"
-check "--status does not filter FILE#RUN"
+check_want "--status does not filter FILE#RUN"
 expect_ok -S json --status=completed "$T/s/nostatus"
 runs
 echo "no-status -" >"$T/want"
-check "--status keeps a run without a status"
+check_want "--status keeps a run without a status"
 
 # Reports show the run's status in its details.
 expect_ok --report "$T/r.html" --status=failed "$ML"
