@@ -3,6 +3,7 @@
 #define TRCOMPARE_MLFLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "fetch.h"
 #include "run.h"
@@ -30,6 +31,22 @@ bool mlflow_http_is(const char *target);
  * server failed or answered an error; EXIT_DATA: its answer made no
  * sense, or TARGET has no "#RUN_ID"). */
 int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
+		     int *exit_status);
+
+/* How mlflow_http_walk asks the server: GET(CTX, PATH, ...) answers PATH
+ * ("/api/2.0/mlflow/runs/get?run_id=ID", ...) with 0 and *BODY (malloc'd,
+ * LEN bytes), or -1 with *CAUSE (malloc'd, or NULL: "no answer") and
+ * *CODE the HTTP status (0: no answer).  mlflow_http_load's getter is
+ * http_get on the server's URL; fuzz_mlflowhttp's serves its input. */
+struct mlflow_getter {
+	int (*get)(void *ctx, const char *path, char **body, size_t *len, long *code, char **cause);
+	void *ctx;
+};
+
+/* mlflow_http_load without HTTP: reads run RUN_ID (unescaped) through
+ * GET; the walk of the server's answers (runs/get, then each metric's
+ * history pages).  Same returns. */
+int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get, char **cause,
 		     int *exit_status);
 
 #endif

@@ -65,16 +65,16 @@ static bool number(struct json_object *v, double *out)
 	return end != s && *end == '\0';
 }
 
-/* GETs URL and parses it as JSON into *OUT.  0, or -1 with *cause and
- * *exit_status; *CODE the HTTP status (0: no answer). */
-static int get_json(const char *url, const struct fetch_config *fc, struct json_object **out,
+/* GETs PATH through GET and parses the answer as JSON into *OUT.  0, or
+ * -1 with *cause and *exit_status; *CODE the HTTP status (0: no answer). */
+static int get_json(const struct mlflow_getter *get, const char *path, struct json_object **out,
 		    long *code, char **cause, int *exit_status)
 {
 	char *body = NULL, *err = NULL;
 	size_t len = 0;
 	*out = NULL;
 	*code = 0;
-	if (http_get(url, fc, &body, &len, code, &err) < 0) {
+	if (get->get(get->ctx, path, &body, &len, code, &err) < 0) {
 		*cause = err ? err : xstrdup("no answer");
 		*exit_status = EXIT_FETCH;
 		return -1;
@@ -97,9 +97,8 @@ static int get_json(const char *url, const struct fetch_config *fc, struct json_
 /* Reads every page of metric KEY of run ID (escaped: EID) into RUN;
  * COLS_READ[NCOLS_READ] marks the columns read (a key whose column is, is
  * skipped: the server listed it twice). */
-static int read_history(struct run *run, const char *base, const char *eid, const char *key,
-			const struct fetch_config *fc, int time_col, bool *cols_read, size_t ncols_read,
-			char **cause, int *exit_status)
+static int read_history(struct run *run, const struct mlflow_getter *get, const char *eid, const char *key,
+			int time_col, bool *cols_read, size_t ncols_read, char **cause, int *exit_status)
 {
 	char *colname = tagmap_column(key, strlen(key), false);
 	if (!colname)
@@ -129,13 +128,11 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 		char *path = xasprintf("/api/2.0/mlflow/metrics/get-history?run_id=%s&metric_key=%s"
 				       "&max_results=%d%s%s", eid, ekey, MLFLOW_HTTP_PAGE,
 				       etok ? "&page_token=" : "", etok ? etok : "");
-		char *url = http_url_join(base, path);
-		free(path);
 		free(etok);
 		struct json_object *o;
 		long code;
-		rc = get_json(url, fc, &o, &code, cause, exit_status);
-		free(url);
+		rc = get_json(get, path, &o, &code, cause, exit_status);
+		free(path);
 		if (rc < 0) {
 			char *c = xasprintf("metric '%s': %s", shown, *cause);
 			free(*cause);
@@ -166,7 +163,7 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 				run->nonfinite++;
 		}
 		const char *next = str_member(o, "next_page_token");
-		if (next && token && strcmp(next, token) == 0) {
+		if (rc == 0 && next && token && strcmp(next, token) == 0) {
 			*cause = xasprintf("metric '%s': the server gave the same page token twice", shown);
 			*exit_status = EXIT_DATA;
 			rc = -1;
@@ -183,26 +180,17 @@ static int read_history(struct run *run, const char *base, const char *eid, cons
 	return rc;
 }
 
-int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
+int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get, char **cause,
 		     int *exit_status)
 {
-	const char *hash = strchr(target, '#');
-	if (!hash || !hash[1]) {
-		*cause = xstrdup("no run id: give mlflow+http://HOST:PORT/#RUN_ID");
-		*exit_status = EXIT_DATA;
-		return -1;
-	}
-	char *base = xstrndup(target + strlen(SCHEME), (size_t)(hash - target) - strlen(SCHEME));
-	char *eid = http_escape(hash + 1);
+	char *eid = http_escape(run_id);
 	char *path = xasprintf("/api/2.0/mlflow/runs/get?run_id=%s", eid);
-	char *url = http_url_join(base, path);
-	free(path);
 	struct json_object *o;
 	long code;
-	int rc = get_json(url, fc, &o, &code, cause, exit_status);
-	free(url);
+	int rc = get_json(get, path, &o, &code, cause, exit_status);
+	free(path);
 	if (rc < 0 && code == 404) {
-		char *c = xasprintf("no run '%s' on the MLflow server (%s)", hash + 1, *cause);
+		char *c = xasprintf("no run '%s' on the MLflow server (%s)", run_id, *cause);
 		free(*cause);
 		*cause = c;
 	}
@@ -218,9 +206,9 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 		const char *id = str_member(info, "run_id");
 		const char *status = mlflow_status(str_member(info, "status"));
 		free(run->name);
-		run->name = xstrdup(name && *name ? name : hash + 1);
+		run->name = xstrdup(name && *name ? name : run_id);
 		free(run->id);
-		run->id = xstrdup(id && *id ? id : hash + 1);
+		run->id = xstrdup(id && *id ? id : run_id);
 		free(run->status);
 		run->status = status ? xstrdup(status) : NULL;
 		struct json_object *params = member(data, "params");
@@ -240,13 +228,46 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *k = str_member(json_object_array_get_idx(metrics, i), "key");
 		if (k)
-			rc = read_history(run, base, eid, k, fc, time_col, cols_read, ARRAY_SIZE(cols_read),
-					  cause, exit_status);
+			rc = read_history(run, get, eid, k, time_col, cols_read, ARRAY_SIZE(cols_read), cause,
+					  exit_status);
 	}
 	json_object_put(o);
 	free(eid);
-	free(base);
 	/* Each key's points are in step order; together they are not. */
 	run_sort_rows(run);
+	return rc;
+}
+
+/* What http_getter needs: the server's base URL and the fetch settings. */
+struct http_ctx {
+	const char *base;
+	const struct fetch_config *fc;
+};
+
+/* The getter of mlflow_http_load (struct mlflow_getter): http_get of PATH
+ * joined to CTX's base URL. */
+static int http_getter(void *ctx, const char *path, char **body, size_t *len, long *code, char **cause)
+{
+	const struct http_ctx *h = ctx;
+	char *url = http_url_join(h->base, path);
+	int rc = http_get(url, h->fc, body, len, code, cause);
+	free(url);
+	return rc;
+}
+
+int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
+		     int *exit_status)
+{
+	const char *hash = strchr(target, '#');
+	if (!hash || !hash[1]) {
+		*cause = xstrdup("no run id: give mlflow+http://HOST:PORT/#RUN_ID");
+		*exit_status = EXIT_DATA;
+		return -1;
+	}
+	char *base = xstrndup(target + strlen(SCHEME), (size_t)(hash - target) - strlen(SCHEME));
+	struct http_ctx h = { base, fc };
+	struct mlflow_getter get = { http_getter, &h };
+	int rc = mlflow_http_walk(run, hash + 1, &get, cause, exit_status);
+	free(base);
 	return rc;
 }
