@@ -5,6 +5,7 @@
 #include "colmap.h"
 #include "tagmap.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "run.h"
@@ -114,7 +115,8 @@ static char *as_eval(const char *col, bool eval)
 	return xstrdup(col);
 }
 
-char *tagmap_column(const char *name, size_t len, bool eval)
+/* tagmap_column before the step check. */
+static char *tag_column(const char *name, size_t len, bool eval)
 {
 	/* (An alias onto the step is for column tables only: a tracker's
 	 * points carry their step.) */
@@ -132,4 +134,17 @@ char *tagmap_column(const char *name, size_t len, bool eval)
 		return eval ? xasprintf("eval_%.*s", (int)(len - 6), name + 6)
 			    : xstrndup(name + 6, len - 6);
 	return eval ? xasprintf("eval_%.*s", (int)len, name) : xstrndup(name, len);
+}
+
+char *tagmap_column(const char *name, size_t len, bool eval)
+{
+	char *c = tag_column(name, len, eval);
+	/* A metric whose column would be the step's ("step", "train/step")
+	 * is no point either: its values would overwrite the steps its
+	 * points carry. */
+	if (c && strcmp(c, COL_STEP) == 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }

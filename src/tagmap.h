@@ -22,7 +22,9 @@
  *   train/learning_rate, epoch_learning_rate, lr, epoch_lr -> learning_rate
  *   train/grad_norm -> grad_norm;  train/epoch -> epoch
  *   otherwise: eval/X -> eval_X, train/X -> X, epoch_X -> X (EVAL:
- *   eval_X), anything else as it is (EVAL: eval_NAME). */
+ *   eval_X), anything else as it is (EVAL: eval_NAME);
+ *   but NULL for a name that would be the step's column (step,
+ *   train/step, epoch_step): the points carry their step. */
 char *tagmap_column(const char *name, size_t len, bool eval);
 
 #endif

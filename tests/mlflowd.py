@@ -58,6 +58,13 @@ RUNS = {
         "name": "loop", "status": "RUNNING", "params": [], "loop": True,
         "metrics": {"lo\u001b[31mss": points("lo\u001b[31mss", [(1, 2.0)])},
     },
+    # A metric named "step" (its values not the steps): no point, the
+    # steps of loss stay 1 and 2.
+    "stepkey": {
+        "name": "stepkey", "status": "FINISHED", "params": [],
+        "metrics": {"loss": points("loss", [(1, 2.0), (2, 1.5)]),
+                    "step": points("step", [(1, 100), (2, -7.5)])},
+    },
     "h0st1le": {
         "name": "x`touch canary`\n]]></script>", "status": "KILLED",
         "params": [(k, HOSTILE[-1 - i]) for i, k in enumerate(HOSTILE)],

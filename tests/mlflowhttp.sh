@@ -70,6 +70,13 @@ ok "mlflow+http: a metric key the server lists 50 times is read once"
 expect_fail 1 "trcompare-plot: ${S}#loop: metric 'lo [31mss': the server gave the same page token twice" -S csv "${S}#loop"
 [ "$(grep -c '"loop"' "$T/log")" -le 4 ] || fail "a repeated page token was followed: $(grep -c '"loop"' "$T/log") requests"
 
+# A metric named "step" is no point: its values do not become steps (the
+# steps stay those of loss), and it is no column.
+expect_ok --data "${S}#stepkey"
+awk '/^"step"/ { print; next } /^#/ || NF == 0 { next } { print $1, $3 }' "$T/out" >"$T/got"
+printf '%s\n' '"step" "time" "train_loss" "train_perplexity"' "1 2" "2 1.5" >"$T/want"
+check_want "mlflow+http: a metric named step does not overwrite the steps"
+
 # Hostile run name, param keys and values, metric keys: through -S json,
 # an SVG chart drawn by gnuplot and the report; nothing runs.
 W="$T/work"
