@@ -174,13 +174,10 @@ LABEL="lab\`touch canary\`${NL}system(\"touch canary\")]]></script>"
 python3 "$top_srcdir/tests/trackers.py" hostile "$T/trk" || fail "trackers.py hostile"
 # An MLflow tracking server's run with a hostile name, params and metric
 # keys (tests/mlflowd.py, real HTTP on 127.0.0.1).
-python3 "$top_srcdir/tests/mlflowd.py" "$T/mlport" "$T/mllog" &
-MLSRV=$!
-trap 'kill "$MLSRV" 2>/dev/null || true; cleanup_T' EXIT
-wait_for 20 test -s "$T/mlport" || fail "mlflowd.py did not start"
+start_mlflowd "$T/mllog"
 set -- "$H"/*.json "$H"/*.jsonl "$T/in/"* "$LABEL=$H/01-backquote.json" \
 	"$T/trk/tb" "$T/trk/mlruns" "$T/trk/wandb" "$T/trk/hostile.csv" \
-	"mlflow+http://127.0.0.1:$(cat "$T/mlport")/#h0st1le"
+	"${MLFLOWD}#h0st1le"
 NJOBS=$#
 [ "$NJOBS" -ge 25 ] || fail "only $NJOBS hostile jobs"
 ok "$NJOBS hostile jobs"
@@ -416,7 +413,7 @@ if [ ! -x "$TESTD" ]; then
 fi
 "$TESTD" --dir="$H/http" --port-file="$T/port" --lifetime=300 2>"$T/testd.err" &
 TESTD_PID=$!
-trap 'kill "$TESTD_PID" "$MLSRV" 2>/dev/null || true; wait "$TESTD_PID" 2>/dev/null || true; cleanup_T' EXIT
+bg_started "$TESTD_PID"
 i=0
 while [ ! -s "$T/port" ]; do
 	i=$((i + 1))

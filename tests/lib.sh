@@ -23,7 +23,19 @@ if [ -n "${TRC_VALGRIND:-}" ]; then
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
-cleanup_T() { rm -rf "$T"; }
+# Background processes the test started (bg_started, start_xvfb,
+# start_mlflowd): cleanup_T ends them (and waits for them) before removing
+# $T, after the program if the test runs it in the background with its pid
+# in prog_pid.  A test with its own EXIT trap calls cleanup_T last in it.
+bg_pids= prog_pid=
+cleanup_T() {
+	[ -z "$prog_pid" ] || kill "$prog_pid" 2>/dev/null || true
+	for p in $bg_pids; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
 trap cleanup_T EXIT
 if [ -n "$TRC_TEST_GNUPLOT" ]; then
 	case $TRC_TEST_GNUPLOT in
@@ -109,9 +121,81 @@ $(cat "$T/got")"
 	ok "$1"
 }
 
+# need_tools TOOL...: skips the test unless every TOOL is on PATH.
+need_tools() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
+	done
+}
+
 need_gnuplot() { command -v gnuplot >/dev/null 2>&1 || skip "gnuplot not installed"; }
 
 # png_size FILE: "WxH" from the PNG header.
 png_size() {
 	od -An -tu1 -j16 -N8 "$1" | awk '{printf "%dx%d\n", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}'
+}
+
+# bg_started PID: PID (a background process of the test) is ended on exit
+# by cleanup_T.
+bg_started() { bg_pids="$bg_pids $1"; }
+
+# start_mlflowd LOG: the MLflow tracking server of the tests
+# (tests/mlflowd.py, real HTTP on 127.0.0.1), each request logged to LOG;
+# MLFLOWD is its JOB prefix "mlflow+http://127.0.0.1:PORT/" (add "#RUN_ID").
+# Ended on exit.  Needs python3.
+start_mlflowd() {
+	python3 "$top_srcdir/tests/mlflowd.py" "$T/mlflowd.port" "$1" &
+	bg_started $!
+	wait_for 20 test -s "$T/mlflowd.port" || fail "mlflowd.py did not start"
+	MLFLOWD="mlflow+http://127.0.0.1:$(cat "$T/mlflowd.port")/"
+}
+
+# find_x_gnuplot: GP is a gnuplot with an interactive terminal (qt, wxt or
+# x11), named explicitly: gnuplot-nox may be the one on PATH (with
+# TRCOMPARE_GNUPLOT, only that one).  Skips the test when there is none.
+find_x_gnuplot() {
+	GP= cands="gnuplot-x11 gnuplot-qt gnuplot"
+	[ -z "$TRC_TEST_GNUPLOT" ] || cands=$TRC_TEST_GNUPLOT
+	for cand in $cands; do
+		p=$(command -v "$cand" 2>/dev/null) || continue
+		if "$p" -e 'print GPVAL_TERMINALS' 2>&1 </dev/null | grep -Eq '(^| )(qt|wxt|x11)( |$)'; then
+			GP=$p
+			return 0
+		fi
+	done
+	skip "no gnuplot with an interactive terminal (apt-get install gnuplot-x11)"
+}
+
+# start_xvfb: a private X server on a free display number (-displayfd
+# picks one and reports it when the server is ready), DISPLAY exported
+# once it accepts clients, WAYLAND_DISPLAY unset; ended on exit.
+# -noreset: by default the server resets whenever its last client
+# disconnects, and a reset drops every client still in its connection
+# handshake.  The tests' xdotool polls connect and disconnect ten times a
+# second, so now and then the reset caught gnuplot's connection ("Unable to
+# initialize GTK+, is DISPLAY set properly?"; 3 of 100 connections under
+# that polling).  Needs Xvfb and xdotool.
+x_ready() { xdotool getmouselocation >/dev/null 2>&1; }
+start_xvfb() {
+	: >"$T/display"
+	Xvfb -displayfd 3 -noreset -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
+	bg_started $!
+	wait_for 20 grep -q '^[0-9][0-9]*$' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
+	DISPLAY=:$(tr -dc 0-9 <"$T/display")
+	export DISPLAY
+	wait_for 20 x_ready || fail "Xvfb on $DISPLAY accepts no client: $(cat "$T/xvfb.log")"
+	unset WAYLAND_DISPLAY 2>/dev/null || true
+}
+
+# descendants PID: the processes below PID (children, grandchildren...).
+descendants() {
+	ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ parent[$1] = $2 }
+		END {
+			for (p in parent) {
+				q = p
+				while (q in parent && q != root && q > 1) q = parent[q]
+				if (q == root && p != root) print p
+			}
+		}'
 }

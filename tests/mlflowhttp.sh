@@ -7,11 +7,8 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
 need_gnuplot
-python3 "$top_srcdir/tests/mlflowd.py" "$T/port" "$T/log" &
-SRV=$!
-trap 'kill $SRV 2>/dev/null; cleanup_T' EXIT
-wait_for 20 test -s "$T/port" || fail "mlflowd.py did not start"
-S="mlflow+http://127.0.0.1:$(cat "$T/port")/"
+start_mlflowd "$T/log"
+S=$MLFLOWD
 A="${S}#a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 B="${S}#ffff0000ffff0000ffff0000ffff0000"
 H="${S}#h0st1le"

@@ -10,37 +10,11 @@
 # imagemagick gnuplot-x11); skipped (77) when one is missing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-for tool in Xvfb xdotool import compare script python3; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-GP=
-for cand in gnuplot-x11 gnuplot-qt gnuplot; do
-	p=$(command -v "$cand" 2>/dev/null) || continue
-	if "$p" -e 'print GPVAL_TERMINALS' 2>&1 </dev/null | grep -Eq '(^| )(qt|wxt|x11)( |$)'; then
-		GP=$p
-		break
-	fi
-done
-[ -n "$GP" ] || skip "no gnuplot with an interactive terminal (apt-get install gnuplot-x11)"
-
-xvfb_pid= prog_pid=
-cleanup_watchwin() {
-	[ -z "$prog_pid" ] || kill "$prog_pid" 2>/dev/null || true
-	[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
-	cleanup_T
-}
-trap cleanup_watchwin EXIT
-
-# A private X server (see tests/window.sh for -displayfd and -noreset).
-: >"$T/display"
-Xvfb -displayfd 3 -noreset -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
-xvfb_pid=$!
-wait_for 20 grep -q '^[0-9][0-9]*$' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
-DISPLAY=:$(tr -dc 0-9 <"$T/display")
-export DISPLAY
-x_ready() { xdotool getmouselocation >/dev/null 2>&1; }
-wait_for 20 x_ready || fail "Xvfb on $DISPLAY accepts no client: $(cat "$T/xvfb.log")"
-unset WAYLAND_DISPLAY 2>/dev/null || true
+need_tools Xvfb xdotool import compare script python3
+# An X-capable gnuplot and a private X server (lib.sh); on exit the
+# program (prog_pid) and the server are ended.
+find_x_gnuplot
+start_xvfb
 TRCOMPARE_GNUPLOT=$GP
 export TRCOMPARE_GNUPLOT
 # The watch's temporary scripts go here: it must be empty at the end.
@@ -96,17 +70,6 @@ blue() {
 		awk 'toupper($0) ~ /#2563EB/ { sub(":", "", $1); n += $1 } END { print n + 0 }'
 }
 draws() { grep -c 'drawing again' "$T/tty.out" || true; }
-descendants() {
-	ps -e -o pid= -o ppid= | awk -v root="$1" '
-		{ parent[$1] = $2 }
-		END {
-			for (p in parent) {
-				q = p
-				while (q in parent && q != root && q > 1) q = parent[q]
-				if (q == root && p != root) print p
-			}
-		}'
-}
 gnuplots() {
 	gp_pids=
 	for p in $(descendants "$prog_pid"); do

@@ -9,47 +9,11 @@
 # gnuplot-x11); skipped (77) when one is missing.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
-for tool in Xvfb xdotool import convert identify script; do
-	command -v "$tool" >/dev/null 2>&1 || skip "$tool not installed"
-done
-
-# An X-capable gnuplot, named explicitly: gnuplot-nox may be the one on PATH
-# (with TRCOMPARE_GNUPLOT, only that one).
-GP= cands="gnuplot-x11 gnuplot-qt gnuplot"
-[ -z "$TRC_TEST_GNUPLOT" ] || cands=$TRC_TEST_GNUPLOT
-for cand in $cands; do
-	p=$(command -v "$cand" 2>/dev/null) || continue
-	if "$p" -e 'print GPVAL_TERMINALS' 2>&1 </dev/null | grep -Eq '(^| )(qt|wxt|x11)( |$)'; then
-		GP=$p
-		break
-	fi
-done
-[ -n "$GP" ] || skip "no gnuplot with an interactive terminal (apt-get install gnuplot-x11)"
-
-xvfb_pid= prog_pid=
-cleanup_window() {
-	[ -z "$prog_pid" ] || kill "$prog_pid" 2>/dev/null || true
-	[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
-	cleanup_T
-}
-trap cleanup_window EXIT
-
-# A private X server on a free display number (-displayfd picks one and
-# reports it when the server is ready).  -noreset: by default the server
-# resets whenever its last client disconnects, and a reset drops every
-# client still in its connection handshake.  The xdotool polls below
-# connect and disconnect ten times a second, so now and then the reset
-# caught gnuplot's connection ("Unable to initialize GTK+, is DISPLAY set
-# properly?"; 3 of 100 connections under that polling).
-: >"$T/display"
-Xvfb -displayfd 3 -noreset -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
-xvfb_pid=$!
-wait_for 20 grep -q '^[0-9][0-9]*$' "$T/display" || fail "Xvfb did not start: $(cat "$T/xvfb.log")"
-DISPLAY=:$(tr -dc 0-9 <"$T/display")
-export DISPLAY
-x_ready() { xdotool getmouselocation >/dev/null 2>&1; }
-wait_for 20 x_ready || fail "Xvfb on $DISPLAY accepts no client: $(cat "$T/xvfb.log")"
-unset WAYLAND_DISPLAY 2>/dev/null || true
+need_tools Xvfb xdotool import convert identify script
+# An X-capable gnuplot and a private X server (lib.sh); on exit the
+# program (prog_pid) and the server are ended.
+find_x_gnuplot
+start_xvfb
 ok "Xvfb on $DISPLAY"
 
 TRCOMPARE_GNUPLOT=$GP
@@ -129,17 +93,6 @@ ok "the window shows the chart ($(identify -format '%wx%h' "$T/shot.png"); pixel
 
 # The gnuplot behind the window: children of the program (script(1) runs
 # the program through a shell; valgrind may stand in between).
-descendants() {
-	ps -e -o pid= -o ppid= | awk -v root="$1" '
-		{ parent[$1] = $2 }
-		END {
-			for (p in parent) {
-				q = p
-				while (q in parent && q != root && q > 1) q = parent[q]
-				if (q == root && p != root) print p
-			}
-		}'
-}
 gp_pids=
 for p in $(descendants "$prog_pid"); do
 	case $(cat "/proc/$p/comm" 2>/dev/null) in gnuplot*) gp_pids="$gp_pids $p" ;; esac
