@@ -37,6 +37,7 @@ void run_free(struct run *r)
 	}
 	free(r->param_keys);
 	free(r->param_values);
+	free(r->param_slots);
 	free(r->arg);
 	free(r->id);
 	free(r->message);
@@ -45,36 +46,89 @@ void run_free(struct run *r)
 	free(r);
 }
 
-const char *run_param(const struct run *r, const char *key)
+/* FNV-1a of KEY. */
+static uint64_t key_hash(const char *key)
 {
+	uint64_t h = 14695981039346656037u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/* The slot of R's index (built) holding KEY, or the empty slot where it
+ * would go. */
+static size_t param_slot(const struct run *r, const char *key)
+{
+	size_t mask = r->param_nslots - 1, s = (size_t)key_hash(key) & mask;
+	while (r->param_slots[s] && strcmp(r->param_keys[r->param_slots[s] - 1], key) != 0)
+		s = (s + 1) & mask;
+	return s;
+}
+
+/* Builds R's index of its parameters, with room for N keys (at most half
+ * the slots filled, so that a probe ends soon). */
+static void param_index(struct run *r, size_t n)
+{
+	if (r->param_slots && 2 * n <= r->param_nslots)
+		return;
+	size_t nslots = 16;
+	while (nslots < 2 * n)
+		nslots *= 2;
+	free(r->param_slots);
+	r->param_slots = xcalloc(nslots, sizeof *r->param_slots);
+	r->param_nslots = nslots;
+	for (size_t i = 0; i < r->nparams; i++)
+		r->param_slots[param_slot(r, r->param_keys[i])] = i + 1;
+}
+
+/* Index of parameter KEY in R, or -1. */
+static ptrdiff_t param_find(const struct run *r, const char *key)
+{
+	if (r->param_slots) {
+		size_t s = param_slot(r, key);
+		return r->param_slots[s] ? (ptrdiff_t)r->param_slots[s] - 1 : -1;
+	}
 	for (size_t i = 0; i < r->nparams; i++)
 		if (strcmp(r->param_keys[i], key) == 0)
-			return r->param_values[i];
-	return NULL;
+			return (ptrdiff_t)i;
+	return -1;
+}
+
+const char *run_param(const struct run *r, const char *key)
+{
+	ptrdiff_t i = param_find(r, key);
+	return i < 0 ? NULL : r->param_values[i];
 }
 
 void run_del_param(struct run *r, const char *key)
 {
-	for (size_t i = 0; i < r->nparams; i++)
-		if (strcmp(r->param_keys[i], key) == 0) {
-			free(r->param_keys[i]);
-			free(r->param_values[i]);
-			r->nparams--;
-			memmove(r->param_keys + i, r->param_keys + i + 1, (r->nparams - i) * sizeof *r->param_keys);
-			memmove(r->param_values + i, r->param_values + i + 1,
-				(r->nparams - i) * sizeof *r->param_values);
-			return;
-		}
+	ptrdiff_t found = param_find(r, key);
+	if (found < 0)
+		return;
+	size_t i = (size_t)found;
+	free(r->param_keys[i]);
+	free(r->param_values[i]);
+	r->nparams--;
+	memmove(r->param_keys + i, r->param_keys + i + 1, (r->nparams - i) * sizeof *r->param_keys);
+	memmove(r->param_values + i, r->param_values + i + 1, (r->nparams - i) * sizeof *r->param_values);
+	/* The indexes after I moved: the next add builds the index again. */
+	free(r->param_slots);
+	r->param_slots = NULL;
+	r->param_nslots = 0;
 }
 
+/* A hash index (param_index) finds a key added again: a linear search
+ * made RUN_MAX_PARAMS distinct keys cost 8 million string compares. */
 int run_add_param(struct run *r, const char *key, const char *value, char **cause)
 {
-	for (size_t i = 0; i < r->nparams; i++)
-		if (strcmp(r->param_keys[i], key) == 0) {
-			free(r->param_values[i]);
-			r->param_values[i] = xstrdup(value);
-			return 0;
-		}
+	param_index(r, r->nparams + 1);
+	size_t s = param_slot(r, key);
+	if (r->param_slots[s]) {
+		size_t i = r->param_slots[s] - 1;
+		free(r->param_values[i]);
+		r->param_values[i] = xstrdup(value);
+		return 0;
+	}
 	if (r->nparams >= RUN_MAX_PARAMS) {
 		*cause = xstrdup("more than 4096 parameters");
 		return -1;
@@ -83,8 +137,20 @@ int run_add_param(struct run *r, const char *key, const char *value, char **caus
 	r->param_values = xreallocarray(r->param_values, r->nparams + 1, sizeof *r->param_values);
 	r->param_keys[r->nparams] = xstrdup(key);
 	r->param_values[r->nparams] = xstrdup(value);
-	r->nparams++;
+	r->param_slots[s] = ++r->nparams;
 	return 0;
+}
+
+void run_copy_params(struct run *dst, const struct run *src)
+{
+	dst->param_keys = dst->param_values = NULL;
+	dst->param_slots = NULL;
+	dst->nparams = dst->param_nslots = 0;
+	for (size_t i = 0; i < src->nparams; i++) {
+		char *cause = NULL;
+		if (run_add_param(dst, src->param_keys[i], src->param_values[i], &cause) < 0)
+			free(cause); /* cannot happen: SRC holds at most as many */
+	}
 }
 
 /* Copies BASE's header and borrows its columns. */
@@ -98,14 +164,7 @@ struct run *run_overlay(const struct run *base)
 	r->message = base->message ? xstrdup(base->message) : NULL;
 	r->name = base->name ? xstrdup(base->name) : NULL;
 	r->status = base->status ? xstrdup(base->status) : NULL;
-	r->param_keys = r->param_values = NULL;
-	r->nparams = 0;
-	for (size_t i = 0; i < base->nparams; i++) {
-		char *cause = NULL;
-
-		if (run_add_param(r, base->param_keys[i], base->param_values[i], &cause) < 0)
-			free(cause); /* cannot happen: base holds at most as many */
-	}
+	run_copy_params(r, base);
 	r->cap = base->nrows;
 	r->borrowed = base->ncols;
 	return r;

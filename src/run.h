@@ -53,6 +53,10 @@ struct run {
 	 * in the order added; keys and values owned, untrusted. */
 	char **param_keys, **param_values;
 	size_t nparams;
+	/* Their hash index (run.c): param_slots[param_nslots] hold a key's
+	 * index + 1, 0 when empty; NULL when not built (yet). */
+	size_t *param_slots;
+	size_t param_nslots;
 
 	size_t nrows, cap;
 	size_t ncols;
@@ -107,6 +111,10 @@ struct run *run_overlay(const struct run *base);
  * when RUN_MAX_PARAMS are held. */
 #define RUN_MAX_PARAMS 4096
 int run_add_param(struct run *r, const char *key, const char *value, char **cause);
+
+/* Gives DST (a copy of a run made with *DST = *SRC) its own copy of SRC's
+ * parameters, in their order. */
+void run_copy_params(struct run *dst, const struct run *src);
 
 /* Removes parameter KEY (nothing when there is none); the others keep
  * their order. */

@@ -213,13 +213,7 @@ struct run *watch_run_copy(const struct run *r)
 	c->id = dup_or_null(r->id);
 	c->message = dup_or_null(r->message);
 	c->name = dup_or_null(r->name);
-	c->param_keys = c->param_values = NULL;
-	c->nparams = 0;
-	for (size_t i = 0; i < r->nparams; i++) {
-		char *cause = NULL;
-		if (run_add_param(c, r->param_keys[i], r->param_values[i], &cause) < 0)
-			free(cause); /* cannot happen: R holds at most as many */
-	}
+	run_copy_params(c, r);
 	c->cap = r->nrows;
 	c->borrowed = 0;
 	for (size_t k = 0; k < r->ncols; k++) {

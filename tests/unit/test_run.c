@@ -301,8 +301,9 @@ static void test_last_finite(void **state)
 }
 
 /* Runs the tests. */
-/* Parameters: added in order, a repeated key replaces its value, and an
- * overlay has its own copy (freed twice would be caught by ASan). */
+/* Parameters: added in order, a repeated key replaces its value in its
+ * place (also among thousands of keys, and after a key was removed), and
+ * an overlay has its own copy (freed twice would be caught by ASan). */
 static void test_params(void **state)
 {
 	(void)state;
@@ -314,6 +315,7 @@ static void test_params(void **state)
 	assert_int_equal(run_add_param(r, "lr", "0.2", &cause), 0);
 	assert_int_equal(r->nparams, 2);
 	assert_string_equal(run_param(r, "lr"), "0.2");
+	assert_string_equal(r->param_keys[0], "lr");
 	assert_string_equal(r->param_keys[1], "bs");
 	assert_null(run_param(r, "wd"));
 	struct run *o = run_overlay(r);
@@ -329,6 +331,34 @@ static void test_params(void **state)
 	assert_int_equal(run_add_param(r, "one-more", "v", &cause), -1);
 	assert_string_equal(cause, "more than 4096 parameters");
 	free(cause);
+	cause = NULL;
+	/* Full, a key added again still replaces its value, in its place. */
+	assert_int_equal(run_add_param(r, "k1000", "w", &cause), 0);
+	assert_int_equal(r->nparams, RUN_MAX_PARAMS);
+	assert_string_equal(r->param_keys[1002], "k1000");
+	assert_string_equal(r->param_values[1002], "w");
+	assert_string_equal(run_param(r, "k4093"), "v");
+	assert_null(run_param(r, "k4094"));
+	/* Removing a key moves the later ones up; lookups and adds go on. */
+	run_del_param(r, "bs");
+	assert_int_equal(r->nparams, RUN_MAX_PARAMS - 1);
+	assert_string_equal(r->param_keys[1], "k0");
+	assert_null(run_param(r, "bs"));
+	assert_string_equal(run_param(r, "k1000"), "w");
+	assert_int_equal(run_add_param(r, "k7", "x", &cause), 0);
+	assert_string_equal(r->param_keys[8], "k7");
+	assert_string_equal(r->param_values[8], "x");
+	assert_int_equal(run_add_param(r, "bs", "64", &cause), 0);
+	assert_int_equal(r->nparams, RUN_MAX_PARAMS);
+	assert_string_equal(r->param_keys[RUN_MAX_PARAMS - 1], "bs");
+	assert_string_equal(run_param(r, "k7"), "x");
+	struct run *o2 = run_overlay(r);
+	assert_int_equal(o2->nparams, RUN_MAX_PARAMS);
+	for (size_t i = 0; i < o2->nparams; i++) {
+		assert_string_equal(o2->param_keys[i], r->param_keys[i]);
+		assert_string_equal(run_param(o2, r->param_keys[i]), r->param_values[i]);
+	}
+	run_free(o2);
 	run_free(r);
 }
 
