@@ -87,6 +87,7 @@ struct csvr {
 	double *vals;     /* per header column; NaN: not logged */
 	bool *isnum;      /* the cell held a number (maybe not finite) */
 	bool like_header; /* every field so far equals the header's */
+	bool numeric_ok;  /* some header name is not a number (numeric_line) */
 	size_t nrows;     /* data records seen */
 	unsigned char last; /* the last byte of input so far */
 	locale_t cloc;
@@ -210,19 +211,22 @@ static size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
 	return k - from;
 }
 
-/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" of at most 19
- * significant digits whose value decimal_to_double() computes exactly:
- * strtod's result, without strtod's cost.  False for anything else (the
- * caller uses strtod).  N is at most 64. */
-static bool fast_decimal(const char *p, size_t n, double *v)
+/* Reads the number "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" of at most 19
+ * significant digits at the start of P[0..N) when decimal_to_double()
+ * computes its value exactly (strtod's result, without strtod's cost):
+ * returns its length, with *V set; 0 for anything else (the caller uses
+ * strtod).  The caller checks what follows it. */
+static size_t scan_decimal(const char *p, size_t n, double *v)
 {
 	size_t i = 0, digits;
 	bool neg = false;
 	uint64_t m = 0;
 	int scale = 0;
 
-	if (p[0] == '+' || p[0] == '-')
+	if (n > 0 && (p[0] == '+' || p[0] == '-'))
 		neg = p[i++] == '-';
+	if (i == n || p[i] < '0' || p[i] > '9')
+		return 0;
 	while (i < n && p[i] == '0')
 		i++;
 	digits = take_digits(p, n, &i, &m);
@@ -236,26 +240,33 @@ static bool fast_decimal(const char *p, size_t n, double *v)
 		scale = -(int)(i - f);
 	}
 	if (digits > 19)
-		return false;
+		return 0;
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
 		int e = 0, esign = 1;
 
 		i++;
 		if (i < n && (p[i] == '+' || p[i] == '-'))
 			esign = p[i++] == '-' ? -1 : 1;
-		if (i == n)
-			return false;
+		if (i == n || p[i] < '0' || p[i] > '9')
+			return 0;
 		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
 			if ((e = e * 10 + (p[i] - '0')) > 400)
-				return false;
+				return 0;
 		scale += esign * e;
 	}
 	double d;
 
-	if (i != n || !decimal_to_double(m, scale, &d))
-		return false;
+	if (!decimal_to_double(m, scale, &d))
+		return 0;
 	*v = neg ? -d : d;
-	return true;
+	return i;
+}
+
+/* The cell P[0..N) (N at most 64) when it is all a number scan_decimal
+ * reads. */
+static bool fast_decimal(const char *p, size_t n, double *v)
+{
+	return scan_decimal(p, n, v) == n;
 }
 
 /* Reads cell S (length N, NUL-terminated) as a number.  Returns 1 for a
@@ -330,6 +341,11 @@ static void header_done(struct csvr *s)
 				s->canon[i] = to;
 		}
 	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(s->names[i]);
+		double v;
+
+		if (len > 64 || scan_decimal(s->names[i], len, &v) != len)
+			s->numeric_ok = true;
 		if (!s->canon[i])
 			s->canon[i] = s->names[i];
 		s->col[i] = s->names[i][0] ? COL_UNSET : COL_NONE;
@@ -508,6 +524,44 @@ static void fast_cell(struct csvr *s, const char *p, size_t n)
 	on_field(s->cell.data, n, s);
 }
 
+/* A data line L[0..N) (its line end stripped) of numbers only: cells
+ * that scan_decimal reads whole (at most 64 bytes: what fast_cell takes),
+ * each followed by the delimiter or the line's end.  Stored as fast_line
+ * stores it, in one pass (no search for quotes, delimiters and spaces
+ * first, no comparison with the header: the header holds a name that is
+ * not such a number, numeric_ok).  Returns false, having changed nothing,
+ * for any other line. */
+static bool numeric_line(struct csvr *s, const unsigned char *l, size_t n)
+{
+	const char *p = (const char *)l;
+	char delim = (char)s->delim;
+	size_t i = 0, f = 0;
+
+	for (;;) {
+		double v;
+		size_t len = scan_decimal(p + i, n - i < 64 ? n - i : 64, &v);
+
+		if (len == 0 || (i + len < n && p[i + len] != delim)) {
+			for (size_t j = 0; j < f && j < s->ncols; j++)
+				s->isnum[j] = false;
+			return false;
+		}
+		if (f < s->ncols) {
+			s->isnum[f] = true;
+			s->vals[f] = v;
+		}
+		f++;
+		i += len;
+		if (i == n)
+			break;
+		i++;
+	}
+	s->field = f;
+	s->like_header = false;
+	on_record('\n', s);
+	return true;
+}
+
 /* One line L[0..N) (its '\n' not included) read as libcsv reads it, with
  * the same callbacks, when it holds no quote, no CR but at its end and no
  * NUL: such a line means the same to every CSV reader (fields between
@@ -517,6 +571,8 @@ static bool fast_line(struct csvr *s, const unsigned char *l, size_t n)
 {
 	while (n > 0 && l[n - 1] == '\r')
 		n--;
+	if (s->numeric_ok && s->err == NULL && n > 0 && n <= CSV_MAX_FIELD && numeric_line(s, l, n))
+		return true;
 	if (n > CSV_MAX_FIELD || memchr(l, '"', n) || memchr(l, '\r', n) || memchr(l, '\0', n))
 		return false;
 	unsigned char delim = s->delim;
