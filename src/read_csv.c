@@ -97,6 +97,7 @@ struct csvr {
 	unsigned char delim; /* ',' or '\t' (csv_start) */
 	struct buf carry; /* the start of a line the next feed ends */
 	struct buf cell;  /* a cell, NUL-terminated for on_field */
+	size_t consumed;  /* bytes of the lines fast_lines has read */
 };
 
 /* Is S[0..N) (N bytes) a delimiter-holding first line of text? */
@@ -169,41 +170,49 @@ static void csv_fail(struct csvr *s, char *msg)
 		free(msg);
 }
 
-/* True when the 8 bytes at P are all ASCII digits. */
-static bool eight_digits(const char *p)
+/* The value of the 8 digits at P minus '0' each (W: bytes in memory
+ * order, little-endian, the first digit most significant; leading zero
+ * bytes are leading zeros), in three multiplications. */
+static uint64_t eight_value(uint64_t w)
 {
-	uint64_t w;
-
-	memcpy(&w, p, sizeof w);
-	return ((w & UINT64_C(0xf0f0f0f0f0f0f0f0)) |
-	        (((w + UINT64_C(0x0606060606060606)) & UINT64_C(0xf0f0f0f0f0f0f0f0)) >> 4)) ==
-	       UINT64_C(0x3333333333333333);
-}
-
-/* The value of the 8 digits at P (eight_digits), first digit most
- * significant, in three multiplications (the bytes in memory order:
- * little-endian only). */
-static uint64_t eight_value(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof w);
-	w -= UINT64_C(0x3030303030303030);
 	w = w * 10 + (w >> 8);
 	return (((w & UINT64_C(0x000000ff000000ff)) * (100 + (UINT64_C(1000000) << 32))) +
 	        (((w >> 16) & UINT64_C(0x000000ff000000ff)) * (1 + (UINT64_C(10000) << 32)))) >>
 	       32;
 }
 
-/* Appends the digits at P[*I..N) to *M; returns how many. */
-static size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
+/* Appends the digits at P[*I..N) to *M; returns how many.  Eight bytes
+ * at a time while eight lie before N: the digits among them (those before
+ * the first other byte) in one step. */
+static inline size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
 {
 	size_t from = *i, k = *i;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const uint64_t pow10_u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+
 	/* Past 19 digits the caller refuses the number: *M may wrap. */
-	for (; k + 8 <= n && eight_digits(p + k); k += 8)
-		*m = *m * 100000000 + eight_value(p + k);
+	while (k + 8 <= n) {
+		uint64_t w, t, other;
+
+		memcpy(&w, p + k, sizeof w);
+		/* Byte b - '0' is a digit's value when below 10: its top bit
+		 * is clear in T and in T + 0x76.  A byte below '0' borrows
+		 * from the ones after it, above '9' carries into them: both
+		 * only past the first byte that is no digit. */
+		t = w - UINT64_C(0x3030303030303030);
+		other = (t | (t + UINT64_C(0x7676767676767676))) & UINT64_C(0x8080808080808080);
+		if (other == 0) {
+			*m = *m * 100000000 + eight_value(t);
+			k += 8;
+			continue;
+		}
+		unsigned nd = (unsigned)__builtin_ctzll(other) / 8;
+		if (nd > 0)
+			*m = *m * pow10_u[nd] + eight_value(t << (8 * (8 - nd)));
+		*i = k + nd;
+		return k + nd - from;
+	}
 #endif
 	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++)
 		*m = *m * 10 + (uint64_t)(p[k] - '0');
@@ -460,6 +469,14 @@ static void on_record(int c, void *arg)
 		for (size_t i = 0; i < nf; i++)
 			if (s->isnum[i] && ((long)i != s->stepcol || s->epochcol >= 0))
 				put_cell(s, i);
+		/* Room for the rows to come, from the file's size and the
+		 * bytes per line so far (a guess: a shorter one grows the
+		 * columns as ever). */
+		if (s->nrows == 1024 && s->line > 1 && s->consumed > 0 && r->size_hint > s->consumed) {
+			size_t more = (r->size_hint - s->consumed) / (s->consumed / (s->line - 1));
+
+			run_reserve(r, r->nrows + more + more / 16 + 16);
+		}
 	}
 	for (size_t i = 0; i < s->ncols; i++)
 		s->isnum[i] = false;
@@ -639,6 +656,7 @@ static size_t fast_lines(struct csvr *s, const unsigned char *b, size_t len)
 			break;
 		}
 		s->carry.len = 0;
+		s->consumed += held + n + 1;
 		pos += n + 1;
 	}
 	return pos;

@@ -173,6 +173,18 @@ int run_col(struct run *r, const char *name)
 	return c;
 }
 
+/* Grows every column to ROWS. */
+void run_reserve(struct run *r, size_t rows)
+{
+	if (rows > RUN_MAX_ROWS)
+		rows = RUN_MAX_ROWS;
+	if (rows <= r->cap || r->borrowed > 0)
+		return;
+	for (size_t c = 0; c < r->ncols; c++)
+		r->cols[c] = col_resize(r->cols[c], r->nrows, rows);
+	r->cap = rows;
+}
+
 /* Appends a row; capacity doubles so appending is amortised O(1). */
 int run_add_row(struct run *r, double step, char **cause)
 {
