@@ -13,11 +13,9 @@
  * that can be computed here without error:
  * - M ≤ 2^53 and |E10| ≤ 22: one IEEE operation on two exact doubles
  *   (Clinger's fast path);
- * - any M (up to 19 digits) and |E10| ≤ 27 where long double has a 64-bit
- *   significand (x86): one operation on two exact long doubles, accepted
- *   only when the long double result is not within one of its units of a
- *   midpoint between two doubles, so that rounding it to double rounds the
- *   exact value the same way.
+ * - any other M and -64 <= E10 <= 64: the Eisel-Lemire algorithm (a
+ *   128-bit product with a table of powers of five; exact, ties to even),
+ *   where the compiler has 128-bit integers.
  * Returns false otherwise (the caller uses strtod).  The sign is the
  * caller's. */
 bool decimal_to_double(uint64_t m, int e10, double *v);

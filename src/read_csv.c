@@ -87,6 +87,7 @@ struct csvr {
 	double *vals;     /* per header column; NaN: not logged */
 	bool *isnum;      /* the cell held a number (maybe not finite) */
 	bool like_header; /* every field so far equals the header's */
+	bool numeric_ok;  /* some header name is not a number (numeric_line) */
 	size_t nrows;     /* data records seen */
 	unsigned char last; /* the last byte of input so far */
 	locale_t cloc;
@@ -96,6 +97,7 @@ struct csvr {
 	unsigned char delim; /* ',' or '\t' (csv_start) */
 	struct buf carry; /* the start of a line the next feed ends */
 	struct buf cell;  /* a cell, NUL-terminated for on_field */
+	size_t consumed;  /* bytes of the lines fast_lines has read */
 };
 
 /* Is S[0..N) (N bytes) a delimiter-holding first line of text? */
@@ -168,41 +170,49 @@ static void csv_fail(struct csvr *s, char *msg)
 		free(msg);
 }
 
-/* True when the 8 bytes at P are all ASCII digits. */
-static bool eight_digits(const char *p)
+/* The value of the 8 digits at P minus '0' each (W: bytes in memory
+ * order, little-endian, the first digit most significant; leading zero
+ * bytes are leading zeros), in three multiplications. */
+static uint64_t eight_value(uint64_t w)
 {
-	uint64_t w;
-
-	memcpy(&w, p, sizeof w);
-	return ((w & UINT64_C(0xf0f0f0f0f0f0f0f0)) |
-	        (((w + UINT64_C(0x0606060606060606)) & UINT64_C(0xf0f0f0f0f0f0f0f0)) >> 4)) ==
-	       UINT64_C(0x3333333333333333);
-}
-
-/* The value of the 8 digits at P (eight_digits), first digit most
- * significant, in three multiplications (the bytes in memory order:
- * little-endian only). */
-static uint64_t eight_value(const char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof w);
-	w -= UINT64_C(0x3030303030303030);
 	w = w * 10 + (w >> 8);
 	return (((w & UINT64_C(0x000000ff000000ff)) * (100 + (UINT64_C(1000000) << 32))) +
 	        (((w >> 16) & UINT64_C(0x000000ff000000ff)) * (1 + (UINT64_C(10000) << 32)))) >>
 	       32;
 }
 
-/* Appends the digits at P[*I..N) to *M; returns how many. */
-static size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
+/* Appends the digits at P[*I..N) to *M; returns how many.  Eight bytes
+ * at a time while eight lie before N: the digits among them (those before
+ * the first other byte) in one step. */
+static inline size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
 {
 	size_t from = *i, k = *i;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	static const uint64_t pow10_u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+
 	/* Past 19 digits the caller refuses the number: *M may wrap. */
-	for (; k + 8 <= n && eight_digits(p + k); k += 8)
-		*m = *m * 100000000 + eight_value(p + k);
+	while (k + 8 <= n) {
+		uint64_t w, t, other;
+
+		memcpy(&w, p + k, sizeof w);
+		/* Byte b - '0' is a digit's value when below 10: its top bit
+		 * is clear in T and in T + 0x76.  A byte below '0' borrows
+		 * from the ones after it, above '9' carries into them: both
+		 * only past the first byte that is no digit. */
+		t = w - UINT64_C(0x3030303030303030);
+		other = (t | (t + UINT64_C(0x7676767676767676))) & UINT64_C(0x8080808080808080);
+		if (other == 0) {
+			*m = *m * 100000000 + eight_value(t);
+			k += 8;
+			continue;
+		}
+		unsigned nd = (unsigned)__builtin_ctzll(other) / 8;
+		if (nd > 0)
+			*m = *m * pow10_u[nd] + eight_value(t << (8 * (8 - nd)));
+		*i = k + nd;
+		return k + nd - from;
+	}
 #endif
 	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++)
 		*m = *m * 10 + (uint64_t)(p[k] - '0');
@@ -210,19 +220,22 @@ static size_t take_digits(const char *p, size_t n, size_t *i, uint64_t *m)
 	return k - from;
 }
 
-/* The common cell "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" of at most 19
- * significant digits whose value decimal_to_double() computes exactly:
- * strtod's result, without strtod's cost.  False for anything else (the
- * caller uses strtod).  N is at most 64. */
-static bool fast_decimal(const char *p, size_t n, double *v)
+/* Reads the number "[+-]DIGITS[.DIGITS][e[+-]DIGITS]" of at most 19
+ * significant digits at the start of P[0..N) when decimal_to_double()
+ * computes its value exactly (strtod's result, without strtod's cost):
+ * returns its length, with *V set; 0 for anything else (the caller uses
+ * strtod).  The caller checks what follows it. */
+static size_t scan_decimal(const char *p, size_t n, double *v)
 {
 	size_t i = 0, digits;
 	bool neg = false;
 	uint64_t m = 0;
 	int scale = 0;
 
-	if (p[0] == '+' || p[0] == '-')
+	if (n > 0 && (p[0] == '+' || p[0] == '-'))
 		neg = p[i++] == '-';
+	if (i == n || p[i] < '0' || p[i] > '9')
+		return 0;
 	while (i < n && p[i] == '0')
 		i++;
 	digits = take_digits(p, n, &i, &m);
@@ -236,26 +249,33 @@ static bool fast_decimal(const char *p, size_t n, double *v)
 		scale = -(int)(i - f);
 	}
 	if (digits > 19)
-		return false;
+		return 0;
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
 		int e = 0, esign = 1;
 
 		i++;
 		if (i < n && (p[i] == '+' || p[i] == '-'))
 			esign = p[i++] == '-' ? -1 : 1;
-		if (i == n)
-			return false;
+		if (i == n || p[i] < '0' || p[i] > '9')
+			return 0;
 		for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
 			if ((e = e * 10 + (p[i] - '0')) > 400)
-				return false;
+				return 0;
 		scale += esign * e;
 	}
 	double d;
 
-	if (i != n || !decimal_to_double(m, scale, &d))
-		return false;
+	if (!decimal_to_double(m, scale, &d))
+		return 0;
 	*v = neg ? -d : d;
-	return true;
+	return i;
+}
+
+/* The cell P[0..N) (N at most 64) when it is all a number scan_decimal
+ * reads. */
+static bool fast_decimal(const char *p, size_t n, double *v)
+{
+	return scan_decimal(p, n, v) == n;
 }
 
 /* Reads cell S (length N, NUL-terminated) as a number.  Returns 1 for a
@@ -330,6 +350,11 @@ static void header_done(struct csvr *s)
 				s->canon[i] = to;
 		}
 	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(s->names[i]);
+		double v;
+
+		if (len > 64 || scan_decimal(s->names[i], len, &v) != len)
+			s->numeric_ok = true;
 		if (!s->canon[i])
 			s->canon[i] = s->names[i];
 		s->col[i] = s->names[i][0] ? COL_UNSET : COL_NONE;
@@ -444,6 +469,14 @@ static void on_record(int c, void *arg)
 		for (size_t i = 0; i < nf; i++)
 			if (s->isnum[i] && ((long)i != s->stepcol || s->epochcol >= 0))
 				put_cell(s, i);
+		/* Room for the rows to come, from the file's size and the
+		 * bytes per line so far (a guess: a shorter one grows the
+		 * columns as ever). */
+		if (s->nrows == 1024 && s->line > 1 && s->consumed > 0 && r->size_hint > s->consumed) {
+			size_t more = (r->size_hint - s->consumed) / (s->consumed / (s->line - 1));
+
+			run_reserve(r, r->nrows + more + more / 16 + 16);
+		}
 	}
 	for (size_t i = 0; i < s->ncols; i++)
 		s->isnum[i] = false;
@@ -508,6 +541,44 @@ static void fast_cell(struct csvr *s, const char *p, size_t n)
 	on_field(s->cell.data, n, s);
 }
 
+/* A data line L[0..N) (its line end stripped) of numbers only: cells
+ * that scan_decimal reads whole (at most 64 bytes: what fast_cell takes),
+ * each followed by the delimiter or the line's end.  Stored as fast_line
+ * stores it, in one pass (no search for quotes, delimiters and spaces
+ * first, no comparison with the header: the header holds a name that is
+ * not such a number, numeric_ok).  Returns false, having changed nothing,
+ * for any other line. */
+static bool numeric_line(struct csvr *s, const unsigned char *l, size_t n)
+{
+	const char *p = (const char *)l;
+	char delim = (char)s->delim;
+	size_t i = 0, f = 0;
+
+	for (;;) {
+		double v;
+		size_t len = scan_decimal(p + i, n - i < 64 ? n - i : 64, &v);
+
+		if (len == 0 || (i + len < n && p[i + len] != delim)) {
+			for (size_t j = 0; j < f && j < s->ncols; j++)
+				s->isnum[j] = false;
+			return false;
+		}
+		if (f < s->ncols) {
+			s->isnum[f] = true;
+			s->vals[f] = v;
+		}
+		f++;
+		i += len;
+		if (i == n)
+			break;
+		i++;
+	}
+	s->field = f;
+	s->like_header = false;
+	on_record('\n', s);
+	return true;
+}
+
 /* One line L[0..N) (its '\n' not included) read as libcsv reads it, with
  * the same callbacks, when it holds no quote, no CR but at its end and no
  * NUL: such a line means the same to every CSV reader (fields between
@@ -517,6 +588,8 @@ static bool fast_line(struct csvr *s, const unsigned char *l, size_t n)
 {
 	while (n > 0 && l[n - 1] == '\r')
 		n--;
+	if (s->numeric_ok && s->err == NULL && n > 0 && n <= CSV_MAX_FIELD && numeric_line(s, l, n))
+		return true;
 	if (n > CSV_MAX_FIELD || memchr(l, '"', n) || memchr(l, '\r', n) || memchr(l, '\0', n))
 		return false;
 	unsigned char delim = s->delim;
@@ -583,6 +656,7 @@ static size_t fast_lines(struct csvr *s, const unsigned char *b, size_t len)
 			break;
 		}
 		s->carry.len = 0;
+		s->consumed += held + n + 1;
 		pos += n + 1;
 	}
 	return pos;

@@ -135,7 +135,10 @@ static int read_fd(struct run *run, int fd, const struct reader_format **fmt, ch
 {
 	struct reader *r = reader_new(run);
 	char *buf = xmalloc(READ_CHUNK);
+	struct stat st;
 	int ret;
+
+	run->size_hint = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
 	for (;;) {
 		ssize_t n = read(fd, buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)

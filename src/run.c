@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "text.h"
 #include "util.h"
@@ -179,6 +180,38 @@ int run_find(const struct run *r, const char *name)
 	return -1;
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Column P (NULL: a new one) holding USED values resized to CAP doubles.
+ * A column of 2 MiB or more is put in a block of its own aligned to 2 MiB
+ * and marked for transparent huge pages where the system has them
+ * (madvise, Linux): its pages are then faulted in 2 MiB at a time, not 4
+ * KiB (a 500 000-row column's 4 MB was one page fault per 512 rows, a
+ * fifth of the CSV reader's time on a virtual machine).  The advice
+ * changes no contents. */
+static double *col_resize(double *p, size_t used, size_t cap)
+{
+#ifdef MADV_HUGEPAGE
+	size_t bytes = cap * sizeof(double);
+
+	if (bytes >= HUGE_PAGE) { /* cap <= RUN_MAX_ROWS: no overflow */
+		void *q = NULL;
+
+		bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		if (posix_memalign(&q, HUGE_PAGE, bytes) != 0)
+			oom();
+		(void)madvise(q, bytes, MADV_HUGEPAGE);
+		if (used > 0)
+			memcpy(q, p, used * sizeof(double));
+		free(p);
+		return q;
+	}
+#else
+	(void)used;
+#endif
+	return xreallocarray(p, cap, sizeof(double));
+}
+
 /* Finds or adds column NAME, NaN-filled for the rows that exist. */
 int run_col(struct run *r, const char *name)
 {
@@ -191,12 +224,24 @@ int run_col(struct run *r, const char *name)
 	c = (int)r->ncols;
 	r->names[c] = xstrdup(name);
 	if (r->cap > 0) {
-		r->cols[c] = xreallocarray(NULL, r->cap, sizeof(double));
+		r->cols[c] = col_resize(NULL, 0, r->cap);
 		for (size_t i = 0; i < r->nrows; i++)
 			r->cols[c][i] = NAN;
 	}
 	r->ncols++;
 	return c;
+}
+
+/* Grows every column to ROWS. */
+void run_reserve(struct run *r, size_t rows)
+{
+	if (rows > RUN_MAX_ROWS)
+		rows = RUN_MAX_ROWS;
+	if (rows <= r->cap || r->borrowed > 0)
+		return;
+	for (size_t c = 0; c < r->ncols; c++)
+		r->cols[c] = col_resize(r->cols[c], r->nrows, rows);
+	r->cap = rows;
 }
 
 /* Appends a row; capacity doubles so appending is amortised O(1). */
@@ -212,7 +257,7 @@ int run_add_row(struct run *r, double step, char **cause)
 		if (cap > RUN_MAX_ROWS)
 			cap = RUN_MAX_ROWS;
 		for (size_t c = 0; c < r->ncols; c++)
-			r->cols[c] = xreallocarray(r->cols[c], cap, sizeof(double));
+			r->cols[c] = col_resize(r->cols[c], r->nrows, cap);
 		r->cap = cap;
 	}
 	size_t i = r->nrows++;

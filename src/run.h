@@ -59,6 +59,10 @@ struct run {
 	size_t param_nslots;
 
 	size_t nrows, cap;
+	size_t size_hint;           /* bytes of the input being read when
+	                               known (reader_read_fd: a regular
+	                               file's size), else 0: a reader may
+	                               reserve rows from it (run_reserve) */
 	size_t ncols;
 	char *names[RUN_MAX_COLS + 1];  /* owned column names; names[0] = "step" */
 	double *cols[RUN_MAX_COLS + 1]; /* cols[c][r], each of capacity cap */
@@ -134,6 +138,11 @@ int run_col(struct run *r, const char *name);
  * Returns 0, or -1 with *cause set ("more than 1000000 rows") when the run
  * already holds RUN_MAX_ROWS rows. */
 int run_add_row(struct run *r, double step, char **cause);
+
+/* Makes room for ROWS rows in all (at most RUN_MAX_ROWS; nothing when
+ * there is room already): a reader that can tell how many rows are
+ * coming saves the copies of growing the columns. */
+void run_reserve(struct run *r, size_t rows);
 
 /* Sets column COL of the last row (nothing when COL is out of range or
  * there is no row). */

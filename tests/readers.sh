@@ -141,8 +141,13 @@ ok "csv: TSV, BOM, quoting, the column table"
 # over there), a last line without a line end, and a 70 kB line.
 long=$(head -c 70000 /dev/zero | tr '\0' 'x')
 printf 'step, train_loss,\teval_loss ,lr\r\n1, 2.5 ,\t,0.1\r\n\r\n  \t \n2,NA,nan,\r\r\n3,1.25,-inf,1e-4\n4,"1.5",2,3\n5,1,1,%s\n6,0.5,0.75,0.01' "$long" >"$T/mix.csv"
-printf 'step\tloss\tnote\n1\t 2 \ta b\n2\t1\t"q"\n3\t0.5\t\n' >"$T/mix.tsv"
-for f in "$T/mix.csv" "$T/mix.tsv" "$D/keras.csv" "$D/lightning_logs/version_0/metrics.csv"; do
+printf 'step\tloss\tnote\n1\t 2 \ta b\n2\t1\t"q"\n3\t0.5\t\n4\t1,5\t2\n5\t0.25\t7\n' >"$T/mix.tsv"
+# Lines of numbers only are read in one pass (numeric_line): numbers
+# followed by other bytes, cells of 20 digits and of 65 bytes (not a
+# number), more and fewer cells than the header, an empty last cell,
+# exponents beyond the exact range.
+printf 'step,a,b,c\r\n1,1x2,3,4\r\n2,12abc,5,6\r\n3,1.5.3,7,8\r\n4,3e,1e5e2,9\r\n5,0x1A,+-1,-0\r\n6,007,1 ,2\r\n7,12345678901234567890123,0.1,1\r\n8,1%064d,2,3\r\n9,1,2,3,4,5\r\n10,1\r\n11,5,1,\r\n12,1.5e-70,2.5e+300,1e400\r\n13,0.24487257333508552,7.499999999999999e-07,1.0\r\n' 0 >"$T/nums.csv"
+for f in "$T/mix.csv" "$T/mix.tsv" "$T/nums.csv" "$D/keras.csv" "$D/lightning_logs/version_0/metrics.csv"; do
 	sed '1s/^\([^,\t]*\)/"\1"/' "$f" >"$T/quoted"
 	[ "$(head -c 1 "$T/quoted")" = '"' ] || fail "csv fast path: could not quote $f's header"
 	$TRC --data "$f" 2>"$T/err1" | grep -v '^#' >"$T/fast" || fail "csv fast path: $f: $(cat "$T/err1")"
