@@ -232,6 +232,27 @@ int run_col(struct run *r, const char *name)
 	return c;
 }
 
+/* Faults in the pages of P[USED..CAP) now, with one system call, rather
+ * than one page fault per 4 KiB as the rows arrive (MADV_POPULATE_WRITE,
+ * Linux 5.14; elsewhere, or when refused, nothing).  Only for capacity
+ * the caller expects to fill (run_reserve): on a virtual machine the
+ * faults of a 100 000-row CSV's columns were a fifth of its reading. */
+static void col_prefault(double *p, size_t used, size_t cap)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = 4096;
+	uintptr_t a = ((uintptr_t)(p + used) + page - 1) & ~(page - 1);
+	uintptr_t b = (uintptr_t)(p + cap) & ~(page - 1);
+
+	if (b > a + 16 * page)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)used;
+	(void)cap;
+#endif
+}
+
 /* Grows every column to ROWS. */
 void run_reserve(struct run *r, size_t rows)
 {
@@ -239,8 +260,10 @@ void run_reserve(struct run *r, size_t rows)
 		rows = RUN_MAX_ROWS;
 	if (rows <= r->cap || r->borrowed > 0)
 		return;
-	for (size_t c = 0; c < r->ncols; c++)
+	for (size_t c = 0; c < r->ncols; c++) {
 		r->cols[c] = col_resize(r->cols[c], r->nrows, rows);
+		col_prefault(r->cols[c], r->nrows, rows);
+	}
 	r->cap = rows;
 }
 
