@@ -260,9 +260,15 @@ void run_reserve(struct run *r, size_t rows)
 		rows = RUN_MAX_ROWS;
 	if (rows <= r->cap || r->borrowed > 0)
 		return;
+	/* The reservation is a guess from the bytes read so far: a file of
+	 * short lines and then one long one could reserve far too much, so
+	 * only up to 64 MiB is faulted in; the rest stays untouched. */
+	bool prefault = (rows - r->nrows) * r->ncols <= (64u << 20) / sizeof(double);
+
 	for (size_t c = 0; c < r->ncols; c++) {
 		r->cols[c] = col_resize(r->cols[c], r->nrows, rows);
-		col_prefault(r->cols[c], r->nrows, rows);
+		if (prefault)
+			col_prefault(r->cols[c], r->nrows, rows);
 	}
 	r->cap = rows;
 }
