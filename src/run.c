@@ -188,8 +188,10 @@ size_t run_drop_from(struct run *r, double step)
 	}
 	size_t dropped = r->nrows - k;
 	r->nrows = k;
-	if (dropped)
+	if (dropped) {
 		r->finished = false;
+		r->drops++;
+	}
 	return dropped;
 }
 

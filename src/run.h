@@ -80,6 +80,8 @@ struct run {
 	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
 	                           (set by run_finish; later ones are derived
 	                           by the caller, e.g. smoothed series) */
+	size_t drops;           /* times run_drop_from dropped rows (watch.c:
+	                           rows read before may have changed) */
 	size_t partial_lines;   /* text files (JSON Lines, CSV) ending with a
 	                           partial last line, which was not read
 	                           (still being written?) */
