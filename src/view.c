@@ -245,20 +245,48 @@ static void emit_bucket(const double *x, const double *y, size_t *idx, size_t k,
 	}
 }
 
-/* Column of X on grid G (see struct view_grid): SCALE is columns per unit
- * of x (0 for a one-column grid), END the position of hi. */
-static int64_t grid_col(const struct view_grid *g, double scale, double end, double x)
+/* The column of position POS (floored): far outside (or not a number),
+ * the outermost columns. */
+static int64_t pos_col(double pos)
 {
-	double pos = g->left + (x - g->lo) * scale;
-	if (x == g->hi && end == floor(end))
-		pos = end - 1;
 	pos = floor(pos);
-	/* Far outside (or not a number): the outermost columns. */
 	if (!(pos > -9e18))
 		return pos < 0 ? INT64_C(-9000000000000000000) : 0;
 	if (pos > 9e18)
 		return INT64_C(9000000000000000000);
 	return (int64_t)pos;
+}
+
+/* Column of X on grid G (see struct view_grid): SCALE is columns per unit
+ * of x (0 for a one-column grid), END the position of hi. */
+static int64_t grid_col(const struct view_grid *g, double scale, double end, double x)
+{
+	if (x == g->hi && end == floor(end))
+		return pos_col(end - 1);
+	return pos_col(g->left + (x - g->lo) * scale);
+}
+
+/* The smallest x whose column (by position, as for any x in [lo, hi)) is
+ * beyond B: from the arithmetic's inverse, then moved ulp by ulp until it
+ * is exactly that; NaN when that does not come within 64 ulps (the
+ * caller searches instead). */
+static double col_end(const struct view_grid *g, double scale, int64_t b)
+{
+	if (!(scale > 0) || b >= INT64_C(9000000000000000000) || b <= INT64_C(-9000000000000000000))
+		return NAN;
+	double t = g->lo + ((double)b + 1 - g->left) / scale;
+	int k = 0;
+	while (isfinite(t) && pos_col(g->left + (t - g->lo) * scale) <= b && k++ < 64)
+		t = nextafter(t, INFINITY);
+	if (!isfinite(t) || k > 64)
+		return NAN;
+	for (k = 0; k < 64; k++) {
+		double p = nextafter(t, -INFINITY);
+		if (pos_col(g->left + (p - g->lo) * scale) <= b)
+			return t;
+		t = p;
+	}
+	return NAN;
 }
 
 /* First index in [I, N) whose x is not below V (X ascending), or N. */
@@ -339,8 +367,15 @@ static size_t downsample_sorted(const double *x, const double *y, size_t n,
 		int side = x[i] < g->lo ? -1 : x[i] > g->hi ? 1 : 0;
 		int64_t b = side < 0 ? INT64_MIN : side > 0 ? INT64_MAX : grid_col(g, scale, end, x[i]);
 		size_t e;
+		double thr;
 		if (i < below) {
 			e = below;
+		} else if (i < inner && !isnan(thr = col_end(g, scale, b))) {
+			/* The points before the first x of a later column:
+			 * one comparison each, read in order. */
+			e = i + 1;
+			while (e < inner && x[e] < thr)
+				e++;
 		} else if (i < inner) {
 			/* The first point in (i, inner) of a later column. */
 			size_t lo = i + 1, hi = inner;
@@ -369,8 +404,10 @@ static size_t downsample_sorted(const double *x, const double *y, size_t n,
 	return m;
 }
 
-size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
-		       double *ox, double *oy)
+/* view_downsample, told when X is known to ascend (ASCENDING: no pass to
+ * check it). */
+static size_t downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
+			 double *ox, double *oy, bool ascending)
 {
 	if (!g || n <= 4) {
 		if (ox != x)
@@ -381,7 +418,7 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	}
 	/* Buckets by x when x ascends (pixel columns), else by index. */
 	bool by_x = true;
-	for (size_t i = 1; i < n && by_x; i++)
+	for (size_t i = 1; i < n && by_x && !ascending; i++)
 		by_x = x[i] >= x[i - 1];
 	double span = g->hi - g->lo, end = g->left + g->width;
 	bool one = !(span > 0 && isfinite(span) && g->width > 0 && isfinite(g->width) &&
@@ -429,6 +466,12 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	size_t idx[4] = { first, last, lo, hi };
 	emit_bucket(x, y, idx, 4, ox, oy, &m);
 	return m;
+}
+
+size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
+		       double *ox, double *oy)
+{
+	return downsample(x, y, n, g, ox, oy, false);
 }
 
 /* Sorting helper for qsort. */
@@ -635,14 +678,15 @@ static void dvec_append(struct dvec *d, const double *p, size_t n)
 }
 
 /* A series for S's run/panel/series from the N filtered points X/Y
- * (scratch, not kept), downsampled on grid G (NULL: every point) through
- * the scratch OX/OY (room for N points) into new arrays. */
+ * (scratch or the run's columns, not kept), downsampled on grid G (NULL:
+ * every point) through the scratch OX/OY (room for N points) into new
+ * arrays.  ASCENDING: X is known to ascend. */
 static struct view_series make_series(const struct view_series *s, const double *x,
 				      const double *y, size_t n, const struct view_grid *g,
-				      double *ox, double *oy)
+				      double *ox, double *oy, bool ascending)
 {
 	struct view_series out = *s;
-	out.n = view_downsample(x, y, n, g, ox, oy);
+	out.n = downsample(x, y, n, g, ox, oy, ascending);
 	out.x = xmalloc((out.n ? out.n : 1) * sizeof(*out.x));
 	out.y = xmalloc((out.n ? out.n : 1) * sizeof(*out.y));
 	memcpy(out.x, ox, out.n * sizeof(*out.x));
@@ -668,13 +712,30 @@ struct series_scan {
 	size_t ndrawn;      /* drawn points */
 	size_t nonpos, huge;
 	bool within;
+	bool ascending;     /* the drawn points' x ascend (known) */
 };
 
 /* Scans RUN's column YC with x from XS (WLO, WHI: --xrange or infinite). */
 static struct series_scan scan_series(const struct run *run, const struct xsource *xs, int yc,
 				      bool logy, double wlo, double whi)
 {
-	struct series_scan sc = { true, INFINITY, -INFINITY, 0, 0, 0, false };
+	struct series_scan sc = { true, INFINITY, -INFINITY, 0, 0, 0, false, false };
+	/* A finished run drawn by step, whose counts (run->stat) say every
+	 * point is drawn: its steps ascend strictly, so no pass is needed. */
+	size_t n = run->nrows;
+	if (run->finished && xs->col == 0 && xs->offset == 0 && (size_t)yc < run->nstat && n > 0) {
+		const struct run_colstat *cx = &run->stat[0], *cy = &run->stat[yc];
+		if (!cx->nonfinite && !cx->huge && !cy->nonfinite && !cy->huge && !(logy && cy->nonpos)) {
+			const double *x = run->cols[0];
+			size_t at = lower_bound(x, 0, n, wlo);
+			sc.lo = x[0];
+			sc.hi = x[n - 1];
+			sc.ndrawn = n;
+			sc.within = at < n && x[at] <= whi;
+			sc.ascending = true;
+			return sc;
+		}
+	}
 	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
 	double off = xs->offset;
 	for (size_t i = 0; i < run->nrows; i++) {
@@ -861,12 +922,13 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 				struct view_series s = { .run = r, .panel = p, .series = k };
 				if (smooth) {
 					s.faded = true;
-					struct view_series raw = make_series(&s, sx, sy, m, g, ox, oy);
+					struct view_series raw = make_series(&s, sx, sy, m, g, ox, oy, false);
 					slist_push(&faded, &raw);
 					s.faded = false;
 					view_smooth(sy, sy, m, o->smooth);
 				}
-				struct view_series line = make_series(&s, px, py, m, g, ox, oy);
+				bool asc = px != sx && c->ascending;
+				struct view_series line = make_series(&s, px, py, m, g, ox, oy, asc);
 				slist_push(&strong, &line);
 			}
 		}

@@ -244,7 +244,7 @@ static bool snap_extend(struct tail *t, struct run *s)
 	const struct run *r = t->raw;
 	size_t k = t->snap_rows;
 	if (k == 0 || r->nrows < k || r->ncols != t->snap_cols || r->drops != t->snap_drops ||
-	    s->nrows == 0 || s->borrowed)
+	    s->nrows == 0 || s->borrowed || s->nstat != s->ncols)
 		return false;
 	for (size_t c = 0; c < r->ncols; c++)
 		if (memcmp(&r->cols[c][k - 1], &t->snap_last[c], sizeof(double)) != 0)
@@ -287,6 +287,7 @@ static bool snap_extend(struct tail *t, struct run *s)
 	}
 	derive_tail(s, old, COL_EVAL_LOSS, COL_PPL);
 	derive_tail(s, old, COL_TRAIN_LOSS, COL_TRAIN_PPL);
+	run_stat_rows(s, old);
 	sync_header(s, r);
 	snap_remember(t, s);
 	return true;

@@ -593,6 +593,27 @@ static void test_downsample_same_as_pointwise(void **state)
 		assert_memory_equal(x, rx, m * sizeof(double));
 		assert_memory_equal(y, ry, m * sizeof(double));
 	}
+	/* x on the columns' borders and one ulp either side of them: a
+	 * border found an ulp off puts a point in the wrong bucket. */
+	for (int t = 0; t < 200; t++) {
+		double lo = (double)(rand() % 2000) / 7.0 - 100, span = 1 + (double)(rand() % 5000) / 3.0;
+		double width = t % 2 ? (double)(2 + rand() % 400) : 1.5 + (double)(rand() % 400) * 0.77;
+		struct view_grid g = { lo, lo + span, t % 3 ? 0 : 0.5, width };
+		size_t n = 0;
+		for (int j = 0; n + 3 <= N && j <= (int)width + 1; j++) {
+			double b = lo + (double)j * span / width;
+			x[n++] = nextafter(b, -INFINITY);
+			x[n++] = b;
+			x[n++] = nextafter(b, INFINITY);
+		}
+		for (size_t i = 0; i < n; i++)
+			y[i] = (double)(rand() % 100);
+		size_t want = ref_downsample(x, y, n, &g, rx, ry);
+		size_t m = view_downsample(x, y, n, &g, ox, oy);
+		assert_int_equal(m, want);
+		assert_memory_equal(ox, rx, m * sizeof(double));
+		assert_memory_equal(oy, ry, m * sizeof(double));
+	}
 }
 
 static void test_downsample_not_ascending(void **state)

@@ -84,6 +84,12 @@ static void check_cold(const struct run *s, const char *name, const char *what)
 	assert_int_equal(s->epoch_back, c->epoch_back);
 	assert_int_equal(s->nlogged, c->nlogged);
 	assert_true(s->finished);
+	assert_int_equal(s->nstat, c->nstat);
+	for (size_t k = 0; k < c->nstat; k++) {
+		assert_int_equal(s->stat[k].nonfinite, c->stat[k].nonfinite);
+		assert_int_equal(s->stat[k].huge, c->stat[k].huge);
+		assert_int_equal(s->stat[k].nonpos, c->stat[k].nonpos);
+	}
 	run_free(c);
 }
 
