@@ -304,49 +304,35 @@ static size_t lower_bound(const double *x, size_t i, size_t n, double v)
 
 /* The first index of the smallest and of the largest of Y[I..E) into *LO
  * and *HI, as the loop "if (y[k] < y[lo]) lo = k" from I would find them
- * (a NaN at I stays; later NaNs never win): four interleaved lanes, each
- * with its best value in a register, joined by value, then by index. */
+ * (a NaN at I stays; later NaNs never win): the values first, in two
+ * independent pairs of registers, then the first index holding each
+ * (the bucket is in the cache by then). */
 static void bucket_extremes(const double *y, size_t i, size_t e, size_t *lo, size_t *hi)
 {
-	double vl[4], vh[4];
-	size_t il[4], ih[4];
-	for (int j = 0; j < 4; j++) {
-		vl[j] = vh[j] = y[i];
-		il[j] = ih[j] = i;
-	}
+	double l0 = y[i], l1 = y[i], h0 = y[i], h1 = y[i];
+	*lo = *hi = i;
+	if (isnan(y[i]))
+		return;
 	size_t k = i + 1;
-	for (; k + 4 <= e; k += 4)
-		for (int j = 0; j < 4; j++) {
-			double v = y[k + (size_t)j];
-			if (v < vl[j]) {
-				vl[j] = v;
-				il[j] = k + (size_t)j;
-			}
-			if (v > vh[j]) {
-				vh[j] = v;
-				ih[j] = k + (size_t)j;
-			}
-		}
-	for (int j = 0; k < e; k++, j++) {
-		double v = y[k];
-		if (v < vl[j]) {
-			vl[j] = v;
-			il[j] = k;
-		}
-		if (v > vh[j]) {
-			vh[j] = v;
-			ih[j] = k;
-		}
+	for (; k + 2 <= e; k += 2) {
+		double a = y[k], b = y[k + 1];
+		l0 = a < l0 ? a : l0;
+		h0 = a > h0 ? a : h0;
+		l1 = b < l1 ? b : l1;
+		h1 = b > h1 ? b : h1;
 	}
-	size_t bl = 0, bh = 0;
-	for (int j = 1; j < 4; j++) {
-		if (vl[j] < vl[bl] || (vl[j] == vl[bl] && il[j] < il[bl]))
-			bl = (size_t)j;
-		if (vh[j] > vh[bh] || (vh[j] == vh[bh] && ih[j] < ih[bh]))
-			bh = (size_t)j;
+	if (k < e) {
+		l0 = y[k] < l0 ? y[k] : l0;
+		h0 = y[k] > h0 ? y[k] : h0;
 	}
-	*lo = il[bl];
-	*hi = ih[bh];
+	double l = l1 < l0 ? l1 : l0, h = h1 > h0 ? h1 : h0;
+	/* == takes -0.0 for 0.0, as "<" never preferred one to the other. */
+	for (k = i; y[k] != l; k++)
+		;
+	*lo = k;
+	for (k = i; y[k] != h; k++)
+		;
+	*hi = k;
 }
 
 /* view_downsample's buckets for ascending X on a grid of several columns,
