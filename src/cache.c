@@ -18,6 +18,8 @@ struct slot {
 	struct run *run;
 	char *error;
 	struct tail *tail;   /* follow mode: a local regular file */
+	bool tail_snap;      /* run is the last snapshot TAIL returned, as
+	                        returned (tail_poll may extend it in place) */
 	char *refresh_error;
 	char *etag, *last_modified; /* follow mode: the validators of the
 	                               answer the run came from (URLs, ids) */
@@ -49,6 +51,7 @@ static void slot_clear(struct slot *s)
 	s->pub.run = NULL;
 	s->pub.error = NULL;
 	s->pub.loaded = false;
+	s->tail_snap = false;
 }
 
 void cache_free(struct run_cache *c)
@@ -236,14 +239,27 @@ static bool slot_take(struct slot *s, bool refresh, struct run *run, int status,
 	return true;
 }
 
-/* Reads slot S through its tail.  Returns true when S changed. */
+/* Reads slot S through its tail.  Returns true when S changed.  The
+ * run held may be extended in place: the entry's run, like any run a
+ * refresh replaces, is good until the next refresh (cache.h). */
 static bool load_tail(struct slot *s, bool refresh)
 {
 	struct run *snap = NULL;
 	char *cause = NULL;
-	int rc = tail_poll(s->tail, &snap, &cause);
-	if (rc < 0)
-		return slot_take(s, refresh, run_new(s->pub.arg), EXIT_DATA, cause);
+	struct run *prev = s->tail_snap ? s->run : NULL;
+	int rc = tail_poll(s->tail, prev, &snap, &cause);
+	if (rc < 0) {
+		bool took = slot_take(s, refresh, run_new(s->pub.arg), EXIT_DATA, cause);
+		s->tail_snap = false; /* the tail starts over: a new snapshot */
+		return took;
+	}
+	if (rc > 0 && snap == prev) { /* extended in place: changed */
+		free(s->refresh_error);
+		s->refresh_error = NULL;
+		s->pub.refresh_error = NULL;
+		s->pub.generation++;
+		return true;
+	}
 	if (rc == 0 && s->pub.loaded) {
 		free(s->refresh_error);
 		s->refresh_error = NULL;
@@ -254,7 +270,12 @@ static bool load_tail(struct slot *s, bool refresh)
 		snap = run_new(s->pub.arg);
 		run_finish(snap);
 	}
-	return slot_take(s, refresh, snap, EXIT_OK, NULL);
+	bool fresh = rc > 0;
+	bool took = slot_take(s, refresh, snap, EXIT_OK, NULL);
+	/* A snapshot found the same as the run held was freed: the run
+	 * held is not the tail's last any more. */
+	s->tail_snap = fresh && took;
+	return took;
 }
 
 /* Reads the slots SEL[0..N) at once (REFRESH: again).  Returns how many

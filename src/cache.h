@@ -66,7 +66,10 @@ void cache_set_follow(struct run_cache *c, bool follow);
  * read well before, E keeps its last good run and status, sets
  * E->refresh_error and the result is false (a failing E stays failed,
  * with the new message).  Standard input is never read again.  Runs and
- * charts taken from E before must not be used after a true result. */
+ * charts taken from E before must not be used after a true result: in
+ * follow mode E->run may even be the same run, extended in place by the
+ * rows appended to its file (its columns moved, so a run_overlay of it
+ * dangles). */
 bool cache_refresh(struct run_cache *c, const struct cache_entry *e);
 
 /* cache_refresh for every loaded entry not idle, all at once.  Returns

@@ -199,10 +199,13 @@ static void block_name(char *b, size_t k)
 	snprintf(b, 32, "$trc%zu", k);
 }
 
-/* Writes the inline datablocks: numbers only, generated names. */
+/* Writes the inline datablocks: numbers only, generated names.  The
+ * points are formatted into a buffer written a few KB at a time (a
+ * stream call per number cost as much as the formatting). */
 static void put_datablocks(FILE *out, const struct view *v)
 {
-	char name[32], num[FMT_DOUBLE_MAX];
+	char name[32], buf[8192];
+	size_t len = 0;
 	for (size_t k = 0; k < v->n; k++) {
 		const struct view_series *s = &v->s[k];
 		if (s->n == 0)
@@ -210,13 +213,17 @@ static void put_datablocks(FILE *out, const struct view *v)
 		block_name(name, k);
 		fprintf(out, "%s << EOD\n", name);
 		for (size_t i = 0; i < s->n; i++) {
-			int n = fmt_double(num, s->x[i]);
-			num[n++] = ' ';
-			fwrite(num, 1, (size_t)n, out);
-			n = fmt_double(num, s->y[i]);
-			num[n++] = '\n';
-			fwrite(num, 1, (size_t)n, out);
+			if (len > sizeof buf - 2 * FMT_DOUBLE_MAX - 2) {
+				fwrite(buf, 1, len, out);
+				len = 0;
+			}
+			len += (size_t)fmt_double(buf + len, s->x[i]);
+			buf[len++] = ' ';
+			len += (size_t)fmt_double(buf + len, s->y[i]);
+			buf[len++] = '\n';
 		}
+		fwrite(buf, 1, len, out);
+		len = 0;
 		fputs("EOD\n", out);
 	}
 }

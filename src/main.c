@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -917,6 +920,13 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 	bool tty = watch_on_tty(st, pl);
 	if (st->opts.verbose)
 		diag_note("watch: reading the jobs every %g s", interval);
+#ifdef M_TRIM_THRESHOLD
+	/* Every round frees and allocates the same large blocks again (the
+	 * chart's scratch and series): keep freed memory in the heap for the
+	 * next round rather than giving it back and faulting it in anew. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 	if (tty) {
 		/* The alternate screen, left again at the end, by a signal too. */
 		fputs(ALT_SCREEN_ON, stdout);

@@ -3,6 +3,7 @@
 
 #include "run.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -321,8 +322,10 @@ size_t run_drop_from(struct run *r, double step)
 	}
 	size_t dropped = r->nrows - k;
 	r->nrows = k;
-	if (dropped)
+	if (dropped) {
 		r->finished = false;
+		r->drops++;
+	}
 	return dropped;
 }
 
@@ -467,6 +470,25 @@ void run_finish(struct run *r)
 	derive_ppl(r, COL_EVAL_LOSS, COL_PPL);
 	derive_ppl(r, COL_TRAIN_LOSS, COL_TRAIN_PPL);
 	r->nlogged = r->ncols;
+	run_stat_rows(r, 0);
+}
+
+void run_stat_rows(struct run *r, size_t from)
+{
+	for (size_t c = 0; c < r->ncols; c++) {
+		struct run_colstat st = from ? r->stat[c] : (struct run_colstat){ 0, 0, 0 };
+		const double *col = r->cols[c];
+		for (size_t i = from; i < r->nrows; i++) {
+			/* Flags added up: no branches. */
+			double v = col[i], a = fabs(v);
+			bool finite = a <= DBL_MAX, small = a <= RUN_HUGE;
+			st.nonfinite += !finite;
+			st.huge += finite & !small;
+			st.nonpos += small & (v <= 0);
+		}
+		r->stat[c] = st;
+	}
+	r->nstat = r->ncols;
 }
 
 /* Is NAME among the logged columns of one of RUNS? */

@@ -35,6 +35,17 @@
 #define COL_GPU_MEM "gpu_memory_allocated_gb"
 #define COL_GPU_MEM_RES "gpu_memory_reserved_gb"
 
+/* Values beyond +-RUN_HUGE are not drawn (view.h's VIEW_MAX_ABS). */
+#define RUN_HUGE 1e300
+
+/* What a pass over one column of a finished run finds, kept so the chart
+ * need not make that pass (view.c): cells that are NaN or infinite, finite
+ * beyond +-RUN_HUGE, and finite within it but <= 0 (left out on a log
+ * axis). */
+struct run_colstat {
+	size_t nonfinite, huge, nonpos;
+};
+
 struct run {
 	char *arg;   /* the JOB argument as written (messages); owned */
 	char *id;    /* job_id from the body, or NULL; owned, untrusted */
@@ -88,9 +99,15 @@ struct run {
 	size_t nlogged;         /* columns 0 .. nlogged-1 came from the input
 	                           (set by run_finish; later ones are derived
 	                           by the caller, e.g. smoothed series) */
+	size_t drops;           /* times run_drop_from dropped rows (watch.c:
+	                           rows read before may have changed) */
 	size_t partial_lines;   /* text files (JSON Lines, CSV) ending with a
 	                           partial last line, which was not read
 	                           (still being written?) */
+	struct run_colstat stat[RUN_MAX_COLS + 1];
+	size_t nstat;           /* stat[] counts every row of columns
+	                           [0, nstat) while the run is finished
+	                           (run_finish, run_stat_rows); 0 before */
 	size_t epoch_back;      /* rows (in step order, after merging) whose
 	                           epoch is below the one before (run_finish) */
 	char *status;           /* the run's status where its source keeps
@@ -172,6 +189,12 @@ void run_sort_rows(struct run *r);
  * column is added only when something is derived.  Idempotent until the
  * next run_add_row(). */
 void run_finish(struct run *r);
+
+/* Counts rows [FROM, nrows) of every column into stat[] (FROM 0: anew)
+ * and sets nstat = ncols: for a finished run to which rows were appended
+ * in step order, keeping it finished (watch.c).  With FROM > 0 the
+ * columns must be those counted before (nstat == ncols). */
+void run_stat_rows(struct run *r, size_t from);
 
 /* The warnings the counters of R call for, each "JOB: what" with the JOB
  * (r->arg) sanitized: "JOB: skipped N rows without a usable step", "JOB:

@@ -1,6 +1,7 @@
 /* view.c: panels, the x axis, smoothing and downsampling (see view.h). */
 #include "view.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -244,15 +245,11 @@ static void emit_bucket(const double *x, const double *y, size_t *idx, size_t k,
 	}
 }
 
-/* Column of X on grid G (see struct view_grid): SCALE is columns per unit
- * of x (0 for a one-column grid), END the position of hi. */
-static int64_t grid_col(const struct view_grid *g, double scale, double end, double x)
+/* The column of position POS (floored): far outside (or not a number),
+ * the outermost columns. */
+static int64_t pos_col(double pos)
 {
-	double pos = g->left + (x - g->lo) * scale;
-	if (x == g->hi && end == floor(end))
-		pos = end - 1;
 	pos = floor(pos);
-	/* Far outside (or not a number): the outermost columns. */
 	if (!(pos > -9e18))
 		return pos < 0 ? INT64_C(-9000000000000000000) : 0;
 	if (pos > 9e18)
@@ -260,8 +257,143 @@ static int64_t grid_col(const struct view_grid *g, double scale, double end, dou
 	return (int64_t)pos;
 }
 
-size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
-		       double *ox, double *oy)
+/* Column of X on grid G (see struct view_grid): SCALE is columns per unit
+ * of x (0 for a one-column grid), END the position of hi. */
+static int64_t grid_col(const struct view_grid *g, double scale, double end, double x)
+{
+	if (x == g->hi && end == floor(end))
+		return pos_col(end - 1);
+	return pos_col(g->left + (x - g->lo) * scale);
+}
+
+/* The smallest x whose column (by position, as for any x in [lo, hi)) is
+ * beyond B: from the arithmetic's inverse, then moved ulp by ulp until it
+ * is exactly that; NaN when that does not come within 64 ulps (the
+ * caller searches instead). */
+static double col_end(const struct view_grid *g, double scale, int64_t b)
+{
+	if (!(scale > 0) || b >= INT64_C(9000000000000000000) || b <= INT64_C(-9000000000000000000))
+		return NAN;
+	double t = g->lo + ((double)b + 1 - g->left) / scale;
+	int k = 0;
+	while (isfinite(t) && pos_col(g->left + (t - g->lo) * scale) <= b && k++ < 64)
+		t = nextafter(t, INFINITY);
+	if (!isfinite(t) || k > 64)
+		return NAN;
+	for (k = 0; k < 64; k++) {
+		double p = nextafter(t, -INFINITY);
+		if (pos_col(g->left + (p - g->lo) * scale) <= b)
+			return t;
+		t = p;
+	}
+	return NAN;
+}
+
+/* First index in [I, N) whose x is not below V (X ascending), or N. */
+static size_t lower_bound(const double *x, size_t i, size_t n, double v)
+{
+	while (i < n) {
+		size_t mid = i + (n - i) / 2;
+		if (x[mid] < v)
+			i = mid + 1;
+		else
+			n = mid;
+	}
+	return i;
+}
+
+/* The first index of the smallest and of the largest of Y[I..E) into *LO
+ * and *HI, as the loop "if (y[k] < y[lo]) lo = k" from I would find them
+ * (a NaN at I stays; later NaNs never win): the values first, in two
+ * independent pairs of registers, then the first index holding each
+ * (the bucket is in the cache by then). */
+static void bucket_extremes(const double *y, size_t i, size_t e, size_t *lo, size_t *hi)
+{
+	double l0 = y[i], l1 = y[i], h0 = y[i], h1 = y[i];
+	*lo = *hi = i;
+	if (isnan(y[i]))
+		return;
+	size_t k = i + 1;
+	for (; k + 2 <= e; k += 2) {
+		double a = y[k], b = y[k + 1];
+		l0 = a < l0 ? a : l0;
+		h0 = a > h0 ? a : h0;
+		l1 = b < l1 ? b : l1;
+		h1 = b > h1 ? b : h1;
+	}
+	if (k < e) {
+		l0 = y[k] < l0 ? y[k] : l0;
+		h0 = y[k] > h0 ? y[k] : h0;
+	}
+	double l = l1 < l0 ? l1 : l0, h = h1 > h0 ? h1 : h0;
+	/* == takes -0.0 for 0.0, as "<" never preferred one to the other. */
+	for (k = i; y[k] != l; k++)
+		;
+	*lo = k;
+	for (k = i; y[k] != h; k++)
+		;
+	*hi = k;
+}
+
+/* view_downsample's buckets for ascending X on a grid of several columns,
+ * bucket by bucket instead of point by point: the same buckets, the same
+ * points.  On [lo, hi) a point's column never decreases with x (every
+ * step of grid_col is monotone there), so where a bucket of those ends is
+ * found by binary search; the points at x == hi (their own rule) and
+ * outside [lo, hi] are taken one by one, as the loop in view_downsample
+ * does. */
+static size_t downsample_sorted(const double *x, const double *y, size_t n,
+				const struct view_grid *g, double scale, double end, double *ox,
+				double *oy)
+{
+	size_t below = lower_bound(x, 0, n, g->lo);     /* [0, below): x < lo */
+	size_t inner = lower_bound(x, below, n, g->hi); /* [below, inner): x < hi */
+	size_t m = 0;
+	for (size_t i = 0; i < n;) {
+		int side = x[i] < g->lo ? -1 : x[i] > g->hi ? 1 : 0;
+		int64_t b = side < 0 ? INT64_MIN : side > 0 ? INT64_MAX : grid_col(g, scale, end, x[i]);
+		size_t e;
+		double thr;
+		if (i < below) {
+			e = below;
+		} else if (i < inner && !isnan(thr = col_end(g, scale, b))) {
+			/* The points before the first x of a later column:
+			 * one comparison each, read in order. */
+			e = i + 1;
+			while (e < inner && x[e] < thr)
+				e++;
+		} else if (i < inner) {
+			/* The first point in (i, inner) of a later column. */
+			size_t lo = i + 1, hi = inner;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (grid_col(g, scale, end, x[mid]) > b)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			e = lo;
+		} else {
+			e = i + 1;
+		}
+		while (e < n) {
+			int es = x[e] < g->lo ? -1 : x[e] > g->hi ? 1 : 0;
+			if (es != side || (side == 0 && grid_col(g, scale, end, x[e]) != b))
+				break;
+			e++;
+		}
+		size_t idx[4] = { i, e - 1, i, i };
+		bucket_extremes(y, i, e, &idx[2], &idx[3]);
+		emit_bucket(x, y, idx, 4, ox, oy, &m);
+		i = e;
+	}
+	return m;
+}
+
+/* view_downsample, told when X is known to ascend (ASCENDING: no pass to
+ * check it). */
+static size_t downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
+			 double *ox, double *oy, bool ascending)
 {
 	if (!g || n <= 4) {
 		if (ox != x)
@@ -272,7 +404,7 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	}
 	/* Buckets by x when x ascends (pixel columns), else by index. */
 	bool by_x = true;
-	for (size_t i = 1; i < n && by_x; i++)
+	for (size_t i = 1; i < n && by_x && !ascending; i++)
 		by_x = x[i] >= x[i - 1];
 	double span = g->hi - g->lo, end = g->left + g->width;
 	bool one = !(span > 0 && isfinite(span) && g->width > 0 && isfinite(g->width) &&
@@ -284,6 +416,8 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	if (!by_x && nb >= (double)n)
 		nb = (double)n; /* one point per bucket: every point */
 	double per_i = nb / (double)n;
+	if (by_x && !one)
+		return downsample_sorted(x, y, n, g, scale, end, ox, oy);
 
 	size_t m = 0, first = 0, last = 0, lo = 0, hi = 0;
 	int64_t cur = 0;
@@ -318,6 +452,12 @@ size_t view_downsample(const double *x, const double *y, size_t n, const struct 
 	size_t idx[4] = { first, last, lo, hi };
 	emit_bucket(x, y, idx, 4, ox, oy, &m);
 	return m;
+}
+
+size_t view_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
+		       double *ox, double *oy)
+{
+	return downsample(x, y, n, g, ox, oy, false);
 }
 
 /* Sorting helper for qsort. */
@@ -524,14 +664,15 @@ static void dvec_append(struct dvec *d, const double *p, size_t n)
 }
 
 /* A series for S's run/panel/series from the N filtered points X/Y
- * (scratch, not kept), downsampled on grid G (NULL: every point) through
- * the scratch OX/OY (room for N points) into new arrays. */
+ * (scratch or the run's columns, not kept), downsampled on grid G (NULL:
+ * every point) through the scratch OX/OY (room for N points) into new
+ * arrays.  ASCENDING: X is known to ascend. */
 static struct view_series make_series(const struct view_series *s, const double *x,
 				      const double *y, size_t n, const struct view_grid *g,
-				      double *ox, double *oy)
+				      double *ox, double *oy, bool ascending)
 {
 	struct view_series out = *s;
-	out.n = view_downsample(x, y, n, g, ox, oy);
+	out.n = downsample(x, y, n, g, ox, oy, ascending);
 	out.x = xmalloc((out.n ? out.n : 1) * sizeof(*out.x));
 	out.y = xmalloc((out.n ? out.n : 1) * sizeof(*out.y));
 	memcpy(out.x, ox, out.n * sizeof(*out.x));
@@ -543,38 +684,64 @@ static struct view_series make_series(const struct view_series *s, const double 
 /* True for a point that is drawn (view.h). */
 bool view_is_drawn(double xv, double yv, bool logy)
 {
-	return fabs(xv) <= VIEW_MAX_ABS && fabs(yv) <= VIEW_MAX_ABS && !(logy && yv <= 0);
+	/* & rather than &&: no branches in the loops over every row. */
+	return (fabs(xv) <= VIEW_MAX_ABS) & (fabs(yv) <= VIEW_MAX_ABS) & !(logy & (yv <= 0));
 }
 
-/* Counts the points of RUN's column YC with a finite x and y that are not
- * drawn: y <= 0 on a log axis into *NONPOS, beyond VIEW_MAX_ABS into
- * *HUGE. */
-static void count_dropped(const struct run *run, const struct xsource *xs, int yc, bool logy,
-			  size_t *nonpos, size_t *huge)
-{
-	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
-	for (size_t i = 0; i < run->nrows; i++) {
-		double xv = xcol[i] - xs->offset, yv = ycol[i];
-		if (!isfinite(xv) || !isfinite(yv))
-			continue;
-		if (fabs(xv) > VIEW_MAX_ABS || fabs(yv) > VIEW_MAX_ABS)
-			(*huge)++;
-		else if (logy && yv <= 0)
-			(*nonpos)++;
-	}
-}
+/* What one pass over a (run, column) of a panel tells: the x extent of
+ * its drawn points (lo > hi: none), the points with a finite x and y that
+ * are not drawn (y <= 0 on a log axis: nonpos; beyond VIEW_MAX_ABS:
+ * huge), and whether a drawn point lies within --xrange. */
+struct series_scan {
+	bool have;          /* the run has the column and the x */
+	double lo, hi;
+	size_t ndrawn;      /* drawn points */
+	size_t nonpos, huge;
+	bool within;
+	bool ascending;     /* the drawn points' x ascend (known) */
+};
 
-/* Does RUN's column YC have a drawn point with x in [LO, HI]? */
-static bool drawn_within(const struct run *run, const struct xsource *xs, int yc, bool logy,
-			 double lo, double hi)
+/* Scans RUN's column YC with x from XS (WLO, WHI: --xrange or infinite). */
+static struct series_scan scan_series(const struct run *run, const struct xsource *xs, int yc,
+				      bool logy, double wlo, double whi)
 {
-	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
-	for (size_t i = 0; i < run->nrows; i++) {
-		double xv = xcol[i] - xs->offset;
-		if (view_is_drawn(xv, ycol[i], logy) && xv >= lo && xv <= hi)
-			return true;
+	struct series_scan sc = { true, INFINITY, -INFINITY, 0, 0, 0, false, false };
+	/* A finished run drawn by step, whose counts (run->stat) say every
+	 * point is drawn: its steps ascend strictly, so no pass is needed. */
+	size_t n = run->nrows;
+	if (run->finished && xs->col == 0 && xs->offset == 0 && (size_t)yc < run->nstat && n > 0) {
+		const struct run_colstat *cx = &run->stat[0], *cy = &run->stat[yc];
+		if (!cx->nonfinite && !cx->huge && !cy->nonfinite && !cy->huge && !(logy && cy->nonpos)) {
+			const double *x = run->cols[0];
+			size_t at = lower_bound(x, 0, n, wlo);
+			sc.lo = x[0];
+			sc.hi = x[n - 1];
+			sc.ndrawn = n;
+			sc.within = at < n && x[at] <= whi;
+			sc.ascending = true;
+			return sc;
+		}
 	}
-	return false;
+	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
+	double off = xs->offset;
+	for (size_t i = 0; i < run->nrows; i++) {
+		/* Branch-light: flags added up, the extent compared. */
+		double xv = xcol[i] - off, yv = ycol[i];
+		double ax = fabs(xv), ay = fabs(yv);
+		bool finite = (ax <= DBL_MAX) & (ay <= DBL_MAX);
+		bool small = (ax <= VIEW_MAX_ABS) & (ay <= VIEW_MAX_ABS);
+		bool nonpos = small & logy & (yv <= 0);
+		bool drawn = small & !nonpos;
+		sc.huge += finite & !small;
+		sc.nonpos += nonpos;
+		sc.ndrawn += drawn;
+		if (drawn & (xv < sc.lo))
+			sc.lo = xv;
+		if (drawn & (xv > sc.hi))
+			sc.hi = xv;
+		sc.within |= drawn & (xv >= wlo) & (xv <= whi);
+	}
+	return sc;
 }
 
 /* The points of RUN's column YC that are drawn (is_drawn), with x from XS,
@@ -587,46 +754,32 @@ static size_t drawn_points(const struct run *run, const struct xsource *xs, int 
 	size_t m = 0;
 	for (size_t i = 0; i < run->nrows; i++) {
 		double xv = xcol[i] - off, yv = ycol[i];
-		if (!view_is_drawn(xv, yv, logy))
-			continue;
+		/* Written always, kept when drawn: m <= i < nrows. */
 		sx[m] = xv;
 		sy[m] = yv;
-		m++;
+		m += view_is_drawn(xv, yv, logy);
 	}
 	return m;
 }
 
-/* Widens [*LO, *HI] to the x of every point of RUN's column YC that is
- * drawn (as drawn_points, without copying them). */
-static void drawn_extent(const struct run *run, const struct xsource *xs, int yc, bool logy,
-			 double *lo, double *hi)
-{
-	const double *xcol = run->cols[xs->col], *ycol = run->cols[yc];
-	double off = xs->offset;
-	for (size_t i = 0; i < run->nrows; i++) {
-		double xv = xcol[i] - off;
-		if (!view_is_drawn(xv, ycol[i], logy))
-			continue;
-		if (xv < *lo)
-			*lo = xv;
-		if (xv > *hi)
-			*hi = xv;
-	}
-}
-
 /* The x range panel PN is drawn over: --xrange's ends, the others from
- * the smallest and largest x drawn in it.  Sets *dlo and *dhi to the
- * data's own range (lo > hi when the panel has no points). */
-static struct view_range panel_xrange(const struct panel *pn, struct run *const *runs,
-				      size_t nruns, const struct xsource *xs,
-				      const struct view_opts *o, double *dlo, double *dhi)
+ * the smallest and largest x drawn in it (the scans SC of its series k
+ * of run r at SC[r * 2 + k]).  Sets *dlo and *dhi to the data's own
+ * range (lo > hi when the panel has no points). */
+static struct view_range panel_xrange(const struct panel *pn, size_t nruns,
+				      const struct series_scan *sc, const struct view_opts *o,
+				      double *dlo, double *dhi)
 {
 	double lo = INFINITY, hi = -INFINITY;
 	for (size_t k = 0; k < pn->nseries; k++) {
 		for (size_t r = 0; r < nruns; r++) {
-			int yc = run_find(runs[r], pn->series[k].column);
-			if (xs[r].col >= 0 && yc >= 0)
-				drawn_extent(runs[r], &xs[r], yc, pn->logy, &lo, &hi);
+			const struct series_scan *c = &sc[r * 2 + k];
+			if (!c->have)
+				continue;
+			if (c->lo < lo)
+				lo = c->lo;
+			if (c->hi > hi)
+				hi = c->hi;
 		}
 	}
 	*dlo = lo;
@@ -668,13 +821,25 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 			maxrows = runs[r]->nrows;
 	double *sx = xmalloc(maxrows * sizeof(*sx)), *sy = xmalloc(maxrows * sizeof(*sy));
 	double *ox = xmalloc(maxrows * sizeof(*ox)), *oy = xmalloc(maxrows * sizeof(*oy));
+	struct series_scan *scans = xcalloc(nruns ? 2 * nruns : 1, sizeof(*scans));
 	for (size_t p = 0; p < npanels; p++) {
 		const struct panel *pn = &panels[p];
 		faded.n = strong.n = vals.n = 0;
 
+		/* One pass over every series: its extent, what is left out,
+		 * whether it shows within --xrange. */
+		for (size_t r = 0; r < nruns; r++)
+			for (size_t k = 0; k < 2; k++) {
+				int yc = k < pn->nseries ? run_find(runs[r], pn->series[k].column) : -1;
+				scans[r * 2 + k].have = false;
+				if (xs[r].col >= 0 && yc >= 0)
+					scans[r * 2 + k] = scan_series(runs[r], &xs[r], yc, pn->logy,
+								       o->xmin_set ? o->xmin : -INFINITY,
+								       o->xmax_set ? o->xmax : INFINITY);
+			}
 		/* The panel's x range first: every series is bucketed on it. */
 		double dlo, dhi;
-		v->xrange[p] = panel_xrange(pn, runs, nruns, xs, o, &dlo, &dhi);
+		v->xrange[p] = panel_xrange(pn, nruns, scans, o, &dlo, &dhi);
 		struct view_grid grid = { dlo, dhi, 0, 1 }, *g = &grid;
 		if (v->xrange[p].set)
 			grid.lo = v->xrange[p].lo, grid.hi = v->xrange[p].hi;
@@ -694,14 +859,13 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 		bool inside = false;
 		for (size_t r = 0; r < nruns; r++) {
 			size_t nonpos = 0, huge = 0;
-			for (size_t k = 0; k < pn->nseries && xs[r].col >= 0; k++) {
-				int yc = run_find(runs[r], pn->series[k].column);
-				if (yc < 0)
+			for (size_t k = 0; k < pn->nseries; k++) {
+				const struct series_scan *c = &scans[r * 2 + k];
+				if (!c->have)
 					continue;
-				count_dropped(runs[r], &xs[r], yc, pn->logy, &nonpos, &huge);
-				inside = inside || drawn_within(runs[r], &xs[r], yc, pn->logy,
-								o->xmin_set ? o->xmin : -INFINITY,
-								o->xmax_set ? o->xmax : INFINITY);
+				nonpos += c->nonpos;
+				huge += c->huge;
+				inside = inside || c->within;
 			}
 			if (nonpos == 0 && huge == 0)
 				continue;
@@ -723,20 +887,34 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 				int yc = run_find(runs[r], pn->series[k].column);
 				if (xs[r].col < 0 || yc < 0)
 					continue;
-				size_t m = drawn_points(runs[r], &xs[r], yc, pn->logy, sx, sy);
+				bool smooth = smoothing && pn->series[k].smooth;
+				const struct series_scan *c = &scans[r * 2 + k];
+				/* Every point drawn, x as logged, nothing to smooth:
+				 * the run's own columns are the points (the rows of
+				 * a finished run ascend by step); else a copy. */
+				const double *px = sx, *py = sy;
+				size_t m;
+				if (!smooth && xs[r].offset == 0 && c->ndrawn == runs[r]->nrows) {
+					px = runs[r]->cols[xs[r].col];
+					py = runs[r]->cols[yc];
+					m = runs[r]->nrows;
+				} else {
+					m = drawn_points(runs[r], &xs[r], yc, pn->logy, sx, sy);
+				}
 				if (m == 0)
 					continue;
 				if (v->yrange)
-					dvec_append(&vals, sy, m);
+					dvec_append(&vals, py, m);
 				struct view_series s = { .run = r, .panel = p, .series = k };
-				if (smoothing && pn->series[k].smooth) {
+				if (smooth) {
 					s.faded = true;
-					struct view_series raw = make_series(&s, sx, sy, m, g, ox, oy);
+					struct view_series raw = make_series(&s, sx, sy, m, g, ox, oy, false);
 					slist_push(&faded, &raw);
 					s.faded = false;
 					view_smooth(sy, sy, m, o->smooth);
 				}
-				struct view_series line = make_series(&s, sx, sy, m, g, ox, oy);
+				bool asc = px != sx && c->ascending;
+				struct view_series line = make_series(&s, px, py, m, g, ox, oy, asc);
 				slist_push(&strong, &line);
 			}
 		}
@@ -752,6 +930,7 @@ int view_build(struct view *v, struct run *const *runs, size_t nruns,
 	free(sy);
 	free(ox);
 	free(oy);
+	free(scans);
 	free(faded.s);
 	free(strong.s);
 	free(vals.v);

@@ -98,7 +98,7 @@ struct view {
 /* Values (x or y) beyond +-VIEW_MAX_ABS are not drawn: gnuplot's axis
  * arithmetic overflows near DBL_MAX ("x axis range undefined or overflow"
  * already at +-8.9e307). */
-#define VIEW_MAX_ABS 1e300
+#define VIEW_MAX_ABS RUN_HUGE /* 1e300 */
 
 /* True for a point that is drawn: finite x and y within +-VIEW_MAX_ABS,
  * and y > 0 on a log axis. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,13 @@ struct tail {
 	unsigned char check[TAIL_CHECK]; /* the bytes before off */
 	size_t ncheck;
 	uint64_t bytes_read;
+	/* The last snapshot handed out (the caller's; compared, never
+	 * followed) and what of RAW it was finished from: its rows, columns,
+	 * drops (run_drop_from) and last row, to tell whether the rows read
+	 * since only continue it (snap_extend). */
+	const struct run *snap;
+	size_t snap_rows, snap_cols, snap_drops;
+	double snap_last[RUN_MAX_COLS + 1];
 };
 
 struct tail *tail_new(const char *path, const char *arg)
@@ -62,6 +70,7 @@ static void tail_restart(struct tail *t)
 	t->reader = reader_new(t->raw);
 	t->off = 0;
 	t->ncheck = 0;
+	t->snap = NULL;
 }
 
 /* pread until N bytes or the end; returns the bytes read or -1. */
@@ -140,7 +149,151 @@ static size_t tail_mark(const struct run *r)
 	return r->nrows + r->skipped_nostep + r->ncols;
 }
 
-int tail_poll(struct tail *t, struct run **snapshot, char **cause)
+/* Remembers SNAP as the snapshot finished from T->raw as it is now. */
+static void snap_remember(struct tail *t, const struct run *snap)
+{
+	const struct run *r = t->raw;
+	t->snap = snap;
+	t->snap_rows = r->nrows;
+	t->snap_cols = r->ncols;
+	t->snap_drops = r->drops;
+	for (size_t c = 0; r->nrows && c < r->ncols; c++)
+		t->snap_last[c] = r->cols[c][r->nrows - 1];
+}
+
+/* Would the raw rows [K, N) of R derive a value of column DST_NAME from
+ * SRC_NAME (run_finish's rule) that S has no column for? */
+static bool derives_new_col(const struct run *r, const struct run *s, size_t k, const char *src_name,
+			    const char *dst_name)
+{
+	int src = run_find(r, src_name);
+	if (src < 0 || run_find(s, dst_name) >= 0)
+		return false;
+	for (size_t i = k; i < r->nrows; i++) {
+		double l = r->cols[src][i];
+		if (isfinite(l) && l < 100)
+			return true;
+	}
+	return false;
+}
+
+/* Derives column DST_NAME of S's rows from FROM on (run_finish's rule). */
+static void derive_tail(struct run *s, size_t from, const char *src_name, const char *dst_name)
+{
+	int src = run_find(s, src_name), dst = run_find(s, dst_name);
+	if (src < 0 || dst < 0)
+		return;
+	for (size_t i = from; i < s->nrows; i++) {
+		double l = s->cols[src][i];
+		if (isfinite(l) && l < 100 && isnan(s->cols[dst][i]))
+			s->cols[dst][i] = exp(l);
+	}
+}
+
+/* Replaces the string *DST with a copy of SRC when they differ. */
+static void sync_str(char **dst, const char *src)
+{
+	if (*dst == src || (*dst && src && strcmp(*dst, src) == 0))
+		return;
+	free(*dst);
+	*dst = src ? xstrdup(src) : NULL;
+}
+
+/* Gives S the strings, parameters and reader counters of R (what
+ * watch_run_copy takes from it; run_finish's own counters stay). */
+static void sync_header(struct run *s, const struct run *r)
+{
+	sync_str(&s->id, r->id);
+	sync_str(&s->message, r->message);
+	sync_str(&s->name, r->name);
+	sync_str(&s->status, r->status);
+	bool same = s->nparams == r->nparams;
+	for (size_t i = 0; same && i < r->nparams; i++)
+		same = strcmp(s->param_keys[i], r->param_keys[i]) == 0 &&
+		       strcmp(s->param_values[i], r->param_values[i]) == 0;
+	if (!same) {
+		while (s->nparams)
+			run_del_param(s, s->param_keys[s->nparams - 1]);
+		for (size_t i = 0; i < r->nparams; i++) {
+			char *cause = NULL;
+			if (run_add_param(s, r->param_keys[i], r->param_values[i], &cause) < 0)
+				free(cause); /* cannot happen: R holds at most as many */
+		}
+	}
+	s->skipped_nostep = r->skipped_nostep;
+	s->nonfinite = r->nonfinite;
+	s->ignored_fields = r->ignored_fields;
+	s->bad_timestamps = r->bad_timestamps;
+	s->mixed_timestamps = r->mixed_timestamps;
+	s->time_unit = r->time_unit;
+	s->bad_records = r->bad_records;
+	s->truncated = r->truncated;
+	s->partial_lines = r->partial_lines;
+	s->drops = r->drops;
+}
+
+/* Extends S, the snapshot finished from T->raw's first snap_rows rows,
+ * in place by the raw rows read since, when run_finish of all the raw
+ * rows would give S plus those rows: the rows before are unchanged
+ * (same columns, no run_drop_from, the same last row), and the new
+ * steps ascend strictly beyond S's last (nothing to sort or merge), and
+ * derive no column that S lacks.  S's columns may move (realloc).
+ * Returns false, S untouched, otherwise. */
+static bool snap_extend(struct tail *t, struct run *s)
+{
+	const struct run *r = t->raw;
+	size_t k = t->snap_rows;
+	if (k == 0 || r->nrows < k || r->ncols != t->snap_cols || r->drops != t->snap_drops ||
+	    s->nrows == 0 || s->borrowed || s->nstat != s->ncols)
+		return false;
+	for (size_t c = 0; c < r->ncols; c++)
+		if (memcmp(&r->cols[c][k - 1], &t->snap_last[c], sizeof(double)) != 0)
+			return false;
+	double prev = s->cols[0][s->nrows - 1];
+	for (size_t i = k; i < r->nrows; i++) {
+		if (!(r->cols[0][i] > prev))
+			return false;
+		prev = r->cols[0][i];
+	}
+	if (derives_new_col(r, s, k, COL_EVAL_LOSS, COL_PPL) ||
+	    derives_new_col(r, s, k, COL_TRAIN_LOSS, COL_TRAIN_PPL))
+		return false;
+	size_t add = r->nrows - k, old = s->nrows, need = old + add;
+	if (need > s->cap) {
+		size_t cap = s->cap * 2 > need ? s->cap * 2 : need;
+		for (size_t c = 0; c < s->ncols; c++)
+			s->cols[c] = xreallocarray(s->cols[c], cap, sizeof(double));
+		s->cap = cap;
+	}
+	for (size_t c = 0; c < r->ncols; c++)
+		memcpy(s->cols[c] + old, r->cols[c] + k, add * sizeof(double));
+	for (size_t c = r->ncols; c < s->ncols; c++) /* derived: filled below */
+		for (size_t i = old; i < need; i++)
+			s->cols[c][i] = NAN;
+	s->nrows = need;
+	int ec = run_find(s, COL_EPOCH);
+	if (ec > 0) {
+		double last = NAN; /* the last finite epoch before the new rows */
+		for (size_t i = old; i > 0 && isnan(last); i--)
+			if (isfinite(s->cols[ec][i - 1]))
+				last = s->cols[ec][i - 1];
+		for (size_t i = old; i < need; i++) {
+			double e = s->cols[ec][i];
+			if (!isfinite(e))
+				continue;
+			s->epoch_back += e < last;
+			last = e;
+		}
+	}
+	derive_tail(s, old, COL_EVAL_LOSS, COL_PPL);
+	derive_tail(s, old, COL_TRAIN_LOSS, COL_TRAIN_PPL);
+	run_stat_rows(s, old);
+	sync_header(s, r);
+	snap_remember(t, s);
+	return true;
+}
+
+int tail_poll(struct tail *t, struct run *prev, struct run **snapshot, char **cause)
 {
 	*snapshot = NULL;
 	int fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -189,13 +342,19 @@ int tail_poll(struct tail *t, struct run **snapshot, char **cause)
 		/* Start over next time. */
 		reader_free(t->reader);
 		t->reader = NULL;
+		t->snap = NULL;
 		return -1;
 	}
 	reader_name_run(t->reader, t->path);
 	if (!restart && tail_mark(t->raw) == before)
 		return 0;
+	if (!restart && prev && prev == t->snap && snap_extend(t, prev)) {
+		*snapshot = prev;
+		return 1;
+	}
 	*snapshot = watch_run_copy(t->raw);
 	run_finish(*snapshot);
+	snap_remember(t, *snapshot);
 	return 1;
 }
 
@@ -213,6 +372,7 @@ struct run *watch_run_copy(const struct run *r)
 	c->id = dup_or_null(r->id);
 	c->message = dup_or_null(r->message);
 	c->name = dup_or_null(r->name);
+	c->status = dup_or_null(r->status);
 	run_copy_params(c, r);
 	c->cap = r->nrows;
 	c->borrowed = 0;

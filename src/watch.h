@@ -6,7 +6,9 @@
  * last line (or record) simply waits inside the reader for the rest of
  * it; the reader is never finished.  What the chart sees is a snapshot: a
  * copy of the rows read so far, finished (run_finish), owned by the
- * caller.
+ * caller, and extended in place by later polls while the file is only
+ * appended to (tail_poll), so a round costs the new rows, not a copy of
+ * every column.
  *
  * The file is read again from the start when it was replaced (another
  * device or inode: a rename over it), when it shrank, when the bytes just
@@ -36,10 +38,22 @@ void tail_free(struct tail *t);
 
 /* Reads what was added to the file since the last poll (all of it the
  * first time).  Returns 1 when the rows changed (rows added, or the file
- * read from the start again) with *SNAPSHOT a new finished run (the
- * caller's), 0 when nothing changed (*SNAPSHOT NULL), or -1 with *cause
- * (strerror's text for open and read errors, the reader's message). */
-int tail_poll(struct tail *t, struct run **snapshot, char **cause);
+ * read from the start again) with *SNAPSHOT the finished run, 0 when
+ * nothing changed (*SNAPSHOT NULL), or -1 with *cause (strerror's text
+ * for open and read errors, the reader's message).
+ *
+ * PREV is NULL or the caller's copy of the last snapshot this tail
+ * returned, unchanged since (the caller must know: the tail only compares
+ * the pointer).  When the rows read since only continue it (a trainer
+ * appending: the rows before unchanged, the new steps ascending beyond
+ * its last, no new column), PREV is extended in place and returned as
+ * *SNAPSHOT: its columns may have moved (realloc), so whatever borrowed
+ * them (run_overlay) must not be used after this call.  Otherwise (a
+ * restart, a step going back or repeated, a new column, the file read
+ * again) *SNAPSHOT is a new run, the caller's, and PREV is untouched.
+ * Either way the snapshot is what run_finish of a cold read of the same
+ * bytes gives. */
+int tail_poll(struct tail *t, struct run *prev, struct run **snapshot, char **cause);
 
 /* Bytes read from the file by every poll so far (for -v and the bench). */
 uint64_t tail_bytes_read(const struct tail *t);

@@ -496,6 +496,126 @@ static void test_downsample_uneven_and_budgets(void **state)
 	}
 }
 
+/* The reduction point by point, as view_downsample did it before it went
+ * bucket by bucket (binary search, lanes): every point's column, a new
+ * bucket where the column or side changes, min and max by "y < y[lo]".
+ * For ascending x on a grid of several columns only. */
+static size_t ref_downsample(const double *x, const double *y, size_t n, const struct view_grid *g,
+			     double *ox, double *oy)
+{
+	double span = g->hi - g->lo, end = g->left + g->width, scale = g->width / span;
+	size_t m = 0, first = 0, last = 0, lo = 0, hi = 0;
+	int64_t cur = 0;
+	int cur_side = 0;
+	for (size_t i = 0; i <= n; i++) {
+		int side = 0;
+		int64_t b = 0;
+		if (i < n) {
+			side = x[i] < g->lo ? -1 : x[i] > g->hi ? 1 : 0;
+			double pos = g->left + (x[i] - g->lo) * scale;
+			if (x[i] == g->hi && end == floor(end))
+				pos = end - 1;
+			pos = floor(pos);
+			b = side < 0 ? INT64_MIN : side > 0 ? INT64_MAX
+			    : !(pos > -9e18) ? (pos < 0 ? INT64_C(-9000000000000000000) : 0)
+			    : pos > 9e18 ? INT64_C(9000000000000000000) : (int64_t)pos;
+		}
+		if (i == n || i == 0 || b != cur || side != cur_side) {
+			if (i > 0) {
+				size_t idx[4] = { first, last, lo, hi };
+				for (size_t a = 1; a < 4; a++) /* sort 4 indexes */
+					for (size_t c = a; c > 0 && idx[c - 1] > idx[c]; c--) {
+						size_t t = idx[c];
+						idx[c] = idx[c - 1];
+						idx[c - 1] = t;
+					}
+				for (size_t a = 0; a < 4; a++)
+					if (a == 0 || idx[a] != idx[a - 1]) {
+						ox[m] = x[idx[a]];
+						oy[m] = y[idx[a]];
+						m++;
+					}
+			}
+			cur = b;
+			cur_side = side;
+			first = last = lo = hi = i;
+			continue;
+		}
+		last = i;
+		if (y[i] < y[lo])
+			lo = i;
+		if (y[i] > y[hi])
+			hi = i;
+	}
+	return m;
+}
+
+static void test_downsample_same_as_pointwise(void **state)
+{
+	(void)state;
+	/* Random ascending x (repeats, runs at lo and hi, points outside a
+	 * narrower range), y with repeats, -0.0 against 0.0 and NaNs, on
+	 * grids of whole and fractional ends: the same points, bit for bit,
+	 * as the point-by-point loop, into separate arrays and in place. */
+	enum { N = 4000 };
+	static double x[N], y[N], ox[N], oy[N], rx[N], ry[N];
+	srand(12345);
+	for (int t = 0; t < 400; t++) {
+		size_t n = 5 + (size_t)rand() % (N - 5);
+		double v = (double)(rand() % 50) - 25;
+		for (size_t i = 0; i < n; i++) {
+			int r = rand() % 10;
+			v += r < 3 ? 0 : r < 9 ? (double)(rand() % 1000) / 997.0 : 50;
+			x[i] = v;
+			int q = rand() % 20;
+			y[i] = q == 0 ? -0.0 : q == 1 ? 0.0 : q == 2 && t % 3 == 0 ? NAN
+			       : q < 6 ? 1.5 : (double)(rand() % 2000) / 7.0 - 100;
+		}
+		double lo = x[0], hi = x[n - 1];
+		if (t % 4 == 1) { /* a range inside the data (--xrange) */
+			lo = x[n / 5];
+			hi = x[n - n / 4];
+		} else if (t % 4 == 2) { /* a range beyond it */
+			lo -= 3.25;
+			hi += 1.5;
+		}
+		if (!(hi > lo))
+			hi = lo + 1;
+		double width = t % 2 ? (double)(1 + rand() % 3000) : 0.5 + (double)(rand() % 3000) * 0.37;
+		struct view_grid g = { lo, hi, (double)(rand() % 7) * (t % 5 == 0 ? 0.3 : 1), width };
+		size_t want = ref_downsample(x, y, n, &g, rx, ry);
+		size_t m = view_downsample(x, y, n, &g, ox, oy);
+		assert_int_equal(m, want);
+		assert_memory_equal(ox, rx, m * sizeof(double));
+		assert_memory_equal(oy, ry, m * sizeof(double));
+		m = view_downsample(x, y, n, &g, x, y);
+		assert_int_equal(m, want);
+		assert_memory_equal(x, rx, m * sizeof(double));
+		assert_memory_equal(y, ry, m * sizeof(double));
+	}
+	/* x on the columns' borders and one ulp either side of them: a
+	 * border found an ulp off puts a point in the wrong bucket. */
+	for (int t = 0; t < 200; t++) {
+		double lo = (double)(rand() % 2000) / 7.0 - 100, span = 1 + (double)(rand() % 5000) / 3.0;
+		double width = t % 2 ? (double)(2 + rand() % 400) : 1.5 + (double)(rand() % 400) * 0.77;
+		struct view_grid g = { lo, lo + span, t % 3 ? 0 : 0.5, width };
+		size_t n = 0;
+		for (int j = 0; n + 3 <= N && j <= (int)width + 1; j++) {
+			double b = lo + (double)j * span / width;
+			x[n++] = nextafter(b, -INFINITY);
+			x[n++] = b;
+			x[n++] = nextafter(b, INFINITY);
+		}
+		for (size_t i = 0; i < n; i++)
+			y[i] = (double)(rand() % 100);
+		size_t want = ref_downsample(x, y, n, &g, rx, ry);
+		size_t m = view_downsample(x, y, n, &g, ox, oy);
+		assert_int_equal(m, want);
+		assert_memory_equal(ox, rx, m * sizeof(double));
+		assert_memory_equal(oy, ry, m * sizeof(double));
+	}
+}
+
 static void test_downsample_not_ascending(void **state)
 {
 	(void)state;
@@ -1053,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_downsample_alignment),
 		cmocka_unit_test(test_downsample_outside_range),
 		cmocka_unit_test(test_downsample_uneven_and_budgets),
+		cmocka_unit_test(test_downsample_same_as_pointwise),
 		cmocka_unit_test(test_downsample_not_ascending),
 		cmocka_unit_test(test_build_step_axis),
 		cmocka_unit_test(test_build_epoch_time_relative),
