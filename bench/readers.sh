@@ -7,7 +7,10 @@
 # Lightning-style CSV (Python's csv module: CRLF), each read by
 # `trcompare-plot -S csv FILE`; prints per format the size, the median
 # task-clock of R rounds (min in parentheses), ms per MB and each format's
-# ms per MB against the JSON's.  Run by hand from the build directory.
+# ms per MB against the JSON's; then the same with the start-up taken
+# away (the median of the same program reading a one-row file of the same
+# format: loading its libraries alone is ~25 ms), which is what reading
+# the file costs.  Run by hand from the build directory.
 #
 # Usage: bench/readers.sh [-n "ROWS ..."] [-r ROUNDS] [-k DIR]
 #   -n LIST  rows (default "100000 500000")
@@ -128,25 +131,30 @@ stats() {
 
 echo "# $(uname -m), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg); clock: $clock; $rounds rounds"
 echo "# TRCOMPARE=$trc${base:+; BASELINE=$base}"
+gen 1
 for rows in $rows_list; do
 	gen "$rows"
 	echo
 	echo "## $rows rows"
 	echo
-	echo "| program | file | MB | ms, median (min) | ms per MB | per MB / JSON's |"
-	echo "|---|---|---|---|---|---|"
+	echo "| program | file | MB | ms, median (min) | ms per MB | per MB / JSON's | start ms | reading ms per MB | reading per MB / JSON's |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	for f in json trainer_state csv; do
 		case $f in
-		json) path=$dir/$rows.json ;;
-		trainer_state) path=$dir/$rows-trainer_state.json ;;
-		csv) path=$dir/$rows.csv ;;
+		json) path=$dir/$rows.json one=$dir/1.json ;;
+		trainer_state) path=$dir/$rows-trainer_state.json one=$dir/1-trainer_state.json ;;
+		csv) path=$dir/$rows.csv one=$dir/1.csv ;;
 		esac
 		: >"$dir/t.$f.new"
 		: >"$dir/t.$f.base"
+		: >"$dir/s.$f.new"
+		: >"$dir/s.$f.base"
 		r=0
 		while [ "$r" -lt "$rounds" ]; do
 			cpu_ms "$trc" "$path" >>"$dir/t.$f.new"
+			cpu_ms "$trc" "$one" >>"$dir/s.$f.new"
 			[ -z "$base" ] || cpu_ms "$base" "$path" >>"$dir/t.$f.base"
+			[ -z "$base" ] || cpu_ms "$base" "$one" >>"$dir/s.$f.base"
 			r=$((r + 1))
 		done
 		wc -c <"$path" >"$dir/size.$f"
@@ -156,15 +164,21 @@ for rows in $rows_list; do
 		prog=$trc
 		[ "$which" = new ] || prog=$base
 		json_per_mb=
+		json_read_per_mb=
 		for f in json trainer_state csv; do
-			set -- $(stats <"$dir/t.$f.$which")
+			set -- $(stats <"$dir/t.$f.$which") $(stats <"$dir/s.$f.$which")
 			awk -v name="$prog" -v f="$f" -v bytes="$(cat "$dir/size.$f")" -v med="$1" -v min="$2" \
-				-v jpm="${json_per_mb:-0}" 'BEGIN {
-				mb = bytes / 1e6; pm = med / mb
+				-v start="$3" -v jpm="${json_per_mb:-0}" -v jrpm="${json_read_per_mb:-0}" 'BEGIN {
+				mb = bytes / 1e6; pm = med / mb; rpm = (med - start) / mb
 				ratio = jpm > 0 ? sprintf("%.2f", pm / jpm) : "1"
-				printf "| %s | %s | %.1f | %.0f (%.0f) | %.2f | %s |\n", name, f, mb, med, min, pm, ratio
+				rratio = jrpm > 0 ? sprintf("%.2f", rpm / jrpm) : "1"
+				printf "| %s | %s | %.1f | %.0f (%.0f) | %.2f | %s | %.0f | %.2f | %s |\n",
+					name, f, mb, med, min, pm, ratio, start, rpm, rratio
 			}'
-			[ -n "$json_per_mb" ] || json_per_mb=$(awk -v b="$(cat "$dir/size.json")" -v m="$1" 'BEGIN { print m / (b / 1e6) }')
+			if [ -z "$json_per_mb" ]; then
+				json_per_mb=$(awk -v b="$(cat "$dir/size.json")" -v m="$1" 'BEGIN { print m / (b / 1e6) }')
+				json_read_per_mb=$(awk -v b="$(cat "$dir/size.json")" -v m="$1" -v s="$3" 'BEGIN { print (m - s) / (b / 1e6) }')
+			fi
 		done
 	done
 done
