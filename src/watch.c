@@ -16,6 +16,7 @@
 
 #define TAIL_CHUNK (128 * 1024) /* bytes per read(2) */
 #define TAIL_CHECK 64           /* bytes before the offset checked again */
+#define TAIL_COUNTS 8           /* counters raw_counts compares */
 
 struct tail {
 	char *path, *arg;
@@ -35,6 +36,7 @@ struct tail {
 	const struct run *snap;
 	size_t snap_rows, snap_cols, snap_drops;
 	double snap_last[RUN_MAX_COLS + 1];
+	size_t snap_counts[TAIL_COUNTS]; /* raw_counts of RAW then */
 };
 
 struct tail *tail_new(const char *path, const char *arg)
@@ -143,10 +145,36 @@ static int tail_read(struct tail *t, int fd, char **cause)
 	return rc;
 }
 
-/* The counters and sizes a poll compares to tell a change. */
-static size_t tail_mark(const struct run *r)
+/* The counters of R whose change is a change of what is drawn or said. */
+static void raw_counts(const struct run *r, size_t out[TAIL_COUNTS])
 {
-	return r->nrows + r->skipped_nostep + r->ncols;
+	out[0] = r->skipped_nostep;
+	out[1] = r->nonfinite;
+	out[2] = r->ignored_fields;
+	out[3] = r->bad_timestamps;
+	out[4] = r->mixed_timestamps;
+	out[5] = r->bad_records;
+	out[6] = r->truncated;
+	out[7] = r->partial_lines;
+}
+
+/* Did T->raw change since the last snapshot was finished from it?  Its
+ * size, its counters, rows dropped (run_drop_from), or its last row: a
+ * reader may add a value to the last row (TensorBoard logs one tag per
+ * event, so a step's values may arrive in several polls). */
+static bool raw_changed(const struct tail *t)
+{
+	const struct run *r = t->raw;
+	size_t now[TAIL_COUNTS];
+	if (!t->snap || r->nrows != t->snap_rows || r->ncols != t->snap_cols || r->drops != t->snap_drops)
+		return true;
+	raw_counts(r, now);
+	if (memcmp(now, t->snap_counts, sizeof now) != 0)
+		return true;
+	for (size_t c = 0; r->nrows && c < r->ncols; c++)
+		if (memcmp(&r->cols[c][r->nrows - 1], &t->snap_last[c], sizeof(double)) != 0)
+			return true;
+	return false;
 }
 
 /* Remembers SNAP as the snapshot finished from T->raw as it is now. */
@@ -159,6 +187,7 @@ static void snap_remember(struct tail *t, const struct run *snap)
 	t->snap_drops = r->drops;
 	for (size_t c = 0; r->nrows && c < r->ncols; c++)
 		t->snap_last[c] = r->cols[c][r->nrows - 1];
+	raw_counts(r, t->snap_counts);
 }
 
 /* Would the raw rows [K, N) of R derive a value of column DST_NAME from
@@ -320,7 +349,6 @@ int tail_poll(struct tail *t, struct run *prev, struct run **snapshot, char **ca
 	}
 	if (!restart && !tail_same_prefix(t, fd))
 		restart = true;
-	size_t before = t->raw ? tail_mark(t->raw) : 0;
 	if (restart)
 		tail_restart(t);
 	int rc = tail_read(t, fd, cause);
@@ -346,7 +374,7 @@ int tail_poll(struct tail *t, struct run *prev, struct run **snapshot, char **ca
 		return -1;
 	}
 	reader_name_run(t->reader, t->path);
-	if (!restart && tail_mark(t->raw) == before)
+	if (!restart && !raw_changed(t))
 		return 0;
 	if (!restart && prev && prev == t->snap && snap_extend(t, prev)) {
 		*snapshot = prev;
