@@ -471,8 +471,11 @@ static void on_record(int c, void *arg)
 				put_cell(s, i);
 		/* Room for the rows to come, from the file's size and the
 		 * bytes per line so far (a guess: a shorter one grows the
-		 * columns as ever). */
-		if (s->nrows == 1024 && s->line > 1 && s->consumed > 0 && r->size_hint > s->consumed) {
+		 * columns as ever).  Only while every line so far went through
+		 * fast_lines: libcsv's lines are not in consumed (a header
+		 * read there, then a quote, left it below a byte per line). */
+		if (s->nrows == 1024 && !s->slow && s->line > 1 && s->consumed > 0 &&
+		    r->size_hint > s->consumed) {
 			size_t more = (r->size_hint - s->consumed) / (s->consumed / (s->line - 1));
 
 			run_reserve(r, r->nrows + more + more / 16 + 16);

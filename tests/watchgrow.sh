@@ -12,6 +12,9 @@ printf '{"step":1,"train_loss":150,"epoch":0.1}\n{"step":2,"train_loss":120,"epo
 printf 'step,train_loss,learning_rate\n0,3.2,0.001\n10,3.0,\n' >"$D/b.csv"
 $TRC -v --watch=0.2 -d "$D/out" "$D/a.jsonl" "$D/b.csv" 2>"$T/watch.log" &
 wpid=$!
+# Ended on exit when a check fails (the watch keeps its last runs when
+# its files vanish with $T, and would poll them for ever).
+bg_started "$wpid"
 
 # same_as_cold WHAT: waits until the watch's data files are a cold run's.
 same_as_cold() {
