@@ -72,6 +72,7 @@ start_watch() {
 	shift
 	$TRC "$@" 2>"$log" &
 	wpid=$!
+	bg_started "$wpid"
 }
 
 # stop_watch SIGNAL: sends SIGNAL, waits; $wrc is the exit status.
@@ -166,6 +167,7 @@ ok "SIGTERM: status 143, no gnuplot, no temporary file, the chart whole"
 printf '{"step":1,"train_loss":2}\n{"step":2,"train_loss":1}\n' >"$D/c.jsonl"
 env --default-signal=INT $TRC --watch=0.2 -o "$D/c.png" "$D/c.jsonl" 2>"$T/int.log" &
 wpid=$!
+bg_started "$wpid"
 wait_for 60 test -s "$D/c.png" || fail "no chart: $(cat "$T/int.log")"
 kids=$(pgrep -P "$wpid" || true)
 stop_watch INT

@@ -39,6 +39,7 @@ rc=0
 timeout 60 $TRC --url="$URL" --latest=2 --watch=0.3 -d "$D" -S csv --summary-output "$T/sum.csv" \
 	2>"$T/err" &
 wpid=$!
+bg_started "$wpid"
 # colour LABEL: the colour compare.gp draws LABEL's lines in.
 colour() {
 	k=$(sed -n "s/^T\[\([0-9]*\)\] = \"$1\"\$/\1/p" "$D/compare.gp" 2>/dev/null)
@@ -76,6 +77,7 @@ rm -rf "$D" "$T/sum.csv"
 timeout 60 $TRC -q --url="$URL" --latest=2 --watch=0.3 -S csv --summary-output "$T/sum.csv" \
 	2>"$T/err" &
 wpid=$!
+bg_started "$wpid"
 wait_for 20 grep -qs '^one,' "$T/sum.csv" || fail "-q: no first table: $(cat "$T/err")"
 jobs completed completed completed
 rc=0

@@ -57,6 +57,7 @@ tb start
 tb scalars 0 20
 $TRC -v --watch=0.2 -d "$D/out" "$EV" 2>"$T/watch.log" &
 wpid=$!
+bg_started "$wpid"
 
 # same_as_cold WHAT: waits until the watch's data files are a cold run's.
 same_as_cold() {
