@@ -863,6 +863,14 @@ static int row_commit(struct parser *p, char **cause)
 		row_reset(p);
 		return fail(p, cause, msg);
 	}
+	/* Room for the rows to come, from the file's size and the bytes per
+	 * row so far (a guess, as read_csv.c's: a wrong one costs only
+	 * growing the columns as ever). */
+	if (r->nrows == 1024 && r->size_hint > p->off && p->off >= 1024) {
+		size_t more = (size_t)((r->size_hint - p->off) / (p->off / 1024));
+
+		run_reserve(r, r->nrows + more + more / 16 + 16);
+	}
 	for (size_t i = 0; i < p->ncells; i++) {
 		const struct cell *c = &p->cells[i];
 		int col = cell_col(p, c, !c->null);
