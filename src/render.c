@@ -204,39 +204,54 @@ static int draw_planned(const struct render_plan *pl, const struct chart *ch, co
 	return rc;
 }
 
+int render_script_file(const struct chart *ch, const struct gp_emit *e, const char *tmpdir,
+		       char **path, char **cause)
+{
+	char *p = xasprintf("%s/trcompare-XXXXXX", tmpdir);
+	int fd = mkstemp(p);
+	if (fd < 0) {
+		char *dir = shown(tmpdir);
+		*cause = xasprintf("%s: cannot create a temporary file: %s", dir, strerror(errno));
+		free(dir);
+		free(p);
+		*path = NULL;
+		return -1;
+	}
+	cleanup_register_path(p);
+	*path = p;
+	FILE *fp = fdopen(fd, "w");
+	if (!fp) {
+		close(fd);
+		*cause = xasprintf("%s: %s", p, strerror(errno));
+		return -1;
+	}
+	gpscript_write(fp, ch, e);
+	char *why = NULL;
+	if (close_stream(fp, &why) != 0) {
+		*cause = xasprintf("%s: %s", p, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+void render_script_remove(char *path)
+{
+	if (!path)
+		return;
+	unlink(path);
+	cleanup_unregister_path(path);
+	free(path);
+}
+
 /* Runs gnuplot on the script of CH for E, written to a private temporary
  * script file (text charts and windows: gnuplot draws on our terminal). */
 static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
 		       const struct render_env *env, FILE *out, char **warnings, char **cause)
 {
 	const char *term = e->terminal ? e->terminal : "gnuplot's default";
-
-	const char *tmpdir = env->tmpdir;
-	char *path = xasprintf("%s/trcompare-XXXXXX", tmpdir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		char *dir = shown(tmpdir);
-		*cause = xasprintf("%s: cannot create a temporary file: %s", dir, strerror(errno));
-		free(dir);
-		free(path);
-		return -1;
-	}
-	cleanup_register_path(path);
-	FILE *fp = fdopen(fd, "w");
-	int rc = 0;
-	if (!fp) {
-		close(fd);
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		rc = -1;
-	} else {
-		gpscript_write(fp, ch, e);
-		char *why = NULL;
-		if (close_stream(fp, &why) != 0) {
-			*cause = xasprintf("%s: %s", path, why);
-			free(why);
-			rc = -1;
-		}
-	}
+	char *path;
+	int rc = render_script_file(ch, e, env->tmpdir, &path, cause);
 	if (rc == 0) {
 		if (out)
 			fflush(out);
@@ -244,9 +259,7 @@ static int run_gnuplot(const struct chart *ch, const struct gp_emit *e,
 		rc = e->window ? gnuplot_run_window(path, warnings, cause)
 			       : gnuplot_run(path, warnings, cause);
 	}
-	unlink(path);
-	cleanup_unregister_path(path);
-	free(path);
+	render_script_remove(path);
 	return rc;
 }
 

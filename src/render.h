@@ -90,6 +90,17 @@ int render_chart(const struct render_plan *pl, const struct chart *ch,
 void render_emit(const struct render_plan *pl, const struct compare_spec *spec,
 		 const struct render_env *env, struct gp_emit *e);
 
+/* Writes CH's script for E to a new private file in TMPDIR, removed by
+ * the signal cleanup until render_script_remove().  Returns 0 with *path
+ * (malloc'd), or -1 with *cause ("DIR: cannot create a temporary file:
+ * …", or the write's error) and *path (NULL when no file was made); pass
+ * *path to render_script_remove() either way. */
+int render_script_file(const struct chart *ch, const struct gp_emit *e, const char *tmpdir,
+		       char **path, char **cause);
+
+/* Removes and frees a file of render_script_file() (nothing for NULL). */
+void render_script_remove(char *path);
+
 /* After gnuplot rendered PL's output into the temporary file TMP (its
  * atomic_fd_path): inlines
  * the canvas terminal's scripts, and fails with "OUTPUT: gnuplot wrote

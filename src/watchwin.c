@@ -3,12 +3,8 @@
 
 #include "watchwin.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "text.h"
 #include "util.h"
 
 int watchwin_draw(const struct render_plan *pl, const struct chart *ch,
@@ -20,31 +16,8 @@ int watchwin_draw(const struct render_plan *pl, const struct chart *ch,
 	render_emit(pl, spec, env, &e);
 	e.keep_zoom = true;
 	e.window_title = title;
-	char *path = xasprintf("%s/trcompare-XXXXXX", env->tmpdir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		char *dir = text_sanitize(env->tmpdir, strlen(env->tmpdir), TEXT_MAX_CHARS, "(empty)");
-		*cause = xasprintf("%s: cannot create a temporary file: %s", dir, strerror(errno));
-		free(dir);
-		free(path);
-		return -1;
-	}
-	cleanup_register_path(path);
-	FILE *fp = fdopen(fd, "w");
-	int rc = 0;
-	if (!fp) {
-		close(fd);
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		rc = -1;
-	} else {
-		gpscript_write(fp, ch, &e);
-		char *why = NULL;
-		if (close_stream(fp, &why) != 0) {
-			*cause = xasprintf("%s: %s", path, why);
-			free(why);
-			rc = -1;
-		}
-	}
+	char *path;
+	int rc = render_script_file(ch, &e, env->tmpdir, &path, cause);
 	if (rc == 0) {
 		FILE *gp = gp_session_script(pl->session);
 		if (!gp) {
@@ -55,8 +28,6 @@ int watchwin_draw(const struct render_plan *pl, const struct chart *ch,
 			rc = gp_session_sync(pl->session, warnings, cause);
 		}
 	}
-	unlink(path);
-	cleanup_unregister_path(path);
-	free(path);
+	render_script_remove(path);
 	return rc;
 }
