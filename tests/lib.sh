@@ -139,6 +139,46 @@ png_size() {
 # by cleanup_T.
 bg_started() { bg_pids="$bg_pids $1"; }
 
+# start_watch LOG ARGS...: the program with ARGS in the background (a
+# --watch), stderr to LOG; its pid in $wpid, ended on exit.
+start_watch() {
+	log=$1
+	shift
+	$TRC "$@" 2>"$log" &
+	wpid=$!
+	bg_started "$wpid"
+}
+
+# stop_watch SIGNAL: sends SIGNAL to $wpid, waits; $wrc is the exit status.
+stop_watch() {
+	kill "-$1" "$wpid"
+	wrc=0
+	wait "$wpid" || wrc=$?
+}
+
+# same_as_cold WHAT OUT LOG JOB...: waits until the tidy data files that
+# a running watch writes to OUT (-d OUT, stderr in LOG) are those a cold
+# `-d` of the same JOBs writes now.
+same_as_cold() {
+	what=$1 out=$2 log=$3
+	shift 3
+	rm -rf "$T/cold"
+	$TRC -q -d "$T/cold" "$@" 2>"$T/cold.err" || fail "$what: cold run: $(cat "$T/cold.err")"
+	set -- "$T/cold"/*.dat
+	[ -f "$1" ] || fail "$what: the cold run wrote no data file"
+	cmps=
+	for f in "$@"; do
+		cmps="$cmps && cmp -s '$out/${f##*/}' '$f'"
+	done
+	if ! wait_for 60 sh -c "true $cmps"; then
+		for f in "$@"; do
+			diff "$out/${f##*/}" "$f" | head -5 >&2
+		done
+		fail "$what: the watch's tidy data is not the cold run's: $(tail -3 "$log")"
+	fi
+	ok "$what: the watch's tidy data is the cold run's"
+}
+
 # start_mlflowd LOG: the MLflow tracking server of the tests
 # (tests/mlflowd.py, real HTTP on 127.0.0.1), each request logged to LOG;
 # MLFLOWD is its JOB prefix "mlflow+http://127.0.0.1:PORT/" (add "#RUN_ID").

@@ -66,22 +66,6 @@ for f in sys.argv[1:]:
 PY
 }
 
-# start_watch LOG ARGS...: the program in the background ($wpid), stderr in LOG.
-start_watch() {
-	log=$1
-	shift
-	$TRC "$@" 2>"$log" &
-	wpid=$!
-	bg_started "$wpid"
-}
-
-# stop_watch SIGNAL: sends SIGNAL, waits; $wrc is the exit status.
-stop_watch() {
-	kill "-$1" "$wpid"
-	wrc=0
-	wait "$wpid" || wrc=$?
-}
-
 # --- a writer appends while --watch -o redraws --------------------------------
 D="$T/live"
 mkdir "$D"

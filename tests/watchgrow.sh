@@ -10,23 +10,10 @@ D="$T/grow"
 mkdir "$D"
 printf '{"step":1,"train_loss":150,"epoch":0.1}\n{"step":2,"train_loss":120,"epoch":0.2}\n' >"$D/a.jsonl"
 printf 'step,train_loss,learning_rate\n0,3.2,0.001\n10,3.0,\n' >"$D/b.csv"
-$TRC -v --watch=0.2 -d "$D/out" "$D/a.jsonl" "$D/b.csv" 2>"$T/watch.log" &
-wpid=$!
-# Ended on exit when a check fails (the watch keeps its last runs when
-# its files vanish with $T, and would poll them for ever).
-bg_started "$wpid"
+start_watch "$T/watch.log" -v --watch=0.2 -d "$D/out" "$D/a.jsonl" "$D/b.csv"
 
-# same_as_cold WHAT: waits until the watch's data files are a cold run's.
-same_as_cold() {
-	rm -rf "$T/cold"
-	$TRC -q -d "$T/cold" "$D/a.jsonl" "$D/b.csv" 2>"$T/cold.err" || fail "$1: cold run: $(cat "$T/cold.err")"
-	if ! wait_for 60 sh -c "cmp -s '$D/out/a.dat' '$T/cold/a.dat' && cmp -s '$D/out/b.dat' '$T/cold/b.dat'"; then
-		diff "$D/out/a.dat" "$T/cold/a.dat" | head -5 >&2
-		diff "$D/out/b.dat" "$T/cold/b.dat" | head -5 >&2
-		fail "$1: the watch's tidy data is not the cold run's: $(tail -3 "$T/watch.log")"
-	fi
-	ok "$1: the watch's tidy data is the cold run's"
-}
+# same WHAT: waits until the watch's data files are a cold run's.
+same() { same_as_cold "$1" "$D/out" "$T/watch.log" "$D/a.jsonl" "$D/b.csv"; }
 
 # rows FROM TO: JSON Lines rows of steps FROM..TO-1 (loss below 100).
 rows() {
@@ -34,37 +21,35 @@ rows() {
 		printf "{\"step\":%d,\"train_loss\":%.6f,\"epoch\":%.4f}\n", i, 3 / (1 + i / 50), i / 400 }'
 }
 
-same_as_cold "first read"
+same "first read"
 printf '{"step":3,"train_loss":110,"epoch":0.3}\n' >>"$D/a.jsonl"
 printf '20,2.9,0.002\n30,2.8,\n' >>"$D/b.csv"
-same_as_cold "rows in order"
+same "rows in order"
 # The first loss below 100: train_perplexity appears.
 rows 4 6 >>"$D/a.jsonl"
-same_as_cold "a column derived for the first time"
+same "a column derived for the first time"
 i=6
 while [ "$i" -lt 1206 ]; do
 	rows "$i" $((i + 300)) >>"$D/a.jsonl"
 	awk -v a="$i" 'BEGIN { for (k = a; k < a + 300; k++) printf "%d,%.5f,\n", k * 10 + 40, 2.7 - k / 1000 }' >>"$D/b.csv"
 	i=$((i + 300))
-	same_as_cold "300 rows in order, to step $i"
+	same "300 rows in order, to step $i"
 done
 # A restart: the steps go back; the values logged last are kept.
 rows 1000 1010 >>"$D/a.jsonl"
 printf '40,9.5,\n' >>"$D/b.csv"
-same_as_cold "the step went back"
+same "the step went back"
 rows 1206 1300 >>"$D/a.jsonl"
-same_as_cold "rows in order after the restart"
+same "rows in order after the restart"
 # A column appears mid-watch (and perplexity from it).
 printf '{"step":1300,"train_loss":0.5,"eval_loss":0.9}\n' >>"$D/a.jsonl"
-same_as_cold "a new column"
+same "a new column"
 printf '{"step":1310,"eval_loss":0.8}\n{"step":1320,"eval_loss":0.7,"epoch":1}\n' >>"$D/a.jsonl"
-same_as_cold "rows of the new column in order"
+same "rows of the new column in order"
 # The file rewritten (shorter): read again from the start.
 rows 1 50 >"$D/a.jsonl"
-same_as_cold "a file rewritten"
+same "a file rewritten"
 
-kill -TERM "$wpid"
-wrc=0
-wait "$wpid" || wrc=$?
+stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143: $(tail -3 "$T/watch.log")"
 ok "the watch ends on SIGTERM (143)"

@@ -55,51 +55,36 @@ export TRC_TESTS
 
 tb start
 tb scalars 0 20
-$TRC -v --watch=0.2 -d "$D/out" "$EV" 2>"$T/watch.log" &
-wpid=$!
-bg_started "$wpid"
+start_watch "$T/watch.log" -v --watch=0.2 -d "$D/out" "$EV"
 
-# same_as_cold WHAT: waits until the watch's data files are a cold run's.
-same_as_cold() {
-	rm -rf "$T/cold"
-	$TRC -q -d "$T/cold" "$EV" 2>"$T/cold.err" || fail "$1: cold run: $(cat "$T/cold.err")"
-	set -- "$1" "$T/cold"/*.dat
-	[ -f "$2" ] || fail "$1: the cold run wrote no data file"
-	f=$(basename "$2")
-	if ! wait_for 60 cmp -s "$D/out/$f" "$T/cold/$f"; then
-		diff "$D/out/$f" "$T/cold/$f" | head -5 >&2
-		fail "$1: the watch's tidy data is not the cold run's: $(tail -3 "$T/watch.log")"
-	fi
-	ok "$1: the watch's tidy data is the cold run's"
-}
+# same WHAT: waits until the watch's data file is a cold run's.
+same() { same_as_cold "$1" "$D/out" "$T/watch.log" "$EV"; }
 
-same_as_cold "first read"
+same "first read"
 tb scalars 20 40
-same_as_cold "steps in order"
+same "steps in order"
 # One tag of a new step, then (next poll) the other tag of the same step:
 # a value added to the watch's last row.
 tb tag train/loss 40 0.75
-same_as_cold "a step's first tag"
+same "a step's first tag"
 tb tag train/learning_rate 40 0.0005
-same_as_cold "the same step's second tag (a value added to the last row)"
+same "the same step's second tag (a value added to the last row)"
 # A record half written: not an error, and nothing of it read yet.
 tb half
-same_as_cold "a record half written"
+same "a record half written"
 tb rest
-same_as_cold "the record completed"
+same "the record completed"
 # A restart at step 30: the steps from 30 on are dropped, then written again.
 tb restart 30
 tb scalars 30 35
-same_as_cold "a restart (session_log START) drops the rewound steps"
+same "a restart (session_log START) drops the rewound steps"
 tb scalars 35 60
-same_as_cold "steps in order after the restart"
+same "steps in order after the restart"
 # A restart that drops as many rows as it then writes (step 59 again, with
 # another loss and no learning rate): as many rows as before, but changed.
 tb restart 59 train/loss 0.0625
-same_as_cold "a restart dropping as many rows as it writes"
+same "a restart dropping as many rows as it writes"
 
-kill -TERM "$wpid"
-wrc=0
-wait "$wpid" || wrc=$?
+stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143: $(tail -3 "$T/watch.log")"
 ok "the watch ends on SIGTERM (143)"
