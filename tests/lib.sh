@@ -156,6 +156,29 @@ stop_watch() {
 	wait "$wpid" || wrc=$?
 }
 
+# need_testd: the platform API test server (tests/server/trcompare-testd)
+# in $TESTD, proxies unset for loopback; skips the test when it is not built.
+need_testd() {
+	TESTD="$top_builddir/tests/server/trcompare-testd"
+	[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+}
+
+# start_testd DIR PORTFILE LOG [ARG...]: $TESTD (need_testd first; real
+# HTTP on 127.0.0.1) serving DIR's fixtures, read at every request, each
+# request logged to LOG, for at most 300 s; URL is its address, tpid its
+# pid (ended on exit).
+start_testd() {
+	tdir=$1 tport=$2 tlog=$3
+	shift 3
+	"$TESTD" --dir="$tdir" --port-file="$tport" --log="$tlog" --lifetime=300 "$@" \
+		</dev/null >/dev/null 2>"$T/testd.err" &
+	tpid=$!
+	bg_started "$tpid"
+	wait_for 10 test -s "$tport" || fail "test server did not start: $(cat "$T/testd.err")"
+	URL="http://127.0.0.1:$(cat "$tport")"
+}
+
 # same_as_cold WHAT OUT LOG JOB...: waits until the tidy data files that
 # a running watch writes to OUT (-d OUT, stderr in LOG) are those a cold
 # `-d` of the same JOBs writes now.

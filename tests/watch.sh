@@ -162,19 +162,14 @@ ls -a "$D" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$D")"
 ok "SIGINT: status 130, no gnuplot, no temporary file, nothing said"
 
 # --- API jobs: the watch ends when the job list says every job finished ------
-TESTD="$top_builddir/tests/server/trcompare-testd"
-[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+need_testd
 S="$T/api"
 mkdir "$S"
 # The server reads its fixtures at every request: the test grows the job's
 # metrics and flips its status by rewriting them.
 printf '{"job_id":"j1","metrics":[{"step":1,"train_loss":2},{"step":2,"train_loss":1.8}]}' >"$S/j1.json"
 printf '[{"id":"j1","model_name":"live-model","status":"running","created_at":"2026-01-01T00:00:00Z"}]' >"$S/jobs.json"
-"$TESTD" --dir="$S" --port-file="$T/port" --log="$T/api.log" --lifetime=300 2>"$T/testd.err" &
-tpid=$!
-wait_for 10 test -s "$T/port" || fail "test server did not start: $(cat "$T/testd.err")"
-URL="http://127.0.0.1:$(cat "$T/port")"
+start_testd "$S" "$T/port" "$T/api.log"
 start_watch "$T/api-watch.log" --url="$URL" --watch=0.2 -o "$S/out.png" j1
 wait_for 60 test -s "$S/out.png" || fail "no first chart: $(cat "$T/api-watch.log")"
 sleep 1
@@ -209,11 +204,7 @@ wait "$tpid" || true
 # --- conditional requests: a job that did not change costs a 304 ----------
 for mode in etag date; do
 	: >"$T/$mode.log"
-	"$TESTD" --dir="$S" --port-file="$T/$mode.port" --log="$T/$mode.log" --validators="$mode" \
-		--lifetime=300 2>"$T/testd.err" &
-	tpid=$!
-	wait_for 10 test -s "$T/$mode.port" || fail "test server did not start: $(cat "$T/testd.err")"
-	URL="http://127.0.0.1:$(cat "$T/$mode.port")"
+	start_testd "$S" "$T/$mode.port" "$T/$mode.log" --validators="$mode"
 	start_watch "$T/cond.log" -v --url="$URL" --watch=0.2 --watch-forever -o "$S/c.png" j1
 	wait_for 60 test -s "$S/c.png" || fail "no first chart: $(cat "$T/cond.log")"
 	header=$([ "$mode" = etag ] && echo If-None-Match || echo If-Modified-Since)

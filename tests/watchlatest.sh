@@ -5,9 +5,7 @@
 # every job drawn now has finished.  The test server reads jobs.json at
 # every request, so rewriting it starts and ends jobs.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
-TESTD="$top_builddir/tests/server/trcompare-testd"
-[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+need_testd
 S="$T/api"
 mkdir "$S"
 printf '{"job_id":"j0","metrics":[{"step":1,"train_loss":3}]}' >"$S/j0.json"
@@ -27,11 +25,7 @@ jobs() {
 	mv "$S/jobs.json.new" "$S/jobs.json"
 }
 jobs running running
-"$TESTD" --dir="$S" --port-file="$T/port" --log="$T/api.log" --lifetime=300 </dev/null >/dev/null 2>"$T/testd.err" &
-tpid=$!
-trap 'kill "$tpid" 2>/dev/null || true; cleanup_T' EXIT
-wait_for 10 test -s "$T/port" || fail "test server did not start: $(cat "$T/testd.err")"
-URL="http://127.0.0.1:$(cat "$T/port")"
+start_testd "$S" "$T/port" "$T/api.log"
 
 D="$T/d"
 rc=0

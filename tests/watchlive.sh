@@ -46,20 +46,14 @@ in_pty 2 "$T/q.out" -q --watch=0.3 -o "$D/c.png" "$D/c.jsonl"
 ok "no status line when stderr is redirected, nor with -q"
 
 # --- API jobs: which are still running ---------------------------------------
-TESTD="$top_builddir/tests/server/trcompare-testd"
-[ -x "$TESTD" ] || skip "trcompare-testd not built (libmicrohttpd missing?)"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
+need_testd
 S="$T/api"
 mkdir "$S"
 # The server reads its fixtures at every request.
 printf '{"job_id":"j1","metrics":[{"step":1,"train_loss":2},{"step":2,"train_loss":1.8}]}' >"$S/j1.json"
 printf '{"job_id":"j2","metrics":[{"step":1,"train_loss":2.5}]}' >"$S/j2.json"
 printf '[{"id":"j1","model_name":"one","status":"running","created_at":"2026-01-01T00:00:00Z"},{"id":"j2","model_name":"two","status":"completed","created_at":"2026-01-01T00:00:00Z"}]' >"$S/jobs.json"
-"$TESTD" --dir="$S" --port-file="$T/port" --log="$T/api.log" --lifetime=300 </dev/null >/dev/null 2>"$T/testd.err" &
-tpid=$!
-trap 'kill "$tpid" 2>/dev/null || true; cleanup_T' EXIT
-wait_for 10 test -s "$T/port" || fail "test server did not start: $(cat "$T/testd.err")"
-URL="http://127.0.0.1:$(cat "$T/port")"
+start_testd "$S" "$T/port" "$T/api.log"
 (sleep 3; printf '[{"id":"j1","model_name":"one","status":"completed","created_at":"2026-01-01T00:00:00Z"},{"id":"j2","model_name":"two","status":"completed","created_at":"2026-01-01T00:00:00Z"}]' >"$S/jobs.json") &
 in_pty 30 "$T/api.out" --url="$URL" --watch=0.3 -o "$S/out.png" j1 j2
 wait $!
