@@ -238,7 +238,7 @@ find_x_gnuplot() {
 # second, so now and then the reset caught gnuplot's connection ("Unable to
 # initialize GTK+, is DISPLAY set properly?"; 3 of 100 connections under
 # that polling).  Needs Xvfb and xdotool.
-x_ready() { xdotool getmouselocation >/dev/null 2>&1; }
+x_ready() { timeout 5 xdotool getmouselocation >/dev/null 2>&1; }
 start_xvfb() {
 	: >"$T/display"
 	Xvfb -displayfd 3 -noreset -screen 0 1280x1024x24 -nolisten tcp 3>"$T/display" >"$T/xvfb.log" 2>&1 &
