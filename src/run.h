@@ -79,6 +79,12 @@ struct run {
 	double *cols[RUN_MAX_COLS + 1]; /* cols[c][r], each of capacity cap */
 	size_t borrowed;            /* names and cols [0, borrowed) belong to
 	                               the run this one overlays (run_overlay) */
+	char *arena;                /* one block holding the columns run_reserve
+	                               placed (cols[c] pointing into it are not
+	                               freed or resized in place), NULL none;
+	                               never shared: a copy of the struct must
+	                               clear it */
+	size_t arena_size, arena_used; /* its bytes, and those given out */
 
 	/* Counters the top level turns into warnings. */
 	size_t skipped_nostep;  /* rows without a usable step */

@@ -404,6 +404,8 @@ struct run *watch_run_copy(const struct run *r)
 	run_copy_params(c, r);
 	c->cap = r->nrows;
 	c->borrowed = 0;
+	c->arena = NULL; /* R's; the copy's columns are its own */
+	c->arena_size = c->arena_used = 0;
 	for (size_t k = 0; k < r->ncols; k++) {
 		c->names[k] = xstrdup(r->names[k]);
 		c->cols[k] = NULL;
