@@ -59,7 +59,7 @@ shot() {
 	rm -f "$T/prev.png"
 	[ ! -f "$T/$1.png" ] || mv "$T/$1.png" "$T/prev.png"
 	sleep 0.4
-	import -window "$win" "$T/raw.png" 2>/dev/null || return 1
+	timeout 10 import -window "$win" "$T/raw.png" 2>/dev/null || return 1
 	convert "$T/raw.png" -gravity South -chop 0x30 "$T/$1.png" || return 1
 	[ -f "$T/prev.png" ] && same "$T/$1.png" "$T/prev.png"
 }
