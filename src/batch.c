@@ -484,11 +484,7 @@ static void gnuplot_warnings(struct batch *b, size_t i, char *warnings)
 /* Removes the script file slot SL's gnuplot loaded, if any. */
 static void drop_script(struct slot *sl)
 {
-	if (!sl->script)
-		return;
-	unlink(sl->script);
-	cleanup_unregister_path(sl->script);
-	free(sl->script);
+	render_script_remove(sl->script);
 	sl->script = NULL;
 }
 
@@ -560,24 +556,19 @@ static int pool_draw(struct batch *b, size_t i, const struct render_plan *pl, co
 	 * pipe would hold us until this gnuplot had read all of it, and the
 	 * other gnuplots would wait for their next chart meanwhile. */
 	FILE *fp = gp_session_script(sl->s);
-	sl->script = xasprintf("%s/trcompare-XXXXXX", b->cfg->env->tmpdir);
-	int fd = mkstemp(sl->script);
-	FILE *file = fd < 0 ? NULL : fdopen(fd, "w");
-	if (file) {
-		cleanup_register_path(sl->script);
-		gpscript_write(file, ch, &e);
-		bool bad = fclose(file) != 0;
+	char *why = NULL;
+	if (render_script_file(ch, &e, b->cfg->env->tmpdir, &sl->script, &why) == 0) {
 		char *q = text_gp_quote(sl->script);
-		if (fp && !bad)
+		if (fp)
 			fprintf(fp, "load %s\n", q);
 		free(q);
 	} else {
-		if (fd >= 0)
-			close(fd);
-		free(sl->script);
-		sl->script = NULL;
+		/* No temporary file (or a short write: the disk is full): the
+		 * script goes down the pipe instead. */
+		free(why);
+		drop_script(sl);
 		if (fp)
-			gpscript_write(fp, ch, &e); /* no temporary file: down the pipe */
+			gpscript_write(fp, ch, &e);
 	}
 	if (fp)
 		fflush(fp); /* gnuplot draws while the next chart is made */

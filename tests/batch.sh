@@ -353,3 +353,15 @@ trc --batch "$T/bl/sub/w"
 [ "$rc" -eq 64 ] && grep -q "^trcompare-plot: $T/bl/sub/w:1:1: --watch: not with --batch\$" "$T/err" ||
 	fail "-w on a manifest line: exit $rc: $(cat "$T/err")"
 ok "--batch: --watch refused, --baseline on a line resolved and in the summary file"
+
+# --- no private temporary file (TMPDIR missing): each chart's script goes
+# down its gnuplot's pipe instead, and the charts are the same.
+mkdir -p "$T/notmp"
+printf '%s\n' "-o a.png $RUNS/llama-1.3b-lr2e-4.json" "-o b.svg $RUNS/qwen-350m-lr1e-4.json $RUNS/qwen-350m-lr3e-4.json" >"$T/notmp/m"
+# (The program itself: valgrind needs TMPDIR for its own files.)
+rc=0
+TMPDIR=$T/notmp/missing "$PROG" --batch "$T/notmp/m" >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 0 ] && grep -q '^2 charts written, 0 skipped, 0 failed' "$T/err" &&
+	[ "$(od -An -tx1 -N4 "$T/notmp/a.png" | tr -d ' ')" = 89504e47 ] && grep -q '</svg>' "$T/notmp/b.svg" ||
+	fail "--batch with TMPDIR missing: exit $rc: $(cat "$T/err")"
+ok "--batch without a temporary directory: the scripts go down the pipes"
