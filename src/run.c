@@ -231,6 +231,16 @@ static double *col_resize(struct run *r, double *p, size_t used, size_t cap)
 	return xreallocarray(p, cap, sizeof(double));
 }
 
+/* Gives back R's arena once every column has moved out of it (all were
+ * resized): kept, its pages (faulted in by col_prefault too) would stay
+ * resident beside the grown columns until run_free. */
+static void arena_release(struct run *r)
+{
+	free(r->arena);
+	r->arena = NULL;
+	r->arena_size = r->arena_used = 0;
+}
+
 /* Finds or adds column NAME, NaN-filled for the rows that exist. */
 int run_col(struct run *r, const char *name)
 {
@@ -314,7 +324,8 @@ void run_reserve(struct run *r, size_t rows)
 			double *q = (double *)(void *)(r->arena + r->arena_used);
 
 			r->arena_used += rows * sizeof(double);
-			memcpy(q, r->cols[c], r->nrows * sizeof(double));
+			if (r->nrows > 0) /* else the column may be NULL */
+				memcpy(q, r->cols[c], r->nrows * sizeof(double));
 			free(r->cols[c]); /* not in the arena: it is new */
 			r->cols[c] = q;
 			if (prefault)
@@ -329,6 +340,7 @@ void run_reserve(struct run *r, size_t rows)
 		if (prefault)
 			col_prefault(r->cols[c], r->nrows, rows);
 	}
+	arena_release(r); /* every column moved out */
 	r->cap = rows;
 }
 
@@ -346,6 +358,7 @@ int run_add_row(struct run *r, double step, char **cause)
 			cap = RUN_MAX_ROWS;
 		for (size_t c = 0; c < r->ncols; c++)
 			r->cols[c] = col_resize(r, r->cols[c], r->nrows, cap);
+		arena_release(r); /* every column moved out */
 		r->cap = cap;
 	}
 	size_t i = r->nrows++;

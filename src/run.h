@@ -82,6 +82,7 @@ struct run {
 	char *arena;                /* one block holding the columns run_reserve
 	                               placed (cols[c] pointing into it are not
 	                               freed or resized in place), NULL none;
+	                               given back once they all moved out;
 	                               never shared: a copy of the struct must
 	                               clear it */
 	size_t arena_size, arena_used; /* its bytes, and those given out */

@@ -445,6 +445,53 @@ static void test_reserve_arena(void **state)
 	run_free(plain);
 }
 
+/* run_reserve on a run with columns but no rows yet (no column has
+ * memory) gives each column room without copying from a NULL column. */
+static void test_reserve_empty(void **state)
+{
+	struct run *r = run_new("empty");
+
+	(void)state;
+	int a = run_col(r, "loss"), b = run_col(r, "lr");
+	run_reserve(r, 100000);
+	assert_int_equal(r->cap, 100000);
+	add(r, 1, a, 0.5);
+	run_set(r, b, 2);
+	assert_true(r->cols[a][0] == 0.5 && r->cols[b][0] == 2);
+	run_free(r);
+}
+
+/* Rows outgrowing the reservation move every column out of the arena:
+ * the block, its touched pages too, is given back then, not held until
+ * run_free beside the grown columns. */
+static void test_reserve_outgrown(void **state)
+{
+	struct run *r = run_new("outgrown");
+	const size_t rows = 100000;
+
+	(void)state;
+	int a = run_col(r, "loss");
+	for (size_t i = 0; i < 1024; i++)
+		add(r, (double)i, a, (double)i);
+	run_reserve(r, rows);
+	for (size_t i = 1024; i <= rows; i++)
+		add(r, (double)i, a, (double)i);
+	assert_true(r->cap > rows);
+	assert_null(r->arena);
+	assert_int_equal(r->arena_size, 0);
+	int d = run_col(r, "grad_norm"); /* a column of its own */
+	run_set(r, d, 1);
+	for (size_t i = 0; i <= rows; i++)
+		assert_true(r->cols[a][i] == (double)i);
+	/* Reserving again once the block is gone makes a new one. */
+	run_reserve(r, 3 * rows);
+#ifdef MADV_HUGEPAGE
+	assert_non_null(r->arena);
+#endif
+	assert_true(r->cols[d][rows] == 1 && r->cols[a][rows] == (double)rows);
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,7 +501,8 @@ int main(void)
 	    cmocka_unit_test(test_sort_merge),    cmocka_unit_test(test_sort_stable),
 	    cmocka_unit_test(test_sorted_untouched), cmocka_unit_test(test_perplexity_rule),
 	    cmocka_unit_test(test_last_finite), cmocka_unit_test(test_params),
-	    cmocka_unit_test(test_reserve_arena),
+	    cmocka_unit_test(test_reserve_arena), cmocka_unit_test(test_reserve_empty),
+	    cmocka_unit_test(test_reserve_outgrown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
