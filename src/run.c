@@ -193,7 +193,8 @@ int run_find(const struct run *r, const char *name)
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)
-#define ARENA_MIN ((size_t)1 << 20) /* bytes from which run_reserve makes one */
+#define ARENA_MIN ((size_t)4 << 20) /* bytes from which run_reserve makes one: at
+                                    * most a third of it is rounding */
 
 /* Column P of R (NULL: a new one) holding USED values resized to CAP
  * doubles (one in R's arena is copied out, not freed).

@@ -372,7 +372,7 @@ static void test_params(void **state)
 static void test_reserve_arena(void **state)
 {
 	struct run *r = run_new("arena"), *plain = run_new("plain");
-	const size_t rows = 100000, more = 60000;
+	const size_t rows = 200000, more = 60000;
 
 	(void)state;
 	int a = run_col(r, "loss"), b = run_col(r, "lr");
@@ -467,13 +467,16 @@ static void test_reserve_empty(void **state)
 static void test_reserve_outgrown(void **state)
 {
 	struct run *r = run_new("outgrown");
-	const size_t rows = 100000;
+	const size_t rows = 200000;
 
 	(void)state;
 	int a = run_col(r, "loss");
 	for (size_t i = 0; i < 1024; i++)
 		add(r, (double)i, a, (double)i);
 	run_reserve(r, rows);
+#ifdef MADV_HUGEPAGE
+	assert_non_null(r->arena);
+#endif
 	for (size_t i = 1024; i <= rows; i++)
 		add(r, (double)i, a, (double)i);
 	assert_true(r->cap > rows);
