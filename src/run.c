@@ -24,11 +24,13 @@ struct run *run_new(const char *arg)
 	return r;
 }
 
-/* Does P point into R's arena (run_reserve)? */
+/* Does P point into R's arena (run_reserve)?  (Compared as integers: P
+ * may belong to another allocation.) */
 static bool in_arena(const struct run *r, const double *p)
 {
-	return r->arena != NULL && p != NULL && (const char *)p >= r->arena &&
-	       (const char *)p < r->arena + r->arena_size;
+	uintptr_t a = (uintptr_t)r->arena, q = (uintptr_t)p;
+
+	return r->arena != NULL && p != NULL && q >= a && q - a < r->arena_size;
 }
 
 /* Frees R and everything it owns. */
