@@ -198,6 +198,21 @@ int run_find(const struct run *r, const char *name)
 #define ARENA_MIN ((size_t)4 << 20) /* bytes from which run_reserve makes one: at
                                     * most a third of it is rounding */
 
+#ifdef MADV_HUGEPAGE
+/* A block of *BYTES rounded up to whole huge pages (the new size in
+ * *BYTES), aligned to 2 MiB and marked for transparent huge pages. */
+static void *huge_block(size_t *bytes)
+{
+	void *q = NULL;
+
+	*bytes = (*bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	if (posix_memalign(&q, HUGE_PAGE, *bytes) != 0)
+		oom();
+	(void)madvise(q, *bytes, MADV_HUGEPAGE);
+	return q;
+}
+#endif
+
 /* Column P of R (NULL: a new one) holding USED values resized to CAP
  * doubles (one in R's arena is copied out, not freed).
  * A column of 2 MiB or more is put in a block of its own aligned to 2 MiB
@@ -217,12 +232,8 @@ static double *col_resize(struct run *r, double *p, size_t used, size_t cap)
 	size_t bytes = cap * sizeof(double);
 
 	if (bytes >= HUGE_PAGE) { /* cap <= RUN_MAX_ROWS: no overflow */
-		void *q = NULL;
+		void *q = huge_block(&bytes);
 
-		bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		if (posix_memalign(&q, HUGE_PAGE, bytes) != 0)
-			oom();
-		(void)madvise(q, bytes, MADV_HUGEPAGE);
 		if (used > 0)
 			memcpy(q, p, used * sizeof(double));
 		free(p);
@@ -314,13 +325,9 @@ void run_reserve(struct run *r, size_t rows)
 	 * to one per column. */
 	size_t slots = r->ncols + 2;
 	if (r->arena == NULL && slots * rows * sizeof(double) >= ARENA_MIN) {
-		size_t bytes = (slots * rows * sizeof(double) + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		void *a = NULL;
+		size_t bytes = slots * rows * sizeof(double);
 
-		if (posix_memalign(&a, HUGE_PAGE, bytes) != 0)
-			oom();
-		(void)madvise(a, bytes, MADV_HUGEPAGE);
-		r->arena = a;
+		r->arena = huge_block(&bytes);
 		r->arena_size = bytes;
 		r->arena_used = 0;
 		for (size_t c = 0; c < r->ncols; c++) {
