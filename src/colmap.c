@@ -146,5 +146,12 @@ char *tagmap_column(const char *name, size_t len, bool eval)
 		free(c);
 		return NULL;
 	}
+	/* A metric whose column would be the time's ("time", "train/time",
+	 * Keras's "epoch_time") is a metric of its own: the time column holds
+	 * the tracker's timestamps, which its values would overwrite. */
+	if (c && strcmp(c, COL_TIME) == 0) {
+		free(c);
+		return xstrdup(TAGMAP_TIME_METRIC);
+	}
 	return c;
 }

@@ -24,7 +24,10 @@
  *   otherwise: eval/X -> eval_X, train/X -> X, epoch_X -> X (EVAL:
  *   eval_X), anything else as it is (EVAL: eval_NAME);
  *   but NULL for a name that would be the step's column (step,
- *   train/step, epoch_step): the points carry their step. */
+ *   train/step, epoch_step): the points carry their step; and
+ *   TAGMAP_TIME_METRIC for one that would be the time's (time,
+ *   train/time, epoch_time): that column holds the tracker's timestamps. */
+#define TAGMAP_TIME_METRIC "time_metric"
 char *tagmap_column(const char *name, size_t len, bool eval);
 
 #endif

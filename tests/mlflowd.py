@@ -65,6 +65,13 @@ RUNS = {
         "metrics": {"loss": points("loss", [(1, 2.0), (2, 1.5)]),
                     "step": points("step", [(1, 100), (2, -7.5)])},
     },
+    # A metric named "time" (its values not the timestamps): the time
+    # column stays the points' timestamps, the values are time_metric.
+    "timekey": {
+        "name": "timekey", "status": "FINISHED", "params": [],
+        "metrics": {"loss": points("loss", [(1, 2.0), (2, 1.5)]),
+                    "time": points("time", [(1, 0.25), (2, 0.5)])},
+    },
     "h0st1le": {
         "name": "x`touch canary`\n]]></script>", "status": "KILLED",
         "params": [(k, HOSTILE[-1 - i]) for i, k in enumerate(HOSTILE)],

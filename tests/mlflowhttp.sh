@@ -74,6 +74,13 @@ awk '/^"step"/ { print; next } /^#/ || NF == 0 { next } { print $1, $3 }' "$T/ou
 printf '%s\n' '"step" "time" "train_loss" "train_perplexity"' "1 2" "2 1.5" >"$T/want"
 check_want "mlflow+http: a metric named step does not overwrite the steps"
 
+# A metric named "time" keeps its values as time_metric; the time column
+# stays the points' timestamps (ms since 1970 in seconds).
+expect_ok --data "${S}#timekey"
+awk '/^"step"/ { print; next } /^#/ || NF == 0 { next } { print $1, $2, $5 }' "$T/out" >"$T/got"
+printf '%s\n' '"step" "time" "train_loss" "train_perplexity" "time_metric"' "1 1700000001 0.25" "2 1700000002 0.5" >"$T/want"
+check_want "mlflow+http: a metric named time does not overwrite the timestamps"
+
 # Hostile run name, param keys and values, metric keys: through -S json,
 # an SVG chart drawn by gnuplot and the report; nothing runs.
 W="$T/work"

@@ -146,6 +146,14 @@ static void test_tagmap(void **state)
 		{ "step", true, "eval_step" },
 		{ "eval/step", false, "eval_step" },
 		{ "global_step", false, "global_step" },
+		/* Nor is a metric named like the time its timestamps: it keeps
+		 * its values under a name of its own. */
+		{ "time", false, "time_metric" },
+		{ "train/time", false, "time_metric" },
+		{ "epoch_time", false, "time_metric" },
+		{ "time", true, "eval_time" },
+		{ "eval/time", false, "eval_time" },
+		{ "time_metric", false, "time_metric" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *c = tagmap_column(cases[i].tag, strlen(cases[i].tag), cases[i].eval);
