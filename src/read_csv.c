@@ -766,6 +766,12 @@ static int csv_load_dir(struct run *run, const char *dir, char **cause)
 	return reader_load_file(run, dir, "metrics.csv", cause);
 }
 
+/* Is DIR a run directory of this format (reader.h)? */
+static bool csv_is_run_dir(const char *dir)
+{
+	return reader_dir_has(dir, "metrics.csv");
+}
+
 const struct reader_format read_csv_format = {
 	.name = "csv",
 	.sniff = csv_sniff,
@@ -774,4 +780,5 @@ const struct reader_format read_csv_format = {
 	.finish = csv_finish,
 	.close = csv_close,
 	.load_dir = csv_load_dir,
+	.is_run_dir = csv_is_run_dir,
 };

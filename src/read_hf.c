@@ -132,6 +132,12 @@ static int hf_load_dir(struct run *run, const char *dir, char **cause)
 	return rc;
 }
 
+/* Is DIR a run directory of this format (reader.h)? */
+static bool hf_is_run_dir(const char *dir)
+{
+	return reader_dir_has(dir, HF_FILE) || newest_checkpoint(dir) >= 0;
+}
+
 const struct reader_format read_hf_format = {
 	.name = "hf",
 	.sniff = hf_sniff,
@@ -140,5 +146,6 @@ const struct reader_format read_hf_format = {
 	.finish = parse_reader_finish,
 	.close = parse_reader_close,
 	.load_dir = hf_load_dir,
+	.is_run_dir = hf_is_run_dir,
 	.label_dir = true,
 };

@@ -48,6 +48,12 @@ static int lf_load_dir(struct run *run, const char *dir, char **cause)
 	return reader_load_file(run, dir, "trainer_log.jsonl", cause);
 }
 
+/* Is DIR a run directory of this format (reader.h)? */
+static bool lf_is_run_dir(const char *dir)
+{
+	return reader_dir_has(dir, "trainer_log.jsonl");
+}
+
 const struct reader_format read_lf_format = {
 	.name = "llamafactory",
 	.sniff = lf_sniff,
@@ -56,5 +62,6 @@ const struct reader_format read_lf_format = {
 	.finish = parse_reader_finish,
 	.close = parse_reader_close,
 	.load_dir = lf_load_dir,
+	.is_run_dir = lf_is_run_dir,
 	.label_dir = true,
 };

@@ -52,6 +52,12 @@ static int wbh_load_dir(struct run *run, const char *dir, char **cause)
 	return reader_load_file(run, dir, "wandb-history.jsonl", cause);
 }
 
+/* Is DIR a run directory of this format (reader.h)? */
+static bool wbh_is_run_dir(const char *dir)
+{
+	return reader_dir_has(dir, "wandb-history.jsonl");
+}
+
 const struct reader_format read_wbhist_format = {
 	.name = "wandb-history",
 	.sniff = wbh_sniff,
@@ -60,5 +66,6 @@ const struct reader_format read_wbhist_format = {
 	.finish = parse_reader_finish,
 	.close = parse_reader_close,
 	.load_dir = wbh_load_dir,
+	.is_run_dir = wbh_is_run_dir,
 	.label_dir = true,
 };

@@ -3,6 +3,7 @@
 
 #include "reader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -260,8 +261,74 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 		if (rc <= 0)
 			return rc;
 	}
-	*cause = xstrdup(strerror(EISDIR));
+	*cause = xstrdup("no run in this directory or the directories in it (none of trainer_state.json, "
+			 "metrics.csv, trainer_log.jsonl, wandb-history.jsonl, TensorBoard event files, "
+			 "an MLflow store or W&B run files)");
 	return -1;
+}
+
+bool reader_dir_has(const char *dir, const char *file)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	struct stat st;
+	bool have = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return have;
+}
+
+/* Does a format's is_run_dir claim directory DIR? */
+static bool claimed_dir(const char *dir)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->is_run_dir && formats[i]->is_run_dir(dir))
+			return true;
+	return false;
+}
+
+/* qsort: strings in byte order. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+#define READER_MAX_RUNS 1000 /* subdirectories of one directory of runs */
+
+/* The subdirectories of DIR that claimed_dir takes (reader_list_runs). */
+static int list_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *sub = xasprintf("%s/%s", dir, de->d_name);
+		struct stat st;
+		bool run = stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && claimed_dir(sub);
+		free(sub);
+		if (!run)
+			continue;
+		if (*n >= READER_MAX_RUNS) {
+			*cause = xasprintf("more than %d runs in the directory", READER_MAX_RUNS);
+			rc = -1;
+			break;
+		}
+		*rels = xreallocarray(*rels, *n + 1, sizeof **rels);
+		(*rels)[(*n)++] = xstrdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (rc < 0) {
+		for (size_t i = 0; i < *n; i++)
+			free((*rels)[i]);
+		free(*rels);
+		*rels = NULL;
+		*n = 0;
+		return -1;
+	}
+	if (*n)
+		qsort(*rels, *n, sizeof **rels, cmp_str);
+	return 0;
 }
 
 #define PATH_HEAD READER_SNIFF_MAX /* bytes a load_path format's sniff sees */
@@ -370,5 +437,9 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 		free(*rels);
 		*rels = NULL;
 	}
+	/* A directory of runs (lightning_logs/, a sweep's output/): its
+	 * subdirectories that are runs, unless it is one itself. */
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && !claimed_dir(dir))
+		return list_run_dirs(dir, rels, n, cause);
 	return 0;
 }

@@ -72,6 +72,12 @@ struct reader_format {
 	 * directory layout): 0 when read, 1 when DIR is not this format's,
 	 * -1 with *cause on error. */
 	int (*load_dir)(struct run *run, const char *dir, char **cause);
+	/* Is directory DIR a run of this format (optional; for the formats
+	 * whose run directory holds a fixed file and that have no list_runs):
+	 * decided by names only, nothing is read.  A directory that no format
+	 * lists runs under and that none of these claims is offered as a
+	 * directory of runs: its subdirectories that one claims. */
+	bool (*is_run_dir)(const char *dir);
 	/* The file has a fixed name (trainer_state.json): a run read from
 	 * a file of this format is named after its directory (run->name;
 	 * a checkpoint-N directory's parent). */
@@ -148,13 +154,19 @@ int reader_load_file(struct run *run, const char *dir, const char *file, char **
 char *reader_dir_name(const char *dir);
 
 /* Reads the directory DIR with the first format whose load_dir takes it.
- * Returns 0, or -1 with *cause set ("Is a directory" when no format reads
+ * Returns 0, or -1 with *cause set ("no run in this directory …" when no format reads
  * directories like it). */
 int reader_load_dir(struct run *run, const char *dir, char **cause);
 
+/* Does directory DIR hold FILE (a regular file, or a link to one)? */
+bool reader_dir_has(const char *dir, const char *file);
+
 /* The runs under directory DIR, from the first format (in table order)
  * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
- * NULL when no format finds a run).  DIR may be a regular file: then only
+ * NULL when no format finds a run).  When none does and no is_run_dir
+ * claims DIR, its subdirectories (not those whose name starts with '.')
+ * that an is_run_dir claims: a directory of runs (lightning_logs/, a
+ * sweep's output directories, LLaMA-Factory's saves/).  DIR may be a regular file: then only
  * a format with load_path that claims its first bytes is asked.  Returns
  * 0, or -1 with *cause ("more than 1000 runs in the directory"). */
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);

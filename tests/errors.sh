@@ -24,7 +24,7 @@ expect_fail 1 "trcompare-plot: $T/empty.json: empty input" "$T/empty.json" -o "$
 expect_fail 1 "trcompare-plot: $T/trunc.json: unexpected end of input (truncated JSON?) at line 1, column 38" "$T/trunc.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: $T/error-answer.json: an error answer, not metrics: Job not found or unauthorized" "$T/error-answer.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: /nonexistent/x.json: No such file or directory" /nonexistent/x.json -o "$T/o.png"
-expect_fail 1 "trcompare-plot: $T: Is a directory" "$T" -o "$T/o.png"
+expect_fail 1 "trcompare-plot: $T: $NO_RUN_DIR" "$T" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: warning: $T/nometrics.json: no metrics
 trcompare-plot: no job has any metrics" "$T/nometrics.json" -o "$T/o.png"
 expect_fail 1 "trcompare-plot: warning: $T/notyet.json: no metrics (No metrics available yet)

@@ -368,7 +368,7 @@ ok "a render with stdin closed"
 
 # A JOB that is a directory.
 mkdir "$T/adir"
-expect_fail 1 "trcompare-plot: $T/adir: Is a directory" "$T/adir"
+expect_fail 1 "trcompare-plot: $T/adir: $NO_RUN_DIR" "$T/adir"
 
 # A JOB that is a FIFO is read like a pipe.
 expect_ok "$RUN"

@@ -14,6 +14,8 @@ unset TRCOMPARE_URL TRCOMPARE_TOKEN TRCOMPARE_GNUPLOT 2>/dev/null || true
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 PROG="$top_builddir/trcompare-plot"
+# What a directory holding no run is told (after "trcompare-plot: DIR: ").
+NO_RUN_DIR='no run in this directory or the directories in it (none of trainer_state.json, metrics.csv, trainer_log.jsonl, wandb-history.jsonl, TensorBoard event files, an MLflow store or W&B run files)'
 RUNS="$top_srcdir/examples/runs"
 DATA="$top_srcdir/tests/data"
 # Run the program under valgrind when asked (make check-valgrind).

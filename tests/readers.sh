@@ -223,7 +223,46 @@ printf 'step,a\n1,"x"y\n' >"$T/bad.csv"
 expect_fail 1 "trcompare-plot: $T/bad.csv: malformed CSV at line 2 (a quote inside a field must be doubled, and a quoted field must end at a delimiter or line end)" \
 	--data "$T/bad.csv"
 mkdir "$T/empty"
-expect_fail 1 "trcompare-plot: $T/empty: Is a directory" --data "$T/empty"
+expect_fail 1 "trcompare-plot: $T/empty: $NO_RUN_DIR" --data "$T/empty"
+
+# A directory of runs: one job per subdirectory that is a run (Lightning's
+# version_N, Hugging Face output directories, LLaMA-Factory's), in name
+# order, labelled by its name; hidden and non-run subdirectories and loose
+# files are skipped; a directory that is a run itself is not split.
+S="$T/sweep"
+mkdir -p "$S/.hidden" "$S/notes" "$S/deeper/x"
+cp -R "$EX"/lightning_logs/version_0 "$S/b-lightning"
+cp -R "$EX"/hf/qwen-sft "$S/a-hf"
+cp -R "$EX"/llamafactory/llama-lora "$S/c-lf"
+cp -R "$EX"/lightning_logs/version_0/. "$S/.hidden/"
+cp -R "$EX"/lightning_logs/version_0/. "$S/deeper/x/"
+echo notes >"$S/notes/readme.txt"
+cp "$EX"/runs/qwen-350m-lr1e-4.json "$S/loose.json"
+expect_ok -S csv "$S"
+cut -d, -f1,3,4 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step a-hf,20,200 b-lightning,20,19 c-lf,12,60 >"$T/want"
+check_want "a directory of runs: one job per run directory in it"
+expect_ok -S csv "$S/a-hf" "$S/b-lightning" "$S/c-lf"
+cut -d, -f1,3,4 "$T/out" >"$T/got"
+check_want "a directory of runs: as its runs named one by one"
+cp "$EX"/lightning_logs/version_0/metrics.csv "$S/"
+expect_ok -S csv "$S"
+cut -d, -f1,3,4 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step sweep,20,19 >"$T/want"
+check_want "a directory that is a run itself is one job, its run subdirectories not read"
+rm "$S/metrics.csv"
+mkdir -p "$T/two/levels"
+cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
+expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
+# At most 1000 runs: the 1001st is refused before any is read.
+mkdir "$T/many"
+i=0
+while [ $i -le 1000 ]; do
+	mkdir "$T/many/r$i" && : >"$T/many/r$i/trainer_log.jsonl"
+	i=$((i + 1))
+done
+expect_fail 64 "trcompare-plot: $T/many: more than 1000 runs in the directory" -S csv "$T/many"
+rm -rf "$T/many"
 # A directory's file that fails names the file.
 mkdir "$T/broken"
 printf '{"log_history": [' >"$T/broken/trainer_state.json"

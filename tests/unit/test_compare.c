@@ -153,7 +153,7 @@ static void test_cache_errors(void **state)
 	assert_int_equal(cache_entry_at(c, 0)->status, EXIT_DATA);
 	assert_string_equal(cache_entry_at(c, 0)->error, "No such file or directory");
 	assert_int_equal(cache_entry_at(c, 1)->status, EXIT_DATA);
-	assert_string_equal(cache_entry_at(c, 1)->error, "Is a directory");
+	assert_true(strncmp(cache_entry_at(c, 1)->error, "no run in this directory", 24) == 0);
 	cache_free(c);
 	free(missing);
 }
