@@ -118,10 +118,10 @@ static char *as_eval(const char *col, bool eval)
 /* tagmap_column before the step check. */
 static char *tag_column(const char *name, size_t len, bool eval)
 {
-	/* (An alias onto the step is for column tables only: a tracker's
-	 * points carry their step.) */
+	/* (An alias onto the step or the time is for column tables only: a
+	 * tracker's points carry their step and timestamp.) */
 	const char *a = alias_of(name, len);
-	if (a && strcmp(a, COL_STEP) != 0)
+	if (a && strcmp(a, COL_STEP) != 0 && strcmp(a, COL_TIME) != 0)
 		return as_eval(a, eval);
 	int e = entry(name, len, FOR_TAGS);
 	if (e >= 0)

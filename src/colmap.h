@@ -33,7 +33,8 @@ const char *colmap_name(const char *name);
 
 /* --alias: input name FROM[i] is read as TO[i] (i < N; the last alias of a
  * name wins), before the table, by every reader; in the tag readers
- * (tagmap.h) except onto "step" (their points carry their step).  The
+ * (tagmap.h) except onto "step" and "time" (their points carry their
+ * step and timestamp).  The
  * arrays and strings are borrowed and must outlive the reading; N = 0
  * removes them.  Process-wide, not thread-safe: set before reading. */
 void colmap_set_aliases(const char *const *from, const char *const *to, size_t n);

@@ -438,13 +438,18 @@ static enum kind key_kind(const char *k, size_t n)
 }
 
 /* key_kind in P's mode: for W&B, _step is the step, _timestamp the time
- * (seconds), other _ keys W&B's bookkeeping. */
+ * (seconds), other _ keys W&B's bookkeeping, and every other key a logged
+ * metric, named through tagmap_column as in W&B's run files (read_wandb.c):
+ * a metric logged as "timestamp", "global_step" or "elapsed_time" is a
+ * column, not the time or the step. */
 static enum kind key_kind_p(const struct parser *p, const char *k, size_t n)
 {
 	if (p->wandb && n && k[0] == '_')
 		return n == 5 && memcmp(k, "_step", 5) == 0 ? K_STEP
 		       : n == 10 && memcmp(k, "_timestamp", 10) == 0 ? K_TIMESTAMP
 		       : K_IGNORE;
+	if (p->wandb)
+		return K_OTHER;
 	return key_kind(k, n);
 }
 

@@ -27,15 +27,15 @@ echo '"step" "eval_loss" "perplexity" "bar"' >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "json alias: $(cat "$T/got")"
 ok "--alias in JSON: onto eval_loss and onto a new name, the last wins"
 
-# A tracker (an MLflow file store): tags as logged; an alias onto step is
-# not used there.
+# A tracker (an MLflow file store): tags as logged; an alias onto step or
+# time is not used there (loss stays train_loss).
 python3 "$top_srcdir/tests/trackers.py" mlflow "$T/ml" 2>/dev/null || skip "python3 not installed"
 R="$T/ml/mlruns/0/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
-expect_ok --alias train/grad_norm=gn,eval_loss=step --list-metrics "$R"
+expect_ok --alias train/grad_norm=gn,eval_loss=step,loss=time --list-metrics "$R"
 awk 'NR > 2 { print $1 }' "$T/out" | grep -v '^param$' >"$T/got"
 printf '%s\n' time gn train_loss eval_loss perplexity train_perplexity >"$T/want"
 cmp -s "$T/want" "$T/got" || fail "tag alias: $(cat "$T/got")"
-ok "--alias in a tracker's tags; not onto step"
+ok "--alias in a tracker's tags; not onto step or time"
 
 # Usage errors.
 for bad in foo =x x= 'a=b,'; do

@@ -38,6 +38,25 @@ $(diff "$T/want" "$T/got")"
 	ok "NaN counted: $job"
 done
 
+# Logged keys named like the step or the time are metrics, as in W&B's run
+# files: "step" is no point, "global_step" and "timestamp" are columns,
+# "time" is time_metric; _step stays the step and _timestamp the time
+# (W&B writes the logged keys first).
+H="$T/wandb/run-20240101_000000-abcd1234"
+mkdir -p "$H"
+cat >"$H/wandb-history.jsonl" <<'EOT'
+{"loss": 2.5, "step": 900, "global_step": 7, "timestamp": 0.5, "time": 3, "elapsed_time": "0:01:00", "_runtime": 1.0, "_timestamp": 1700000010.0, "_step": 0}
+{"loss": 2.25, "step": 901, "global_step": 57, "timestamp": 1.5, "time": 4, "elapsed_time": "0:02:00", "_runtime": 2.0, "_timestamp": 1700000020.0, "_step": 1}
+EOT
+expect_ok --data "$H"
+grep -v '^#' "$T/out" | grep . >"$T/got"
+cat >"$T/want" <<EOT
+"step" "time" "train_loss" "train_perplexity" "global_step" "timestamp" "time_metric"
+0 1700000010 2.5 $(e 2.5) 7 0.5 3
+1 1700000020 2.25 $(e 2.25) 57 1.5 4
+EOT
+check_want "wandb-history.jsonl: keys named like the step or the time are metrics"
+
 # --- W&B "Export CSV": one job per run, in header order, labelled by the
 # run name (the last " - " ends it); keys map as in run files; __MIN and
 # __MAX keep their suffix; a run's empty cells are no row of its.
