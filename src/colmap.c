@@ -136,6 +136,11 @@ static char *tag_column(const char *name, size_t len, bool eval)
 	return eval ? xasprintf("eval_%.*s", (int)len, name) : xstrndup(name, len);
 }
 
+bool tagmap_hf_summary(bool (*has)(const void *ctx, const char *key), const void *ctx)
+{
+	return has(ctx, "loss") && (has(ctx, "train_runtime") || has(ctx, "total_flos"));
+}
+
 char *tagmap_column(const char *name, size_t len, bool eval)
 {
 	char *c = tag_column(name, len, eval);

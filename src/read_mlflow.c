@@ -109,9 +109,13 @@ static char *meta_status(const char *yaml)
 	return st ? xstrdup(st) : NULL;
 }
 
-/* Reads metric file PATH (key KEY) into RUN: a row per line. */
-static int read_metric(struct run *run, const char *path, const char *key, int time_col, char **cause)
+/* Reads metric file PATH (key KEY) into RUN: a row per line.  HF: the run
+ * holds Hugging Face's summary (tagmap_hf_summary). */
+static int read_metric(struct run *run, const char *path, const char *key, bool hf, int time_col,
+		       char **cause)
 {
+	if (hf && strcmp(key, TAGMAP_HF_MEAN) == 0)
+		return 0;
 	char *colname = tagmap_column(key, strlen(key), false);
 	if (!colname)
 		return 0;
@@ -166,9 +170,15 @@ static int read_metric(struct run *run, const char *path, const char *key, int t
 	return rc;
 }
 
+/* tagmap_hf_summary: does metrics directory CTX hold a file KEY? */
+static bool has_metric(const void *ctx, const char *key)
+{
+	return reader_dir_has(ctx, key);
+}
+
 /* Reads the metrics under DIR/REL (REL "" at the top), key prefix REL. */
-static int read_metrics(struct run *run, const char *dir, const char *rel, int depth, int time_col,
-			char **cause)
+static int read_metrics(struct run *run, const char *dir, const char *rel, int depth, bool hf,
+			int time_col, char **cause)
 {
 	char *path = *rel ? xasprintf("%s/%s", dir, rel) : xstrdup(dir);
 	DIR *d = opendir(path);
@@ -193,9 +203,9 @@ static int read_metrics(struct run *run, const char *dir, const char *rel, int d
 		struct stat st;
 		if (rc == 0 && stat(fp, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < MLF_MAX_DEPTH)
-				rc = read_metrics(run, dir, key, depth + 1, time_col, cause);
+				rc = read_metrics(run, dir, key, depth + 1, hf, time_col, cause);
 			else if (S_ISREG(st.st_mode))
-				rc = read_metric(run, fp, key, time_col, cause);
+				rc = read_metric(run, fp, key, hf, time_col, cause);
 		}
 		free(fp);
 		free(key);
@@ -273,7 +283,8 @@ static int mlf_load_dir(struct run *run, const char *dir, char **cause)
 	free(yaml);
 	char *mdir = xasprintf("%s/metrics", dir);
 	int time_col = run_col(run, COL_TIME);
-	int rc = read_metrics(run, mdir, "", 0, time_col, cause);
+	bool hf = tagmap_hf_summary(has_metric, mdir);
+	int rc = read_metrics(run, mdir, "", 0, hf, time_col, cause);
 	free(mdir);
 	char *pdir = xasprintf("%s/params", dir);
 	if (rc == 0)

@@ -257,14 +257,14 @@ static int read_meta(sqlite3 *db, struct run *run, const char *id, char **cause)
 
 /* One metrics row of ST (key, value, timestamp, step, is_nan) into RUN;
  * *KEY and *COL cache the last key's column. */
-static int read_point(sqlite3_stmt *st, struct run *run, char **key, int *col, int time_col,
+static int read_point(sqlite3_stmt *st, struct run *run, char **key, int *col, bool hf, int time_col,
 		      char **cause)
 {
 	const char *k = text_at(st, 0);
 	if (!*key || strcmp(*key, k) != 0) {
 		free(*key);
 		*key = xstrdup(k);
-		char *name = tagmap_column(k, strlen(k), false);
+		char *name = hf && strcmp(k, TAGMAP_HF_MEAN) == 0 ? NULL : tagmap_column(k, strlen(k), false);
 		*col = name ? run_col(run, name) : -2; /* -2: not a point */
 		free(name);
 	}
@@ -294,6 +294,28 @@ static int read_point(sqlite3_stmt *st, struct run *run, char **key, int *col, i
 	return 0;
 }
 
+/* tagmap_hf_summary's question of run ID of DB. */
+struct has_key {
+	sqlite3 *db;
+	const char *id;
+};
+
+/* Has the run (a struct has_key) a point of metric KEY?  (A failed query
+ * says no.) */
+static bool has_key(const void *ctx, const char *key)
+{
+	const struct has_key *hk = ctx;
+	sqlite3_stmt *st = NULL;
+	bool have = false;
+	if (sqlite3_prepare_v2(hk->db, "SELECT 1 FROM metrics WHERE run_uuid = ?1 AND key = ?2 LIMIT 1", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, hk->id, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC) == SQLITE_OK)
+		have = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return have;
+}
+
 /* The metrics of run ID into RUN. */
 static int read_points(sqlite3 *db, struct run *run, const char *id, char **cause)
 {
@@ -313,10 +335,12 @@ static int read_points(sqlite3 *db, struct run *run, const char *id, char **caus
 	if (!st)
 		return -1;
 	int time_col = run_col(run, COL_TIME);
+	struct has_key hk = { db, id };
+	bool hf = tagmap_hf_summary(has_key, &hk);
 	char *key = NULL;
 	int col = -2, rc = 0, s;
 	while (rc == 0 && (s = sqlite3_step(st)) != SQLITE_DONE)
-		rc = s == SQLITE_ROW ? read_point(st, run, &key, &col, time_col, cause)
+		rc = s == SQLITE_ROW ? read_point(st, run, &key, &col, hf, time_col, cause)
 				     : db_error(db, "MLflow database", cause);
 	free(key);
 	sqlite3_finalize(st);

@@ -30,4 +30,14 @@
 #define TAGMAP_TIME_METRIC "time_metric"
 char *tagmap_column(const char *name, size_t len, bool eval);
 
+/* Hugging Face's Trainer logs its final summary through its MLflow
+ * callback as metrics at the last step, beside the per-step "loss":
+ * train_runtime, total_flos, … and train_loss, the run's mean loss (its
+ * TensorBoard callback writes the same as train/train_loss, never a
+ * point).  True when a run whose metric keys HAS (called with CTX) tells
+ * holds "loss" and "train_runtime" or "total_flos": then its "train_loss"
+ * (TAGMAP_HF_MEAN) is that mean and no point of the curve. */
+bool tagmap_hf_summary(bool (*has)(const void *ctx, const char *key), const void *ctx);
+#define TAGMAP_HF_MEAN "train_loss"
+
 #endif

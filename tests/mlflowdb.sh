@@ -131,6 +131,45 @@ cols train_loss >"$T/got"
 printf '0123abcd 1 1.5\n0123abcd 2 1.25\n' >"$T/want"
 check_want "a store from before is_nan; a run without a name is labelled by its id"
 
+# --- Hugging Face's Trainer logs its final summary through its MLflow
+# callback at the last step: train_loss there is the run's mean, no point
+# (the curve ends at the last logged loss), in mlflow.db and in the file
+# store.  Without a summary key (train_runtime, total_flos) beside loss, a
+# train_loss (as Lightning logs it) is the curve.
+python3 - "$T/hf" <<'PY'
+import os, sqlite3, sys
+os.makedirs(sys.argv[1])
+db = sqlite3.connect(os.path.join(sys.argv[1], "hf.db"))
+db.executescript("""
+CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), start_time BIGINT,
+    lifecycle_stage VARCHAR(20));
+CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),
+    step BIGINT DEFAULT '0' NOT NULL);
+CREATE TABLE params (key VARCHAR(250), value VARCHAR(250) NOT NULL, run_uuid VARCHAR(32));
+CREATE TABLE tags (key VARCHAR(250), value VARCHAR(250), run_uuid VARCHAR(32));
+INSERT INTO runs VALUES ('aaaa', 'hf', 1, 'active'), ('bbbb', 'lightning', 2, 'active');
+INSERT INTO metrics VALUES ('loss', 1.5, 1000, 'aaaa', 1), ('loss', 1.25, 2000, 'aaaa', 2),
+    ('train_loss', 1.375, 2001, 'aaaa', 2), ('train_runtime', 12.5, 2001, 'aaaa', 2),
+    ('train_loss', 2.5, 1000, 'bbbb', 1), ('train_loss', 2.25, 2000, 'bbbb', 2);
+""")
+db.commit()
+PY
+trc --data "$T/hf/hf.db"
+[ "$rc" -eq 0 ] || fail "hf.db: exit $rc: $(cat "$T/err")"
+cols train_loss train_runtime >"$T/got"
+printf '%s\n' "hf 1 1.5 NaN" "hf 2 1.25 12.5" "lightning 1 2.5 NaN" "lightning 2 2.25 NaN" >"$T/want"
+check_want "mlflow.db: Hugging Face's summary train_loss (the run's mean) is no point"
+cp -R "$top_srcdir/examples/mlruns" "$T/hf/mlruns"
+R=$(ls -d "$T/hf/mlruns/1"/*/ | head -n 1)
+tail -n 1 "$R/metrics/loss" | awk '{ print $1 + 1, 9.75, $3 }' >"$R/metrics/train_loss"
+expect_ok -S csv "$R"
+want=$(tail -n 1 "$R/metrics/loss" | awk '{ print $2 }')
+[ "$(cut -d, -f5 "$T/out" | tail -n 1)" = 9.75 ] || fail "file store: train_loss without a summary key is not the curve: $(cat "$T/out")"
+tail -n 1 "$R/metrics/train_loss" | awk '{ print $1, 12.5, $3 }' >"$R/metrics/total_flos"
+expect_ok -S csv "$R"
+[ "$(cut -d, -f5 "$T/out" | tail -n 1)" = "$want" ] || fail "file store: the final train loss is not the last loss ($want): $(cat "$T/out")"
+ok "file store: Hugging Face's summary train_loss (the run's mean) is no point"
+
 # --- --list-metrics: columns (rows with a value, first and last step, the
 # panel), then the parameters (the params table; the file store's params/
 # files, nested keys as subdirectories).
