@@ -6,7 +6,7 @@ serving the runs below.
     mlflowd.py PORTFILE LOGFILE [hostile]
 
 Binds an ephemeral port, writes it to PORTFILE, logs each request's path
-and query (a POST's JSON body) to LOGFILE (one line each), and serves
+and query (a POST's JSON body, Content-Type and Authorization) to LOGFILE (one line each), and serves
 until killed:
   GET /api/2.0/mlflow/runs/get?run_id=ID
   GET /api/2.0/mlflow/metrics/get-history?run_id=ID&metric_key=K
@@ -161,7 +161,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             q = None
         with open(LOG, "a") as f:
-            f.write(json.dumps([u.path, q, ctype]) + "\n")
+            f.write(json.dumps([u.path, q, ctype, self.headers.get("Authorization")]) + "\n")
         if u.path != "/api/2.0/mlflow/runs/search":
             return self.answer(404, {"error_code": "ENDPOINT_NOT_FOUND", "message": "no such route"})
         if not isinstance(q, dict) or ctype != "application/json":

@@ -148,6 +148,27 @@ printf '%s\n' 'experiments 1' 'application/json {"experiment_ids": ["1"], "max_r
 	'runs e1000000000000000000000000000003' >"$T/want"
 check_want "mlflow+http: runs/search over two pages (POST, JSON), the deleted run never read"
 
+# The POSTs go through the same client: -v names them; the token goes
+# to the --url origin only.
+: >"$T/log"
+O=$(printf '%s' "$S" | sed 's|^mlflow+||; s|/$||')
+export TRCOMPARE_TOKEN=s3cret
+trc -v -q -S csv --url="$O" "${S}#/experiments/1"
+[ "$rc" -eq 0 ] || fail "token: exit $rc: $(cat "$T/err")"
+grep -c "^trcompare-plot: POST $O/api/2.0/mlflow/runs/search, token as Authorization: Bearer (redacted)\$" "$T/err" >"$T/got"
+echo 2 >"$T/want"
+check_want "mlflow+http: -v names each runs/search POST"
+trc -q -S csv --url=http://127.0.0.2:9 "${S}#/experiments/1"
+unset TRCOMPARE_TOKEN
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e[0].endswith("runs/search"):
+        print(e[3])' "$T/log" >"$T/got"
+printf '%s\n' "Bearer s3cret" "Bearer s3cret" None None >"$T/want"
+check_want "mlflow+http: the token goes with runs/search to the --url origin only"
+
 # Behind a path prefix, and with LABEL=: labels as a directory's runs.
 trc -q -S json "sweep=${S}mlflow/#/experiments/1/"
 python3 -c '
