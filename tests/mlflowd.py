@@ -23,7 +23,8 @@ next_page_token while more remain (run "loop": always the same token; run
 min(N, SEARCH_PAGE) runs of the experiments asked for, of the view asked
 for, latest start first as MLflow orders them (experiment 1: three active
 runs over two pages and a deleted one; 2: only a deleted run; 3: a
-page token that never changes; 4: a run id holding "/" and a space);
+page token that never changes; 4: a run id holding "/" and a space; 5:
+run_view_type ignored, its deleted run listed too);
 the same routes under the path prefix /mlflow; int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
@@ -35,7 +36,8 @@ import urllib.parse
 
 PAGE = 3  # points per page at most, whatever the client asks: several pages
 SEARCH_PAGE = 2  # runs per runs/search page at most
-EXPERIMENTS = {"0": "Default", "1": "lora sweep", "2": "all deleted", "3": "loop", "4": "bad id"}
+EXPERIMENTS = {"0": "Default", "1": "lora sweep", "2": "all deleted", "3": "loop", "4": "bad id",
+               "5": "view ignored"}
 PREFIX = "/mlflow"  # a server behind a path prefix too: /mlflow/api/... is /api/...
 
 HOSTILE = ["`touch canary`", "$(touch canary);\"q\"'s'", "a\nEOD\nb", "]]></script><script>x</script>",
@@ -117,6 +119,14 @@ RUNS = {
         "name": "exp4", "status": "FINISHED", "params": [], "exp": "4", "start": 1700000000000,
         "metrics": {"loss": points("loss", [(1, 9.0)])},
     },
+    "e5000000000000000000000000000001": {
+        "name": "exp5-live", "status": "FINISHED", "params": [], "exp": "5", "start": 1700000000000,
+        "metrics": {"loss": points("loss", [(1, 1.0)])},
+    },
+    "e5dddddddddddddddddddddddddddddd": {
+        "name": "exp5-deleted", "status": "FINISHED", "params": [], "exp": "5", "start": 1700000000001,
+        "deleted": True, "metrics": {"loss": points("loss", [(1, 9.0)])},
+    },
     "h0st1le": {
         "name": "x`touch canary`\n]]></script>", "status": "KILLED",
         "params": [(k, HOSTILE[-1 - i]) for i, k in enumerate(HOSTILE)],
@@ -171,7 +181,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if e not in EXPERIMENTS:
                 return self.answer(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                          "message": "Could not find experiment with ID %s" % e})
-        view = q.get("run_view_type", "ACTIVE_ONLY")
+        view = "ALL" if "5" in exps else q.get("run_view_type", "ACTIVE_ONLY")
         runs = [(rid, r) for rid, r in RUNS.items() if r.get("exp", "0") in exps and
                 (view == "ALL" or (view == "DELETED_ONLY") == bool(r.get("deleted")))]
         runs.sort(key=lambda x: -x[1].get("start", 1700000000000))

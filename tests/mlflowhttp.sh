@@ -169,6 +169,16 @@ for l in open(sys.argv[1]):
 printf '%s\n' "Bearer s3cret" "Bearer s3cret" None None >"$T/want"
 check_want "mlflow+http: the token goes with runs/search to the --url origin only"
 
+# A server that lists deleted runs anyway (run_view_type ignored): their
+# lifecycle_stage leaves them out.  A query in the fragment (the UI keeps
+# its view there) is no part of the experiment.
+trc -q -S json "${S}#/experiments/5?searchFilter=x&o=1"
+python3 -c '
+import json, sys
+print(" ".join(j["label"] for j in json.load(open(sys.argv[1]))))' "$T/out" >"$T/got"
+echo "exp5-live" >"$T/want"
+check_want "mlflow+http: a deleted run the server lists is left out; a query after the experiment ignored"
+
 # Behind a path prefix, and with LABEL=: labels as a directory's runs.
 trc -q -S json "sweep=${S}mlflow/#/experiments/1/"
 python3 -c '
