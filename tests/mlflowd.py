@@ -24,7 +24,8 @@ min(N, SEARCH_PAGE) runs of the experiments asked for, of the view asked
 for, latest start first as MLflow orders them (experiment 1: three active
 runs over two pages and a deleted one; 2: only a deleted run; 3: a
 page token that never changes; 4: a run id holding "/" and a space; 5:
-run_view_type ignored, its deleted run listed too);
+run_view_type ignored, its deleted run listed too; 6: 1001 runs, in
+pages of up to 1000);
 the same routes under the path prefix /mlflow; int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
@@ -37,7 +38,7 @@ import urllib.parse
 PAGE = 3  # points per page at most, whatever the client asks: several pages
 SEARCH_PAGE = 2  # runs per runs/search page at most
 EXPERIMENTS = {"0": "Default", "1": "lora sweep", "2": "all deleted", "3": "loop", "4": "bad id",
-               "5": "view ignored"}
+               "5": "view ignored", "6": "too many runs"}
 PREFIX = "/mlflow"  # a server behind a path prefix too: /mlflow/api/... is /api/...
 
 HOSTILE = ["`touch canary`", "$(touch canary);\"q\"'s'", "a\nEOD\nb", "]]></script><script>x</script>",
@@ -136,6 +137,11 @@ RUNS = {
     },
 }
 
+# Experiment 6: one run more than a JOB may stand for.
+for i in range(1001):
+    RUNS["e6%030d" % i] = {"name": "", "status": "FINISHED", "params": [], "exp": "6",
+                           "start": 1700000000000 + i, "metrics": {}}
+
 
 def wire(p, i):
     """Point P as the server sends it: int64s as strings for odd I."""
@@ -189,7 +195,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(200, {"runs": [self.run_json(rid, r)["run"] for rid, r in runs],
                                      "next_page_token": "same"})
         start = int(base64.b64decode(q["page_token"]).decode()) if q.get("page_token") else 0
-        n = min(int(q.get("max_results", 1000)), SEARCH_PAGE)
+        n = min(int(q.get("max_results", 1000)), 1000 if "6" in exps else SEARCH_PAGE)
         out = {"runs": [self.run_json(rid, r)["run"] for rid, r in runs[start:start + n]]}
         if start + n < len(runs):
             out["next_page_token"] = base64.b64encode(str(start + n).encode()).decode()

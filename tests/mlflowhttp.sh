@@ -188,11 +188,12 @@ echo "sweep/exp1-first sweep/e1000000000000000000000000000002 sweep/exp1-last" >
 check_want "mlflow+http: LABEL= an experiment behind a path prefix"
 
 # Errors: an unknown experiment (the server's 404), one with only deleted
-# runs, a page token that repeats, a run id that cannot be one, fragments
+# runs, a page token that repeats, one of 1001 runs, a run id that cannot be one, fragments
 # that name nothing.
 expect_fail 2 "trcompare-plot: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/99"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/2: experiment '2' has no runs (deleted runs are left out)" -S json "${S}#/experiments/2"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/3: experiment '3': the server gave the same page token twice" -S json "${S}#/experiments/3"
+expect_fail 1 "trcompare-plot: ${S}#/experiments/6: more than 1000 runs in experiment '6'" -S json "${S}#/experiments/6"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/4: the server listed a run id that is none: '../e4 x'" -S json "${S}#/experiments/4"
 for frag in "#/experiments/" "#/experiments/1/runs/" "#/experiments/1/metrics" "#/runs/x"; do
 	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
