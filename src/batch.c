@@ -415,8 +415,9 @@ size_t batch_check(struct batch *b)
 			continue;
 		}
 		size_t bad;
+		int status;
 		char *cause = NULL;
-		if (compare_add_jobs(spec, b->cache, b->cfg->fc, &bad, &cause) != 0) {
+		if (compare_add_jobs(spec, b->cache, b->cfg->fc, &bad, &cause, &status) != 0) {
 			char *j = shown(spec->jobs[bad]);
 			say(b, BATCH_ERROR, b->lines[i].where, "%s: %s", j, cause);
 			free(j);

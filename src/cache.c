@@ -152,7 +152,7 @@ static struct cache_group *find_group_key(const struct run_cache *c, const char 
 const struct cache_group *cache_find_group(const struct run_cache *c, const char *target,
 					   enum source_kind kind)
 {
-	if (kind != SOURCE_FILE)
+	if (kind != SOURCE_FILE && kind != SOURCE_URL)
 		return NULL;
 	char *key = make_key(target, kind);
 	struct cache_group *g = find_group_key(c, key);
@@ -160,10 +160,10 @@ const struct cache_group *cache_find_group(const struct run_cache *c, const char
 	return g;
 }
 
-const struct cache_group *cache_add_group(struct run_cache *c, const char *target,
-					  char *const *rels, size_t n)
+const struct cache_group *cache_add_group(struct run_cache *c, const char *target, enum source_kind kind,
+					  char *const *rels, char *const *members, size_t n)
 {
-	char *key = make_key(target, SOURCE_FILE);
+	char *key = make_key(target, kind);
 	struct cache_group *g = find_group_key(c, key);
 	if (g) {
 		free(key);
@@ -177,6 +177,10 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	size_t tl = strlen(target);
 	for (size_t i = 0; i < n; i++) {
 		g->rels[i] = xstrdup(rels[i]);
+		if (members) {
+			g->members[i] = cache_add(c, members[i], members[i], kind);
+			continue;
+		}
 		/* ("#RUN": a run inside the file TARGET.) */
 		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
 			   : (tl && target[tl - 1] == '/') || rels[i][0] == '#'

@@ -93,10 +93,13 @@ struct cache_group {
 /* Records directory TARGET (a SOURCE_FILE) as the group of the runs
  * RELS[0..N) under it (copied), adding an entry for each (target
  * "TARGET/REL", or "TARGETREL" for REL "#RUN", a run inside the file
- * TARGET; the JOB in messages the same).  Returns the group, which
- * lives as long as the cache; the same group when added before. */
-const struct cache_group *cache_add_group(struct run_cache *c, const char *target,
-					  char *const *rels, size_t n);
+ * TARGET; the JOB in messages the same).  Or, with MEMBERS not NULL, the
+ * group of TARGET of KIND whose member I is the JOB MEMBERS[I] of KIND
+ * (an MLflow server's experiment: its runs' URLs; REL the run id).
+ * Returns the group, which lives as long as the cache; the same group
+ * when added before. */
+const struct cache_group *cache_add_group(struct run_cache *c, const char *target, enum source_kind kind,
+					  char *const *rels, char *const *members, size_t n);
 
 /* The group of TARGET of KIND, or NULL when TARGET is no group. */
 const struct cache_group *cache_find_group(const struct run_cache *c, const char *target,

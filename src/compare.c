@@ -12,6 +12,7 @@
 #include "http.h"
 #include "joblist.h"
 #include "layout.h"
+#include "mlflow.h"
 #include "reader.h"
 #include "source.h"
 #include "text.h"
@@ -198,7 +199,7 @@ static int add_file(struct run_cache *c, const char *arg, const char *target, co
 		return -1;
 	}
 	if (group)
-		cache_add_group(c, target, rels, n);
+		cache_add_group(c, target, SOURCE_FILE, rels, NULL, n);
 	else
 		cache_add(c, arg, target, SOURCE_FILE);
 	for (size_t i = 0; i < n; i++)
@@ -207,8 +208,35 @@ static int add_file(struct run_cache *c, const char *arg, const char *target, co
 	return 0;
 }
 
+/* Adds URL TARGET: an MLflow server's experiment (mlflow_http_list) as
+ * the group of its runs, anything else as one entry.  0, or -1 with
+ * *cause and *status. */
+static int add_url(struct run_cache *c, const char *arg, const char *target, const struct fetch_config *fc,
+		   char **cause, int *status)
+{
+	char **members = NULL;
+	size_t n = 0;
+	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &n, cause, status) < 0)
+		return -1;
+	if (n == 0) {
+		cache_add(c, arg, target, SOURCE_URL);
+		return 0;
+	}
+	/* Each member's rel is its run id: a run without a name is labelled
+	 * by its id, as when named alone. */
+	char **rels = xcalloc(n, sizeof *rels);
+	for (size_t i = 0; i < n; i++)
+		rels[i] = strrchr(members[i], '/') + 1;
+	cache_add_group(c, target, SOURCE_URL, rels, members, n);
+	for (size_t i = 0; i < n; i++)
+		free(members[i]);
+	free(members);
+	free(rels);
+	return 0;
+}
+
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
-		     const struct fetch_config *fc, size_t *bad, char **cause)
+		     const struct fetch_config *fc, size_t *bad, char **cause, int *status)
 {
 	bool stdin_taken = false;
 	for (size_t i = 0; i < spec->njobs; i++) {
@@ -216,10 +244,13 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		enum source_kind kind = source_classify(spec->jobs[i], &label, &target);
 		const char *why = source_usage_problem(kind, fc, &stdin_taken);
 		int rc = 0;
+		*status = EXIT_USAGE;
 		if (why)
 			*cause = xstrdup(why);
 		else if (kind == SOURCE_FILE)
 			rc = add_file(c, spec->jobs[i], target, spec->status, cause);
+		else if (kind == SOURCE_URL)
+			rc = add_url(c, spec->jobs[i], target, fc, cause, status);
 		else
 			cache_add(c, spec->jobs[i], target, kind);
 		free(label);

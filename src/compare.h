@@ -48,11 +48,14 @@ void panel_set_free(struct panel_set *ps);
 
 /* Adds the spec's jobs to the cache (not reading them).  A JOB naming a
  * directory that holds several runs (reader_list_runs), or one run below
- * it, is added as a group (cache_add_group): one job per run.  Returns 0,
- * or -1 with *bad the index of the first job with a usage error and *cause
- * (source_usage_problem's message, or reader_list_runs'). */
+ * it, is added as a group (cache_add_group): one job per run; so is an
+ * MLflow server's experiment, whose runs are listed here, over the network
+ * (mlflow_http_list).  Returns 0, or -1 with *bad the index of the first
+ * job that failed, *cause (source_usage_problem's message,
+ * reader_list_runs' or mlflow_http_list's) and *status (EXIT_USAGE, or
+ * mlflow_http_list's EXIT_FETCH or EXIT_DATA). */
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
-		     const struct fetch_config *fc, size_t *bad, char **cause);
+		     const struct fetch_config *fc, size_t *bad, char **cause, int *status);
 
 /* One run a JOB stands for. */
 struct job_run {

@@ -659,6 +659,8 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 		free(h);
 	}
 	free(origin);
+	if (x->req->post_json)
+		x->headers = curl_slist_append(x->headers, "Content-Type: application/json");
 	if (x->req->validators && x->req->if_none_match) {
 		char *h = xasprintf("If-None-Match: %s", x->req->if_none_match);
 		x->headers = curl_slist_append(x->headers, h);
@@ -672,7 +674,7 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 	if (log_fn) {
 		char *shown = url_for_log(x->url);
 
-		http_log("GET %s%s", shown,
+		http_log("%s %s%s", x->req->post_json ? "POST" : "GET", shown,
 			 !x->sent_token ? "" :
 			 o->auth == AUTH_X_API_KEY ? ", token as X-API-Key (redacted)"
 						   : ", token as Authorization: Bearer (redacted)");
@@ -681,6 +683,8 @@ static void xfer_start(struct xfer *x, CURLM *multi)
 
 	curl_easy_setopt(e, CURLOPT_URL, x->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	if (x->req->post_json)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->req->post_json);
 	/* CURLOPT_NOSIGNAL stays 0: libcurl then ignores SIGPIPE while it works
 	 * (a TLS write to a closed socket would otherwise kill us), and with
 	 * its threaded resolver it sets no alarms. */
@@ -1026,15 +1030,16 @@ static void mem_reset(void *ctx)
 	m->b.len = 0;
 }
 
-/* GET into memory (see http.h). */
-int http_get(const char *url, const struct fetch_config *opts, char **body, size_t *len,
-	     long *http_status, char **cause)
+/* A GET (JSON NULL) or a POST of JSON into memory. */
+static int mem_request(const char *url, const struct fetch_config *opts, const char *json, char **body,
+		       size_t *len, long *http_status, char **cause)
 {
 	struct mem_sink m = { { 0 } };
 	struct http_request req = { 0 };
 	void (*saved_fn)(void *, const struct http_request *, size_t, double) = progress_fn;
 
 	req.url = url;
+	req.post_json = json;
 	req.sink = mem_feed;
 	req.reset = mem_reset;
 	req.ctx = &m;
@@ -1053,4 +1058,18 @@ int http_get(const char *url, const struct fetch_config *opts, char **body, size
 	if (len)
 		*len = m.b.len;
 	return 0;
+}
+
+/* GET into memory (see http.h). */
+int http_get(const char *url, const struct fetch_config *opts, char **body, size_t *len,
+	     long *http_status, char **cause)
+{
+	return mem_request(url, opts, NULL, body, len, http_status, cause);
+}
+
+/* POST of JSON into memory (see http.h). */
+int http_post_json(const char *url, const struct fetch_config *opts, const char *json, char **body,
+		   size_t *len, long *http_status, char **cause)
+{
+	return mem_request(url, opts, json, body, len, http_status, cause);
 }

@@ -21,6 +21,10 @@ struct http_request {
 	/* Called before a retry: forget what was received so far. */
 	void (*reset)(void *ctx);
 	void *ctx;
+	/* A JSON body to POST (borrowed; NULL: a GET).  Sent with
+	 * Content-Type: application/json on every attempt, and again to a
+	 * redirect's target (the only POSTs made are read-only searches). */
+	const char *post_json;
 
 	/* results */
 	long http_status;  /* 0 when no answer came */
@@ -57,6 +61,10 @@ int http_fetch_all(struct http_request *reqs, size_t n, const struct fetch_confi
 int http_get(const char *url, const struct fetch_config *opts, char **body, size_t *len,
 	     long *http_status, char **cause);
 
+/* As http_get, but POSTs the JSON text BODY (MLflow's runs/search). */
+int http_post_json(const char *url, const struct fetch_config *opts, const char *json, char **body,
+		   size_t *len, long *http_status, char **cause);
+
 /* Progress hook: when set, http_fetch_all calls FN about four times a
  * second while transfers run (on its own thread), with the requests as they
  * stand (bytes so far).  FN must not print from library code; the top level
@@ -65,7 +73,7 @@ void http_set_progress(void (*fn)(void *ctx, const struct http_request *reqs, si
 				  double elapsed), void *ctx);
 
 /* Verbose log hook (-v): when set, http_fetch_all and http_get call FN
- * with one line per event: a request ("GET URL, token as Authorization:
+ * with one line per event: a request ("GET URL" or "POST URL", token as Authorization:
  * Bearer (redacted)"), its answer ("URL: HTTP 200, 4912 bytes in 0.51 s"),
  * a retry, a redirect.  Lines never hold the token (headers are named,
  * never shown) nor a URL's password; server text is sanitized.  NULL turns

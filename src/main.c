@@ -234,9 +234,10 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 						"(a text chart or -S)"));
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
-	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause) != 0) {
+	int status;
+	if (compare_add_jobs(spec, st->cache, &o->fetch, &bad, &cause, &status) != 0) {
 		report(spec->jobs[bad], cause);
-		return EXIT_USAGE;
+		return status;
 	}
 	if (o->watch && pl->mode == CHART_WINDOW) {
 		/* One gnuplot keeps the window for the whole watch. */
@@ -834,10 +835,11 @@ static void latest_again(struct state *st, const struct joblist *jl)
 			} else {
 				struct compare_spec one = o->spec;
 				size_t bad;
+				int status;
 				char *cause = NULL;
 				one.jobs = &jobs[i];
 				one.njobs = 1;
-				if (compare_add_jobs(&one, st->cache, &o->fetch, &bad, &cause) != 0)
+				if (compare_add_jobs(&one, st->cache, &o->fetch, &bad, &cause, &status) != 0)
 					report(jobs[i], cause);
 			}
 			free(label);

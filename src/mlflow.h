@@ -16,12 +16,17 @@
 const char *mlflow_status(const char *s);
 
 /* The MLflow tracking server (read_mlflowhttp.c): a JOB
- * "mlflow+http://HOST:PORT[/PREFIX]#RUN_ID" (or mlflow+https) is run
- * RUN_ID of the server at http://HOST:PORT[/PREFIX], read through its
- * REST API: runs/get for the run's name, status, params and metric keys,
- * then metrics/get-history of each key, page by page (page_token). */
+ * "mlflow+http://HOST:PORT[/PREFIX]#RUN_ID" (or mlflow+https), or the
+ * MLflow UI's "…#/experiments/EXP/runs/RUN_ID" (a tab or a query after it
+ * ignored), is run RUN_ID of the server at http://HOST:PORT[/PREFIX],
+ * read through its REST API: runs/get for the run's name, status, params
+ * and metric keys, then metrics/get-history of each key, page by page
+ * (page_token).  The UI's "…#/experiments/EXP" stands for every run of
+ * experiment EXP not deleted (mlflow_http_list), in start order. */
 #define MLFLOW_HTTP_PAGE 1000    /* points asked for per page */
-#define MLFLOW_HTTP_MAX_PAGES 1000 /* pages of one metric, at most */
+#define MLFLOW_HTTP_MAX_PAGES 1000 /* pages of one metric (or of runs), at most */
+#define MLFLOW_HTTP_SEARCH_PAGE 1000 /* runs asked for per page */
+#define MLFLOW_HTTP_MAX_RUNS 1000 /* runs of one experiment, at most */
 
 /* Does TARGET name a run on an MLflow tracking server? */
 bool mlflow_http_is(const char *target);
@@ -29,17 +34,21 @@ bool mlflow_http_is(const char *target);
 /* Reads run TARGET (mlflow_http_is) into RUN, through http_get with FC's
  * settings.  0, or -1 with *cause and *exit_status (EXIT_FETCH: the
  * server failed or answered an error; EXIT_DATA: its answer made no
- * sense, or TARGET has no "#RUN_ID"). */
+ * sense, or TARGET names no run: "no run id: give …"). */
 int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
 		     int *exit_status);
 
 /* How mlflow_http_walk asks the server: GET(CTX, PATH, ...) answers PATH
  * ("/api/2.0/mlflow/runs/get?run_id=ID", ...) with 0 and *BODY (malloc'd,
  * LEN bytes), or -1 with *CAUSE (malloc'd, or NULL: "no answer") and
- * *CODE the HTTP status (0: no answer).  mlflow_http_load's getter is
- * http_get on the server's URL; fuzz_mlflowhttp's serves its input. */
+ * *CODE the HTTP status (0: no answer); POST the same for PATH with the
+ * JSON body JSON (runs/search).  mlflow_http_load's getter is http_get
+ * and http_post_json on the server's URL; fuzz_mlflowhttp's serves its
+ * input. */
 struct mlflow_getter {
 	int (*get)(void *ctx, const char *path, char **body, size_t *len, long *code, char **cause);
+	int (*post)(void *ctx, const char *path, const char *json, char **body, size_t *len, long *code,
+		    char **cause);
 	void *ctx;
 };
 
@@ -48,5 +57,27 @@ struct mlflow_getter {
  * history pages).  Same returns. */
 int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get, char **cause,
 		     int *exit_status);
+
+/* The runs of experiment EXP (unescaped) through GET: experiments/get
+ * (404: "no experiment 'EXP' on the MLflow server (CAUSE)", EXIT_FETCH),
+ * then runs/search page by page (ACTIVE_ONLY; a run whose
+ * lifecycle_stage is "deleted" is left out too; each id once).  *IDS
+ * (malloc'd array of *N malloc'd run ids, each 1 to 64 of
+ * [A-Za-z0-9_.-]) in start_time order, the server's order between equal
+ * times.  0, or -1 with *cause and *exit_status: EXIT_DATA for "experiment
+ * 'EXP' has no runs (deleted runs are left out)", more than
+ * MLFLOW_HTTP_MAX_RUNS runs or MLFLOW_HTTP_MAX_PAGES pages, a repeated page
+ * token, an id that is none. */
+int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids, size_t *n, char **cause,
+		       int *exit_status);
+
+/* The runs JOB TARGET stands for when it names an experiment
+ * ("…#/experiments/EXP"): *TARGETS (malloc'd array of *N malloc'd JOBs
+ * "…#/experiments/EXP/runs/RUN_ID", TARGET's part before '#' kept), as
+ * mlflow_http_search lists them over HTTP with FC's settings.  *N = 0
+ * when TARGET names no experiment.  0, or -1 with *cause and
+ * *exit_status. */
+int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets, size_t *n,
+		     char **cause, int *exit_status);
 
 #endif

@@ -9,6 +9,12 @@
  *       &max_results=N[&page_token=T]
  *       {"metrics": [{"key", "value", "timestamp", "step"}],
  *        "next_page_token": "…"}
+ * and for a JOB naming an experiment (mlflow_http_list):
+ *   GET BASE/api/2.0/mlflow/experiments/get?experiment_id=EXP
+ *   POST BASE/api/2.0/mlflow/runs/search {"experiment_ids": ["EXP"],
+ *       "run_view_type": "ACTIVE_ONLY", "max_results": N[, "page_token"]}
+ *       {"runs": [{"info": {"run_id", "start_time", "lifecycle_stage"…},
+ *        …}], "next_page_token": "…"}
  * Numbers may come as JSON numbers or as strings (protobuf's JSON writes
  * int64 and NaN/Infinity as strings).  Every answer is untrusted: held
  * whole (http_get, --max-filesize bounds it), parsed with json-c; keys map
@@ -65,16 +71,19 @@ static bool number(struct json_object *v, double *out)
 	return end != s && *end == '\0';
 }
 
-/* GETs PATH through GET and parses the answer as JSON into *OUT.  0, or
- * -1 with *cause and *exit_status; *CODE the HTTP status (0: no answer). */
-static int get_json(const struct mlflow_getter *get, const char *path, struct json_object **out,
-		    long *code, char **cause, int *exit_status)
+/* Asks GET for PATH (a POST of JSON when JSON is not NULL) and parses the
+ * answer as JSON into *OUT.  0, or -1 with *cause and *exit_status; *CODE
+ * the HTTP status (0: no answer). */
+static int ask_json(const struct mlflow_getter *get, const char *path, const char *json,
+		    struct json_object **out, long *code, char **cause, int *exit_status)
 {
 	char *body = NULL, *err = NULL;
 	size_t len = 0;
 	*out = NULL;
 	*code = 0;
-	if (get->get(get->ctx, path, &body, &len, code, &err) < 0) {
+	int rc = json ? get->post(get->ctx, path, json, &body, &len, code, &err)
+		      : get->get(get->ctx, path, &body, &len, code, &err);
+	if (rc < 0) {
 		*cause = err ? err : xstrdup("no answer");
 		*exit_status = EXIT_FETCH;
 		return -1;
@@ -92,6 +101,13 @@ static int get_json(const struct mlflow_getter *get, const char *path, struct js
 	}
 	*out = o;
 	return 0;
+}
+
+/* ask_json's GET. */
+static int get_json(const struct mlflow_getter *get, const char *path, struct json_object **out,
+		    long *code, char **cause, int *exit_status)
+{
+	return ask_json(get, path, NULL, out, code, cause, exit_status);
 }
 
 /* Reads every page of metric KEY of run ID (escaped: EID) into RUN;
@@ -238,6 +254,210 @@ int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_ge
 	return rc;
 }
 
+/* A run id the server listed, fit to stand in a JOB's fragment and a
+ * message: 1 to 64 of [A-Za-z0-9_.-] (MLflow's are 32 hex digits). */
+static bool id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	return n > 0 && n <= 64 && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789_.-") == n;
+}
+
+/* A run of a search: its id, start time (ms; INFINITY when unknown) and
+ * place in the server's list. */
+struct found {
+	char *id;
+	double start;
+	size_t at;
+};
+
+/* qsort's order of struct found: by start time; equal times keep the
+ * server's order (AT breaks ties: qsort is not stable). */
+static int by_start(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Adds the runs of search answer O to FOUND[*N] (growing *CAP): those not
+ * deleted, each id once.  0, or -1 with *cause (EXIT_DATA). */
+static int add_found(struct json_object *o, const char *shown_exp, struct found **found, size_t *n,
+		     size_t *cap, char **cause)
+{
+	struct json_object *runs = member(o, "runs");
+	size_t m = runs && json_object_is_type(runs, json_type_array) ? json_object_array_length(runs) : 0;
+	for (size_t i = 0; i < m; i++) {
+		struct json_object *info = member(json_object_array_get_idx(runs, i), "info");
+		const char *id = str_member(info, "run_id");
+		if (!id)
+			id = str_member(info, "run_uuid");
+		const char *stage = str_member(info, "lifecycle_stage");
+		if (!id || (stage && strcmp(stage, "deleted") == 0))
+			continue;
+		if (!id_ok(id)) {
+			char *shown = text_sanitize(id, strlen(id), TEXT_MAX_CHARS, "?");
+			*cause = xasprintf("the server listed a run id that is none: '%s'", shown);
+			free(shown);
+			return -1;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < *n && !dup; k++)
+			dup = strcmp((*found)[k].id, id) == 0;
+		if (dup)
+			continue;
+		if (*n >= MLFLOW_HTTP_MAX_RUNS) {
+			*cause = xasprintf("more than %d runs in experiment '%s'", MLFLOW_HTTP_MAX_RUNS, shown_exp);
+			return -1;
+		}
+		double start;
+		if (!number(member(info, "start_time"), &start) || !isfinite(start))
+			start = INFINITY;
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			*found = xreallocarray(*found, *cap, sizeof **found);
+		}
+		(*found)[*n].id = xstrdup(id);
+		(*found)[*n].start = start;
+		(*found)[*n].at = *n;
+		(*n)++;
+	}
+	return 0;
+}
+
+int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids, size_t *n, char **cause,
+		       int *exit_status)
+{
+	*ids = NULL;
+	*n = 0;
+	char *shown = text_sanitize(exp, strlen(exp), TEXT_MAX_CHARS, "?");
+	char *eexp = http_escape(exp);
+	char *path = xasprintf("/api/2.0/mlflow/experiments/get?experiment_id=%s", eexp);
+	free(eexp);
+	struct json_object *o;
+	long code;
+	int rc = get_json(get, path, &o, &code, cause, exit_status);
+	free(path);
+	json_object_put(o);
+	if (rc < 0) {
+		char *c = code == 404 ? xasprintf("no experiment '%s' on the MLflow server (%s)", shown, *cause)
+				      : xasprintf("experiment '%s': %s", shown, *cause);
+		free(*cause);
+		*cause = c;
+		free(shown);
+		return -1;
+	}
+	struct found *found = NULL;
+	size_t nfound = 0, cap = 0;
+	char *token = NULL;
+	for (int page = 0; rc == 0; page++) {
+		if (page >= MLFLOW_HTTP_MAX_PAGES) {
+			*cause = xasprintf("experiment '%s': more than %d pages of runs", shown, MLFLOW_HTTP_MAX_PAGES);
+			*exit_status = EXIT_DATA;
+			rc = -1;
+			break;
+		}
+		/* The request built by json-c: the id and the server's token
+		 * quoted as JSON strings, whatever they hold. */
+		struct json_object *req = json_object_new_object(), *eids = json_object_new_array();
+		json_object_array_add(eids, json_object_new_string(exp));
+		json_object_object_add(req, "experiment_ids", eids);
+		json_object_object_add(req, "run_view_type", json_object_new_string("ACTIVE_ONLY"));
+		json_object_object_add(req, "max_results", json_object_new_int(MLFLOW_HTTP_SEARCH_PAGE));
+		if (token)
+			json_object_object_add(req, "page_token", json_object_new_string(token));
+		rc = ask_json(get, "/api/2.0/mlflow/runs/search",
+			      json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN), &o, &code, cause,
+			      exit_status);
+		json_object_put(req);
+		if (rc < 0) {
+			char *c = code == 404 && page == 0
+				  ? xasprintf("no experiment '%s' on the MLflow server (%s)", shown, *cause)
+				  : xasprintf("experiment '%s': %s", shown, *cause);
+			free(*cause);
+			*cause = c;
+			break;
+		}
+		if ((rc = add_found(o, shown, &found, &nfound, &cap, cause)) < 0)
+			*exit_status = EXIT_DATA;
+		struct json_object *runs = member(o, "runs");
+		bool some = runs && json_object_is_type(runs, json_type_array) && json_object_array_length(runs);
+		const char *next = str_member(o, "next_page_token");
+		if (rc == 0 && next && token && strcmp(next, token) == 0) {
+			*cause = xasprintf("experiment '%s': the server gave the same page token twice", shown);
+			*exit_status = EXIT_DATA;
+			rc = -1;
+		}
+		free(token);
+		token = rc == 0 && next && *next && some ? xstrdup(next) : NULL;
+		json_object_put(o);
+		if (!token)
+			break;
+	}
+	free(token);
+	if (rc == 0 && nfound == 0) {
+		*cause = xasprintf("experiment '%s' has no runs (deleted runs are left out)", shown);
+		*exit_status = EXIT_DATA;
+		rc = -1;
+	}
+	if (rc == 0) {
+		qsort(found, nfound, sizeof *found, by_start);
+		*ids = xcalloc(nfound, sizeof **ids);
+		for (size_t i = 0; i < nfound; i++)
+			(*ids)[i] = found[i].id;
+		*n = nfound;
+	} else {
+		for (size_t i = 0; i < nfound; i++)
+			free(found[i].id);
+	}
+	free(found);
+	free(shown);
+	return rc;
+}
+
+/* The parts of JOB TARGET (mlflow_http_is): the server's URL (*BASE,
+ * malloc'd) and either a run (*RUN) or an experiment (*EXP), the other
+ * NULL (malloc'd).  0, or -1 when the fragment names neither. */
+static int parse_target(const char *target, char **base, char **run, char **exp)
+{
+	*base = *run = *exp = NULL;
+	const char *hash = strchr(target, '#');
+	if (!hash || !hash[1])
+		return -1;
+	const char *f = hash + 1;
+	static const char ex[] = "/experiments/", runs[] = "/runs/";
+	if (f[0] != '/') {
+		*run = xstrdup(f);
+	} else if (strncmp(f, ex, strlen(ex)) == 0) {
+		/* The MLflow UI's routes; a query the UI keeps in the fragment
+		 * ("?searchFilter=…") is no part of them. */
+		const char *e = f + strlen(ex);
+		size_t elen = strcspn(e, "/?");
+		const char *rest = e + elen;
+		if (elen == 0)
+			return -1;
+		if (*rest == '\0' || *rest == '?' || (rest[0] == '/' && (rest[1] == '\0' || rest[1] == '?'))) {
+			*exp = xstrndup(e, elen);
+		} else if (strncmp(rest, runs, strlen(runs)) == 0) {
+			/* …/runs/ID, and the run page's tabs after it. */
+			const char *r = rest + strlen(runs);
+			size_t rlen = strcspn(r, "/?");
+			if (rlen == 0)
+				return -1;
+			*run = xstrndup(r, rlen);
+		} else {
+			return -1;
+		}
+	} else {
+		return -1;
+	}
+	*base = xstrndup(target + strlen(SCHEME), (size_t)(hash - target) - strlen(SCHEME));
+	return 0;
+}
+
+#define NO_RUN "no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
+
 /* What http_getter needs: the server's base URL and the fetch settings. */
 struct http_ctx {
 	const char *base;
@@ -255,19 +475,63 @@ static int http_getter(void *ctx, const char *path, char **body, size_t *len, lo
 	return rc;
 }
 
+/* The getter's POST: http_post_json of JSON to PATH joined to CTX's base. */
+static int http_poster(void *ctx, const char *path, const char *json, char **body, size_t *len, long *code,
+		       char **cause)
+{
+	const struct http_ctx *h = ctx;
+	char *url = http_url_join(h->base, path);
+	int rc = http_post_json(url, h->fc, json, body, len, code, cause);
+	free(url);
+	return rc;
+}
+
 int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
 		     int *exit_status)
 {
-	const char *hash = strchr(target, '#');
-	if (!hash || !hash[1]) {
-		*cause = xstrdup("no run id: give mlflow+http://HOST:PORT/#RUN_ID");
+	char *base, *id, *exp;
+	if (parse_target(target, &base, &id, &exp) < 0 || !id) {
+		/* An experiment stands for its runs (mlflow_http_list): it is
+		 * read as one run only when it could not be listed. */
+		free(base);
+		free(id);
+		free(exp);
+		*cause = xstrdup(NO_RUN);
 		*exit_status = EXIT_DATA;
 		return -1;
 	}
-	char *base = xstrndup(target + strlen(SCHEME), (size_t)(hash - target) - strlen(SCHEME));
 	struct http_ctx h = { base, fc };
-	struct mlflow_getter get = { http_getter, &h };
-	int rc = mlflow_http_walk(run, hash + 1, &get, cause, exit_status);
+	struct mlflow_getter get = { http_getter, http_poster, &h };
+	int rc = mlflow_http_walk(run, id, &get, cause, exit_status);
 	free(base);
+	free(id);
+	return rc;
+}
+
+int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets, size_t *n,
+		     char **cause, int *exit_status)
+{
+	*targets = NULL;
+	*n = 0;
+	char *base, *id, *exp;
+	if (parse_target(target, &base, &id, &exp) < 0 || !exp) {
+		free(base);
+		free(id);
+		return 0;
+	}
+	struct http_ctx h = { base, fc };
+	struct mlflow_getter get = { http_getter, http_poster, &h };
+	char **ids;
+	int rc = mlflow_http_search(exp, &get, &ids, n, cause, exit_status);
+	const char *hash = strchr(target, '#');
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		char *t = xasprintf("%.*s#/experiments/%s/runs/%s", (int)(hash - target), target, exp, ids[i]);
+		free(ids[i]);
+		ids[i] = t;
+	}
+	if (rc == 0)
+		*targets = ids;
+	free(base);
+	free(exp);
 	return rc;
 }

@@ -54,7 +54,7 @@ check_want "mlflow+http: run name, status and params in -S json"
 
 # Errors: an unknown run (the server's 404) and a JOB without a run id.
 expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
-expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID" -S json "$S"
+expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "$S"
 
 # A hostile server: a key listed 50 times is read once (2 requests, not
 # 51); a page token that repeats is an error at the second page, the key's
@@ -105,3 +105,109 @@ fi
 	fail "hostile: a name ends a <script> in the report"
 [ -z "$(find "$T" -name 'canary*')" ] || fail "hostile: a command ran"
 ok "mlflow+http: hostile names through -S json, SVG and report; nothing ran"
+
+# The MLflow UI's run URL, #/experiments/EXP/runs/RUN_ID (a tab after it,
+# a path prefix before '#'), is that run: the same -S json, byte for byte.
+trc -q -S json "$A"
+[ "$rc" -eq 0 ] || fail "-S json: exit $rc"
+mv "$T/out" "$T/want"
+for ui in "${S}#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" \
+	"${S}#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6/artifacts" \
+	"${S}mlflow/#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"; do
+	trc -q -S json "$ui"
+	[ "$rc" -eq 0 ] || fail "$ui: exit $rc: $(cat "$T/err")"
+	cmp -s "$T/out" "$T/want" || fail "$ui: -S json differs from #RUN_ID's"
+done
+ok "mlflow+http: the UI's run URL reads as #RUN_ID (with a tab, behind a path prefix)"
+
+# The UI's experiment URL, #/experiments/EXP: every run not deleted, one
+# job per run, in start order (the server lists the latest first, two a
+# page); a run without a name labelled by its id as when named alone.
+: >"$T/log"
+trc -q -S json "${S}#/experiments/1"
+[ "$rc" -eq 0 ] || fail "experiment: exit $rc: $(cat "$T/err")"
+python3 -c '
+import json, sys
+for j in json.load(open(sys.argv[1])):
+    print(j["label"], j["id"], j["status"], j["rows"])' "$T/out" >"$T/got"
+printf '%s\n' "exp1-first e1000000000000000000000000000001 completed 2" \
+	"e1000000000000000000000000000002 e1000000000000000000000000000002 running 2" \
+	"exp1-last e1000000000000000000000000000003 completed 2" >"$T/want"
+check_want "mlflow+http: an experiment's runs in start order, the deleted one left out"
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e[0].endswith("runs/search"):
+        print(e[2], json.dumps(e[1], sort_keys=True))
+    elif e[0].endswith("runs/get") or e[0].endswith("experiments/get"):
+        print(e[0].rsplit("/", 2)[1], list(e[1].values())[0])' "$T/log" >"$T/got"
+printf '%s\n' 'experiments 1' 'application/json {"experiment_ids": ["1"], "max_results": 1000, "run_view_type": "ACTIVE_ONLY"}' \
+	'application/json {"experiment_ids": ["1"], "max_results": 1000, "page_token": "Mg==", "run_view_type": "ACTIVE_ONLY"}' \
+	'runs e1000000000000000000000000000001' 'runs e1000000000000000000000000000002' \
+	'runs e1000000000000000000000000000003' >"$T/want"
+check_want "mlflow+http: runs/search over two pages (POST, JSON), the deleted run never read"
+
+# The POSTs go through the same client: -v names them; the token goes
+# to the --url origin only.
+: >"$T/log"
+O=$(printf '%s' "$S" | sed 's|^mlflow+||; s|/$||')
+export TRCOMPARE_TOKEN=s3cret
+trc -v -q -S csv --url="$O" "${S}#/experiments/1"
+[ "$rc" -eq 0 ] || fail "token: exit $rc: $(cat "$T/err")"
+grep -c "^trcompare-plot: POST $O/api/2.0/mlflow/runs/search, token as Authorization: Bearer (redacted)\$" "$T/err" >"$T/got"
+echo 2 >"$T/want"
+check_want "mlflow+http: -v names each runs/search POST"
+trc -q -S csv --url=http://127.0.0.2:9 "${S}#/experiments/1"
+unset TRCOMPARE_TOKEN
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e[0].endswith("runs/search"):
+        print(e[3])' "$T/log" >"$T/got"
+printf '%s\n' "Bearer s3cret" "Bearer s3cret" None None >"$T/want"
+check_want "mlflow+http: the token goes with runs/search to the --url origin only"
+
+# A server that lists deleted runs anyway (run_view_type ignored): their
+# lifecycle_stage leaves them out.  A query in the fragment (the UI keeps
+# its view there) is no part of the experiment.
+trc -q -S json "${S}#/experiments/5?searchFilter=x&o=1"
+python3 -c '
+import json, sys
+print(" ".join(j["label"] for j in json.load(open(sys.argv[1]))))' "$T/out" >"$T/got"
+echo "exp5-live" >"$T/want"
+check_want "mlflow+http: a deleted run the server lists is left out; a query after the experiment ignored"
+
+# Behind a path prefix, and with LABEL=: labels as a directory's runs.
+trc -q -S json "sweep=${S}mlflow/#/experiments/1/"
+python3 -c '
+import json, sys
+print(" ".join(j["label"] for j in json.load(open(sys.argv[1]))))' "$T/out" >"$T/got"
+echo "sweep/exp1-first sweep/e1000000000000000000000000000002 sweep/exp1-last" >"$T/want"
+check_want "mlflow+http: LABEL= an experiment behind a path prefix"
+
+# Errors: an unknown experiment (the server's 404), one with only deleted
+# runs, a page token that repeats, one of 1001 runs, a run id that cannot be one, fragments
+# that name nothing.
+expect_fail 2 "trcompare-plot: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/99"
+expect_fail 1 "trcompare-plot: ${S}#/experiments/2: experiment '2' has no runs (deleted runs are left out)" -S json "${S}#/experiments/2"
+expect_fail 1 "trcompare-plot: ${S}#/experiments/3: experiment '3': the server gave the same page token twice" -S json "${S}#/experiments/3"
+expect_fail 1 "trcompare-plot: ${S}#/experiments/6: more than 1000 runs in experiment '6'" -S json "${S}#/experiments/6"
+expect_fail 1 "trcompare-plot: ${S}#/experiments/4: the server listed a run id that is none: '../e4 x'" -S json "${S}#/experiments/4"
+for frag in "#/experiments/" "#/experiments/1/runs/" "#/experiments/1/metrics" "#/runs/x"; do
+	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
+done
+expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/1/runs/nope"
+
+# --watch of an experiment: the runs listed at the start are read again
+# each round (runs/get of each asked again); the list is not.
+: >"$T/log"
+start_watch "$T/watch.log" --watch=0.2 --watch-forever -o "$T/w.png" "${S}#/experiments/1"
+wait_for 60 test -s "$T/w.png" || fail "--watch: no chart: $(cat "$T/watch.log")"
+wait_for 60 sh -c "[ \$(grep -c 'runs/get.*e1000000000000000000000000000003' '$T/log') -ge 3 ]" ||
+	fail "--watch: the experiment's runs are not read again: $(cat "$T/log")"
+stop_watch TERM
+[ "$(grep -c 'experiments/get' "$T/log")" -eq 1 ] || fail "--watch: the experiment was listed again"
+! grep -q 'e1dddd' "$T/log" || fail "--watch: the deleted run was read"
+ok "mlflow+http: --watch of an experiment reads its runs again, the list once"

@@ -84,8 +84,9 @@ static void test_cache_shares(void **state)
 	struct compare_spec spec = make_spec(jobs, 4);
 	struct run_cache *c = cache_new(&no_api);
 	size_t bad = 99;
+	int status = 0;
 	char *cause = NULL;
-	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause), 0);
+	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause, &status), 0);
 	assert_int_equal(cache_size(c), 2);
 	cache_load(c);
 	const struct cache_entry *e = cache_entry_at(c, 0);
@@ -121,9 +122,11 @@ static void test_add_jobs_usage(void **state)
 	struct compare_spec spec = make_spec(jobs, 3);
 	struct run_cache *c = cache_new(&no_api);
 	size_t bad = 99;
+	int status = 0;
 	char *cause = NULL;
-	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause), -1);
+	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause, &status), -1);
 	assert_int_equal(bad, 2);
+	assert_int_equal(status, EXIT_USAGE);
 	assert_string_equal(cause, "standard input (-) can be read only once");
 	free(cause);
 	cache_free(c);
@@ -131,7 +134,7 @@ static void test_add_jobs_usage(void **state)
 	char *ids[] = { "5c1f9a2b" };
 	spec = make_spec(ids, 1);
 	c = cache_new(&no_api);
-	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause), -1);
+	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause, &status), -1);
 	assert_int_equal(bad, 0);
 	assert_string_equal(cause, "no API URL: set TRCOMPARE_URL or --url");
 	free(cause);
@@ -147,8 +150,9 @@ static void test_cache_errors(void **state)
 	struct compare_spec spec = make_spec(jobs, 2);
 	struct run_cache *c = cache_new(&no_api);
 	size_t bad;
+	int status = 0;
 	char *cause = NULL;
-	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause), 0);
+	assert_int_equal(compare_add_jobs(&spec, c, &no_api, &bad, &cause, &status), 0);
 	cache_load(c);
 	assert_int_equal(cache_entry_at(c, 0)->status, EXIT_DATA);
 	assert_string_equal(cache_entry_at(c, 0)->error, "No such file or directory");
@@ -336,8 +340,9 @@ static struct run_cache *loaded(struct compare_spec *spec, char **jobs)
 	*spec = make_spec(jobs, 3);
 	struct run_cache *c = cache_new(&no_api);
 	size_t bad;
+	int status = 0;
 	char *cause = NULL;
-	assert_int_equal(compare_add_jobs(spec, c, &no_api, &bad, &cause), 0);
+	assert_int_equal(compare_add_jobs(spec, c, &no_api, &bad, &cause, &status), 0);
 	cache_load(c);
 	return c;
 }
