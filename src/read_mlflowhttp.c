@@ -110,6 +110,19 @@ static int get_json(const struct mlflow_getter *get, const char *path, struct js
 	return ask_json(get, path, NULL, out, code, cause, exit_status);
 }
 
+/* tagmap_hf_summary: does the array of metrics CTX (runs/get's) name KEY? */
+static bool has_key(const void *ctx, const char *key)
+{
+	struct json_object *metrics = (struct json_object *)ctx;
+	size_t n = json_object_array_length(metrics);
+	for (size_t i = 0; i < n; i++) {
+		const char *k = str_member(json_object_array_get_idx(metrics, i), "key");
+		if (k && strcmp(k, key) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Reads every page of metric KEY of run ID (escaped: EID) into RUN;
  * COLS_READ[NCOLS_READ] marks the columns read (a key whose column is, is
  * skipped: the server listed it twice). */
@@ -241,9 +254,10 @@ int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_ge
 	size_t n = metrics && json_object_is_type(metrics, json_type_array) ? json_object_array_length(metrics) : 0;
 	int time_col = run_col(run, COL_TIME);
 	bool cols_read[RUN_MAX_COLS + 1] = { false }; /* each column read once */
+	bool hf = n && tagmap_hf_summary(has_key, metrics);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *k = str_member(json_object_array_get_idx(metrics, i), "key");
-		if (k)
+		if (k && !(hf && strcmp(k, TAGMAP_HF_MEAN) == 0))
 			rc = read_history(run, get, eid, k, time_col, cols_read, ARRAY_SIZE(cols_read), cause,
 					  exit_status);
 	}

@@ -88,6 +88,14 @@ RUNS = {
         "metrics": {"loss": points("loss", [(1, 2.0), (2, 1.5)]),
                     "time": points("time", [(1, 0.25), (2, 0.5)])},
     },
+    # Hugging Face's Trainer through its MLflow callback: the summary's
+    # train_loss (the run's mean) at the last step, listed first here.
+    "hfsum": {
+        "name": "hfsum", "status": "FINISHED", "params": [],
+        "metrics": {"train_loss": points("train_loss", [(2, 1.875)]),
+                    "loss": points("loss", [(1, 2.0), (2, 1.75)]),
+                    "train_runtime": points("train_runtime", [(2, 12.5)])},
+    },
     # Experiment 1: started in the order exp1-first, (no name), exp1-last;
     # a deleted run between them.
     "e1000000000000000000000000000003": {

@@ -81,6 +81,13 @@ awk '/^"step"/ { print; next } /^#/ || NF == 0 { next } { print $1, $2, $5 }' "$
 printf '%s\n' '"step" "time" "train_loss" "train_perplexity" "time_metric"' "1 1700000001 0.25" "2 1700000002 0.5" >"$T/want"
 check_want "mlflow+http: a metric named time does not overwrite the timestamps"
 
+# Hugging Face's summary train_loss (the run's mean, logged at the last
+# step) is no point: the loss curve ends at the last loss.
+expect_ok --data "${S}#hfsum"
+cols train_loss train_runtime >"$T/got"
+printf '%s\n' "hfsum 1 2 NaN" "hfsum 2 1.75 12.5" >"$T/want"
+check_want "mlflow+http: Hugging Face's summary train_loss is no point"
+
 # Hostile run name, param keys and values, metric keys: through -S json,
 # an SVG chart drawn by gnuplot and the report; nothing runs.
 W="$T/work"
