@@ -216,6 +216,9 @@ static int add_url(struct run_cache *c, const char *arg, const char *target, con
 {
 	char **members = NULL;
 	size_t n = 0;
+	/* (An experiment another JOB or batch line named is listed once.) */
+	if (cache_find_group(c, target, SOURCE_URL))
+		return 0;
 	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &n, cause, status) < 0)
 		return -1;
 	if (n == 0) {

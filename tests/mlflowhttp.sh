@@ -155,6 +155,14 @@ printf '%s\n' 'experiments 1' 'application/json {"experiment_ids": ["1"], "max_r
 	'runs e1000000000000000000000000000003' >"$T/want"
 check_want "mlflow+http: runs/search over two pages (POST, JSON), the deleted run never read"
 
+# An experiment named by two JOBs (or two batch lines) is listed once.
+: >"$T/log"
+trc -q -S csv "${S}#/experiments/1" "b=${S}#/experiments/1"
+[ "$rc" -eq 0 ] || fail "experiment twice: exit $rc: $(cat "$T/err")"
+printf '%s\n' "$(grep -c experiments/get "$T/log") $(grep -c runs/search "$T/log")" >"$T/got"
+echo "1 2" >"$T/want"
+check_want "mlflow+http: an experiment named twice is listed once"
+
 # The POSTs go through the same client: -v names them; the token goes
 # to the --url origin only.
 : >"$T/log"
