@@ -209,18 +209,40 @@ static int add_file(struct run_cache *c, const char *arg, const char *target, co
 }
 
 /* Adds URL TARGET: an MLflow server's experiment (mlflow_http_list) as
- * the group of its runs, anything else as one entry.  0, or -1 with
+ * the group of its runs (those whose status is in STATUS, unless NULL;
+ * a run without one is kept), anything else as one entry.  0, or -1 with
  * *cause and *status. */
-static int add_url(struct run_cache *c, const char *arg, const char *target, const struct fetch_config *fc,
-		   char **cause, int *status)
+static int add_url(struct run_cache *c, const char *arg, const char *target, const char *status_list,
+		   const struct fetch_config *fc, char **cause, int *status)
 {
 	char **members = NULL;
+	const char **statuses = NULL;
 	size_t n = 0;
 	/* (An experiment another JOB or batch line named is listed once.) */
 	if (cache_find_group(c, target, SOURCE_URL))
 		return 0;
-	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &n, cause, status) < 0)
+	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &statuses, &n, cause, status) < 0)
 		return -1;
+	if (n && status_list && *status_list) {
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!statuses[i] || joblist_status_wanted(status_list, statuses[i])) {
+				members[kept] = members[i];
+				statuses[kept++] = statuses[i];
+			} else {
+				free(members[i]);
+			}
+		}
+		if (kept == 0) {
+			*cause = xasprintf("none of its %zu runs has a status in --status=%s", n, status_list);
+			*status = EXIT_USAGE;
+			free(members);
+			free(statuses);
+			return -1;
+		}
+		n = kept;
+	}
+	free(statuses);
 	if (n == 0) {
 		cache_add(c, arg, target, SOURCE_URL);
 		return 0;
@@ -253,7 +275,7 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		else if (kind == SOURCE_FILE)
 			rc = add_file(c, spec->jobs[i], target, spec->status, cause);
 		else if (kind == SOURCE_URL)
-			rc = add_url(c, spec->jobs[i], target, fc, cause, status);
+			rc = add_url(c, spec->jobs[i], target, spec->status, fc, cause, status);
 		else
 			cache_add(c, spec->jobs[i], target, kind);
 		free(label);

@@ -64,12 +64,14 @@ int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_ge
  * lifecycle_stage is "deleted" is left out too; each id once).  *IDS
  * (malloc'd array of *N malloc'd run ids, each 1 to 64 of
  * [A-Za-z0-9_.-]) in start_time order, the server's order between equal
- * times.  0, or -1 with *cause and *exit_status: EXIT_DATA for "experiment
+ * times; *STATUSES (unless STATUSES is NULL; malloc'd array of *N static
+ * strings) each run's status as mlflow_status names it, or NULL.  0, or
+ * -1 with *cause and *exit_status: EXIT_DATA for "experiment
  * 'EXP' has no runs (deleted runs are left out)", more than
  * MLFLOW_HTTP_MAX_RUNS runs or MLFLOW_HTTP_MAX_PAGES pages, a repeated page
  * token, an id that is none. */
-int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids, size_t *n, char **cause,
-		       int *exit_status);
+int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids,
+		       const char ***statuses, size_t *n, char **cause, int *exit_status);
 
 /* The runs JOB TARGET stands for when it names an experiment
  * ("…#/experiments/EXP"): *TARGETS (malloc'd array of *N malloc'd JOBs
@@ -77,7 +79,8 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
  * mlflow_http_search lists them over HTTP with FC's settings.  *N = 0
  * when TARGET names no experiment.  0, or -1 with *cause and
  * *exit_status. */
-int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets, size_t *n,
+int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets,
+		     const char ***statuses, size_t *n,
 		     char **cause, int *exit_status);
 
 #endif

@@ -281,6 +281,7 @@ static bool id_ok(const char *id)
  * place in the server's list. */
 struct found {
 	char *id;
+	const char *status; /* mlflow_status of info.status, or NULL */
 	double start;
 	size_t at;
 };
@@ -333,6 +334,7 @@ static int add_found(struct json_object *o, const char *shown_exp, struct found 
 			*found = xreallocarray(*found, *cap, sizeof **found);
 		}
 		(*found)[*n].id = xstrdup(id);
+		(*found)[*n].status = mlflow_status(str_member(info, "status"));
 		(*found)[*n].start = start;
 		(*found)[*n].at = *n;
 		(*n)++;
@@ -340,10 +342,12 @@ static int add_found(struct json_object *o, const char *shown_exp, struct found 
 	return 0;
 }
 
-int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids, size_t *n, char **cause,
-		       int *exit_status)
+int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char ***ids,
+		       const char ***statuses, size_t *n, char **cause, int *exit_status)
 {
 	*ids = NULL;
+	if (statuses)
+		*statuses = NULL;
 	*n = 0;
 	char *shown = text_sanitize(exp, strlen(exp), TEXT_MAX_CHARS, "?");
 	char *eexp = http_escape(exp);
@@ -418,8 +422,13 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
 	if (rc == 0) {
 		qsort(found, nfound, sizeof *found, by_start);
 		*ids = xcalloc(nfound, sizeof **ids);
-		for (size_t i = 0; i < nfound; i++)
+		if (statuses)
+			*statuses = xcalloc(nfound, sizeof **statuses);
+		for (size_t i = 0; i < nfound; i++) {
 			(*ids)[i] = found[i].id;
+			if (statuses)
+				(*statuses)[i] = found[i].status;
+		}
 		*n = nfound;
 	} else {
 		for (size_t i = 0; i < nfound; i++)
@@ -522,10 +531,11 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	return rc;
 }
 
-int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets, size_t *n,
-		     char **cause, int *exit_status)
+int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets,
+		     const char ***statuses, size_t *n, char **cause, int *exit_status)
 {
 	*targets = NULL;
+	*statuses = NULL;
 	*n = 0;
 	char *base, *id, *exp;
 	if (parse_target(target, &base, &id, &exp) < 0 || !exp) {
@@ -536,7 +546,7 @@ int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***
 	struct http_ctx h = { base, fc };
 	struct mlflow_getter get = { http_getter, http_poster, &h };
 	char **ids;
-	int rc = mlflow_http_search(exp, &get, &ids, n, cause, exit_status);
+	int rc = mlflow_http_search(exp, &get, &ids, statuses, n, cause, exit_status);
 	const char *hash = strchr(target, '#');
 	for (size_t i = 0; rc == 0 && i < *n; i++) {
 		char *t = xasprintf("%.*s#/experiments/%s/runs/%s", (int)(hash - target), target, exp, ids[i]);

@@ -155,6 +155,18 @@ printf '%s\n' 'experiments 1' 'application/json {"experiment_ids": ["1"], "max_r
 	'runs e1000000000000000000000000000003' >"$T/want"
 check_want "mlflow+http: runs/search over two pages (POST, JSON), the deleted run never read"
 
+# --status keeps the experiment's runs of those statuses (the others are
+# never read); one that leaves none is a usage error.
+: >"$T/log"
+trc -q -S csv --status=running "${S}#/experiments/1"
+[ "$rc" -eq 0 ] || fail "experiment --status: exit $rc: $(cat "$T/err")"
+cut -d, -f1 "$T/out" >"$T/got"
+printf '%s\n' label e1000000000000000000000000000002 >"$T/want"
+check_want "mlflow+http: --status keeps an experiment's runs of that status"
+[ "$(grep -c runs/get "$T/log")" -eq 1 ] || fail "--status: $(grep -c runs/get "$T/log") runs read, not 1"
+expect_fail 64 "trcompare-plot: ${S}#/experiments/1: none of its 3 runs has a status in --status=paused" \
+	-S csv --status=paused "${S}#/experiments/1"
+
 # An experiment named by two JOBs (or two batch lines) is listed once.
 : >"$T/log"
 trc -q -S csv "${S}#/experiments/1" "b=${S}#/experiments/1"

@@ -151,17 +151,20 @@ static void search(const uint8_t *data, size_t size)
 	struct answers a = { data, size, 0, false };
 	struct mlflow_getter get = { serve, post, &a };
 	char **ids = NULL, *cause = NULL;
+	const char **statuses = NULL;
 	size_t n = 0;
 	int status = 0;
-	if (mlflow_http_search(EXP_ID, &get, &ids, &n, &cause, &status) < 0) {
+	if (mlflow_http_search(EXP_ID, &get, &ids, &statuses, &n, &cause, &status) < 0) {
 		check_error(cause, status);
-		if (ids || n)
+		if (ids || statuses || n)
 			violated("runs listed with an error", cause);
 	} else if (cause || n == 0) {
 		violated("success with a cause or no run", cause ? cause : "");
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = strlen(ids[i]);
+		if (statuses[i] && strlen(statuses[i]) > 9)
+			violated("a run's status", statuses[i]);
 		if (k == 0 || k > 64 ||
 		    strspn(ids[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != k)
 			violated("a listed run id", ids[i]);
@@ -172,6 +175,7 @@ static void search(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
+	free(statuses);
 	free(cause);
 }
 
