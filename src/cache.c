@@ -174,18 +174,13 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	g->n = n;
 	g->members = xcalloc(n ? n : 1, sizeof *g->members);
 	g->rels = xcalloc(n ? n : 1, sizeof *g->rels);
-	size_t tl = strlen(target);
 	for (size_t i = 0; i < n; i++) {
 		g->rels[i] = xstrdup(rels[i]);
 		if (members) {
 			g->members[i] = cache_add(c, members[i], members[i], kind);
 			continue;
 		}
-		/* ("#RUN": a run inside the file TARGET.) */
-		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
-			   : (tl && target[tl - 1] == '/') || rels[i][0] == '#'
-			   ? xasprintf("%s%s", target, rels[i])
-			   : xasprintf("%s/%s", target, rels[i]);
+		char *path = reader_member_path(target, rels[i]);
 		g->members[i] = cache_add(c, path, path, SOURCE_FILE);
 		free(path);
 	}
@@ -241,6 +236,20 @@ static bool slot_take(struct slot *s, bool refresh, struct run *run, int status,
 	s->pub.loaded = true;
 	s->pub.generation++;
 	return true;
+}
+
+const struct cache_entry *cache_add_failed(struct run_cache *c, const char *arg, const char *target,
+					   enum source_kind kind, int status, char *cause)
+{
+	const struct cache_entry *e = cache_add(c, arg, target, kind);
+	struct slot *s = find_key(c, e->key);
+	if (s->pub.loaded) {
+		free(cause);
+		return e;
+	}
+	slot_take(s, false, run_new(arg), status, cause);
+	s->pub.idle = true;
+	return e;
 }
 
 /* Reads slot S through its tail.  Returns true when S changed.  The

@@ -45,6 +45,13 @@ void cache_free(struct run_cache *c);
 const struct cache_entry *cache_add(struct run_cache *c, const char *arg, const char *target,
 				    enum source_kind kind);
 
+/* cache_add, the entry read already and failed: STATUS (EXIT_DATA or
+ * EXIT_FETCH) and CAUSE (taken) as a read would set them, an empty run,
+ * and idle (never read: what failed was finding the runs a JOB stands
+ * for, an MLflow server's experiment).  An entry read before is kept as
+ * it is. */
+const struct cache_entry *cache_add_failed(struct run_cache *c, const char *arg, const char *target,
+					   enum source_kind kind, int status, char *cause);
 /* The entry for TARGET of KIND, or NULL when none was added. */
 const struct cache_entry *cache_find(const struct run_cache *c, const char *target,
 				     enum source_kind kind);

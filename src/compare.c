@@ -157,12 +157,9 @@ void panel_set_free(struct panel_set *ps)
  * none).  0, or -1 with *cause when none is left. */
 static int filter_status(const char *target, const char *status, char **rels, size_t *n, char **cause)
 {
-	size_t kept = 0, tl = strlen(target);
+	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++) {
-		char *path = strcmp(rels[i], ".") == 0 ? xstrdup(target)
-			   : (tl && target[tl - 1] == '/') || rels[i][0] == '#'
-			   ? xasprintf("%s%s", target, rels[i])
-			   : xasprintf("%s/%s", target, rels[i]);
+		char *path = reader_member_path(target, rels[i]);
 		char *st = reader_run_status(path);
 		free(path);
 		if (!st || joblist_status_wanted(status, st))
@@ -210,8 +207,10 @@ static int add_file(struct run_cache *c, const char *arg, const char *target, co
 
 /* Adds URL TARGET: an MLflow server's experiment (mlflow_http_list) as
  * the group of its runs (those whose status is in STATUS, unless NULL;
- * a run without one is kept), anything else as one entry.  0, or -1 with
- * *cause and *status. */
+ * a run without one is kept), anything else as one entry.  A listing the
+ * server failed, or whose answer made no sense, is that entry, failed as
+ * a fetch fails (cache_add_failed: the other jobs are still read, -k and
+ * --batch go on).  0, or -1 with *cause and *status (EXIT_USAGE). */
 static int add_url(struct run_cache *c, const char *arg, const char *target, const char *status_list,
 		   const struct fetch_config *fc, char **cause, int *status)
 {
@@ -221,8 +220,11 @@ static int add_url(struct run_cache *c, const char *arg, const char *target, con
 	/* (An experiment another JOB or batch line named is listed once.) */
 	if (cache_find_group(c, target, SOURCE_URL))
 		return 0;
-	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &statuses, &n, cause, status) < 0)
-		return -1;
+	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &statuses, &n, cause, status) < 0) {
+		cache_add_failed(c, arg, target, SOURCE_URL, *status, *cause);
+		*cause = NULL;
+		return 0;
+	}
 	if (n && status_list && *status_list) {
 		size_t kept = 0;
 		for (size_t i = 0; i < n; i++) {

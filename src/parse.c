@@ -1451,15 +1451,17 @@ static void note_keys(struct parser *p, struct json_object *o)
 }
 
 /* A whole top-level object O from a trial: an envelope when it has
- * "metrics", else a row. */
+ * "metrics", else a row (always, for a W&B history: its keys are metrics,
+ * whatever their names). */
 static int top_object(struct parser *p, struct json_object *o, char **cause)
 {
-	struct json_object *m, *v;
+	struct json_object *m = NULL, *v;
 
-	if (!json_object_object_get_ex(o, "metrics", &m) && !json_object_object_get_ex(o, "log_history", &m)) {
+	if (p->wandb ||
+	    (!json_object_object_get_ex(o, "metrics", &m) && !json_object_object_get_ex(o, "log_history", &m))) {
 		/* A saved error answer ({"error": "..."}) is not a row without a
 		 * step: say what the server said. */
-		if (!json_object_object_get_ex(o, "step", &v) &&
+		if (!p->wandb && !json_object_object_get_ex(o, "step", &v) &&
 		    json_object_object_get_ex(o, "error", &v) && json_object_is_type(v, json_type_string)) {
 			const char *e = json_object_get_string(v);
 			char *clean = text_sanitize(e, (size_t)json_object_get_string_len(v), 200, "");
@@ -1642,7 +1644,7 @@ static int skip_feed(struct parser *p, const char *buf, size_t len, size_t *pos,
 		return 0;
 	const char *key = json_object_get_string(p->key);
 	size_t kn = strlen(key);
-	enum kind k = key_kind(key, kn);
+	enum kind k = key_kind_p(p, key, kn);
 
 	if (!p->envelope) {
 		struct jv v = {.type = JV_OTHER};
@@ -1799,7 +1801,9 @@ int parser_feed(struct parser *p, const void *data, size_t len, char **cause)
 		case P_OBJ_VALUE: {
 			const char *key = json_object_get_string(p->key);
 
-			if (key_kind(key, strlen(key)) == K_METRICS) {
+			/* (A W&B history row's keys are its metrics, whatever
+			 * their names: none is an envelope.) */
+			if (!p->wandb && key_kind(key, strlen(key)) == K_METRICS) {
 				if (c == '[') {
 					json_object_put(p->key);
 					p->key = NULL;

@@ -267,6 +267,17 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 	return -1;
 }
 
+char *reader_member_path(const char *target, const char *rel)
+{
+	size_t tl = strlen(target);
+	struct stat st;
+	if (strcmp(rel, ".") == 0)
+		return xstrdup(target);
+	if (rel[0] == '#' && stat(target, &st) == 0 && S_ISREG(st.st_mode))
+		return xasprintf("%s%s", target, rel);
+	return xasprintf(tl && target[tl - 1] == '/' ? "%s%s" : "%s/%s", target, rel);
+}
+
 bool reader_dir_has(const char *dir, const char *file)
 {
 	char *path = xasprintf("%s/%s", dir, file);
@@ -328,6 +339,29 @@ static int list_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
 	}
 	if (*n)
 		qsort(*rels, *n, sizeof **rels, cmp_str);
+	/* A link to another of them is that run again: listed once, by the
+	 * first name. */
+	char **real = xcalloc(*n ? *n : 1, sizeof *real);
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++) {
+		char *sub = xasprintf("%s/%s", dir, (*rels)[i]);
+		char *r = realpath(sub, NULL);
+		free(sub);
+		bool dup = false;
+		for (size_t k = 0; r && k < kept && !dup; k++)
+			dup = real[k] && strcmp(real[k], r) == 0;
+		if (dup) {
+			free(r);
+			free((*rels)[i]);
+			continue;
+		}
+		real[kept] = r;
+		(*rels)[kept++] = (*rels)[i];
+	}
+	for (size_t k = 0; k < kept; k++)
+		free(real[k]);
+	free(real);
+	*n = kept;
 	return 0;
 }
 

@@ -158,6 +158,12 @@ char *reader_dir_name(const char *dir);
  * directories like it). */
 int reader_load_dir(struct run *run, const char *dir, char **cause);
 
+/* The JOB for run REL (as list_runs gives it) of TARGET, malloc'd: TARGET
+ * itself for ".", "TARGET#RUN" for "#RUN" when TARGET is a regular file
+ * (a store like mlflow.db), else "TARGET/REL" (one '/'; a directory's
+ * entry may start with '#'). */
+char *reader_member_path(const char *target, const char *rel);
+
 /* Does directory DIR hold FILE (a regular file, or a link to one)? */
 bool reader_dir_has(const char *dir, const char *file);
 

@@ -167,6 +167,21 @@ check_want "mlflow+http: --status keeps an experiment's runs of that status"
 expect_fail 64 "trcompare-plot: ${S}#/experiments/1: none of its 3 runs has a status in --status=paused" \
 	-S csv --status=paused "${S}#/experiments/1"
 
+# An experiment the server cannot list fails as a fetch does: -k draws
+# the other jobs, and a batch writes its other lines' charts (exit 2).
+V="$top_srcdir/examples/lightning_logs/version_0"
+trc -k -q -S csv "$V" "${S}#/experiments/99"
+printf '%s\n' "$rc $(cut -d, -f1 "$T/out" | tail -n 1)" "$(cat "$T/err")" >"$T/got"
+printf '%s\n' "2 version_0" "trcompare-plot: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" >"$T/want"
+check_want "mlflow+http: -k goes on past an experiment the server cannot list"
+printf '%s\n' "-o $T/b1.gp $V" "-o $T/b2.gp '${S}#/experiments/99'" >"$T/manifest"
+trc --batch "$T/manifest" -q
+[ "$rc" -eq 2 ] || fail "batch with an unlistable experiment: exit $rc: $(cat "$T/err")"
+[ -s "$T/b1.gp" ] && [ ! -e "$T/b2.gp" ] || fail "batch with an unlistable experiment: b1.gp or b2.gp wrong"
+echo "trcompare-plot: $T/manifest:2: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" >"$T/want"
+cmp -s "$T/want" "$T/err" || fail "batch: stderr $(cat "$T/err")"
+ok "mlflow+http: a batch writes the other lines past an experiment the server cannot list"
+
 # An experiment named by two JOBs (or two batch lines) is listed once.
 : >"$T/log"
 trc -q -S csv "${S}#/experiments/1" "b=${S}#/experiments/1"

@@ -227,22 +227,25 @@ expect_fail 1 "trcompare-plot: $T/empty: $NO_RUN_DIR" --data "$T/empty"
 
 # A directory of runs: one job per subdirectory that is a run (Lightning's
 # version_N, Hugging Face output directories, LLaMA-Factory's), in name
-# order, labelled by its name; hidden and non-run subdirectories and loose
-# files are skipped; a directory that is a run itself is not split.
+# order, labelled by its name (one starting with '#' too); hidden and
+# non-run subdirectories and loose files are skipped, and a link to one of
+# the others (e-link); a directory that is a run itself is not split.
 S="$T/sweep"
 mkdir -p "$S/.hidden" "$S/notes" "$S/deeper/x"
 cp -R "$EX"/lightning_logs/version_0 "$S/b-lightning"
 cp -R "$EX"/hf/qwen-sft "$S/a-hf"
 cp -R "$EX"/llamafactory/llama-lora "$S/c-lf"
+cp -R "$EX"/lightning_logs/version_0 "$S/#d-hash"
+ln -s b-lightning "$S/e-link"
 cp -R "$EX"/lightning_logs/version_0/. "$S/.hidden/"
 cp -R "$EX"/lightning_logs/version_0/. "$S/deeper/x/"
 echo notes >"$S/notes/readme.txt"
 cp "$EX"/runs/qwen-350m-lr1e-4.json "$S/loose.json"
 expect_ok -S csv "$S"
 cut -d, -f1,3,4 "$T/out" >"$T/got"
-printf '%s\n' label,rows,last_step a-hf,20,200 b-lightning,20,19 c-lf,12,60 >"$T/want"
+printf '%s\n' label,rows,last_step '#d-hash,20,19' a-hf,20,200 b-lightning,20,19 c-lf,12,60 >"$T/want"
 check_want "a directory of runs: one job per run directory in it"
-expect_ok -S csv "$S/a-hf" "$S/b-lightning" "$S/c-lf"
+expect_ok -S csv "$S/#d-hash" "$S/a-hf" "$S/b-lightning" "$S/c-lf"
 cut -d, -f1,3,4 "$T/out" >"$T/got"
 check_want "a directory of runs: as its runs named one by one"
 cp "$EX"/lightning_logs/version_0/metrics.csv "$S/"

@@ -57,6 +57,33 @@ cat >"$T/want" <<EOT
 EOT
 check_want "wandb-history.jsonl: keys named like the step or the time are metrics"
 
+# ... also as nested values, in rows over 64 KiB (a histogram: the
+# parser's streaming path) and small ones; a logged "metrics" object or
+# array is no envelope.
+for big in 0 1; do
+	H="$T/wandb/run-20240101_000000-big$big"
+	mkdir -p "$H"
+	python3 - "$H/wandb-history.jsonl" "$big" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for s in (1, 2):
+        row = {"_step": s, "_runtime": s, "_timestamp": 1560334530.5 + s, "loss": 3.0 - s,
+               "step": {"a": s}, "timestamp": {"a": s}, "global_step": [s],
+               "metrics": {"acc": 0.5} if s == 1 else [1, 2]}
+        if sys.argv[2] == "1":
+            row["gradients/w"] = {"_type": "histogram", "bins": list(range(20001)), "values": [1] * 20000}
+        f.write(json.dumps(row) + "\n")
+PY
+	expect_ok --data "$H"
+	grep -v '^#' "$T/out" | grep . >"$T/got"
+	cat >"$T/want" <<EOT
+"step" "time" "train_loss" "train_perplexity"
+1 1560334531.5 2 $(e 2)
+2 1560334532.5 1 $(e 1)
+EOT
+	check_want "wandb-history.jsonl: nested step, timestamp, metrics are no columns (rows over 64 KiB: $big)"
+done
+
 # --- W&B "Export CSV": one job per run, in header order, labelled by the
 # run name (the last " - " ends it); keys map as in run files; __MIN and
 # __MAX keep their suffix; a run's empty cells are no row of its.
