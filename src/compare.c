@@ -217,8 +217,9 @@ static int add_url(struct run_cache *c, const char *arg, const char *target, con
 	char **members = NULL;
 	const char **statuses = NULL;
 	size_t n = 0;
-	/* (An experiment another JOB or batch line named is listed once.) */
-	if (cache_find_group(c, target, SOURCE_URL))
+	/* (An experiment another JOB or batch line named is listed once,
+	 * whether that worked or failed.) */
+	if (cache_find_group(c, target, SOURCE_URL) || cache_find(c, target, SOURCE_URL))
 		return 0;
 	if (mlflow_http_is(target) && mlflow_http_list(target, fc, &members, &statuses, &n, cause, status) < 0) {
 		cache_add_failed(c, arg, target, SOURCE_URL, *status, *cause);

@@ -340,27 +340,36 @@ static int list_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
 	if (*n)
 		qsort(*rels, *n, sizeof **rels, cmp_str);
 	/* A link to another of them is that run again: listed once, by the
-	 * first name. */
+	 * directory's own name (latest -> run-2 is run-2), or by the first
+	 * link's when only links lead there.  Real directories first, then
+	 * links; the list keeps its name order. */
 	char **real = xcalloc(*n ? *n : 1, sizeof *real);
+	bool *keep = xcalloc(*n ? *n : 1, sizeof *keep);
+	for (int links = 0; links < 2; links++)
+		for (size_t i = 0; i < *n; i++) {
+			char *sub = xasprintf("%s/%s", dir, (*rels)[i]);
+			struct stat st;
+			bool link = lstat(sub, &st) == 0 && S_ISLNK(st.st_mode);
+			if (link != (links == 1)) {
+				free(sub);
+				continue;
+			}
+			real[i] = realpath(sub, NULL);
+			free(sub);
+			keep[i] = true;
+			for (size_t k = 0; real[i] && k < *n && keep[i]; k++)
+				keep[i] = k == i || !keep[k] || !real[k] || strcmp(real[k], real[i]) != 0;
+		}
 	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++) {
-		char *sub = xasprintf("%s/%s", dir, (*rels)[i]);
-		char *r = realpath(sub, NULL);
-		free(sub);
-		bool dup = false;
-		for (size_t k = 0; r && k < kept && !dup; k++)
-			dup = real[k] && strcmp(real[k], r) == 0;
-		if (dup) {
-			free(r);
+		free(real[i]);
+		if (keep[i])
+			(*rels)[kept++] = (*rels)[i];
+		else
 			free((*rels)[i]);
-			continue;
-		}
-		real[kept] = r;
-		(*rels)[kept++] = (*rels)[i];
 	}
-	for (size_t k = 0; k < kept; k++)
-		free(real[k]);
 	free(real);
+	free(keep);
 	*n = kept;
 	return 0;
 }

@@ -170,9 +170,13 @@ expect_fail 64 "trcompare-plot: ${S}#/experiments/1: none of its 3 runs has a st
 # An experiment the server cannot list fails as a fetch does: -k draws
 # the other jobs, and a batch writes its other lines' charts (exit 2).
 V="$top_srcdir/examples/lightning_logs/version_0"
-trc -k -q -S csv "$V" "${S}#/experiments/99"
-printf '%s\n' "$rc $(cut -d, -f1 "$T/out" | tail -n 1)" "$(cat "$T/err")" >"$T/got"
-printf '%s\n' "2 version_0" "trcompare-plot: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" >"$T/want"
+# (Named twice, it is asked for once.)
+: >"$T/log"
+trc -k -q -S csv "$V" "${S}#/experiments/99" "b=${S}#/experiments/99"
+printf '%s\n' "$rc $(cut -d, -f1 "$T/out" | tail -n 1) $(grep -c experiments/get "$T/log")" \
+	"$(cat "$T/err")" >"$T/got"
+printf '%s\n' "2 version_0 1" "trcompare-plot: ${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" \
+	"trcompare-plot: b=${S}#/experiments/99: no experiment '99' on the MLflow server (HTTP 404: Not Found)" >"$T/want"
 check_want "mlflow+http: -k goes on past an experiment the server cannot list"
 printf '%s\n' "-o $T/b1.gp $V" "-o $T/b2.gp '${S}#/experiments/99'" >"$T/manifest"
 trc --batch "$T/manifest" -q

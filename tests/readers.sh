@@ -229,7 +229,8 @@ expect_fail 1 "trcompare-plot: $T/empty: $NO_RUN_DIR" --data "$T/empty"
 # version_N, Hugging Face output directories, LLaMA-Factory's), in name
 # order, labelled by its name (one starting with '#' too); hidden and
 # non-run subdirectories and loose files are skipped, and a link to one of
-# the others (e-link); a directory that is a run itself is not split.
+# the others (e-link, 0-latest: sorted first, still c-lf's); a directory
+# that is a run itself is not split.
 S="$T/sweep"
 mkdir -p "$S/.hidden" "$S/notes" "$S/deeper/x"
 cp -R "$EX"/lightning_logs/version_0 "$S/b-lightning"
@@ -237,6 +238,7 @@ cp -R "$EX"/hf/qwen-sft "$S/a-hf"
 cp -R "$EX"/llamafactory/llama-lora "$S/c-lf"
 cp -R "$EX"/lightning_logs/version_0 "$S/#d-hash"
 ln -s b-lightning "$S/e-link"
+ln -s c-lf "$S/0-latest"
 cp -R "$EX"/lightning_logs/version_0/. "$S/.hidden/"
 cp -R "$EX"/lightning_logs/version_0/. "$S/deeper/x/"
 echo notes >"$S/notes/readme.txt"
