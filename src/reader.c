@@ -470,19 +470,6 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 		const struct reader_format *fmt = path_format(dir);
 		return fmt && fmt->list_runs ? fmt->list_runs(dir, rels, n, cause) : 0;
 	}
-	/* A run directory named by its files (a Hugging Face output
-	 * directory) is one run, whatever logs lie below it (its runs/ of
-	 * TensorBoard events); a directory of such runs is listed as one
-	 * before any tracker looks for its logs deeper down. */
-	bool is_dir = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-	if (is_dir && claimed_dir(dir))
-		return 0;
-	if (is_dir && list_run_dirs(dir, rels, n, cause) < 0)
-		return -1;
-	if (*n)
-		return 0;
-	free(*rels);
-	*rels = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!formats[i]->list_runs)
 			continue;
@@ -493,5 +480,9 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 		free(*rels);
 		*rels = NULL;
 	}
+	/* A directory of runs (lightning_logs/, a sweep's output/): its
+	 * subdirectories that are runs, unless it is one itself. */
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && !claimed_dir(dir))
+		return list_run_dirs(dir, rels, n, cause);
 	return 0;
 }

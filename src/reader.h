@@ -169,12 +169,10 @@ bool reader_dir_has(const char *dir, const char *file);
 
 /* The runs under directory DIR, from the first format (in table order)
  * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
- * NULL when no format finds a run).  First, though: none when an
- * is_run_dir claims DIR (it is one run, whatever lies below it), else
- * its subdirectories (not those whose name starts with '.', nor links to
- * another of them) that an is_run_dir claims, when there are any: a
- * directory of runs (lightning_logs/, a sweep's output directories,
- * LLaMA-Factory's saves/).  DIR may be a regular file: then only
+ * NULL when no format finds a run).  When none does and no is_run_dir
+ * claims DIR, its subdirectories (not those whose name starts with '.')
+ * that an is_run_dir claims: a directory of runs (lightning_logs/, a
+ * sweep's output directories, LLaMA-Factory's saves/).  DIR may be a regular file: then only
  * a format with load_path that claims its first bytes is asked.  Returns
  * 0, or -1 with *cause ("more than 1000 runs in the directory"). */
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);

@@ -256,23 +256,6 @@ cut -d, -f1,3,4 "$T/out" >"$T/got"
 printf '%s\n' label,rows,last_step sweep,20,19 >"$T/want"
 check_want "a directory that is a run itself is one job, its run subdirectories not read"
 rm "$S/metrics.csv"
-# A Hugging Face output directory with its TensorBoard logs in runs/ (the
-# Trainer's default logging_dir) is its trainer_state.json, and a
-# directory of such is one job per output directory, not per TensorBoard
-# run below them.
-mkdir "$T/hfout"
-for r in run-a run-b; do
-	cp -R "$EX"/hf/qwen-sft "$T/hfout/$r"
-	cp -R "$EX"/tensorboard/runs "$T/hfout/$r/runs"
-done
-expect_ok -S csv "$T/hfout/run-a"
-cut -d, -f1,3,4,5 "$T/out" >"$T/got"
-printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 >"$T/want"
-check_want "a Hugging Face output directory with runs/ is read as its trainer_state.json"
-expect_ok -S csv "$T/hfout"
-cut -d, -f1,3,4,5 "$T/out" >"$T/got"
-printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 run-b,20,200,1.3911 >"$T/want"
-check_want "a directory of Hugging Face output directories: one job each, not their TensorBoard runs"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
