@@ -132,6 +132,14 @@ static int hf_load_dir(struct run *run, const char *dir, char **cause)
 	return rc;
 }
 
+/* Does DIR hold its own trainer_state.json (reader.h's owns_dir: a
+ * finished run; a running one has only its checkpoints' and is left to
+ * its live TensorBoard logs)? */
+static bool hf_owns_dir(const char *dir)
+{
+	return reader_dir_has(dir, HF_FILE);
+}
+
 /* Is DIR a run directory of this format (reader.h)? */
 static bool hf_is_run_dir(const char *dir)
 {
@@ -147,5 +155,6 @@ const struct reader_format read_hf_format = {
 	.close = parse_reader_close,
 	.load_dir = hf_load_dir,
 	.is_run_dir = hf_is_run_dir,
+	.owns_dir = hf_owns_dir,
 	.label_dir = true,
 };

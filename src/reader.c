@@ -470,6 +470,9 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 		const struct reader_format *fmt = path_format(dir);
 		return fmt && fmt->list_runs ? fmt->list_runs(dir, rels, n, cause) : 0;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->owns_dir && formats[i]->owns_dir(dir))
+			return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!formats[i]->list_runs)
 			continue;

@@ -78,6 +78,12 @@ struct reader_format {
 	 * lists runs under and that none of these claims is offered as a
 	 * directory of runs: its subdirectories that one claims. */
 	bool (*is_run_dir)(const char *dir);
+	/* Is directory DIR this format's run whatever logs lie below it
+	 * (optional): asked before any format lists runs under DIR, so that
+	 * a finished Hugging Face output directory is its trainer_state.json,
+	 * not the TensorBoard runs of its runs/ (the Trainer's default
+	 * logging_dir).  By file names only. */
+	bool (*owns_dir)(const char *dir);
 	/* The file has a fixed name (trainer_state.json): a run read from
 	 * a file of this format is named after its directory (run->name;
 	 * a checkpoint-N directory's parent). */
@@ -169,7 +175,8 @@ bool reader_dir_has(const char *dir, const char *file);
 
 /* The runs under directory DIR, from the first format (in table order)
  * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
- * NULL when no format finds a run).  When none does and no is_run_dir
+ * NULL when no format finds a run; none either when an owns_dir claims
+ * DIR: it is one run).  When none does and no is_run_dir
  * claims DIR, its subdirectories (not those whose name starts with '.')
  * that an is_run_dir claims: a directory of runs (lightning_logs/, a
  * sweep's output directories, LLaMA-Factory's saves/).  DIR may be a regular file: then only

@@ -256,6 +256,16 @@ cut -d, -f1,3,4 "$T/out" >"$T/got"
 printf '%s\n' label,rows,last_step sweep,20,19 >"$T/want"
 check_want "a directory that is a run itself is one job, its run subdirectories not read"
 rm "$S/metrics.csv"
+# A finished Hugging Face output directory (its own trainer_state.json)
+# with its TensorBoard logs in runs/ (the Trainer's default logging_dir)
+# is its trainer_state.json.
+mkdir "$T/hfout"
+cp -R "$EX"/hf/qwen-sft "$T/hfout/run-a"
+cp -R "$EX"/tensorboard/runs "$T/hfout/run-a/runs"
+expect_ok -S csv "$T/hfout/run-a"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 >"$T/want"
+check_want "a Hugging Face output directory with runs/ is read as its trainer_state.json"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
