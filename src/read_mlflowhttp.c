@@ -103,6 +103,24 @@ static int ask_json(const struct mlflow_getter *get, const char *path, const cha
 	return 0;
 }
 
+/* The page token to ask with after answer O (TOKEN the one just asked
+ * with, freed; SOME: the page held items), malloc'd, or NULL when the
+ * pages end or *RC is not 0.  A token that repeats TOKEN sets *RC to -1,
+ * *cause ("KIND 'SHOWN': the server gave the same page token twice") and
+ * *exit_status (EXIT_DATA). */
+static char *next_page(struct json_object *o, char *token, bool some, const char *kind, const char *shown,
+		       int *rc, char **cause, int *exit_status)
+{
+	const char *next = str_member(o, "next_page_token");
+	if (*rc == 0 && next && token && strcmp(next, token) == 0) {
+		*cause = xasprintf("%s '%s': the server gave the same page token twice", kind, shown);
+		*exit_status = EXIT_DATA;
+		*rc = -1;
+	}
+	free(token);
+	return *rc == 0 && next && *next && some ? xstrdup(next) : NULL;
+}
+
 /* ask_json's GET. */
 static int get_json(const struct mlflow_getter *get, const char *path, struct json_object **out,
 		    long *code, char **cause, int *exit_status)
@@ -191,14 +209,7 @@ static int read_history(struct run *run, const struct mlflow_getter *get, const 
 			else
 				run->nonfinite++;
 		}
-		const char *next = str_member(o, "next_page_token");
-		if (rc == 0 && next && token && strcmp(next, token) == 0) {
-			*cause = xasprintf("metric '%s': the server gave the same page token twice", shown);
-			*exit_status = EXIT_DATA;
-			rc = -1;
-		}
-		free(token);
-		token = rc == 0 && next && *next && n ? xstrdup(next) : NULL;
+		token = next_page(o, token, n > 0, "metric", shown, &rc, cause, exit_status);
 		json_object_put(o);
 		if (!token)
 			break;
@@ -401,14 +412,7 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
 			*exit_status = EXIT_DATA;
 		struct json_object *runs = member(o, "runs");
 		bool some = runs && json_object_is_type(runs, json_type_array) && json_object_array_length(runs);
-		const char *next = str_member(o, "next_page_token");
-		if (rc == 0 && next && token && strcmp(next, token) == 0) {
-			*cause = xasprintf("experiment '%s': the server gave the same page token twice", shown);
-			*exit_status = EXIT_DATA;
-			rc = -1;
-		}
-		free(token);
-		token = rc == 0 && next && *next && some ? xstrdup(next) : NULL;
+		token = next_page(o, token, some, "experiment", shown, &rc, cause, exit_status);
 		json_object_put(o);
 		if (!token)
 			break;

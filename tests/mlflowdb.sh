@@ -104,8 +104,16 @@ kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 rm -f "$DB.held" "$DB-journal"
 
-# --- a store without runs, and one from before is_nan (MLflow < 1.4).
-python3 - "$T/old" <<'PY'
+# --- a store without runs, and one from before is_nan (MLflow < 1.4):
+# its tables, also used below.
+OLD_TABLES="CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), start_time BIGINT,
+    lifecycle_stage VARCHAR(20));
+CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),
+    step BIGINT DEFAULT '0' NOT NULL);
+CREATE TABLE params (key VARCHAR(250), value VARCHAR(250) NOT NULL, run_uuid VARCHAR(32));
+CREATE TABLE tags (key VARCHAR(250), value VARCHAR(250), run_uuid VARCHAR(32));
+"
+python3 - "$T/old" "$OLD_TABLES" <<'PY'
 import os, sqlite3, sys
 os.makedirs(sys.argv[1])
 db = sqlite3.connect(os.path.join(sys.argv[1], "empty.db"))
@@ -113,13 +121,7 @@ db.executescript("CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, 
                  "start_time BIGINT, lifecycle_stage VARCHAR(20));")
 db.commit()
 db = sqlite3.connect(os.path.join(sys.argv[1], "old.db"))
-db.executescript("""
-CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), start_time BIGINT,
-    lifecycle_stage VARCHAR(20));
-CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),
-    step BIGINT DEFAULT '0' NOT NULL);
-CREATE TABLE params (key VARCHAR(250), value VARCHAR(250) NOT NULL, run_uuid VARCHAR(32));
-CREATE TABLE tags (key VARCHAR(250), value VARCHAR(250), run_uuid VARCHAR(32));
+db.executescript(sys.argv[2] + """
 INSERT INTO runs VALUES ('0123abcd', '', 1, 'active');
 INSERT INTO metrics VALUES ('loss', 1.5, 1000, '0123abcd', 1), ('loss', 1.25, 2000, '0123abcd', 2);
 """)
@@ -136,17 +138,11 @@ check_want "a store from before is_nan; a run without a name is labelled by its 
 # (the curve ends at the last logged loss), in mlflow.db and in the file
 # store.  Without a summary key (train_runtime, total_flos) beside loss, a
 # train_loss (as Lightning logs it) is the curve.
-python3 - "$T/hf" <<'PY'
+python3 - "$T/hf" "$OLD_TABLES" <<'PY'
 import os, sqlite3, sys
 os.makedirs(sys.argv[1])
 db = sqlite3.connect(os.path.join(sys.argv[1], "hf.db"))
-db.executescript("""
-CREATE TABLE runs (run_uuid VARCHAR(32) NOT NULL PRIMARY KEY, name VARCHAR(250), start_time BIGINT,
-    lifecycle_stage VARCHAR(20));
-CREATE TABLE metrics (key VARCHAR(250), value FLOAT NOT NULL, timestamp BIGINT, run_uuid VARCHAR(32),
-    step BIGINT DEFAULT '0' NOT NULL);
-CREATE TABLE params (key VARCHAR(250), value VARCHAR(250) NOT NULL, run_uuid VARCHAR(32));
-CREATE TABLE tags (key VARCHAR(250), value VARCHAR(250), run_uuid VARCHAR(32));
+db.executescript(sys.argv[2] + """
 INSERT INTO runs VALUES ('aaaa', 'hf', 1, 'active'), ('bbbb', 'lightning', 2, 'active');
 INSERT INTO metrics VALUES ('loss', 1.5, 1000, 'aaaa', 1), ('loss', 1.25, 2000, 'aaaa', 2),
     ('train_loss', 1.375, 2001, 'aaaa', 2), ('train_runtime', 12.5, 2001, 'aaaa', 2),
