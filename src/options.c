@@ -29,7 +29,8 @@ static const char doc[] =
 	"metric points, JSON Lines, a Hugging Face trainer_state.json, "
 	"LLaMA-Factory's trainer_log.jsonl, or a CSV/TSV with a header naming "
 	"a step: Lightning's or Keras' CSVLogger), a run's directory (a "
-	"Hugging Face output or checkpoint-N, lightning_logs/version_N), "
+	"Hugging Face output or checkpoint-N, lightning_logs/version_N) or a "
+	"directory of such runs (lightning_logs/, a sweep's output/: one job each), "
 	"'-' for stdin, an http(s):// or file:// "
 	"URL, a run on an MLflow tracking server "
 	"(mlflow+http://HOST:PORT/#RUN_ID, or the MLflow UI's URL of a run or of an "
@@ -114,7 +115,7 @@ static const struct argp_option option_table[] = {
 	{"max-filesize", OPT_MAX_FILESIZE, "BYTES", 0, "Refuse larger answers (default 256M; suffixes K, M, G)", 3},
 	{"keep-going", 'k', NULL, 0, "Draw the jobs that loaded even if others failed (still exits 2)", 3},
 	{"list-jobs", OPT_LIST_JOBS, NULL, 0, "List the platform's jobs and exit", 3},
-	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest; the runs of an MLflow store)", 3},
+	{"status", OPT_STATUS, "LIST", 0, "Only jobs with these statuses (--list-jobs, --latest; the runs of an MLflow store or experiment)", 3},
 	{"latest", OPT_LATEST, "N", 0, "Compare the N newest jobs from the job list (with --watch: picked again every round, so new jobs join)", 3},
 	{"format", OPT_FORMAT, "FORMAT", 0, "Output format of --list-jobs: text (default), csv or json", 3},
 	{"alias", OPT_ALIAS, "FROM=TO,...", 0, "Read a source's column or tag FROM (its name as logged) as TO, e.g. val/loss=eval_loss; repeatable", 3},
