@@ -461,6 +461,47 @@ bool reader_reads_by_path(const char *target)
 	return path_format(target) != NULL;
 }
 
+/* Is directory PATH one run whatever lies below it (an owns_dir)? */
+static bool owned_dir(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->owns_dir && formats[i]->owns_dir(path))
+			return true;
+	return false;
+}
+
+/* A tracker's run below an owned directory of DIR (a finished Hugging Face
+ * output directory's runs/<date>_<host> of TensorBoard events) is that
+ * directory's run: each of the *N entries of *RELS becomes its shortest
+ * owned ancestor below DIR, when it has one, listed once; the list stays
+ * sorted.  Entries that start with '#' (runs inside a file) are left. */
+static void fold_owned(const char *dir, char **rels, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		char *rel = rels[i];
+		if (rel[0] == '#')
+			continue;
+		for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+			char *up = xasprintf("%s/%.*s", dir, (int)(slash - rel), rel);
+			bool owned = owned_dir(up);
+			free(up);
+			if (owned) {
+				*slash = '\0';
+				break;
+			}
+		}
+	}
+	qsort(rels, *n, sizeof *rels, cmp_str);
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (kept && strcmp(rels[kept - 1], rels[i]) == 0)
+			free(rels[i]);
+		else
+			rels[kept++] = rels[i];
+	}
+	*n = kept;
+}
+
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 {
 	*rels = NULL;
@@ -470,16 +511,17 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 		const struct reader_format *fmt = path_format(dir);
 		return fmt && fmt->list_runs ? fmt->list_runs(dir, rels, n, cause) : 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
-		if (formats[i]->owns_dir && formats[i]->owns_dir(dir))
-			return 0;
+	if (owned_dir(dir))
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!formats[i]->list_runs)
 			continue;
 		if (formats[i]->list_runs(dir, rels, n, cause) < 0)
 			return -1;
-		if (*n)
+		if (*n) {
+			fold_owned(dir, *rels, n);
 			return 0;
+		}
 		free(*rels);
 		*rels = NULL;
 	}

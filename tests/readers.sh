@@ -266,6 +266,16 @@ expect_ok -S csv "$T/hfout/run-a"
 cut -d, -f1,3,4,5 "$T/out" >"$T/got"
 printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 >"$T/want"
 check_want "a Hugging Face output directory with runs/ is read as its trainer_state.json"
+# A directory of such output directories, beside a TensorBoard run of its
+# own: one job per output directory (not per TensorBoard run below them)
+# and the TensorBoard run.
+cp -R "$T/hfout/run-a" "$T/hfout/run-b"
+cp -R "$EX"/tensorboard/runs/. "$T/hfout/tb-run"
+expect_ok -S csv "$T/hfout"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 run-b,20,200,1.3911 \
+	tb-run/Nov30_12-00-00_gpu1,20,200,1.1134 >"$T/want"
+check_want "a directory of Hugging Face output directories: one job each, not their TensorBoard runs"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
