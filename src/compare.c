@@ -575,6 +575,18 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 	return false;
 }
 
+/* Chart job I as a message names it: its JOB (a URL's secrets redacted),
+ * or for one of a JOB's runs (REL) "JOB's run REL".  malloc'd. */
+static char *job_said(const struct chart *ch, const struct compare_spec *spec, size_t i, const char *rel)
+{
+	if (!rel)
+		return http_redact(ch->jobs[i].arg);
+	char *a = http_redact(spec->jobs[ch->jobs[i].spec_job]);
+	char *said = xasprintf("%s's run %s", a, rel);
+	free(a);
+	return said;
+}
+
 /* Labels, colours, -d file names and first timestamps of the jobs;
  * LABELS[i] is job i's LABEL= (or NULL), COLORS[i] its colour index. */
 static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **labels,
@@ -588,13 +600,14 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 		const struct cache_entry *e = ch->jobs[i].entry;
 		if (!rels[i] && (e->kind == SOURCE_FILE || e->kind == SOURCE_URL))
 			paths[i] = e->target;
-		/* The same source twice draws the same lines twice (a
-		 * directory's runs are named by the directory's JOB, once). */
-		for (size_t k = 0; k < i && !rels[i]; k++)
-			if (ch->jobs[k].entry == e && !rels[k]) {
+		/* The same source twice draws the same lines twice: a run
+		 * named again, alone or as one of a directory's runs. */
+		for (size_t k = 0; k < i; k++)
+			if (ch->jobs[k].entry == e) {
 				ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1,
 							     sizeof *ch->warnings);
-				char *again = http_redact(ch->jobs[i].arg), *first = http_redact(ch->jobs[k].arg);
+				char *again = job_said(ch, spec, i, rels[i]);
+				char *first = job_said(ch, spec, k, rels[k]);
 				ch->warnings[ch->nwarnings++] =
 					xasprintf("%s: the same job as %s, given again", again, first);
 				free(again);

@@ -252,6 +252,17 @@ int reader_load_file(struct run *run, const char *dir, const char *file, char **
 
 int reader_load_dir(struct run *run, const char *dir, char **cause)
 {
+	/* A directory a format owns is that format's run (a finished Hugging
+	 * Face output directory, even with event files beside its
+	 * trainer_state.json: logging_dir = output_dir). */
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i]->owns_dir && formats[i]->load_dir && formats[i]->owns_dir(dir)) {
+			int rc = formats[i]->load_dir(run, dir, cause);
+			if (rc == 0 && run->name == NULL)
+				run->name = reader_dir_name(dir);
+			if (rc <= 0)
+				return rc;
+		}
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++) {
 		if (!formats[i]->load_dir)
 			continue;
@@ -261,9 +272,9 @@ int reader_load_dir(struct run *run, const char *dir, char **cause)
 		if (rc <= 0)
 			return rc;
 	}
-	*cause = xstrdup("no run in this directory or the directories in it (none of trainer_state.json, "
-			 "metrics.csv, trainer_log.jsonl, wandb-history.jsonl, TensorBoard event files, "
-			 "an MLflow store or W&B run files)");
+	*cause = xstrdup("no run in this directory: no TensorBoard event files below it, not an MLflow "
+			 "store, experiment or run, not a W&B run directory, and no trainer_state.json, "
+			 "metrics.csv, trainer_log.jsonl or wandb-history.jsonl in it or the directories in it");
 	return -1;
 }
 
@@ -302,6 +313,16 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Frees the list *RELS of *N paths and empties it. */
+static void free_rels(char ***rels, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*rels)[i]);
+	free(*rels);
+	*rels = NULL;
+	*n = 0;
+}
+
 #define READER_MAX_RUNS 1000 /* subdirectories of one directory of runs */
 
 /* The subdirectories of DIR that claimed_dir takes (reader_list_runs). */
@@ -330,11 +351,7 @@ static int list_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
 	if (d)
 		closedir(d);
 	if (rc < 0) {
-		for (size_t i = 0; i < *n; i++)
-			free((*rels)[i]);
-		free(*rels);
-		*rels = NULL;
-		*n = 0;
+		free_rels(rels, n);
 		return -1;
 	}
 	if (*n)
@@ -502,6 +519,48 @@ static void fold_owned(const char *dir, char **rels, size_t *n)
 	*n = kept;
 }
 
+/* Adds to a tracker's listing *RELS[0..*N) of DIR the run subdirectories
+ * of DIR (list_run_dirs) that none of its entries is or lies below: a
+ * sweep whose output directories do not all hold TensorBoard logs, a
+ * lightning_logs/ whose version_0 has only metrics.csv.  Not when the
+ * listing has DIR itself or a format claims DIR.  Sorted; 0, or -1 with
+ * *cause and the list freed. */
+static int add_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*rels)[i], ".") == 0)
+			return 0;
+	if (claimed_dir(dir))
+		return 0;
+	char **more = NULL;
+	size_t m = 0;
+	int rc = list_run_dirs(dir, &more, &m, cause);
+	for (size_t k = 0; k < m; k++) {
+		size_t len = strlen(more[k]);
+		bool covered = false;
+		for (size_t i = 0; i < *n && !covered; i++)
+			covered = strncmp((*rels)[i], more[k], len) == 0 &&
+				  ((*rels)[i][len] == '\0' || (*rels)[i][len] == '/');
+		if (covered || rc < 0 || *n >= READER_MAX_RUNS) {
+			if (!covered && rc == 0) {
+				*cause = xasprintf("more than %d runs in the directory", READER_MAX_RUNS);
+				rc = -1;
+			}
+			free(more[k]);
+			continue;
+		}
+		*rels = xreallocarray(*rels, *n + 1, sizeof **rels);
+		(*rels)[(*n)++] = more[k];
+	}
+	free(more);
+	if (rc < 0) {
+		free_rels(rels, n);
+		return -1;
+	}
+	qsort(*rels, *n, sizeof **rels, cmp_str);
+	return 0;
+}
+
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 {
 	*rels = NULL;
@@ -520,7 +579,7 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 			return -1;
 		if (*n) {
 			fold_owned(dir, *rels, n);
-			return 0;
+			return add_run_dirs(dir, rels, n, cause);
 		}
 		free(*rels);
 		*rels = NULL;

@@ -15,7 +15,7 @@ unset TRCOMPARE_URL TRCOMPARE_TOKEN TRCOMPARE_GNUPLOT 2>/dev/null || true
 : "${top_builddir:=$top_srcdir}"
 PROG="$top_builddir/trcompare-plot"
 # What a directory holding no run is told (after "trcompare-plot: DIR: ").
-NO_RUN_DIR='no run in this directory or the directories in it (none of trainer_state.json, metrics.csv, trainer_log.jsonl, wandb-history.jsonl, TensorBoard event files, an MLflow store or W&B run files)'
+NO_RUN_DIR='no run in this directory: no TensorBoard event files below it, not an MLflow store, experiment or run, not a W&B run directory, and no trainer_state.json, metrics.csv, trainer_log.jsonl or wandb-history.jsonl in it or the directories in it'
 RUNS="$top_srcdir/examples/runs"
 DATA="$top_srcdir/tests/data"
 # Run the program under valgrind when asked (make check-valgrind).

@@ -276,6 +276,56 @@ cut -d, -f1,3,4,5 "$T/out" >"$T/got"
 printf '%s\n' label,rows,last_step,final_train_loss run-a,20,200,1.3911 run-b,20,200,1.3911 \
 	tb-run/Nov30_12-00-00_gpu1,20,200,1.1134 >"$T/want"
 check_want "a directory of Hugging Face output directories: one job each, not their TensorBoard runs"
+# A sweep whose output directories do not all hold TensorBoard logs: the
+# TensorBoard listing (folded onto a) and the other run directories.
+mkdir -p "$T/sw/b" "$T/sw/c"
+cp -R "$T/hfout/run-a" "$T/sw/a"
+cp "$EX"/hf/qwen-sft/trainer_state.json "$T/sw/b/"
+cp "$EX"/lightning_logs/version_0/metrics.csv "$T/sw/c/"
+expect_ok -S csv "$T/sw"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss a,20,200,1.3911 b,20,200,1.3911 c,20,19,1.1516 >"$T/want"
+check_want "a directory of runs of which only some hold TensorBoard logs: every run"
+mkdir -p "$T/ll/version_0" "$T/ll/version_1"
+cp "$EX"/lightning_logs/version_0/metrics.csv "$T/ll/version_0/"
+cp "$EX"/tensorboard/runs/*/events.* "$T/ll/version_1/"
+expect_ok -S csv "$T/ll"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss version_0,20,19,1.1516 version_1,20,200,1.1134 >"$T/want"
+check_want "lightning_logs/ with a CSV-only version_0 and a TensorBoard-only version_1: both"
+# A finished Hugging Face output directory with its event files beside
+# trainer_state.json (logging_dir = output_dir) is its trainer_state.json,
+# named alone or as one of a directory's runs.
+mkdir -p "$T/hfl/out"
+cp "$EX"/hf/qwen-sft/trainer_state.json "$EX"/tensorboard/runs/*/events.* "$T/hfl/out/"
+cp -R "$EX"/tensorboard/runs/. "$T/hfl/tb"
+expect_ok -S csv "$T/hfl/out"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss out,20,200,1.3911 >"$T/want"
+check_want "an output directory with trainer_state.json and event files side by side: trainer_state.json"
+expect_ok -S csv "$T/hfl"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss out,20,200,1.3911 tb/Nov30_12-00-00_gpu1,20,200,1.1134 >"$T/want"
+check_want "the same output directory as one of a log root's runs: trainer_state.json"
+# A run given alone and again as one of a directory's runs, or of two
+# directories' runs: drawn twice, with a warning.
+expect_ok -S csv "$T/ll" "$T/ll/version_0"
+printf 'trcompare-plot: warning: %s/ll/version_0: the same job as %s/ll'"'"'s run version_0, given again\n' "$T" "$T" >"$T/want"
+cp "$T/err" "$T/got"
+check_want "a directory's run named again: a warning"
+expect_ok -S csv "$T/ll/version_1" "$T/ll"
+printf 'trcompare-plot: warning: %s/ll'"'"'s run version_1: the same job as %s/ll/version_1, given again\n' "$T" "$T" >"$T/want"
+cp "$T/err" "$T/got"
+check_want "a run named, then again as a directory's run: a warning"
+expect_ok -S csv "$EX/mlruns/1" "$EX/mlruns"
+{
+	for r in 6f1c0a8e2b7d4e3fa1c29b8d7e6f5a41 9a2e4c6b8d0f4a1c3e5b7d9f1a3c5e72; do
+		printf 'trcompare-plot: warning: %s/mlruns'"'"'s run 1/%s: the same job as %s/mlruns/1'"'"'s run %s, given again\n' \
+			"$EX" "$r" "$EX" "$r"
+	done
+} >"$T/want"
+cp "$T/err" "$T/got"
+check_want "two directories sharing runs: a warning for each run given again"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
