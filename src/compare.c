@@ -575,6 +575,14 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 	return false;
 }
 
+/* Is JR a run the chart draws: read, and for one of a directory's runs
+ * holding rows (TensorBoard's hparams subdirectories hold none)? */
+static bool drawn_run(const struct job_run *jr)
+{
+	const struct cache_entry *e = jr->entry;
+	return e->loaded && e->status == EXIT_OK && !(jr->rel && e->run->nrows == 0);
+}
+
 /* Chart job I as a message names it: its JOB (a URL's secrets redacted),
  * or for one of a JOB's runs (REL) "JOB's run REL".  malloc'd. */
 static char *job_said(const struct chart *ch, const struct compare_spec *spec, size_t i, const char *rel)
@@ -758,10 +766,20 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &nr);
 		char *label = NULL, *t = NULL;
 		source_classify(spec->jobs[i], &label, &t);
+		/* The runs below a directory that is one run itself (a Hugging
+		 * Face output directory still training, read from its live
+		 * TensorBoard logs) are labelled by it (or LABEL=): "DIR", or
+		 * "DIR/REL" when there are several. */
+		size_t live = 0;
+		for (size_t k = 0; k < nr; k++)
+			live += drawn_run(&jr[k]);
+		if (live && jr[0].rel && reader_is_run_dir(t) && !label)
+			label = reader_dir_name(t);
+		bool whole = live == 1 && jr[0].rel && reader_is_run_dir(t);
 		free(t);
 		for (size_t k = 0; k < nr; k++) {
 			const struct cache_entry *e = jr[k].entry;
-			if (!e->loaded || e->status != EXIT_OK || (jr[k].rel && e->run->nrows == 0))
+			if (!drawn_run(&jr[k]))
 				continue;
 			if (ch->njobs == cap) {
 				cap *= 2;
@@ -779,7 +797,7 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 			j->table = run_overlay(e->run);
 			labels[ch->njobs] = label ? xstrdup(label) : NULL;
 			colors[ch->njobs] = spec->job_colors ? spec->job_colors[i] + k : ch->njobs;
-			rels[ch->njobs++] = jr[k].rel;
+			rels[ch->njobs++] = whole ? NULL : jr[k].rel;
 		}
 		free(label);
 		free(jr);

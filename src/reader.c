@@ -307,6 +307,12 @@ static bool claimed_dir(const char *dir)
 	return false;
 }
 
+bool reader_is_run_dir(const char *dir)
+{
+	struct stat st;
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && claimed_dir(dir);
+}
+
 /* qsort: strings in byte order. */
 static int cmp_str(const void *a, const void *b)
 {

@@ -170,6 +170,10 @@ int reader_load_dir(struct run *run, const char *dir, char **cause);
  * entry may start with '#'). */
 char *reader_member_path(const char *target, const char *rel);
 
+/* Is DIR a directory that a format's is_run_dir takes for one run (by
+ * file names: trainer_state.json or checkpoint-N, metrics.csv, …)? */
+bool reader_is_run_dir(const char *dir);
+
 /* Does directory DIR hold FILE (a regular file, or a link to one)? */
 bool reader_dir_has(const char *dir, const char *file);
 

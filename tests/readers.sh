@@ -326,6 +326,24 @@ expect_ok -S csv "$EX/mlruns/1" "$EX/mlruns"
 } >"$T/want"
 cp "$T/err" "$T/got"
 check_want "two directories sharing runs: a warning for each run given again"
+# Hugging Face output directories still training (checkpoints, no
+# trainer_state.json of their own) are read from their live TensorBoard
+# logs, labelled by the directory (DIR/REL, or LABEL/REL, when several).
+for r in lr1 lr2; do
+	mkdir -p "$T/live/$r/checkpoint-100" "$T/live/$r/runs/Nov30_12-00-00_gpu1"
+	cp "$EX"/hf/qwen-sft/trainer_state.json "$T/live/$r/checkpoint-100/"
+	cp "$EX"/tensorboard/runs/*/events.* "$T/live/$r/runs/Nov30_12-00-00_gpu1/"
+done
+expect_ok -S csv "$T/live/lr1" "$T/live/lr2"
+cut -d, -f1,3,4,5 "$T/out" >"$T/got"
+printf '%s\n' label,rows,last_step,final_train_loss lr1,20,200,1.1134 lr2,20,200,1.1134 >"$T/want"
+check_want "two output directories still training: labelled by their directories"
+mkdir -p "$T/live/lr2/runs/Dec01_gpu2"
+cp "$EX"/tensorboard/runs/*/events.* "$T/live/lr2/runs/Dec01_gpu2/"
+expect_ok -S csv "$T/live/lr1" "X=$T/live/lr2"
+cut -d, -f1 "$T/out" >"$T/got"
+printf '%s\n' label lr1 X/runs/Dec01_gpu2 X/runs/Nov30_12-00-00_gpu1 >"$T/want"
+check_want "an output directory still training with two TensorBoard sessions: LABEL/REL"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
