@@ -188,3 +188,7 @@ same_data "a run deleted on the server leaves" "$T/x.log" "$X"
 ok "watch: $X/runs/e7a… left"
 stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143: $(tail -3 "$T/x.log")"
+ok "the watch ends on SIGTERM (143)"
+$TRC --help | tr -s ' \n' '  ' | grep -q -- 'whenever a job changed (a directory of runs or an MLflow experiment is listed again each round: new runs join, runs gone leave)' ||
+	fail "--help does not say a directory of runs is listed again"
+ok "--help: a directory of runs listed again each round"
