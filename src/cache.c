@@ -189,6 +189,25 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	return g;
 }
 
+void cache_group_set(struct run_cache *c, const struct cache_group *group, enum source_kind kind,
+		     char *const *rels, char *const *members, size_t n)
+{
+	struct cache_group *g = find_group_key(c, group->key);
+	const struct cache_entry **m = xcalloc(n ? n : 1, sizeof *m);
+	char **r = xcalloc(n ? n : 1, sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		m[i] = cache_add(c, members[i], members[i], kind);
+		r[i] = xstrdup(rels[i]);
+	}
+	for (size_t k = 0; k < g->n; k++)
+		free(g->rels[k]);
+	free(g->rels);
+	free(g->members);
+	g->members = m;
+	g->rels = r;
+	g->n = n;
+}
+
 void cache_set_follow(struct run_cache *c, bool follow)
 {
 	c->follow = follow;

@@ -108,6 +108,14 @@ struct cache_group {
 const struct cache_group *cache_add_group(struct run_cache *c, const char *target, enum source_kind kind,
 					  char *const *rels, char *const *members, size_t n);
 
+/* --watch: GROUP's runs as listed again: its members become the JOBs
+ * MEMBERS[0..N) of KIND (copied; added to the cache unread when new:
+ * cache_load reads them), REL[I] member I's (as cache_add_group's), in
+ * that order.  Entries that are no members any more stay in the cache as
+ * they are (the caller makes them idle: cache_set_idle). */
+void cache_group_set(struct run_cache *c, const struct cache_group *group, enum source_kind kind,
+		     char *const *rels, char *const *members, size_t n);
+
 /* The group of TARGET of KIND, or NULL when TARGET is no group. */
 const struct cache_group *cache_find_group(const struct run_cache *c, const char *target,
 					   enum source_kind kind);

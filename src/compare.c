@@ -3,6 +3,7 @@
 
 #include "compare.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -289,6 +290,144 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		}
 	}
 	return 0;
+}
+
+/* The group JOB stands for, or NULL. */
+static const struct cache_group *job_group(const struct run_cache *c, const char *job)
+{
+	char *label = NULL, *target = NULL;
+	enum source_kind kind = source_classify(job, &label, &target);
+	const struct cache_group *g = cache_find_group(c, target, kind);
+	free(label);
+	free(target);
+	return g;
+}
+
+/* Does a JOB of SPEC stand for entry E? */
+static bool job_stands_for(const struct compare_spec *spec, const struct run_cache *c,
+			   const struct cache_entry *e)
+{
+	bool found = false;
+	for (size_t i = 0; i < spec->njobs && !found; i++) {
+		size_t n;
+		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &n);
+		for (size_t k = 0; k < n && !found; k++)
+			found = jr[k].entry == e;
+		free(jr);
+	}
+	return found;
+}
+
+/* The runs of directory (or mlflow.db) TARGET as add_file lists them:
+ * *MEMBERS their JOBs, *RELS their paths below it, *STATUSES NULL.  0, or
+ * -1 with *cause (strerror's text when TARGET is gone). */
+static int list_file(const char *target, char ***members, char ***rels, char **cause)
+{
+	struct stat st;
+	size_t n = 0;
+	if (stat(target, &st) != 0) {
+		*cause = xstrdup(strerror(errno));
+		return -1;
+	}
+	if (reader_list_runs(target, rels, &n, cause) < 0)
+		return -1;
+	*members = xcalloc(n ? n : 1, sizeof **members);
+	for (size_t i = 0; i < n; i++)
+		(*members)[i] = reader_member_path(target, (*rels)[i]);
+	return (int)n;
+}
+
+int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache *c,
+		   const struct fetch_config *fc, const struct cache_entry ***joined, size_t *njoined,
+		   const struct cache_entry ***left, size_t *nleft, char **cause)
+{
+	*joined = *left = NULL;
+	*njoined = *nleft = 0;
+	char *label = NULL, *target = NULL;
+	enum source_kind kind = source_classify(spec->jobs[job], &label, &target);
+	free(label);
+	const struct cache_group *g = cache_find_group(c, target, kind);
+	for (size_t k = 0; g && k < job; k++)
+		if (job_group(c, spec->jobs[k]) == g)
+			g = NULL; /* listed for that JOB */
+	char **members = NULL, **rels = NULL;
+	const char **statuses = NULL;
+	size_t n = 0;
+	int rc = 0, status;
+	if (g && kind == SOURCE_URL) {
+		rc = mlflow_http_list(target, fc, &members, &statuses, &n, cause, &status);
+		rels = xcalloc(n ? n : 1, sizeof *rels);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rels[i] = xstrdup(strrchr(members[i], '/') + 1);
+	} else if (g) {
+		rc = list_file(target, &members, &rels, cause);
+		n = rc > 0 ? (size_t)rc : 0;
+		rc = rc < 0 ? -1 : 0;
+	}
+	/* Who is listed now: the members that stay, and the runs that join
+	 * when their status is wanted. */
+	bool *was = xcalloc(n ? n : 1, sizeof *was);
+	size_t kept = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct cache_entry *e = cache_find(c, members[i], kind);
+		for (size_t k = 0; e && k < g->n && !was[i]; k++)
+			was[i] = g->members[k] == e;
+		bool want = was[i] || !spec->status || !*spec->status;
+		if (!want && kind == SOURCE_URL) {
+			want = !statuses[i] || joblist_status_wanted(spec->status, statuses[i]);
+		} else if (!want) {
+			char *st = reader_run_status(members[i]);
+			want = !st || joblist_status_wanted(spec->status, st);
+			free(st);
+		}
+		if (!want) {
+			free(members[i]);
+			free(rels[i]);
+			continue;
+		}
+		members[kept] = members[i];
+		rels[kept] = rels[i];
+		was[kept++] = was[i];
+	}
+	size_t nwere = 0;
+	for (size_t i = 0; i < kept; i++)
+		nwere += was[i];
+	/* A listing without a run (every run gone, the directory emptied)
+	 * changes nothing: the runs drawn stay, as their own reads say. */
+	if (rc == 0 && kept && (nwere < kept || nwere < g->n)) {
+		size_t nold = g->n;
+		const struct cache_entry **old = xcalloc(nold ? nold : 1, sizeof *old);
+		memcpy(old, g->members, nold * sizeof *old);
+		cache_group_set(c, g, kind, rels, members, kept);
+		*joined = xcalloc(kept, sizeof **joined);
+		for (size_t i = 0; i < kept; i++)
+			if (!was[i]) {
+				cache_set_idle(c, g->members[i], false);
+				(*joined)[(*njoined)++] = g->members[i];
+			}
+		*left = xcalloc(nold ? nold : 1, sizeof **left);
+		for (size_t k = 0; k < nold; k++) {
+			bool stays = false;
+			for (size_t i = 0; i < kept && !stays; i++)
+				stays = g->members[i] == old[k];
+			if (stays)
+				continue;
+			(*left)[(*nleft)++] = old[k];
+			if (!job_stands_for(spec, c, old[k]))
+				cache_set_idle(c, old[k], true);
+		}
+		free(old);
+	}
+	for (size_t i = 0; i < (rc == 0 ? kept : n); i++) {
+		free(members[i]);
+		free(rels[i]);
+	}
+	free(members);
+	free(rels);
+	free(statuses);
+	free(was);
+	free(target);
+	return rc;
 }
 
 struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n)
@@ -735,6 +874,41 @@ static int build_view(struct chart *ch, const struct compare_spec *spec, char **
 	return 0;
 }
 
+/* A watch's colours (spec->pins): each of CH's runs with a pin keeps its
+ * colour (unless a run before took it: the same JOB twice); the others
+ * take their COLORS[I] when it is job_colors' and no run has it, else
+ * the first colour no run has. */
+static void pin_colors(const struct chart *ch, const struct compare_spec *spec, size_t *colors)
+{
+	size_t n = ch->njobs, top = 0;
+	for (size_t i = 0; i < n; i++)
+		top = colors[i] >= top ? colors[i] + 1 : top;
+	for (size_t p = 0; p < spec->npins; p++)
+		top = spec->pins[p].color >= top ? spec->pins[p].color + 1 : top;
+	bool *used = xcalloc(top + n + 1, sizeof *used);
+	bool *pinned = xcalloc(n ? n : 1, sizeof *pinned);
+	for (size_t i = 0; i < n; i++) {
+		const char *job = spec->jobs[ch->jobs[i].spec_job];
+		for (size_t p = 0; p < spec->npins && !pinned[i]; p++) {
+			const struct color_pin *pin = &spec->pins[p];
+			if (pin->entry != ch->jobs[i].entry || used[pin->color] || strcmp(pin->job, job) != 0)
+				continue;
+			colors[i] = pin->color;
+			used[colors[i]] = pinned[i] = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (pinned[i])
+			continue;
+		if (!spec->job_colors || used[colors[i]])
+			for (colors[i] = 0; used[colors[i]]; colors[i]++)
+				;
+		used[colors[i]] = true;
+	}
+	free(used);
+	free(pinned);
+}
+
 int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		  const struct joblist *jl, const struct chart_target *target, struct chart **out,
 		  char **cause)
@@ -802,6 +976,8 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		free(label);
 		free(jr);
 	}
+	if (spec->npins)
+		pin_colors(ch, spec, colors);
 	name_jobs(ch, spec, labels, rels, colors, jl);
 	for (size_t i = 0; i < ch->njobs; i++)
 		free(labels[i]);

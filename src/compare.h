@@ -57,6 +57,23 @@ void panel_set_free(struct panel_set *ps);
 int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 		     const struct fetch_config *fc, size_t *bad, char **cause, int *status);
 
+/* --watch: lists the runs of the spec's JOB number JOB again when at the
+ * start it stood for several (a group: a directory's runs, an MLflow
+ * server experiment's), as compare_add_jobs listed them, and makes them
+ * the group's: a run listed now that was not joins (added to the cache
+ * unread, or made active again), a run no longer listed leaves (idle,
+ * unless another JOB still stands for it).  SPEC->status decides which
+ * runs join; a run that stays listed stays whatever its status now.  A
+ * listing without a run changes nothing; nor does a JOB that is no group,
+ * or whose group an earlier JOB names.  Returns 0 with *JOINED and *LEFT
+ * (malloc'd arrays of *NJOINED and *NLEFT entries, borrowed from the
+ * cache; or NULL), or -1 with *cause: the listing failed (strerror's
+ * text when a directory is gone, reader_list_runs' and
+ * mlflow_http_list's causes), nothing changed. */
+int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache *c,
+		   const struct fetch_config *fc, const struct cache_entry ***joined, size_t *njoined,
+		   const struct cache_entry ***left, size_t *nleft, char **cause);
+
 /* One run a JOB stands for. */
 struct job_run {
 	const struct cache_entry *entry; /* borrowed from the cache */

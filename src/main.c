@@ -59,6 +59,9 @@ struct state {
 	char *status;          /* --watch: the status line (watchstat.h) */
 	bool status_shown;     /* it is on stderr now */
 	bool window_failed;    /* a window watch's gnuplot failed (said) */
+	struct color_pin *pins; /* --watch: the colours of the last chart's
+	                           runs (spec.pins; each job owned) */
+	size_t npins;
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -604,18 +607,89 @@ static void status_show(struct state *st, const struct render_plan *pl)
 	st->status_shown = true;
 }
 
-/* One round of a watch: every job read again (only what was added, for
- * local files); when one changed, the chart is built again and redrawn.
- * Failures are reported and never end the watch. */
+/* Frees the pins of a watch's colours. */
+static void pins_free(struct state *st)
+{
+	for (size_t i = 0; i < st->npins; i++)
+		free((char *)st->pins[i].job);
+	free(st->pins);
+	st->pins = NULL;
+	st->npins = 0;
+}
+
+/* A watch's chart was built: each of its runs keeps its colour in the
+ * next charts (spec.pins), so a run that joins or leaves moves no other
+ * run's colour. */
+static void pin_colors(struct state *st)
+{
+	struct compare_spec *spec = &st->opts.spec;
+	pins_free(st);
+	st->npins = st->chart ? st->chart->njobs : 0;
+	st->pins = xcalloc(st->npins ? st->npins : 1, sizeof *st->pins);
+	for (size_t i = 0; i < st->npins; i++) {
+		const struct chart_job *j = &st->chart->jobs[i];
+		st->pins[i].job = xstrdup(spec->jobs[j->spec_job]);
+		st->pins[i].entry = j->entry;
+		st->pins[i].color = j->color_index;
+	}
+	spec->pins = st->pins;
+	spec->npins = st->npins;
+}
+
+/* Says "watch: JOB WHAT" for each of ENTRIES[0..N) unless -q. */
+static void note_runs(const struct state *st, const struct cache_entry *const *entries, size_t n,
+		      const char *what)
+{
+	for (size_t i = 0; i < n && !st->opts.quiet; i++) {
+		char *r = http_redact(entries[i]->arg);
+		char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+		diag_note("watch: %s %s", w, what);
+		free(w);
+		free(r);
+	}
+}
+
+/* A watch's round lists the runs of each JOB that stands for several
+ * again (compare_relist): a run that appeared joins, one gone leaves
+ * ("watch: JOB joined", "watch: JOB left").  A listing that fails is
+ * said and asked again next round.  Returns how many runs joined or
+ * left. */
+static size_t relist_jobs(struct state *st, double interval)
+{
+	const struct compare_spec *spec = &st->opts.spec;
+	size_t moved = 0;
+	for (size_t i = 0; i < spec->njobs; i++) {
+		const struct cache_entry **joined, **left;
+		size_t nj, nl;
+		char *cause = NULL;
+		if (compare_relist(spec, i, st->cache, &st->opts.fetch, &joined, &nj, &left, &nl, &cause) != 0) {
+			report(spec->jobs[i], xasprintf("%s (reading it again in %g s)", cause, interval));
+			free(cause);
+			continue;
+		}
+		note_runs(st, left, nl, "left");
+		note_runs(st, joined, nj, "joined");
+		moved += nj + nl;
+		free(joined);
+		free(left);
+	}
+	return moved;
+}
+
+/* One round of a watch: the runs of JOBs that stand for several listed
+ * again, every job read again (only what was added, for local files);
+ * when one changed, the chart is built again and redrawn.  Failures are
+ * reported and never end the watch. */
 static void watch_round(struct state *st, struct render_plan *pl, const struct render_env *env,
 			double interval)
 {
 	const struct compare_spec *spec = &st->opts.spec;
-	size_t changed = cache_refresh_all(st->cache);
-	if (st->jobs_joined) { /* a --latest watch's jobs changed */
+	size_t moved = relist_jobs(st, interval);
+	size_t changed = moved + cache_refresh_all(st->cache);
+	if (st->jobs_joined || moved) { /* a --latest watch's jobs changed, runs joined */
 		cache_load(st->cache);
+		changed += st->jobs_joined;
 		st->jobs_joined = false;
-		changed++;
 	}
 	bool resized = watch_resized(st, pl);
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
@@ -641,6 +715,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 		fail(EXIT_DATA, cause);
 		return;
 	}
+	pin_colors(st);
 	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
 		fail(EXIT_DATA, cause);
 		return;
@@ -936,6 +1011,7 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 		watch_draw_tty(st, pl, env);
 	}
 	bool closed = false;
+	pin_colors(st);
 	status_show(st, pl);
 	for (;;) {
 		bool last = jobs_finished(st);
@@ -1326,6 +1402,7 @@ static void state_free(struct state *st)
 		free(st->latest_ids[i]);
 	free(st->latest_ids);
 	free(st->job_colors);
+	pins_free(st);
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	if (st->have_watch_jl)

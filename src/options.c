@@ -87,7 +87,7 @@ static const struct argp_option option_table[] = {
 	{"quiet", 'q', NULL, 0, "Do not print warnings", 1},
 	{"verbose", 'v', NULL, 0, "Say what is being done (never shows the token)", 1},
 	{"gnuplot-timeout", OPT_GNUPLOT_TIMEOUT, "SECONDS", 0, "Stop a gnuplot that has not finished drawing after SECONDS (default 300; 0: no limit; a window is never stopped)", 1},
-	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR), a window (a zoomed single-panel chart keeps its zoom; a in the window: the chart's ranges; closing it ends the watch, status 0), or a text chart or -S on the terminal in place, whenever a job changed; a status line (last read, rows per job, jobs still running) on stderr when it is a terminal, and in a window's title; written -w5 or --watch=5", 1},
+	{"watch", 'w', "SECONDS", OPTION_ARG_OPTIONAL, "Follow running jobs: read them again every SECONDS (default 2; 10 with API jobs or URLs; at least 0.2) and redraw -o FILE (and -d DIR), a window (a zoomed single-panel chart keeps its zoom; a in the window: the chart's ranges; closing it ends the watch, status 0), or a text chart or -S on the terminal in place, whenever a job changed (a directory of runs or an MLflow experiment is listed again each round: new runs join, runs gone leave); a status line (last read, rows per job, jobs still running) on stderr when it is a terminal, and in a window's title; written -w5 or --watch=5", 1},
 	{"watch-forever", OPT_WATCH_FOREVER, NULL, 0, "With --watch: go on when every API job has finished (default: draw once more and exit 0)", 1},
 
 	{NULL, 0, NULL, 0, "Chart:", 2},

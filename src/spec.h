@@ -13,6 +13,17 @@ enum x_axis { XAXIS_STEP, XAXIS_EPOCH, XAXIS_TIME, XAXIS_RELATIVE };
 
 #define SPEC_DEFAULT_METRICS "loss,perplexity,lr,grad_norm"
 
+struct cache_entry;
+
+/* A run's colour a watch keeps (compare_spec.pins): the run of cache
+ * entry ENTRY drawn for JOB (as written; strcmp) has colour COLOR
+ * (compare_color's index). */
+struct color_pin {
+	const char *job;
+	const struct cache_entry *entry;
+	size_t color;
+};
+
 struct compare_spec {
 	/* JOB references as written: a path, URL or job id, optionally
 	 * LABEL=… (source.h says how each is read). */
@@ -28,6 +39,12 @@ struct compare_spec {
 	                             next runs of a directory the indices
 	                             after it; NULL: the chart's job order
 	                             (a --latest watch keeps colours with it) */
+	const struct color_pin *pins; /* a watch's colours: the chart's run
+	                                 of a pin's JOB and entry keeps its
+	                                 colour, and a run without a pin
+	                                 takes the first colour no other run
+	                                 has (job_colors' when free) */
+	size_t npins;
 	const char *title;     /* --title (untrusted like any text), or NULL */
 	enum x_axis xaxis;
 	double smooth;         /* TensorBoard EMA weight in [0,1), 0 = off */

@@ -25,20 +25,24 @@ for, latest start first as MLflow orders them (experiment 1: three active
 runs over two pages and a deleted one; 2: only a deleted run; 3: a
 page token that never changes; 4: a run id holding "/" and a space; 5:
 run_view_type ignored, its deleted run listed too; 6: 1001 runs, in
-pages of up to 1000);
+pages of up to 1000; 7: the runs of the JSON file named by MLFLOWD_LIVE,
+read at every request, so a test adds and removes runs while a client
+watches: {RUN_ID: {"name": N, "status": S, "start": MS, "loss": [[STEP,
+VALUE], ...]}});
 the same routes under the path prefix /mlflow; int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
 import base64
 import http.server
 import json
+import os
 import sys
 import urllib.parse
 
 PAGE = 3  # points per page at most, whatever the client asks: several pages
 SEARCH_PAGE = 2  # runs per runs/search page at most
 EXPERIMENTS = {"0": "Default", "1": "lora sweep", "2": "all deleted", "3": "loop", "4": "bad id",
-               "5": "view ignored", "6": "too many runs"}
+               "5": "view ignored", "6": "too many runs", "7": "live"}
 PREFIX = "/mlflow"  # a server behind a path prefix too: /mlflow/api/... is /api/...
 
 HOSTILE = ["`touch canary`", "$(touch canary);\"q\"'s'", "a\nEOD\nb", "]]></script><script>x</script>",
@@ -151,6 +155,19 @@ for i in range(1001):
                            "start": 1700000000000 + i, "metrics": {}}
 
 
+def all_runs():
+    """RUNS and experiment 7's runs, as MLFLOWD_LIVE's file holds them now."""
+    live = os.environ.get("MLFLOWD_LIVE")
+    if not live or not os.path.exists(live):
+        return RUNS
+    out = dict(RUNS)
+    with open(live) as f:
+        for rid, r in json.load(f).items():
+            out[rid] = {"name": r["name"], "status": r["status"], "params": [], "exp": "7",
+                        "start": r["start"], "metrics": {"loss": points("loss", r["loss"])}}
+    return out
+
+
 def wire(p, i):
     """Point P as the server sends it: int64s as strings for odd I."""
     q = dict(p)
@@ -196,7 +213,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.answer(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                          "message": "Could not find experiment with ID %s" % e})
         view = "ALL" if "5" in exps else q.get("run_view_type", "ACTIVE_ONLY")
-        runs = [(rid, r) for rid, r in RUNS.items() if r.get("exp", "0") in exps and
+        runs = [(rid, r) for rid, r in all_runs().items() if r.get("exp", "0") in exps and
                 (view == "ALL" or (view == "DELETED_ONLY") == bool(r.get("deleted")))]
         runs.sort(key=lambda x: -x[1].get("start", 1700000000000))
         if "3" in exps:
@@ -232,7 +249,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                          "message": "Could not find experiment with ID %s" % e})
             return self.answer(200, {"experiment": {"experiment_id": e, "name": EXPERIMENTS[e],
                                                     "lifecycle_stage": "active"}})
-        run = RUNS.get(q.get("run_id", ""))
+        run = all_runs().get(q.get("run_id", ""))
         if run is None:
             return self.answer(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                      "message": "Run '%s' not found." % q.get("run_id", "")})
@@ -260,6 +277,5 @@ if __name__ == "__main__":
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(sys.argv[1] + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.rename(sys.argv[1] + ".tmp", sys.argv[1])
     srv.serve_forever()
