@@ -21,8 +21,11 @@ const char *mlflow_status(const char *s);
  * ignored), is run RUN_ID of the server at http://HOST:PORT[/PREFIX],
  * read through its REST API: runs/get for the run's name, status, params
  * and metric keys, then metrics/get-history of each key, page by page
- * (page_token).  The UI's "…#/experiments/EXP" stands for every run of
- * experiment EXP not deleted (mlflow_http_list), in start order. */
+ * (page_token).  The UI's "…#/experiments/EXP" and the tabs of that
+ * page, "…#/experiments/EXP/TAB" (runs, traces, models, …: letters,
+ * digits, '-' and '_'; a '/' or a query after either ignored), stand for
+ * every run of experiment EXP not deleted (mlflow_http_list), in start
+ * order. */
 #define MLFLOW_HTTP_PAGE 1000    /* points asked for per page */
 #define MLFLOW_HTTP_MAX_PAGES 1000 /* pages of one metric (or of runs), at most */
 #define MLFLOW_HTTP_SEARCH_PAGE 1000 /* runs asked for per page */
@@ -74,7 +77,7 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
 		       const char ***statuses, size_t *n, char **cause, int *exit_status);
 
 /* The runs JOB TARGET stands for when it names an experiment
- * ("…#/experiments/EXP"): *TARGETS (malloc'd array of *N malloc'd JOBs
+ * ("…#/experiments/EXP", or a tab "…#/experiments/EXP/TAB"): *TARGETS (malloc'd array of *N malloc'd JOBs
  * "…#/experiments/EXP/runs/RUN_ID", TARGET's part before '#' kept), as
  * mlflow_http_search lists them over HTTP with FC's settings.  *N = 0
  * when TARGET names no experiment.  0, or -1 with *cause and

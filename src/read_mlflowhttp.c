@@ -464,7 +464,16 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 		const char *rest = e + elen;
 		if (elen == 0)
 			return -1;
-		if (*rest == '\0' || *rest == '?' || (rest[0] == '/' && (rest[1] == '\0' || rest[1] == '?'))) {
+		/* A tab of the experiment page, /experiments/EXP/TAB
+		 * ("runs", "traces", "models", … : the UI's experimentPageTabbed
+		 * route, /experiments/:experimentId/:tabName), is the
+		 * experiment too. */
+		const char *tab = rest[0] == '/' ? rest + 1 : rest;
+		size_t tlen = strspn(tab, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+		const char *after = tab + tlen;
+		if (after[0] == '/' && tlen)
+			after++;
+		if (*rest == '\0' || *rest == '?' || (rest[0] == '/' && (*after == '\0' || *after == '?'))) {
 			*exp = xstrndup(e, elen);
 		} else if (strncmp(rest, runs, strlen(runs)) == 0) {
 			/* …/runs/ID, and the run page's tabs after it. */

@@ -111,6 +111,30 @@ char *report_csp_hash(const void *p, size_t n)
 
 /* ------------------------------------------------------------ the command */
 
+/* Bytes of the character at P when it is valid UTF-8 and neither a
+ * control, a bidirectional nor a line-separator character (what
+ * text_sanitize would change besides markup); 0 otherwise. */
+static size_t safe_char_len(const unsigned char *p)
+{
+	unsigned c = *p, n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+					: (c & 0xF8) == 0xF0 ? 3 : 9;
+	if (n == 9)
+		return 0;
+	unsigned cp = n == 0 ? c : c & (0x3F >> n);
+	for (unsigned k = 1; k <= n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3F);
+	}
+	static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20 ||
+	    (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+	    (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n + 1;
+}
+
+
 char *report_shell_quote(const char *s)
 {
 	bool plain = *s != '\0';
@@ -119,11 +143,37 @@ char *report_shell_quote(const char *s)
 			       *p) != NULL;
 	if (plain)
 		return xstrdup(s);
+	/* Pieces side by side make one word: 'text', \' for a quote, and
+	 * "$(printf '\ooo')" for the bytes a page cannot show as they are
+	 * (a newline stays: a single-quoted newline is itself, and a command
+	 * substitution would drop it). */
 	struct buf b = {0};
-	buf_puts(&b, "'");
-	for (const char *p = s; *p; p++)
-		buf_puts(&b, *p == '\'' ? "'\\''" : (char[]){*p, '\0'});
-	buf_puts(&b, "'");
+	bool open = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p == '\n' ? 1 : safe_char_len(p);
+		if (*p == '\'' || n == 0) {
+			if (open)
+				buf_puts(&b, "'");
+			open = false;
+			if (*p == '\'') {
+				buf_puts(&b, "\\'");
+				p++;
+				continue;
+			}
+			buf_puts(&b, "\"$(printf '");
+			for (; *p && *p != '\n' && safe_char_len(p) == 0; p++)
+				buf_printf(&b, "\\%03o", *p);
+			buf_puts(&b, "')\"");
+			continue;
+		}
+		if (!open)
+			buf_puts(&b, "'");
+		open = true;
+		buf_printf(&b, "%.*s", (int)n, (const char *)p);
+		p += n;
+	}
+	if (open || b.data == NULL)
+		buf_puts(&b, open ? "'" : "''");
 	return b.data;
 }
 
@@ -162,24 +212,11 @@ char *report_command(char *const *argv, size_t n)
  * put_html escapes anyway)? */
 static bool plain_utf8(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p, n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-						: (c & 0xF8) == 0xF0 ? 3 : 9;
-		if (n == 9)
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = safe_char_len(p);
+		if (n == 0)
 			return false;
-		unsigned cp = n == 0 ? c : c & (0x3F >> n);
-		for (unsigned k = 1; k <= n; k++) {
-			if ((p[k] & 0xC0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[k] & 0x3F);
-		}
-		static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
-		if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20 ||
-		    (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-		    (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
-			return false;
-		p += n + 1;
+		p += n;
 	}
 	return true;
 }
@@ -573,7 +610,16 @@ static void put_head(FILE *out, const struct chart *ch, const struct report_opts
 		     ", comparing %zu job%s.</p>\n<p>Made by this command:</p>\n<pre><code>",
 		when, ch->njobs, ch->njobs == 1 ? "" : "s");
 	char *cmd = report_command(o->argv, o->argc);
-	put_html(out, cmd);
+	/* put_html line by line: a newline (in a quoted word) stays one. */
+	for (char *line = cmd, *nl;; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		put_html(out, line);
+		if (nl == NULL)
+			break;
+		fputc('\n', out);
+	}
 	free(cmd);
 	fputs("</code></pre>\n</header>\n", out);
 }
@@ -952,7 +998,21 @@ static void put_markdown(FILE *out, const struct chart *ch, const struct compare
 	fprintf(out, "\n\nGenerated %s by " PACKAGE_NAME "-plot " PACKAGE_VERSION ", comparing %zu job%s. "
 		     "Made by this command:\n\n", when, ch->njobs, ch->njobs == 1 ? "" : "s");
 	char *cmd = report_command(o->argv, o->argc);
-	char *line = plain_utf8(cmd) ? xstrdup(cmd) : text_sanitize(cmd, strlen(cmd), 0, "");
+	/* Each line kept as it is when plain (report_command quotes what
+	 * is not, so it always is), else sanitized; a newline in a quoted
+	 * word stays one inside the fence. */
+	struct buf shown = {0};
+	for (char *l = cmd, *nl;; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		char *clean = plain_utf8(l) ? xstrdup(l) : text_sanitize(l, strlen(l), 0, "");
+		buf_printf(&shown, "%s%s", clean, nl ? "\n" : "");
+		free(clean);
+		if (nl == NULL)
+			break;
+	}
+	char *line = shown.data ? shown.data : xstrdup("");
 	/* A fence longer than any run of backquotes in the line: it cannot
 	 * close it. */
 	size_t run = 0, longest = 0;

@@ -78,17 +78,22 @@ char *report_image_path(const char *report, size_t panel, bool svg);
 int report_write(const char *path, const struct chart *ch, const struct compare_spec *spec,
 		 const struct report_opts *o, char **warnings, char **cause);
 
-/* S quoted for a POSIX shell: as is when it holds only
- * [A-Za-z0-9_./:=,@%+-] (and is not empty), else in single quotes ('
- * written '\'').  malloc'd. */
+/* S quoted for a POSIX shell so that the text shows exactly in a page
+ * and, pasted into sh, gives S back: as is when it holds only
+ * [A-Za-z0-9_./:=,@%+-] (and is not empty), else in single quotes, a '
+ * as \', a newline kept as it is inside the quotes, and the bytes of
+ * control characters, bidirectional and line-separator characters and
+ * invalid UTF-8 as "$(printf '\ooo')" (octal): 'x y', 'it'\''s', 'x<newline>y',
+ * 'a'"$(printf '\011')"'b' (a tab).  malloc'd. */
 char *report_shell_quote(const char *s);
 
 /* The command line ARGV (N words) as one line for a POSIX shell, each
  * word quoted, secrets redacted: the value of --token (the next word, or
  * after '='), a URL's password (http_redact) and the value of a URL query
  * parameter whose name holds "token", "key", "secret", "password" or
- * "sig" become "REDACTED".  Words are kept byte for byte otherwise (the
- * page sanitizes a line holding control characters when it shows it).
+ * "sig" become "REDACTED".  Words are kept byte for byte otherwise
+ * (report_shell_quote), so the text holds no control character but the
+ * newlines inside quoted words, and sh runs it as it was run.
  * malloc'd. */
 char *report_command(char *const *argv, size_t n);
 

@@ -23,6 +23,19 @@ static double last_value(const struct run *r, int col)
 	return i < 0 ? NAN : run_get(r, col, (size_t)i);
 }
 
+/* V rounded to 12 significant digits: every digit of a computed value
+ * that means something, without the arithmetic's noise (1.709 - 1.609 is
+ * 0.10000000000000009, 0.8724 - 0.7724 is 0.09999999999999998; both are
+ * 0.1). */
+static double round12(double v)
+{
+	char num[FMT_DOUBLE_MAX];
+	if (!isfinite(v))
+		return v;
+	snprintf(num, sizeof num, "%.12g", v);
+	return strtod(num, NULL);
+}
+
 /* Fills the fields of ROW that come from one run. */
 static void compute_one(const struct run *r, struct summary_row *row)
 {
@@ -71,9 +84,12 @@ static void compute_one(const struct run *r, struct summary_row *row)
 	}
 	row->wall_seconds = ntimes >= 2 ? last_time - first_time : NAN;
 	row->mean_tokens_per_second = ntps ? tps_sum / (double)ntps : NAN;
-	row->gap = row->best_eval_loss - row->final_train_loss; /* NaN propagates */
+	/* The flag and the score are decided on the gap every format shows,
+	 * not on the noise of the subtraction. */
+	row->gap = round12(row->best_eval_loss - row->final_train_loss); /* NaN propagates */
 	row->overfitting = isfinite(row->gap) && row->gap > SUMMARY_OVERFIT_GAP;
-	row->score = summary_score(row->best_eval_loss, row->gap);
+	/* Rounded too: a tie in the score is a tie, whatever the noise. */
+	row->score = round12(summary_score(row->best_eval_loss, row->gap));
 }
 
 /* Computes every job's row, then marks the first job with the top score. */
@@ -192,11 +208,26 @@ static char *fmt_duration(double sec)
 	return xasprintf("%lldd %lldh", s / 86400, s % 86400 / 3600);
 }
 
+/* Which side of each threshold of the flag and the score GAP is on. */
+static int gap_class(double gap)
+{
+	return (gap > SUMMARY_OVERFIT_GAP) | (gap < 0) << 1 | (gap < 0.05) << 2 | (gap < 0.1) << 3 |
+	       (gap < 0.2) << 4;
+}
+
 /* Gap cell: the number with " !" when flagged, "  " otherwise, so the
- * digits of flagged and plain rows line up when right-aligned. */
+ * digits of flagged and plain rows line up when right-aligned.  Four
+ * significant digits, or as many more as it takes for the number shown
+ * to be on the same side of 0.1 and the score's thresholds as the gap
+ * (0.10004 is flagged: "0.10004 !", not "0.1 !"). */
 static char *fmt_gap(const struct summary_row *row, bool pad)
 {
 	char *num = fmt_human(row->gap);
+	for (int prec = 5; prec <= 12 && isfinite(row->gap) &&
+			   gap_class(strtod(num, NULL)) != gap_class(row->gap); prec++) {
+		free(num);
+		num = xasprintf("%.*g", prec, row->gap);
+	}
 	char *cell = xasprintf("%s%s", num, row->overfitting ? " !" : pad ? "  " : "");
 	free(num);
 	return cell;
@@ -538,9 +569,7 @@ char *summary_delta_cell(const struct summary_row *row, int k)
 		return xstrdup("-");
 	/* 12 significant digits first: the baseline's own row is exactly 0,
 	 * and a difference's noise never shows as "+1e-17". */
-	char num[FMT_DOUBLE_MAX];
-	snprintf(num, sizeof num, "%.12g", v);
-	v = strtod(num, NULL);
+	v = round12(v);
 	if (v == 0)
 		return xstrdup(k == 2 ? "0%" : "0");
 	if (k == 2)
@@ -695,12 +724,12 @@ static char *machine_value(const struct summary_row *row, const struct mcol *mc,
 		 * significant digits keep every digit that means something; a
 		 * difference of timestamps (a double near 2e9 s is exact to
 		 * 2.4e-7 s) is good to the microsecond. */
-		if (mc->kind == MK_DERIVED)
-			snprintf(num, sizeof num, "%.12g", v);
-		else if (mc->kind == MK_SECONDS && fabs(v) < 1e15)
+		if (mc->kind == MK_DERIVED) {
+			v = round12(v);
+		} else if (mc->kind == MK_SECONDS && fabs(v) < 1e15) {
 			snprintf(num, sizeof num, "%.6f", v);
-		if (mc->kind != MK_NUM)
 			v = strtod(num, NULL);
+		}
 		fmt_double(num, v);
 		return xstrdup(num);
 	case MK_FLAG:

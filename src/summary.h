@@ -13,7 +13,8 @@
  *   final_eval_loss        last logged (finite) eval loss
  *   best_eval_loss         lowest eval loss
  *   best_eval_step         step of the lowest eval loss (first one on ties)
- *   gap                    best_eval_loss - final_train_loss
+ *   gap                    best_eval_loss - final_train_loss, rounded
+ *                          to 12 significant digits
  *   overfitting            true when gap > 0.1; null/empty when gap unknown
  *   final_learning_rate    last logged learning rate
  *   max_grad_norm          largest logged gradient norm
@@ -28,7 +29,10 @@
  * the computed ones (gap, mean_tokens_per_second, score) are first
  * rounded to 12 significant digits, which drops the arithmetic's noise (a
  * gap of 1.3659 - 1.334 is 0.0319, not 0.03189999999999982), and
- * wall_seconds to the microsecond.
+ * wall_seconds to the microsecond.  The gap and the score are rounded so
+ * when computed (summary_compute), and the flag and the score are decided
+ * on that gap: 1.709 - 1.609 (0.10000000000000009) and 0.8724 - 0.7724
+ * (0.09999999999999998) are both 0.1, neither flagged.
  *
  * csv follows RFC 4180: a header line, one record per job, CRLF line ends,
  * text fields quoted by text_csv_field.  text and markdown round numbers to
@@ -54,14 +58,17 @@ struct summary_row {
 	double last_step;       /* NaN when the run has no rows */
 	double final_train_loss, final_eval_loss;
 	double best_eval_loss, best_eval_step;
-	double gap;             /* best_eval_loss - final_train_loss */
+	double gap;             /* best_eval_loss - final_train_loss, rounded
+	                           to 12 significant digits */
 	bool overfitting;       /* gap > 0.1 (false when gap is NaN) */
 	double final_lr, max_grad_norm;
 	double mean_tokens_per_second;
 	double wall_seconds;    /* last - first timestamp; NaN with fewer
 	                           than two timestamps */
 	double epochs;          /* last epoch */
-	double score;           /* platform score; NaN when no eval loss */
+	double score;           /* platform score of best_eval_loss and gap,
+	                           rounded to 12 significant digits; NaN when
+	                           no eval loss */
 	bool recommended;
 	/* Against a baseline job (summary_set_baseline): this job's value
 	 * minus the baseline's, NaN when either is missing. */
@@ -122,8 +129,9 @@ int summary_write(const struct summary_row *rows, size_t n, enum summary_format 
 const char *summary_col_title(int c);
 
 /* Cell C of ROW as the text table prints it, label and id sanitized but
- * not cut, "-" for missing values, the gap with " !" when flagged.
- * malloc'd. */
+ * not cut, "-" for missing values, the gap with " !" when flagged (and
+ * with more than 4 significant digits when 4 would put it on the other
+ * side of 0.1 or of a step of the score).  malloc'd. */
 char *summary_cell(const struct summary_row *row, int c);
 
 /* The number behind cell C of ROW, for sorting: NaN for the label and id

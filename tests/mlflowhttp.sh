@@ -155,6 +155,17 @@ printf '%s\n' 'experiments 1' 'application/json {"experiment_ids": ["1"], "max_r
 	'runs e1000000000000000000000000000003' >"$T/want"
 check_want "mlflow+http: runs/search over two pages (POST, JSON), the deleted run never read"
 
+# The tabs of the experiment's page, #/experiments/EXP/TAB (the UI's
+# Runs tab URL, #/experiments/1/runs, with a '/' or a query after it; the
+# Traces and Models tabs), are the experiment: the same -S json.
+mv "$T/out" "$T/exp1.json"
+for tab in runs runs/ "runs?searchFilter=x&o=1" runs/?o=1 traces models evaluation-runs; do
+	trc -q -S json "${S}#/experiments/1/$tab"
+	[ "$rc" -eq 0 ] || fail "#/experiments/1/$tab: exit $rc: $(cat "$T/err")"
+	cmp -s "$T/out" "$T/exp1.json" || fail "#/experiments/1/$tab: -S json differs from #/experiments/1's"
+done
+ok "mlflow+http: a tab of the experiment's page (#/experiments/1/runs, /traces …) is the experiment"
+
 # --status keeps the experiment's runs of those statuses (the others are
 # never read); one that leaves none is a usage error.
 : >"$T/log"
@@ -241,7 +252,8 @@ expect_fail 1 "trcompare-plot: ${S}#/experiments/2: experiment '2' has no runs (
 expect_fail 1 "trcompare-plot: ${S}#/experiments/3: experiment '3': the server gave the same page token twice" -S json "${S}#/experiments/3"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/6: more than 1000 runs in experiment '6'" -S json "${S}#/experiments/6"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/4: the server listed a run id that is none: '../e4 x'" -S json "${S}#/experiments/4"
-for frag in "#/experiments/" "#/experiments/1/runs/" "#/experiments/1/metrics" "#/runs/x"; do
+for frag in "#/experiments/" "#/experiments/1//" "#/experiments/1/runs//x" "#/experiments/1/models/m-1" \
+	"#/experiments/1/x%20y" "#/experiments/1/prompts/p?x" "#/runs/x"; do
 	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
 done
 expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/1/runs/nope"

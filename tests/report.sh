@@ -8,7 +8,9 @@
 #   - hostile names (--title, LABEL=, a job id, a column name): no script
 #     from a name runs (none sets document.title) and no resource loads (a
 #     loopback HTTP listener sees no request), and the page still parses;
-#   - the command line shown never holds a URL's password or a token;
+#   - the command line shown never holds a URL's password or a token, and
+#     sh runs it again as shown (directories named with a newline, a tab,
+#     a quote, an escape);
 #   - --report FILE.md: rendered by cmark-gfm and parsed by html5lib; a
 #     hostile name makes no link, image or raw HTML;
 #   - --baseline: the deltas in the report; an unknown JOB (usage error)
@@ -265,6 +267,50 @@ EOF
 expect_ok "$T/h2.json" "x\`\`\`\`y=./qwen-350m-lr1e-4.json" --title "$HL" --report "$T/md/h.md" -m loss
 mdcheck "$T/md/h.md" 1 h png
 ok "hostile names in the Markdown report make no link, image, raw HTML or emphasis"
+
+# --------------------------------------------- the command runs again
+# Directories named with a newline, and with a tab, a quote and an escape:
+# the command each report shows, taken from the page by an HTML parser and
+# from the Markdown's code fence, run by sh, reads the same runs again.
+mkdir "$T/cmd"
+NL='x
+y'
+ODD=$(printf "a\tb'c\033d")
+for d in "$NL" "$ODD"; do
+	mkdir "$T/cmd/$d"
+	cp "$top_srcdir/examples/llamafactory/llama-lora/trainer_log.jsonl" "$T/cmd/$d/"
+done
+cd "$T/cmd"
+for r in c.html c.md; do
+	expect_ok -S csv "$NL" "$ODD" -m loss --report "$r"
+	cp "$T/out" "$T/cmd.csv"
+	"$PY" - "$r" >"$T/cmd.sh" <<'EOF' || fail "$r: no command"
+import sys, html5lib
+f = sys.argv[1]
+if f.endswith(".html"):
+    doc = html5lib.parse(open(f, "rb").read(), namespaceHTMLElements=False)
+    sys.stdout.write("".join(doc.find(".//header/pre").itertext()))
+else:
+    lines = open(f).read().split("\n")
+    start = next(i for i, l in enumerate(lines) if l.startswith("```") and l.endswith(" sh"))
+    fence = lines[start].split(" ")[0]
+    end = lines.index(fence, start + 1)
+    sys.stdout.write("\n".join(lines[start + 1:end]))
+EOF
+	if [ "$r" = c.md ]; then mdcheck "$T/cmd/c.md" 1 c png; else strict "$T/cmd/c.html"; fi
+	rm "$r"
+	rc=0
+	sh "$T/cmd.sh" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "$r: the command shown exits $rc: $(cat "$T/err")
+$(cat "$T/cmd.sh")"
+	cmp "$T/cmd.csv" "$T/out" || fail "$r: the command shown read other runs"
+	[ -s "$r" ] || fail "$r: the command shown wrote no report"
+done
+grep -q " 'x$" "$T/cmd.sh" || fail "the newline is not kept in the quotes: $(cat "$T/cmd.sh")"
+grep -Fq "'a'\"\$(printf '\\011')\"'b'\\''c'\"\$(printf '\\033')\"'d'" "$T/cmd.sh" ||
+	fail "the tab, quote and escape: $(cat "$T/cmd.sh")"
+cd "$T"
+ok "a directory named with a newline, a tab, a quote, an escape: sh runs the report's command again"
 
 # ---------------------------------------------------------------- --baseline
 expect_ok ./llama-1.3b-lr2e-4.json base=./qwen-350m-lr1e-4.json --baseline base --report "$T/b.html"

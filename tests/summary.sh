@@ -131,6 +131,46 @@ if [ -d "$RUNS" ] && ls "$RUNS"/*.json >/dev/null 2>&1; then
 	ok "summary of examples/runs: $n jobs, one recommended"
 fi
 
+# ----------------------------------------------------- the gap at 0.1
+# Two bundled jobs whose gap is 0.1 but whose subtraction is not:
+# 1.709 - 1.609 is 0.10000000000000009 (MLflow lora-lr1e-4, and 1.0958 -
+# 0.9958 for lora-lr3e-4), 0.8724 - 0.7724 is 0.09999999999999998
+# (LLaMA-Factory llama-lora).  Every format shows 0.1, so every job is
+# decided on 0.1: none flagged (not above 0.1) and each scored with
+# g = 60 (not below 0.1): 0.7*(100 - 50*1.709) + 18 = 28.185,
+# 0.7*(100 - 50*1.0958) + 18 = 49.647, 0.7*(100 - 50*0.8724) + 18 = 57.466.
+# The outputs are pinned in tests/data/summary/gap.*.
+set -- "$top_srcdir/examples/mlruns/1" "$top_srcdir/examples/llamafactory/llama-lora"
+for f in text:txt markdown:md csv:csv json:json; do
+	expect_ok --summary="${f%:*}" --width=0 "$@"
+	if [ -n "${TRC_REGEN:-}" ]; then
+		cp "$T/out" "$D/gap.${f#*:}"
+	fi
+	cmp "$D/gap.${f#*:}" "$T/out" || fail "gap 0.1: --summary=${f%:*} differs from $D/gap.${f#*:}:
+$(diff "$D/gap.${f#*:}" "$T/out" || true)"
+done
+grep -q ' !' "$D/gap.txt" "$D/gap.md" && fail "gap 0.1: a job is flagged"
+printf '%s\n' label,gap,overfitting,score lora-lr1e-4,0.1,false,28.185 \
+	lora-lr3e-4,0.1,false,49.647 llama-lora,0.1,false,57.466 >"$T/want"
+cut -d, -f1,9,10,16 "$D/gap.csv" | cmp - "$T/want" || fail "gap 0.1: csv: $(cat "$D/gap.csv")"
+jq -e '[.[] | [.gap, .overfitting, .score]] == [[0.1, false, 28.185], [0.1, false, 49.647],
+	[0.1, false, 57.466]]' "$D/gap.json" >/dev/null || fail "gap 0.1: json: $(cat "$D/gap.json")"
+ok "gap 0.1 from 1.709 - 1.609 and from 0.8724 - 0.7724: same flag, same score part"
+if command -v gnuplot >/dev/null 2>&1; then
+	expect_ok --report "$T/gap.html" "$@"
+	grep -q 'class="overfit"' "$T/gap.html" && fail "gap 0.1: the html report flags a job"
+	for want in '<td data-v="0.1">0.1</td>' '<td data-v="28.185">28.2</td>' \
+		'<td data-v="49.647">49.6</td>' '<td data-v="57.466">57.5</td>'; do
+		[ "$(grep -Fo "$want" "$T/gap.html" | wc -l)" -eq "$(
+			case $want in *'"0.1"'*) echo 3 ;; *) echo 1 ;; esac)" ] ||
+			fail "gap 0.1: the html report lacks $want: $(grep -F 'lora' "$T/gap.html" | grep '<td')"
+	done
+	expect_ok --report "$T/gap.md" "$@"
+	grep -Fq "$(sed -n 3p "$D/gap.md")" "$T/gap.md" || fail "gap 0.1: the markdown report's table"
+	ok "gap 0.1: the html and markdown reports flag nothing, score as -S"
+fi
+set -- "base=$D/a.json" "$D/b.jsonl" "$HOSTILE=$D/c.json"
+
 # ------------------------------------------------------------ with -o
 # Combined with -o the chart is written too, and the summary still goes to
 # stdout.

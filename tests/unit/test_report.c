@@ -34,6 +34,24 @@ static void test_shell_quote(void **state)
 	check_quote("it's", "'it'\\''s'");
 	check_quote("$(touch x)`y`", "'$(touch x)`y`'");
 	check_quote("*", "'*'");
+	check_quote("'", "\\'");
+	check_quote("'a'", "\\''a'\\'");
+}
+
+/* What a page cannot show as it is (control characters, invalid UTF-8,
+ * bidirectional and line-separator characters) is written as printf's
+ * octal escapes; a newline stays inside the quotes; other UTF-8 stays. */
+static void test_shell_quote_bytes(void **state)
+{
+	(void)state;
+	check_quote("x\ny", "'x\ny'");
+	check_quote("\n", "'\n'");
+	check_quote("a\tb", "'a'\"$(printf '\\011')\"'b'");
+	check_quote("\033[31m\r", "\"$(printf '\\033')\"'[31m'\"$(printf '\\015')\"");
+	check_quote("\xff\xfe", "\"$(printf '\\377\\376')\"");
+	check_quote("a\xe2\x80\xae" "b", "'a'\"$(printf '\\342\\200\\256')\"'b'");
+	check_quote("caf\xc3\xa9 \xe2\x86\x92", "'caf\xc3\xa9 \xe2\x86\x92'");
+	check_quote("it's\n\x01", "'it'\\''s\n'\"$(printf '\\001')\"");
 }
 
 /* Checks report_command of the N words of ARGV gives WANT. */
@@ -88,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shell_quote),
+		cmocka_unit_test(test_shell_quote_bytes),
 		cmocka_unit_test(test_command_redacts),
 		cmocka_unit_test(test_csp_hash),
 	};

@@ -227,9 +227,11 @@ static void test_gap_flag(void **state)
 	assert_near(s[0].gap, 0.0625);
 	assert_false(s[0].overfitting);
 	assert_near(s[0].score, 0.7 * (100 - 50 * 0.5625) + 0.3 * 80);
-	/* 0.6 - 0.5 is 0.09999999999999998 in binary: not above 0.1 */
-	assert_true(s[1].gap <= 0.1);
+	/* 0.6 - 0.5 is 0.09999999999999998 in binary: the gap is 0.1, not
+	 * above 0.1 and not below it */
+	assert_true(s[1].gap == 0.1);
 	assert_false(s[1].overfitting);
+	assert_near(s[1].score, 0.7 * (100 - 50 * 0.6) + 0.3 * 60);
 	assert_near(s[2].gap, -0.25);
 	assert_false(s[2].overfitting);
 	assert_near(s[2].score, 0.7 * (100 - 50 * 0.75) + 0.3 * 40);
@@ -238,6 +240,57 @@ static void test_gap_flag(void **state)
 	assert_false(s[3].overfitting);
 	assert_near(s[3].score, 0.7 * (100 - 50 * 0.1) + 0.3 * 60);
 	free_runs(runs, 4);
+}
+
+/* A gap of 0.1 decides the flag and the score as 0.1 on either side of
+ * the subtraction's noise (1.709 - 1.609 is 0.10000000000000009, 0.8724 -
+ * 0.7724 is 0.09999999999999998: the bundled MLflow and LLaMA-Factory
+ * runs), and the cells show a gap near a threshold with the digits that
+ * put it on its side. */
+static void test_gap_noise(void **state)
+{
+	(void)state;
+	static const struct row_spec above[] = {{1, {1.609, 1.709}}};
+	static const struct row_spec below[] = {{1, {0.7724, 0.8724}}};
+	static const struct row_spec flagged[] = {{1, {1.0, 1.10004}}};
+	static const struct row_spec under02[] = {{1, {1.0, 1.19999}}};
+	static const struct row_spec under005[] = {{1, {1.0, 1.049996}}};
+	struct run *runs[5] = {
+		make_run("above", NULL, above, 1, 2),
+		make_run("below", NULL, below, 1, 2),
+		make_run("flagged", NULL, flagged, 1, 2),
+		make_run("under02", NULL, under02, 1, 2),
+		make_run("under005", NULL, under005, 1, 2),
+	};
+	struct summary_row s[5];
+
+	assert_true(1.709 - 1.609 > 0.1);
+	assert_true(0.8724 - 0.7724 < 0.1);
+	summary_compute(runs, NULL, 5, s);
+	for (int i = 0; i < 2; i++) {
+		assert_true(s[i].gap == 0.1);
+		assert_false(s[i].overfitting);
+	}
+	/* the gap's part of the score is 0.3 * 60 for both */
+	assert_near(s[0].score - 0.7 * (100 - 50 * 1.709), 18);
+	assert_near(s[1].score - 0.7 * (100 - 50 * 0.8724), 18);
+	assert_true(s[0].score == 28.185);
+	assert_true(s[1].score == 57.466);
+	assert_true(s[2].overfitting);
+	static const char *const want[5] = {"0.1", "0.1", "0.10004 !", "0.19999 !", "0.049996"};
+	for (int i = 0; i < 5; i++) {
+		char *cell = summary_cell(&s[i], 9);
+		assert_string_equal(cell, want[i]);
+		free(cell);
+	}
+	char *text = render(s, 2, SUMMARY_CSV);
+	assert_output(text,
+		"label,id,rows,last_step,final_train_loss,final_eval_loss,best_eval_loss,best_eval_step,gap,overfitting,"
+		"final_learning_rate,max_grad_norm,mean_tokens_per_second,wall_seconds,epochs,score,recommended\r\n"
+		"above,,1,1,1.609,1.709,1.709,1,0.1,false,,,,,,28.185,false\r\n"
+		"below,,1,1,0.7724,0.8724,0.8724,1,0.1,false,,,,,,57.466,false\r\n");
+	free(text);
+	free_runs(runs, 5);
 }
 
 /* Missing metrics stay NaN: no columns, all-NaN columns, no rows, one
@@ -674,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_wall_backwards),
 		cmocka_unit_test(test_gap_flag),
+		cmocka_unit_test(test_gap_noise),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_recommendation),
 		cmocka_unit_test(test_text),
