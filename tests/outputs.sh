@@ -65,9 +65,9 @@ cd "$OLDPWD"
 expect_ok -o "$T/sp/x.png" -o "$T/sp/x.svg" -d "$T/sp/dd" -S csv --summary-output "$T/sp/summary.csv" "$A"
 ok "a file written twice however spelt, by -o, --report or -d: exit 64, nothing written"
 
-# An output whose directory is missing (or a file): found before anything
-# is read or drawn, the same message as writing it would give; no output
-# is written.
+# An output whose directory is missing (or a file), or a read-only file:
+# found before anything is read or drawn, the same message as writing it
+# would give; no output is written.
 expect_fail 1 "trcompare-plot: $T/nodir/b.svg: cannot create: No such file or directory" \
 	-o "$T/a.png" -o "$T/nodir/b.svg" "$A"
 [ ! -e "$T/a.png" ] || fail "-o a.png -o nodir/b.svg: a.png was written"
@@ -81,6 +81,10 @@ expect_fail 1 "trcompare-plot: $T/nodir/r-panel-1.png: cannot create: No such fi
 	-o "$T/a.png" --report "$T/nodir/r.md" "$A"
 expect_fail 1 "trcompare-plot: $T/nodir/s.csv: cannot create: No such file or directory" \
 	-o "$T/a.png" -S csv --summary-output "$T/nodir/s.csv" "$A"
+: >"$T/ro.svg"
+chmod 444 "$T/ro.svg"
+expect_fail 1 "trcompare-plot: $T/ro.svg: Permission denied (the file is read-only)" \
+	-o "$T/a.png" -o "$T/ro.svg" "$A"
 [ ! -e "$T/a.png" ] || fail "an output in a missing directory: a.png was written"
 ok "an output in a missing directory: exit 1 before anything is drawn, nothing written"
 
