@@ -15,6 +15,7 @@
 #include "gnuplot.h"
 #include "gpscript.h"
 #include "http.h"
+#include "outplan.h"
 #include "report.h"
 #include "source.h"
 #include "text.h"
@@ -197,20 +198,18 @@ static bool oldest_of(const char *path, struct timespec *oldest)
 	return true;
 }
 
-static char **outputs_of(const struct compare_spec *spec, size_t *n);
-static void free_paths(char **v, size_t n);
-
 /* --newer: every output of SPEC exists and is newer than every one of its
  * inputs, which are all local files or directories. */
 static bool up_to_date(const struct compare_spec *spec)
 {
 	struct timespec oldest = { .tv_sec = (time_t)1 << 62 }, newest = { 0, 0 };
 	bool ok = true;
-	size_t nouts;
-	char **outs = outputs_of(spec, &nouts);
-	for (size_t i = 0; ok && i < nouts; i++)
-		ok = oldest_of(outs[i], &oldest);
-	free_paths(outs, nouts);
+	struct out_plan op;
+	outplan_of(spec, false, &op);
+	for (size_t i = 0; ok && i < op.n; i++)
+		if (op.v[i].kind == OUT_FILE)
+			ok = oldest_of(op.v[i].path, &oldest);
+	outplan_free(&op);
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
 		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
@@ -262,124 +261,30 @@ static size_t check_line(struct batch *b, size_t i)
 	return errors;
 }
 
-/* The files line I writes, in a list of *N paths (malloc'd, each string
- * malloc'd): its -o outputs, -d's compare.gp, --summary-output, --report and
- * a Markdown report's charts beside it. */
-static char **outputs_of(const struct compare_spec *spec, size_t *n)
-{
-	struct panel_set ps;
-	const char *option;
-	char *cause = NULL;
-	size_t images = 0;
-	if (spec->report && report_is_markdown(spec->report)) {
-		if (compare_panels(spec, &ps, &option, &cause) == 0) {
-			images = ps.npanels;
-			panel_set_free(&ps);
-		}
-		free(cause); /* reported by check_line */
-	}
-	char **v = xcalloc(spec->noutputs + 3 + images, sizeof *v);
-	size_t k = 0;
-	for (size_t i = 0; i < spec->noutputs; i++)
-		v[k++] = xstrdup(spec->outputs[i]);
-	if (spec->data_dir)
-		v[k++] = xasprintf("%s/compare.gp", spec->data_dir);
-	if (spec->summary_output)
-		v[k++] = xstrdup(spec->summary_output);
-	if (spec->report)
-		v[k++] = xstrdup(spec->report);
-	for (size_t p = 0; p < images; p++)
-		v[k++] = report_image_path(spec->report, p, spec->report_svg);
-	*n = k;
-	return v;
-}
-
-/* Frees outputs_of's list. */
-static void free_paths(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* PATH as one name per file: absolute, its longest existing directory
- * through realpath (symbolic links and ".." there as the kernel follows
- * them), the rest with ".", ".." and repeated slashes folded in the text
- * (directories still to be made), so that "out/a.png", "./out//a.png", a
- * symbolic link's name for "out" and "link/../a.png" all meet.  The last
- * name is never followed (a rename replaces a link, not its target).
- * Malloc'd. */
-static char *path_key(const char *path)
-{
-	char *abs;
-	if (path[0] == '/') {
-		abs = xstrdup(path);
-	} else {
-		char *cwd = getcwd(NULL, 0);
-		abs = xasprintf("%s/%s", cwd ? cwd : ".", path);
-		free(cwd);
-	}
-	char *dir = xstrdup(abs), *real = NULL;
-	size_t cut = 0;
-	for (char *slash; !real && (slash = strrchr(dir, '/')) != NULL;) {
-		*slash = '\0';
-		real = realpath(*dir ? dir : "/", NULL);
-		cut = (size_t)(slash - dir);
-	}
-	free(dir);
-	const char *head = real && strcmp(real, "/") != 0 ? real : "";
-	size_t nhead = strlen(head);
-	char *out = xmalloc(nhead + strlen(abs) + 2);
-	memcpy(out, head, nhead);
-	size_t n = nhead;
-	for (const char *s = real ? abs + cut : abs; *s;) {
-		while (*s == '/')
-			s++;
-		size_t len = strcspn(s, "/");
-		if (len == 0)
-			break;
-		if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else if (!(len == 1 && s[0] == '.')) {
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
-		}
-		s += len;
-	}
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = '\0';
-	free(real);
-	free(abs);
-	return out;
-}
-
-/* An output path written by two lines (or twice by one) is an error, however
- * it is spelt (path_key). */
+/* An output written by two lines (or twice by one) is an error, however
+ * it is spelt (outplan_same), a Markdown report's charts and -d's files
+ * included. */
 static size_t check_collisions(struct batch *b)
 {
 	size_t errors = 0;
-	char ***outs = xcalloc(b->n ? b->n : 1, sizeof *outs);
-	char ***keys = xcalloc(b->n ? b->n : 1, sizeof *keys);
-	size_t *nouts = xcalloc(b->n ? b->n : 1, sizeof *nouts);
-	for (size_t i = 0; i < b->n; i++) {
-		outs[i] = outputs_of(b->lines[i].spec, &nouts[i]);
-		keys[i] = xcalloc(nouts[i] ? nouts[i] : 1, sizeof *keys[i]);
-		for (size_t k = 0; k < nouts[i]; k++)
-			keys[i][k] = path_key(outs[i][k]);
-	}
-	/* Quadratic only in the outputs of two lines at a time: fine for
-	 * thousands of lines, each with a few outputs. */
+	struct out_plan *ops = xcalloc(b->n ? b->n : 1, sizeof *ops);
 	for (size_t i = 0; i < b->n; i++)
-		for (size_t k = 0; k < nouts[i]; k++)
-			for (size_t j = 0; j <= i && !b->ls[i].bad; j++)
-				for (size_t m = 0; m < (j == i ? k : nouts[j]); m++)
-					if (strcmp(keys[i][k], keys[j][m]) == 0) {
-						char *p = shown(outs[i][k]);
+		outplan_of(b->lines[i].spec, false, &ops[i]);
+	for (size_t i = 0; i < b->n; i++) {
+		char *cause = NULL;
+		if (!b->ls[i].bad && outplan_clash(&ops[i], &cause) != 0) {
+			say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+			free(cause);
+			b->ls[i].bad = true;
+			errors++;
+		}
+		/* Quadratic only in the outputs of two lines at a time: fine
+		 * for thousands of lines, each with a few outputs. */
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
+			for (size_t j = 0; j < i && !b->ls[i].bad; j++)
+				for (size_t m = 0; m < ops[j].n; m++)
+					if (outplan_same(&ops[i].v[k], &ops[j].v[m])) {
+						char *p = shown(ops[i].v[k].path);
 						say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p,
 						    b->lines[j].where);
 						free(p);
@@ -387,14 +292,29 @@ static size_t check_collisions(struct batch *b)
 						errors++;
 						break;
 					}
-	for (size_t i = 0; i < b->n; i++) {
-		free_paths(outs[i], nouts[i]);
-		free_paths(keys[i], nouts[i]);
 	}
-	free(outs);
-	free(keys);
-	free(nouts);
+	for (size_t i = 0; i < b->n; i++)
+		outplan_free(&ops[i]);
+	free(ops);
 	return errors;
+}
+
+/* Line I's outputs that cannot be written (a directory that is a file or
+ * cannot be made): the line fails before its jobs are read; the others
+ * are written. */
+static bool check_writable(struct batch *b, size_t i)
+{
+	struct out_plan op;
+	char *cause = NULL;
+	outplan_of(b->lines[i].spec, false, &op);
+	bool ok = outplan_check(&op, true, &cause) == 0;
+	outplan_free(&op);
+	if (!ok) {
+		say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+		free(cause);
+		b->ls[i].failed = true;
+	}
+	return ok;
 }
 
 size_t batch_check(struct batch *b)
@@ -410,6 +330,8 @@ size_t batch_check(struct batch *b)
 		return errors;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct compare_spec *spec = b->lines[i].spec;
+		if (!check_writable(b, i))
+			continue;
 		if (b->cfg->newer && up_to_date(spec)) {
 			b->ls[i].skip = true;
 			continue;
@@ -834,7 +756,7 @@ int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *s
 {
 	b->rc = EXIT_OK;
 	for (size_t i = 0; i < b->n; i++) {
-		if (!b->ls[i].skip)
+		if (!b->ls[i].skip && !b->ls[i].failed)
 			write_line(b, i, jl);
 		b->ls[i].submitted = true;
 		line_done(b, i);

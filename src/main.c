@@ -27,6 +27,7 @@
 #include "manifest.h"
 #include "listing.h"
 #include "options.h"
+#include "outplan.h"
 #include "render.h"
 #include "report.h"
 #include "source.h"
@@ -235,6 +236,18 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 						      env->stdout_tty))))
 		return fail(EXIT_USAGE, xstrdup("--watch needs -o FILE, or a terminal on stdout "
 						"(a text chart or -S)"));
+	/* No file written twice, and each one's directory there: nothing is
+	 * written when one of them cannot be. */
+	struct out_plan op;
+	outplan_of(spec, o->watch != 0, &op);
+	int orc = -1;
+	if (outplan_clash(&op, &cause) != 0)
+		orc = fail(EXIT_USAGE, cause);
+	else if (!o->list_metrics && outplan_check(&op, false, &cause) != 0)
+		orc = fail(EXIT_DATA, cause);
+	outplan_free(&op);
+	if (orc >= 0)
+		return orc;
 	st->cache = cache_new(&o->fetch);
 	size_t bad;
 	int status;

@@ -534,6 +534,32 @@ static int tmp_create(int dirfd, const char *ext, char **name)
 	return -1;
 }
 
+/* What NAME in DIRFD is: *ST (a link's target), *EXISTS (a dangling link
+ * does not), *LINK, *MAGIC (a link into /proc: /dev/stdout, /dev/fd/N
+ * name an open file, which is written into whatever it is, never renamed
+ * over).  Returns 0, or -1 with errno. */
+static int look_at(int dirfd, const char *name, struct stat *st, bool *exists, bool *link,
+		   bool *magic)
+{
+	struct stat target;
+	*exists = fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == 0;
+	*link = *magic = false;
+	if (!*exists)
+		return errno == ENOENT ? 0 : -1;
+	*link = S_ISLNK(st->st_mode);
+	if (*link && fstatat(dirfd, name, &target, 0) == 0)
+		*st = target;
+	else if (*link)
+		*exists = false; /* a dangling link: replaced */
+	if (*link) {
+		char to[8];
+		struct statfs sf;
+		*magic = (readlinkat(dirfd, name, to, sizeof to) >= 6 && memcmp(to, "/proc/", 6) == 0) ||
+			 (fstatfs(dirfd, &sf) == 0 && sf.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */);
+	}
+	return 0;
+}
+
 /* atomic_open and atomic_open_at: NAME in DIRFD (taken: closed on failure),
  * DIR its shown directory ("" for the current one), PATH the whole path.
  * THROUGH: an existing FIFO or device (or a link to one) is written through
@@ -546,26 +572,12 @@ static int open_in(struct atomic_out *ao, int dirfd, const char *dir, const char
 	mode_t mode = 0666 & ~mask;
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	struct stat st, target;
-	bool exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (!exists && errno != ENOENT) {
+	struct stat st;
+	bool exists, link, magic;
+	if (look_at(dirfd, name, &st, &exists, &link, &magic) != 0) {
 		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
 		close(dirfd);
 		return -1;
-	}
-	bool link = exists && S_ISLNK(st.st_mode);
-	if (link && fstatat(dirfd, name, &target, 0) == 0)
-		st = target;
-	else if (link)
-		exists = false; /* a dangling link: replaced */
-	/* /dev/stdout, /dev/fd/N: links into /proc name an open file, which is
-	 * written into whatever it is (never renamed over /dev/stdout). */
-	bool magic = false;
-	if (link) {
-		char to[8];
-		struct statfs sf;
-		magic = (readlinkat(dirfd, name, to, sizeof to) >= 6 && memcmp(to, "/proc/", 6) == 0) ||
-			(fstatfs(dirfd, &sf) == 0 && sf.f_type == 0x9fa0 /* PROC_SUPER_MAGIC */);
 	}
 	/* An existing device or FIFO must not be renamed over (as root that
 	 * would replace /dev/full with a regular file): it is opened now, once,
@@ -697,6 +709,112 @@ int atomic_open(struct atomic_out *ao, const char *path, char **cause)
 	int rc = open_in(ao, dirfd, dir, base, path, true, cause);
 	free(dir);
 	return rc;
+}
+
+/* Can a file be made in DIR ("" for the current one), or with MAKE in the
+ * directories made above it, down from the nearest one that exists? */
+static bool can_create_in(const char *dir, bool make)
+{
+	char *d = xstrdup(*dir ? dir : ".");
+	bool ok = false;
+	for (;;) {
+		struct stat sb;
+		if (stat(d, &sb) == 0) {
+			ok = S_ISDIR(sb.st_mode) && faccessat(AT_FDCWD, d, W_OK | X_OK, AT_EACCESS) == 0;
+			break;
+		}
+		if (!make || errno != ENOENT || strcmp(d, ".") == 0 || strcmp(d, "/") == 0)
+			break;
+		size_t n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = '\0';
+		char *slash = strrchr(d, '/');
+		if (!slash) {
+			free(d);
+			d = xstrdup(".");
+		} else {
+			slash[slash == d] = '\0'; /* "/x" -> "/" */
+		}
+	}
+	free(d);
+	return ok;
+}
+
+int atomic_check(const char *path, bool make, char **cause)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (*base == '\0') {
+		*cause = xasprintf("%s: not a file name", path);
+		return -1;
+	}
+	char *dir = slash == path ? xstrdup("/") : slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+	int dirfd = open(*dir ? dir : ".", DIR_FLAGS), err = errno, rc = 0;
+	if (dirfd < 0) {
+		/* --batch makes missing directories; that must be possible. */
+		if (!(make && err == ENOENT && can_create_in(dir, true))) {
+			*cause = xasprintf("%s: cannot create: %s", path, strerror(err));
+			rc = -1;
+		}
+		free(dir);
+		return rc;
+	}
+	struct stat st;
+	bool exists, link, magic;
+	if (look_at(dirfd, base, &st, &exists, &link, &magic) != 0) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
+		rc = -1;
+	} else if (exists && (!S_ISREG(st.st_mode) || magic)) {
+		/* written through (atomic_open says what fails there) */
+	} else if (exists && !mode_writable(&st)) {
+		*cause = (st.st_mode & 0222) == 0 ? xasprintf("%s: Permission denied (the file is read-only)", path)
+						  : xasprintf("%s: Permission denied", path);
+		rc = -1;
+	} else if (faccessat(dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+		*cause = xasprintf("%s: cannot create: %s", path, strerror(errno));
+		rc = -1;
+	}
+	close(dirfd);
+	free(dir);
+	return rc;
+}
+
+int dir_check(const char *dir, bool make, char **cause)
+{
+	int fd = open(dir, DIR_FLAGS);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	int err = errno;
+	struct stat sb;
+	if (err == ENOENT) {
+		/* dir_open_or_make's mkdir, in DIR's parent */
+		const char *end = dir + strlen(dir);
+		while (end > dir + 1 && end[-1] == '/')
+			end--;
+		while (end > dir && end[-1] != '/')
+			end--;
+		char *parent = end == dir ? xstrdup("") : xstrndup(dir, (size_t)(end - dir));
+		bool ok = can_create_in(parent, make);
+		if (!ok && !make) {
+			int pfd = open(*parent ? parent : ".", DIR_FLAGS);
+			if (pfd >= 0) {
+				close(pfd);
+				err = EACCES;
+			} else {
+				err = errno;
+			}
+		}
+		free(parent);
+		if (ok)
+			return 0;
+	} else if (err == ENOTDIR && stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		*cause = xstrdup("not a directory");
+		return -1;
+	}
+	*cause = xasprintf("cannot create directory: %s", strerror(err));
+	return -1;
 }
 
 /* atomic_open for NAME in DIRFD, replacing whatever NAME is. */

@@ -119,6 +119,17 @@ void atomic_abort(struct atomic_out *ao);
  * REASON", "not a directory". */
 int dir_open_or_make(const char *dir, char **cause);
 
+/* Whether atomic_open(PATH) would find what it needs, before anything is
+ * drawn: its directory (with MAKE, or the nearest existing one above it,
+ * the missing ones to be made first) searchable and writable, and PATH
+ * not a read-only file; a FIFO or device PATH is not looked into.  Makes
+ * nothing.  Returns 0, or -1 with *cause as atomic_open's. */
+int atomic_check(const char *path, bool make, char **cause);
+/* Whether dir_open_or_make(DIR) could open or make DIR (with MAKE, the
+ * missing directories above it too).  Makes nothing.  Returns 0, or -1
+ * with *cause as dir_open_or_make's. */
+int dir_check(const char *dir, bool make, char **cause);
+
 /* Closes FP (stdout included) and reports any pending write error.
  * Returns 0, or -1 with *cause set ("write error: No space left on device"). */
 int close_stream(FILE *fp, char **cause);

@@ -93,8 +93,8 @@ trcompare-plot: $T/bad.txt:6:4: the line names no output (-o FILE, -d DIR, --sum
 trcompare-plot: $T/bad.txt:8: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)
 trcompare-plot: $T/bad.txt:7: $T/b1.png: $T/bad.txt:1 writes it too" --batch "$T/bad.txt"
 [ ! -e "$T/b1.png" ] || fail "a manifest with usage errors wrote an output"
-# The same file spelt two ways, and a Markdown report's chart beside it,
-# are collisions too.
+# The same file spelt two ways, a Markdown report's chart beside it, and
+# -d's files are collisions too, between lines and on one line.
 cat >"$T/coll.txt" <<MANIFEST
 -o out/c.png runs/a.json
 -o ./out//c.png runs/b.json
@@ -102,12 +102,19 @@ cat >"$T/coll.txt" <<MANIFEST
 -o out/x/../r-panel-1.png runs/b.json
 -o elsewhere/c2.png runs/a.json
 -o link/../c2.png runs/b.json
+-o out/y.png -o ./out/y.png runs/a.json
+-d out/dd runs/a.json
+-S csv --summary-output out/dd/x.dat runs/b.json
+--report out/q.md -m loss -o out/q-panel-1.png runs/a.json
 MANIFEST
 mkdir -p "$T/elsewhere/deep"
 ln -sfn elsewhere/deep "$T/link"
 expect_fail 64 "trcompare-plot: $T/coll.txt:2: $T/./out//c.png: $T/coll.txt:1 writes it too
 trcompare-plot: $T/coll.txt:4: $T/out/x/../r-panel-1.png: $T/coll.txt:3 writes it too
-trcompare-plot: $T/coll.txt:6: $T/link/../c2.png: $T/coll.txt:5 writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:6: $T/link/../c2.png: $T/coll.txt:5 writes it too
+trcompare-plot: $T/coll.txt:7: $T/./out/y.png: -o $T/out/y.png writes it too
+trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
+trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too" --batch "$T/coll.txt"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
@@ -138,10 +145,13 @@ trc --batch "$T/iso/m"
 [ "$rc" -eq 1 ] || fail "a failing line: exit $rc, want 1: $(cat "$T/err")"
 grep -qx "trcompare-plot: $T/iso/m:2: $T/iso/nothere.json: No such file or directory" "$T/err" ||
 	fail "the missing job is not reported with its line: $(cat "$T/err")"
-grep -q "^trcompare-plot: $T/iso/m:3: $T/iso/afile/x.png: cannot create" "$T/err" ||
+grep -qx "trcompare-plot: $T/iso/m:3: $T/iso/afile/x.png: cannot create: Not a directory" "$T/err" ||
 	fail "the unwritable output is not reported with its line: $(cat "$T/err")"
 [ "$(final_line)" = "2 charts written, 0 skipped, 2 failed in T s" ] || fail "final line: $(cat "$T/err")"
-for f in ok1.png ok2.svg ok3.txt; do [ -s "$T/iso/$f" ] || fail "$f not written beside failing lines"; done
+for f in ok1.png ok3.txt; do [ -s "$T/iso/$f" ] || fail "$f not written beside failing lines"; done
+# The unwritable output is found before the line draws anything: its
+# other output is not written either.
+[ ! -e "$T/iso/ok2.svg" ] || fail "a line with an unwritable output wrote its other output"
 [ ! -e "$T/iso/miss.png" ] || fail "a line whose job failed wrote its chart"
 [ -z "$(ls -A "$T/iso" | grep '^\.trc')" ] || fail "temporary files left: $(ls -A "$T/iso")"
 # Missing directories above an output are made.

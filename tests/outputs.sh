@@ -43,6 +43,51 @@ rm -f "$T/dup.png"
 expect_fail 64 "trcompare-plot: -o: '$T/dup.png' is given twice
 $try" -o "$T/dup.png" -o "$T/x.svg" -o "$T/dup.png" "$A"
 [ ! -e "$T/dup.png" ] && [ ! -e "$T/x.svg" ] || fail "a usage error wrote an output"
+# However it is spelt (./x.png, an absolute path, a link to the
+# directory), and whatever writes it (a Markdown report's charts, -d's
+# compare.gp and .dat files): a file written twice is a usage error before
+# anything is read, and nothing is written.
+mkdir "$T/sp"
+ln -s . "$T/sp/lnk"
+cd "$T/sp"
+expect_fail 64 "trcompare-plot: ./x.png: -o x.png writes it too" -o x.png -o ./x.png "$A"
+expect_fail 64 "trcompare-plot: $T/sp/x.png: -o x.png writes it too" -o x.png -o "$T/sp/x.png" "$A"
+expect_fail 64 "trcompare-plot: lnk/x.svg: -o x.svg writes it too" -o x.svg -o lnk/x.svg "$A"
+expect_fail 64 "trcompare-plot: r-panel-1.png: --report r.md writes it too" --report r.md -o r-panel-1.png "$A"
+expect_fail 64 "trcompare-plot: dd/compare.gp: -d dd writes it too" -d dd -o dd/compare.gp "$A"
+mkdir dd
+expect_fail 64 "trcompare-plot: lnk/dd/compare.gp: -d dd writes it too" -d dd -o lnk/dd/compare.gp "$A"
+expect_fail 64 "trcompare-plot: dd/a.dat: -d dd writes its .dat files there" -d dd -S csv --summary-output dd/a.dat "$A"
+expect_fail 64 "trcompare-plot: ./s.txt: --summary-output s.txt writes it too" -S csv --summary-output s.txt -o ./s.txt "$A"
+rmdir dd
+cd "$OLDPWD"
+[ -z "$(ls "$T/sp" | grep -v '^lnk$')" ] || fail "a file written twice: something was written: $(ls "$T/sp")"
+expect_ok -o "$T/sp/x.png" -o "$T/sp/x.svg" -d "$T/sp/dd" -S csv --summary-output "$T/sp/summary.csv" "$A"
+ok "a file written twice however spelt, by -o, --report or -d: exit 64, nothing written"
+
+# An output whose directory is missing (or a file), or a read-only file:
+# found before anything is read or drawn, the same message as writing it
+# would give; no output is written.
+expect_fail 1 "trcompare-plot: $T/nodir/b.svg: cannot create: No such file or directory" \
+	-o "$T/a.png" -o "$T/nodir/b.svg" "$A"
+[ ! -e "$T/a.png" ] || fail "-o a.png -o nodir/b.svg: a.png was written"
+: >"$T/file"
+expect_fail 1 "trcompare-plot: $T/file/b.svg: cannot create: Not a directory" \
+	-o "$T/a.png" -o "$T/file/b.svg" "$A"
+expect_fail 1 "trcompare-plot: $T/nodir/d: cannot create directory: No such file or directory" \
+	-o "$T/a.png" -d "$T/nodir/d" "$A"
+expect_fail 1 "trcompare-plot: $T/file: not a directory" -o "$T/a.png" -d "$T/file" "$A"
+expect_fail 1 "trcompare-plot: $T/nodir/r-panel-1.png: cannot create: No such file or directory" \
+	-o "$T/a.png" --report "$T/nodir/r.md" "$A"
+expect_fail 1 "trcompare-plot: $T/nodir/s.csv: cannot create: No such file or directory" \
+	-o "$T/a.png" -S csv --summary-output "$T/nodir/s.csv" "$A"
+: >"$T/ro.svg"
+chmod 444 "$T/ro.svg"
+expect_fail 1 "trcompare-plot: $T/ro.svg: Permission denied (the file is read-only)" \
+	-o "$T/a.png" -o "$T/ro.svg" "$A"
+[ ! -e "$T/a.png" ] || fail "an output in a missing directory: a.png was written"
+ok "an output in a missing directory: exit 1 before anything is drawn, nothing written"
+
 expect_fail 64 "trcompare-plot: -o - and --data both write to stdout
 $try" -o - --data "$A"
 expect_fail 64 "trcompare-plot: -o: unknown output extension '.xyz' (known: .png .svg .pdf .eps .txt .html .gp)" \

@@ -1,0 +1,235 @@
+/* The files a comparison writes, compared and checked before anything is
+ * read (outplan.h). */
+#include "config.h"
+
+#include "outplan.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "compare.h"
+#include "http.h"
+#include "text.h"
+#include "util.h"
+
+/* User text made safe for a message, any URL's password removed (malloc'd). */
+static char *shown(const char *s)
+{
+	char *r = http_redact(s);
+	char *t = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+	free(r);
+	return t;
+}
+
+/* PATH as one name per file: absolute, its longest existing directory
+ * through realpath (symbolic links and ".." there as the kernel follows
+ * them), the rest with ".", ".." and repeated slashes folded in the text
+ * (directories still to be made), so that "out/a.png", "./out//a.png", a
+ * symbolic link's name for "out" and "link/../a.png" all meet.  Malloc'd. */
+static char *path_key(const char *path)
+{
+	char *abs;
+	if (path[0] == '/') {
+		abs = xstrdup(path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+		abs = xasprintf("%s/%s", cwd ? cwd : ".", path);
+		free(cwd);
+	}
+	char *dir = xstrdup(abs), *real = NULL;
+	size_t cut = 0;
+	for (char *slash; !real && (slash = strrchr(dir, '/')) != NULL;) {
+		*slash = '\0';
+		real = realpath(*dir ? dir : "/", NULL);
+		cut = (size_t)(slash - dir);
+	}
+	free(dir);
+	const char *head = real && strcmp(real, "/") != 0 ? real : "";
+	size_t nhead = strlen(head);
+	char *out = xmalloc(nhead + strlen(abs) + 2);
+	memcpy(out, head, nhead);
+	size_t n = nhead;
+	for (const char *s = real ? abs + cut : abs; *s;) {
+		while (*s == '/')
+			s++;
+		size_t len = strcspn(s, "/");
+		if (len == 0)
+			break;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (!(len == 1 && s[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, s, len);
+			n += len;
+		}
+		s += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	free(real);
+	free(abs);
+	return out;
+}
+
+/* The key of the directory DIR ("" for the current one): its device and
+ * inode when it is one, else path_key's name for it. */
+static char *dir_key(const char *dir)
+{
+	struct stat sb;
+	const char *d = *dir ? dir : ".";
+	if (stat(d, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return xasprintf("@%" PRIuMAX ":%" PRIuMAX, (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
+	return path_key(d);
+}
+
+/* Appends PATH (written by the option OPT given ARG) to OP. */
+static struct out_file *add(struct out_plan *op, enum out_kind kind, const char *path, const char *opt,
+			    const char *arg)
+{
+	op->v = xreallocarray(op->v, op->n + 1, sizeof *op->v);
+	struct out_file *f = &op->v[op->n++];
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	f->path = xstrdup(path);
+	char *a = shown(arg);
+	f->who = xasprintf("%s %s", opt, a);
+	free(a);
+	/* The last name, trailing slashes aside (a directory's), and what
+	 * is above it. */
+	size_t end = strlen(path);
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	size_t start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	f->name = kind == OUT_DATS ? xstrdup("") : xstrndup(path + start, end - start);
+	char *dir = kind == OUT_DATS ? xstrdup(path)
+		    : start == 0 ? xstrdup("")
+		    : xstrndup(path, start == 1 ? 1 : start - 1);
+	f->dir_key = dir_key(dir);
+	free(dir);
+	struct stat sb;
+	f->through = kind == OUT_FILE && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+	return f;
+}
+
+void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op)
+{
+	op->v = NULL;
+	op->n = 0;
+	if (spec->data_dir) {
+		const char *d = spec->data_dir;
+		const char *sep = *d && d[strlen(d) - 1] == '/' ? "" : "/";
+		char *p = xasprintf("%s%scompare.gp", d, sep);
+		add(op, OUT_FILE, p, "-d", d)->in_dir = true;
+		free(p);
+		if (watch) {
+			p = xasprintf("%s%swatch.gp", d, sep);
+			add(op, OUT_FILE, p, "-d", d)->in_dir = true;
+			free(p);
+		}
+		add(op, OUT_DIR, d, "-d", d);
+		add(op, OUT_DATS, d, "-d", d)->in_dir = true;
+	}
+	if (spec->report) {
+		struct panel_set ps;
+		const char *option;
+		char *cause = NULL;
+		if (report_is_markdown(spec->report) && compare_panels(spec, &ps, &option, &cause) == 0) {
+			for (size_t p = 0; p < ps.npanels; p++) {
+				char *img = report_image_path(spec->report, p, spec->report_svg);
+				add(op, OUT_FILE, img, "--report", spec->report);
+				free(img);
+			}
+			panel_set_free(&ps);
+		}
+		free(cause); /* compare_panels' errors are reported before */
+		/* after its charts, which are written first */
+		add(op, OUT_FILE, spec->report, "--report", spec->report);
+	}
+	if (spec->summary_output && strcmp(spec->summary_output, "-") != 0)
+		add(op, OUT_FILE, spec->summary_output, "--summary-output", spec->summary_output);
+	for (size_t i = 0; i < spec->noutputs; i++)
+		if (strcmp(spec->outputs[i], "-") != 0)
+			add(op, OUT_FILE, spec->outputs[i], "-o", spec->outputs[i]);
+}
+
+void outplan_free(struct out_plan *op)
+{
+	for (size_t i = 0; i < op->n; i++) {
+		free(op->v[i].path);
+		free(op->v[i].who);
+		free(op->v[i].dir_key);
+		free(op->v[i].name);
+	}
+	free(op->v);
+	op->v = NULL;
+	op->n = 0;
+}
+
+/* Is NAME a .dat file's? */
+static bool dat_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".dat") == 0;
+}
+
+bool outplan_same(const struct out_file *a, const struct out_file *b)
+{
+	if (a->through || b->through || strcmp(a->dir_key, b->dir_key) != 0)
+		return false;
+	if (a->kind == OUT_DATS || b->kind == OUT_DATS) {
+		const struct out_file *o = a->kind == OUT_DATS ? b : a;
+		return o->kind == OUT_DATS || dat_name(o->name);
+	}
+	return strcmp(a->name, b->name) == 0;
+}
+
+char *outplan_clash_message(const struct out_file *a, const struct out_file *b)
+{
+	char *p = shown(a->path);
+	char *m = b->kind == OUT_DATS && a->kind != OUT_DATS
+			  ? xasprintf("%s: %s writes its .dat files there", p, b->who)
+			  : xasprintf("%s: %s writes it too", p, b->who);
+	free(p);
+	return m;
+}
+
+int outplan_clash(const struct out_plan *op, char **cause)
+{
+	for (size_t i = 0; i < op->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (outplan_same(&op->v[i], &op->v[j]) &&
+			    !(op->v[i].kind != OUT_FILE && op->v[j].kind != OUT_FILE)) {
+				*cause = outplan_clash_message(&op->v[i], &op->v[j]);
+				return -1;
+			}
+	return 0;
+}
+
+int outplan_check(const struct out_plan *op, bool make, char **cause)
+{
+	/* -d's directory first: its files are checked once it is there. */
+	for (size_t i = 0; i < op->n; i++) {
+		char *why = NULL;
+		if (op->v[i].kind == OUT_DIR && dir_check(op->v[i].path, make, &why) != 0) {
+			char *d = shown(op->v[i].path);
+			*cause = xasprintf("%s: %s", d, why);
+			free(d);
+			free(why);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < op->n; i++)
+		if (op->v[i].kind == OUT_FILE && atomic_check(op->v[i].path, make || op->v[i].in_dir, cause) != 0)
+			return -1;
+	return 0;
+}
