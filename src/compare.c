@@ -944,24 +944,16 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		 * Face output directory still training, read from its live
 		 * TensorBoard logs) are labelled by it (or LABEL=): "DIR", or
 		 * "DIR/REL" when there are several. */
-		bool run_dir = nr && jr[0].rel && reader_is_run_dir(t);
-		/* Such a directory is listed with itself ("." read as its
-		 * format's run: the newest checkpoint's trainer_state.json),
-		 * drawn only when none of the runs below it has rows yet. */
-		size_t live = 0, below = 0;
-		for (size_t k = 0; k < nr; k++) {
+		size_t live = 0;
+		for (size_t k = 0; k < nr; k++)
 			live += drawn_run(&jr[k]);
-			below += run_dir && drawn_run(&jr[k]) && strcmp(jr[k].rel, ".") != 0;
-		}
-		if (below && live > below)
-			live = below;
-		if (live && run_dir && !label)
+		if (live && jr[0].rel && reader_is_run_dir(t) && !label)
 			label = reader_dir_name(t);
+		bool whole = live == 1 && jr[0].rel && reader_is_run_dir(t);
 		free(t);
-		bool whole = live == 1 && run_dir;
 		for (size_t k = 0; k < nr; k++) {
 			const struct cache_entry *e = jr[k].entry;
-			if (!drawn_run(&jr[k]) || (below && strcmp(jr[k].rel, ".") == 0))
+			if (!drawn_run(&jr[k]))
 				continue;
 			if (ch->njobs == cap) {
 				cap *= 2;

@@ -567,24 +567,6 @@ static int add_run_dirs(const char *dir, char ***rels, size_t *n, char **cause)
 	return 0;
 }
 
-/* A directory that is a run by its file names (is_run_dir: a Hugging Face
- * output directory still training, with checkpoint-N) and under which a
- * tracker lists runs (its live TensorBoard logs) is listed with itself,
- * "." first: the caller reads it when none of the others has rows yet
- * (event files that hold no scalars yet). */
-static void add_self(const char *dir, char ***rels, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*rels)[i], ".") == 0)
-			return;
-	if (!claimed_dir(dir))
-		return;
-	*rels = xreallocarray(*rels, *n + 1, sizeof **rels);
-	memmove(*rels + 1, *rels, *n * sizeof **rels);
-	(*rels)[0] = xstrdup(".");
-	(*n)++;
-}
-
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 {
 	*rels = NULL;
@@ -603,10 +585,7 @@ int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause)
 			return -1;
 		if (*n) {
 			fold_owned(dir, *rels, n);
-			if (add_run_dirs(dir, rels, n, cause) < 0)
-				return -1;
-			add_self(dir, rels, n);
-			return 0;
+			return add_run_dirs(dir, rels, n, cause);
 		}
 		free(*rels);
 		*rels = NULL;

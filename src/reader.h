@@ -180,17 +180,12 @@ bool reader_dir_has(const char *dir, const char *file);
 /* The runs under directory DIR, from the first format (in table order)
  * that finds any: *RELS and *N as list_runs gives them (*N = 0, *RELS
  * NULL when no format finds a run; none either when an owns_dir claims
- * DIR: it is one run).  A listed run below an owned directory becomes
- * that directory; DIR's subdirectories that an is_run_dir claims and that
- * no listed run is or lies below are added; when an is_run_dir claims DIR
- * itself, "." comes first, for the caller to read when none of the others
- * has rows.  When no format lists any and no is_run_dir claims DIR, its
- * subdirectories (not those whose name starts with '.') that an
- * is_run_dir claims: a directory of runs (lightning_logs/, a sweep's
- * output directories, LLaMA-Factory's saves/).  DIR may be a regular
- * file: then only a format with load_path that claims its first bytes is
- * asked.  Returns 0, or -1 with *cause ("more than 1000 runs in the
- * directory"). */
+ * DIR: it is one run).  When none does and no is_run_dir
+ * claims DIR, its subdirectories (not those whose name starts with '.')
+ * that an is_run_dir claims: a directory of runs (lightning_logs/, a
+ * sweep's output directories, LLaMA-Factory's saves/).  DIR may be a regular file: then only
+ * a format with load_path that claims its first bytes is asked.  Returns
+ * 0, or -1 with *cause ("more than 1000 runs in the directory"). */
 int reader_list_runs(const char *dir, char ***rels, size_t *n, char **cause);
 
 /* Reads TARGET when a format reads it by path (load_path): a regular file

@@ -344,22 +344,6 @@ expect_ok -S csv "$T/live/lr1" "X=$T/live/lr2"
 cut -d, -f1 "$T/out" >"$T/got"
 printf '%s\n' label lr1 X/runs/Dec01_gpu2 X/runs/Nov30_12-00-00_gpu1 >"$T/want"
 check_want "an output directory still training with two TensorBoard sessions: LABEL/REL"
-# One still training whose event file holds no scalars yet (only the
-# file_version record: 8 + 4 + 24 + 4 bytes of the example's) is read
-# from its newest checkpoint's trainer_state.json, and from its live logs
-# once they hold scalars.
-mkdir -p "$T/early/out/checkpoint-100" "$T/early/out/runs/X"
-cp "$EX"/hf/qwen-sft/trainer_state.json "$T/early/out/checkpoint-100/"
-for f in "$EX"/tensorboard/runs/*/events.*; do head -c 40 "$f" >"$T/early/out/runs/X/${f##*/}"; done
-expect_ok -S csv "$T/early/out" "$RUNS/qwen-350m-lr1e-4.json"
-cut -d, -f1,3,4,5 "$T/out" >"$T/got"
-printf '%s\n' label,rows,last_step,final_train_loss out,20,200,1.3911 qwen-350m-lr1e-4,200,2000,1.7075 >"$T/want"
-check_want "an output directory still training, its event file without scalars yet: its checkpoint"
-cp "$EX"/tensorboard/runs/*/events.* "$T/early/out/runs/X/"
-expect_ok -S csv "$T/early/out"
-cut -d, -f1,3,4,5 "$T/out" >"$T/got"
-printf '%s\n' label,rows,last_step,final_train_loss out,20,200,1.1134 >"$T/want"
-check_want "the same once its event file holds scalars: the live logs"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
