@@ -667,9 +667,16 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 	if (jobs_rc == EXIT_FETCH)
 		b->rc = EXIT_FETCH;
 	if ((jobs_rc != EXIT_OK && !spec->keep_going) || with_data == 0) {
-		if (with_data == 0 && (jobs_rc == EXIT_OK || spec->keep_going))
+		if (with_data == 0 && (jobs_rc == EXIT_OK || spec->keep_going)) {
+			for (size_t k = 0; k < spec->njobs; k++) {
+				char *empty = compare_job_empty(b->cache, spec->jobs[k]);
+				if (empty)
+					say(b, BATCH_WARNING, b->lines[i].where, "%s", empty);
+				free(empty);
+			}
 			say(b, BATCH_ERROR, b->lines[i].where, "%s",
 			    loaded ? "no job has any metrics" : "no job could be read");
+		}
 		ls->failed = true;
 		return;
 	}

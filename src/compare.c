@@ -714,6 +714,40 @@ static bool stem_taken(char *const *files, size_t n, const char *stem)
 	return false;
 }
 
+char *compare_job_empty(const struct run_cache *c, const char *job)
+{
+	size_t nr, read = 0, rows = 0;
+	struct job_run *jr = compare_job_runs(c, job, &nr);
+	for (size_t k = 0; k < nr; k++) {
+		const struct cache_entry *e = jr[k].entry;
+		bool ok = e->loaded && e->status == EXIT_OK;
+		read += ok;
+		rows += ok && e->run->nrows > 0;
+	}
+	char *said = NULL;
+	/* (A Hugging Face output directory still training whose event file
+	 * holds no scalars yet; a log root of runs just started.) */
+	if (nr && jr[0].rel && read == nr && rows == 0) {
+		char *label = NULL, *t = NULL;
+		source_classify(job, &label, &t);
+		char *dir = http_redact(t);
+		said = nr == 1 ? xasprintf("%s: its run %s has no metrics yet", dir, jr[0].rel)
+			       : xasprintf("%s: none of its %zu runs has metrics yet", dir, nr);
+		free(dir);
+		free(label);
+		free(t);
+	}
+	free(jr);
+	return said;
+}
+
+/* Adds warning W (malloc'd, taken) to CH's. */
+static void add_warning(struct chart *ch, char *w)
+{
+	ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1, sizeof *ch->warnings);
+	ch->warnings[ch->nwarnings++] = w;
+}
+
 /* Is JR a run the chart draws: read, and for one of a directory's runs
  * holding rows (TensorBoard's hparams subdirectories hold none)? */
 static bool drawn_run(const struct job_run *jr)
@@ -722,13 +756,22 @@ static bool drawn_run(const struct job_run *jr)
 	return e->loaded && e->status == EXIT_OK && !(jr->rel && e->run->nrows == 0);
 }
 
-/* Chart job I as a message names it: its JOB (a URL's secrets redacted),
- * or for one of a JOB's runs (REL) "JOB's run REL".  malloc'd. */
+/* Chart job I as a message names it: the JOB as given (a URL's secrets
+ * redacted); one of a JOB's runs, REL, as "DIR's run REL" (DIR without
+ * LABEL=), and the one run of a run directory (REL NULL) as DIR.
+ * malloc'd. */
 static char *job_said(const struct chart *ch, const struct compare_spec *spec, size_t i, const char *rel)
 {
+	const char *job = spec->jobs[ch->jobs[i].spec_job];
+	if (ch->jobs[i].arg == job)
+		return http_redact(job);
+	char *label = NULL, *t = NULL;
+	source_classify(job, &label, &t);
+	free(label);
+	char *a = http_redact(t);
+	free(t);
 	if (!rel)
-		return http_redact(ch->jobs[i].arg);
-	char *a = http_redact(spec->jobs[ch->jobs[i].spec_job]);
+		return a;
 	char *said = xasprintf("%s's run %s", a, rel);
 	free(a);
 	return said;
@@ -751,12 +794,9 @@ static void name_jobs(struct chart *ch, const struct compare_spec *spec, char **
 		 * named again, alone or as one of a directory's runs. */
 		for (size_t k = 0; k < i; k++)
 			if (ch->jobs[k].entry == e) {
-				ch->warnings = xreallocarray(ch->warnings, ch->nwarnings + 1,
-							     sizeof *ch->warnings);
 				char *again = job_said(ch, spec, i, rels[i]);
 				char *first = job_said(ch, spec, k, rels[k]);
-				ch->warnings[ch->nwarnings++] =
-					xasprintf("%s: the same job as %s, given again", again, first);
+				add_warning(ch, xasprintf("%s: the same job as %s, given again", again, first));
 				free(again);
 				free(first);
 				break;
@@ -947,6 +987,9 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		size_t live = 0;
 		for (size_t k = 0; k < nr; k++)
 			live += drawn_run(&jr[k]);
+		char *empty = compare_job_empty(c, spec->jobs[i]);
+		if (empty)
+			add_warning(ch, empty);
 		if (live && jr[0].rel && reader_is_run_dir(t) && !label)
 			label = reader_dir_name(t);
 		bool whole = live == 1 && jr[0].rel && reader_is_run_dir(t);

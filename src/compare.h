@@ -86,6 +86,12 @@ struct job_run {
  * malloc'd array (the caller frees it; the entries stay the cache's). */
 struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n);
 
+/* When JOB stands for runs below a directory (or an experiment) that were
+ * all read and none of which has rows, the warning that says so ("DIR:
+ * its run REL has no metrics yet", "DIR: none of its N runs has metrics
+ * yet"); else NULL.  Such runs are left out of the chart.  malloc'd. */
+char *compare_job_empty(const struct run_cache *c, const char *job);
+
 /* What the chart is drawn on: the downsampling grid and layout follow it. */
 struct chart_target {
 	const char *terminal; /* gnuplot terminal, or NULL (nominal 1200x800) */

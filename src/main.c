@@ -297,6 +297,12 @@ static int load(struct state *st, int *rc)
 		any_id |= e->kind == SOURCE_JOBID;
 	}
 	if (with_data == 0) {
+		for (size_t i = 0; i < o->spec.njobs; i++) {
+			char *empty = compare_job_empty(st->cache, o->spec.jobs[i]);
+			if (empty)
+				diag_warn("%s", empty);
+			free(empty);
+		}
 		diag_error(nloaded ? "no job has any metrics" : "no job could be read");
 		return *rc != EXIT_OK ? *rc : EXIT_DATA;
 	}

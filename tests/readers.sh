@@ -344,6 +344,41 @@ expect_ok -S csv "$T/live/lr1" "X=$T/live/lr2"
 cut -d, -f1 "$T/out" >"$T/got"
 printf '%s\n' label lr1 X/runs/Dec01_gpu2 X/runs/Nov30_12-00-00_gpu1 >"$T/want"
 check_want "an output directory still training with two TensorBoard sessions: LABEL/REL"
+# One still training whose event file holds no scalars yet (only the
+# file_version record: 8 + 4 + 24 + 4 bytes of the example's) is left out
+# with a warning naming it.
+mkdir -p "$T/early/out/checkpoint-100" "$T/early/out/runs/X" "$T/early/tb/a" "$T/early/tb/b"
+cp "$EX"/hf/qwen-sft/trainer_state.json "$T/early/out/checkpoint-100/"
+for f in "$EX"/tensorboard/runs/*/events.*; do
+	head -c 40 "$f" >"$T/early/out/runs/X/${f##*/}"
+	head -c 40 "$f" >"$T/early/tb/a/${f##*/}"
+	head -c 40 "$f" >"$T/early/tb/b/${f##*/}"
+done
+expect_fail 1 "trcompare-plot: warning: $T/early/out: its run runs/X has no metrics yet
+trcompare-plot: no job has any metrics" -S csv "$T/early/out"
+expect_ok -S csv "$T/early/out" "$RUNS/qwen-350m-lr1e-4.json"
+printf 'trcompare-plot: warning: %s/early/out: its run runs/X has no metrics yet\n' "$T" >"$T/want"
+cp "$T/err" "$T/got"
+check_want "a run directory whose runs have no metrics yet, beside a job that has: a warning"
+expect_fail 1 "trcompare-plot: warning: $T/early/tb: none of its 2 runs has metrics yet
+trcompare-plot: no job has any metrics" -S csv "$T/early/tb"
+printf -- '-o %s/early.svg %s/early/out\n' "$T" "$T" >"$T/early.manifest"
+trc --batch "$T/early.manifest"
+[ "$rc" -eq 1 ] || fail "--batch, a line whose only run has no metrics yet: exit $rc"
+head -2 "$T/err" >"$T/got"
+printf 'trcompare-plot: warning: %s/early.manifest:1: %s/early/out: its run runs/X has no metrics yet\ntrcompare-plot: %s/early.manifest:1: no job has any metrics\n' \
+	"$T" "$T" "$T" >"$T/want"
+check_want "--batch: a line whose only run has no metrics yet: the warning, then the line's error"
+# The same job given twice, named as given: a run directory's one run by
+# the directory, a directory's run without its LABEL=.
+expect_ok -S csv "$T/live/lr1" "$T/live/lr1/runs/Nov30_12-00-00_gpu1"
+printf 'trcompare-plot: warning: %s/live/lr1/runs/Nov30_12-00-00_gpu1: the same job as %s/live/lr1, given again\n' "$T" "$T" >"$T/want"
+cp "$T/err" "$T/got"
+check_want "a run directory's run named again: named as the directory"
+expect_ok -S csv "$T/ll/version_0" "X=$T/ll"
+printf 'trcompare-plot: warning: %s/ll'"'"'s run version_0: the same job as %s/ll/version_0, given again\n' "$T" "$T" >"$T/want"
+cp "$T/err" "$T/got"
+check_want "a directory's run given again under LABEL=: the directory without the label"
 mkdir -p "$T/two/levels"
 cp -R "$EX"/hf/qwen-sft "$T/two/levels/run"
 expect_fail 1 "trcompare-plot: $T/two: $NO_RUN_DIR" -S csv "$T/two"
