@@ -215,6 +215,25 @@ int outplan_clash(const struct out_plan *op, char **cause)
 	return 0;
 }
 
+/* Is PATH a file in the -d directory of OP (which -d makes first: `-d out
+ * -o out/compare.png`)? */
+static bool in_data_dir(const struct out_plan *op, const char *path)
+{
+	char *key = path_key(path);
+	char *slash = strrchr(key, '/');
+	if (slash)
+		*slash = '\0';
+	bool in = false;
+	for (size_t i = 0; i < op->n && !in; i++)
+		if (op->v[i].kind == OUT_DIR) {
+			char *d = path_key(op->v[i].path);
+			in = strcmp(d, key) == 0;
+			free(d);
+		}
+	free(key);
+	return in;
+}
+
 int outplan_check(const struct out_plan *op, bool make, char **cause)
 {
 	/* -d's directory first: its files are checked once it is there. */
@@ -229,7 +248,8 @@ int outplan_check(const struct out_plan *op, bool make, char **cause)
 		}
 	}
 	for (size_t i = 0; i < op->n; i++)
-		if (op->v[i].kind == OUT_FILE && atomic_check(op->v[i].path, make || op->v[i].in_dir, cause) != 0)
+		if (op->v[i].kind == OUT_FILE &&
+		    atomic_check(op->v[i].path, make || op->v[i].in_dir || in_data_dir(op, op->v[i].path), cause) != 0)
 			return -1;
 	return 0;
 }

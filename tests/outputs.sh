@@ -87,6 +87,10 @@ expect_fail 1 "trcompare-plot: $T/ro.svg: Permission denied (the file is read-on
 	-o "$T/a.png" -o "$T/ro.svg" "$A"
 [ ! -e "$T/a.png" ] || fail "an output in a missing directory: a.png was written"
 ok "an output in a missing directory: exit 1 before anything is drawn, nothing written"
+# ... but an output in -d's directory, which -d makes first, is written.
+expect_ok -d "$T/made" -o "$T/made/extra.png" "$A"
+[ -s "$T/made/compare.gp" ] && [ -s "$T/made/extra.png" ] || fail "-d made -o made/extra.png: $(ls "$T/made" 2>&1)"
+ok "an output in the directory -d makes: written"
 
 expect_fail 64 "trcompare-plot: -o - and --data both write to stdout
 $try" -o - --data "$A"
