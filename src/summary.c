@@ -36,6 +36,19 @@ static double round12(double v)
 	return strtod(num, NULL);
 }
 
+/* A - B without the arithmetic's noise: rounded to the 12th significant
+ * digit of the larger operand (where the noise of a difference lies: 1 -
+ * 0.99999 is 1.0000000000065512e-05, 12 significant digits of which
+ * keep the noise), then to 12 significant digits of its own. */
+static double round_diff(double a, double b)
+{
+	double d = a - b, scale = fmax(fabs(a), fabs(b));
+	if (!isfinite(d) || scale == 0)
+		return d;
+	double quantum = pow(10, floor(log10(scale)) - 11);
+	return round12(round(d / quantum) * quantum);
+}
+
 /* Fills the fields of ROW that come from one run. */
 static void compute_one(const struct run *r, struct summary_row *row)
 {
@@ -86,7 +99,7 @@ static void compute_one(const struct run *r, struct summary_row *row)
 	row->mean_tokens_per_second = ntps ? tps_sum / (double)ntps : NAN;
 	/* The flag and the score are decided on the gap every format shows,
 	 * not on the noise of the subtraction. */
-	row->gap = round12(row->best_eval_loss - row->final_train_loss); /* NaN propagates */
+	row->gap = round_diff(row->best_eval_loss, row->final_train_loss); /* NaN propagates */
 	row->overfitting = isfinite(row->gap) && row->gap > SUMMARY_OVERFIT_GAP;
 	/* Rounded too: a tie in the score is a tie, whatever the noise. */
 	row->score = round12(summary_score(row->best_eval_loss, row->gap));

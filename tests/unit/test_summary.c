@@ -255,6 +255,13 @@ static void test_gap_noise(void **state)
 	static const struct row_spec flagged[] = {{1, {1.0, 1.10004}}};
 	static const struct row_spec under02[] = {{1, {1.0, 1.19999}}};
 	static const struct row_spec under005[] = {{1, {1.0, 1.049996}}};
+	static const struct row_spec tiny[] = {{1, {1.0, 0.99999}}};
+	struct run *tiny_run = make_run("tiny", NULL, tiny, 1, 2);
+	struct summary_row t;
+	summary_compute(&tiny_run, NULL, 1, &t);
+	assert_true(1 - 0.99999 != 1e-05);
+	assert_true(t.gap == -1e-05); /* the noise is below the operands' 12th digit */
+	run_free(tiny_run);
 	struct run *runs[5] = {
 		make_run("above", NULL, above, 1, 2),
 		make_run("below", NULL, below, 1, 2),
