@@ -980,6 +980,9 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		struct job_run *jr = compare_job_runs(c, spec->jobs[i], &nr);
 		char *label = NULL, *t = NULL;
 		source_classify(spec->jobs[i], &label, &t);
+		char *empty = compare_job_empty(c, spec->jobs[i]);
+		if (empty)
+			add_warning(ch, empty);
 		/* The runs below a directory that is one run itself (a Hugging
 		 * Face output directory still training, read from its live
 		 * TensorBoard logs) are labelled by it (or LABEL=): "DIR", or
@@ -987,12 +990,10 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 		size_t live = 0;
 		for (size_t k = 0; k < nr; k++)
 			live += drawn_run(&jr[k]);
-		char *empty = compare_job_empty(c, spec->jobs[i]);
-		if (empty)
-			add_warning(ch, empty);
-		if (live && jr[0].rel && reader_is_run_dir(t) && !label)
+		bool run_dir = live && jr[0].rel && reader_is_run_dir(t);
+		if (run_dir && !label)
 			label = reader_dir_name(t);
-		bool whole = live == 1 && jr[0].rel && reader_is_run_dir(t);
+		bool whole = live == 1 && run_dir;
 		free(t);
 		for (size_t k = 0; k < nr; k++) {
 			const struct cache_entry *e = jr[k].entry;
