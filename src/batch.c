@@ -261,9 +261,9 @@ static size_t check_line(struct batch *b, size_t i)
 	return errors;
 }
 
-/* An output written by two lines (or twice by one) is an error, however
- * it is spelt (outplan_same), a Markdown report's charts and -d's files
- * included. */
+/* An output written by two lines (or twice by one), or where --index
+ * goes, is an error, however it is spelt (outplan_same), a Markdown
+ * report's charts and -d's files included. */
 static size_t check_collisions(struct batch *b)
 {
 	size_t errors = 0;
@@ -293,6 +293,20 @@ static size_t check_collisions(struct batch *b)
 						break;
 					}
 	}
+	/* --index FILE is written last, over any line's output of that name. */
+	struct out_plan idx = { NULL, 0 };
+	if (b->cfg->index)
+		outplan_add_file(&idx, b->cfg->index, "--index");
+	for (size_t i = 0; i < b->n && idx.n; i++)
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
+			if (outplan_same(&ops[i].v[k], &idx.v[0])) {
+				char *cause = outplan_clash_message(&ops[i].v[k], &idx.v[0]);
+				say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+				free(cause);
+				b->ls[i].bad = true;
+				errors++;
+			}
+	outplan_free(&idx);
 	for (size_t i = 0; i < b->n; i++)
 		outplan_free(&ops[i]);
 	free(ops);

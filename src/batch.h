@@ -57,6 +57,8 @@ struct batch_config {
 	void (*progress)(void *ctx, const struct batch_stats *st); /* or NULL */
 	void *ctx;
 	bool summaries;           /* keep each line's summary for an index */
+	const char *index;        /* --index FILE, or NULL: no line may write
+	                             it (batch_check) */
 };
 
 struct batch;
@@ -68,9 +70,9 @@ void batch_free(struct batch *b);
 
 /* Usage errors of every line, each said as "WHERE: ..." (compare_panels'
  * and render_plan's causes, the JOBs' (compare_add_jobs), "-o FILE: line
- * N writes it too"); with --newer, skips the lines that are up to date;
- * the other lines' jobs go into the cache.  Returns the number of errors
- * (0: go on). */
+ * N writes it too", "PATH: --index PATH writes it too"); with --newer,
+ * skips the lines that are up to date; the other lines' jobs go into the
+ * cache.  Returns the number of errors (0: go on). */
 size_t batch_check(struct batch *b);
 
 /* Starts the gnuplot pool, then reads every job once (cache_load). */

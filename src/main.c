@@ -1377,6 +1377,7 @@ static int run_batch(struct state *st, int argc, char **argv)
 		.progress = isatty(STDERR_FILENO) && !o->quiet ? batch_progress : NULL,
 		.ctx = &mr,
 		.summaries = o->index != NULL,
+		.index = o->index,
 	};
 	/* Every line's usage errors are said, then nothing is done. */
 	struct batch *b = batch_new(mr.lines, mr.nlines, &cfg, st->cache);

@@ -4,7 +4,6 @@
 
 #include "outplan.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,15 +78,17 @@ static char *path_key(const char *path)
 	return out;
 }
 
-/* The key of the directory DIR ("" for the current one): its device and
- * inode when it is one, else path_key's name for it. */
+/* The key of the directory DIR ("" for the current one): path_key's name
+ * for it, whether it exists yet or not, so that "out" and "out/x/.." meet
+ * while out/x is still to be made. */
 static char *dir_key(const char *dir)
 {
-	struct stat sb;
-	const char *d = *dir ? dir : ".";
-	if (stat(d, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return xasprintf("@%" PRIuMAX ":%" PRIuMAX, (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino);
-	return path_key(d);
+	/* "DIR/." so that DIR itself goes through realpath too (a symbolic
+	 * link's name for a directory meets the directory's). */
+	char *p = xasprintf("%s/.", *dir ? dir : ".");
+	char *key = path_key(p);
+	free(p);
+	return key;
 }
 
 /* Appends PATH (written by the option OPT given ARG) to OP. */
@@ -160,6 +161,11 @@ void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op
 	for (size_t i = 0; i < spec->noutputs; i++)
 		if (strcmp(spec->outputs[i], "-") != 0)
 			add(op, OUT_FILE, spec->outputs[i], "-o", spec->outputs[i]);
+}
+
+void outplan_add_file(struct out_plan *op, const char *path, const char *opt)
+{
+	add(op, OUT_FILE, path, opt, path);
 }
 
 void outplan_free(struct out_plan *op)

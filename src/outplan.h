@@ -23,9 +23,9 @@ struct out_file {
 	enum out_kind kind;
 	char *path;    /* as it is opened: "out/compare.gp" */
 	char *who;     /* the option that writes it, shown: "-d out" */
-	char *dir_key; /* its directory: "@DEV:INO" when it exists, else its
-	                  absolute path with ".", ".." and "//" folded (through
-	                  realpath as far as it exists) */
+	char *dir_key; /* its directory: its absolute path through realpath
+	                  as far as it exists, the rest with ".", ".." and
+	                  "//" folded */
 	char *name;    /* its last name ("" for OUT_DATS) */
 	bool in_dir;   /* -d's: its directory is made by -d */
 	bool through;  /* an existing FIFO or device: written into, never
@@ -43,6 +43,9 @@ struct out_plan {
  * against the working directory. */
 void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op);
 void outplan_free(struct out_plan *op);
+
+/* Appends PATH, a file the option OPT writes ("--index"), to OP. */
+void outplan_add_file(struct out_plan *op, const char *path, const char *opt);
 
 /* Do A and B write one file?  The same directory (device and inode, else
  * the folded path) and the same last name; -d's .dat files meet any

@@ -106,6 +106,10 @@ cat >"$T/coll.txt" <<MANIFEST
 -d out/dd runs/a.json
 -S csv --summary-output out/dd/x.dat runs/b.json
 --report out/q.md -m loss -o out/q-panel-1.png runs/a.json
+-o elsewhere/e.png runs/a.json
+-o elsewhere/new/../e.png runs/b.json
+-o link/f.png runs/a.json
+-o elsewhere/deep/f.png runs/b.json
 MANIFEST
 mkdir -p "$T/elsewhere/deep"
 ln -sfn elsewhere/deep "$T/link"
@@ -114,7 +118,9 @@ trcompare-plot: $T/coll.txt:4: $T/out/x/../r-panel-1.png: $T/coll.txt:3 writes i
 trcompare-plot: $T/coll.txt:6: $T/link/../c2.png: $T/coll.txt:5 writes it too
 trcompare-plot: $T/coll.txt:7: $T/./out/y.png: -o $T/out/y.png writes it too
 trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
-trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too
+trcompare-plot: $T/coll.txt:12: $T/elsewhere/new/../e.png: $T/coll.txt:11 writes it too
+trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too" --batch "$T/coll.txt"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
@@ -309,6 +315,17 @@ expect_ok --batch "$T/site/m" --index "$T/site/index.html" -q --shard 1/2
 grep -q '<h2>two &lt;b&gt;runs&lt; /b&gt;</h2>' "$T/site/index.html" && grep -q '<img src="charts/a.png"' "$T/site/index.html" &&
 	grep -q '<pre>.*job' "$T/site/index.html" || fail "--index .html: $(cat "$T/site/index.html")"
 ok "--index .md and .html: every chart linked relative to the page, summaries, failures marked"
+# A line writing the index's file (however it is spelt) is a usage error:
+# nothing is read or written.
+mkdir -p "$T/ix"
+cat >"$T/ix/m" <<MANIFEST
+-o a.png $RUNS/qwen-350m-lr1e-4.json
+-S markdown --summary-output pages/../index.md -o b.png $RUNS/qwen-350m-lr1e-4.json
+MANIFEST
+expect_fail 64 "trcompare-plot: $T/ix/m:2: $T/ix/pages/../index.md: --index $T/ix/./index.md writes it too" \
+	--batch "$T/ix/m" --index "$T/ix/./index.md"
+[ "$(ls "$T/ix")" = m ] || fail "--index clash: something was written: $(ls "$T/ix")"
+ok "--index: a line writing the index's file is refused before anything is written"
 expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
 $try" --batch "$T/site/m" --index x.txt
 expect_fail 64 "trcompare-plot: --index: only with --batch
