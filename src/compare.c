@@ -153,29 +153,42 @@ void panel_set_free(struct panel_set *ps)
 
 /* --------------------------------------------------------------- jobs */
 
-/* Keeps those of the runs RELS[0..*N) under TARGET whose status is in
- * STATUS (reader_run_status; a run without one is kept: its source keeps
- * none).  0, or -1 with *cause when none is left. */
-static int filter_status(const char *target, const char *status, char **rels, size_t *n, char **cause)
+/* Keeps those of NAMES[0..*N) whose STATUSES[i] is in WANT (a run
+ * without one, NULL, is kept: its source keeps none), freeing the others'
+ * names.  0, or -1 with *cause (and *N 0) when none is left. */
+static int keep_status(char **names, const char *const *statuses, size_t *n, const char *want, char **cause)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++) {
-		char *path = reader_member_path(target, rels[i]);
-		char *st = reader_run_status(path);
-		free(path);
-		if (!st || joblist_status_wanted(status, st))
-			rels[kept++] = rels[i];
+		if (!statuses[i] || joblist_status_wanted(want, statuses[i]))
+			names[kept++] = names[i];
 		else
-			free(rels[i]);
-		free(st);
+			free(names[i]);
 	}
 	if (kept == 0) {
-		*cause = xasprintf("none of its %zu runs has a status in --status=%s", *n, status);
+		*cause = xasprintf("none of its %zu runs has a status in --status=%s", *n, want);
 		*n = 0;
 		return -1;
 	}
 	*n = kept;
 	return 0;
+}
+
+/* keep_status for the runs RELS[0..*N) under TARGET, by reader_run_status. */
+static int filter_status(const char *target, const char *status, char **rels, size_t *n, char **cause)
+{
+	char **st = xcalloc(*n ? *n : 1, sizeof *st);
+	size_t was = *n;
+	for (size_t i = 0; i < *n; i++) {
+		char *path = reader_member_path(target, rels[i]);
+		st[i] = reader_run_status(path);
+		free(path);
+	}
+	int rc = keep_status(rels, (const char *const *)st, n, status, cause);
+	for (size_t i = 0; i < was; i++)
+		free(st[i]);
+	free(st);
+	return rc;
 }
 
 /* Adds directory TARGET (or a file holding runs: mlflow.db) to the cache:
@@ -227,24 +240,12 @@ static int add_url(struct run_cache *c, const char *arg, const char *target, con
 		*cause = NULL;
 		return 0;
 	}
-	if (n && status_list && *status_list) {
-		size_t kept = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (!statuses[i] || joblist_status_wanted(status_list, statuses[i])) {
-				members[kept] = members[i];
-				statuses[kept++] = statuses[i];
-			} else {
-				free(members[i]);
-			}
-		}
-		if (kept == 0) {
-			*cause = xasprintf("none of its %zu runs has a status in --status=%s", n, status_list);
-			*status = EXIT_USAGE;
-			free(members);
-			free(statuses);
-			return -1;
-		}
-		n = kept;
+	if (n && status_list && *status_list &&
+	    keep_status(members, statuses, &n, status_list, cause) < 0) {
+		*status = EXIT_USAGE;
+		free(members);
+		free(statuses);
+		return -1;
 	}
 	free(statuses);
 	if (n == 0) {
