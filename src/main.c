@@ -726,16 +726,27 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	}
 	if (st->opts.verbose)
 		diag_note("watch: %zu job%s changed; drawing again", changed, changed == 1 ? "" : "s");
+	/* -d's data files of the last chart: those no longer written go. */
+	size_t nold = spec->data_dir && st->chart ? st->chart->njobs : 0;
+	char **old = xcalloc(nold ? nold : 1, sizeof *old);
+	for (size_t j = 0; j < nold; j++)
+		old[j] = xstrdup(st->chart->jobs[j].file);
 	chart_free(st->chart);
 	st->chart = NULL;
 	struct chart_target target = render_target(pl, spec->data_dir != NULL);
 	char *cause = NULL, *warnings = NULL;
-	if (compare_build(spec, st->cache, labels_jl(st), &target, &st->chart, &cause) != 0) {
-		fail(EXIT_DATA, cause);
-		return;
+	int rc = compare_build(spec, st->cache, labels_jl(st), &target, &st->chart, &cause);
+	if (rc == 0) {
+		pin_colors(st);
+		if (spec->data_dir)
+			rc = render_data_dir(spec->data_dir, st->chart, spec, env, &cause);
+		if (rc == 0 && spec->data_dir)
+			rc = render_data_dir_prune(spec->data_dir, old, nold, st->chart, &cause);
 	}
-	pin_colors(st);
-	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
+	for (size_t j = 0; j < nold; j++)
+		free(old[j]);
+	free(old);
+	if (rc != 0) {
 		fail(EXIT_DATA, cause);
 		return;
 	}

@@ -452,6 +452,28 @@ int render_data_dir(const char *dir, const struct chart *ch, const struct compar
 	return rc;
 }
 
+int render_data_dir_prune(const char *dir, char *const *old, size_t n, const struct chart *ch, char **cause)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < ch->njobs && !kept; j++)
+			kept = strcmp(ch->jobs[j].file, old[i]) == 0;
+		if (kept)
+			continue;
+		const char *sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
+		char *path = xasprintf("%s%s%s", dir, sep, old[i]);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			char *p = shown(path);
+			*cause = xasprintf("%s: cannot remove: %s", p, strerror(errno));
+			free(p);
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	return 0;
+}
+
 void render_data(FILE *out, const struct chart *ch)
 {
 	for (size_t i = 0; i < ch->njobs; i++) {

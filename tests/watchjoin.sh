@@ -3,7 +3,7 @@
 # directory of runs, an MLflow store's experiment, an MLflow server's
 # experiment) lists its runs again at every round: a run that appears
 # joins the chart ("watch: JOB joined"), one whose directory is deleted
-# leaves it ("watch: JOB left"); the runs drawn keep their colours and a
+# leaves it ("watch: JOB left", its -d data file removed); the runs drawn keep their colours and a
 # run that joins takes the first colour no drawn run has; --status decides
 # which runs join; a listing that fails (the directory gone, more than 1000
 # runs) is said and never ends the watch; -q says nothing.
@@ -79,6 +79,8 @@ rm -rf "$L/version_0"
 wait_for 20 not_drawn version_0 || fail "version_0 still drawn"
 same "a run deleted leaves"
 grep -qx "trcompare-plot: watch: $L/version_0 left" "$T/w.log" || fail "no left note: $(cat "$T/w.log")"
+# Its data file goes with it: -d's directory holds the files compare.gp reads.
+[ ! -e "$D/version_0.dat" ] && [ -f "$D/version_1.dat" ] || fail "-d after a run left: $(ls "$D")"
 ! grep -q "version_0.*reading it again" "$T/w.log" || fail "a run that left is read again: $(cat "$T/w.log")"
 coloured version_1 "#16a34a" version_2 "#dc2626"
 ok "watch: $L/version_0 left; not drawn, not read again, the others keep their colours"
@@ -86,6 +88,18 @@ run version_3 2
 same "a run joins after one left"
 coloured version_3 "#2563eb"
 ok "a run that joins takes the first colour no drawn run has"
+
+# A data file that cannot be removed (a directory now) is said; the watch
+# goes on.
+kill -STOP "$wpid"
+rm -rf "$L/version_2" "$D/version_2.dat"
+mkdir "$D/version_2.dat"
+kill -CONT "$wpid"
+wait_for 20 grep -qx "trcompare-plot: $D/version_2.dat: cannot remove: Is a directory" "$T/w.log" ||
+	fail "no message for a data file that cannot be removed: $(tail -5 "$T/w.log")"
+rmdir "$D/version_2.dat"
+run version_2 2.5
+same "a data file that could not be removed: said, the watch goes on"
 
 # The directory gone: said, the watch goes on; back, it is listed again.
 mv "$L" "$T/away"
