@@ -456,6 +456,14 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 	static const char ex[] = "/experiments/", runs[] = "/runs/";
 	if (f[0] != '/') {
 		*run = xstrdup(f);
+	} else if (strncmp(f, runs, strlen(runs)) == 0) {
+		/* The UI's direct run URL, /runs/ID (its runPageDirect
+		 * route), what follows ID ignored as after …/runs/ID below. */
+		const char *r = f + strlen(runs);
+		size_t rlen = strcspn(r, "/?");
+		if (rlen == 0)
+			return -1;
+		*run = xstrndup(r, rlen);
 	} else if (strncmp(f, ex, strlen(ex)) == 0) {
 		/* The MLflow UI's routes; a query the UI keeps in the fragment
 		 * ("?searchFilter=…") is no part of them. */
@@ -492,7 +500,7 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 	return 0;
 }
 
-#define NO_RUN "no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
+#define NO_RUN "no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
 
 /* What http_getter needs: the server's base URL and the fetch settings. */
 struct http_ctx {

@@ -54,7 +54,7 @@ check_want "mlflow+http: run name, status and params in -S json"
 
 # Errors: an unknown run (the server's 404) and a JOB without a run id.
 expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
-expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "$S"
+expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "$S"
 
 # A hostile server: a key listed 50 times is read once (2 requests, not
 # 51); a page token that repeats is an error at the second page, the key's
@@ -114,18 +114,20 @@ fi
 ok "mlflow+http: hostile names through -S json, SVG and report; nothing ran"
 
 # The MLflow UI's run URL, #/experiments/EXP/runs/RUN_ID (a tab after it,
-# a path prefix before '#'), is that run: the same -S json, byte for byte.
+# a path prefix before '#'), and its direct one, #/runs/RUN_ID, are that
+# run: the same -S json, byte for byte.
 trc -q -S json "$A"
 [ "$rc" -eq 0 ] || fail "-S json: exit $rc"
 mv "$T/out" "$T/want"
 for ui in "${S}#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" \
 	"${S}#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6/artifacts" \
-	"${S}mlflow/#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"; do
+	"${S}mlflow/#/experiments/0/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" \
+	"${S}#/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" "${S}#/runs/a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6?o=1"; do
 	trc -q -S json "$ui"
 	[ "$rc" -eq 0 ] || fail "$ui: exit $rc: $(cat "$T/err")"
 	cmp -s "$T/out" "$T/want" || fail "$ui: -S json differs from #RUN_ID's"
 done
-ok "mlflow+http: the UI's run URL reads as #RUN_ID (with a tab, behind a path prefix)"
+ok "mlflow+http: the UI's run URLs read as #RUN_ID (with a tab, behind a path prefix, #/runs/RUN_ID)"
 
 # The UI's experiment URL, #/experiments/EXP: every run not deleted, one
 # job per run, in start order (the server lists the latest first, two a
@@ -253,10 +255,11 @@ expect_fail 1 "trcompare-plot: ${S}#/experiments/3: experiment '3': the server g
 expect_fail 1 "trcompare-plot: ${S}#/experiments/6: more than 1000 runs in experiment '6'" -S json "${S}#/experiments/6"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/4: the server listed a run id that is none: '../e4 x'" -S json "${S}#/experiments/4"
 for frag in "#/experiments/" "#/experiments/1//" "#/experiments/1/runs//x" "#/experiments/1/models/m-1" \
-	"#/experiments/1/x%20y" "#/experiments/1/prompts/p?x" "#/runs/x"; do
-	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
+	"#/experiments/1/x%20y" "#/experiments/1/prompts/p?x" "#/runs/" "#/runs//x"; do
+	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
 done
 expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/1/runs/nope"
+expect_fail 2 "trcompare-plot: ${S}#/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/runs/nope"
 
 # --watch of an experiment: its runs are read again each round (runs/get
 # of each asked again), and the experiment is listed again each round
