@@ -500,7 +500,9 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 	return 0;
 }
 
-#define NO_RUN "no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
+#define NO_RUN \
+	"no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, " \
+	"#/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
 
 /* What http_getter needs: the server's base URL and the fetch settings. */
 struct http_ctx {
