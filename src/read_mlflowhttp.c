@@ -443,17 +443,57 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
 	return rc;
 }
 
-/* The parts of JOB TARGET (mlflow_http_is): the server's URL (*BASE,
- * malloc'd) and either a run (*RUN) or an experiment (*EXP), the other
- * NULL (malloc'd).  0, or -1 when the fragment names neither. */
-static int parse_target(const char *target, char **base, char **run, char **exp)
+/* The value of hex digit C, or -1. */
+static int hexval(char c)
 {
-	*base = *run = *exp = NULL;
+	return c >= '0' && c <= '9' ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/* The value of parameter NAME in QUERY ("a=1&b=2"), percent-decoded
+ * (malloc'd), or NULL. */
+static char *query_value(const char *query, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *q = query; *q;) {
+		size_t len = strcspn(q, "&");
+		if (len > nl && strncmp(q, name, nl) == 0 && q[nl] == '=') {
+			const char *v = q + nl + 1;
+			size_t vlen = len - nl - 1;
+			char *out = xmalloc(vlen + 1), *o = out;
+			for (size_t i = 0; i < vlen; i++) {
+				int hi, lo;
+				if (v[i] == '%' && i + 2 < vlen && (hi = hexval(v[i + 1])) >= 0 &&
+				    (lo = hexval(v[i + 2])) >= 0) {
+					*o++ = (char)(hi * 16 + lo);
+					i += 2;
+				} else {
+					*o++ = v[i];
+				}
+			}
+			*o = '\0';
+			return out;
+		}
+		q += len + (q[len] == '&');
+	}
+	return NULL;
+}
+
+/* The parts of JOB TARGET (mlflow_http_is): the server's URL (*BASE,
+ * malloc'd) and one of a run (*RUN), an experiment (*EXP) or the runs=
+ * value of the UI's compare page (*CMP, percent-decoded: a JSON list of
+ * run ids), the others NULL (malloc'd).  0, or -1 when the fragment names
+ * none of them. */
+static int parse_target(const char *target, char **base, char **run, char **exp, char **cmp)
+{
+	*base = *run = *exp = *cmp = NULL;
 	const char *hash = strchr(target, '#');
 	if (!hash || !hash[1])
 		return -1;
 	const char *f = hash + 1;
-	static const char ex[] = "/experiments/", runs[] = "/runs/";
+	static const char ex[] = "/experiments/", runs[] = "/runs/", compare[] = "/compare-runs?";
 	if (f[0] != '/') {
 		*run = xstrdup(f);
 	} else if (strncmp(f, runs, strlen(runs)) == 0) {
@@ -464,6 +504,12 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 		if (rlen == 0)
 			return -1;
 		*run = xstrndup(r, rlen);
+	} else if (strncmp(f, compare, strlen(compare)) == 0) {
+		/* The UI's page comparing runs (its compareRuns route),
+		 * /compare-runs?runs=["ID",…]&experiments=["EXP",…]. */
+		*cmp = query_value(f + strlen(compare), "runs");
+		if (!*cmp)
+			return -1;
 	} else if (strncmp(f, ex, strlen(ex)) == 0) {
 		/* The MLflow UI's routes; a query the UI keeps in the fragment
 		 * ("?searchFilter=…") is no part of them. */
@@ -502,7 +548,7 @@ static int parse_target(const char *target, char **base, char **run, char **exp)
 
 #define NO_RUN \
 	"no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, " \
-	"#/experiments/EXP/runs/RUN_ID or #/experiments/EXP"
+	"#/experiments/EXP/runs/RUN_ID, #/experiments/EXP or #/compare-runs?runs=[…]"
 
 /* What http_getter needs: the server's base URL and the fetch settings. */
 struct http_ctx {
@@ -535,13 +581,15 @@ static int http_poster(void *ctx, const char *path, const char *json, char **bod
 int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
 		     int *exit_status)
 {
-	char *base, *id, *exp;
-	if (parse_target(target, &base, &id, &exp) < 0 || !id) {
-		/* An experiment stands for its runs (mlflow_http_list): it is
-		 * read as one run only when it could not be listed. */
+	char *base, *id, *exp, *cmp;
+	if (parse_target(target, &base, &id, &exp, &cmp) < 0 || !id) {
+		/* An experiment (a compare page) stands for its runs
+		 * (mlflow_http_list): it is read as one run only when it
+		 * could not be listed. */
 		free(base);
 		free(id);
 		free(exp);
+		free(cmp);
 		*cause = xstrdup(NO_RUN);
 		*exit_status = EXIT_DATA;
 		return -1;
@@ -554,17 +602,85 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	return rc;
 }
 
+/* The runs of the UI's compare page TARGET, RUNS its runs= value: a JSON
+ * list of run ids, each once, at most MLFLOW_HTTP_MAX_RUNS, in the page's
+ * order, as mlflow_http_list's *TARGETS "…#/runs/RUN_ID" (statuses
+ * unknown: NULL).  Nothing is asked of the server.  Same returns. */
+static int compare_list(const char *target, const char *runs, char ***targets, const char ***statuses,
+			size_t *n, char **cause, int *exit_status)
+{
+	*exit_status = EXIT_DATA;
+	struct json_tokener *tok = json_tokener_new();
+	size_t len = strlen(runs);
+	struct json_object *o = len < 0x7fffffff ? json_tokener_parse_ex(tok, runs, (int)len) : NULL;
+	bool whole = o && json_tokener_get_error(tok) == json_tokener_success;
+	json_tokener_free(tok);
+	if (!whole || !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		*cause = xstrdup("the compare page's runs= is not a JSON list of run ids");
+		return -1;
+	}
+	size_t count = json_object_array_length(o);
+	if (count == 0) {
+		json_object_put(o);
+		*cause = xstrdup("the compare page's runs= lists no run");
+		return -1;
+	}
+	if (count > MLFLOW_HTTP_MAX_RUNS) {
+		json_object_put(o);
+		*cause = xasprintf("more than %d runs on the compare page", MLFLOW_HTTP_MAX_RUNS);
+		return -1;
+	}
+	char **t = xcalloc(count, sizeof *t);
+	size_t k = 0;
+	const char *hash = strchr(target, '#');
+	for (size_t i = 0; i < count; i++) {
+		struct json_object *e = json_object_array_get_idx(o, i);
+		const char *id = json_object_is_type(e, json_type_string) ? json_object_get_string(e) : NULL;
+		if (!id || !id_ok(id) || strlen(id) != (size_t)json_object_get_string_len(e)) {
+			const char *js = e ? json_object_to_json_string(e) : "null";
+			char *shown = text_sanitize(js, strlen(js), TEXT_MAX_CHARS, "(empty)");
+			*cause = xasprintf("the compare page lists a run id that is none: %s", shown);
+			free(shown);
+			for (size_t j = 0; j < k; j++)
+				free(t[j]);
+			free(t);
+			json_object_put(o);
+			return -1;
+		}
+		char *job = xasprintf("%.*s#/runs/%s", (int)(hash - target), target, id);
+		bool again = false;
+		for (size_t j = 0; j < k && !again; j++)
+			again = strcmp(t[j], job) == 0;
+		if (again)
+			free(job);
+		else
+			t[k++] = job;
+	}
+	json_object_put(o);
+	*targets = t;
+	*statuses = xcalloc(k, sizeof **statuses);
+	*n = k;
+	return 0;
+}
+
 int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets,
 		     const char ***statuses, size_t *n, char **cause, int *exit_status)
 {
 	*targets = NULL;
 	*statuses = NULL;
 	*n = 0;
-	char *base, *id, *exp;
-	if (parse_target(target, &base, &id, &exp) < 0 || !exp) {
+	char *base, *id, *exp, *cmp;
+	if (parse_target(target, &base, &id, &exp, &cmp) < 0 || (!exp && !cmp)) {
 		free(base);
 		free(id);
 		return 0;
+	}
+	if (cmp) {
+		free(base);
+		int rc = compare_list(target, cmp, targets, statuses, n, cause, exit_status);
+		free(cmp);
+		return rc;
 	}
 	struct http_ctx h = { base, fc };
 	struct mlflow_getter get = { http_getter, http_poster, &h };

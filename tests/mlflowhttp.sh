@@ -54,7 +54,7 @@ check_want "mlflow+http: run name, status and params in -S json"
 
 # Errors: an unknown run (the server's 404) and a JOB without a run id.
 expect_fail 2 "trcompare-plot: ${S}#nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#nope"
-expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "$S"
+expect_fail 1 "trcompare-plot: $S: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID, #/experiments/EXP or #/compare-runs?runs=[…]" -S json "$S"
 
 # A hostile server: a key listed 50 times is read once (2 requests, not
 # 51); a page token that repeats is an error at the second page, the key's
@@ -168,6 +168,36 @@ for tab in runs runs/ "runs?searchFilter=x&o=1" runs/?o=1 traces models evaluati
 done
 ok "mlflow+http: a tab of the experiment's page (#/experiments/1/runs, /traces …) is the experiment"
 
+# The UI's page comparing runs, #/compare-runs?runs=[…]&experiments=[…]
+# (as a browser copies it, '"' as %22; or as typed): those runs, in the
+# page's order, each once, labelled by name; nothing listed.
+: >"$T/log"
+for cmp in '#/compare-runs?runs=[%22e1000000000000000000000000000003%22,%22a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6%22]&experiments=[%221%22,%220%22]' \
+	'#/compare-runs?experiments=["1"]&runs=["e1000000000000000000000000000003","a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6","e1000000000000000000000000000003"]'; do
+	trc -q -S json "${S}$cmp"
+	[ "$rc" -eq 0 ] || fail "compare page: exit $rc: $(cat "$T/err")"
+	python3 -c '
+import json, sys
+for j in json.load(open(sys.argv[1])):
+    print(j["label"], j["id"])' "$T/out" >"$T/got"
+	printf '%s\n' "exp1-last e1000000000000000000000000000003" "lora-r8 a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" >"$T/want"
+	check_want "mlflow+http: the compare page's runs ($cmp)"
+done
+! grep -q 'search\|experiments/get' "$T/log" || fail "compare page: something was listed: $(cat "$T/log")"
+C="${S}#/compare-runs?runs="
+expect_fail 1 "trcompare-plot: ${C}%5B: the compare page's runs= is not a JSON list of run ids" -S json "${C}%5B"
+expect_fail 1 "trcompare-plot: ${C}{}: the compare page's runs= is not a JSON list of run ids" -S json "${C}{}"
+expect_fail 1 "trcompare-plot: ${C}[]: the compare page's runs= lists no run" -S json "${C}[]"
+expect_fail 1 "trcompare-plot: ${C}[\"ok\",\"../x y\"]: the compare page lists a run id that is none: \"..\/x y\"" -S json "${C}[\"ok\",\"../x y\"]"
+expect_fail 1 "trcompare-plot: ${C}[1]: the compare page lists a run id that is none: 1" -S json "${C}[1]"
+expect_fail 1 "trcompare-plot: ${C}[\"a\",null]: the compare page lists a run id that is none: null" -S json "${C}[\"a\",null]"
+many=$(python3 -c 'print("[" + ",".join("\"r%d\"" % i for i in range(1001)) + "]")')
+# (the JOB, too long, is cut short in the message)
+trc -S json "${C}$many"
+[ "$rc" -eq 1 ] && grep -q '^trcompare-plot: mlflow+http://.*…: more than 1000 runs on the compare page$' "$T/err" ||
+	fail "1001 runs on the compare page: exit $rc: $(cat "$T/err")"
+ok "mlflow+http: the compare page's runs= that makes no sense or lists none or too many: exit 1"
+
 # --status keeps the experiment's runs of those statuses (the others are
 # never read); one that leaves none is a usage error.
 : >"$T/log"
@@ -255,8 +285,8 @@ expect_fail 1 "trcompare-plot: ${S}#/experiments/3: experiment '3': the server g
 expect_fail 1 "trcompare-plot: ${S}#/experiments/6: more than 1000 runs in experiment '6'" -S json "${S}#/experiments/6"
 expect_fail 1 "trcompare-plot: ${S}#/experiments/4: the server listed a run id that is none: '../e4 x'" -S json "${S}#/experiments/4"
 for frag in "#/experiments/" "#/experiments/1//" "#/experiments/1/runs//x" "#/experiments/1/models/m-1" \
-	"#/experiments/1/x%20y" "#/experiments/1/prompts/p?x" "#/runs/" "#/runs//x"; do
-	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID or #/experiments/EXP" -S json "${S}$frag"
+	"#/experiments/1/x%20y" "#/experiments/1/prompts/p?x" "#/runs/" "#/runs//x" "#/compare-runs?experiments=[]"; do
+	expect_fail 1 "trcompare-plot: ${S}$frag: no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID, #/experiments/EXP or #/compare-runs?runs=[…]" -S json "${S}$frag"
 done
 expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/1/runs/nope"
 expect_fail 2 "trcompare-plot: ${S}#/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/runs/nope"
