@@ -77,11 +77,13 @@ int mlflow_http_search(const char *exp, const struct mlflow_getter *get, char **
 		       const char ***statuses, size_t *n, char **cause, int *exit_status);
 
 /* The runs JOB TARGET stands for when it names an experiment
- * ("…#/experiments/EXP", or a tab "…#/experiments/EXP/TAB"): *TARGETS (malloc'd array of *N malloc'd JOBs
- * "…#/experiments/EXP/runs/RUN_ID", TARGET's part before '#' kept), as
- * mlflow_http_search lists them over HTTP with FC's settings.  *N = 0
- * when TARGET names no experiment.  0, or -1 with *cause and
- * *exit_status. */
+ * ("…#/experiments/EXP", or a tab "…#/experiments/EXP/TAB"): *TARGETS
+ * (malloc'd array of *N malloc'd JOBs "…#/experiments/EXP/runs/RUN_ID",
+ * TARGET's part before '#' kept), as mlflow_http_search lists them over
+ * HTTP with FC's settings; or the UI's compare page
+ * ("…#/compare-runs?runs=[…]"): the JOBs "…#/runs/RUN_ID" of its list,
+ * nothing asked of the server, every status NULL.  *N = 0 when TARGET
+ * names neither.  0, or -1 with *cause and *exit_status. */
 int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***targets,
 		     const char ***statuses, size_t *n,
 		     char **cause, int *exit_status);

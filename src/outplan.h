@@ -47,9 +47,8 @@ void outplan_free(struct out_plan *op);
 /* Appends PATH, a file the option OPT writes ("--index"), to OP. */
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt);
 
-/* Do A and B write one file?  The same directory (device and inode, else
- * the folded path) and the same last name; -d's .dat files meet any
- * NAME.dat there. */
+/* Do A and B write one file?  The same directory (dir_key) and the same
+ * last name; -d's .dat files meet any NAME.dat there. */
 bool outplan_same(const struct out_file *a, const struct out_file *b);
 
 /* "PATH: WHO writes it too" for A, which B writes too (malloc'd); -d's
