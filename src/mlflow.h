@@ -34,12 +34,26 @@ const char *mlflow_status(const char *s);
 /* Does TARGET name a run on an MLflow tracking server? */
 bool mlflow_http_is(const char *target);
 
+/* A --watch's look at a run it holds (source_job's validators): runs/get
+ * first, and the metrics' histories only when that answer's stamp (what
+ * it says of the run that reading it again could change: status, end
+ * time, name, params, each metric's latest value, step and timestamp)
+ * differs from IF_SAME's.  A point logged below a metric's latest step
+ * is seen at the run's next change. */
+struct mlflow_stamp {
+	const char *if_same; /* the stamp of the run held, or NULL */
+	char *stamp;         /* out: this answer's stamp (malloc'd), or NULL
+	                        when runs/get failed */
+	bool same;           /* out: it is IF_SAME; RUN is left empty */
+};
+
 /* Reads run TARGET (mlflow_http_is) into RUN, through http_get with FC's
- * settings.  0, or -1 with *cause and *exit_status (EXIT_FETCH: the
- * server failed or answered an error; EXIT_DATA: its answer made no
- * sense, or TARGET names no run: "no run id: give …"). */
-int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
-		     int *exit_status);
+ * settings (ST: see struct mlflow_stamp; or NULL).  0, or -1 with *cause
+ * and *exit_status (EXIT_FETCH: the server failed or answered an error;
+ * EXIT_DATA: its answer made no sense, or TARGET names no run: "no run
+ * id: give …"). */
+int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc,
+		     struct mlflow_stamp *st, char **cause, int *exit_status);
 
 /* How mlflow_http_walk asks the server: GET(CTX, PATH, ...) answers PATH
  * ("/api/2.0/mlflow/runs/get?run_id=ID", ...) with 0 and *BODY (malloc'd,
@@ -58,8 +72,8 @@ struct mlflow_getter {
 /* mlflow_http_load without HTTP: reads run RUN_ID (unescaped) through
  * GET; the walk of the server's answers (runs/get, then each metric's
  * history pages).  Same returns. */
-int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get, char **cause,
-		     int *exit_status);
+int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get,
+		     struct mlflow_stamp *st, char **cause, int *exit_status);
 
 /* The runs of experiment EXP (unescaped) through GET: experiments/get
  * (404: "no experiment 'EXP' on the MLflow server (CAUSE)", EXIT_FETCH),

@@ -220,8 +220,57 @@ static int read_history(struct run *run, const struct mlflow_getter *get, const 
 	return rc;
 }
 
-int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get, char **cause,
-		     int *exit_status)
+/* Appends string S to B, its length first (so that no two lists of
+ * strings spell the same); "-" for NULL. */
+static void stamp_str(struct buf *b, const char *s)
+{
+	if (s)
+		buf_printf(b, "%zu:%s", strlen(s), s);
+	else
+		buf_puts(b, "-");
+}
+
+/* Appends number V to B as its value ("5" and 5 alike), else as its JSON. */
+static void stamp_num(struct buf *b, struct json_object *v)
+{
+	double d;
+	if (number(v, &d))
+		buf_printf(b, "%.17g;", d);
+	else
+		stamp_str(b, v ? json_object_to_json_string(v) : NULL);
+}
+
+/* struct mlflow_stamp's stamp of runs/get's run R (INFO, DATA its
+ * members), malloc'd. */
+static char *run_stamp(struct json_object *info, struct json_object *data)
+{
+	struct buf b = { 0 };
+	stamp_str(&b, str_member(info, "status"));
+	stamp_num(&b, member(info, "end_time"));
+	stamp_str(&b, str_member(info, "lifecycle_stage"));
+	stamp_str(&b, str_member(info, "run_name"));
+	static const char *const lists[] = { "params", "metrics" };
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		struct json_object *a = member(data, lists[l]);
+		size_t n = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+		buf_printf(&b, "%s%zu;", lists[l], n);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *e = json_object_array_get_idx(a, i);
+			stamp_str(&b, str_member(e, "key"));
+			if (l == 0) {
+				stamp_str(&b, str_member(e, "value"));
+			} else {
+				stamp_num(&b, member(e, "value"));
+				stamp_num(&b, member(e, "step"));
+				stamp_num(&b, member(e, "timestamp"));
+			}
+		}
+	}
+	return b.data;
+}
+
+int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_getter *get,
+		     struct mlflow_stamp *st, char **cause, int *exit_status)
 {
 	char *eid = http_escape(run_id);
 	char *path = xasprintf("/api/2.0/mlflow/runs/get?run_id=%s", eid);
@@ -240,6 +289,15 @@ int mlflow_http_walk(struct run *run, const char *run_id, const struct mlflow_ge
 		*cause = xstrdup("the answer holds no run");
 		*exit_status = EXIT_DATA;
 		rc = -1;
+	}
+	if (rc == 0 && st) {
+		st->stamp = run_stamp(info, data);
+		st->same = st->if_same && strcmp(st->if_same, st->stamp) == 0;
+		if (st->same) {
+			json_object_put(o);
+			free(eid);
+			return 0;
+		}
 	}
 	if (rc == 0) {
 		const char *name = str_member(info, "run_name");
@@ -578,8 +636,8 @@ static int http_poster(void *ctx, const char *path, const char *json, char **bod
 	return rc;
 }
 
-int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc, char **cause,
-		     int *exit_status)
+int mlflow_http_load(struct run *run, const char *target, const struct fetch_config *fc,
+		     struct mlflow_stamp *st, char **cause, int *exit_status)
 {
 	char *base, *id, *exp, *cmp;
 	if (parse_target(target, &base, &id, &exp, &cmp) < 0 || !id) {
@@ -596,7 +654,7 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	}
 	struct http_ctx h = { base, fc };
 	struct mlflow_getter get = { http_getter, http_poster, &h };
-	int rc = mlflow_http_walk(run, id, &get, cause, exit_status);
+	int rc = mlflow_http_walk(run, id, &get, st, cause, exit_status);
 	free(base);
 	free(id);
 	return rc;

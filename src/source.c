@@ -401,9 +401,14 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 		load_network(fc, net, nnet);
 	/* MLflow servers: a request per page, one after another. */
 	for (size_t i = 0; i < nmlflow; i++) {
+		struct source_job *j = mlflow[i];
 		int status = EXIT_OK;
-		if (mlflow_http_load(mlflow[i]->run, mlflow[i]->target, fc, &mlflow[i]->error, &status) < 0)
-			mlflow[i]->status = status;
+		/* The stamp of runs/get's answer stands in for an ETag. */
+		struct mlflow_stamp st = { j->if_none_match, NULL, false };
+		if (mlflow_http_load(j->run, j->target, fc, j->validators ? &st : NULL, &j->error, &status) < 0)
+			j->status = status;
+		j->etag = st.stamp;
+		j->not_modified = st.same;
 	}
 	pool_worker(&pool); /* help with (or do) what the threads have not taken */
 	for (size_t t = 0; t < nthreads; t++)

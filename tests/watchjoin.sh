@@ -174,16 +174,17 @@ stop_watch TERM
 # An MLflow server's experiment gaining a run, then losing one.
 MLFLOWD_LIVE="$T/live.json"
 export MLFLOWD_LIVE
-# live RUN...: experiment 7 holds the runs RUN (of a, b: a started first).
+# live RUN...: experiment 7 holds the runs RUN (of a, b: a started first),
+# each with LIVE_STEPS (default 5) points of loss.
 live() {
 	python3 -c '
-import json, sys
+import json, os, sys
 runs = {"a": ("live-a", 1700000100000, 3.0), "b": ("live-b", 1700000200000, 2.0)}
 out = {}
 for r in sys.argv[2:]:
     name, start, l = runs[r]
     out["e7" + r * 30] = {"name": name, "status": "RUNNING", "start": start,
-                          "loss": [[s, l - s / 8] for s in range(1, 6)]}
+                          "loss": [[s, l - s / 8] for s in range(1, int(os.environ.get("LIVE_STEPS", "5")) + 1)]}
 json.dump(out, open(sys.argv[1] + ".new", "w"))' "$MLFLOWD_LIVE" "$@"
 	mv "$MLFLOWD_LIVE.new" "$MLFLOWD_LIVE"
 }
@@ -191,7 +192,7 @@ live a
 start_mlflowd "$T/mlflowd.log"
 X="${MLFLOWD}#/experiments/7"
 rm -rf "$D"
-start_watch "$T/x.log" --watch=0.2 -d "$D" "$X"
+start_watch "$T/x.log" -v --watch=0.2 -d "$D" "$X"
 same_data "an MLflow server's experiment of one run" "$T/x.log" "$X"
 live a b
 same_data "a run started on the server joins" "$T/x.log" "$X"
@@ -199,6 +200,20 @@ grep -qx "trcompare-plot: watch: $X/runs/e7bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb joined
 	fail "no joined note: $(cat "$T/x.log")"
 coloured live-a "#2563eb" live-b "#16a34a"
 ok "watch: $X/runs/e7b… joined"
+
+# A run whose runs/get answer is the same is not read again: a round
+# asks runs/get only; once it logs more points, its history is read.
+histories() { grep -c 'get-history' "$T/mlflowd.log" || true; }
+rounds "$T/x.log" 2
+h0=$(histories) g0=$(grep -c 'runs/get' "$T/mlflowd.log")
+rounds "$T/x.log" 3
+h1=$(histories) g1=$(grep -c 'runs/get' "$T/mlflowd.log")
+[ "$h1" -eq "$h0" ] && [ "$g1" -ge $((g0 + 6)) ] ||
+	fail "runs unchanged: get-history $h0 -> $h1, runs/get $g0 -> $g1"
+LIVE_STEPS=7 live a b
+same_data "runs that logged more points are read again" "$T/x.log" "$X"
+[ "$(histories)" -gt "$h1" ] || fail "no history read after the runs changed"
+ok "watch: an MLflow run's history is read again only when runs/get says it changed"
 live b
 wait_for 20 not_drawn live-a || fail "live-a still drawn"
 grep -qx "trcompare-plot: watch: $X/runs/e7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa left" "$T/x.log" ||

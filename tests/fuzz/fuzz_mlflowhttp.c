@@ -190,12 +190,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run *run = run_new("fuzz");
 	char *cause = NULL;
 	int status = 0;
-	int rc = mlflow_http_walk(run, RUN_ID, &get, &cause, &status);
+	struct mlflow_stamp st = { NULL, NULL, false };
+	int rc = mlflow_http_walk(run, RUN_ID, &get, &st, &cause, &status);
 	if (rc < 0) {
 		check_error(cause, status);
 	} else if (rc != 0 || cause) {
 		violated("success with a cause", cause ? cause : "");
+	} else if (!st.stamp || st.same) {
+		violated("a run read without its stamp", "");
 	}
+	free(st.stamp);
 	run_finish(run);
 	for (size_t i = 0; i < run->nrows; i++) {
 		double s = run->cols[0][i];
