@@ -345,6 +345,8 @@ static size_t load_slots(struct run_cache *c, struct slot **sel, size_t n, bool 
 		if (jobs[i].not_modified) {
 			run_free(jobs[i].run);
 			free(jobs[i].error);
+			free(jobs[i].etag);
+			free(jobs[i].last_modified);
 			free(s->refresh_error);
 			s->refresh_error = NULL;
 			s->pub.refresh_error = NULL;

@@ -63,6 +63,9 @@ struct state {
 	struct color_pin *pins; /* --watch: the colours of the last chart's
 	                           runs (spec.pins; each job owned) */
 	size_t npins;
+	char **dats;           /* --watch -d: the data files written there
+	                          and not removed since (owned) */
+	size_t ndats;
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -695,6 +698,21 @@ static size_t relist_jobs(struct state *st, double interval)
 	return moved;
 }
 
+/* -d DIR has just been written for st->chart under --watch: the data
+ * files written before that it no longer writes (runs that left, labels
+ * that changed) are removed; one that cannot be is said, tried again
+ * next time, and the watch goes on. */
+static void dats_written(struct state *st)
+{
+	char *cause = NULL;
+	if (render_data_dir_prune(st->opts.spec.data_dir, st->dats, &st->ndats, st->chart, &cause) != 0)
+		diag_error("%s", cause);
+	free(cause);
+	st->dats = xreallocarray(st->dats, st->ndats + st->chart->njobs + 1, sizeof *st->dats);
+	for (size_t j = 0; j < st->chart->njobs; j++)
+		st->dats[st->ndats++] = xstrdup(st->chart->jobs[j].file);
+}
+
 /* One round of a watch: the runs of JOBs that stand for several listed
  * again, every job read again (only what was added, for local files);
  * when one changed, the chart is built again and redrawn.  Failures are
@@ -726,30 +744,21 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	}
 	if (st->opts.verbose)
 		diag_note("watch: %zu job%s changed; drawing again", changed, changed == 1 ? "" : "s");
-	/* -d's data files of the last chart: those no longer written go. */
-	size_t nold = spec->data_dir && st->chart ? st->chart->njobs : 0;
-	char **old = xcalloc(nold ? nold : 1, sizeof *old);
-	for (size_t j = 0; j < nold; j++)
-		old[j] = xstrdup(st->chart->jobs[j].file);
 	chart_free(st->chart);
 	st->chart = NULL;
 	struct chart_target target = render_target(pl, spec->data_dir != NULL);
 	char *cause = NULL, *warnings = NULL;
-	int rc = compare_build(spec, st->cache, labels_jl(st), &target, &st->chart, &cause);
-	if (rc == 0) {
-		pin_colors(st);
-		if (spec->data_dir)
-			rc = render_data_dir(spec->data_dir, st->chart, spec, env, &cause);
-		if (rc == 0 && spec->data_dir)
-			rc = render_data_dir_prune(spec->data_dir, old, nold, st->chart, &cause);
-	}
-	for (size_t j = 0; j < nold; j++)
-		free(old[j]);
-	free(old);
-	if (rc != 0) {
+	if (compare_build(spec, st->cache, labels_jl(st), &target, &st->chart, &cause) != 0) {
 		fail(EXIT_DATA, cause);
 		return;
 	}
+	pin_colors(st);
+	if (spec->data_dir && render_data_dir(spec->data_dir, st->chart, spec, env, &cause) != 0) {
+		fail(EXIT_DATA, cause);
+		return;
+	}
+	if (spec->data_dir)
+		dats_written(st);
 	watch_files(st, env);
 	status_update(st, pl);
 	if (watch_on_tty(st, pl)) {
@@ -1042,6 +1051,8 @@ static int watch(struct state *st, struct render_plan *pl, const struct render_e
 	}
 	bool closed = false;
 	pin_colors(st);
+	if (st->opts.spec.data_dir && st->chart)
+		dats_written(st); /* the first chart's, written before */
 	status_show(st, pl);
 	for (;;) {
 		bool last = jobs_finished(st);
@@ -1434,6 +1445,9 @@ static void state_free(struct state *st)
 	free(st->latest_ids);
 	free(st->job_colors);
 	pins_free(st);
+	for (size_t i = 0; i < st->ndats; i++)
+		free(st->dats[i]);
+	free(st->dats);
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	if (st->have_watch_jl)

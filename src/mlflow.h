@@ -38,8 +38,9 @@ bool mlflow_http_is(const char *target);
  * first, and the metrics' histories only when that answer's stamp (what
  * it says of the run that reading it again could change: status, end
  * time, name, params, each metric's latest value, step and timestamp)
- * differs from IF_SAME's.  A point logged below a metric's latest step
- * is seen at the run's next change. */
+ * differs from IF_SAME's.  A point that leaves every metric's latest
+ * value, step and timestamp as they were is seen at the run's next
+ * change. */
 struct mlflow_stamp {
 	const char *if_same; /* the stamp of the run held, or NULL */
 	char *stamp;         /* out: this answer's stamp (malloc'd), or NULL

@@ -4,6 +4,7 @@
 
 #include "outplan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,12 +25,11 @@ static char *shown(const char *s)
 	return t;
 }
 
-/* PATH as one name per file: absolute, its longest existing directory
- * through realpath (symbolic links and ".." there as the kernel follows
- * them), the rest with ".", ".." and repeated slashes folded in the text
- * (directories still to be made), so that "out/a.png", "./out//a.png", a
- * symbolic link's name for "out" and "link/../a.png" all meet.  Malloc'd. */
-static char *path_key(const char *path)
+/* PATH made absolute, its longest existing directory through realpath
+ * (symbolic links and ".." there as the kernel follows them), the rest
+ * with ".", ".." and repeated slashes folded in the text (directories
+ * still to be made).  Malloc'd. */
+static char *fold(const char *path)
 {
 	char *abs;
 	if (path[0] == '/') {
@@ -78,17 +78,44 @@ static char *path_key(const char *path)
 	return out;
 }
 
-/* The key of the directory DIR ("" for the current one): path_key's name
- * for it, whether it exists yet or not, so that "out" and "out/x/.." meet
- * while out/x is still to be made. */
+/* PATH as one name per file, so that "out/a.png", "./out//a.png", a
+ * symbolic link's name for "out", "link/../a.png", "out/x/../a.png" (x
+ * still to be made), "new/../link/a.png" and a bind mount's name for
+ * "out" all meet: fold()'s path, then the device and inode of its
+ * longest existing directory (all of it when WHOLE, else all but its last
+ * name: a file's own symbolic link is replaced, not followed) and the
+ * rest.  Malloc'd. */
+static char *path_key(const char *path, bool whole)
+{
+	char *f = fold(path);
+	size_t end = strlen(f);
+	if (!whole) {
+		char *last = strrchr(f, '/');
+		end = last ? (size_t)(last - f) : 0;
+	}
+	char *p = xstrndup(f, end);
+	char *key = NULL;
+	while (!key) {
+		struct stat sb;
+		if (stat(*p ? p : "/", &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			key = xasprintf("@%ju:%ju%s", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino, f + strlen(p));
+		} else {
+			char *slash = strrchr(p, '/');
+			if (!slash) /* "/" itself cannot be stat'ed: the text alone */
+				key = xstrdup(f);
+			else
+				*slash = '\0';
+		}
+	}
+	free(p);
+	free(f);
+	return key;
+}
+
+/* The key of the directory DIR ("" for the current one). */
 static char *dir_key(const char *dir)
 {
-	/* "DIR/." so that DIR itself goes through realpath too (a symbolic
-	 * link's name for a directory meets the directory's). */
-	char *p = xasprintf("%s/.", *dir ? dir : ".");
-	char *key = path_key(p);
-	free(p);
-	return key;
+	return path_key(*dir ? dir : ".", true);
 }
 
 /* Appends PATH (written by the option OPT given ARG) to OP. */
@@ -221,22 +248,17 @@ int outplan_clash(const struct out_plan *op, char **cause)
 	return 0;
 }
 
-/* Is PATH a file in the -d directory of OP (which -d makes first: `-d out
- * -o out/compare.png`)? */
-static bool in_data_dir(const struct out_plan *op, const char *path)
+/* Is F in the -d directory of OP (which -d makes first: `-d out -o
+ * out/compare.png`)? */
+static bool in_data_dir(const struct out_plan *op, const struct out_file *f)
 {
-	char *key = path_key(path);
-	char *slash = strrchr(key, '/');
-	if (slash)
-		*slash = '\0';
 	bool in = false;
 	for (size_t i = 0; i < op->n && !in; i++)
 		if (op->v[i].kind == OUT_DIR) {
-			char *d = path_key(op->v[i].path);
-			in = strcmp(d, key) == 0;
+			char *d = dir_key(op->v[i].path);
+			in = strcmp(d, f->dir_key) == 0;
 			free(d);
 		}
-	free(key);
 	return in;
 }
 
@@ -255,7 +277,7 @@ int outplan_check(const struct out_plan *op, bool make, char **cause)
 	}
 	for (size_t i = 0; i < op->n; i++)
 		if (op->v[i].kind == OUT_FILE &&
-		    atomic_check(op->v[i].path, make || op->v[i].in_dir || in_data_dir(op, op->v[i].path), cause) != 0)
+		    atomic_check(op->v[i].path, make || op->v[i].in_dir || in_data_dir(op, &op->v[i]), cause) != 0)
 			return -1;
 	return 0;
 }

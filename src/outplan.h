@@ -23,9 +23,9 @@ struct out_file {
 	enum out_kind kind;
 	char *path;    /* as it is opened: "out/compare.gp" */
 	char *who;     /* the option that writes it, shown: "-d out" */
-	char *dir_key; /* its directory: its absolute path through realpath
-	                  as far as it exists, the rest with ".", ".." and
-	                  "//" folded */
+	char *dir_key; /* its directory: "@DEV:INO" of the longest part of
+	                  it that exists (through realpath), then the rest
+	                  with ".", ".." and "//" folded */
 	char *name;    /* its last name ("" for OUT_DATS) */
 	bool in_dir;   /* -d's: its directory is made by -d */
 	bool through;  /* an existing FIFO or device: written into, never

@@ -511,8 +511,8 @@ static int hexval(char c)
 }
 
 /* The value of parameter NAME in QUERY ("a=1&b=2"), percent-decoded
- * (malloc'd), or NULL. */
-static char *query_value(const char *query, const char *name)
+ * (malloc'd; *LEN its length, a decoded NUL byte included), or NULL. */
+static char *query_value(const char *query, const char *name, size_t *len_out)
 {
 	size_t nl = strlen(name);
 	for (const char *q = query; *q;) {
@@ -532,6 +532,7 @@ static char *query_value(const char *query, const char *name)
 				}
 			}
 			*o = '\0';
+			*len_out = (size_t)(o - out);
 			return out;
 		}
 		q += len + (q[len] == '&');
@@ -541,12 +542,13 @@ static char *query_value(const char *query, const char *name)
 
 /* The parts of JOB TARGET (mlflow_http_is): the server's URL (*BASE,
  * malloc'd) and one of a run (*RUN), an experiment (*EXP) or the runs=
- * value of the UI's compare page (*CMP, percent-decoded: a JSON list of
- * run ids), the others NULL (malloc'd).  0, or -1 when the fragment names
+ * value of the UI's compare page (*CMP, percent-decoded, *CMP_LEN bytes:
+ * a JSON list of run ids), the others NULL (malloc'd).  0, or -1 when the fragment names
  * none of them. */
-static int parse_target(const char *target, char **base, char **run, char **exp, char **cmp)
+static int parse_target(const char *target, char **base, char **run, char **exp, char **cmp, size_t *cmp_len)
 {
 	*base = *run = *exp = *cmp = NULL;
+	*cmp_len = 0;
 	const char *hash = strchr(target, '#');
 	if (!hash || !hash[1])
 		return -1;
@@ -565,7 +567,7 @@ static int parse_target(const char *target, char **base, char **run, char **exp,
 	} else if (strncmp(f, compare, strlen(compare)) == 0) {
 		/* The UI's page comparing runs (its compareRuns route),
 		 * /compare-runs?runs=["ID",…]&experiments=["EXP",…]. */
-		*cmp = query_value(f + strlen(compare), "runs");
+		*cmp = query_value(f + strlen(compare), "runs", cmp_len);
 		if (!*cmp)
 			return -1;
 	} else if (strncmp(f, ex, strlen(ex)) == 0) {
@@ -640,7 +642,8 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 		     struct mlflow_stamp *st, char **cause, int *exit_status)
 {
 	char *base, *id, *exp, *cmp;
-	if (parse_target(target, &base, &id, &exp, &cmp) < 0 || !id) {
+	size_t cmp_len;
+	if (parse_target(target, &base, &id, &exp, &cmp, &cmp_len) < 0 || !id) {
 		/* An experiment (a compare page) stands for its runs
 		 * (mlflow_http_list): it is read as one run only when it
 		 * could not be listed. */
@@ -660,18 +663,22 @@ int mlflow_http_load(struct run *run, const char *target, const struct fetch_con
 	return rc;
 }
 
-/* The runs of the UI's compare page TARGET, RUNS its runs= value: a JSON
- * list of run ids, each once, at most MLFLOW_HTTP_MAX_RUNS, in the page's
- * order, as mlflow_http_list's *TARGETS "…#/runs/RUN_ID" (statuses
- * unknown: NULL).  Nothing is asked of the server.  Same returns. */
-static int compare_list(const char *target, const char *runs, char ***targets, const char ***statuses,
-			size_t *n, char **cause, int *exit_status)
+/* The runs of the UI's compare page TARGET, RUNS its runs= value (LEN
+ * bytes): a JSON list of run ids, each once, at most
+ * MLFLOW_HTTP_MAX_RUNS, in the page's order, as mlflow_http_list's
+ * *TARGETS "…#/runs/RUN_ID" (statuses unknown: NULL).  Nothing is asked
+ * of the server.  Same returns. */
+static int compare_list(const char *target, const char *runs, size_t len, char ***targets,
+			const char ***statuses, size_t *n, char **cause, int *exit_status)
 {
 	*exit_status = EXIT_DATA;
 	struct json_tokener *tok = json_tokener_new();
-	size_t len = strlen(runs);
 	struct json_object *o = len < 0x7fffffff ? json_tokener_parse_ex(tok, runs, (int)len) : NULL;
-	bool whole = o && json_tokener_get_error(tok) == json_tokener_success;
+	/* One value, all of RUNS: nothing but white space after the list. */
+	size_t end = o ? json_tokener_get_parse_end(tok) : 0;
+	while (end < len && (runs[end] == ' ' || runs[end] == '\t' || runs[end] == '\n' || runs[end] == '\r'))
+		end++;
+	bool whole = o && json_tokener_get_error(tok) == json_tokener_success && end == len;
 	json_tokener_free(tok);
 	if (!whole || !json_object_is_type(o, json_type_array)) {
 		json_object_put(o);
@@ -729,14 +736,15 @@ int mlflow_http_list(const char *target, const struct fetch_config *fc, char ***
 	*statuses = NULL;
 	*n = 0;
 	char *base, *id, *exp, *cmp;
-	if (parse_target(target, &base, &id, &exp, &cmp) < 0 || (!exp && !cmp)) {
+	size_t cmp_len;
+	if (parse_target(target, &base, &id, &exp, &cmp, &cmp_len) < 0 || (!exp && !cmp)) {
 		free(base);
 		free(id);
 		return 0;
 	}
 	if (cmp) {
 		free(base);
-		int rc = compare_list(target, cmp, targets, statuses, n, cause, exit_status);
+		int rc = compare_list(target, cmp, cmp_len, targets, statuses, n, cause, exit_status);
 		free(cmp);
 		return rc;
 	}

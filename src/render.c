@@ -452,26 +452,29 @@ int render_data_dir(const char *dir, const struct chart *ch, const struct compar
 	return rc;
 }
 
-int render_data_dir_prune(const char *dir, char *const *old, size_t n, const struct chart *ch, char **cause)
+int render_data_dir_prune(const char *dir, char **old, size_t *n, const struct chart *ch, char **cause)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t left = 0;
+	const char *sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
+	for (size_t i = 0; i < *n; i++) {
 		bool kept = false;
 		for (size_t j = 0; j < ch->njobs && !kept; j++)
 			kept = strcmp(ch->jobs[j].file, old[i]) == 0;
-		if (kept)
-			continue;
-		const char *sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
-		char *path = xasprintf("%s%s%s", dir, sep, old[i]);
-		if (unlink(path) != 0 && errno != ENOENT) {
-			char *p = shown(path);
-			*cause = xasprintf("%s: cannot remove: %s", p, strerror(errno));
-			free(p);
-			free(path);
-			return -1;
+		char *path = kept ? NULL : xasprintf("%s%s%s", dir, sep, old[i]);
+		if (path && unlink(path) != 0 && errno != ENOENT) {
+			if (!*cause) {
+				char *p = shown(path);
+				*cause = xasprintf("%s: cannot remove: %s", p, strerror(errno));
+				free(p);
+			}
+			old[left++] = old[i];
+		} else {
+			free(old[i]);
 		}
 		free(path);
 	}
-	return 0;
+	*n = left;
+	return left ? -1 : 0;
 }
 
 void render_data(FILE *out, const struct chart *ch)

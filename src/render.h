@@ -113,11 +113,13 @@ int render_file_check(const struct render_plan *pl, const char *tmp, char **caus
 int render_data_dir(const char *dir, const struct chart *ch, const struct compare_spec *spec,
 		    const struct render_env *env, char **cause);
 
-/* A watch's -d DIR drawn again: removes the data files OLD[0..N) (names
- * the last render_data_dir wrote there) that CH does not write, those of
- * runs that left the chart or changed their label.  A file already gone
- * is fine.  Returns 0, or -1 with *cause ("DIR/NAME: cannot remove: …"). */
-int render_data_dir_prune(const char *dir, char *const *old, size_t n, const struct chart *ch, char **cause);
+/* A watch's -d DIR drawn again: removes the data files OLD[0..*N) (names
+ * an earlier render_data_dir wrote there, malloc'd) that CH does not
+ * write, those of runs that left the chart or changed their label.  A
+ * file already gone is fine.  OLD keeps, in *N, the names that could not
+ * be removed (the others freed).  Returns 0, or -1 with *cause naming
+ * the first ("DIR/NAME: cannot remove: …"). */
+int render_data_dir_prune(const char *dir, char **old, size_t *n, const struct chart *ch, char **cause);
 
 /* --data: every job's table to OUT, one gnuplot index block each. */
 void render_data(FILE *out, const struct chart *ch);

@@ -407,8 +407,12 @@ void source_load(const struct fetch_config *fc, struct source_job *jobs, size_t 
 		struct mlflow_stamp st = { j->if_none_match, NULL, false };
 		if (mlflow_http_load(j->run, j->target, fc, j->validators ? &st : NULL, &j->error, &status) < 0)
 			j->status = status;
-		j->etag = st.stamp;
+		/* The same run: as a 304, no validators come back. */
 		j->not_modified = st.same;
+		if (st.same)
+			free(st.stamp);
+		else
+			j->etag = st.stamp;
 	}
 	pool_worker(&pool); /* help with (or do) what the threads have not taken */
 	for (size_t t = 0; t < nthreads; t++)

@@ -110,6 +110,8 @@ cat >"$T/coll.txt" <<MANIFEST
 -o elsewhere/new/../e.png runs/b.json
 -o link/f.png runs/a.json
 -o elsewhere/deep/f.png runs/b.json
+-o elsewhere/deep/g.png runs/a.json
+-o new/../link/g.png runs/b.json
 MANIFEST
 mkdir -p "$T/elsewhere/deep"
 ln -sfn elsewhere/deep "$T/link"
@@ -120,7 +122,18 @@ trcompare-plot: $T/coll.txt:7: $T/./out/y.png: -o $T/out/y.png writes it too
 trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
 trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too
 trcompare-plot: $T/coll.txt:12: $T/elsewhere/new/../e.png: $T/coll.txt:11 writes it too
-trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too
+trcompare-plot: $T/coll.txt:16: $T/new/../link/g.png: $T/coll.txt:15 writes it too" --batch "$T/coll.txt"
+# A bind mount's name for a directory is that directory (where this test
+# may mount: as root, with mount(8) allowed).
+mkdir "$T/bind"
+if [ "$(id -u)" -eq 0 ] && mount --bind "$T/elsewhere" "$T/bind" 2>/dev/null; then
+	printf -- '-o elsewhere/h.png runs/a.json\n-o bind/h.png runs/b.json\n' >"$T/bind.txt"
+	trc --batch "$T/bind.txt"
+	umount "$T/bind"
+	[ "$rc" -eq 64 ] && [ "$(cat "$T/err")" = "trcompare-plot: $T/bind.txt:2: $T/bind/h.png: $T/bind.txt:1 writes it too" ] ||
+		fail "a bind mount's name: exit $rc: $(cat "$T/err")"
+fi
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"

@@ -187,6 +187,10 @@ done
 C="${S}#/compare-runs?runs="
 expect_fail 1 "trcompare-plot: ${C}%5B: the compare page's runs= is not a JSON list of run ids" -S json "${C}%5B"
 expect_fail 1 "trcompare-plot: ${C}{}: the compare page's runs= is not a JSON list of run ids" -S json "${C}{}"
+for junk in '["e1000000000000000000000000000003"]junk{' '["e1000000000000000000000000000003"]["zz"]' \
+	'["e1000000000000000000000000000003"]%00x' '["e1000000000000000000000000000003%00x"]'; do
+	expect_fail 1 "trcompare-plot: ${C}$junk: the compare page's runs= is not a JSON list of run ids" -S json "${C}$junk"
+done
 expect_fail 1 "trcompare-plot: ${C}[]: the compare page's runs= lists no run" -S json "${C}[]"
 expect_fail 1 "trcompare-plot: ${C}[\"ok\",\"../x y\"]: the compare page lists a run id that is none: \"..\/x y\"" -S json "${C}[\"ok\",\"../x y\"]"
 expect_fail 1 "trcompare-plot: ${C}[1]: the compare page lists a run id that is none: 1" -S json "${C}[1]"

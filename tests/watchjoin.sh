@@ -89,17 +89,23 @@ same "a run joins after one left"
 coloured version_3 "#2563eb"
 ok "a run that joins takes the first colour no drawn run has"
 
-# A data file that cannot be removed (a directory now) is said; the watch
-# goes on.
+# A data file that cannot be removed (a directory now) is said; the chart
+# is drawn all the same, and the file is removed at the next drawing.
+sum0=$(cksum <"$T/live.png")
 kill -STOP "$wpid"
 rm -rf "$L/version_2" "$D/version_2.dat"
 mkdir "$D/version_2.dat"
 kill -CONT "$wpid"
 wait_for 20 grep -qx "trcompare-plot: $D/version_2.dat: cannot remove: Is a directory" "$T/w.log" ||
 	fail "no message for a data file that cannot be removed: $(tail -5 "$T/w.log")"
+redrawn() { [ "$(cksum <"$T/live.png")" != "$sum0" ]; }
+wait_for 20 redrawn || fail "-o not drawn again after a data file could not be removed"
 rmdir "$D/version_2.dat"
+: >"$D/version_2.dat"
+echo "0,20,0.5" >>"$L/version_1/metrics.csv"
+wait_for 20 test ! -e "$D/version_2.dat" || fail "the data file was not removed at the next drawing: $(ls "$D")"
 run version_2 2.5
-same "a data file that could not be removed: said, the watch goes on"
+same "a data file that could not be removed: said, the chart drawn, removed later"
 
 # The directory gone: said, the watch goes on; back, it is listed again.
 mv "$L" "$T/away"
