@@ -4,6 +4,7 @@
 #include "batch.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "gpscript.h"
 #include "http.h"
 #include "outplan.h"
+#include "reader.h"
 #include "report.h"
 #include "source.h"
 #include "text.h"
@@ -60,6 +62,12 @@ struct batch {
 	size_t nwarned;
 	struct batch_stats st;
 	int rc;
+	struct newer_memo {  /* --newer: each input looked at once */
+		char *path;
+		bool ok;
+		struct timespec newest;
+	} *memo;
+	size_t nmemo;
 };
 
 /* Says one message "WHERE: ..." (WHERE may be NULL). */
@@ -153,37 +161,73 @@ void batch_free(struct batch *b)
 	}
 	free(b->ls);
 	free(b->warned);
+	for (size_t i = 0; i < b->nmemo; i++)
+		free(b->memo[i].path);
+	free(b->memo);
 	free(b);
 }
 
 /* ------------------------------------------------------------ --newer */
 
-/* The newest modification time under PATH into *NEWEST (a directory's
- * files, DEPTH levels down).  False when PATH cannot be read. */
-static bool newest_under(const char *path, int depth, struct timespec *newest)
+/* Raises *NEWEST to T. */
+static void raise_to(struct timespec *newest, const struct timespec *t)
+{
+	if (t->tv_sec > newest->tv_sec || (t->tv_sec == newest->tv_sec && t->tv_nsec > newest->tv_nsec))
+		*newest = *t;
+}
+
+/* The newest modification time under PATH into *NEWEST: PATH's own, and
+ * a directory's files DEPTH levels down, as deep as the readers look
+ * (READER_DIR_DEPTH).  Below TOP only real directories are entered, as
+ * the readers do (a link loop is never followed); a link's time is its
+ * target's, and a file that vanishes meanwhile (a logger's temporary
+ * file) is no change.  False when PATH cannot be read. */
+static bool newest_under(const char *path, int depth, bool top, struct timespec *newest)
 {
 	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return false;
-	if (sb.st_mtim.tv_sec > newest->tv_sec ||
-	    (sb.st_mtim.tv_sec == newest->tv_sec && sb.st_mtim.tv_nsec > newest->tv_nsec))
-		*newest = sb.st_mtim;
-	if (!S_ISDIR(sb.st_mode) || depth == 0)
+	if ((top ? stat(path, &sb) : lstat(path, &sb)) != 0)
+		return !top && errno == ENOENT;
+	bool descend = S_ISDIR(sb.st_mode);
+	if (S_ISLNK(sb.st_mode)) {
+		struct stat t;
+		if (stat(path, &t) == 0)
+			sb = t;
+		descend = false;
+	}
+	raise_to(newest, &sb.st_mtim);
+	if (!descend || depth == 0)
 		return true;
 	DIR *d = opendir(path);
 	if (!d)
-		return false;
+		return !top && errno == ENOENT;
 	bool ok = true;
 	struct dirent *de;
 	while (ok && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		char *sub = xasprintf("%s/%s", path, de->d_name);
-		ok = newest_under(sub, depth - 1, newest);
+		ok = newest_under(sub, depth - 1, false, newest);
 		free(sub);
 	}
 	closedir(d);
 	return ok;
+}
+
+/* newest_under(PATH) for a JOB's file or directory, looked at once per
+ * batch however many lines name it.  False when it cannot be read. */
+static bool input_newest(struct batch *b, const char *path, struct timespec *newest)
+{
+	for (size_t i = 0; i < b->nmemo; i++)
+		if (strcmp(b->memo[i].path, path) == 0) {
+			raise_to(newest, &b->memo[i].newest);
+			return b->memo[i].ok;
+		}
+	struct newer_memo m = { .path = xstrdup(path) };
+	m.ok = newest_under(path, READER_DIR_DEPTH + 1, true, &m.newest);
+	b->memo = xreallocarray(b->memo, b->nmemo + 1, sizeof *b->memo);
+	b->memo[b->nmemo++] = m;
+	raise_to(newest, &m.newest);
+	return m.ok;
 }
 
 /* Lowers *OLDEST to PATH's modification time; false when PATH is missing. */
@@ -200,7 +244,7 @@ static bool oldest_of(const char *path, struct timespec *oldest)
 
 /* --newer: every output of SPEC exists and is newer than every one of its
  * inputs, which are all local files or directories. */
-static bool up_to_date(const struct compare_spec *spec)
+static bool up_to_date(struct batch *b, const struct compare_spec *spec)
 {
 	struct timespec oldest = { .tv_sec = (time_t)1 << 62 }, newest = { 0, 0 };
 	bool ok = true;
@@ -213,7 +257,7 @@ static bool up_to_date(const struct compare_spec *spec)
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
 		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
-		     newest_under(target, 4, &newest);
+		     input_newest(b, target, &newest);
 		free(label);
 		free(target);
 	}
@@ -346,7 +390,7 @@ size_t batch_check(struct batch *b)
 		const struct compare_spec *spec = b->lines[i].spec;
 		if (!check_writable(b, i))
 			continue;
-		if (b->cfg->newer && up_to_date(spec)) {
+		if (b->cfg->newer && up_to_date(b, spec)) {
 			b->ls[i].skip = true;
 			continue;
 		}

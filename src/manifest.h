@@ -15,7 +15,8 @@
  *   - nothing is expanded: $, `, *, ?, ~, ;, |, &, <, > are plain
  *     characters (no variables, globbing, command substitution or
  *     redirection: the manifest never reaches a shell);
- *   - a carriage return before a newline is ignored (CRLF files).
+ *   - a carriage return before a newline is ignored (CRLF files), and so
+ *     is a UTF-8 byte order mark at the start.
  * Errors: "LINE:COL: unterminated single quote" (the quote's position),
  * "... double quote", "LINE:COL: backslash at the end of the manifest",
  * "LINE:COL: NUL byte". */

@@ -121,6 +121,18 @@ trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
 trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too
 trcompare-plot: $T/coll.txt:12: $T/elsewhere/new/../e.png: $T/coll.txt:11 writes it too
 trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too" --batch "$T/coll.txt"
+# A Windows editor's manifest: a byte order mark, CRLF line ends, also in
+# a quoted newline; columns count from after the mark.
+mkdir -p "$T/win"
+printf '\357\273\277-o a.txt %s\r\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/win/m"
+expect_ok --batch "$T/win/m" -q
+printf -- '-o "b\r\nc.txt" %s\r\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/win/m2"
+expect_ok --batch "$T/win/m2" -q
+[ -s "$T/win/a.txt" ] && [ -s "$T/win/b
+c.txt" ] || fail "a manifest with a BOM and CRLF: $(ls "$T/win" | od -c | head)"
+printf '\357\273\277-o x.png "a\r\n' >"$T/win/q"
+expect_fail 64 "trcompare-plot: $T/win/q:1:10: unterminated double quote" --batch "$T/win/q"
+ok "a manifest with a UTF-8 byte order mark and CRLF line ends"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
@@ -195,6 +207,24 @@ rm "$N/bd/compare.gp"
 trc --batch "$N/m" --newer
 [ "$(final_line)" = "1 chart written, 1 skipped, 1 failed in T s" ] || fail "--newer, a missing output: $(cat "$T/err")"
 ok "--newer skips up-to-date lines, redraws those with a newer input or a missing output"
+# A TensorBoard log root: its event files may be many levels down (runs
+# 16 levels below are read); --newer looks as deep, once per input
+# however many lines name it.
+python3 "$top_srcdir/tests/trackers.py" tfevents "$T/tfe" >/dev/null
+mkdir -p "$N/logs/sweep/lr-1e-4/seed-0/v2"
+cp -r "$T/tfe/multi/run_a" "$N/logs/sweep/lr-1e-4/seed-0/v2/run_a"
+ev=$(echo "$N"/logs/sweep/lr-1e-4/seed-0/v2/run_a/events.*)
+printf -- '-o tb.txt logs\n-o tb2.txt logs\n' >"$N/tb"
+touch -d '2020-01-01' "$ev"
+trc --batch "$N/tb" --newer
+[ "$rc" -eq 0 ] && [ "$(final_line)" = "2 charts written, 0 skipped, 0 failed in T s" ] || fail "--newer, a log root: $(cat "$T/err")"
+trc --batch "$N/tb" --newer
+[ "$(final_line)" = "0 charts written, 2 skipped, 0 failed in T s" ] || fail "--newer, a log root unchanged: $(cat "$T/err")"
+touch "$ev"
+trc --batch "$N/tb" --newer
+[ "$(final_line)" = "2 charts written, 0 skipped, 0 failed in T s" ] ||
+	fail "--newer: an event file 6 levels down changed, the chart was not redrawn: $(cat "$T/err")"
+ok "--newer: a log root's event file far down is an input"
 
 # --shard K/N: the shards together are the whole, no line twice.
 S="$T/shard"
