@@ -32,7 +32,7 @@ struct line_state {
 	bool submitted;     /* every output is written or in the pool */
 	size_t pending;     /* outputs the pool still draws */
 	bool finished;
-	char *summary_md;   /* cfg->summaries: the summary table, markdown */
+	char *summary;      /* cfg->summary: the summary table */
 };
 
 /* A chart being drawn by one gnuplot of the pool. */
@@ -157,7 +157,7 @@ void batch_free(struct batch *b)
 	free(b->slots);
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->ls[i].plans);
-		free(b->ls[i].summary_md);
+		free(b->ls[i].summary);
 	}
 	free(b->ls);
 	free(b->warned);
@@ -747,15 +747,15 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 	if (spec->report)
 		make_parents(spec->report);
 	bool first = true;
-	if (b->cfg->summaries) {
+	if (b->cfg->summary != SUMMARY_NONE) {
 		struct chart_target t = { .view = false };
 		struct chart *ch = build(b, i, jl, &t, first);
 		first = false;
 		if (ch) {
 			size_t len;
-			FILE *mem = open_memstream(&ls->summary_md, &len);
+			FILE *mem = open_memstream(&ls->summary, &len);
 			if (mem) {
-				render_summary_baseline(mem, ch, SUMMARY_MARKDOWN, 0,
+				render_summary_baseline(mem, ch, b->cfg->summary, 0,
 							spec->baseline ? render_baseline(ch, spec->baseline) : -1);
 				fclose(mem);
 			}
@@ -814,7 +814,7 @@ const char *batch_line_status(const struct batch *b, size_t i)
 
 const char *batch_line_summary(const struct batch *b, size_t i)
 {
-	return b->ls[i].summary_md;
+	return b->ls[i].summary;
 }
 
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st)

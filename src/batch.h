@@ -56,7 +56,9 @@ struct batch_config {
 	void (*say)(void *ctx, enum batch_say what, const char *msg);
 	void (*progress)(void *ctx, const struct batch_stats *st); /* or NULL */
 	void *ctx;
-	bool summaries;           /* keep each line's summary for an index */
+	enum summary_format summary; /* keep each line's summary table in
+	                                this format for an index (SUMMARY_NONE:
+	                                not) */
 	const char *index;        /* --index FILE, or NULL: no line may write
 	                             it (batch_check) */
 };
@@ -84,8 +86,8 @@ void batch_load(struct batch *b);
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st);
 
 /* After batch_write, line I for an index page: NULL when written, else
- * "skipped (up to date)" or "failed"; and its summary as a markdown table
- * (with cfg->summaries; NULL when its jobs did not load). */
+ * "skipped (up to date)" or "failed"; and its summary table
+ * (in cfg->summary's format; NULL when its jobs did not load). */
 const char *batch_line_status(const struct batch *b, size_t i);
 const char *batch_line_summary(const struct batch *b, size_t i);
 

@@ -1313,7 +1313,7 @@ static int batch_index(const struct manifest_run *mr, const struct batch *b, con
 		e[i].summary_file = spec->summary_output;
 		e[i].report = spec->report;
 		e[i].status = batch_line_status(b, i);
-		e[i].summary_md = batch_line_summary(b, i);
+		e[i].summary = batch_line_summary(b, i);
 	}
 	char *cause = NULL;
 	int rc = index_write(path, e, mr->nlines, &cause);
@@ -1376,7 +1376,7 @@ static int run_batch(struct state *st, int argc, char **argv)
 		.say = o->verbose ? batch_say_verbose : batch_say,
 		.progress = isatty(STDERR_FILENO) && !o->quiet ? batch_progress : NULL,
 		.ctx = &mr,
-		.summaries = o->index != NULL,
+		.summary = !o->index ? SUMMARY_NONE : index_is_html(o->index) ? SUMMARY_TEXT : SUMMARY_MARKDOWN,
 		.index = o->index,
 	};
 	/* Every line's usage errors are said, then nothing is done. */

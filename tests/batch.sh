@@ -356,6 +356,34 @@ expect_fail 64 "trcompare-plot: $T/ix/m:2: $T/ix/pages/../index.md: --index $T/i
 	--batch "$T/ix/m" --index "$T/ix/./index.md"
 [ "$(ls "$T/ix")" = m ] || fail "--index clash: something was written: $(ls "$T/ix")"
 ok "--index: a line writing the index's file is refused before anything is written"
+# Hostile text on the page: a title of '#' or ending in '#' (a heading's
+# closing '#'s), a manifest named like a list item, a label with < | in
+# the HTML page's plain-text summary (no Markdown escapes there); a
+# report's title likewise.
+mkdir -p "$T/ixh"
+cat >"$T/ixh/1. m" <<MANIFEST
+--title '#' -o a.txt 'lab<b>|x=$RUNS/qwen-350m-lr1e-4.json'
+--title 'sweep #3 #' -o b.txt $RUNS/qwen-350m-lr1e-4.json
+--title '# x #' --report r.md -m loss $RUNS/qwen-350m-lr1e-4.json
+MANIFEST
+cd "$T/ixh"
+expect_ok --batch '1. m' --index i.md -q
+expect_ok --batch '1. m' --index i.html -q
+cd "$T"
+grep -qx '## \\#' "$T/ixh/i.md" && grep -qx '## sweep \\#3 \\#' "$T/ixh/i.md" && grep -qx '1\\. m\\:2' "$T/ixh/i.md" ||
+	fail "--index .md: a '#' title or a list-like place: $(grep -v '^|' "$T/ixh/i.md")"
+[ "$(head -1 "$T/ixh/r.md")" = '# \# x \#' ] || fail "--report .md: a '#' title: $(head -1 "$T/ixh/r.md")"
+if command -v cmark-gfm >/dev/null 2>&1; then
+	cmark-gfm -e table "$T/ixh/i.md" >"$T/ixh/md.html"
+	grep -qx '<h2>#</h2>' "$T/ixh/md.html" && grep -qx '<h2>sweep #3 #</h2>' "$T/ixh/md.html" &&
+		grep -qx '<p>1. m:1</p>' "$T/ixh/md.html" && ! grep -q '<ol' "$T/ixh/md.html" ||
+		fail "--index .md rendered: $(grep -v '<t[dhr]\|</t' "$T/ixh/md.html")"
+	[ "$(head -1 "$T/ixh/r.md" | cmark-gfm)" = '<h1># x #</h1>' ] || fail "--report .md: a '#' title rendered"
+fi
+sed -n '/<pre>/,/<\/pre>/p' "$T/ixh/i.html" >"$T/ixh/pre"
+grep -q '^\* lab&lt;b&gt;|x ' "$T/ixh/pre" && ! grep -q '\\' "$T/ixh/pre" ||
+	fail "--index .html: the summary is not plain text: $(cat "$T/ixh/pre")"
+ok "--index: '#' titles, a list-like manifest name, a plain-text summary in HTML; a report's '#' title"
 expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
 $try" --batch "$T/site/m" --index x.txt
 expect_fail 64 "trcompare-plot: --index: only with --batch
