@@ -305,6 +305,43 @@ static size_t check_line(struct batch *b, size_t i)
 	return errors;
 }
 
+/* An output of a line (OPS[i]) that is a JOB's file of any line, or the
+ * manifest: it would replace what the batch reads (and the next run's
+ * charts would be drawn from a chart or a table). */
+static size_t check_inputs(struct batch *b, const struct out_plan *ops)
+{
+	size_t errors = 0;
+	struct out_plan *ins = xcalloc(b->n + 1, sizeof *ins);
+	for (size_t j = 0; j < b->n; j++)
+		outplan_inputs_of(b->lines[j].spec, &ins[j]);
+	if (b->cfg->manifest) {
+		outplan_add_file(&ins[b->n], b->cfg->manifest, "--batch");
+		free(ins[b->n].v[0].who);
+		ins[b->n].v[0].who = xstrdup("the manifest");
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		char *cause = NULL;
+		for (size_t j = 0; j <= b->n && !cause && !b->ls[i].bad; j++) {
+			if (outplan_reads(&ops[i], &ins[j], &cause) != 0 && j != i && j < b->n) {
+				/* "PATH: it is the JOB J" of another line */
+				char *c = xasprintf("%s of %s", cause, b->lines[j].where);
+				free(cause);
+				cause = c;
+			}
+		}
+		if (cause) {
+			say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
+			free(cause);
+			b->ls[i].bad = true;
+			errors++;
+		}
+	}
+	for (size_t j = 0; j <= b->n; j++)
+		outplan_free(&ins[j]);
+	free(ins);
+	return errors;
+}
+
 /* An output written by two lines (or twice by one), or where --index
  * goes, is an error, however it is spelt (outplan_same), a Markdown
  * report's charts and -d's files included. */
@@ -351,6 +388,7 @@ static size_t check_collisions(struct batch *b)
 				errors++;
 			}
 	outplan_free(&idx);
+	errors += check_inputs(b, ops);
 	for (size_t i = 0; i < b->n; i++)
 		outplan_free(&ops[i]);
 	free(ops);

@@ -61,6 +61,8 @@ struct batch_config {
 	                                not) */
 	const char *index;        /* --index FILE, or NULL: no line may write
 	                             it (batch_check) */
+	const char *manifest;     /* the manifest's file (NULL: stdin), which
+	                             no line may write either */
 };
 
 struct batch;
@@ -72,7 +74,8 @@ void batch_free(struct batch *b);
 
 /* Usage errors of every line, each said as "WHERE: ..." (compare_panels'
  * and render_plan's causes, the JOBs' (compare_add_jobs), "-o FILE: line
- * N writes it too", "PATH: --index PATH writes it too"); with --newer,
+ * N writes it too", "PATH: --index PATH writes it too", "PATH: it is the
+ * JOB J of MANIFEST:LINE", "PATH: it is the manifest"); with --newer,
  * skips the lines that are up to date; the other lines' jobs go into the
  * cache.  Returns the number of errors (0: go on). */
 size_t batch_check(struct batch *b);

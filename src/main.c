@@ -241,11 +241,14 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	struct out_plan op;
 	outplan_of(spec, o->watch != 0, &op);
 	int orc = -1;
-	if (outplan_clash(&op, &cause) != 0)
+	struct out_plan in;
+	outplan_inputs_of(spec, &in);
+	if (outplan_clash(&op, &cause) != 0 || outplan_reads(&op, &in, &cause) != 0)
 		orc = fail(EXIT_USAGE, cause);
 	else if (!o->list_metrics && outplan_check(&op, false, &cause) != 0)
 		orc = fail(EXIT_DATA, cause);
 	outplan_free(&op);
+	outplan_free(&in);
 	if (orc >= 0)
 		return orc;
 	st->cache = cache_new(&o->fetch);
@@ -1378,6 +1381,7 @@ static int run_batch(struct state *st, int argc, char **argv)
 		.ctx = &mr,
 		.summary = !o->index ? SUMMARY_NONE : index_is_html(o->index) ? SUMMARY_TEXT : SUMMARY_MARKDOWN,
 		.index = o->index,
+		.manifest = strcmp(o->batch, "-") == 0 ? NULL : o->batch,
 	};
 	/* Every line's usage errors are said, then nothing is done. */
 	struct batch *b = batch_new(mr.lines, mr.nlines, &cfg, st->cache);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "source.h"
 #include "compare.h"
 #include "http.h"
 #include "text.h"
@@ -161,6 +162,35 @@ void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op
 	for (size_t i = 0; i < spec->noutputs; i++)
 		if (strcmp(spec->outputs[i], "-") != 0)
 			add(op, OUT_FILE, spec->outputs[i], "-o", spec->outputs[i]);
+}
+
+void outplan_inputs_of(const struct compare_spec *spec, struct out_plan *in)
+{
+	in->v = NULL;
+	in->n = 0;
+	for (size_t i = 0; i < spec->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		struct stat sb;
+		if (source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE && stat(target, &sb) == 0 &&
+		    S_ISREG(sb.st_mode)) {
+			add(in, OUT_FILE, target, "the JOB", spec->jobs[i]);
+		}
+		free(label);
+		free(target);
+	}
+}
+
+int outplan_reads(const struct out_plan *op, const struct out_plan *in, char **cause)
+{
+	for (size_t i = 0; i < op->n; i++)
+		for (size_t j = 0; j < in->n; j++)
+			if (op->v[i].kind != OUT_DIR && outplan_same(&op->v[i], &in->v[j])) {
+				char *p = shown(op->v[i].kind == OUT_DATS ? in->v[j].path : op->v[i].path);
+				*cause = xasprintf("%s: it is %s", p, in->v[j].who);
+				free(p);
+				return -1;
+			}
+	return 0;
 }
 
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt)

@@ -44,6 +44,16 @@ struct out_plan {
 void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op);
 void outplan_free(struct out_plan *op);
 
+/* SPEC's JOBs that are local regular files (after a LABEL=) into IN,
+ * each as an OUT_FILE shown as "the JOB ARG": what no output may replace
+ * (outplan_reads). */
+void outplan_inputs_of(const struct compare_spec *spec, struct out_plan *in);
+
+/* The first of OP's files that is one of IN's: returns 0, or -1 with
+ * *cause "PATH: it is the JOB ARG" (an output would replace what is
+ * read). */
+int outplan_reads(const struct out_plan *op, const struct out_plan *in, char **cause);
+
 /* Appends PATH, a file the option OPT writes ("--index"), to OP. */
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt);
 

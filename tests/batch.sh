@@ -133,6 +133,22 @@ c.txt" ] || fail "a manifest with a BOM and CRLF: $(ls "$T/win" | od -c | head)"
 printf '\357\273\277-o x.png "a\r\n' >"$T/win/q"
 expect_fail 64 "trcompare-plot: $T/win/q:1:10: unterminated double quote" --batch "$T/win/q"
 ok "a manifest with a UTF-8 byte order mark and CRLF line ends"
+# An output that a line reads as a JOB, or the manifest itself: refused,
+# nothing replaced.
+mkdir -p "$T/rd/dd"
+cp "$DATA/readers/keras.csv" "$T/rd/k.csv"
+cp "$DATA/readers/keras.csv" "$T/rd/dd/a.dat"
+cp "$T/rd/k.csv" "$T/rd/k0"
+cat >"$T/rd/m.txt" <<MANIFEST
+-S csv --summary-output k.csv L=k.csv
+-o ./m.txt $RUNS/qwen-350m-lr1e-4.json
+-d dd $RUNS/qwen-350m-lr1e-4.json
+-o x.txt dd/a.dat
+MANIFEST
+expect_fail 64 "trcompare-plot: $T/rd/m.txt:1: $T/rd/k.csv: it is the JOB L=$T/rd/k.csv
+trcompare-plot: $T/rd/m.txt:2: $T/rd/./m.txt: it is the manifest
+trcompare-plot: $T/rd/m.txt:3: $T/rd/dd/a.dat: it is the JOB $T/rd/dd/a.dat of $T/rd/m.txt:4" --batch "$T/rd/m.txt"
+cmp -s "$T/rd/k.csv" "$T/rd/k0" && [ -s "$T/rd/m.txt" ] && [ ! -e "$T/rd/x.txt" ] || fail "an input was replaced"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
