@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,30 +313,45 @@ static size_t check_inputs(struct batch *b, const struct out_plan *ops)
 {
 	size_t errors = 0;
 	struct out_plan *ins = xcalloc(b->n + 1, sizeof *ins);
-	for (size_t j = 0; j < b->n; j++)
+	struct outplan_index *idx = outplan_index_new();
+	for (size_t j = 0; j < b->n; j++) {
 		outplan_inputs_of(b->lines[j].spec, &ins[j]);
+		outplan_index_add(idx, &ins[j], j);
+	}
 	if (b->cfg->manifest) {
 		outplan_add_file(&ins[b->n], b->cfg->manifest, "--batch");
 		free(ins[b->n].v[0].who);
 		ins[b->n].v[0].who = xstrdup("the manifest");
+		outplan_index_add(idx, &ins[b->n], b->n);
 	}
 	for (size_t i = 0; i < b->n; i++) {
-		char *cause = NULL;
-		for (size_t j = 0; j <= b->n && !cause && !b->ls[i].bad; j++) {
-			if (outplan_reads(&ops[i], &ins[j], &cause) != 0 && j != i && j < b->n) {
-				/* "PATH: it is the JOB J" of another line */
-				char *c = xasprintf("%s of %s", cause, b->lines[j].where);
-				free(cause);
-				cause = c;
+		/* The first line (the manifest last) reading one of line I's
+		 * outputs, the first such output. */
+		const struct out_file *out = NULL, *in = NULL;
+		size_t by = SIZE_MAX;
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++) {
+			size_t j;
+			const struct out_file *f = ops[i].v[k].kind == OUT_DIR ? NULL
+						   : outplan_index_find(idx, &ops[i].v[k], &j);
+			if (f && j < by) {
+				out = &ops[i].v[k];
+				in = f;
+				by = j;
 			}
 		}
-		if (cause) {
-			say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
-			free(cause);
-			b->ls[i].bad = true;
-			errors++;
-		}
+		if (!in)
+			continue;
+		char *p = shown(out->kind == OUT_DATS ? in->path : out->path);
+		if (by == i || by == b->n)
+			say(b, BATCH_ERROR, b->lines[i].where, "%s: it is %s", p, in->who);
+		else
+			say(b, BATCH_ERROR, b->lines[i].where, "%s: it is %s of %s", p, in->who,
+			    b->lines[by].where);
+		free(p);
+		b->ls[i].bad = true;
+		errors++;
 	}
+	outplan_index_free(idx);
 	for (size_t j = 0; j <= b->n; j++)
 		outplan_free(&ins[j]);
 	free(ins);
@@ -349,8 +365,13 @@ static size_t check_collisions(struct batch *b)
 {
 	size_t errors = 0;
 	struct out_plan *ops = xcalloc(b->n ? b->n : 1, sizeof *ops);
-	for (size_t i = 0; i < b->n; i++)
+	/* Every line's files, found by key (outplan_index): thousands of
+	 * lines are not compared two by two. */
+	struct outplan_index *idx = outplan_index_new();
+	for (size_t i = 0; i < b->n; i++) {
 		outplan_of(b->lines[i].spec, false, &ops[i]);
+		outplan_index_add(idx, &ops[i], i);
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		char *cause = NULL;
 		if (!b->ls[i].bad && outplan_clash(&ops[i], &cause) != 0) {
@@ -359,35 +380,32 @@ static size_t check_collisions(struct batch *b)
 			b->ls[i].bad = true;
 			errors++;
 		}
-		/* Quadratic only in the outputs of two lines at a time: fine
-		 * for thousands of lines, each with a few outputs. */
-		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
-			for (size_t j = 0; j < i && !b->ls[i].bad; j++)
-				for (size_t m = 0; m < ops[j].n; m++)
-					if (outplan_same(&ops[i].v[k], &ops[j].v[m])) {
-						char *p = shown(ops[i].v[k].path);
-						say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p,
-						    b->lines[j].where);
-						free(p);
-						b->ls[i].bad = true;
-						errors++;
-						break;
-					}
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++) {
+			size_t j;
+			if (outplan_index_find(idx, &ops[i].v[k], &j) && j < i) {
+				char *p = shown(ops[i].v[k].path);
+				say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p, b->lines[j].where);
+				free(p);
+				b->ls[i].bad = true;
+				errors++;
+			}
+		}
 	}
+	outplan_index_free(idx);
 	/* --index FILE is written last, over any line's output of that name. */
-	struct out_plan idx = { NULL, 0 };
+	struct out_plan idxf = { NULL, 0 };
 	if (b->cfg->index)
-		outplan_add_file(&idx, b->cfg->index, "--index");
-	for (size_t i = 0; i < b->n && idx.n; i++)
+		outplan_add_file(&idxf, b->cfg->index, "--index");
+	for (size_t i = 0; i < b->n && idxf.n; i++)
 		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
-			if (outplan_same(&ops[i].v[k], &idx.v[0])) {
-				char *cause = outplan_clash_message(&ops[i].v[k], &idx.v[0]);
+			if (outplan_same(&ops[i].v[k], &idxf.v[0])) {
+				char *cause = outplan_clash_message(&ops[i].v[k], &idxf.v[0]);
 				say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
 				free(cause);
 				b->ls[i].bad = true;
 				errors++;
 			}
-	outplan_free(&idx);
+	outplan_free(&idxf);
 	errors += check_inputs(b, ops);
 	for (size_t i = 0; i < b->n; i++)
 		outplan_free(&ops[i]);

@@ -54,6 +54,20 @@ void outplan_inputs_of(const struct compare_spec *spec, struct out_plan *in);
  * read). */
 int outplan_reads(const struct out_plan *op, const struct out_plan *in, char **cause);
 
+/* Many plans' files, each with its OWNER (a --batch line), sorted once
+ * to find the files outplan_same() matches in O(log n), not by comparing
+ * every file of every plan with every other (quadratic in the lines). */
+struct outplan_index;
+struct outplan_index *outplan_index_new(void);
+/* Adds OP's files (borrowed until the index is freed) for OWNER. */
+void outplan_index_add(struct outplan_index *idx, const struct out_plan *op, size_t owner);
+/* Of the files F is the same file as (outplan_same), the one whose owner
+ * is smallest, with *OWNER; NULL when none.  Sorts IDX on first use after
+ * an add. */
+const struct out_file *outplan_index_find(struct outplan_index *idx, const struct out_file *f,
+					  size_t *owner);
+void outplan_index_free(struct outplan_index *idx);
+
 /* Appends PATH, a file the option OPT writes ("--index"), to OP. */
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt);
 

@@ -110,6 +110,9 @@ cat >"$T/coll.txt" <<MANIFEST
 -o elsewhere/new/../e.png runs/b.json
 -o link/f.png runs/a.json
 -o elsewhere/deep/f.png runs/b.json
+-S csv --summary-output out/ee/y.dat runs/b.json
+-d out/ee runs/a.json
+-d out/ee/ runs/b.json
 MANIFEST
 mkdir -p "$T/elsewhere/deep"
 ln -sfn elsewhere/deep "$T/link"
@@ -120,7 +123,9 @@ trcompare-plot: $T/coll.txt:7: $T/./out/y.png: -o $T/out/y.png writes it too
 trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
 trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too
 trcompare-plot: $T/coll.txt:12: $T/elsewhere/new/../e.png: $T/coll.txt:11 writes it too
-trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too
+trcompare-plot: $T/coll.txt:16: $T/out/ee: $T/coll.txt:15 writes it too
+trcompare-plot: $T/coll.txt:17: $T/out/ee/compare.gp: $T/coll.txt:16 writes it too" --batch "$T/coll.txt"
 # A Windows editor's manifest: a byte order mark, CRLF line ends, also in
 # a quoted newline; columns count from after the mark.
 mkdir -p "$T/win"
