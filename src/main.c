@@ -1206,17 +1206,21 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 	size_t all = (size_t)argc + e->nwords + 1;
 	char **v = xcalloc(2 * all + 1, sizeof *v);
 	char **shown = v + all;
+	/* A "--" of the command line (it ended its options, and it has no
+	 * JOB) is not a default: it would make every word of a line a JOB. */
+	int nd = 0;
 	for (int k = 0; k < argc; k++)
-		v[k] = argv[k];
+		if (k == 0 || strcmp(argv[k], "--") != 0)
+			v[nd++] = argv[k];
 	for (size_t k = 0; k < e->nwords; k++)
-		v[(size_t)argc + k] = e->words[k].text;
+		v[(size_t)nd + k] = e->words[k].text;
 	mr->argvs[i] = v;
 	struct options *o = &mr->opts[i];
 	char *cause = NULL;
-	if (options_parse_line(argc + (int)e->nwords, v, argc, o, &cause) != 0) {
+	if (options_parse_line(nd + (int)e->nwords, v, nd, o, &cause) != 0) {
 		const struct manifest_word *w = &e->words[0];
-		if (o->bad_arg >= argc)
-			w = &e->words[o->bad_arg - argc];
+		if (o->bad_arg >= nd)
+			w = &e->words[o->bad_arg - nd];
 		diag_error("%s:%zu:%zu: %s", mr->name, w->line, w->col, cause);
 		free(cause);
 		return -1;
@@ -1240,10 +1244,10 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 	struct batch_line *l = &mr->lines[mr->nlines++];
 	l->spec = &o->spec;
 	size_t n = 0;
-	shown[n++] = argv[0];
-	for (int k = 1; k < argc; k++)
+	shown[n++] = v[0];
+	for (int k = 1; k < nd; k++)
 		if (!o->wide_words || !o->wide_words[k])
-			shown[n++] = argv[k];
+			shown[n++] = v[k];
 	for (size_t k = 0; k < e->nwords; k++)
 		shown[n++] = e->words[k].text;
 	l->argv = shown; /* run in the manifest's directory */

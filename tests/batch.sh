@@ -279,6 +279,13 @@ if command -v script >/dev/null 2>&1; then
 	ok "progress: a line on a terminal, none with -q"
 fi
 
+# A "--" ending the --batch command line is no default: the lines' words
+# stay options (they were all read as JOBs: "the line names no output").
+trc --batch "$S/m" --shard 1/11 -m loss --
+[ "$rc" -eq 0 ] && [ "$(final_line)" = "1 chart written, 0 skipped, 0 failed in T s" ] ||
+	fail "--batch M --: exit $rc: $(cat "$T/err")"
+ok "--batch M -- : the lines' options stay options"
+
 # -q: nothing on stderr.
 trc --batch "$S/m" -q
 [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] || fail "-q: $(cat "$T/err")"
