@@ -120,9 +120,11 @@ char *batch_job(const char *dir, const char *job)
 	free(whole);
 	char *label = NULL, *target = NULL, *out = NULL;
 	enum source_kind kind = source_classify(job, &label, &target);
-	if (target[0] != '/' && (kind == SOURCE_FILE || (kind == SOURCE_JOBID && label))) {
+	if (target[0] != '/' && (kind == SOURCE_FILE || kind == SOURCE_JOBID)) {
+		/* A word like a job id is a file when the manifest's directory
+		 * has it, or it names a run in one (export.csv#RUN). */
 		char *t = batch_path(dir, target);
-		if (kind == SOURCE_FILE || exists(t))
+		if (kind == SOURCE_FILE || exists(t) || reader_path_has_sel(t))
 			out = label ? xasprintf("%s=%s", label, t) : xstrdup(t);
 		free(t);
 	}
@@ -257,8 +259,14 @@ static bool up_to_date(struct batch *b, const struct compare_spec *spec)
 	outplan_free(&op);
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
-		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
-		     input_newest(b, target, &newest);
+		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE;
+		if (ok) {
+			/* FILE#RUN (a W&B export's run, mlflow.db#RUN): FILE */
+			struct stat sb;
+			char *file = stat(target, &sb) != 0 ? reader_path_file(target) : NULL;
+			ok = input_newest(b, file ? file : target, &newest);
+			free(file);
+		}
 		free(label);
 		free(target);
 	}

@@ -98,8 +98,9 @@ const char *batch_line_summary(const struct batch *b, size_t i);
  * unless PATH is absolute, "-" or DIR is ".".  malloc'd. */
 char *batch_path(const char *dir, const char *path);
 
-/* JOB as written on a manifest line, its file path (also after LABEL=)
- * resolved against DIR like batch_path; URLs, "-" and job ids stay.
+/* JOB as written on a manifest line, its file path (also after LABEL=,
+ * and FILE#RUN when DIR has FILE) resolved against DIR like batch_path;
+ * URLs, "-" and job ids stay.
  * malloc'd. */
 char *batch_job(const char *dir, const char *job);
 

@@ -211,4 +211,8 @@ bool reader_reads_by_path(const char *target);
 /* Does TARGET name "FILE#SEL", FILE a regular file (see reader_load_path)? */
 bool reader_path_has_sel(const char *target);
 
+/* The FILE of TARGET "FILE#SEL" (as reader_path_has_sel), malloc'd, or
+ * NULL when TARGET is no such name. */
+char *reader_path_file(const char *target);
+
 #endif

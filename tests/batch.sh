@@ -246,6 +246,23 @@ trc --batch "$N/tb" --newer
 [ "$(final_line)" = "2 charts written, 0 skipped, 0 failed in T s" ] ||
 	fail "--newer: an event file 6 levels down changed, the chart was not redrawn: $(cat "$T/err")"
 ok "--newer: a log root's event file far down is an input"
+# A run inside a file (a W&B export's FILE#RUN) is that file's: skipped
+# while it is older than the chart, redrawn once it is newer.
+# (export.csv#RUN, a name like a job id, is the manifest directory's file.)
+mkdir -p "$N/wb"
+cp "$DATA/wbcsv/wandb_export.csv" "$N/export.csv"
+cp "$DATA/wbcsv/wandb_export.csv" "$N/wb/export.csv"
+touch -d '2020-01-01' "$N/export.csv" "$N/wb/export.csv"
+printf -- '-o wb.txt wb/export.csv#lora-r8\n-o wb2.txt export.csv#lora-r8\n' >"$N/wb.m"
+trc --batch "$N/wb.m" --newer -q
+[ "$rc" -eq 0 ] && [ -s "$N/wb.txt" ] && [ -s "$N/wb2.txt" ] || fail "--newer FILE#RUN, first run: $(cat "$T/err")"
+trc --batch "$N/wb.m" --newer
+[ "$(final_line)" = "0 charts written, 2 skipped, 0 failed in T s" ] || fail "--newer FILE#RUN up to date: $(cat "$T/err")"
+touch "$N/wb/export.csv"
+trc --batch "$N/wb.m" --newer -v
+[ "$(final_line)" = "1 chart written, 1 skipped, 0 failed in T s" ] && grep -qx "trcompare-plot: wrote $N/wb.txt" "$T/err" ||
+	fail "--newer FILE#RUN, a newer file: $(cat "$T/err")"
+ok "--newer: FILE#RUN is an input file; export.csv#RUN is the manifest directory's"
 
 # --shard K/N: the shards together are the whole, no line twice.
 S="$T/shard"
