@@ -239,6 +239,8 @@ int manifest_read(const char *path, char **text, size_t *len, char **cause)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (is_stdin)
+		path = "stdin"; /* as the lines' places name it */
 	if (fd < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;

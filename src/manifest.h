@@ -50,7 +50,8 @@ void manifest_free(struct manifest *m);
 
 /* Reads the manifest at PATH ("-": FD 0) whole, at most 64 MiB.  Returns
  * 0 with *text (malloc'd, NUL-terminated) and *len, or -1 with *cause
- * ("PATH: No such file or directory", "PATH: larger than 64 MiB"). */
+ * ("PATH: No such file or directory", "PATH: larger than 64 MiB"; PATH
+ * "stdin" for "-"). */
 int manifest_read(const char *path, char **text, size_t *len, char **cause);
 
 /* The directory relative paths of manifest PATH resolve against: its

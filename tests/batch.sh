@@ -154,6 +154,16 @@ expect_fail 64 "trcompare-plot: $T/rd/m.txt:1: $T/rd/k.csv: it is the JOB L=$T/r
 trcompare-plot: $T/rd/m.txt:2: $T/rd/./m.txt: it is the manifest
 trcompare-plot: $T/rd/m.txt:3: $T/rd/dd/a.dat: it is the JOB $T/rd/dd/a.dat of $T/rd/m.txt:4" --batch "$T/rd/m.txt"
 cmp -s "$T/rd/k.csv" "$T/rd/k0" && [ -s "$T/rd/m.txt" ] && [ ! -e "$T/rd/x.txt" ] || fail "an input was replaced"
+printf -- '-o x.txt a\0b\n' >"$T/nul.txt"
+expect_fail 64 "trcompare-plot: $T/nul.txt:1:11: NUL byte" --batch "$T/nul.txt"
+printf -- '-o x.txt "a\0b"\n' >"$T/nul.txt"
+expect_fail 64 "trcompare-plot: $T/nul.txt:1:12: NUL byte" --batch "$T/nul.txt"
+printf -- '-o x.txt a\\' >"$T/bs.txt"
+expect_fail 64 "trcompare-plot: $T/bs.txt:1:11: backslash at the end of the manifest" --batch "$T/bs.txt"
+rc=0
+head -c 65M /dev/zero | "$PROG" --batch - >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 64 ] && [ "$(cat "$T/err")" = "trcompare-plot: stdin: larger than 64 MiB" ] ||
+	fail "a manifest on stdin over 64 MiB: exit $rc: $(cat "$T/err")"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
