@@ -4,6 +4,8 @@
 #include "batch.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "gpscript.h"
 #include "http.h"
 #include "outplan.h"
+#include "reader.h"
 #include "report.h"
 #include "source.h"
 #include "text.h"
@@ -30,7 +33,7 @@ struct line_state {
 	bool submitted;     /* every output is written or in the pool */
 	size_t pending;     /* outputs the pool still draws */
 	bool finished;
-	char *summary_md;   /* cfg->summaries: the summary table, markdown */
+	char *summary;      /* cfg->summary: the summary table */
 };
 
 /* A chart being drawn by one gnuplot of the pool. */
@@ -60,6 +63,12 @@ struct batch {
 	size_t nwarned;
 	struct batch_stats st;
 	int rc;
+	struct newer_memo {  /* --newer: each input looked at once */
+		char *path;
+		bool ok;
+		struct timespec newest;
+	} *memo;
+	size_t nmemo;
 };
 
 /* Says one message "WHERE: ..." (WHERE may be NULL). */
@@ -111,9 +120,11 @@ char *batch_job(const char *dir, const char *job)
 	free(whole);
 	char *label = NULL, *target = NULL, *out = NULL;
 	enum source_kind kind = source_classify(job, &label, &target);
-	if (target[0] != '/' && (kind == SOURCE_FILE || (kind == SOURCE_JOBID && label))) {
+	if (target[0] != '/' && (kind == SOURCE_FILE || kind == SOURCE_JOBID)) {
+		/* A word like a job id is a file when the manifest's directory
+		 * has it, or it names a run in one (export.csv#RUN). */
 		char *t = batch_path(dir, target);
-		if (kind == SOURCE_FILE || exists(t))
+		if (kind == SOURCE_FILE || exists(t) || reader_path_has_sel(t))
 			out = label ? xasprintf("%s=%s", label, t) : xstrdup(t);
 		free(t);
 	}
@@ -149,41 +160,77 @@ void batch_free(struct batch *b)
 	free(b->slots);
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->ls[i].plans);
-		free(b->ls[i].summary_md);
+		free(b->ls[i].summary);
 	}
 	free(b->ls);
 	free(b->warned);
+	for (size_t i = 0; i < b->nmemo; i++)
+		free(b->memo[i].path);
+	free(b->memo);
 	free(b);
 }
 
 /* ------------------------------------------------------------ --newer */
 
-/* The newest modification time under PATH into *NEWEST (a directory's
- * files, DEPTH levels down).  False when PATH cannot be read. */
-static bool newest_under(const char *path, int depth, struct timespec *newest)
+/* Raises *NEWEST to T. */
+static void raise_to(struct timespec *newest, const struct timespec *t)
+{
+	if (t->tv_sec > newest->tv_sec || (t->tv_sec == newest->tv_sec && t->tv_nsec > newest->tv_nsec))
+		*newest = *t;
+}
+
+/* The newest modification time under PATH into *NEWEST: PATH's own, and
+ * a directory's files DEPTH levels down, as deep as the readers look
+ * (READER_DIR_DEPTH).  Below TOP only real directories are entered, as
+ * the readers do (a link loop is never followed); a link's time is its
+ * target's, and a file that vanishes meanwhile (a logger's temporary
+ * file) is no change.  False when PATH cannot be read. */
+static bool newest_under(const char *path, int depth, bool top, struct timespec *newest)
 {
 	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return false;
-	if (sb.st_mtim.tv_sec > newest->tv_sec ||
-	    (sb.st_mtim.tv_sec == newest->tv_sec && sb.st_mtim.tv_nsec > newest->tv_nsec))
-		*newest = sb.st_mtim;
-	if (!S_ISDIR(sb.st_mode) || depth == 0)
+	if ((top ? stat(path, &sb) : lstat(path, &sb)) != 0)
+		return !top && errno == ENOENT;
+	bool descend = S_ISDIR(sb.st_mode);
+	if (S_ISLNK(sb.st_mode)) {
+		struct stat t;
+		if (stat(path, &t) == 0)
+			sb = t;
+		descend = false;
+	}
+	raise_to(newest, &sb.st_mtim);
+	if (!descend || depth == 0)
 		return true;
 	DIR *d = opendir(path);
 	if (!d)
-		return false;
+		return !top && errno == ENOENT;
 	bool ok = true;
 	struct dirent *de;
 	while (ok && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		char *sub = xasprintf("%s/%s", path, de->d_name);
-		ok = newest_under(sub, depth - 1, newest);
+		ok = newest_under(sub, depth - 1, false, newest);
 		free(sub);
 	}
 	closedir(d);
 	return ok;
+}
+
+/* newest_under(PATH) for a JOB's file or directory, looked at once per
+ * batch however many lines name it.  False when it cannot be read. */
+static bool input_newest(struct batch *b, const char *path, struct timespec *newest)
+{
+	for (size_t i = 0; i < b->nmemo; i++)
+		if (strcmp(b->memo[i].path, path) == 0) {
+			raise_to(newest, &b->memo[i].newest);
+			return b->memo[i].ok;
+		}
+	struct newer_memo m = { .path = xstrdup(path) };
+	m.ok = newest_under(path, READER_DIR_DEPTH + 1, true, &m.newest);
+	b->memo = xreallocarray(b->memo, b->nmemo + 1, sizeof *b->memo);
+	b->memo[b->nmemo++] = m;
+	raise_to(newest, &m.newest);
+	return m.ok;
 }
 
 /* Lowers *OLDEST to PATH's modification time; false when PATH is missing. */
@@ -200,7 +247,7 @@ static bool oldest_of(const char *path, struct timespec *oldest)
 
 /* --newer: every output of SPEC exists and is newer than every one of its
  * inputs, which are all local files or directories. */
-static bool up_to_date(const struct compare_spec *spec)
+static bool up_to_date(struct batch *b, const struct compare_spec *spec)
 {
 	struct timespec oldest = { .tv_sec = (time_t)1 << 62 }, newest = { 0, 0 };
 	bool ok = true;
@@ -212,8 +259,14 @@ static bool up_to_date(const struct compare_spec *spec)
 	outplan_free(&op);
 	for (size_t i = 0; ok && i < spec->njobs; i++) {
 		char *label = NULL, *target = NULL;
-		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE &&
-		     newest_under(target, 4, &newest);
+		ok = source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE;
+		if (ok) {
+			/* FILE#RUN (a W&B export's run, mlflow.db#RUN): FILE */
+			struct stat sb;
+			char *file = stat(target, &sb) != 0 ? reader_path_file(target) : NULL;
+			ok = input_newest(b, file ? file : target, &newest);
+			free(file);
+		}
 		free(label);
 		free(target);
 	}
@@ -261,6 +314,58 @@ static size_t check_line(struct batch *b, size_t i)
 	return errors;
 }
 
+/* An output of a line (OPS[i]) that is a JOB's file of any line, or the
+ * manifest: it would replace what the batch reads (and the next run's
+ * charts would be drawn from a chart or a table). */
+static size_t check_inputs(struct batch *b, const struct out_plan *ops)
+{
+	size_t errors = 0;
+	struct out_plan *ins = xcalloc(b->n + 1, sizeof *ins);
+	struct outplan_index *idx = outplan_index_new();
+	for (size_t j = 0; j < b->n; j++) {
+		outplan_inputs_of(b->lines[j].spec, &ins[j]);
+		outplan_index_add(idx, &ins[j], j);
+	}
+	if (b->cfg->manifest) {
+		outplan_add_file(&ins[b->n], b->cfg->manifest, "--batch");
+		free(ins[b->n].v[0].who);
+		ins[b->n].v[0].who = xstrdup("the manifest");
+		outplan_index_add(idx, &ins[b->n], b->n);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		/* The first line (the manifest last) reading one of line I's
+		 * outputs, the first such output. */
+		const struct out_file *out = NULL, *in = NULL;
+		size_t by = SIZE_MAX;
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++) {
+			size_t j;
+			const struct out_file *f = ops[i].v[k].kind == OUT_DIR ? NULL
+						   : outplan_index_find(idx, &ops[i].v[k], &j);
+			if (f && j < by) {
+				out = &ops[i].v[k];
+				in = f;
+				by = j;
+			}
+		}
+		if (!in)
+			continue;
+		char *p = shown(out->kind == OUT_DATS ? in->path : out->path);
+		if (by == i || by == b->n)
+			say(b, BATCH_ERROR, b->lines[i].where, "%s: it is %s", p, in->who);
+		else
+			say(b, BATCH_ERROR, b->lines[i].where, "%s: it is %s of %s", p, in->who,
+			    b->lines[by].where);
+		free(p);
+		b->ls[i].bad = true;
+		errors++;
+	}
+	outplan_index_free(idx);
+	for (size_t j = 0; j <= b->n; j++)
+		outplan_free(&ins[j]);
+	free(ins);
+	return errors;
+}
+
 /* An output written by two lines (or twice by one), or where --index
  * goes, is an error, however it is spelt (outplan_same), a Markdown
  * report's charts and -d's files included. */
@@ -268,8 +373,13 @@ static size_t check_collisions(struct batch *b)
 {
 	size_t errors = 0;
 	struct out_plan *ops = xcalloc(b->n ? b->n : 1, sizeof *ops);
-	for (size_t i = 0; i < b->n; i++)
+	/* Every line's files, found by key (outplan_index): thousands of
+	 * lines are not compared two by two. */
+	struct outplan_index *idx = outplan_index_new();
+	for (size_t i = 0; i < b->n; i++) {
 		outplan_of(b->lines[i].spec, false, &ops[i]);
+		outplan_index_add(idx, &ops[i], i);
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		char *cause = NULL;
 		if (!b->ls[i].bad && outplan_clash(&ops[i], &cause) != 0) {
@@ -278,35 +388,33 @@ static size_t check_collisions(struct batch *b)
 			b->ls[i].bad = true;
 			errors++;
 		}
-		/* Quadratic only in the outputs of two lines at a time: fine
-		 * for thousands of lines, each with a few outputs. */
-		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
-			for (size_t j = 0; j < i && !b->ls[i].bad; j++)
-				for (size_t m = 0; m < ops[j].n; m++)
-					if (outplan_same(&ops[i].v[k], &ops[j].v[m])) {
-						char *p = shown(ops[i].v[k].path);
-						say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p,
-						    b->lines[j].where);
-						free(p);
-						b->ls[i].bad = true;
-						errors++;
-						break;
-					}
+		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++) {
+			size_t j;
+			if (outplan_index_find(idx, &ops[i].v[k], &j) && j < i) {
+				char *p = shown(ops[i].v[k].path);
+				say(b, BATCH_ERROR, b->lines[i].where, "%s: %s writes it too", p, b->lines[j].where);
+				free(p);
+				b->ls[i].bad = true;
+				errors++;
+			}
+		}
 	}
+	outplan_index_free(idx);
 	/* --index FILE is written last, over any line's output of that name. */
-	struct out_plan idx = { NULL, 0 };
+	struct out_plan idxf = { NULL, 0 };
 	if (b->cfg->index)
-		outplan_add_file(&idx, b->cfg->index, "--index");
-	for (size_t i = 0; i < b->n && idx.n; i++)
+		outplan_add_file(&idxf, b->cfg->index, "--index");
+	for (size_t i = 0; i < b->n && idxf.n; i++)
 		for (size_t k = 0; k < ops[i].n && !b->ls[i].bad; k++)
-			if (outplan_same(&ops[i].v[k], &idx.v[0])) {
-				char *cause = outplan_clash_message(&ops[i].v[k], &idx.v[0]);
+			if (outplan_same(&ops[i].v[k], &idxf.v[0])) {
+				char *cause = outplan_clash_message(&ops[i].v[k], &idxf.v[0]);
 				say(b, BATCH_ERROR, b->lines[i].where, "%s", cause);
 				free(cause);
 				b->ls[i].bad = true;
 				errors++;
 			}
-	outplan_free(&idx);
+	outplan_free(&idxf);
+	errors += check_inputs(b, ops);
 	for (size_t i = 0; i < b->n; i++)
 		outplan_free(&ops[i]);
 	free(ops);
@@ -346,7 +454,7 @@ size_t batch_check(struct batch *b)
 		const struct compare_spec *spec = b->lines[i].spec;
 		if (!check_writable(b, i))
 			continue;
-		if (b->cfg->newer && up_to_date(spec)) {
+		if (b->cfg->newer && up_to_date(b, spec)) {
 			b->ls[i].skip = true;
 			continue;
 		}
@@ -703,15 +811,15 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 	if (spec->report)
 		make_parents(spec->report);
 	bool first = true;
-	if (b->cfg->summaries) {
+	if (b->cfg->summary != SUMMARY_NONE) {
 		struct chart_target t = { .view = false };
 		struct chart *ch = build(b, i, jl, &t, first);
 		first = false;
 		if (ch) {
 			size_t len;
-			FILE *mem = open_memstream(&ls->summary_md, &len);
+			FILE *mem = open_memstream(&ls->summary, &len);
 			if (mem) {
-				render_summary_baseline(mem, ch, SUMMARY_MARKDOWN, 0,
+				render_summary_baseline(mem, ch, b->cfg->summary, 0,
 							spec->baseline ? render_baseline(ch, spec->baseline) : -1);
 				fclose(mem);
 			}
@@ -770,7 +878,7 @@ const char *batch_line_status(const struct batch *b, size_t i)
 
 const char *batch_line_summary(const struct batch *b, size_t i)
 {
-	return b->ls[i].summary_md;
+	return b->ls[i].summary;
 }
 
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st)

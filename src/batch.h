@@ -56,9 +56,13 @@ struct batch_config {
 	void (*say)(void *ctx, enum batch_say what, const char *msg);
 	void (*progress)(void *ctx, const struct batch_stats *st); /* or NULL */
 	void *ctx;
-	bool summaries;           /* keep each line's summary for an index */
+	enum summary_format summary; /* keep each line's summary table in
+	                                this format for an index (SUMMARY_NONE:
+	                                not) */
 	const char *index;        /* --index FILE, or NULL: no line may write
 	                             it (batch_check) */
+	const char *manifest;     /* the manifest's file (NULL: stdin), which
+	                             no line may write either */
 };
 
 struct batch;
@@ -70,7 +74,8 @@ void batch_free(struct batch *b);
 
 /* Usage errors of every line, each said as "WHERE: ..." (compare_panels'
  * and render_plan's causes, the JOBs' (compare_add_jobs), "-o FILE: line
- * N writes it too", "PATH: --index PATH writes it too"); with --newer,
+ * N writes it too", "PATH: --index PATH writes it too", "PATH: it is the
+ * JOB J of MANIFEST:LINE", "PATH: it is the manifest"); with --newer,
  * skips the lines that are up to date; the other lines' jobs go into the
  * cache.  Returns the number of errors (0: go on). */
 size_t batch_check(struct batch *b);
@@ -84,8 +89,8 @@ void batch_load(struct batch *b);
 int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *st);
 
 /* After batch_write, line I for an index page: NULL when written, else
- * "skipped (up to date)" or "failed"; and its summary as a markdown table
- * (with cfg->summaries; NULL when its jobs did not load). */
+ * "skipped (up to date)" or "failed"; and its summary table
+ * (in cfg->summary's format; NULL when its jobs did not load). */
 const char *batch_line_status(const struct batch *b, size_t i);
 const char *batch_line_summary(const struct batch *b, size_t i);
 
@@ -93,8 +98,9 @@ const char *batch_line_summary(const struct batch *b, size_t i);
  * unless PATH is absolute, "-" or DIR is ".".  malloc'd. */
 char *batch_path(const char *dir, const char *path);
 
-/* JOB as written on a manifest line, its file path (also after LABEL=)
- * resolved against DIR like batch_path; URLs, "-" and job ids stay.
+/* JOB as written on a manifest line, its file path (also after LABEL=,
+ * and FILE#RUN when DIR has FILE) resolved against DIR like batch_path;
+ * URLs, "-" and job ids stay.
  * malloc'd. */
 char *batch_job(const char *dir, const char *job);
 

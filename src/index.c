@@ -24,6 +24,11 @@ bool index_path_ok(const char *path)
 	return ends_with(path, ".md") || ends_with(path, ".html");
 }
 
+bool index_is_html(const char *path)
+{
+	return ends_with(path, ".html");
+}
+
 /* The directory of PATH, resolved (malloc'd), or NULL. */
 static char *real_dir(const char *path)
 {
@@ -137,7 +142,7 @@ static void put_entry(FILE *out, bool html, const char *from, const struct index
 		free(h);
 		free(w);
 	} else {
-		char *m = text_md_cell(title), *w = text_md_cell(where);
+		char *m = text_md_line(title), *w = text_md_line(where);
 		fprintf(out, "## %s\n\n%s%s%s\n\n", m, w, e->status ? ": " : "", e->status ? e->status : "");
 		free(m);
 		free(w);
@@ -150,13 +155,13 @@ static void put_entry(FILE *out, bool html, const char *from, const struct index
 		put_link(out, html, from, e->summary_file, "summary: ");
 	if (e->report)
 		put_link(out, html, from, e->report, "report: ");
-	if (e->summary_md) {
+	if (e->summary) {
 		if (html) {
-			char *h = text_html_escape(e->summary_md);
+			char *h = text_html_escape(e->summary);
 			fprintf(out, "<pre>%s</pre>\n", h);
 			free(h);
 		} else {
-			fprintf(out, "%s\n", e->summary_md);
+			fprintf(out, "%s\n", e->summary);
 		}
 	}
 	free(title);
@@ -177,7 +182,7 @@ static void make_parents(const char *path)
 
 int index_write(const char *path, const struct index_entry *e, size_t n, char **cause)
 {
-	bool html = ends_with(path, ".html");
+	bool html = index_is_html(path);
 	struct atomic_out ao;
 	make_parents(path);
 	if (atomic_open(&ao, path, cause) != 0)

@@ -17,11 +17,15 @@ struct index_entry {
 	const char *summary_file; /* --summary-output, or NULL */
 	const char *report;       /* --report, or NULL */
 	const char *status;       /* NULL: written; else "skipped (up to date)", "failed" */
-	const char *summary_md;   /* the summary as a markdown table, or NULL */
+	const char *summary;      /* the summary table, or NULL: Markdown for
+	                             a .md page, text for .html (shown as it
+	                             is, escaped) */
 };
 
 /* True when PATH ends in .md or .html (case-insensitive). */
 bool index_path_ok(const char *path);
+/* True when PATH ends in .html: an HTML page, else Markdown. */
+bool index_is_html(const char *path);
 
 /* Writes the page for E[0..N) to PATH atomically (its missing
  * directories made).  Returns 0, or -1 with

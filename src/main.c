@@ -244,11 +244,14 @@ static int prepare(struct state *st, struct render_env *env, struct render_plan 
 	struct out_plan op;
 	outplan_of(spec, o->watch != 0, &op);
 	int orc = -1;
-	if (outplan_clash(&op, &cause) != 0)
+	struct out_plan in;
+	outplan_inputs_of(spec, &in);
+	if (outplan_clash(&op, &cause) != 0 || outplan_reads(&op, &in, &cause) != 0)
 		orc = fail(EXIT_USAGE, cause);
 	else if (!o->list_metrics && outplan_check(&op, false, &cause) != 0)
 		orc = fail(EXIT_DATA, cause);
 	outplan_free(&op);
+	outplan_free(&in);
 	if (orc >= 0)
 		return orc;
 	st->cache = cache_new(&o->fetch);
@@ -1225,17 +1228,21 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 	size_t all = (size_t)argc + e->nwords + 1;
 	char **v = xcalloc(2 * all + 1, sizeof *v);
 	char **shown = v + all;
+	/* A "--" of the command line (it ended its options, and it has no
+	 * JOB) is not a default: it would make every word of a line a JOB. */
+	int nd = 0;
 	for (int k = 0; k < argc; k++)
-		v[k] = argv[k];
+		if (k == 0 || strcmp(argv[k], "--") != 0)
+			v[nd++] = argv[k];
 	for (size_t k = 0; k < e->nwords; k++)
-		v[(size_t)argc + k] = e->words[k].text;
+		v[(size_t)nd + k] = e->words[k].text;
 	mr->argvs[i] = v;
 	struct options *o = &mr->opts[i];
 	char *cause = NULL;
-	if (options_parse_line(argc + (int)e->nwords, v, argc, o, &cause) != 0) {
+	if (options_parse_line(nd + (int)e->nwords, v, nd, o, &cause) != 0) {
 		const struct manifest_word *w = &e->words[0];
-		if (o->bad_arg >= argc)
-			w = &e->words[o->bad_arg - argc];
+		if (o->bad_arg >= nd)
+			w = &e->words[o->bad_arg - nd];
 		diag_error("%s:%zu:%zu: %s", mr->name, w->line, w->col, cause);
 		free(cause);
 		return -1;
@@ -1259,10 +1266,10 @@ static int parse_line(struct manifest_run *mr, size_t i, const struct manifest_e
 	struct batch_line *l = &mr->lines[mr->nlines++];
 	l->spec = &o->spec;
 	size_t n = 0;
-	shown[n++] = argv[0];
-	for (int k = 1; k < argc; k++)
+	shown[n++] = v[0];
+	for (int k = 1; k < nd; k++)
 		if (!o->wide_words || !o->wide_words[k])
-			shown[n++] = argv[k];
+			shown[n++] = v[k];
 	for (size_t k = 0; k < e->nwords; k++)
 		shown[n++] = e->words[k].text;
 	l->argv = shown; /* run in the manifest's directory */
@@ -1335,7 +1342,7 @@ static int batch_index(const struct manifest_run *mr, const struct batch *b, con
 		e[i].summary_file = spec->summary_output;
 		e[i].report = spec->report;
 		e[i].status = batch_line_status(b, i);
-		e[i].summary_md = batch_line_summary(b, i);
+		e[i].summary = batch_line_summary(b, i);
 	}
 	char *cause = NULL;
 	int rc = index_write(path, e, mr->nlines, &cause);
@@ -1398,8 +1405,9 @@ static int run_batch(struct state *st, int argc, char **argv)
 		.say = o->verbose ? batch_say_verbose : batch_say,
 		.progress = isatty(STDERR_FILENO) && !o->quiet ? batch_progress : NULL,
 		.ctx = &mr,
-		.summaries = o->index != NULL,
+		.summary = !o->index ? SUMMARY_NONE : index_is_html(o->index) ? SUMMARY_TEXT : SUMMARY_MARKDOWN,
 		.index = o->index,
+		.manifest = strcmp(o->batch, "-") == 0 ? NULL : o->batch,
 	};
 	/* Every line's usage errors are said, then nothing is done. */
 	struct batch *b = batch_new(mr.lines, mr.nlines, &cfg, st->cache);

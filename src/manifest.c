@@ -147,7 +147,9 @@ static int quoted(struct lexer *lx, char q, char **cause)
 				continue;
 			}
 		}
-		put(lx, c);
+		/* A quoted newline of a CRLF file is a newline too. */
+		if (!(c == '\r' && newline_at(lx, lx->i)))
+			put(lx, c);
 		adv(lx);
 	}
 }
@@ -206,6 +208,10 @@ int manifest_parse(const char *text, size_t len, struct manifest *m, char **caus
 {
 	memset(m, 0, sizeof *m);
 	struct lexer lx = { .t = text, .len = len, .line = 1, .col = 1, .m = m };
+	/* A UTF-8 byte order mark (Windows editors write one) is no part of
+	 * the first word; columns count from after it. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		lx.i = 3;
 	int rc = lex(&lx, cause);
 	if (rc != 0) {
 		end_word(&lx); /* (uses lx.word) */
@@ -233,6 +239,8 @@ int manifest_read(const char *path, char **text, size_t *len, char **cause)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (is_stdin)
+		path = "stdin"; /* as the lines' places name it */
 	if (fd < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;

@@ -15,7 +15,8 @@
  *   - nothing is expanded: $, `, *, ?, ~, ;, |, &, <, > are plain
  *     characters (no variables, globbing, command substitution or
  *     redirection: the manifest never reaches a shell);
- *   - a carriage return before a newline is ignored (CRLF files).
+ *   - a carriage return before a newline is ignored (CRLF files), and so
+ *     is a UTF-8 byte order mark at the start.
  * Errors: "LINE:COL: unterminated single quote" (the quote's position),
  * "... double quote", "LINE:COL: backslash at the end of the manifest",
  * "LINE:COL: NUL byte". */
@@ -49,7 +50,8 @@ void manifest_free(struct manifest *m);
 
 /* Reads the manifest at PATH ("-": FD 0) whole, at most 64 MiB.  Returns
  * 0 with *text (malloc'd, NUL-terminated) and *len, or -1 with *cause
- * ("PATH: No such file or directory", "PATH: larger than 64 MiB"). */
+ * ("PATH: No such file or directory", "PATH: larger than 64 MiB"; PATH
+ * "stdin" for "-"). */
 int manifest_read(const char *path, char **text, size_t *len, char **cause);
 
 /* The directory relative paths of manifest PATH resolve against: its

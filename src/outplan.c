@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "source.h"
 #include "compare.h"
 #include "http.h"
 #include "text.h"
@@ -190,6 +191,35 @@ void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op
 			add(op, OUT_FILE, spec->outputs[i], "-o", spec->outputs[i]);
 }
 
+void outplan_inputs_of(const struct compare_spec *spec, struct out_plan *in)
+{
+	in->v = NULL;
+	in->n = 0;
+	for (size_t i = 0; i < spec->njobs; i++) {
+		char *label = NULL, *target = NULL;
+		struct stat sb;
+		if (source_classify(spec->jobs[i], &label, &target) == SOURCE_FILE && stat(target, &sb) == 0 &&
+		    S_ISREG(sb.st_mode)) {
+			add(in, OUT_FILE, target, "the JOB", spec->jobs[i]);
+		}
+		free(label);
+		free(target);
+	}
+}
+
+int outplan_reads(const struct out_plan *op, const struct out_plan *in, char **cause)
+{
+	for (size_t i = 0; i < op->n; i++)
+		for (size_t j = 0; j < in->n; j++)
+			if (op->v[i].kind != OUT_DIR && outplan_same(&op->v[i], &in->v[j])) {
+				char *p = shown(op->v[i].kind == OUT_DATS ? in->v[j].path : op->v[i].path);
+				*cause = xasprintf("%s: it is %s", p, in->v[j].who);
+				free(p);
+				return -1;
+			}
+	return 0;
+}
+
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt)
 {
 	add(op, OUT_FILE, path, opt, path);
@@ -234,6 +264,125 @@ char *outplan_clash_message(const struct out_file *a, const struct out_file *b)
 			  : xasprintf("%s: %s writes it too", p, b->who);
 	free(p);
 	return m;
+}
+
+/* One file of an index under one key (a file meets those under its own
+ * keys, see index_keys). */
+struct key_entry {
+	char *key;
+	size_t owner;
+	const struct out_file *f;
+};
+
+struct outplan_index {
+	struct key_entry *v;
+	size_t n, cap;
+	bool sorted;
+};
+
+struct outplan_index *outplan_index_new(void)
+{
+	return xcalloc(1, sizeof(struct outplan_index));
+}
+
+void outplan_index_free(struct outplan_index *idx)
+{
+	if (!idx)
+		return;
+	for (size_t i = 0; i < idx->n; i++)
+		free(idx->v[i].key);
+	free(idx->v);
+	free(idx);
+}
+
+/* The keys F is filed under (outplan_same's cases): "N" DIR \1 NAME for a
+ * file or directory, also "T" DIR for a .dat file, "S" DIR for -d's .dat
+ * files.  Returns how many (at most 2) into KEYS (malloc'd). */
+static size_t index_keys(const struct out_file *f, char *keys[2])
+{
+	if (f->kind == OUT_DATS) {
+		keys[0] = xasprintf("S%s", f->dir_key);
+		return 1;
+	}
+	keys[0] = xasprintf("N%s\1%s", f->dir_key, f->name);
+	if (!dat_name(f->name))
+		return 1;
+	keys[1] = xasprintf("T%s", f->dir_key);
+	return 2;
+}
+
+/* The keys a file F meets (those it would be filed under, with -d's .dat
+ * files meeting any .dat file there and back).  As index_keys. */
+static size_t query_keys(const struct out_file *f, char *keys[2])
+{
+	if (f->kind == OUT_DATS) {
+		keys[0] = xasprintf("S%s", f->dir_key);
+		keys[1] = xasprintf("T%s", f->dir_key);
+		return 2;
+	}
+	keys[0] = xasprintf("N%s\1%s", f->dir_key, f->name);
+	if (!dat_name(f->name))
+		return 1;
+	keys[1] = xasprintf("S%s", f->dir_key);
+	return 2;
+}
+
+void outplan_index_add(struct outplan_index *idx, const struct out_plan *op, size_t owner)
+{
+	for (size_t i = 0; i < op->n; i++) {
+		if (op->v[i].through)
+			continue;
+		char *keys[2];
+		size_t nk = index_keys(&op->v[i], keys);
+		for (size_t k = 0; k < nk; k++) {
+			if (idx->n == idx->cap) {
+				idx->cap = idx->cap ? 2 * idx->cap : 64;
+				idx->v = xreallocarray(idx->v, idx->cap, sizeof *idx->v);
+			}
+			idx->v[idx->n++] = (struct key_entry){ keys[k], owner, &op->v[i] };
+		}
+	}
+	idx->sorted = false;
+}
+
+/* By key, then owner. */
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct key_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->owner < y->owner ? -1 : x->owner > y->owner;
+}
+
+const struct out_file *outplan_index_find(struct outplan_index *idx, const struct out_file *f,
+					  size_t *owner)
+{
+	if (f->through)
+		return NULL;
+	if (!idx->sorted) {
+		if (idx->n)
+			qsort(idx->v, idx->n, sizeof *idx->v, entry_cmp);
+		idx->sorted = true;
+	}
+	char *keys[2];
+	size_t nk = query_keys(f, keys);
+	const struct key_entry *best = NULL;
+	for (size_t k = 0; k < nk; k++) {
+		/* The first entry of the key: its smallest owner. */
+		size_t lo = 0, hi = idx->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(idx->v[mid].key, keys[k]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < idx->n && strcmp(idx->v[lo].key, keys[k]) == 0 && (!best || idx->v[lo].owner < best->owner))
+			best = &idx->v[lo];
+		free(keys[k]);
+	}
+	if (best)
+		*owner = best->owner;
+	return best ? best->f : NULL;
 }
 
 int outplan_clash(const struct out_plan *op, char **cause)

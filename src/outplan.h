@@ -44,6 +44,30 @@ struct out_plan {
 void outplan_of(const struct compare_spec *spec, bool watch, struct out_plan *op);
 void outplan_free(struct out_plan *op);
 
+/* SPEC's JOBs that are local regular files (after a LABEL=) into IN,
+ * each as an OUT_FILE shown as "the JOB ARG": what no output may replace
+ * (outplan_reads). */
+void outplan_inputs_of(const struct compare_spec *spec, struct out_plan *in);
+
+/* The first of OP's files that is one of IN's: returns 0, or -1 with
+ * *cause "PATH: it is the JOB ARG" (an output would replace what is
+ * read). */
+int outplan_reads(const struct out_plan *op, const struct out_plan *in, char **cause);
+
+/* Many plans' files, each with its OWNER (a --batch line), sorted once
+ * to find the files outplan_same() matches in O(log n), not by comparing
+ * every file of every plan with every other (quadratic in the lines). */
+struct outplan_index;
+struct outplan_index *outplan_index_new(void);
+/* Adds OP's files (borrowed until the index is freed) for OWNER. */
+void outplan_index_add(struct outplan_index *idx, const struct out_plan *op, size_t owner);
+/* Of the files F is the same file as (outplan_same), the one whose owner
+ * is smallest, with *OWNER; NULL when none.  Sorts IDX on first use after
+ * an add. */
+const struct out_file *outplan_index_find(struct outplan_index *idx, const struct out_file *f,
+					  size_t *owner);
+void outplan_index_free(struct outplan_index *idx);
+
 /* Appends PATH, a file the option OPT writes ("--index"), to OP. */
 void outplan_add_file(struct out_plan *op, const char *path, const char *opt);
 

@@ -29,6 +29,8 @@
 #include "util.h"
 
 #define MLF_MAX_DEPTH 8     /* levels of '/' in a metric key, at most */
+/* mlruns/EXPERIMENT/RUN/metrics/KEY... below a store given as the JOB */
+_Static_assert(3 + MLF_MAX_DEPTH + 1 <= READER_DIR_DEPTH, "--newer looks as deep as metrics are read");
 #define MLF_MAX_LINE 4096   /* bytes of a metric line, at most */
 #define MLF_MAX_META 65536  /* bytes of meta.yaml read, at most */
 

@@ -48,6 +48,7 @@
 #define TFE_MAX_RECORD (256u << 20) /* bytes of one record, at most */
 #define TFE_MAX_TAGS 4096           /* distinct tags remembered per run */
 #define TFE_MAX_DEPTH 16            /* directory levels searched for runs */
+_Static_assert(TFE_MAX_DEPTH + 1 <= READER_DIR_DEPTH, "--newer looks as deep as the runs are found");
 #define TFE_MAX_RUNS 1000           /* runs under one directory, at most */
 
 /* ---------------------------------------------------------------- CRC-32C */

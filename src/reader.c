@@ -445,6 +445,13 @@ bool reader_path_has_sel(const char *target)
 	return yes;
 }
 
+char *reader_path_file(const char *target)
+{
+	char *file = NULL;
+	const char *sel;
+	return split_sel(target, &file, &sel) ? file : NULL;
+}
+
 int reader_load_path(struct run *run, const char *target, char **cause)
 {
 	const struct reader_format *fmt = path_format(target);

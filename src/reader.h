@@ -52,6 +52,11 @@
 #include "run.h"
 
 #define READER_SNIFF_MAX 4096 /* bytes a format may ask to see first */
+/* Levels of directories below a JOB's directory that a directory reader
+ * looks in, at most (its files one level further): --batch --newer looks
+ * this deep for a changed file.  TensorBoard's runs 16 levels down, an
+ * MLflow store's metric keys 8 levels below a run's metrics/. */
+#define READER_DIR_DEPTH 32
 
 enum reader_sniff { READER_NO, READER_YES, READER_MORE };
 
@@ -205,5 +210,9 @@ bool reader_reads_by_path(const char *target);
 
 /* Does TARGET name "FILE#SEL", FILE a regular file (see reader_load_path)? */
 bool reader_path_has_sel(const char *target);
+
+/* The FILE of TARGET "FILE#SEL" (as reader_path_has_sel), malloc'd, or
+ * NULL when TARGET is no such name. */
+char *reader_path_file(const char *target);
 
 #endif

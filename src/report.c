@@ -911,6 +911,17 @@ static void put_md(FILE *out, const char *s)
 	free(clean);
 }
 
+/* Writes untrusted S as a Markdown heading's text (text_md_line: a '#'
+ * in it is kept, and a title "#" makes no empty heading). */
+static void put_md_heading(FILE *out, const char *s)
+{
+	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
+	char *q = text_md_line(clean);
+	fputs(q, out);
+	free(q);
+	free(clean);
+}
+
 /* One row of a Markdown details table. */
 static void put_md_detail(FILE *out, const char *name, const char *value)
 {
@@ -991,7 +1002,7 @@ static void put_markdown(FILE *out, const struct chart *ch, const struct compare
 {
 	char *title = spec->title ? xstrdup(spec->title) : default_title(ch);
 	fputs("# ", out);
-	put_md(out, title);
+	put_md_heading(out, title);
 	free(title);
 	char when[32];
 	fmt_time(when, (double)o->generated);

@@ -296,6 +296,33 @@ char *text_md_cell(const char *s)
 	return b.data;
 }
 
+char *text_md_line(const char *s)
+{
+	char *cell = text_md_cell(s);
+	struct buf b = {0};
+	const char *p = cell;
+	if (*p == ' ') {
+		buf_puts(&b, "&#32;");
+		p++;
+	} else if (*p == '-' || *p == '+') {
+		buf_puts(&b, "\\");
+	} else {
+		size_t digits = strspn(p, "0123456789");
+		if (digits > 0 && (p[digits] == '.' || p[digits] == ')')) {
+			buf_append(&b, p, digits);
+			buf_puts(&b, "\\");
+			p += digits;
+		}
+	}
+	for (; *p; p++) {
+		if (*p == '#')
+			buf_puts(&b, "\\");
+		buf_append(&b, p, 1);
+	}
+	free(cell);
+	return b.data ? b.data : xstrdup("");
+}
+
 #define STEM_MAX 64
 
 char *text_file_stem(const char *s)

@@ -54,6 +54,14 @@ char *text_csv_field(const char *s);
  * spaces.  malloc'd. */
 char *text_md_cell(const char *s);
 
+/* Markdown for S on a line of its own (a heading's text after "## ", a
+ * paragraph): text_md_cell's, with '#' escaped too (a heading's closing
+ * '#'s would be cut: "## #" is an empty heading) and nothing at its start
+ * read as a block (a list's "- " or "1. ", a thematic break, an indented
+ * code block: a leading '-' or '+' escaped, the '.' or ')' after leading
+ * digits, a leading space written "&#32;").  malloc'd. */
+char *text_md_line(const char *s);
+
 /* File name stem from label S: [A-Za-z0-9._-] kept, runs of anything else
  * become one '_', no leading '.' or '-', at most 64 bytes, "job" when
  * empty.  The caller makes stems unique.  malloc'd. */

@@ -112,6 +112,9 @@ cat >"$T/coll.txt" <<MANIFEST
 -o elsewhere/deep/f.png runs/b.json
 -o elsewhere/deep/g.png runs/a.json
 -o new/../link/g.png runs/b.json
+-S csv --summary-output out/ee/y.dat runs/b.json
+-d out/ee runs/a.json
+-d out/ee/ runs/b.json
 MANIFEST
 mkdir -p "$T/elsewhere/deep"
 ln -sfn elsewhere/deep "$T/link"
@@ -123,7 +126,9 @@ trcompare-plot: $T/coll.txt:9: $T/out/dd/x.dat: $T/coll.txt:8 writes it too
 trcompare-plot: $T/coll.txt:10: $T/out/q-panel-1.png: --report $T/out/q.md writes it too
 trcompare-plot: $T/coll.txt:12: $T/elsewhere/new/../e.png: $T/coll.txt:11 writes it too
 trcompare-plot: $T/coll.txt:14: $T/elsewhere/deep/f.png: $T/coll.txt:13 writes it too
-trcompare-plot: $T/coll.txt:16: $T/new/../link/g.png: $T/coll.txt:15 writes it too" --batch "$T/coll.txt"
+trcompare-plot: $T/coll.txt:16: $T/new/../link/g.png: $T/coll.txt:15 writes it too
+trcompare-plot: $T/coll.txt:18: $T/out/ee: $T/coll.txt:17 writes it too
+trcompare-plot: $T/coll.txt:19: $T/out/ee/compare.gp: $T/coll.txt:18 writes it too" --batch "$T/coll.txt"
 # A bind mount's name for a directory is that directory (where this test
 # may mount: as root, with mount(8) allowed).
 mkdir "$T/bind"
@@ -134,6 +139,44 @@ if [ "$(id -u)" -eq 0 ] && mount --bind "$T/elsewhere" "$T/bind" 2>/dev/null; th
 	[ "$rc" -eq 64 ] && [ "$(cat "$T/err")" = "trcompare-plot: $T/bind.txt:2: $T/bind/h.png: $T/bind.txt:1 writes it too" ] ||
 		fail "a bind mount's name: exit $rc: $(cat "$T/err")"
 fi
+# A Windows editor's manifest: a byte order mark, CRLF line ends, also in
+# a quoted newline; columns count from after the mark.
+mkdir -p "$T/win"
+printf '\357\273\277-o a.txt %s\r\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/win/m"
+expect_ok --batch "$T/win/m" -q
+printf -- '-o "b\r\nc.txt" %s\r\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/win/m2"
+expect_ok --batch "$T/win/m2" -q
+[ -s "$T/win/a.txt" ] && [ -s "$T/win/b
+c.txt" ] || fail "a manifest with a BOM and CRLF: $(ls "$T/win" | od -c | head)"
+printf '\357\273\277-o x.png "a\r\n' >"$T/win/q"
+expect_fail 64 "trcompare-plot: $T/win/q:1:10: unterminated double quote" --batch "$T/win/q"
+ok "a manifest with a UTF-8 byte order mark and CRLF line ends"
+# An output that a line reads as a JOB, or the manifest itself: refused,
+# nothing replaced.
+mkdir -p "$T/rd/dd"
+cp "$DATA/readers/keras.csv" "$T/rd/k.csv"
+cp "$DATA/readers/keras.csv" "$T/rd/dd/a.dat"
+cp "$T/rd/k.csv" "$T/rd/k0"
+cat >"$T/rd/m.txt" <<MANIFEST
+-S csv --summary-output k.csv L=k.csv
+-o ./m.txt $RUNS/qwen-350m-lr1e-4.json
+-d dd $RUNS/qwen-350m-lr1e-4.json
+-o x.txt dd/a.dat
+MANIFEST
+expect_fail 64 "trcompare-plot: $T/rd/m.txt:1: $T/rd/k.csv: it is the JOB L=$T/rd/k.csv
+trcompare-plot: $T/rd/m.txt:2: $T/rd/./m.txt: it is the manifest
+trcompare-plot: $T/rd/m.txt:3: $T/rd/dd/a.dat: it is the JOB $T/rd/dd/a.dat of $T/rd/m.txt:4" --batch "$T/rd/m.txt"
+cmp -s "$T/rd/k.csv" "$T/rd/k0" && [ -s "$T/rd/m.txt" ] && [ ! -e "$T/rd/x.txt" ] || fail "an input was replaced"
+printf -- '-o x.txt a\0b\n' >"$T/nul.txt"
+expect_fail 64 "trcompare-plot: $T/nul.txt:1:11: NUL byte" --batch "$T/nul.txt"
+printf -- '-o x.txt "a\0b"\n' >"$T/nul.txt"
+expect_fail 64 "trcompare-plot: $T/nul.txt:1:12: NUL byte" --batch "$T/nul.txt"
+printf -- '-o x.txt a\\' >"$T/bs.txt"
+expect_fail 64 "trcompare-plot: $T/bs.txt:1:11: backslash at the end of the manifest" --batch "$T/bs.txt"
+rc=0
+head -c 65M /dev/zero | "$PROG" --batch - >"$T/out" 2>"$T/err" || rc=$?
+[ "$rc" -eq 64 ] && [ "$(cat "$T/err")" = "trcompare-plot: stdin: larger than 64 MiB" ] ||
+	fail "a manifest on stdin over 64 MiB: exit $rc: $(cat "$T/err")"
 printf -- "-o x.png 'runs/a.json\n" >"$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/quote.txt:1:10: unterminated single quote" --batch "$T/quote.txt"
 expect_fail 64 "trcompare-plot: $T/none.txt: No such file or directory" --batch "$T/none.txt"
@@ -208,6 +251,41 @@ rm "$N/bd/compare.gp"
 trc --batch "$N/m" --newer
 [ "$(final_line)" = "1 chart written, 1 skipped, 1 failed in T s" ] || fail "--newer, a missing output: $(cat "$T/err")"
 ok "--newer skips up-to-date lines, redraws those with a newer input or a missing output"
+# A TensorBoard log root: its event files may be many levels down (runs
+# 16 levels below are read); --newer looks as deep, once per input
+# however many lines name it.
+python3 "$top_srcdir/tests/trackers.py" tfevents "$T/tfe" >/dev/null
+mkdir -p "$N/logs/sweep/lr-1e-4/seed-0/v2"
+cp -r "$T/tfe/multi/run_a" "$N/logs/sweep/lr-1e-4/seed-0/v2/run_a"
+ev=$(echo "$N"/logs/sweep/lr-1e-4/seed-0/v2/run_a/events.*)
+printf -- '-o tb.txt logs\n-o tb2.txt logs\n' >"$N/tb"
+touch -d '2020-01-01' "$ev"
+trc --batch "$N/tb" --newer
+[ "$rc" -eq 0 ] && [ "$(final_line)" = "2 charts written, 0 skipped, 0 failed in T s" ] || fail "--newer, a log root: $(cat "$T/err")"
+trc --batch "$N/tb" --newer
+[ "$(final_line)" = "0 charts written, 2 skipped, 0 failed in T s" ] || fail "--newer, a log root unchanged: $(cat "$T/err")"
+touch "$ev"
+trc --batch "$N/tb" --newer
+[ "$(final_line)" = "2 charts written, 0 skipped, 0 failed in T s" ] ||
+	fail "--newer: an event file 6 levels down changed, the chart was not redrawn: $(cat "$T/err")"
+ok "--newer: a log root's event file far down is an input"
+# A run inside a file (a W&B export's FILE#RUN) is that file's: skipped
+# while it is older than the chart, redrawn once it is newer.
+# (export.csv#RUN, a name like a job id, is the manifest directory's file.)
+mkdir -p "$N/wb"
+cp "$DATA/wbcsv/wandb_export.csv" "$N/export.csv"
+cp "$DATA/wbcsv/wandb_export.csv" "$N/wb/export.csv"
+touch -d '2020-01-01' "$N/export.csv" "$N/wb/export.csv"
+printf -- '-o wb.txt wb/export.csv#lora-r8\n-o wb2.txt export.csv#lora-r8\n' >"$N/wb.m"
+trc --batch "$N/wb.m" --newer -q
+[ "$rc" -eq 0 ] && [ -s "$N/wb.txt" ] && [ -s "$N/wb2.txt" ] || fail "--newer FILE#RUN, first run: $(cat "$T/err")"
+trc --batch "$N/wb.m" --newer
+[ "$(final_line)" = "0 charts written, 2 skipped, 0 failed in T s" ] || fail "--newer FILE#RUN up to date: $(cat "$T/err")"
+touch "$N/wb/export.csv"
+trc --batch "$N/wb.m" --newer -v
+[ "$(final_line)" = "1 chart written, 1 skipped, 0 failed in T s" ] && grep -qx "trcompare-plot: wrote $N/wb.txt" "$T/err" ||
+	fail "--newer FILE#RUN, a newer file: $(cat "$T/err")"
+ok "--newer: FILE#RUN is an input file; export.csv#RUN is the manifest directory's"
 
 # --shard K/N: the shards together are the whole, no line twice.
 S="$T/shard"
@@ -240,6 +318,13 @@ if command -v script >/dev/null 2>&1; then
 	[ ! -s "$T/tty" ] || fail "-q on a terminal: $(od -c "$T/tty" | head)"
 	ok "progress: a line on a terminal, none with -q"
 fi
+
+# A "--" ending the --batch command line is no default: the lines' words
+# stay options (they were all read as JOBs: "the line names no output").
+trc --batch "$S/m" --shard 1/11 -m loss --
+[ "$rc" -eq 0 ] && [ "$(final_line)" = "1 chart written, 0 skipped, 0 failed in T s" ] ||
+	fail "--batch M --: exit $rc: $(cat "$T/err")"
+ok "--batch M -- : the lines' options stay options"
 
 # -q: nothing on stderr.
 trc --batch "$S/m" -q
@@ -339,6 +424,34 @@ expect_fail 64 "trcompare-plot: $T/ix/m:2: $T/ix/pages/../index.md: --index $T/i
 	--batch "$T/ix/m" --index "$T/ix/./index.md"
 [ "$(ls "$T/ix")" = m ] || fail "--index clash: something was written: $(ls "$T/ix")"
 ok "--index: a line writing the index's file is refused before anything is written"
+# Hostile text on the page: a title of '#' or ending in '#' (a heading's
+# closing '#'s), a manifest named like a list item, a label with < | in
+# the HTML page's plain-text summary (no Markdown escapes there); a
+# report's title likewise.
+mkdir -p "$T/ixh"
+cat >"$T/ixh/1. m" <<MANIFEST
+--title '#' -o a.txt 'lab<b>|x=$RUNS/qwen-350m-lr1e-4.json'
+--title 'sweep #3 #' -o b.txt $RUNS/qwen-350m-lr1e-4.json
+--title '# x #' --report r.md -m loss $RUNS/qwen-350m-lr1e-4.json
+MANIFEST
+cd "$T/ixh"
+expect_ok --batch '1. m' --index i.md -q
+expect_ok --batch '1. m' --index i.html -q
+cd "$T"
+grep -qx '## \\#' "$T/ixh/i.md" && grep -qx '## sweep \\#3 \\#' "$T/ixh/i.md" && grep -qx '1\\. m\\:2' "$T/ixh/i.md" ||
+	fail "--index .md: a '#' title or a list-like place: $(grep -v '^|' "$T/ixh/i.md")"
+[ "$(head -1 "$T/ixh/r.md")" = '# \# x \#' ] || fail "--report .md: a '#' title: $(head -1 "$T/ixh/r.md")"
+if command -v cmark-gfm >/dev/null 2>&1; then
+	cmark-gfm -e table "$T/ixh/i.md" >"$T/ixh/md.html"
+	grep -qx '<h2>#</h2>' "$T/ixh/md.html" && grep -qx '<h2>sweep #3 #</h2>' "$T/ixh/md.html" &&
+		grep -qx '<p>1. m:1</p>' "$T/ixh/md.html" && ! grep -q '<ol' "$T/ixh/md.html" ||
+		fail "--index .md rendered: $(grep -v '<t[dhr]\|</t' "$T/ixh/md.html")"
+	[ "$(head -1 "$T/ixh/r.md" | cmark-gfm)" = '<h1># x #</h1>' ] || fail "--report .md: a '#' title rendered"
+fi
+sed -n '/<pre>/,/<\/pre>/p' "$T/ixh/i.html" >"$T/ixh/pre"
+grep -q '^\* lab&lt;b&gt;|x ' "$T/ixh/pre" && ! grep -q '\\' "$T/ixh/pre" ||
+	fail "--index .html: the summary is not plain text: $(cat "$T/ixh/pre")"
+ok "--index: '#' titles, a list-like manifest name, a plain-text summary in HTML; a report's '#' title"
 expect_fail 64 "trcompare-plot: --index: 'x.txt' does not end in .md or .html
 $try" --batch "$T/site/m" --index x.txt
 expect_fail 64 "trcompare-plot: --index: only with --batch

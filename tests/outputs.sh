@@ -107,3 +107,13 @@ cmp -s "$T/sum.md" "$T/s.md" || fail "--summary-output differs from -S on stdout
 expect_ok --summary-output "$T/t.txt" "$A"
 grep -q 'train loss' "$T/t.txt" || fail "--summary-output alone: no text summary"
 ok "--summary-output"
+
+# An output that is one of the JOBs (however spelt) is refused before
+# anything is read: the input is not replaced by a table or a chart.
+cp "$DATA/readers/keras.csv" "$T/k.csv"
+cp "$T/k.csv" "$T/k0.csv"
+expect_fail 64 "trcompare-plot: $T/./k.csv: it is the JOB run=$T/k.csv" -S csv --summary-output "$T/./k.csv" "run=$T/k.csv"
+cp "$T/k.csv" "$T/k.txt"
+expect_fail 64 "trcompare-plot: $T/k.txt: it is the JOB $T/k.txt" -o "$T/k.txt" "$T/k.txt"
+cmp -s "$T/k.csv" "$T/k0.csv" && cmp -s "$T/k.txt" "$T/k0.csv" || fail "an input was replaced by an output"
+ok "an output that is a JOB is refused"
