@@ -33,6 +33,21 @@ static void put_string_var(FILE *out, const char *name, const char *text)
 	free(clean);
 }
 
+/* put_string_var for a text gnuplot draws in at most MAXCOLS columns
+ * (text_fit), in a form a text chart (TEXT) draws whole (text_for_dumb). */
+static void put_fitted_var(FILE *out, const char *name, const char *text, size_t maxcols, bool text_chart)
+{
+	char *clean = text_sanitize(text, strlen(text), TEXT_MAX_CHARS, "");
+	char *fit = text_fit(clean, maxcols, text_chart);
+	char *shown = text_chart ? text_for_dumb(fit) : xstrdup(fit);
+	char *q = text_gp_quote(shown);
+	fprintf(out, "%s = %s\n", name, q);
+	free(q);
+	free(shown);
+	free(fit);
+	free(clean);
+}
+
 /* Writes a number the way gnuplot reads it back ("NaN" when not finite). */
 static void put_num(FILE *out, double v)
 {
@@ -470,15 +485,16 @@ static void put_head(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	}
 }
 
-/* Names and colours, each once, and the panel titles. */
-static void put_names(FILE *out, const struct chart *ch)
+/* Names and colours, each once, and the panel titles, cut to the room
+ * layout L gives them. */
+static void put_names(FILE *out, const struct chart *ch, const struct layout *l)
 {
 	size_t nj = ch->njobs;
 	fprintf(out, "array T[%zu]\narray C[%zu]\narray F[%zu]\n", nj, nj, nj);
 	for (size_t j = 0; j < nj; j++) {
 		char var[32], fc[8];
 		snprintf(var, sizeof var, "T[%zu]", j + 1);
-		put_string_var(out, var, ch->jobs[j].label);
+		put_fitted_var(out, var, ch->jobs[j].label, l->label_cols, l->text);
 		faded(ch->jobs[j].color, fc);
 		fprintf(out, "C[%zu] = \"%s\"; F[%zu] = \"%s\"\n", j + 1, ch->jobs[j].color, j + 1, fc);
 	}
@@ -486,10 +502,10 @@ static void put_names(FILE *out, const struct chart *ch)
 	for (size_t p = 0; p < ch->ps.npanels; p++) {
 		char var[32];
 		snprintf(var, sizeof var, "PT[%zu]", p + 1);
-		put_string_var(out, var, ch->ps.panels[p].title);
+		put_fitted_var(out, var, ch->ps.panels[p].title, l->panel_title_cols, l->text);
 	}
 	if (ch->title)
-		put_string_var(out, "trc_title", ch->title);
+		put_fitted_var(out, "trc_title", ch->title, l->title_cols, l->text);
 }
 
 /* Files mode: the data file names, and trc_dir, the script's directory. */
@@ -751,12 +767,6 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	if (e->keep_zoom)
 		put_zoom_check(out);
 	put_head(out, ch, e);
-	put_names(out, ch);
-	if (e->files)
-		put_file_names(out, ch);
-	else
-		put_datablocks(out, &ch->view);
-
 	const char **labels = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *labels);
 	for (size_t j = 0; j < ch->njobs; j++)
 		labels[j] = ch->jobs[j].label;
@@ -764,6 +774,11 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	layout_compute_axes(&l, e->terminal, e->width, e->height, ch->ps.npanels, ch->title != NULL,
 			    labels, ch->njobs, any_pair(ch), ch->xaxis == XAXIS_TIME ? 2 : 1);
 	free(labels);
+	put_names(out, ch, &l);
+	if (e->files)
+		put_file_names(out, ch);
+	else
+		put_datablocks(out, &ch->view);
 	put_look(out, ch, l.text);
 
 	size_t np = ch->ps.npanels;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 bool layout_is_text(const char *t)
@@ -111,7 +112,9 @@ static double key_rows(double W, bool text, double s, const char *const *labels,
 {
 	double char_w = text ? 1 : 7 * s, entry_pad = text ? 10 : 70 * s, widest = 5;
 	for (size_t e = 0; e < nlabels; e++)
-		widest = fmax(widest, (double)strlen(labels[e]));
+		widest = fmax(widest, (double)text_width_as(labels[e], text));
+	/* (Labels are cut to fit the width: layout_compute_axes.) */
+	widest = fmin(widest, fmax(1, floor((W * 0.98 - entry_pad) / char_w)));
 	size_t n = nlabels + (pair ? 2 : 0);
 	double cols = fmax(1, floor(W * 0.98 / (widest * char_w + entry_pad)));
 	return n ? ceil((double)n / cols) : 1;
@@ -152,6 +155,22 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
 	double ks = f > 10 ? 0.75 : s;
 	double row_h = text ? 1 : 19 * ks;
 	double rows = key_rows(W, text, ks, labels, nlabels, pair);
+	/* Text that cannot fit is cut (with "…"), never drawn past the edge
+	 * where gnuplot drops or clips it.  One panel's legend sits over its
+	 * plot area (12 characters in from the left in a text chart). */
+	double cw = text ? 1 : 8 * ks, tw = l->chars ? fmin(W, 640) : W;
+	if (l->chars)
+		cw = 8;
+	double pad = text ? 10 : l->chars ? 70 : 70 * ks, kw = tw * 0.98;
+	if (l->single) {
+		double left, right;
+		panel_edges(text, tw, 1, 0, &left, &right);
+		kw = (right - left) * tw;
+	}
+	l->label_cols = (size_t)fmax(1, floor((kw - pad) / cw));
+	double tcw = text ? 1 : l->chars ? 8 : 8 * s;
+	l->title_cols = (size_t)fmax(1, floor(tw * 0.98 / tcw));
+	l->panel_title_cols = (size_t)fmax(1, floor(tw / l->cols * 0.95 / tcw));
 	/* A script for any terminal: the rows the legend takes at 640
 	 * pixels, the smallest size the layout is made for. */
 	l->key_chars = key_rows(fmin(W, 640), false, 1, labels, nlabels, pair) * 1.1 + 1;

@@ -48,6 +48,11 @@ struct layout {
 	 * (measured from its tic labels) and these rows above and below. */
 	bool chars;
 	double key_chars;    /* rows of the legend (at the top of the page) */
+	/* Room for text, in columns of a terminal (text_width; an image's
+	 * characters at 8 pixels of its 10-pixel font, a script for any
+	 * terminal's at 640 pixels): a legend entry's label beside its sample,
+	 * the title, and a panel's title. */
+	size_t label_cols, title_cols, panel_title_cols;
 };
 
 /* Lays out NPANELS panels on a chart WIDTH x HEIGHT (the terminal's units;
