@@ -90,11 +90,13 @@ double layout_xtime(const struct layout *l, size_t p, double lo, double hi);
 void layout_cell(const struct layout *l, size_t p, double *x, double *y, double *w, double *h,
 		 double *tmargin);
 
-/* The x tic step for panel P of a text chart whose x axis runs from LO
- * to HI: a 1-2-2.5-5 step leaving every label (as "%g") three characters
- * of room, so that gnuplot neither cuts nor runs labels together (at
- * 80 columns a 2x2 panel is 28 characters wide: 0 1000 2000 3000, not
- * 0 500 100 1500 …).  0 (gnuplot's own tics) for other charts. */
+/* The x tic step for panel P of a chart whose x axis runs from LO to HI:
+ * a 1-2-2.5-5 step leaving every label (as "%g") room, three characters
+ * in a text chart, so that gnuplot neither cuts nor runs labels together
+ * (at 80 columns a 2x2 panel is 28 characters wide: 0 1000 2000 3000,
+ * not 0 500 100 1500 …), a digit in an image (at 480x360: 0 1000 2000
+ * 3000, not 500 1000 15002000 …).  0 (gnuplot's own tics) for an image
+ * whose panel fits gnuplot's own labels, and a script for any terminal. */
 double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi);
 
 #endif
