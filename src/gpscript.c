@@ -163,29 +163,51 @@ static void put_range(FILE *out, const char *axis, struct gp_range r)
 	fputs("]\n", out);
 }
 
+/* qsort's order of doubles. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 /* On a log axis spanning less than two decades gnuplot labels no tics
- * (it labels only powers of ten): list 1-2-5 tics instead. */
-static void put_log_tics(FILE *out, bool logy, struct gp_range r)
+ * (it labels only powers of ten): list 1-2-5 tics instead, as many as
+ * ROOM (layout_ylabels) leaves apart. */
+static void put_log_tics(FILE *out, bool logy, struct gp_range r, double room)
 {
 	if (!logy || !isfinite(r.min) || !isfinite(r.max) || r.min <= 0 || r.max / r.min >= 100) {
 		fputs("set ytics autofreq\n", out);
 		return;
 	}
-	static const double wide[] = {1, 2, 5}, narrow[] = {1, 1.5, 2, 3, 4, 5, 6, 8};
+	static const double wide[] = {1, 5, 2}, narrow[] = {1, 5, 2, 3, 1.5, 4, 6, 8};
 	bool one_decade = r.max / r.min < 10;
 	const double *mant = one_decade ? narrow : wide;
 	size_t nmant = one_decade ? ARRAY_SIZE(narrow) : ARRAY_SIZE(wide);
-	int n = 0;
-	fputs("set ytics (", out);
-	for (int e = (int)floor(log10(r.min)); e <= (int)ceil(log10(r.max)); e++)
-		for (size_t k = 0; k < nmant; k++) {
+	/* Labels at least one label's room apart (ROOM of them would fill
+	 * the axis evenly): decades first, then 5s, 2s, the rest; where two
+	 * would meet (a text chart's row holding "0.5" and "1" read "0 1"),
+	 * the later is left out. */
+	double span = log10(r.max / r.min), apart = room > 0 ? span / room : 0;
+	double kept[64];
+	size_t n = 0;
+	for (size_t k = 0; k < nmant; k++)
+		for (int e = (int)floor(log10(r.min)); e <= (int)ceil(log10(r.max)); e++) {
 			double t = mant[k] * pow(10, e);
-			if (t < r.min || t > r.max)
+			if (t < r.min || t > r.max || n == ARRAY_SIZE(kept))
 				continue;
-			if (n++)
-				fputs(", ", out);
-			put_num(out, t);
+			bool near = false;
+			for (size_t i = 0; i < n && !near; i++)
+				near = fabs(log10(t / kept[i])) < apart * 0.999;
+			if (!near)
+				kept[n++] = t;
 		}
+	qsort(kept, n, sizeof *kept, cmp_double);
+	fputs("set ytics (", out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		put_num(out, kept[i]);
+	}
 	if (n == 0) /* no 1-2-5 value inside: label both ends */
 		put_num(out, r.min), fputs(", ", out), put_num(out, r.max);
 	fputs(")\n", out);
@@ -659,7 +681,8 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 		put_num(out, ystep);
 		fputc('\n', out);
 	} else {
-		put_log_tics(out, pan->logy, yr);
+		/* (A script for any terminal keeps them all: it may be drawn large.) */
+		put_log_tics(out, pan->logy, yr, l->chars ? 0 : layout_ylabels(l, p));
 	}
 	if (e->keep_zoom && l->single) {
 		/* The user's zoom of the window, kept across a watch's charts

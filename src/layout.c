@@ -229,16 +229,14 @@ static double nice_step(double raw)
 	return 10 * mag;
 }
 
-double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
+double layout_ylabels(const struct layout *l, size_t p)
 {
-	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+	if (p >= l->npanels)
 		return 0;
 	if (l->text) {
 		/* A label per row at most: gnuplot prints two on one row. */
 		double rows = floor((l->panels[p].top - l->panels[p].bottom) * l->height);
-		if (l->single)
-			rows = floor(l->height * 0.6);
-		return rows >= 11 ? 0 : nice_step((hi - lo) / fmax(rows - 1, 1));
+		return l->single ? floor(l->height * 0.6) : rows;
 	}
 	/* The plot area's height.  A script for any terminal: at 480
 	 * pixels, less the rows of its margins (a line is 1.7 font sizes). */
@@ -250,7 +248,16 @@ double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
 		layout_cell(l, p, &x, &y, &w, &ch, &tm);
 		h = fmin(l->height, 480) * ch - (fmax(tm, 2) + 3) * 1.7 * l->font;
 	}
-	double room = floor(h / (2.2 * l->font));
+	return h / (2.2 * l->font);
+}
+
+double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
+{
+	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+		return 0;
+	double room = floor(layout_ylabels(l, p));
+	if (l->text)
+		return room >= 11 ? 0 : nice_step((hi - lo) / fmax(room - 1, 1));
 	if (room >= 10)
 		return 0;
 	return nice_step((hi - lo) / fmax(room, 1));

@@ -78,6 +78,11 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
  * gnuplot's own tics are fine (large panels). */
 double layout_ytics(const struct layout *l, size_t p, double lo, double hi);
 
+/* How many y tic labels panel P has room for, evenly spaced: its whole
+ * rows in a text chart, its height over 2.2 font sizes in an image (a
+ * fraction). */
+double layout_ylabels(const struct layout *l, size_t p);
+
 /* The x tic step in seconds for panel P of a chart whose time axis runs
  * from LO to HI (seconds since 1970): a round step (minutes, hours, days)
  * leaving every 5-character label ("11-18" over "12:00") room, so that

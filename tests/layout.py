@@ -89,9 +89,10 @@ def check_text(path, ncols, axis, titles, labels):
             if len(vals) < 2 * ncols:
                 problems.append("row %d: fewer than 2 x tic labels per panel: %r" % (r + 1, lines[r]))
     for n, ln in enumerate(lines):
-        two = re.match(r"^\s*(\S+)\s+(\S+) \+-[+|]", ln)
-        if two and parses(two.group(1)) and parses(two.group(2)):
-            problems.append("row %d: y tic labels on one row: %r" % (n + 1, ln))
+        # (in any panel of the row, not only the first: "0 1 +-|")
+        for two in re.finditer(r"(?:^|\s)(\S+)\s+(\S+) \+-[+|]", ln):
+            if parses(two.group(1)) and parses(two.group(2)):
+                problems.append("row %d: y tic labels on one row: %r" % (n + 1, ln))
         m = re.match(r"^(\s*)(\S+) \+-[+|]", ln)
         if m and (not parses(m.group(2)) or m.group(1) == ""):
             problems.append("row %d: y tic label cut: %r" % (n + 1, ln))

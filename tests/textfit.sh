@@ -85,3 +85,21 @@ for l in "$CJK$CJK$CJK" "$Y60"; do
 	grep -q '… (baseline) ' "$T/out" || fail "summary deltas: the baseline's label is not cut: $(cat "$T/out")"
 done
 ok "summary deltas --width 80: long and CJK labels cut to fit"
+
+# Seven panels (3x3) at 640x480: gnuplot's own x tics (every 500 steps)
+# ran together in the small panels; the SVG's text boxes stay apart.
+expect_ok -o "$T/m.svg" --size 640,480 -m loss,perplexity,lr,grad_norm,throughput,gpu_memory,gpu_util \
+	--smooth 0.6 "$RUNS"/*.json
+$CHECK svg "$T/m.svg" >"$T/p" || fail "7 panels at 640x480: $(head -n 5 "$T/p")"
+ok "7 panels at 640x480: no label outside the canvas or overlapping"
+
+# Log y axes in a text chart: one tic label per row (the gradient norm's
+# 0.5 and 1 shared a row and read "0 1").
+TITLES4="Loss|Perplexity|Learning rate|Gradient norm"
+LABELS4="llama-1.3b-lr2e-4|qwen-350m-lr1e-4|qwen-350m-lr3e-4|qwen-350m-lr5e-4-5ep"
+for size in 80,24 100,30; do
+	expect_ok -o "$T/g.txt" --size "$size" --logy loss,lr,grad_norm "$RUNS"/*.json
+	$CHECK text "$T/g.txt" 2 num "$TITLES4" "$LABELS4" >"$T/p" || fail "--logy text $size: $(cat "$T/p")
+$(cat "$T/g.txt")"
+	ok "--logy text $size: one y tic label per row"
+done
