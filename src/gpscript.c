@@ -33,6 +33,21 @@ static void put_string_var(FILE *out, const char *name, const char *text)
 	free(clean);
 }
 
+/* put_string_var for a text gnuplot draws in at most MAXCOLS columns
+ * (text_fit), in a form a text chart (TEXT) draws whole (text_for_dumb). */
+static void put_fitted_var(FILE *out, const char *name, const char *text, size_t maxcols, bool text_chart)
+{
+	char *clean = text_sanitize(text, strlen(text), TEXT_MAX_CHARS, "");
+	char *fit = text_fit(clean, maxcols, text_chart);
+	char *shown = text_chart ? text_for_dumb(fit) : xstrdup(fit);
+	char *q = text_gp_quote(shown);
+	fprintf(out, "%s = %s\n", name, q);
+	free(q);
+	free(shown);
+	free(fit);
+	free(clean);
+}
+
 /* Writes a number the way gnuplot reads it back ("NaN" when not finite). */
 static void put_num(FILE *out, double v)
 {
@@ -148,29 +163,51 @@ static void put_range(FILE *out, const char *axis, struct gp_range r)
 	fputs("]\n", out);
 }
 
+/* qsort's order of doubles. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 /* On a log axis spanning less than two decades gnuplot labels no tics
- * (it labels only powers of ten): list 1-2-5 tics instead. */
-static void put_log_tics(FILE *out, bool logy, struct gp_range r)
+ * (it labels only powers of ten): list 1-2-5 tics instead, as many as
+ * ROOM (layout_ylabels) leaves apart. */
+static void put_log_tics(FILE *out, bool logy, struct gp_range r, double room)
 {
 	if (!logy || !isfinite(r.min) || !isfinite(r.max) || r.min <= 0 || r.max / r.min >= 100) {
 		fputs("set ytics autofreq\n", out);
 		return;
 	}
-	static const double wide[] = {1, 2, 5}, narrow[] = {1, 1.5, 2, 3, 4, 5, 6, 8};
+	static const double wide[] = {1, 5, 2}, narrow[] = {1, 5, 2, 3, 1.5, 4, 6, 8};
 	bool one_decade = r.max / r.min < 10;
 	const double *mant = one_decade ? narrow : wide;
 	size_t nmant = one_decade ? ARRAY_SIZE(narrow) : ARRAY_SIZE(wide);
-	int n = 0;
-	fputs("set ytics (", out);
-	for (int e = (int)floor(log10(r.min)); e <= (int)ceil(log10(r.max)); e++)
-		for (size_t k = 0; k < nmant; k++) {
+	/* Labels at least one label's room apart (ROOM of them would fill
+	 * the axis evenly): decades first, then 5s, 2s, the rest; where two
+	 * would meet (a text chart's row holding "0.5" and "1" read "0 1"),
+	 * the later is left out. */
+	double span = log10(r.max / r.min), apart = room > 0 ? span / room : 0;
+	double kept[64];
+	size_t n = 0;
+	for (size_t k = 0; k < nmant; k++)
+		for (int e = (int)floor(log10(r.min)); e <= (int)ceil(log10(r.max)); e++) {
 			double t = mant[k] * pow(10, e);
-			if (t < r.min || t > r.max)
+			if (t < r.min || t > r.max || n == ARRAY_SIZE(kept))
 				continue;
-			if (n++)
-				fputs(", ", out);
-			put_num(out, t);
+			bool near = false;
+			for (size_t i = 0; i < n && !near; i++)
+				near = fabs(log10(t / kept[i])) < apart * 0.999;
+			if (!near)
+				kept[n++] = t;
 		}
+	qsort(kept, n, sizeof *kept, cmp_double);
+	fputs("set ytics (", out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		put_num(out, kept[i]);
+	}
 	if (n == 0) /* no 1-2-5 value inside: label both ends */
 		put_num(out, r.min), fputs(", ", out), put_num(out, r.max);
 	fputs(")\n", out);
@@ -470,15 +507,16 @@ static void put_head(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	}
 }
 
-/* Names and colours, each once, and the panel titles. */
-static void put_names(FILE *out, const struct chart *ch)
+/* Names and colours, each once, and the panel titles, cut to the room
+ * layout L gives them. */
+static void put_names(FILE *out, const struct chart *ch, const struct layout *l)
 {
 	size_t nj = ch->njobs;
 	fprintf(out, "array T[%zu]\narray C[%zu]\narray F[%zu]\n", nj, nj, nj);
 	for (size_t j = 0; j < nj; j++) {
 		char var[32], fc[8];
 		snprintf(var, sizeof var, "T[%zu]", j + 1);
-		put_string_var(out, var, ch->jobs[j].label);
+		put_fitted_var(out, var, ch->jobs[j].label, l->label_cols, l->text);
 		faded(ch->jobs[j].color, fc);
 		fprintf(out, "C[%zu] = \"%s\"; F[%zu] = \"%s\"\n", j + 1, ch->jobs[j].color, j + 1, fc);
 	}
@@ -486,10 +524,10 @@ static void put_names(FILE *out, const struct chart *ch)
 	for (size_t p = 0; p < ch->ps.npanels; p++) {
 		char var[32];
 		snprintf(var, sizeof var, "PT[%zu]", p + 1);
-		put_string_var(out, var, ch->ps.panels[p].title);
+		put_fitted_var(out, var, ch->ps.panels[p].title, l->panel_title_cols, l->text);
 	}
 	if (ch->title)
-		put_string_var(out, "trc_title", ch->title);
+		put_fitted_var(out, "trc_title", ch->title, l->title_cols, l->text);
 }
 
 /* Files mode: the data file names, and trc_dir, the script's directory. */
@@ -643,7 +681,8 @@ static void put_panel(FILE *out, const struct chart *ch, const struct gp_emit *e
 		put_num(out, ystep);
 		fputc('\n', out);
 	} else {
-		put_log_tics(out, pan->logy, yr);
+		/* (A script for any terminal keeps them all: it may be drawn large.) */
+		put_log_tics(out, pan->logy, yr, l->chars ? 0 : layout_ylabels(l, p));
 	}
 	if (e->keep_zoom && l->single) {
 		/* The user's zoom of the window, kept across a watch's charts
@@ -751,12 +790,6 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	if (e->keep_zoom)
 		put_zoom_check(out);
 	put_head(out, ch, e);
-	put_names(out, ch);
-	if (e->files)
-		put_file_names(out, ch);
-	else
-		put_datablocks(out, &ch->view);
-
 	const char **labels = xcalloc(ch->njobs ? ch->njobs : 1, sizeof *labels);
 	for (size_t j = 0; j < ch->njobs; j++)
 		labels[j] = ch->jobs[j].label;
@@ -764,6 +797,11 @@ int gpscript_write(FILE *out, const struct chart *ch, const struct gp_emit *e)
 	layout_compute_axes(&l, e->terminal, e->width, e->height, ch->ps.npanels, ch->title != NULL,
 			    labels, ch->njobs, any_pair(ch), ch->xaxis == XAXIS_TIME ? 2 : 1);
 	free(labels);
+	put_names(out, ch, &l);
+	if (e->files)
+		put_file_names(out, ch);
+	else
+		put_datablocks(out, &ch->view);
 	put_look(out, ch, l.text);
 
 	size_t np = ch->ps.npanels;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 bool layout_is_text(const char *t)
@@ -49,15 +50,15 @@ static double as_written(double f)
 
 /* The left and right edges of panel P's plot area (of N panels) in screen
  * fractions, on a chart W units wide: fixed margins for the y tic labels
- * (78 pixels or 12 characters) and on the right (22 or 2), at most 30 %
- * and 10 % of the panel's cell. */
+ * (78 pixels or 12 characters: "5.0e-04 +-") and on the right (22 or
+ * 2), at most 50 % and 10 % of the panel's cell. */
 static void panel_edges(bool text, double W, size_t n, size_t p, double *left, double *right)
 {
 	int rows, cols;
 	layout_grid(n, &rows, &cols);
 	double cw = 1.0 / cols, m_left = text ? 12 : 78, m_right = text ? 2 : 22;
 	double x0 = (double)(p % (size_t)cols) * cw;
-	*left = as_written(x0 + fmin(m_left / W, cw * 0.3));
+	*left = as_written(x0 + fmin(m_left / W, cw * 0.5));
 	*right = as_written(x0 + cw - fmin(m_right / W, cw * 0.1));
 }
 
@@ -111,7 +112,9 @@ static double key_rows(double W, bool text, double s, const char *const *labels,
 {
 	double char_w = text ? 1 : 7 * s, entry_pad = text ? 10 : 70 * s, widest = 5;
 	for (size_t e = 0; e < nlabels; e++)
-		widest = fmax(widest, (double)strlen(labels[e]));
+		widest = fmax(widest, (double)text_width_as(labels[e], text));
+	/* (Labels are cut to fit the width: layout_compute_axes.) */
+	widest = fmin(widest, fmax(1, floor((W * 0.98 - entry_pad) / char_w)));
 	size_t n = nlabels + (pair ? 2 : 0);
 	double cols = fmax(1, floor(W * 0.98 / (widest * char_w + entry_pad)));
 	return n ? ceil((double)n / cols) : 1;
@@ -152,6 +155,22 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
 	double ks = f > 10 ? 0.75 : s;
 	double row_h = text ? 1 : 19 * ks;
 	double rows = key_rows(W, text, ks, labels, nlabels, pair);
+	/* Text that cannot fit is cut (with "…"), never drawn past the edge
+	 * where gnuplot drops or clips it.  One panel's legend sits over its
+	 * plot area (12 characters in from the left in a text chart). */
+	double cw = text ? 1 : 8 * ks, tw = l->chars ? fmin(W, 640) : W;
+	if (l->chars)
+		cw = 8;
+	double pad = text ? 10 : l->chars ? 70 : 70 * ks, kw = tw * 0.98;
+	if (l->single) {
+		double left, right;
+		panel_edges(text, tw, 1, 0, &left, &right);
+		kw = (right - left) * tw;
+	}
+	l->label_cols = (size_t)fmax(1, floor((kw - pad) / cw));
+	double tcw = text ? 1 : l->chars ? 8 : 8 * s;
+	l->title_cols = (size_t)fmax(1, floor(tw * 0.98 / tcw));
+	l->panel_title_cols = (size_t)fmax(1, floor(tw / l->cols * 0.95 / tcw));
 	/* A script for any terminal: the rows the legend takes at 640
 	 * pixels, the smallest size the layout is made for. */
 	l->key_chars = key_rows(fmin(W, 640), false, 1, labels, nlabels, pair) * 1.1 + 1;
@@ -169,8 +188,21 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
 		/* The x label only under the bottom panel of each column. */
 		lp->xlabel = l->single || p + (size_t)l->cols >= npanels;
 		double m_bottom = m_tics + (lp->xlabel ? m_xlabel : 0);
-		lp->top = y1 - fmin(m_title / H, ch * 0.2);
-		lp->bottom = y1 - ch + fmin(m_bottom / H, ch * 0.4);
+		double bottom_cap = ch * H * (text ? 0.4 : 0.5);
+		/* A cell too low for the x label's row: no x label (gnuplot would
+		 * draw it over the tic labels: "0  step000").  Text: the label
+		 * takes one row of its two, which gnuplot's rounding gives it
+		 * from 3.5 rows on (80x24 has 3.8); the panel keeps its place. */
+		if (!l->single && lp->xlabel && bottom_cap < (text ? m_tics + 1.5 : m_bottom)) {
+			lp->xlabel = false;
+			if (!text)
+				m_bottom = m_tics;
+		}
+		/* At most 20 % and 40 % of the cell for text; an image's small
+		 * panels keep the rows their titles and tic labels need up to
+		 * 30 % and 50 % (under 640x480 gnuplot would overlap them). */
+		lp->top = y1 - fmin(m_title / H, ch * (text ? 0.2 : 0.3));
+		lp->bottom = y1 - ch + fmin(m_bottom / H, ch * (text ? 0.4 : 0.5));
 	}
 }
 
@@ -197,16 +229,14 @@ static double nice_step(double raw)
 	return 10 * mag;
 }
 
-double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
+double layout_ylabels(const struct layout *l, size_t p)
 {
-	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+	if (p >= l->npanels)
 		return 0;
 	if (l->text) {
 		/* A label per row at most: gnuplot prints two on one row. */
 		double rows = floor((l->panels[p].top - l->panels[p].bottom) * l->height);
-		if (l->single)
-			rows = floor(l->height * 0.6);
-		return rows >= 11 ? 0 : nice_step((hi - lo) / fmax(rows - 1, 1));
+		return l->single ? floor(l->height * 0.6) : rows;
 	}
 	/* The plot area's height.  A script for any terminal: at 480
 	 * pixels, less the rows of its margins (a line is 1.7 font sizes). */
@@ -218,7 +248,16 @@ double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
 		layout_cell(l, p, &x, &y, &w, &ch, &tm);
 		h = fmin(l->height, 480) * ch - (fmax(tm, 2) + 3) * 1.7 * l->font;
 	}
-	double room = floor(h / (2.2 * l->font));
+	return h / (2.2 * l->font);
+}
+
+double layout_ytics(const struct layout *l, size_t p, double lo, double hi)
+{
+	if (p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+		return 0;
+	double room = floor(layout_ylabels(l, p));
+	if (l->text)
+		return room >= 11 ? 0 : nice_step((hi - lo) / fmax(room - 1, 1));
 	if (room >= 10)
 		return 0;
 	return nice_step((hi - lo) / fmax(room, 1));
@@ -244,24 +283,60 @@ double layout_xtime(const struct layout *l, size_t p, double lo, double hi)
 	return ceil(raw / 2419200) * 2419200;
 }
 
-/* Characters of "%g"-like tic label V (gnuplot's "% h" for x). */
-static size_t tic_chars(double v)
+/* gnuplot's own x tic step for a span of SPAN (axis.c,
+ * quantize_normal_tics with its guide of 20). */
+static double gnuplot_step(double span)
+{
+	double power = pow(10, floor(log10(span))), xnorm = span / power, posns = 20 / xnorm;
+	double t = posns > 40 ? 0.05 : posns > 20 ? 0.1 : posns > 10 ? 0.2 : posns > 4 ? 0.5
+		 : posns > 2 ? 1 : posns > 0.5 ? 2 : ceil(xnorm);
+	return t * power;
+}
+
+/* Width of "%g" label V: in characters for a text chart (TEXT), else in
+ * font sizes (DejaVu Sans: a digit 0.64, '.' and '-' 0.34, a little
+ * generous). */
+static double tic_width(double v, bool text)
 {
 	char b[64];
 	snprintf(b, sizeof b, "%g", fabs(v) < 1e-12 ? 0 : v);
-	return strlen(b);
+	if (text)
+		return (double)strlen(b);
+	double w = 0;
+	for (const char *c = b; *c; c++)
+		w += *c == '.' || *c == '-' ? 0.36 : 0.66;
+	return w;
+}
+
+/* The widest label of the tics STEP apart in [LO, HI]. */
+static double widest_tic(double lo, double hi, double step, bool text)
+{
+	double lab = 0;
+	for (double t = ceil(lo / step) * step; t <= hi; t += step)
+		lab = fmax(lab, tic_width(t, text));
+	return lab;
 }
 
 double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi)
 {
-	if (!l->text || p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+	if (l->chars || p >= l->npanels || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
 		return 0;
-	double chars = (l->panels[p].right - l->panels[p].left) * l->width;
+	/* The panel's width in characters (an image: in font sizes) and the
+	 * room between two labels (3 characters; 0.4 of the font). */
+	bool text = l->text;
+	double gap = text ? 3 : 0.4;
+	double chars = (l->panels[p].right - l->panels[p].left) * l->width / (text ? 1 : l->font);
 	double span = hi - lo, step = 0;
-	size_t lab = tic_chars(lo) > tic_chars(hi) ? tic_chars(lo) : tic_chars(hi);
+	if (!text) {
+		/* gnuplot's own step where its labels fit (large panels). */
+		double own = gnuplot_step(span);
+		if (chars * own / span >= widest_tic(lo, hi, own, false) + gap)
+			return 0;
+	}
+	double lab = fmax(tic_width(lo, text), tic_width(hi, text));
 	/* Twice: the step's own digits may widen the labels (0.25 vs 0.2). */
 	for (int pass = 0; pass < 2; pass++) {
-		double room = fmax(2, floor(chars / (double)(lab + 3)));
+		double room = fmax(2, floor(chars / (lab + gap)));
 		double raw = span / room, mag = pow(10, floor(log10(raw)));
 		static const double nice[] = {1, 2, 2.5, 5, 10};
 		step = 10 * mag;
@@ -270,9 +345,7 @@ double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi)
 				step = nice[k] * mag;
 				break;
 			}
-		for (double t = ceil(lo / step) * step; t <= hi; t += step)
-			if (tic_chars(t) > lab)
-				lab = tic_chars(t);
+		lab = fmax(lab, widest_tic(lo, hi, step, text));
 	}
 	return step;
 }

@@ -48,6 +48,11 @@ struct layout {
 	 * (measured from its tic labels) and these rows above and below. */
 	bool chars;
 	double key_chars;    /* rows of the legend (at the top of the page) */
+	/* Room for text, in columns of a terminal (text_width; an image's
+	 * characters at 8 pixels of its 10-pixel font, a script for any
+	 * terminal's at 640 pixels): a legend entry's label beside its sample,
+	 * the title, and a panel's title. */
+	size_t label_cols, title_cols, panel_title_cols;
 };
 
 /* Lays out NPANELS panels on a chart WIDTH x HEIGHT (the terminal's units;
@@ -73,6 +78,11 @@ void layout_compute_axes(struct layout *l, const char *terminal, int width, int 
  * gnuplot's own tics are fine (large panels). */
 double layout_ytics(const struct layout *l, size_t p, double lo, double hi);
 
+/* How many y tic labels panel P has room for, evenly spaced: its whole
+ * rows in a text chart, its height over 2.2 font sizes in an image (a
+ * fraction). */
+double layout_ylabels(const struct layout *l, size_t p);
+
 /* The x tic step in seconds for panel P of a chart whose time axis runs
  * from LO to HI (seconds since 1970): a round step (minutes, hours, days)
  * leaving every 5-character label ("11-18" over "12:00") room, so that
@@ -85,11 +95,13 @@ double layout_xtime(const struct layout *l, size_t p, double lo, double hi);
 void layout_cell(const struct layout *l, size_t p, double *x, double *y, double *w, double *h,
 		 double *tmargin);
 
-/* The x tic step for panel P of a text chart whose x axis runs from LO
- * to HI: a 1-2-2.5-5 step leaving every label (as "%g") three characters
- * of room, so that gnuplot neither cuts nor runs labels together (at
- * 80 columns a 2x2 panel is 28 characters wide: 0 1000 2000 3000, not
- * 0 500 100 1500 …).  0 (gnuplot's own tics) for other charts. */
+/* The x tic step for panel P of a chart whose x axis runs from LO to HI:
+ * a 1-2-2.5-5 step leaving every label (as "%g") room, three characters
+ * in a text chart, so that gnuplot neither cuts nor runs labels together
+ * (at 80 columns a 2x2 panel is 28 characters wide: 0 1000 2000 3000,
+ * not 0 500 100 1500 …), a digit in an image (at 480x360: 0 1000 2000
+ * 3000, not 500 1000 15002000 …).  0 (gnuplot's own tics) for an image
+ * whose panel fits gnuplot's own labels, and a script for any terminal. */
 double layout_text_xtics(const struct layout *l, size_t p, double lo, double hi);
 
 #endif

@@ -170,6 +170,14 @@ static char *row_label(const struct summary_row *row, size_t maxchars)
 	return text_sanitize(s, strlen(s), maxchars, "job");
 }
 
+/* ROW's label for a text table: at most COLS columns of a terminal. */
+static char *row_label_cols(const struct summary_row *row, size_t cols)
+{
+	char *s = row_label(row, TEXT_MAX_CHARS), *t = text_fit(s, cols, false);
+	free(s);
+	return t;
+}
+
 /* Sanitized id of ROW's run capped at MAXCHARS, or NULL when it has none. */
 static char *row_id(const struct summary_row *row, size_t maxchars)
 {
@@ -272,16 +280,6 @@ static bool tcol_left(int c)
 	return c == TC_MARK || c == TC_LABEL || c == TC_ID;
 }
 
-/* Characters (not bytes) of valid UTF-8 S: its width in a terminal for
- * all but wide and combining characters. */
-static size_t utf8_width(const char *s)
-{
-	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		w += (*p & 0xC0) != 0x80;
-	return w;
-}
-
 /* True when no job's id adds anything to its label (absent or equal), so
  * the id column can be left out of the tables people read. */
 static bool ids_redundant(const struct summary_row *rows, size_t n)
@@ -299,7 +297,7 @@ static bool ids_redundant(const struct summary_row *rows, size_t n)
 }
 
 /* Cell C of ROW for the text (MD false) or markdown (MD true) table;
- * text labels and ids are cut at CAP[TC_LABEL] and CAP[TC_ID] characters.
+ * text labels and ids are cut at CAP[TC_LABEL] and CAP[TC_ID] columns.
  * malloc'd. */
 static char *table_cell(const struct summary_row *row, int c, bool md, const size_t *cap)
 {
@@ -311,15 +309,13 @@ static char *table_cell(const struct summary_row *row, int c, bool md, const siz
 	case TC_LABEL:
 	case TC_ID:
 		/* A terminal line has little room; a rendered table wraps. */
-		s = c == TC_LABEL ? row_label(row, md ? TEXT_MAX_CHARS : cap[TC_LABEL])
-				  : row_id(row, md ? TEXT_MAX_CHARS : cap[TC_ID]);
+		s = c == TC_LABEL ? row_label(row, TEXT_MAX_CHARS) : row_id(row, TEXT_MAX_CHARS);
 		if (s == NULL || *s == '\0') {
 			free(s);
 			return xstrdup("-");
 		}
-		if (!md)
-			return s;
-		t = text_md_cell(s);
+		/* Cut to the columns a terminal shows (a CJK character takes 2). */
+		t = md ? text_md_cell(s) : text_fit(s, cap[c], false);
 		free(s);
 		return t;
 	case TC_ROWS: return xasprintf("%zu", row->rows);
@@ -388,12 +384,12 @@ static char **table_cells(const struct summary_row *rows, size_t n, bool md, con
 {
 	char **cells = xreallocarray(NULL, n * TC_COUNT + 1, sizeof *cells);
 	for (int c = 0; c < TC_COUNT; c++)
-		width[c] = utf8_width(table_title(c, md));
+		width[c] = text_width(table_title(c, md));
 	width[TC_MARK] = 1; /* rows line up whether or not a job is marked */
 	for (size_t i = 0; i < n; i++) {
 		for (int c = 0; c < TC_COUNT; c++) {
 			char *s = table_cell(&rows[i], c, md, cap);
-			size_t w = utf8_width(s);
+			size_t w = text_width(s);
 			cells[i * TC_COUNT + (size_t)c] = s;
 			if (w > width[c])
 				width[c] = w;
@@ -474,7 +470,7 @@ static void write_table(const struct summary_row *rows, size_t n, bool md, int m
 				if (!shown[c])
 					continue;
 				const char *s = i == 0 ? table_title(c, md) : cells[(i - 1) * TC_COUNT + (size_t)c];
-				size_t pad = width[c] - utf8_width(s);
+				size_t pad = width[c] - text_width(s);
 				if (c > 0)
 					buf_puts(&line, c == TC_LABEL ? " " : "  ");
 				if (!tcol_left(c))
@@ -529,7 +525,7 @@ const char *summary_col_title(int c)
 char *summary_cell(const struct summary_row *row, int c)
 {
 	size_t cap[TC_COUNT] = {0};
-	cap[TC_LABEL] = cap[TC_ID] = TEXT_MAX_CHARS;
+	cap[TC_LABEL] = cap[TC_ID] = SIZE_MAX; /* (row_label's cap only) */
 	return c == TC_GAP ? fmt_gap(row, false) : table_cell(row, c, false, cap);
 }
 
@@ -592,16 +588,16 @@ char *summary_delta_cell(const struct summary_row *row, int k)
 	return xasprintf("%+.4g", v);
 }
 
-/* The second table of text and markdown: each job against the baseline. */
-static void write_deltas(const struct summary_row *rows, size_t n, bool md, FILE *out)
+/* The second table of text and markdown: each job against the baseline;
+ * a text table's labels are cut to fit MAXWIDTH columns (0: at 40). */
+static void write_deltas(const struct summary_row *rows, size_t n, bool md, int maxwidth, FILE *out)
 {
 	size_t base = 0;
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].is_baseline)
 			base = i;
-	char *bl = row_label(&rows[base], md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS);
+	char *bl = md ? row_label(&rows[base], TEXT_MAX_CHARS) : row_label_cols(&rows[base], TEXT_LABEL_CHARS);
 	char *blmd = md ? text_md_cell(bl) : xstrdup(bl);
-	/* Lines within 80 columns (the label is cut at 40). */
 	fprintf(out, "\nDeltas against the baseline, %s\n(this job minus the baseline; lower loss, "
 		     "perplexity and gap are better,\na higher score is better; perplexity in percent, "
 		     "score in points):\n\n", blmd);
@@ -610,27 +606,44 @@ static void write_deltas(const struct summary_row *rows, size_t n, bool md, FILE
 	size_t ncols = SUMMARY_NDELTAS + 1;
 	char **cells = xcalloc((n + 1) * ncols, sizeof *cells);
 	size_t width[SUMMARY_NDELTAS + 1] = {0};
-	for (size_t i = 0; i <= n; i++)
-		for (size_t c = 0; c < ncols; c++) {
-			char *s;
-			if (i == 0) {
-				s = xstrdup(c == 0 ? "job" : delta_title[c - 1]);
-			} else if (c == 0) {
-				char *l = row_label(&rows[i - 1], md ? TEXT_MAX_CHARS : TEXT_LABEL_CHARS);
-				s = md ? text_md_cell(l) : xstrdup(l);
-				free(l);
-				if (rows[i - 1].is_baseline) {
-					char *t = xasprintf("%s (baseline)", s);
-					free(s);
-					s = t;
-				}
-			} else {
-				s = summary_delta_cell(&rows[i - 1], (int)c - 1);
-			}
+	/* The numbers first: the labels get the columns they leave. */
+	size_t numbers = 2;
+	for (size_t c = 1; c < ncols; c++) {
+		for (size_t i = 0; i <= n; i++) {
+			char *s = i == 0 ? xstrdup(delta_title[c - 1]) : summary_delta_cell(&rows[i - 1], (int)c - 1);
 			cells[i * ncols + c] = s;
-			if (utf8_width(s) > width[c])
-				width[c] = utf8_width(s);
+			if (text_width(s) > width[c])
+				width[c] = text_width(s);
 		}
+		numbers += 2 + width[c];
+	}
+	size_t cap = TEXT_LABEL_CHARS;
+	if (maxwidth > 0)
+		cap = (size_t)maxwidth > numbers + 8 ? (size_t)maxwidth - numbers : 8;
+	if (cap > TEXT_LABEL_CHARS)
+		cap = TEXT_LABEL_CHARS;
+	static const char mark[] = " (baseline)";
+	for (size_t i = 0; i <= n; i++) {
+		char *s;
+		if (i == 0) {
+			s = xstrdup("job");
+		} else {
+			const struct summary_row *r = &rows[i - 1];
+			size_t room = maxwidth > 0 && r->is_baseline && cap > sizeof mark + 3
+					      ? cap - (sizeof mark - 1) : cap;
+			char *l = md ? row_label(r, TEXT_MAX_CHARS) : row_label_cols(r, room);
+			s = md ? text_md_cell(l) : xstrdup(l);
+			free(l);
+			if (r->is_baseline) {
+				char *t = xasprintf("%s%s", s, mark);
+				free(s);
+				s = t;
+			}
+		}
+		cells[i * ncols] = s;
+		if (text_width(s) > width[0])
+			width[0] = text_width(s);
+	}
 	for (size_t i = 0; i <= n; i++) {
 		if (md && i == 1) {
 			fputs("|:---|", out);
@@ -641,7 +654,7 @@ static void write_deltas(const struct summary_row *rows, size_t n, bool md, FILE
 		struct buf line = {0};
 		for (size_t c = 0; c < ncols; c++) {
 			const char *s = cells[i * ncols + c];
-			size_t pad = width[c] - utf8_width(s);
+			size_t pad = width[c] - text_width(s);
 			if (md) {
 				buf_printf(&line, "%s %s |", c ? "" : "|", s);
 				continue;
@@ -828,7 +841,7 @@ int summary_write(const struct summary_row *rows, size_t n, enum summary_format 
 	case SUMMARY_MARKDOWN:
 		write_table(rows, n, fmt == SUMMARY_MARKDOWN, fmt == SUMMARY_MARKDOWN ? 0 : width, out);
 		if (n && rows[0].has_deltas)
-			write_deltas(rows, n, fmt == SUMMARY_MARKDOWN, out);
+			write_deltas(rows, n, fmt == SUMMARY_MARKDOWN, fmt == SUMMARY_MARKDOWN ? 0 : width, out);
 		break;
 	case SUMMARY_CSV:
 		write_csv(rows, n, out);

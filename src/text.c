@@ -6,15 +6,20 @@
 
 #include "text.h"
 
+#include <locale.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "util.h"
 
 #define REPLACEMENT 0xFFFDu /* U+FFFD REPLACEMENT CHARACTER */
 #define ELLIPSIS 0x2026u    /* U+2026 HORIZONTAL ELLIPSIS */
+#define ZWSP 0x200Bu        /* U+200B ZERO WIDTH SPACE */
 
 /* Decodes one UTF-8 character at S (N > 0 bytes left) into *CP and returns
  * its length; an ill-formed sequence yields U+FFFD for its maximal subpart
@@ -364,6 +369,102 @@ char *text_html_escape(const char *s)
 		case '\'': buf_puts(&b, "&#39;"); break;
 		default: buf_append(&b, p, 1);
 		}
+	}
+	return b.data ? b.data : xstrdup("");
+}
+
+/* C.UTF-8's character classes, for wcwidth (made once; (locale_t)0 when
+ * the system has no such locale). */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+/* Makes utf8_locale (once, through pthread_once). */
+static void utf8_locale_init(void)
+{
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Columns of code point CP in a terminal: 2 for wide (CJK, most emoji),
+ * 0 for combining and other zero-width characters, else 1 (also for what
+ * glibc calls unprintable, and everything when C.UTF-8 is missing). */
+static size_t cp_columns(uint32_t cp)
+{
+	if (cp < 0x300)
+		return 1;
+	pthread_once(&utf8_once, utf8_locale_init);
+	if (utf8_locale == (locale_t)0)
+		return 1;
+	locale_t old = uselocale(utf8_locale);
+	int w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w < 0 ? 1 : (size_t)w;
+}
+
+/* Columns of CP in a terminal, or (DUMB) what gnuplot counts of it in a
+ * text_for_dumb text: 3 for a wide character and its U+200B, 1 for a
+ * zero-width one (dumb gives it a cell). */
+static size_t cp_cols(uint32_t cp, bool dumb)
+{
+	size_t cw = cp_columns(cp);
+	return !dumb ? cw : cw == 2 ? 3 : cw == 0 ? 1 : cw;
+}
+
+size_t text_width_as(const char *s, bool dumb)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += utf8_decode(p + i, n - i, &cp);
+		w += cp_cols(cp, dumb);
+	}
+	return w;
+}
+
+size_t text_width(const char *s)
+{
+	return text_width_as(s, false);
+}
+
+char *text_fit(const char *s, size_t maxcols, bool dumb)
+{
+	if (text_width_as(s, dumb) <= maxcols)
+		return xstrdup(s);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), w = 0;
+	struct buf b = {0};
+	/* Whole characters (with their combining marks) while the ellipsis
+	 * still fits after them. */
+	for (size_t i = 0; i < n && maxcols > 0;) {
+		uint32_t cp;
+		size_t len = utf8_decode(p + i, n - i, &cp), cw = cp_cols(cp, dumb);
+		if (w + cw > maxcols - 1)
+			break;
+		buf_append(&b, s + i, len);
+		w += cw;
+		i += len;
+	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.len--;
+	if (maxcols > 0)
+		utf8_append(&b, ELLIPSIS);
+	return b.data ? b.data : xstrdup("");
+}
+
+char *text_for_dumb(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	struct buf b = {0};
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += utf8_decode(p + i, n - i, &cp);
+		if (cp > 0xFFFF)
+			cp = REPLACEMENT;
+		size_t cw = cp_columns(cp);
+		utf8_append(&b, cp);
+		if (cw == 2)
+			utf8_append(&b, ZWSP);
 	}
 	return b.data ? b.data : xstrdup("");
 }

@@ -4,6 +4,7 @@
 #ifndef TRCOMPARE_TEXT_H
 #define TRCOMPARE_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TEXT_MAX_CHARS 200 /* characters kept of one label */
@@ -70,5 +71,26 @@ char *text_file_stem(const char *s);
 /* S with & < > " ' written as HTML character references, for HTML text
  * and attribute values (S already sanitized).  malloc'd. */
 char *text_html_escape(const char *s);
+
+/* Columns valid UTF-8 S takes in a terminal: wide characters (CJK, most
+ * emoji) count 2, combining and other zero-width characters 0, the rest 1
+ * (glibc's wcwidth of C.UTF-8; 1 each when that locale is missing). */
+size_t text_width(const char *s);
+/* text_width, or (DUMB) the cells gnuplot counts for text_for_dumb(S):
+ * 3 for a wide character (2, and 1 for the U+200B after it), 1 for a
+ * zero-width one. */
+size_t text_width_as(const char *s, bool dumb);
+
+/* Valid UTF-8 S cut to at most MAXCOLS columns (text_width_as(S, DUMB)):
+ * whole characters and "…" when it is wider (MAXCOLS 0: ""); S itself
+ * when it fits.  malloc'd. */
+char *text_fit(const char *s, size_t maxcols, bool dumb);
+
+/* Valid UTF-8 S as gnuplot's dumb terminal can draw it, one character per
+ * cell: a character outside the Basic Multilingual Plane (emoji), which
+ * dumb mangles ("a\U0001F680bc" comes out "a\U0001F680bbc"), becomes U+FFFD;
+ * a wide character (CJK) is followed by U+200B ZERO WIDTH SPACE, so the two
+ * cells dumb counts are the two columns a terminal draws.  malloc'd. */
+char *text_for_dumb(const char *s);
 
 #endif

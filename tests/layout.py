@@ -4,6 +4,9 @@
     layout.py text FILE NCOLS AXIS TITLES LABELS
     layout.py svg FILE
     layout.py pdf BBOX_FILE          (pdftotext -bbox output)
+    layout.py width FILE W           (every line at most W terminal columns)
+    layout.py table FILE W N         (-S text: also the first number of each
+                                      of the N job rows ends in one column)
 
 TITLES and LABELS are '|'-separated; AXIS is "num" or "time".  Prints each
 problem found on stdout and exits 1 when there is one.
@@ -21,6 +24,7 @@ word boxes pdftotext measured from the real glyphs.
 """
 import re
 import sys
+import unicodedata
 
 
 def fail_list(problems):
@@ -85,9 +89,10 @@ def check_text(path, ncols, axis, titles, labels):
             if len(vals) < 2 * ncols:
                 problems.append("row %d: fewer than 2 x tic labels per panel: %r" % (r + 1, lines[r]))
     for n, ln in enumerate(lines):
-        two = re.match(r"^\s*(\S+)\s+(\S+) \+-[+|]", ln)
-        if two and parses(two.group(1)) and parses(two.group(2)):
-            problems.append("row %d: y tic labels on one row: %r" % (n + 1, ln))
+        # (in any panel of the row, not only the first: "0 1 +-|")
+        for two in re.finditer(r"(?:^|\s)(\S+)\s+(\S+) \+-[+|]", ln):
+            if parses(two.group(1)) and parses(two.group(2)):
+                problems.append("row %d: y tic labels on one row: %r" % (n + 1, ln))
         m = re.match(r"^(\s*)(\S+) \+-[+|]", ln)
         if m and (not parses(m.group(2)) or m.group(1) == ""):
             problems.append("row %d: y tic label cut: %r" % (n + 1, ln))
@@ -165,6 +170,39 @@ def check_pdf(path):
     return inside(boxes, w, h) + overlaps(boxes, 0.5)
 
 
+def columns(s):
+    """Terminal columns of S: wide (CJK, emoji) 2, combining and format
+    characters (U+200B) 0, else 1; a form feed (dumb's page start) 0."""
+    n = 0
+    for c in s:
+        if c == "\f" or unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf", "Cc") \
+                or c == "\u200b":
+            continue
+        n += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+    return n
+
+
+def check_width(path, w):
+    return ["line %d is %d columns wide, over %d: %r" % (i + 1, columns(ln), w, ln)
+            for i, ln in enumerate(open(path, encoding="utf-8").read().split("\n"))
+            if columns(ln) > w]
+
+
+def check_table(path, w, n):
+    lines = open(path, encoding="utf-8").read().split("\n")
+    problems = check_width(path, w)
+    ends = []
+    for ln in lines[1:1 + n]:
+        m = re.search(r"\s(-?[\d.]+)(?=\s|$)", ln)
+        if not m:
+            problems.append("no number in the row %r" % ln)
+            continue
+        ends.append((columns(ln[:m.end()]), ln))
+    if len(set(e for e, _ in ends)) > 1:
+        problems.append("the rows' first numbers end in different columns: %r" % ends)
+    return problems
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     if kind == "text":
@@ -175,6 +213,10 @@ def main():
         fail_list(check_svg(path))
     elif kind == "pdf":
         fail_list(check_pdf(path))
+    elif kind == "table":
+        fail_list(check_table(path, int(sys.argv[3]), int(sys.argv[4])))
+    elif kind == "width":
+        fail_list(check_width(path, int(sys.argv[3])))
     sys.exit(2)
 
 

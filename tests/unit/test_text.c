@@ -570,6 +570,50 @@ static int have_tools(void)
 	return system("command -v gnuplot >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1") == 0;
 }
 
+/* Terminal columns: CJK and emoji 2, combining accents 0. */
+static void test_width_fit(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width("abc"), 3);
+	assert_int_equal(text_width("\xE8\xAE\xAD\xE7\xBB\x83"), 4);      /* 训练 */
+	assert_int_equal(text_width("\xF0\x9F\x9A\x80" "a"), 3);               /* rocket, a */
+	assert_int_equal(text_width("e\xCC\x81"), 1);                       /* e + U+0301 */
+	assert_int_equal(text_width_as("\xE8\xAE\xAD\xE7\xBB\x83", true), 6); /* with U+200B */
+	assert_int_equal(text_width_as("e\xCC\x81", true), 2);
+	char *s = text_fit("abcdef", 6, false);
+	assert_string_equal(s, "abcdef");
+	free(s);
+	s = text_fit("abcdef", 4, false);
+	assert_string_equal(s, "abc\xE2\x80\xA6");
+	free(s);
+	s = text_fit("ab cdef", 4, false); /* no space before the ellipsis */
+	assert_string_equal(s, "ab\xE2\x80\xA6");
+	free(s);
+	/* 训练运: 6 columns; in 5 only one character and the ellipsis fit
+	 * (a second would make 5 with no room for it). */
+	s = text_fit("\xE8\xAE\xAD\xE7\xBB\x83\xE8\xBF\x90", 5, false);
+	assert_string_equal(s, "\xE8\xAE\xAD\xE7\xBB\x83\xE2\x80\xA6");
+	free(s);
+	s = text_fit("\xE8\xAE\xAD\xE7\xBB\x83\xE8\xBF\x90", 5, true);
+	assert_string_equal(s, "\xE8\xAE\xAD\xE2\x80\xA6");
+	free(s);
+	s = text_fit("abc", 0, false);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+/* dumb: an emoji becomes U+FFFD, a wide character gets U+200B after it. */
+static void test_for_dumb(void **state)
+{
+	(void)state;
+	char *s = text_for_dumb("a\xF0\x9F\x9A\x80" "b\xE8\xAE\xAD" "c");
+	assert_string_equal(s, "a\xEF\xBF\xBD" "b\xE8\xAE\xAD\xE2\x80\x8B" "c");
+	free(s);
+	s = text_for_dumb("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_csv_field),
 		cmocka_unit_test(test_md_cell),
 		cmocka_unit_test(test_file_stem),
+		cmocka_unit_test(test_width_fit),
+		cmocka_unit_test(test_for_dumb),
 	};
 	const struct CMUnitTest gnuplot_tests[] = {
 		cmocka_unit_test(test_gp_roundtrip_detects),
