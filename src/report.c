@@ -900,26 +900,28 @@ static struct summary_row *summary_rows(const struct chart *ch, const struct com
 
 /* ------------------------------------------------------------ Markdown */
 
+/* Writes untrusted S, sanitized, through the Markdown escaper ESCAPE. */
+static void put_md_with(FILE *out, const char *s, char *(*escape)(const char *))
+{
+	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
+	char *q = escape(clean);
+	fputs(q, out);
+	free(q);
+	free(clean);
+}
+
 /* Writes untrusted S as Markdown inline text (text_md_cell: no link,
  * image, raw HTML or emphasis can come of it). */
 static void put_md(FILE *out, const char *s)
 {
-	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
-	char *q = text_md_cell(clean);
-	fputs(q, out);
-	free(q);
-	free(clean);
+	put_md_with(out, s, text_md_cell);
 }
 
 /* Writes untrusted S as a Markdown heading's text (text_md_line: a '#'
  * in it is kept, and a title "#" makes no empty heading). */
 static void put_md_heading(FILE *out, const char *s)
 {
-	char *clean = plain_utf8(s) ? xstrdup(s) : text_sanitize(s, strlen(s), 0, "");
-	char *q = text_md_line(clean);
-	fputs(q, out);
-	free(q);
-	free(clean);
+	put_md_with(out, s, text_md_line);
 }
 
 /* One row of a Markdown details table. */
