@@ -201,6 +201,9 @@ trc -S json "${C}$many"
 [ "$rc" -eq 1 ] && grep -q '^trcompare-plot: mlflow+http://.*…: more than 1000 runs on the compare page$' "$T/err" ||
 	fail "1001 runs on the compare page: exit $rc: $(cat "$T/err")"
 ok "mlflow+http: the compare page's runs= that makes no sense or lists none or too many: exit 1"
+$TRC --help | tr -s ' \n' '  ' | grep -qF -- '#/runs/RUN_ID, #/experiments/EXP/runs/RUN_ID, #/experiments/EXP or a tab of its page, #/experiments/EXP/runs, for its runs, #/compare-runs?runs=[...] for the runs it lists' ||
+	fail "--help does not name the MLflow UI's run and compare page URLs"
+ok "--help: the MLflow UI's direct run and compare page URLs"
 
 # --status keeps the experiment's runs of those statuses (the others are
 # never read); one that leaves none is a usage error.
