@@ -17,10 +17,14 @@ mkdir "$L"
 cp -R "$top_srcdir/examples/lightning_logs/version_0" "$L/"
 # run NAME LOSS: a Lightning run directory NAME in $L, as Lightning makes
 # one (the directory, then metrics.csv), its train_loss_step LOSS - step/10.
+# metrics.csv comes whole (renamed into place): a round that read it while
+# it was still empty would say "metrics.csv: empty input", as it should,
+# which the -q part below would count as output.
 run() {
 	mkdir "$L/$1"
 	awk -v l="$2" 'BEGIN { print "epoch,step,train_loss_step"; for (s = 0; s < 20; s++) printf "0,%d,%g\n", s, l - s / 10 }' \
-		>"$L/$1/metrics.csv"
+		>"$T/metrics.csv.new"
+	mv "$T/metrics.csv.new" "$L/$1/metrics.csv"
 }
 # colour LABEL: the colour compare.gp draws LABEL's lines in (empty: none).
 colour() {
@@ -145,7 +149,7 @@ start_watch "$T/q.log" -q --watch=0.2 -d "$D" "$L"
 wait_for 20 drawn version_4 || fail "-q: no first chart: $(cat "$T/q.log")"
 run version_5 1
 wait_for 20 drawn version_5 || fail "-q: version_5 did not join: $(cat "$T/q.log")"
-rm -rf "$L/version_1"
+mv "$L/version_1" "$T/gone" # (at once: rm -rf leaves it a moment without metrics.csv)
 wait_for 20 not_drawn version_1 || fail "-q: version_1 still drawn"
 stop_watch TERM
 # (valgrind's own report, under make check-valgrind, aside)
@@ -209,12 +213,14 @@ ok "watch: $X/runs/e7b… joined"
 
 # A run whose runs/get answer is the same is not read again: a round
 # asks runs/get only; once it logs more points, its history is read.
+# (How many runs/get fall between the counts is not pinned: the next
+# round may start before this shell counts, under load.)
 histories() { grep -c 'get-history' "$T/mlflowd.log" || true; }
 rounds "$T/x.log" 2
 h0=$(histories) g0=$(grep -c 'runs/get' "$T/mlflowd.log")
 rounds "$T/x.log" 3
 h1=$(histories) g1=$(grep -c 'runs/get' "$T/mlflowd.log")
-[ "$h1" -eq "$h0" ] && [ "$g1" -ge $((g0 + 6)) ] ||
+[ "$h1" -eq "$h0" ] && [ "$g1" -gt "$g0" ] ||
 	fail "runs unchanged: get-history $h0 -> $h1, runs/get $g0 -> $g1"
 LIVE_STEPS=7 live a b
 same_data "runs that logged more points are read again" "$T/x.log" "$X"
