@@ -374,9 +374,11 @@ static error_t add_output(struct argp_state *state, struct options *o, char *arg
 /* Parses --shard K/N. */
 static error_t parse_shard(struct argp_state *state, struct options *o, const char *arg)
 {
-	char *end;
+	char *end = (char *)arg;
 	errno = 0;
-	long k = strtol(arg, &end, 10), n = 0;
+	long k = 0, n = 0;
+	if (*arg >= '0' && *arg <= '9') /* (strtol takes "+1" and " 1" too) */
+		k = strtol(arg, &end, 10);
 	if (!errno && end != arg && *end == '/' && end[1] >= '0' && end[1] <= '9')
 		n = strtol(end + 1, &end, 10);
 	if (errno || *end || k < 1 || n < k || n > 1000000)

@@ -188,6 +188,10 @@ expect_fail 64 "trcompare-plot: --newer: only with --batch
 $try" --newer "$RUNS/qwen-350m-lr1e-4.json"
 expect_fail 64 "trcompare-plot: --shard: '3/2' is not K/N (1 <= K <= N <= 1000000)
 $try" --batch "$T/bad.txt" --shard 3/2
+for bad in +1/3 ' 1/3' 1/+3 1/3x 0/3 1/1000001; do
+	expect_fail 64 "trcompare-plot: --shard: '$bad' is not K/N (1 <= K <= N <= 1000000)
+$try" --batch "$T/bad.txt" --shard "$bad"
+done
 printf -- '-o x.png -o - a.json\n--data -o y.png a.json\n' >"$T/stdout.txt"
 expect_fail 64 "trcompare-plot: $T/stdout.txt:1:1: -o -: not on a manifest line (name a file)
 trcompare-plot: $T/stdout.txt:2:1: --data: not on a manifest line (use -d DIR)" --batch "$T/stdout.txt"
