@@ -227,6 +227,15 @@ static bool input_newest(struct batch *b, const char *path, struct timespec *new
 		}
 	struct newer_memo m = { .path = xstrdup(path) };
 	m.ok = newest_under(path, READER_DIR_DEPTH + 1, true, &m.newest);
+	/* An SQLite file in WAL mode (MLflow's mlflow.db) takes its commits
+	 * in PATH-wal, and the file itself changes only at a checkpoint.
+	 * (In a directory, the -wal file is one of its files.) */
+	struct stat sb;
+	if (m.ok && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char *wal = xasprintf("%s-wal", path);
+		(void)newest_under(wal, 0, false, &m.newest);
+		free(wal);
+	}
 	b->memo = xreallocarray(b->memo, b->nmemo + 1, sizeof *b->memo);
 	b->memo[b->nmemo++] = m;
 	raise_to(newest, &m.newest);

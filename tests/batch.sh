@@ -291,6 +291,30 @@ trc --batch "$N/wb.m" --newer -v
 	fail "--newer FILE#RUN, a newer file: $(cat "$T/err")"
 ok "--newer: FILE#RUN is an input file; export.csv#RUN is the manifest directory's"
 
+# An mlflow.db in WAL mode takes its commits in mlflow.db-wal, the file
+# itself unchanged until a checkpoint: the -wal file is an input too.
+if python3 -c 'import sqlite3' 2>/dev/null; then
+	python3 "$top_srcdir/tests/trackers.py" mlflowdb "$N/db"
+	python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()' "$N/db/mlflow.db"
+	touch -d '2020-01-01' "$N/db/mlflow.db"
+	echo "-S text --summary-output wal.txt db/mlflow.db" >"$N/wal.m"
+	trc --batch "$N/wal.m" --newer
+	trc --batch "$N/wal.m" --newer
+	[ "$(final_line)" = "0 charts written, 1 skipped, 0 failed in T s" ] || fail "--newer mlflow.db up to date: $(cat "$T/err")"
+	# A commit left in the -wal file (the writer still open: no checkpoint).
+	python3 -c '
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO metrics SELECT key, 0.125, timestamp + 1, run_uuid, step + 1000, 0 FROM metrics WHERE key = \"loss\" ORDER BY step DESC LIMIT 1")
+db.commit()
+os._exit(0)' "$N/db/mlflow.db"
+	[ -s "$N/db/mlflow.db-wal" ] && [ "$N/db/mlflow.db" -ot "$N/wal.txt" ] || fail "no commit in mlflow.db-wal alone"
+	trc --batch "$N/wal.m" --newer -v
+	[ "$(final_line)" = "1 chart written, 0 skipped, 0 failed in T s" ] && grep -q '0\.125' "$N/wal.txt" ||
+		fail "--newer: a commit in mlflow.db-wal did not redraw: $(cat "$T/err") $(cat "$N/wal.txt")"
+	ok "--newer: mlflow.db's -wal file is an input"
+fi
+
 # --shard K/N: the shards together are the whole, no line twice.
 S="$T/shard"
 mkdir "$S"
