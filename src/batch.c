@@ -648,7 +648,7 @@ static int line_jobs(struct batch *b, size_t i, size_t *with_data, size_t *loade
 		for (size_t k = 0; k < nr; k++) {
 			const struct cache_entry *e = jr[k].entry;
 			if (e->status != EXIT_OK) {
-				char *a = shown(jr[k].rel ? e->arg : spec->jobs[j]);
+				char *a = shown(jr[k].rel ? jr[k].job : spec->jobs[j]);
 				say(b, BATCH_ERROR, b->lines[i].where, "%s: %s", a, e->error ? e->error : "failed");
 				free(a);
 				if (e->status == EXIT_FETCH || rc == EXIT_OK)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mlflow.h"
 #include "util.h"
 #include "watch.h"
 
@@ -75,6 +76,9 @@ void cache_free(struct run_cache *c)
 		for (size_t k = 0; k < g->n; k++)
 			free(g->rels[k]);
 		free(g->rels);
+		for (size_t k = 0; k < g->n; k++)
+			free(g->jobs[k]);
+		free(g->jobs);
 		free(g->members);
 		free(g->key);
 		free(g);
@@ -95,8 +99,13 @@ static char *make_key(const char *target, enum source_kind kind)
 		free(real);
 		return key;
 	}
-	case SOURCE_URL:
-		return xasprintf("url:%s", target);
+	case SOURCE_URL: {
+		/* An MLflow server's run (or experiment) in any spelling. */
+		char *run = mlflow_http_is(target) ? mlflow_http_key(target) : NULL;
+		char *key = run ? xasprintf("mlflow:%s", run) : xasprintf("url:%s", target);
+		free(run);
+		return key;
+	}
 	case SOURCE_JOBID:
 		break;
 	}
@@ -174,15 +183,17 @@ const struct cache_group *cache_add_group(struct run_cache *c, const char *targe
 	g->n = n;
 	g->members = xcalloc(n ? n : 1, sizeof *g->members);
 	g->rels = xcalloc(n ? n : 1, sizeof *g->rels);
+	g->jobs = xcalloc(n ? n : 1, sizeof *g->jobs);
 	for (size_t i = 0; i < n; i++) {
 		g->rels[i] = xstrdup(rels[i]);
 		if (members) {
 			g->members[i] = cache_add(c, members[i], members[i], kind);
+			g->jobs[i] = xstrdup(members[i]);
 			continue;
 		}
 		char *path = reader_member_path(target, rels[i]);
 		g->members[i] = cache_add(c, path, path, SOURCE_FILE);
-		free(path);
+		g->jobs[i] = path;
 	}
 	c->groups = xreallocarray(c->groups, c->ngroups + 1, sizeof *c->groups);
 	c->groups[c->ngroups++] = g;
@@ -195,16 +206,22 @@ void cache_group_set(struct run_cache *c, const struct cache_group *group, enum 
 	struct cache_group *g = find_group_key(c, group->key);
 	const struct cache_entry **m = xcalloc(n ? n : 1, sizeof *m);
 	char **r = xcalloc(n ? n : 1, sizeof *r);
+	char **jobs = xcalloc(n ? n : 1, sizeof *jobs);
 	for (size_t i = 0; i < n; i++) {
 		m[i] = cache_add(c, members[i], members[i], kind);
 		r[i] = xstrdup(rels[i]);
+		jobs[i] = xstrdup(members[i]);
 	}
-	for (size_t k = 0; k < g->n; k++)
+	for (size_t k = 0; k < g->n; k++) {
 		free(g->rels[k]);
+		free(g->jobs[k]);
+	}
 	free(g->rels);
+	free(g->jobs);
 	free(g->members);
 	g->members = m;
 	g->rels = r;
+	g->jobs = jobs;
 	g->n = n;
 }
 

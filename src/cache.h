@@ -2,11 +2,16 @@
  *
  * An entry is keyed by what it reads: "-" for stdin, "file:" + the real
  * path of a file or directory (as written when it cannot be resolved),
- * "url:" + a URL, "id:" + a job id on the API.  Comparisons that name the
- * same source, in any spelling (LABEL=, ./a.json and a.json), share one
- * entry and one run.  cache_load() reads every entry not read yet, all at
- * once (source.h).  Runs are read-only once loaded: per-comparison
- * derivations (labels, smoothing, views) live in the chart (compare.h). */
+ * "url:" + a URL, "mlflow:" + mlflow_http_key for an MLflow server's run
+ * or experiment (its server's scheme, host, port and path prefix, and the
+ * run or experiment id: #RUN_ID and #/runs/RUN_ID, the UI's run page and
+ * an experiment's listed run meet; no userinfo, no query), "id:" + a job
+ * id on the API.  Comparisons that name the same source, in any spelling
+ * (LABEL=, ./a.json and a.json), share one entry and one run, read
+ * through the spelling that named it first.  cache_load() reads every
+ * entry not read yet, all at once (source.h).  Runs are read-only once
+ * loaded: per-comparison derivations (labels, smoothing, views) live in
+ * the chart (compare.h). */
 #ifndef TRCOMPARE_CACHE_H
 #define TRCOMPARE_CACHE_H
 
@@ -95,6 +100,12 @@ struct cache_group {
 	const struct cache_entry **members; /* in list order */
 	char **rels;                        /* their paths relative to the
 	                                       directory ("." for itself) */
+	char **jobs;                        /* the JOBs the listing names
+	                                       them by ("DIR/REL", an
+	                                       experiment's run URLs): an
+	                                       entry's arg is the first JOB
+	                                       that named it, which may be
+	                                       another spelling */
 };
 
 /* Records directory TARGET (a SOURCE_FILE) as the group of the runs

@@ -339,8 +339,8 @@ static int list_file(const char *target, char ***members, char ***rels, char **c
 }
 
 int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache *c,
-		   const struct fetch_config *fc, const struct cache_entry ***joined, size_t *njoined,
-		   const struct cache_entry ***left, size_t *nleft, char **cause)
+		   const struct fetch_config *fc, char ***joined, size_t *njoined, char ***left,
+		   size_t *nleft, char **cause)
 {
 	*joined = *left = NULL;
 	*njoined = *nleft = 0;
@@ -398,25 +398,31 @@ int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache
 	if (rc == 0 && kept && (nwere < kept || nwere < g->n)) {
 		size_t nold = g->n;
 		const struct cache_entry **old = xcalloc(nold ? nold : 1, sizeof *old);
+		char **old_jobs = xcalloc(nold ? nold : 1, sizeof *old_jobs);
 		memcpy(old, g->members, nold * sizeof *old);
+		for (size_t k = 0; k < nold; k++)
+			old_jobs[k] = xstrdup(g->jobs[k]);
 		cache_group_set(c, g, kind, rels, members, kept);
 		*joined = xcalloc(kept, sizeof **joined);
 		for (size_t i = 0; i < kept; i++)
 			if (!was[i]) {
 				cache_set_idle(c, g->members[i], false);
-				(*joined)[(*njoined)++] = g->members[i];
+				(*joined)[(*njoined)++] = xstrdup(g->jobs[i]);
 			}
 		*left = xcalloc(nold ? nold : 1, sizeof **left);
 		for (size_t k = 0; k < nold; k++) {
 			bool stays = false;
 			for (size_t i = 0; i < kept && !stays; i++)
 				stays = g->members[i] == old[k];
-			if (stays)
+			if (stays) {
+				free(old_jobs[k]);
 				continue;
-			(*left)[(*nleft)++] = old[k];
+			}
+			(*left)[(*nleft)++] = old_jobs[k];
 			if (!job_stands_for(spec, c, old[k]))
 				cache_set_idle(c, old[k], true);
 		}
+		free(old_jobs);
 		free(old);
 	}
 	for (size_t i = 0; i < (rc == 0 ? kept : n); i++) {
@@ -442,6 +448,7 @@ struct job_run *compare_job_runs(const struct run_cache *c, const char *job, siz
 	for (size_t i = 0; g && i < g->n; i++) {
 		jr[i].entry = g->members[i];
 		jr[i].rel = g->rels[i];
+		jr[i].job = g->jobs[i];
 	}
 	if (e)
 		jr[0].entry = e;

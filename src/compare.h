@@ -66,19 +66,23 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
  * runs join; a run that stays listed stays whatever its status now.  A
  * listing without a run changes nothing; nor does a JOB that is no group,
  * or whose group an earlier JOB names.  Returns 0 with *JOINED and *LEFT
- * (malloc'd arrays of *NJOINED and *NLEFT entries, borrowed from the
- * cache; or NULL), or -1 with *cause: the listing failed (strerror's
- * text when a directory is gone, reader_list_runs' and
+ * (malloc'd arrays of *NJOINED and *NLEFT malloc'd JOBs: the runs that
+ * joined and left as the listing names them, "DIR/REL" or an experiment's
+ * "…#/experiments/EXP/runs/RUN_ID", whatever spelling another JOB named
+ * the same run by; or NULL), or -1 with *cause: the listing failed
+ * (strerror's text when a directory is gone, reader_list_runs' and
  * mlflow_http_list's causes), nothing changed. */
 int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache *c,
-		   const struct fetch_config *fc, const struct cache_entry ***joined, size_t *njoined,
-		   const struct cache_entry ***left, size_t *nleft, char **cause);
+		   const struct fetch_config *fc, char ***joined, size_t *njoined, char ***left,
+		   size_t *nleft, char **cause);
 
 /* One run a JOB stands for. */
 struct job_run {
 	const struct cache_entry *entry; /* borrowed from the cache */
 	const char *rel;  /* a group member's path relative to the JOB's
 	                     directory (borrowed), or NULL */
+	const char *job;  /* a group member: the JOB its listing names it by
+	                     (cache_group's jobs, borrowed), or NULL */
 };
 
 /* The runs JOB (as written) stands for after compare_add_jobs: one, or a

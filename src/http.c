@@ -273,6 +273,37 @@ static char *url_origin(const char *url)
 	return out;
 }
 
+/* The server URL identity of URL (see http.h). */
+char *http_url_identity(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *out = NULL;
+
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	    (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0)) {
+		size_t plen = strlen(path);
+		while (plen > 0 && path[plen - 1] == '/')
+			plen--;
+		out = xasprintf("%s://%s:%s", scheme, host, port);
+		for (char *p = out; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		char *with = xasprintf("%s%.*s", out, (int)plen, path);
+		free(out);
+		out = with;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return out;
+}
+
 /* True when URL is an http(s) URL with a host (see http.h). */
 bool http_is_api_url(const char *url)
 {

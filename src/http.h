@@ -97,6 +97,14 @@ char *http_redact(const char *text);
  * by libcurl's guess, but would match no origin for the token). */
 bool http_is_api_url(const char *url);
 
+/* What names the server URL (an http:// or https:// URL with a host)
+ * stands for: "scheme://host:port/path", scheme and host in lower case,
+ * the default port filled in, the path as libcurl normalizes it ("/a/../b"
+ * is "/b") without trailing slashes; no userinfo, query or fragment.
+ * "http://u:pw@Host:80/mlflow/?token=x" gives "http://host:80/mlflow".
+ * malloc'd, or NULL when URL is none. */
+char *http_url_identity(const char *url);
+
 /* The error when the API URL is not one (a usage error: exit status 64). */
 #define HTTP_URL_NO_SCHEME "the API URL (--url or TRCOMPARE_URL) must start with http:// or https://"
 

@@ -179,7 +179,7 @@ static int check_jobs(const struct state *st)
 		for (size_t k = 0; k < nr; k++) {
 			const struct cache_entry *e = jr[k].entry;
 			if (e->status != EXIT_OK) {
-				report(jr[k].rel ? e->arg : spec->jobs[i],
+				report(jr[k].rel ? jr[k].job : spec->jobs[i],
 				       xstrdup(e->error ? e->error : "failed"));
 				if (e->status == EXIT_FETCH || rc == EXIT_OK)
 					rc = e->status;
@@ -661,12 +661,11 @@ static void pin_colors(struct state *st)
 	spec->npins = st->npins;
 }
 
-/* Says "watch: JOB WHAT" for each of ENTRIES[0..N) unless -q. */
-static void note_runs(const struct state *st, const struct cache_entry *const *entries, size_t n,
-		      const char *what)
+/* Says "watch: JOB WHAT" for each of JOBS[0..N) unless -q. */
+static void note_runs(const struct state *st, char *const *jobs, size_t n, const char *what)
 {
 	for (size_t i = 0; i < n && !st->opts.quiet; i++) {
-		char *r = http_redact(entries[i]->arg);
+		char *r = http_redact(jobs[i]);
 		char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
 		diag_note("watch: %s %s", w, what);
 		free(w);
@@ -684,7 +683,7 @@ static size_t relist_jobs(struct state *st, double interval)
 	const struct compare_spec *spec = &st->opts.spec;
 	size_t moved = 0;
 	for (size_t i = 0; i < spec->njobs; i++) {
-		const struct cache_entry **joined, **left;
+		char **joined, **left;
 		size_t nj, nl;
 		char *cause = NULL;
 		if (compare_relist(spec, i, st->cache, &st->opts.fetch, &joined, &nj, &left, &nl, &cause) != 0) {
@@ -695,6 +694,10 @@ static size_t relist_jobs(struct state *st, double interval)
 		note_runs(st, left, nl, "left");
 		note_runs(st, joined, nj, "joined");
 		moved += nj + nl;
+		for (size_t k = 0; k < nj; k++)
+			free(joined[k]);
+		for (size_t k = 0; k < nl; k++)
+			free(left[k]);
 		free(joined);
 		free(left);
 	}

@@ -34,6 +34,15 @@ const char *mlflow_status(const char *s);
 /* Does TARGET name a run on an MLflow tracking server? */
 bool mlflow_http_is(const char *target);
 
+/* What JOB TARGET (mlflow_http_is) names, whatever its spelling: a run
+ * "SERVER#/runs/RUN_ID" (#RUN_ID, #/runs/RUN_ID,
+ * #/experiments/EXP/runs/RUN_ID and its tabs alike) or an experiment
+ * "SERVER#/experiments/EXP" (and its page's tabs), SERVER the
+ * http_url_identity of the server's URL: its scheme, host, port and path
+ * prefix, not its userinfo nor its query.  The run cache's key (cache.h).
+ * malloc'd, or NULL for a compare page or a TARGET that names nothing. */
+char *mlflow_http_key(const char *target);
+
 /* A --watch's look at a run it holds (source_job's validators): runs/get
  * first, and the metrics' histories only when that answer's stamp (what
  * it says of the run that reading it again could change: status, end

@@ -606,6 +606,23 @@ static int parse_target(const char *target, char **base, char **run, char **exp,
 	return 0;
 }
 
+char *mlflow_http_key(const char *target)
+{
+	char *base, *id, *exp, *cmp, *key = NULL;
+	size_t cmp_len;
+	if (parse_target(target, &base, &id, &exp, &cmp, &cmp_len) == 0 && !cmp) {
+		char *server = http_url_identity(base);
+		if (server)
+			key = id ? xasprintf("%s#/runs/%s", server, id) : xasprintf("%s#/experiments/%s", server, exp);
+		free(server);
+	}
+	free(base);
+	free(id);
+	free(exp);
+	free(cmp);
+	return key;
+}
+
 #define NO_RUN \
 	"no run id: give mlflow+http://HOST:PORT/#RUN_ID, #/runs/RUN_ID, " \
 	"#/experiments/EXP/runs/RUN_ID, #/experiments/EXP or #/compare-runs?runs=[…]"

@@ -28,7 +28,7 @@ run_view_type ignored, its deleted run listed too; 6: 1001 runs, in
 pages of up to 1000; 7: the runs of the JSON file named by MLFLOWD_LIVE,
 read at every request, so a test adds and removes runs while a client
 watches: {RUN_ID: {"name": N, "status": S, "start": MS, "loss": [[STEP,
-VALUE], ...]}});
+VALUE], ...][, "exp": EXP, another experiment than 7]}});
 the same routes under the path prefix /mlflow; int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
@@ -163,7 +163,7 @@ def all_runs():
     out = dict(RUNS)
     with open(live) as f:
         for rid, r in json.load(f).items():
-            out[rid] = {"name": r["name"], "status": r["status"], "params": [], "exp": "7",
+            out[rid] = {"name": r["name"], "status": r["status"], "params": [], "exp": r.get("exp", "7"),
                         "start": r["start"], "metrics": {"loss": points("loss", r["loss"])}}
     return out
 

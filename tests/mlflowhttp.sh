@@ -298,6 +298,66 @@ done
 expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/experiments/1/runs/nope"
 expect_fail 2 "trcompare-plot: ${S}#/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/runs/nope"
 
+# The same run named in other spellings (#/runs/RUN_ID without the '/'
+# before '#'; the UI's run URL with a tab, behind user:password@; a query
+# in the server's URL) is the same job as for a file given twice: read
+# once (one runs/get, each history page once), a warning naming both
+# JOBs (their secrets redacted), drawn for each JOB (labels made unique).
+RID=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6
+S0=${S%/}
+: >"$T/log"
+expect_ok -S csv "$A"
+grep "$RID" "$T/log" | sort >"$T/once.log"
+: >"$T/log"
+trc -S csv "$A" "${S0}#/runs/$RID" "mlflow+http://u:pw@${S0#mlflow+http://}/#/experiments/0/runs/$RID/metrics" \
+	"${S}?token=s3cret#$RID"
+{
+	echo "$rc"
+	cut -d, -f1 "$T/out" | tr -d '\r'
+	cat "$T/err"
+} >"$T/got"
+printf '%s\n' 0 label lora-r8 "lora-r8 (2)" "lora-r8 (3)" "lora-r8 (4)" \
+	"trcompare-plot: warning: $A: 1 value was not finite (read as not logged)" \
+	"trcompare-plot: warning: ${S0}#/runs/$RID: the same job as $A, given again" \
+	"trcompare-plot: warning: ${S}#/experiments/0/runs/$RID/metrics: the same job as $A, given again" \
+	"trcompare-plot: warning: ${S}?token=REDACTED#$RID: the same job as $A, given again" >"$T/want"
+check_want "mlflow+http: one run in four spellings: a warning for each given again"
+grep "$RID" "$T/log" | sort >"$T/got"
+cp "$T/once.log" "$T/want"
+check_want "mlflow+http: one run in four spellings is read once"
+
+# A run of an experiment's listing or a compare page, named again by its
+# id, is that run too; so is an experiment named again in another
+# spelling (listed once).
+E3=e1000000000000000000000000000003
+: >"$T/log"
+trc -S csv "${S}#/experiments/1" "${S0}#$E3" "${S}#/compare-runs?runs=[%22$E3%22]" "x=${S0}#/experiments/1/runs"
+{
+	echo "$rc"
+	cut -d, -f1 "$T/out" | tr -d '\r'
+	cat "$T/err"
+	echo "$(grep -c "runs/get.*$E3" "$T/log") $(grep -c experiments/get "$T/log")"
+} >"$T/got"
+{
+	printf '%s\n' 0 label exp1-first e1000000000000000000000000000002 exp1-last "exp1-last (2)" "exp1-last (3)" \
+		x/exp1-first x/e1000000000000000000000000000002 x/exp1-last \
+		"trcompare-plot: warning: ${S0}#$E3: the same job as ${S}#/experiments/1's run $E3, given again" \
+		"trcompare-plot: warning: ${S}#/compare-runs?runs=[%22$E3%22]'s run $E3: the same job as ${S}#/experiments/1's run $E3, given again"
+	for r in e1000000000000000000000000000001 e1000000000000000000000000000002 $E3; do
+		echo "trcompare-plot: warning: ${S0}#/experiments/1/runs's run $r: the same job as ${S}#/experiments/1's run $r, given again"
+	done
+	echo "1 1"
+} >"$T/want"
+check_want "mlflow+http: an experiment's run named again, by id and on a compare page: read once, a warning"
+
+# Runs of different servers are not merged: another path prefix is
+# another server (a trailing slash is not).
+: >"$T/log"
+trc -S csv "$A" "${S}mlflow/#$RID" "${S}mlflow//#/runs/$RID"
+printf '%s\n' "$rc $(grep -c "runs/get.*$RID" "$T/log")" "$(grep 'given again' "$T/err")" >"$T/got"
+printf '%s\n' "0 2" "trcompare-plot: warning: ${S}mlflow//#/runs/$RID: the same job as ${S}mlflow/#$RID, given again" >"$T/want"
+check_want "mlflow+http: the same run id behind another path prefix is another run"
+
 # --watch of an experiment: its runs are read again each round (runs/get
 # of each asked again), and the experiment is listed again each round
 # (tests/watchjoin.sh: runs that join and leave).

@@ -185,15 +185,17 @@ stop_watch TERM
 MLFLOWD_LIVE="$T/live.json"
 export MLFLOWD_LIVE
 # live RUN...: experiment 7 holds the runs RUN (of a, b: a started first),
-# each with LIVE_STEPS (default 5) points of loss.
+# each with LIVE_STEPS (default 5) points of loss; RUN:EXP is run RUN in
+# experiment EXP instead (the server has it; 7 does not list it).
 live() {
 	python3 -c '
 import json, os, sys
 runs = {"a": ("live-a", 1700000100000, 3.0), "b": ("live-b", 1700000200000, 2.0)}
 out = {}
-for r in sys.argv[2:]:
+for arg in sys.argv[2:]:
+    r, _, exp = arg.partition(":")
     name, start, l = runs[r]
-    out["e7" + r * 30] = {"name": name, "status": "RUNNING", "start": start,
+    out["e7" + r * 30] = {"name": name, "status": "RUNNING", "start": start, "exp": exp or "7",
                           "loss": [[s, l - s / 8] for s in range(1, int(os.environ.get("LIVE_STEPS", "5")) + 1)]}
 json.dump(out, open(sys.argv[1] + ".new", "w"))' "$MLFLOWD_LIVE" "$@"
 	mv "$MLFLOWD_LIVE.new" "$MLFLOWD_LIVE"
@@ -236,6 +238,26 @@ ok "watch: $X/runs/e7a… left"
 stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143: $(tail -3 "$T/x.log")"
 ok "the watch ends on SIGTERM (143)"
+
+# A run named by its id and also one of the experiment's runs is one run
+# (given again: a warning, as without --watch); when the experiment stops
+# listing it, it leaves as the experiment's run, the run named by id
+# drawn all along; listed again, it joins as the experiment's run.
+Bid=e7bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+live a b
+rm -rf "$D"
+start_watch "$T/y.log" -v --watch=0.2 -d "$D" "${MLFLOWD}#$Bid" "$X"
+wait_for 20 drawn "live-b (2)" || fail "the experiment's live-b not drawn: $(cat "$T/y.log")"
+live a b:0
+wait_for 20 not_drawn "live-b (2)" || fail "the experiment's live-b still drawn: $(cat "$T/y.log")"
+drawn live-b && drawn live-a || fail "live-b (named by its id) or live-a not drawn any more"
+live a b
+wait_for 20 drawn "live-b (2)" || fail "the experiment's live-b not drawn again: $(cat "$T/y.log")"
+stop_watch TERM
+grep '^trcompare-plot: \(warning: .*given again\|watch: .*\(joined\|left\)\)$' "$T/y.log" >"$T/got"
+printf '%s\n' "trcompare-plot: warning: $X's run $Bid: the same job as ${MLFLOWD}#$Bid, given again" \
+	"trcompare-plot: watch: $X/runs/$Bid left" "trcompare-plot: watch: $X/runs/$Bid joined" >"$T/want"
+check_want "watch: a run named by id, one of the experiment's runs too: given again; it leaves and joins as the experiment's run"
 $TRC --help | tr -s ' \n' '  ' | grep -q -- 'whenever a job changed (a directory of runs or an MLflow experiment is listed again each round: new runs join, runs gone leave)' ||
 	fail "--help does not say a directory of runs is listed again"
 ok "--help: a directory of runs listed again each round"

@@ -101,6 +101,33 @@ static void test_join(void **state)
 	joins("http://h/?", "/api/x?", "http://h/api/x");
 }
 
+/* http_url_identity(URL) must give WANT (NULL: none). */
+static void identifies(const char *url, const char *want)
+{
+	char *got = http_url_identity(url);
+
+	if (want)
+		assert_string_equal(got, want);
+	else
+		assert_null(got);
+	free(got);
+}
+
+/* Scheme, host (lower case), port (the default filled in) and path
+ * prefix (no trailing slash); no userinfo, query or fragment. */
+static void test_identity(void **state)
+{
+	(void)state;
+	identifies("http://h:5000/", "http://h:5000");
+	identifies("http://h:5000", "http://h:5000");
+	identifies("HTTP://u:pw@H:80/mlflow//?token=x#f", "http://h:80/mlflow");
+	identifies("http://h/a/../mlflow/", "http://h:80/mlflow");
+	identifies("https://h", "https://h:443");
+	identifies("https://h/MLflow", "https://h:443/MLflow");
+	identifies("ftp://h/", NULL);
+	identifies("not a url", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_api_url),
 		cmocka_unit_test(test_origin),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
