@@ -66,6 +66,11 @@ struct state {
 	char **dats;           /* --watch -d: the data files written there
 	                          and not removed since (owned) */
 	size_t ndats;
+	struct failing {       /* --watch: what fails now, as it was said */
+		char *key;     /* a cache entry's key, or "list:" + a JOB */
+		char *said;    /* its message */
+	} *failing;
+	size_t nfailing;
 };
 
 /* Prints "trcompare-plot: WHAT: CAUSE" and frees CAUSE; WHAT (a JOB, an
@@ -673,6 +678,45 @@ static void note_runs(const struct state *st, char *const *jobs, size_t n, const
 	}
 }
 
+/* A watch's failure of KEY (a job WHAT, or its listing) this round: WHY
+ * (taken), or NULL once it reads well.  Like tail -F, a failure is said
+ * when it starts or its message changes, not again every round, and its
+ * end is said ("watch: WHAT read again", not with -q).  FORGET: KEY is no
+ * longer watched (a run that left), nothing is said. */
+static void watch_failure(struct state *st, const char *key, const char *what, char *why, bool forget)
+{
+	size_t k = 0;
+	while (k < st->nfailing && strcmp(st->failing[k].key, key) != 0)
+		k++;
+	if (why && !forget) {
+		if (k < st->nfailing && strcmp(st->failing[k].said, why) == 0) {
+			free(why);
+			return;
+		}
+		if (k == st->nfailing) {
+			st->failing = xreallocarray(st->failing, st->nfailing + 1, sizeof *st->failing);
+			st->failing[st->nfailing++].key = xstrdup(key);
+		} else
+			free(st->failing[k].said);
+		st->failing[k].said = xstrdup(why);
+		report(what, why);
+		return;
+	}
+	free(why);
+	if (k == st->nfailing)
+		return;
+	if (!forget && !st->opts.quiet) {
+		char *r = http_redact(what);
+		char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+		diag_note("watch: %s read again", w);
+		free(w);
+		free(r);
+	}
+	free(st->failing[k].key);
+	free(st->failing[k].said);
+	st->failing[k] = st->failing[--st->nfailing];
+}
+
 /* A watch's round lists the runs of each JOB that stands for several
  * again (compare_relist): a run that appeared joins, one gone leaves
  * ("watch: JOB joined", "watch: JOB left").  A listing that fails is
@@ -686,11 +730,16 @@ static size_t relist_jobs(struct state *st, double interval)
 		char **joined, **left;
 		size_t nj, nl;
 		char *cause = NULL;
+		char *key = xasprintf("list:%s", spec->jobs[i]);
 		if (compare_relist(spec, i, st->cache, &st->opts.fetch, &joined, &nj, &left, &nl, &cause) != 0) {
-			report(spec->jobs[i], xasprintf("%s (reading it again in %g s)", cause, interval));
+			watch_failure(st, key, spec->jobs[i],
+				      xasprintf("%s (reading it again in %g s)", cause, interval), false);
 			free(cause);
+			free(key);
 			continue;
 		}
+		watch_failure(st, key, spec->jobs[i], NULL, false);
+		free(key);
 		note_runs(st, left, nl, "left");
 		note_runs(st, joined, nj, "joined");
 		moved += nj + nl;
@@ -737,11 +786,9 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	bool resized = watch_resized(st, pl);
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
 		const struct cache_entry *e = cache_entry_at(st->cache, i);
-		if (e->idle)
-			continue;
 		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
-		if (why)
-			report(e->arg, xasprintf("%s (reading it again in %g s)", why, interval));
+		char *said = why ? xasprintf("%s (reading it again in %g s)", why, interval) : NULL;
+		watch_failure(st, e->key, e->arg, said, e->idle);
 	}
 	if (changed == 0 && !resized) {
 		if (st->opts.verbose)
@@ -1459,6 +1506,11 @@ static void state_free(struct state *st)
 	for (size_t i = 0; i < st->ndats; i++)
 		free(st->dats[i]);
 	free(st->dats);
+	for (size_t i = 0; i < st->nfailing; i++) {
+		free(st->failing[i].key);
+		free(st->failing[i].said);
+	}
+	free(st->failing);
 	if (st->have_jl)
 		joblist_free(&st->jl);
 	if (st->have_watch_jl)

@@ -127,6 +127,13 @@ printf '%s\n' "trcompare-plot: $D/a.jsonl: No such file or directory (reading it
 	fail "message: $(cat "$T/got")"
 kill -0 "$wpid" || fail "the watch ended on a read failure"
 ok "a read failure during a watch: reported, retried"
+# Said once, as tail -F says it, not at every round while it lasts.
+idle() { grep -c '^trcompare-plot: watch: no job changed$' "$T/watch.log" || true; }
+idle_since() { [ "$(idle)" -ge "$1" ]; }
+wait_for 20 idle_since $(($(idle) + 4)) || fail "the watch stopped its rounds: $(tail -3 "$T/watch.log")"
+[ "$(grep -c 'a.jsonl: No such file' "$T/watch.log")" -eq 1 ] ||
+	fail "a failure said at every round: $(grep -c 'a.jsonl: No such file' "$T/watch.log") times"
+ok "a read failure that lasts is said once"
 # The file back, replaced (a new inode) and grown: read from the start.
 cat "$D/a.saved" >"$D/a.new"
 printf '{"step":130,"train_loss":0.5,"learning_rate":0.001}\n' >>"$D/a.new"
@@ -134,6 +141,9 @@ mv "$D/a.new" "$D/a.jsonl"
 $TRC "$D/a.jsonl" "$D/b.csv" -o "$T/cold2.png" 2>/dev/null || fail "cold render 2"
 wait_for 60 cmp -s "$D/out.png" "$T/cold2.png" || fail "a replaced file was not read again"
 ok "a file replaced while watched is read from the start"
+[ "$(grep -c "^trcompare-plot: watch: $D/a.jsonl read again\$" "$T/watch.log")" -eq 1 ] ||
+	fail "the failure's end is not said once: $(tail -5 "$T/watch.log")"
+ok "the end of a failure is said: watch: FILE read again"
 
 # SIGTERM ends the watch as it ends the program: by the signal, with no
 # gnuplot and no temporary file left behind.

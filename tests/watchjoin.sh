@@ -118,6 +118,9 @@ wait_for 20 grep -qx "trcompare-plot: $L: No such file or directory (reading it 
 mv "$T/away" "$L"
 run version_4 1.5
 same "the directory back: listed again"
+[ "$(grep -c "^trcompare-plot: $L: No such file or directory" "$T/w.log")" -eq 1 ] &&
+	grep -qx "trcompare-plot: watch: $L read again" "$T/w.log" ||
+	fail "a listing that fails is not said once, nor its end: $(tail -5 "$T/w.log")"
 ok "a listing that fails is said and the watch goes on"
 
 # More than 1000 runs: the listing fails (the limit holds), the runs drawn stay.
