@@ -1016,7 +1016,12 @@ int compare_build(const struct compare_spec *spec, const struct run_cache *c,
 			}
 			struct chart_job *j = &ch->jobs[ch->njobs];
 			memset(j, 0, sizeof *j);
-			j->arg = jr[k].rel ? e->arg : spec->jobs[i];
+			/* A group's run as its listing names it (the entry's
+			 * arg is whichever JOB named the run first), a copy: a
+			 * --watch's listing replaces the group's. */
+			if (jr[k].rel)
+				j->member = xstrdup(jr[k].job);
+			j->arg = jr[k].rel ? j->member : spec->jobs[i];
 			j->spec_job = i;
 			j->entry = e;
 			j->run = e->run;
@@ -1069,6 +1074,7 @@ void chart_free(struct chart *ch)
 		run_free(ch->jobs[i].table);
 		free(ch->jobs[i].label);
 		free(ch->jobs[i].file);
+		free(ch->jobs[i].member);
 	}
 	free(ch->jobs);
 	panel_set_free(&ch->ps);

@@ -106,7 +106,12 @@ struct chart_target {
 /* One job of the chart. */
 struct chart_job {
 	const char *arg;          /* the JOB as written (borrowed from the spec),
-	                             or a directory's run's path (the cache's) */
+	                             or MEMBER */
+	char *member;             /* one of a JOB's runs (a directory's,
+	                             an experiment's, a compare page's) as
+	                             its listing names it ("DIR/REL",
+	                             "…#/experiments/EXP/runs/RUN_ID"), owned;
+	                             else NULL */
 	const struct cache_entry *entry; /* borrowed from the cache */
 	const struct run *run;    /* the cached run (read-only) */
 	struct run *table;        /* run plus this chart's derived columns

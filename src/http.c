@@ -277,7 +277,7 @@ static char *url_origin(const char *url)
 char *http_url_identity(const char *url)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *out = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *zone = NULL, *out = NULL;
 
 	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
@@ -288,11 +288,18 @@ char *http_url_identity(const char *url)
 		size_t plen = strlen(path);
 		while (plen > 0 && path[plen - 1] == '/')
 			plen--;
-		out = xasprintf("%s://%s:%s", scheme, host, port);
+		out = xasprintf("%s://%s", scheme, host);
 		for (char *p = out; *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		char *with = xasprintf("%s%.*s", out, (int)plen, path);
+		/* An IPv6 link-local host's zone (its interface: "[fe80::1%25eth0]"
+		 * and "[fe80::1%25eth1]" are two hosts; libcurl's HOST leaves
+		 * it out), its case kept as interface names keep theirs. */
+		size_t hlen = strlen(out);
+		bool zoned = hlen > 0 && out[hlen - 1] == ']' &&
+			     curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK && zone && *zone;
+		char *with = xasprintf("%.*s%s%s%s:%s%.*s", (int)(zoned ? hlen - 1 : hlen), out, zoned ? "%25" : "",
+				       zoned ? zone : "", zoned ? "]" : "", port, (int)plen, path);
 		free(out);
 		out = with;
 	}
@@ -300,6 +307,7 @@ char *http_url_identity(const char *url)
 	curl_free(host);
 	curl_free(port);
 	curl_free(path);
+	curl_free(zone);
 	curl_url_cleanup(u);
 	return out;
 }

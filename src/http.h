@@ -99,8 +99,10 @@ bool http_is_api_url(const char *url);
 
 /* What names the server URL (an http:// or https:// URL with a host)
  * stands for: "scheme://host:port/path", scheme and host in lower case,
- * the default port filled in, the path as libcurl normalizes it ("/a/../b"
- * is "/b") without trailing slashes; no userinfo, query or fragment.
+ * the default port filled in, an IPv6 host's zone kept ("[fe80::1%25eth0]":
+ * another interface is another host), the path as libcurl normalizes it
+ * ("/a/../b" is "/b") without trailing slashes; no userinfo, query or
+ * fragment.
  * "http://u:pw@Host:80/mlflow/?token=x" gives "http://host:80/mlflow".
  * malloc'd, or NULL when URL is none. */
 char *http_url_identity(const char *url);

@@ -350,6 +350,15 @@ trc -S csv "${S}#/experiments/1" "${S0}#$E3" "${S}#/compare-runs?runs=[%22$E3%22
 } >"$T/want"
 check_want "mlflow+http: an experiment's run named again, by id and on a compare page: read once, a warning"
 
+# The report's source of an experiment's run is the experiment's run,
+# though its id, named first, read it.
+(cd "$T" && $TRC -q --report r.md "${S0}#$E3" "${S}#/experiments/1") || fail "report of a run named twice"
+grep '^| source' "$T/r.md" >"$T/got"
+printf '| source (URL) | %s |\n' "${S0}#$E3" "${S}#/experiments/1/runs/e1000000000000000000000000000001" \
+	"${S}#/experiments/1/runs/e1000000000000000000000000000002" "${S}#/experiments/1/runs/$E3" |
+	sed 's/:/\\:/g' >"$T/want"
+check_want "mlflow+http: the report names an experiment's run named first by id as the experiment's run"
+
 # Runs of different servers are not merged: another path prefix is
 # another server (a trailing slash is not).
 : >"$T/log"

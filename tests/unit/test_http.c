@@ -124,6 +124,10 @@ static void test_identity(void **state)
 	identifies("http://h/a/../mlflow/", "http://h:80/mlflow");
 	identifies("https://h", "https://h:443");
 	identifies("https://h/MLflow", "https://h:443/MLflow");
+	/* An IPv6 host keeps its zone (the interface, case kept). */
+	identifies("http://[FE80::1%25eth0]:5000/", "http://[fe80::1%25eth0]:5000");
+	identifies("http://[fe80::1%25Eth1]:5000/", "http://[fe80::1%25Eth1]:5000");
+	identifies("http://[::1]:5000/", "http://[::1]:5000");
 	identifies("ftp://h/", NULL);
 	identifies("not a url", NULL);
 }
