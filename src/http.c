@@ -312,6 +312,26 @@ char *http_url_identity(const char *url)
 	return out;
 }
 
+/* What URL carries besides its server (see http.h). */
+char *http_url_access(const char *url)
+{
+	CURLU *u = curl_url();
+	char *user = NULL, *pw = NULL, *query = NULL, *out;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK) {
+		(void)curl_url_get(u, CURLUPART_USER, &user, 0);
+		(void)curl_url_get(u, CURLUPART_PASSWORD, &pw, 0);
+		(void)curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	}
+	out = user || pw || query ? xasprintf("%s%s%s?%s", user ? user : "", pw ? ":" : "", pw ? pw : "",
+					      query ? query : "")
+				  : xstrdup("");
+	curl_free(user);
+	curl_free(pw);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return out;
+}
+
 /* True when URL is an http(s) URL with a host (see http.h). */
 bool http_is_api_url(const char *url)
 {

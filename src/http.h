@@ -107,6 +107,12 @@ bool http_is_api_url(const char *url);
  * malloc'd, or NULL when URL is none. */
 char *http_url_identity(const char *url);
 
+/* What URL carries besides the server http_url_identity names: its
+ * userinfo and query as written, "USER:PASSWORD?QUERY" ("" when it has
+ * neither).  Two spellings of one server that carry different
+ * credentials are asked as two (one may be refused).  malloc'd. */
+char *http_url_access(const char *url);
+
 /* The error when the API URL is not one (a usage error: exit status 64). */
 #define HTTP_URL_NO_SCHEME "the API URL (--url or TRCOMPARE_URL) must start with http:// or https://"
 

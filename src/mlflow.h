@@ -39,8 +39,11 @@ bool mlflow_http_is(const char *target);
  * #/experiments/EXP/runs/RUN_ID and its tabs alike) or an experiment
  * "SERVER#/experiments/EXP" (and its page's tabs), SERVER the
  * http_url_identity of the server's URL: its scheme, host, port and path
- * prefix, not its userinfo nor its query.  The run cache's key (cache.h).
- * malloc'd, or NULL for a compare page or a TARGET that names nothing. */
+ * prefix; then " " and its http_url_access when the URL has userinfo or
+ * a query (a run asked with other credentials is asked again: with one
+ * entry, one JOB's credentials would be used for both).  The run cache's
+ * key (cache.h), never shown.  malloc'd, or NULL for a compare page or a
+ * TARGET that names nothing. */
 char *mlflow_http_key(const char *target);
 
 /* A --watch's look at a run it holds (source_job's validators): runs/get

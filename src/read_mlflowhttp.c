@@ -611,10 +611,12 @@ char *mlflow_http_key(const char *target)
 	char *base, *id, *exp, *cmp, *key = NULL;
 	size_t cmp_len;
 	if (parse_target(target, &base, &id, &exp, &cmp, &cmp_len) == 0 && !cmp) {
-		char *server = http_url_identity(base);
+		char *server = http_url_identity(base), *access = http_url_access(base);
 		if (server)
-			key = id ? xasprintf("%s#/runs/%s", server, id) : xasprintf("%s#/experiments/%s", server, exp);
+			key = xasprintf("%s#/%s/%s%s%s", server, id ? "runs" : "experiments", id ? id : exp,
+					*access ? " " : "", access);
 		free(server);
+		free(access);
 	}
 	free(base);
 	free(id);

@@ -299,32 +299,44 @@ expect_fail 2 "trcompare-plot: ${S}#/experiments/1/runs/nope: no run 'nope' on t
 expect_fail 2 "trcompare-plot: ${S}#/runs/nope: no run 'nope' on the MLflow server (HTTP 404: Not Found)" -S json "${S}#/runs/nope"
 
 # The same run named in other spellings (#/runs/RUN_ID without the '/'
-# before '#'; the UI's run URL with a tab, behind user:password@; a query
-# in the server's URL) is the same job as for a file given twice: read
-# once (one runs/get, each history page once), a warning naming both
-# JOBs (their secrets redacted), drawn for each JOB (labels made unique).
+# before '#'; the UI's run URL with a tab) is the same job as for a file
+# given twice: read once (one runs/get, each history page once), a
+# warning naming both JOBs, drawn for each JOB (labels made unique).
+# Spellings with their own credentials (user:password@, a query in the
+# server's URL) are read each with its own: one may be refused.
 RID=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6
 S0=${S%/}
 : >"$T/log"
 expect_ok -S csv "$A"
 grep "$RID" "$T/log" | sort >"$T/once.log"
 : >"$T/log"
-trc -S csv "$A" "${S0}#/runs/$RID" "mlflow+http://u:pw@${S0#mlflow+http://}/#/experiments/0/runs/$RID/metrics" \
-	"${S}?token=s3cret#$RID"
+trc -S csv "$A" "${S0}#/runs/$RID" "${S}#/experiments/0/runs/$RID/metrics"
 {
 	echo "$rc"
 	cut -d, -f1 "$T/out" | tr -d '\r'
 	cat "$T/err"
 } >"$T/got"
-printf '%s\n' 0 label lora-r8 "lora-r8 (2)" "lora-r8 (3)" "lora-r8 (4)" \
+printf '%s\n' 0 label lora-r8 "lora-r8 (2)" "lora-r8 (3)" \
 	"trcompare-plot: warning: $A: 1 value was not finite (read as not logged)" \
 	"trcompare-plot: warning: ${S0}#/runs/$RID: the same job as $A, given again" \
-	"trcompare-plot: warning: ${S}#/experiments/0/runs/$RID/metrics: the same job as $A, given again" \
-	"trcompare-plot: warning: ${S}?token=REDACTED#$RID: the same job as $A, given again" >"$T/want"
-check_want "mlflow+http: one run in four spellings: a warning for each given again"
+	"trcompare-plot: warning: ${S}#/experiments/0/runs/$RID/metrics: the same job as $A, given again" >"$T/want"
+check_want "mlflow+http: one run in three spellings: a warning for each given again"
 grep "$RID" "$T/log" | sort >"$T/got"
 cp "$T/once.log" "$T/want"
-check_want "mlflow+http: one run in four spellings is read once"
+check_want "mlflow+http: one run in three spellings is read once"
+: >"$T/log"
+trc -S csv "$A" "mlflow+http://u:pw@${S0#mlflow+http://}/#/experiments/0/runs/$RID/metrics" \
+	"${S}?token=s3cret#$RID" "${S}?token=s3cret#/runs/$RID"
+{
+	echo "$rc"
+	cut -d, -f1 "$T/out" | tr -d '\r'
+	grep 'given again' "$T/err"
+	grep -c "runs/get.*$RID" "$T/log"
+} >"$T/got"
+printf '%s\n' 0 label lora-r8 "lora-r8 (2)" "lora-r8 (3)" "lora-r8 (4)" \
+	"trcompare-plot: warning: ${S}?token=REDACTED#/runs/$RID: the same job as ${S}?token=REDACTED#$RID, given again" \
+	3 >"$T/want"
+check_want "mlflow+http: a run named with other credentials is read with them (three reads for three)"
 
 # A run of an experiment's listing or a compare page, named again by its
 # id, is that run too; so is an experiment named again in another

@@ -132,12 +132,33 @@ static void test_identity(void **state)
 	identifies("not a url", NULL);
 }
 
+/* http_url_access(URL) must give WANT. */
+static void accesses(const char *url, const char *want)
+{
+	char *got = http_url_access(url);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* Userinfo and query as written, "" without either. */
+static void test_access(void **state)
+{
+	(void)state;
+	accesses("http://h:5000/", "");
+	accesses("http://u:pw@h:5000/mlflow", "u:pw?");
+	accesses("http://u@h/", "u?");
+	accesses("http://h/?token=x", "?token=x");
+	accesses("http://u:p%40w@h/?a=1&b=2#f", "u:p%40w?a=1&b=2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_api_url),
 		cmocka_unit_test(test_origin),
+		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_identity),
 	};
