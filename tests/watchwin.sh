@@ -54,11 +54,14 @@ find_window() {
 }
 # shot NAME: a screenshot of the window the same as one 0.4 s before
 # (drawing has finished), in $T/NAME.png; without the status bar at the
-# bottom (wxt shows the mouse's coordinates there).
+# bottom (wxt shows the mouse's coordinates there).  The window is looked
+# up again each time (as window.sh does: wxt may replace its window, and
+# every import of a stale id fails).
 shot() {
 	rm -f "$T/prev.png"
 	[ ! -f "$T/$1.png" ] || mv "$T/$1.png" "$T/prev.png"
 	sleep 0.4
+	find_window || return 1
 	timeout 10 import -window "$win" "$T/raw.png" 2>/dev/null || return 1
 	convert "$T/raw.png" -gravity South -chop 0x30 "$T/$1.png" || return 1
 	[ -f "$T/prev.png" ] && same "$T/$1.png" "$T/prev.png"
