@@ -720,9 +720,9 @@ static void watch_failure(struct state *st, const char *key, const char *what, c
 /* A watch's round lists the runs of each JOB that stands for several
  * again (compare_relist): a run that appeared joins, one gone leaves
  * ("watch: JOB joined", "watch: JOB left").  A listing that fails is
- * said and asked again next round.  Returns how many runs joined or
- * left. */
-static size_t relist_jobs(struct state *st, double interval)
+ * said (unless AGAIN: the round's second listing) and asked again next
+ * round; *FAILED is set then.  Returns how many runs joined or left. */
+static size_t relist_jobs(struct state *st, double interval, bool again, bool *failed)
 {
 	const struct compare_spec *spec = &st->opts.spec;
 	size_t moved = 0;
@@ -732,10 +732,12 @@ static size_t relist_jobs(struct state *st, double interval)
 		char *cause = NULL;
 		char *key = xasprintf("list:%s", spec->jobs[i]);
 		if (compare_relist(spec, i, st->cache, &st->opts.fetch, &joined, &nj, &left, &nl, &cause) != 0) {
-			watch_failure(st, key, spec->jobs[i],
-				      xasprintf("%s (reading it again in %g s)", cause, interval), false);
+			if (!again)
+				watch_failure(st, key, spec->jobs[i],
+					      xasprintf("%s (reading it again in %g s)", cause, interval), false);
 			free(cause);
 			free(key);
+			*failed = true;
 			continue;
 		}
 		watch_failure(st, key, spec->jobs[i], NULL, false);
@@ -768,6 +770,17 @@ static void dats_written(struct state *st)
 		st->dats[st->ndats++] = xstrdup(st->chart->jobs[j].file);
 }
 
+/* Did a job drawn now fail its last read? */
+static bool read_failed(const struct state *st)
+{
+	for (size_t i = 0; i < cache_size(st->cache); i++) {
+		const struct cache_entry *e = cache_entry_at(st->cache, i);
+		if (!e->idle && (e->refresh_error || e->status != EXIT_OK))
+			return true;
+	}
+	return false;
+}
+
 /* One round of a watch: the runs of JOBs that stand for several listed
  * again, every job read again (only what was added, for local files);
  * when one changed, the chart is built again and redrawn.  Failures are
@@ -776,12 +789,24 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 			double interval)
 {
 	const struct compare_spec *spec = &st->opts.spec;
-	size_t moved = relist_jobs(st, interval);
+	bool list_failed = false;
+	size_t moved = relist_jobs(st, interval, false, &list_failed);
 	size_t changed = moved + cache_refresh_all(st->cache);
 	if (st->jobs_joined || moved) { /* a --latest watch's jobs changed, runs joined */
 		cache_load(st->cache);
 		changed += st->jobs_joined;
 		st->jobs_joined = false;
+	}
+	/* A run listed above may be gone by the time it was read (its
+	 * directory deleted, the run deleted on the server, meanwhile): when
+	 * a read failed, the runs are listed once more, and a run gone leaves
+	 * rather than being said unreadable. */
+	if (!list_failed && read_failed(st)) {
+		size_t again = relist_jobs(st, interval, true, &list_failed);
+		if (again) {
+			cache_load(st->cache); /* (a run that joined meanwhile) */
+			changed += again;
+		}
 	}
 	bool resized = watch_resized(st, pl);
 	for (size_t i = 0; i < cache_size(st->cache); i++) {

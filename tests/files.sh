@@ -82,18 +82,22 @@ rm -f "$OUT/$tmpf" "$T/go" "$T/have-script"
 
 # The FIFO swapped for a link between the look and the open (strace holds
 # each system call on the name for 2.5 s): refused, nothing written.  The
-# job comes through a FIFO of its own, so the swap is timed from the moment
-# the program has its input (it then reaches its look at sw.gp within a
-# fraction of a second, under valgrind too): 1 s later, inside the look's
-# hold and before the open.
+# job comes through a FIFO of its own, which the program opens after its
+# first system calls on sw.gp (planning its outputs); the swap comes once
+# strace has logged the next one, the look: inside the look's hold and
+# before the open (not at a fixed time after the input: under valgrind
+# and strace on a loaded machine, reading it may take longer).
 if command -v strace >/dev/null 2>&1 && strace -qq -o /dev/null true 2>/dev/null; then
 	mkfifo "$OUT/sw.gp" "$T/in.json"
 	rc=0
-	(cd "$OUT" && ASAN_OPTIONS=$no_lsan exec timeout 60 strace -f -qq -o /dev/null -P sw.gp -e inject=all:delay_exit=2500000 \
+	(cd "$OUT" && ASAN_OPTIONS=$no_lsan exec timeout 60 strace -f -qq -o "$T/sw.strace" -P sw.gp -e inject=all:delay_exit=2500000 \
 		$TRC -o sw.gp "$T/in.json") >"$T/out" 2>"$T/err" &
 	sw_pid=$!
 	cat "$RUN" >"$T/in.json"
-	sleep 1
+	calls() { grep -c '"sw.gp"' "$T/sw.strace" || true; }
+	n0=$(calls)
+	looked() { [ "$(calls)" -gt "$n0" ]; }
+	wait_for 60 looked || fail "-o FIFO: no look at sw.gp after the input: $(cat "$T/sw.strace")"
 	(cd "$OUT" && rm sw.gp && ln -s "$T/victim" sw.gp)
 	wait "$sw_pid" || rc=$?
 	err=$(grep -v '^strace: ' "$T/err" || true)

@@ -97,6 +97,14 @@ wait_for() {
 	done
 }
 
+# put FILE: standard input becomes FILE whole, renamed into place.  For a
+# file that a watch or a test server may read at any moment: written with
+# `>FILE`, it is empty (or cut short) for a moment, and a reader there
+# rightly says so (the test server ends on a job list that is not JSON).
+put() {
+	put_tmp=$(mktemp "$T/put.XXXXXX") && cat >"$put_tmp" && mv -f "$put_tmp" "$1"
+}
+
 # gone PID: the process no longer runs (a zombie counts as gone).
 gone() {
 	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null

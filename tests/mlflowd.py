@@ -28,7 +28,9 @@ run_view_type ignored, its deleted run listed too; 6: 1001 runs, in
 pages of up to 1000; 7: the runs of the JSON file named by MLFLOWD_LIVE,
 read at every request, so a test adds and removes runs while a client
 watches: {RUN_ID: {"name": N, "status": S, "start": MS, "loss": [[STEP,
-VALUE], ...][, "exp": EXP, another experiment than 7]}});
+VALUE], ...][, "exp": EXP, another experiment than 7][, "vanish": true]}}; a
+run with "vanish" is deleted from the file once a runs/search answer has
+listed it, before the client can ask for it);
 the same routes under the path prefix /mlflow; int64 fields (timestamp, step) as JSON
 strings half the time and NaN as the string "NaN", as protobuf's JSON
 writer may send them; an unknown run is 404 RESOURCE_DOES_NOT_EXIST."""
@@ -164,8 +166,21 @@ def all_runs():
     with open(live) as f:
         for rid, r in json.load(f).items():
             out[rid] = {"name": r["name"], "status": r["status"], "params": [], "exp": r.get("exp", "7"),
-                        "start": r["start"], "metrics": {"loss": points("loss", r["loss"])}}
+                        "start": r["start"], "metrics": {"loss": points("loss", r["loss"])},
+                        "vanish": r.get("vanish", False)}
     return out
+
+
+def vanish(rids):
+    """Deletes the runs RIDS from MLFLOWD_LIVE's file (renamed into place)."""
+    live = os.environ["MLFLOWD_LIVE"]
+    with open(live) as f:
+        runs = json.load(f)
+    for rid in rids:
+        runs.pop(rid, None)
+    with open(live + ".vanish", "w") as f:
+        json.dump(runs, f)
+    os.rename(live + ".vanish", live)
 
 
 def wire(p, i):
@@ -224,6 +239,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         out = {"runs": [self.run_json(rid, r)["run"] for rid, r in runs[start:start + n]]}
         if start + n < len(runs):
             out["next_page_token"] = base64.b64encode(str(start + n).encode()).decode()
+        # (Deleted before the answer goes: the client's next request finds it gone.)
+        gone = [rid for rid, r in runs[start:start + n] if r.get("vanish")]
+        if gone:
+            vanish(gone)
         return self.answer(200, out)
 
     def run_json(self, rid, run):

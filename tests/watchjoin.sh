@@ -79,6 +79,8 @@ ok "watch: $L/version_1 joined; the run drawn keeps its colour"
 run version_2 2.5
 same "a third run joins"
 
+# (rm -rf: a round may list it, then find it gone when it reads it; it
+# lists the runs again then, and the run leaves unsaid.)
 rm -rf "$L/version_0"
 wait_for 20 not_drawn version_0 || fail "version_0 still drawn"
 same "a run deleted leaves"
@@ -138,7 +140,9 @@ wait_for 30 grep -qx "trcompare-plot: $L: more than 1000 runs in the directory (
 ! grep -q "v0000 joined" "$T/w.log" || fail "runs of a listing over the limit joined"
 coloured version_4 "#9333ea"
 ok "more than 1000 runs in a later round: said, the runs drawn stay"
-rm -rf "$L"
+# (Swapped back at once: rm -rf of the big directory would list fewer
+# and fewer of its runs, and they would join.)
+mv "$L" "$T/big"
 mv "$T/away" "$L"
 
 stop_watch TERM
@@ -189,7 +193,8 @@ MLFLOWD_LIVE="$T/live.json"
 export MLFLOWD_LIVE
 # live RUN...: experiment 7 holds the runs RUN (of a, b: a started first),
 # each with LIVE_STEPS (default 5) points of loss; RUN:EXP is run RUN in
-# experiment EXP instead (the server has it; 7 does not list it).
+# experiment EXP instead (the server has it; 7 does not list it); those in
+# LIVE_VANISH are deleted by the server as soon as a listing has named them.
 live() {
 	python3 -c '
 import json, os, sys
@@ -200,6 +205,8 @@ for arg in sys.argv[2:]:
     name, start, l = runs[r]
     out["e7" + r * 30] = {"name": name, "status": "RUNNING", "start": start, "exp": exp or "7",
                           "loss": [[s, l - s / 8] for s in range(1, int(os.environ.get("LIVE_STEPS", "5")) + 1)]}
+    if r in os.environ.get("LIVE_VANISH", ""):
+        out["e7" + r * 30]["vanish"] = True
 json.dump(out, open(sys.argv[1] + ".new", "w"))' "$MLFLOWD_LIVE" "$@"
 	mv "$MLFLOWD_LIVE.new" "$MLFLOWD_LIVE"
 }
@@ -238,6 +245,20 @@ grep -qx "trcompare-plot: watch: $X/runs/e7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa left" 
 same_data "a run deleted on the server leaves" "$T/x.log" "$X"
 coloured live-b "#16a34a"
 ok "watch: $X/runs/e7a… left"
+# A run deleted between the round's listing and its read (the server
+# deletes it once a listing named it): it leaves, and its read's 404 is
+# not said.
+live a b
+wait_for 20 drawn live-a || fail "live-a did not join again: $(tail -3 "$T/x.log")"
+n0=$(wc -l <"$T/x.log")
+LIVE_VANISH=a live a b
+wait_for 20 not_drawn live-a || fail "live-a, deleted after a listing, still drawn: $(tail -3 "$T/x.log")"
+# (-v: the requests are said too, the 404 among them.)
+tail -n +$((n0 + 1)) "$T/x.log" >"$T/got"
+grep -qx "trcompare-plot: watch: $X/runs/e7aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa left" "$T/got" ||
+	fail "no left note for a run deleted after a listing: $(cat "$T/got")"
+! grep 'reading it again' "$T/got" || fail "a run deleted after a listing was said unreadable"
+ok "a run deleted between a listing and its read: it leaves, no error said"
 stop_watch TERM
 [ "$wrc" -eq 143 ] || fail "SIGTERM: exit $wrc, want 143: $(tail -3 "$T/x.log")"
 ok "the watch ends on SIGTERM (143)"

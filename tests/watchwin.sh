@@ -54,11 +54,14 @@ find_window() {
 }
 # shot NAME: a screenshot of the window the same as one 0.4 s before
 # (drawing has finished), in $T/NAME.png; without the status bar at the
-# bottom (wxt shows the mouse's coordinates there).
+# bottom (wxt shows the mouse's coordinates there).  The window is looked
+# up again each time (as window.sh does: wxt may replace its window, and
+# every import of a stale id fails).
 shot() {
 	rm -f "$T/prev.png"
 	[ ! -f "$T/$1.png" ] || mv "$T/$1.png" "$T/prev.png"
 	sleep 0.4
+	find_window || return 1
 	timeout 10 import -window "$win" "$T/raw.png" 2>/dev/null || return 1
 	convert "$T/raw.png" -gravity South -chop 0x30 "$T/$1.png" || return 1
 	[ -f "$T/prev.png" ] && same "$T/$1.png" "$T/prev.png"
@@ -118,8 +121,13 @@ sleep 1
 wait_for 20 shot after || fail "the window never settled after the redraw"
 same "$T/after.png" "$T/zoom.png" || fail "the zoom was lost at the redraw"
 ok "the zoom is kept across a refresh"
-title=$(xdotool getwindowname "$win")
-printf '%s\n' "$title" | grep -Eq '^watch [0-2][0-9]:[0-5][0-9]:[0-6][0-9]: run 400 rows$' ||
+# (Waited for: the rows came in more than one write, and the redraw seen
+# above may have read only the first.)
+title_is() {
+	title=$(xdotool getwindowname "$win" 2>/dev/null) || return 1
+	printf '%s\n' "$title" | grep -Eq "$1"
+}
+wait_for 20 title_is '^watch [0-2][0-9]:[0-5][0-9]:[0-6][0-9]: run 400 rows$' ||
 	fail "the window's title is not the status line: $title"
 ok "the window's title is the status line ($title)"
 
@@ -169,9 +177,11 @@ sleep 1
 wait_for 20 shot m2 || fail "the multiplot window never settled after the redraw"
 same "$T/m1.png" "$T/m2.png" && fail "the multiplot was not redrawn with the new rows"
 ok "several panels: redrawn in place"
-title=$(xdotool getwindowname "$win")
-[ "$title" = "$(printf 'watch %s: %s 400 rows' "$(printf '%s' "$title" | cut -c7-14)" "$hostile")" ] ||
-	fail "the window's title with a hostile name: $title"
+hostile_title() {
+	title=$(xdotool getwindowname "$win" 2>/dev/null) || return 1
+	[ "$title" = "$(printf 'watch %s: %s 400 rows' "$(printf '%s' "$title" | cut -c7-14)" "$hostile")" ]
+}
+wait_for 20 hostile_title || fail "the window's title with a hostile name: $title"
 [ ! -e pwned ] || fail "a name in the window's title ran a command"
 ok "a hostile name in the window's title: quoted ($title)"
 
