@@ -87,6 +87,59 @@ void cache_free(struct run_cache *c)
 	free(c);
 }
 
+/* The real path of TARGET, a file or directory; when it is gone (a
+ * directory a watch lists, deleted meanwhile), the real path of its
+ * longest leading part there is and the rest as written ("." and empty
+ * components left out), so that it keeps the key it had; TARGET as
+ * written when no part resolves, or the rest has "..".  malloc'd. */
+static char *real_file(const char *target)
+{
+	char *real = realpath(target, NULL);
+	if (real)
+		return real;
+	char *head = xstrdup(target);
+	const char *rest = NULL;
+	for (size_t k = strlen(target); !real;) {
+		while (k > 0 && target[k - 1] != '/')
+			k--;
+		if (k == 0 && target[0] == '/')
+			break;
+		if (k == 0) {
+			real = realpath(".", NULL);
+			rest = target;
+			if (!real)
+				break;
+			continue;
+		}
+		head[k - 1] = '\0';
+		real = realpath(k == 1 ? "/" : head, NULL);
+		rest = target + k;
+		k--;
+	}
+	free(head);
+	if (!real)
+		return xstrdup(target);
+	struct buf b = { 0 };
+	buf_puts(&b, real);
+	free(real);
+	for (const char *p = rest; *p;) {
+		size_t len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			buf_free(&b);
+			return xstrdup(target);
+		}
+		if (len && !(len == 1 && p[0] == '.')) {
+			if (b.data[b.len - 1] != '/')
+				buf_puts(&b, "/");
+			buf_append(&b, p, len);
+		}
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return b.data;
+}
+
 /* The canonical key of TARGET of KIND (malloc'd). */
 static char *make_key(const char *target, enum source_kind kind)
 {
@@ -94,8 +147,8 @@ static char *make_key(const char *target, enum source_kind kind)
 	case SOURCE_STDIN:
 		return xstrdup("-");
 	case SOURCE_FILE: {
-		char *real = realpath(target, NULL);
-		char *key = xasprintf("file:%s", real ? real : target);
+		char *real = real_file(target);
+		char *key = xasprintf("file:%s", real);
 		free(real);
 		return key;
 	}

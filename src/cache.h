@@ -1,11 +1,13 @@
 /* cache.h: the run cache — every job a process reads, read once.
  *
  * An entry is keyed by what it reads: "-" for stdin, "file:" + the real
- * path of a file or directory (as written when it cannot be resolved),
- * "url:" + a URL, "mlflow:" + mlflow_http_key for an MLflow server's run
- * or experiment (its server's scheme, host, port and path prefix, and the
- * run or experiment id: #RUN_ID and #/runs/RUN_ID, the UI's run page and
- * an experiment's listed run meet; no userinfo, no query), "id:" + a job
+ * path of a file or directory (one gone: the real path of its longest
+ * leading part there is, then the rest as written; as written when none
+ * resolves), "url:" + a URL, "mlflow:" + mlflow_http_key for an MLflow
+ * server's run or experiment (its server's scheme, host, port and path
+ * prefix, and the run or experiment id: #RUN_ID and #/runs/RUN_ID, the
+ * UI's run page and an experiment's listed run meet; then its userinfo
+ * and query, when it has them), "id:" + a job
  * id on the API.  Comparisons that name the same source, in any spelling
  * (LABEL=, ./a.json and a.json), share one entry and one run, read
  * through the spelling that named it first.  cache_load() reads every

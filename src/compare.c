@@ -293,11 +293,24 @@ int compare_add_jobs(const struct compare_spec *spec, struct run_cache *c,
 	return 0;
 }
 
+/* source_classify(JOB) for a JOB in cache C: a JOB that named a file or
+ * directory stays one while it is gone (a watch's directory deleted
+ * meanwhile), where a bare name that names no file reads as a job id. */
+static enum source_kind cached_kind(const struct run_cache *c, const char *job, char **label,
+				    char **target)
+{
+	enum source_kind kind = source_classify(job, label, target);
+	if (kind == SOURCE_JOBID &&
+	    (cache_find_group(c, *target, SOURCE_FILE) || cache_find(c, *target, SOURCE_FILE)))
+		kind = SOURCE_FILE;
+	return kind;
+}
+
 /* The group JOB stands for, or NULL. */
 static const struct cache_group *job_group(const struct run_cache *c, const char *job)
 {
 	char *label = NULL, *target = NULL;
-	enum source_kind kind = source_classify(job, &label, &target);
+	enum source_kind kind = cached_kind(c, job, &label, &target);
 	const struct cache_group *g = cache_find_group(c, target, kind);
 	free(label);
 	free(target);
@@ -345,7 +358,7 @@ int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache
 	*joined = *left = NULL;
 	*njoined = *nleft = 0;
 	char *label = NULL, *target = NULL;
-	enum source_kind kind = source_classify(spec->jobs[job], &label, &target);
+	enum source_kind kind = cached_kind(c, spec->jobs[job], &label, &target);
 	free(label);
 	const struct cache_group *g = cache_find_group(c, target, kind);
 	for (size_t k = 0; g && k < job; k++)
@@ -440,7 +453,7 @@ int compare_relist(const struct compare_spec *spec, size_t job, struct run_cache
 struct job_run *compare_job_runs(const struct run_cache *c, const char *job, size_t *n)
 {
 	char *label = NULL, *target = NULL;
-	enum source_kind kind = source_classify(job, &label, &target);
+	enum source_kind kind = cached_kind(c, job, &label, &target);
 	const struct cache_group *g = cache_find_group(c, target, kind);
 	const struct cache_entry *e = g ? NULL : cache_find(c, target, kind);
 	*n = g ? g->n : e ? 1 : 0;

@@ -282,6 +282,45 @@ grep '^trcompare-plot: \(warning: .*given again\|watch: .*\(joined\|left\)\)$' "
 printf '%s\n' "trcompare-plot: warning: $X's run $Bid: the same job as ${MLFLOWD}#$Bid, given again" \
 	"trcompare-plot: watch: $X/runs/$Bid left" "trcompare-plot: watch: $X/runs/$Bid joined" >"$T/want"
 check_want "watch: a run named by id, one of the experiment's runs too: given again; it leaves and joins as the experiment's run"
+# JOBs named by relative paths (a bare name, ./DIR) whose directories go
+# away: each listing's failure is said, and the runs drawn stay drawn when
+# another job makes the chart drawn again (a bare name that names nothing
+# reads as a job id; a path that cannot be resolved was another cache
+# key); back, they are read again.  With -k, a file missing at the start
+# and made later is drawn.
+R="$T/rel"
+mkdir "$R" "$R/logs"
+cp -R "$top_srcdir/examples/lightning_logs/version_0" "$R/logs/"
+cp -R "$R/logs" "$R/other"
+printf '{"step":1,"train_loss":2}\n' >"$R/grow.jsonl"
+rm -rf "$D"
+here=$(pwd)
+cd "$R"
+start_watch "$T/r.log" -k --watch=0.2 -d "$D" logs ./other grow.jsonl ./late.jsonl
+cd "$here"
+wait_for 20 test -f "$D/grow.dat" || fail "relative JOBs: no first chart: $(cat "$T/r.log")"
+ls "$D" >"$T/r.before"
+mv "$R/logs" "$R/logs.away"
+mv "$R/other" "$R/other.away"
+for j in logs ./other; do
+	wait_for 20 grep -qx "trcompare-plot: $j: No such file or directory (reading it again in 0.2 s)" "$T/r.log" ||
+		fail "relative JOBs: the listing of $j gone is not said: $(cat "$T/r.log")"
+done
+sum0=$(cksum <"$D/grow.dat")
+printf '{"step":2,"train_loss":1}\n' >>"$R/grow.jsonl"
+grown() { [ "$(cksum <"$D/grow.dat")" != "$sum0" ]; }
+wait_for 20 grown || fail "relative JOBs: grow.jsonl not drawn again: $(cat "$T/r.log")"
+ls "$D" | cmp -s "$T/r.before" - || fail "relative JOBs: the runs of a directory gone left the chart: $(ls "$D")"
+cp "$R/grow.jsonl" "$R/late.jsonl"
+wait_for 20 test -f "$D/late.dat" || fail "-k: a file made later is not drawn: $(ls "$D"; cat "$T/r.log")"
+mv "$R/logs.away" "$R/logs"
+mv "$R/other.away" "$R/other"
+for j in logs ./other ./late.jsonl; do
+	wait_for 20 grep -qx "trcompare-plot: watch: $j read again" "$T/r.log" ||
+		fail "relative JOBs: $j is not said read again: $(cat "$T/r.log")"
+done
+stop_watch TERM
+ok "relative JOBs gone: their listings' failures said, their runs drawn meanwhile; -k: a file made later is drawn"
 $TRC --help | tr -s ' \n' '  ' | grep -q -- 'whenever a job changed (a directory of runs or an MLflow experiment is listed again each round: new runs join, runs gone leave)' ||
 	fail "--help does not say a directory of runs is listed again"
 ok "--help: a directory of runs listed again each round"
