@@ -299,8 +299,9 @@ static bool use_tail(const struct run_cache *c, struct slot *s)
 }
 
 /* Slot S read RUN (ours), with STATUS and ERROR (ours, or NULL); on a
- * refresh (REFRESH), a failure keeps a good run and a run like the one
- * held changes nothing.  Returns true when S changed. */
+ * refresh (REFRESH), a failure keeps a good run, and neither a failure
+ * after one nor a run like the one held changes anything.  Returns true
+ * when S changed. */
 static bool slot_take(struct slot *s, bool refresh, struct run *run, int status, char *error)
 {
 	free(s->refresh_error);
@@ -309,6 +310,16 @@ static bool slot_take(struct slot *s, bool refresh, struct run *run, int status,
 	if (refresh && status != EXIT_OK && s->pub.status == EXIT_OK) {
 		s->refresh_error = error;
 		s->pub.refresh_error = error;
+		run_free(run);
+		return false;
+	}
+	if (refresh && status != EXIT_OK && s->pub.status != EXIT_OK) {
+		/* Failing still (never read well: -k): a chart leaves it out
+		 * as before; its message is the new one. */
+		free(s->error);
+		s->error = error;
+		s->pub.error = error;
+		s->pub.status = status;
 		run_free(run);
 		return false;
 	}

@@ -171,6 +171,15 @@ ls -a "$D" | grep -q '^\.trc' && fail "a temporary file was left: $(ls -a "$D")"
 [ ! -s "$T/int.log" ] || fail "SIGINT: stderr: $(cat "$T/int.log")"
 ok "SIGINT: status 130, no gnuplot, no temporary file, nothing said"
 
+# -k: a job that never read well and fails again changes nothing: the
+# chart is not drawn again at every round while it fails.
+start_watch "$T/k.log" -v -k --watch=0.2 -o "$D/k.png" "$D/c.jsonl" "$D/none.jsonl"
+kidle() { [ "$(grep -c '^trcompare-plot: watch: no job changed$' "$T/k.log")" -ge 4 ]; }
+wait_for 20 kidle || fail "-k: a job failing still is a change: $(tail -3 "$T/k.log")"
+! grep -q 'drawing again' "$T/k.log" || fail "-k: drawn again while a job failed: $(cat "$T/k.log")"
+stop_watch TERM
+ok "-k: a job that fails again and again changes nothing"
+
 # --- API jobs: the watch ends when the job list says every job finished ------
 need_testd
 S="$T/api"
