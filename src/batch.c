@@ -34,8 +34,6 @@ struct line_state {
 	size_t pending;     /* outputs the pool still draws */
 	bool finished;
 	char *summary;      /* cfg->summary: the summary table */
-	char **made;        /* the directories made for its outputs, */
-	size_t nmade;       /* outermost first (removed if it fails) */
 };
 
 /* A chart being drawn by one gnuplot of the pool. */
@@ -163,9 +161,6 @@ void batch_free(struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->ls[i].plans);
 		free(b->ls[i].summary);
-		for (size_t k = 0; k < b->ls[i].nmade; k++)
-			free(b->ls[i].made[k]);
-		free(b->ls[i].made);
 	}
 	free(b->ls);
 	free(b->warned);
@@ -781,30 +776,16 @@ static void write_report(struct batch *b, size_t i, const struct joblist *jl, bo
 }
 
 /* Makes the missing directories above PATH (a manifest's "-o out/x.png"
- * needs no mkdir first), kept in LS->made; a failure shows when the file
- * is opened. */
-static void make_parents(struct line_state *ls, const char *path)
+ * needs no mkdir first); a failure shows when the file is opened. */
+static void make_parents(const char *path)
 {
 	char *p = xstrdup(path);
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		if (mkdir(p, 0777) == 0) {
-			ls->made = xreallocarray(ls->made, ls->nmade + 1, sizeof *ls->made);
-			ls->made[ls->nmade++] = xstrdup(p);
-		}
+		(void)mkdir(p, 0777);
 		*s = '/';
 	}
 	free(p);
-}
-
-/* The batch is over: the directories made for a line that failed are
- * removed again where they stayed empty (innermost first; another line's
- * outputs in one keep it). */
-static void remove_made(struct batch *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		for (size_t k = b->ls[i].nmade; b->ls[i].failed && k-- > 0;)
-			(void)rmdir(b->ls[i].made[k]);
 }
 
 /* Line I: its jobs, then every output (the rendered ones into the pool). */
@@ -831,13 +812,13 @@ static void write_line(struct batch *b, size_t i, const struct joblist *jl)
 		return;
 	}
 	for (size_t k = 0; k < spec->noutputs; k++)
-		make_parents(ls, spec->outputs[k]);
+		make_parents(spec->outputs[k]);
 	if (spec->summary_output)
-		make_parents(ls, spec->summary_output);
+		make_parents(spec->summary_output);
 	if (spec->data_dir)
-		make_parents(ls, spec->data_dir);
+		make_parents(spec->data_dir);
 	if (spec->report)
-		make_parents(ls, spec->report);
+		make_parents(spec->report);
 	bool first = true;
 	if (b->cfg->summary != SUMMARY_NONE) {
 		struct chart_target t = { .view = false };
@@ -920,7 +901,6 @@ int batch_write(struct batch *b, const struct joblist *jl, struct batch_stats *s
 	}
 	for (size_t k = 0; k < b->nslots; k++)
 		slot_finish(b, &b->slots[k]);
-	remove_made(b);
 	*st = b->st;
 	return b->rc;
 }

@@ -220,14 +220,6 @@ for f in ok1.png ok3.txt; do [ -s "$T/iso/$f" ] || fail "$f not written beside f
 [ ! -e "$T/iso/ok2.svg" ] || fail "a line with an unwritable output wrote its other output"
 [ ! -e "$T/iso/miss.png" ] || fail "a line whose job failed wrote its chart"
 [ -z "$(ls -A "$T/iso" | grep '^\.trc')" ] || fail "temporary files left: $(ls -A "$T/iso")"
-# The directories made for a line that fails go with it, unless another
-# line's output is in one.
-printf -- '-o new/a/x.png -m nosuch %s\n-d new/b/c/d -m nosuch %s\n-o new/kept/y.txt -m nosuch %s\n-o new/kept/z.txt %s\n' \
-	"$RUNS/qwen-350m-lr1e-4.json" "$RUNS/qwen-350m-lr1e-4.json" "$RUNS/qwen-350m-lr1e-4.json" "$RUNS/qwen-350m-lr1e-4.json" >"$T/iso/mk"
-trc --batch "$T/iso/mk" -q
-[ "$rc" -eq 1 ] && [ "$(cd "$T/iso" && find new | sort | tr '\n' ' ')" = "new new/kept new/kept/z.txt " ] ||
-	fail "directories made for failing lines: exit $rc, $(cd "$T/iso" && find new | sort | tr '\n' ' ')"
-ok "the directories made for a line that fails are removed, unless another line wrote in them"
 # Missing directories above an output are made.
 printf -- '-o deep/er/x.txt %s\n' "$RUNS/qwen-350m-lr1e-4.json" >"$T/iso/m3"
 expect_ok --batch "$T/iso/m3"
