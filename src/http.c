@@ -249,32 +249,11 @@ char *http_escape(const char *s)
 	return b.data;
 }
 
-/* "scheme://host:port" of URL (lower case, default port filled in), or NULL
- * when URL is not http(s).  malloc'd. */
-static char *url_origin(const char *url)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
-
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0)) {
-		out = xasprintf("%s://%s:%s", scheme, host, port);
-		for (char *p = out; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return out;
-}
-
-/* The server URL identity of URL (see http.h). */
-char *http_url_identity(const char *url)
+/* "scheme://host:port" of URL (scheme and host in lower case, the default
+ * port filled in), then with IDENTITY an IPv6 host's zone and the path
+ * without trailing slashes (http_url_identity); NULL when URL is not
+ * http(s).  malloc'd. */
+static char *url_server(const char *url, bool identity)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *zone = NULL, *out = NULL;
@@ -283,9 +262,9 @@ char *http_url_identity(const char *url)
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	    (!identity || curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) &&
 	    (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0)) {
-		size_t plen = strlen(path);
+		size_t plen = path ? strlen(path) : 0;
 		while (plen > 0 && path[plen - 1] == '/')
 			plen--;
 		out = xasprintf("%s://%s", scheme, host);
@@ -296,10 +275,10 @@ char *http_url_identity(const char *url)
 		 * and "[fe80::1%25eth1]" are two hosts; libcurl's HOST leaves
 		 * it out), its case kept as interface names keep theirs. */
 		size_t hlen = strlen(out);
-		bool zoned = hlen > 0 && out[hlen - 1] == ']' &&
+		bool zoned = identity && hlen > 0 && out[hlen - 1] == ']' &&
 			     curl_url_get(u, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK && zone && *zone;
 		char *with = xasprintf("%.*s%s%s%s:%s%.*s", (int)(zoned ? hlen - 1 : hlen), out, zoned ? "%25" : "",
-				       zoned ? zone : "", zoned ? "]" : "", port, (int)plen, path);
+				       zoned ? zone : "", zoned ? "]" : "", port, (int)plen, path ? path : "");
 		free(out);
 		out = with;
 	}
@@ -310,6 +289,19 @@ char *http_url_identity(const char *url)
 	curl_free(zone);
 	curl_url_cleanup(u);
 	return out;
+}
+
+/* "scheme://host:port" of URL (lower case, default port filled in), or NULL
+ * when URL is not http(s).  malloc'd. */
+static char *url_origin(const char *url)
+{
+	return url_server(url, false);
+}
+
+/* The server URL identity of URL (see http.h). */
+char *http_url_identity(const char *url)
+{
+	return url_server(url, true);
 }
 
 /* What URL carries besides its server (see http.h). */

@@ -666,16 +666,24 @@ static void pin_colors(struct state *st)
 	spec->npins = st->npins;
 }
 
-/* Says "watch: JOB WHAT" for each of JOBS[0..N) unless -q. */
+/* Says "watch: JOB WHAT" unless -q; JOB is sanitized and loses any
+ * URL's password. */
+static void note_watch(const struct state *st, const char *job, const char *what)
+{
+	if (st->opts.quiet)
+		return;
+	char *r = http_redact(job);
+	char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
+	diag_note("watch: %s %s", w, what);
+	free(w);
+	free(r);
+}
+
+/* note_watch for each of JOBS[0..N). */
 static void note_runs(const struct state *st, char *const *jobs, size_t n, const char *what)
 {
-	for (size_t i = 0; i < n && !st->opts.quiet; i++) {
-		char *r = http_redact(jobs[i]);
-		char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
-		diag_note("watch: %s %s", w, what);
-		free(w);
-		free(r);
-	}
+	for (size_t i = 0; i < n; i++)
+		note_watch(st, jobs[i], what);
 }
 
 /* A watch's failure of KEY (a job WHAT, or its listing) this round: WHY
@@ -705,13 +713,8 @@ static void watch_failure(struct state *st, const char *key, const char *what, c
 	free(why);
 	if (k == st->nfailing)
 		return;
-	if (!forget && !st->opts.quiet) {
-		char *r = http_redact(what);
-		char *w = text_sanitize(r, strlen(r), TEXT_MAX_CHARS, "(empty)");
-		diag_note("watch: %s read again", w);
-		free(w);
-		free(r);
-	}
+	if (!forget)
+		note_watch(st, what, "read again");
 	free(st->failing[k].key);
 	free(st->failing[k].said);
 	st->failing[k] = st->failing[--st->nfailing];
@@ -812,7 +815,7 @@ static void watch_round(struct state *st, struct render_plan *pl, const struct r
 	for (size_t i = 0; i < cache_size(st->cache); i++) {
 		const struct cache_entry *e = cache_entry_at(st->cache, i);
 		const char *why = e->refresh_error ? e->refresh_error : e->status != EXIT_OK ? e->error : NULL;
-		char *said = why ? xasprintf("%s (reading it again in %g s)", why, interval) : NULL;
+		char *said = why && !e->idle ? xasprintf("%s (reading it again in %g s)", why, interval) : NULL;
 		watch_failure(st, e->key, e->arg, said, e->idle);
 	}
 	if (changed == 0 && !resized) {
