@@ -298,7 +298,8 @@ here=$(pwd)
 cd "$R"
 start_watch "$T/r.log" -k --watch=0.2 -d "$D" logs ./other grow.jsonl ./late.jsonl
 cd "$here"
-wait_for 20 test -f "$D/grow.dat" || fail "relative JOBs: no first chart: $(cat "$T/r.log")"
+# (watch.gp is written after the first chart's data files, all of them)
+wait_for 20 test -f "$D/watch.gp" || fail "relative JOBs: no first chart: $(cat "$T/r.log")"
 ls "$D" >"$T/r.before"
 mv "$R/logs" "$R/logs.away"
 mv "$R/other" "$R/other.away"
